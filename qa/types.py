@@ -1,0 +1,100 @@
+"""Dataclasses the question-answering side of kgqa passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class QAError(Exception):
+    """Base error of the ``qa`` package: the message says what failed, where, and what to do."""
+
+
+class InputError(QAError):
+    """An input document could not be read; the batch goes on without it."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalised input document."""
+
+    doc_id: str
+    text: str
+    source: str
+    content_hash: str
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document that retrieval returns and the reader reads."""
+
+    passage_id: str
+    doc_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage and its fused score."""
+
+    passage: Passage
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.passage
+        return {
+            "doc_id": p.doc_id,
+            "passage_id": p.passage_id,
+            "score": round(self.score, 6),
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+        }
+
+
+@dataclass(frozen=True)
+class Span:
+    """A span the reader picked in one context, with character offsets into that context."""
+
+    text: str
+    score: float
+    start: int
+    end: int
+
+
+@dataclass
+class Answer:
+    """An answer to a question, located in a document."""
+
+    text: str
+    score: float
+    doc_id: str
+    passage_id: str
+    start: int
+    end: int
+    context: str
+    also_in: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "text": self.text,
+            "score": round(self.score, 6),
+            "doc_id": self.doc_id,
+            "passage_id": self.passage_id,
+            "start": self.start,
+            "end": self.end,
+            "context": self.context,
+        }
+        if self.also_in:
+            out["also_in"] = self.also_in
+        return out
