@@ -9,23 +9,46 @@ from qa.store import Generation
 from qa.types import Hit, QAError
 
 
-def reciprocal_rank_fusion(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
-    """Fuse ranked (id, score) lists: score(id) = sum over lists of 1 / (k + rank)."""
+Ranking = list[tuple[int, float]]
+
+
+def reciprocal_rank_fusion(rankings: list[Ranking], weights: list[float], k: int) -> Ranking:
+    """Fuse ranked (id, score) lists: score(id) = sum over lists of weight / (k + rank)."""
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights):
         for rank, (pid, _) in enumerate(ranking, start=1):
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (k + rank)
+            fused[pid] = fused.get(pid, 0.0) + weight / (k + rank)
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
+    """Fuse by a weighted sum of min-max normalised scores (an id missing from a list gets 0)."""
+    fused: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        if not ranking:
+            continue
+        scores = [s for _, s in ranking]
+        low, span = min(scores), (max(scores) - min(scores)) or 1.0
+        for pid, score in ranking:
+            fused[pid] = fused.get(pid, 0.0) + weight * (score - low) / span
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+FUSIONS = ("convex", "rrf")
 
 
 class Retriever:
     """Searches one generation by BM25, dense vectors, or their fusion."""
 
     def __init__(self, generation: Generation, embedder: PassageEmbedder, candidate_k: int = 50,
-                 rrf_k: int = 60) -> None:
+                 fusion: str = "convex", bm25_weight: float = 0.6, rrf_k: int = 60) -> None:
+        if fusion not in FUSIONS:
+            raise QAError(f"unknown fusion {fusion!r} (setting fusion); valid: {', '.join(FUSIONS)}")
         self.generation = generation
         self.embedder = embedder
         self.candidate_k = candidate_k
+        self.fusion = fusion
+        self.weights = [bm25_weight, 1.0 - bm25_weight]
         self.rrf_k = rrf_k
         self.modes: dict[str, Callable[[str, int], list[tuple[int, float]]]] = {
             "bm25": self._bm25, "dense": self._dense, "hybrid": self._hybrid,
@@ -39,7 +62,10 @@ class Retriever:
 
     def _hybrid(self, query: str, k: int) -> list[tuple[int, float]]:
         n = max(k, self.candidate_k)
-        return reciprocal_rank_fusion([self._bm25(query, n), self._dense(query, n)], self.rrf_k)[:k]
+        rankings = [self._bm25(query, n), self._dense(query, n)]
+        if self.fusion == "rrf":
+            return reciprocal_rank_fusion(rankings, self.weights, self.rrf_k)[:k]
+        return convex_fusion(rankings, self.weights)[:k]
 
     def search(self, query: str, k: int, mode: str = "hybrid") -> list[Hit]:
         try:

@@ -47,7 +47,9 @@ class QAService:
         return self._generation
 
     def retriever(self) -> Retriever:
-        return Retriever(self.generation, self.embedder, self.settings.candidate_k, self.settings.rrf_k)
+        s = self.settings
+        return Retriever(self.generation, self.embedder, s.candidate_k, s.fusion, s.bm25_weight,
+                         s.rrf_k)
 
     def _check_question(self, text: str, what: str) -> str:
         text = text.strip()

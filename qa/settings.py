@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     search_mode: Literal["bm25", "dense", "hybrid"] = Field("hybrid", description="Default mode.")
     search_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidate_k: int = Field(50, ge=1, description="Candidates each mode contributes to fusion.")
+    fusion: Literal["convex", "rrf"] = Field(
+        "convex", description="Hybrid fusion: weighted sum of min-max normalised scores (convex) "
+        "or weighted reciprocal rank fusion (rrf).")
+    bm25_weight: float = Field(
+        0.6, ge=0, le=1, description="Weight of BM25 in hybrid fusion; dense gets 1 - this.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
 
     # Reading

@@ -1,0 +1,79 @@
+"""Whole-pipeline ingestion throughput (words/s) and peak memory.
+
+    python benchmarks/ingest.py                      # 2,000 paragraphs from ../shared/data/qa
+    python benchmarks/ingest.py --corpus my.jsonl    # your own JSONL ({"id","text"} lines)
+    python benchmarks/ingest.py --prefect            # through the Prefect flow (temporary server)
+
+Prints figures; asserts nothing. Peak memory is the process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED_QA = REPO.parent / "shared" / "data" / "qa" / "train.json"
+
+
+def shared_paragraphs(n: int, out: Path) -> Path:
+    data = json.loads(SHARED_QA.read_text())["data"]
+    written = 0
+    with out.open("w") as fh:
+        for article in data:
+            for i, para in enumerate(article["paragraphs"]):
+                fh.write(json.dumps({"id": f"{article['title']}-{i}", "text": para["context"]}) + "\n")
+                written += 1
+                if written == n:
+                    return out
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="JSONL corpus (default: from ../shared)")
+    parser.add_argument("--paragraphs", type=int, default=2000)
+    parser.add_argument("--prefect", action="store_true", help="run the real flow, not flow.fn")
+    args = parser.parse_args()
+
+    from flows.ingest import ingest_flow
+    from qa.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
+        words = sum(len(json.loads(line)["text"].split())
+                    for line in corpus.read_text().splitlines() if line.strip())
+        settings = Settings(store=Path(tmp) / "store").model_dump(mode="json")
+        run = ingest_flow if args.prefect else ingest_flow.fn
+        # Load the models first so the figure is steady-state throughput, and say how long it took.
+        t0 = time.perf_counter()
+        from qa.ingest import cached_processor
+
+        cached_processor(Settings.model_validate(settings).model_dump_json())
+        load_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        report = run([str(corpus)], settings=settings, show_progress=False)
+        seconds = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        again = run([str(corpus)], settings=settings, show_progress=False)
+        reingest_s = time.perf_counter() - t2
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    c = report["counts"]
+    print(f"documents          {report['new']} ({len(report['failed'])} failed)")
+    print(f"words              {words:,}")
+    print(f"passages           {c['passages']:,}; entities {c['nodes']:,}; edges {c['edges']:,}")
+    print(f"model load         {load_s:.1f} s")
+    print(f"ingest             {seconds:.1f} s  ->  {words / seconds:,.0f} words/s, "
+          f"{report['new'] / seconds:.1f} documents/s")
+    print(f"re-ingest (no-op)  {reingest_s:.2f} s, {again['unchanged']} unchanged")
+    print(f"peak memory        {peak_mb:,.0f} MB (max RSS)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Shared fixtures: a Prefect test server per session, tiny local models, a sample store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample"
+SAMPLE_QUESTIONS = REPO / "data" / "sample_questions.jsonl"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """One Prefect test server for the whole session; yields its API URL for subprocesses."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+def build_vocab(words: list[str] = ()) -> dict[str, int]:
+    """A WordPiece vocab that spells any ASCII text character by character (plus ``words``)."""
+    chars = string.ascii_lowercase + string.digits + string.punctuation
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list(chars) + ["##" + c for c in chars]
+    tokens += [w for w in dict.fromkeys(words) if w not in tokens]
+    return {t: i for i, t in enumerate(tokens)}
+
+
+def build_tiny_qa_model(folder: Path, kind: str = "bert") -> Path:
+    """A randomly initialised 2-layer QA model with a character vocab, saved to ``folder``."""
+    import torch
+    from transformers import (BertConfig, BertForQuestionAnswering, BertTokenizerFast,
+                              DistilBertConfig, DistilBertForQuestionAnswering,
+                              DistilBertTokenizerFast)
+
+    torch.manual_seed(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = build_vocab()
+    if kind == "bert":
+        tokenizer = BertTokenizerFast(vocab=vocab, do_lower_case=True)
+        config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                            num_attention_heads=2, intermediate_size=64,
+                            max_position_embeddings=512)
+        model = BertForQuestionAnswering(config)
+    else:
+        tokenizer = DistilBertTokenizerFast(vocab=vocab, do_lower_case=True)
+        config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, n_layers=2, n_heads=2,
+                                  hidden_dim=64, max_position_embeddings=512)
+        model = DistilBertForQuestionAnswering(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_qa_model(tmp_path_factory.mktemp("tiny-bert-qa"), "bert")
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus ingested once with the real packaged models (through the flow's body)."""
+    from flows.ingest import ingest_flow
+    from qa.settings import Settings
+
+    store = tmp_path_factory.mktemp("sample") / "store"
+    report = ingest_flow.fn([str(SAMPLE)], settings=Settings(store=store).model_dump(mode="json"),
+                            show_progress=False)
+    assert report["committed"] and not report["failed"]
+    return store
+
+
+@pytest.fixture
+def sample_store_copy(sample_store: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "store"
+    shutil.copytree(sample_store, target)
+    return target
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, target)
+    return target
