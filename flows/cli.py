@@ -52,10 +52,12 @@ def _quiet_model_loading() -> None:
         pass
 
 
-def _read_jsonl(path: Path, text_fields: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """(id, text) pairs of a JSONL file; a bad line stops with its line number."""
+def _read_records(path: Path, fields: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """(id, record) pairs of a JSONL file; a bad line, or one lacking a string field of
+    ``fields``, stops with its line number."""
     if not path.is_file():
         _fail(f"{path}: no such file")
+    out = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -63,10 +65,23 @@ def _read_jsonl(path: Path, text_fields: tuple[str, ...]) -> Iterator[tuple[str,
             record = json.loads(line)
         except json.JSONDecodeError as err:
             _fail(f"{path}:{number}: not valid JSON ({err.msg}); fix the line")
-        text = next((record.get(f) for f in text_fields if isinstance(record.get(f), str)), None)
+        if not isinstance(record, dict):
+            _fail(f"{path}:{number}: each line must be a JSON object")
+        for f in fields:
+            if not isinstance(record.get(f), str):
+                _fail(f"{path}:{number}: field {f!r} is missing or not a string")
+        out.append((str(record.get("id", number)), record))
+    return out
+
+
+def _read_jsonl(path: Path, text_fields: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(id, text) pairs of a JSONL file, the text from the first of ``text_fields`` present."""
+    for rid, record in _read_records(path):
+        text = next((record[f] for f in text_fields if isinstance(record.get(f), str)), None)
         if text is None:
-            _fail(f"{path}:{number}: needs a string field {' or '.join(map(repr, text_fields))}")
-        yield str(record.get("id", number)), text
+            _fail(f"{path}: line with id {rid}: needs a string field "
+                  f"{' or '.join(map(repr, text_fields))}")
+        yield rid, text
 
 
 def _guard(fn: Any) -> Any:
@@ -316,6 +331,139 @@ def demo(
         console.print(f"{fmt}: {', '.join(map(str, files))}")
     console.print(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} edges; "
                   f"done in {time.monotonic() - started:.1f} s")
+
+
+@app.command()
+@_guard
+def read(
+    file: Annotated[Optional[Path], typer.Argument(help='JSONL of {"id","question","context"}.')] = None,
+    question: Annotated[Optional[str], typer.Option(help="One question (with --context).")] = None,
+    context: Annotated[Optional[str], typer.Option(help="The text to read.")] = None,
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+) -> None:
+    """Run the reader alone: one JSON line {"id","answer","score","start","end"} per question."""
+    if (file is None) == (question is None) or (question is None) != (context is None):
+        _fail("give FILE.jsonl, or --question Q --context TEXT")
+    settings = _settings(reader_model=reader_model)
+    if not settings.reader_model:
+        _fail("no reader model is configured; set KGQA_READER_MODEL or pass --reader-model")
+    _quiet_model_loading()
+    from qa.reader import ExtractiveReader
+
+    reader = ExtractiveReader(settings.reader_model, settings.device, settings.reader_max_seq_len,
+                              settings.reader_stride, settings.max_answer_tokens,
+                              settings.reader_batch_size)
+    if file is not None:
+        records = _read_records(file, ("question", "context"))
+    else:
+        records = [("", {"question": question, "context": context})]
+    for b in range(0, len(records), 32):
+        part = records[b : b + 32]
+        results = reader.read_pairs([r["question"] for _, r in part], [r["context"] for _, r in part])
+        for (rid, _), (span, _null) in zip(part, results):
+            answered = span is not None and span.score > settings.no_answer_threshold
+            print(json.dumps({"id": rid, "answer": span.text if answered else None,
+                              "score": round(span.score, 6) if span else None,
+                              "start": span.start if answered else None,
+                              "end": span.end if answered else None}, ensure_ascii=False))
+
+
+train_app = typer.Typer(help="Train models.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure models and the question path.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
+
+
+@train_app.command("reader")
+@_guard
+def train_reader_command(
+    data: Annotated[list[Path], typer.Option("--data", help="SQuAD v1.1/v2.0 JSON (repeatable).")],
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("data/reader"),
+    base_model: Annotated[str, typer.Option(help="Encoder checkpoint to start from.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    epochs: Annotated[float, typer.Option(min=0.01)] = 2.0,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 1e-4,
+    batch_size: Annotated[int, typer.Option(min=1)] = 32,
+    max_seq_len: Annotated[int, typer.Option(min=32)] = 256,
+    stride: Annotated[int, typer.Option(min=0)] = 96,
+    dev_fraction: Annotated[float, typer.Option(min=0, max=0.9,
+                                                help="Share of articles held out.")] = 0.05,
+    seed: int = 13,
+    max_train_examples: Annotated[Optional[int], typer.Option(help="Subsample for quick runs.")] = None,
+    max_dev_examples: Annotated[Optional[int], typer.Option()] = None,
+    device: Annotated[Optional[str], typer.Option(help="cpu, cuda, ...")] = None,
+    prefect: Annotated[bool, typer.Option(help="Run as a Prefect flow.")] = True,
+) -> None:
+    """Fine-tune an extractive reader (a Prefect flow); resumes if OUT/checkpoint exists."""
+    for path in data:
+        if not path.is_file():
+            _fail(f"{path}: no such file (--data)")
+    settings = _settings()
+    _quiet_model_loading()
+    from qa.train import TrainConfig
+
+    config = TrainConfig(
+        data=[str(p) for p in data], out=str(out), base_model=base_model, epochs=epochs,
+        learning_rate=learning_rate, batch_size=batch_size, max_seq_len=max_seq_len, stride=stride,
+        dev_fraction=dev_fraction, seed=seed, max_train_examples=max_train_examples,
+        max_dev_examples=max_dev_examples, device=device or settings.device,
+        command="kgqa " + " ".join(sys.argv[1:]))
+    from dataclasses import asdict
+
+    from flows.train import train_reader_flow
+
+    run = train_reader_flow if prefect else train_reader_flow.fn
+    result = run(asdict(config))
+    best = result.get("best") or {}
+    console.print(f"best dev F1 {best.get('f1', float('nan')):.1f}; model in {out}")
+
+
+def _print_metrics(metrics: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(metrics))
+        return
+    table = Table(title="evaluation")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+@eval_app.command("reader")
+@_guard
+def eval_reader_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """SQuAD v2.0 EM/F1 of the reader, each question read with its own paragraph."""
+    _quiet_model_loading()
+    from qa.evaluate import eval_reader
+
+    _print_metrics(eval_reader(_settings(reader_model=reader_model), squad, limit), as_json)
+
+
+@eval_app.command("qa")
+@_guard
+def eval_qa_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    store: StoreOpt = None,
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open mode: ingest the file's paragraphs, ask every question, report EM/F1 and recall."""
+    _quiet_model_loading()
+    from flows.ingest import ingest_flow
+    from qa.evaluate import eval_qa
+
+    def ingest(paths: list[str], s: Settings) -> Any:
+        return ingest_flow.fn(paths, settings=s.model_dump(mode="json"), show_progress=not as_json)
+
+    settings = _settings(reader_model=reader_model)
+    _print_metrics(eval_qa(settings, squad, ingest, store=store, limit=limit), as_json)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -83,8 +83,11 @@ def load_qa_model(name: str, device: str) -> tuple[Any, Any]:
             "KGQA_READER_MODEL); train one with `kgqa train reader` or point at a checkpoint"
         )
     try:
+        import torch
+
         tokenizer = AutoTokenizer.from_pretrained(name)
-        model = AutoModelForQuestionAnswering.from_pretrained(name)
+        # Weights may ship in fp16 to save space; CPUs compute in fp32.
+        model = AutoModelForQuestionAnswering.from_pretrained(name, dtype=torch.float32)
     except Exception as err:  # transformers raises OSError, ValueError, ...; all mean the same
         raise QAError(
             f"cannot load the reader model {name!r} (setting reader_model, env KGQA_READER_MODEL): "
@@ -115,15 +118,22 @@ class ExtractiveReader:
         if self._model is None:
             self._tokenizer, self._model = load_qa_model(self.model_name, self.device)
 
-    def windows(self, question: str, contexts: list[str]) -> tuple[dict[str, Any], list[int]]:
-        """Tokenised windows for every context, and the context index of each window."""
+    @classmethod
+    def from_loaded(cls, tokenizer: Any, model: Any, **options: Any) -> ExtractiveReader:
+        """A reader over a tokenizer and model already in memory (training evaluates this way)."""
+        reader = cls(str(getattr(model, "name_or_path", "in-memory")), **options)
+        reader._tokenizer, reader._model = tokenizer, model
+        return reader
+
+    def windows(self, questions: list[str], contexts: list[str]) -> tuple[Any, list[int]]:
+        """Tokenised windows for every (question, context) pair, and the pair of each window."""
         self.warm_up()
         tok = self._tokenizer
         pad_right = tok.padding_side == "right"
         stride = min(self.stride, self.max_seq_len // 2)
         enc = tok(
-            [question] * len(contexts) if pad_right else contexts,
-            contexts if pad_right else [question] * len(contexts),
+            questions if pad_right else contexts,
+            contexts if pad_right else questions,
             truncation="only_second" if pad_right else "only_first",
             max_length=self.max_seq_len, stride=stride, return_overflowing_tokens=True,
             return_offsets_mapping=True, padding="max_length", return_tensors="np",
@@ -154,9 +164,14 @@ class ExtractiveReader:
 
     def __call__(self, question: str, contexts: list[str]) -> list[tuple[Span | None, float]]:
         """For each context: its best span (score = margin over no-answer) and no-answer score."""
+        return self.read_pairs([question] * len(contexts), contexts)
+
+    def read_pairs(self, questions: list[str], contexts: list[str]
+                   ) -> list[tuple[Span | None, float]]:
+        """Like ``__call__`` for many (question, context) pairs, batched across all windows."""
         if not contexts:
             return []
-        enc, owner = self.windows(question, contexts)
+        enc, owner = self.windows(questions, contexts)
         start, end = self.logits(enc)
         context_side = 1 if self._tokenizer.padding_side == "right" else 0
         per_context: list[list[WindowLogits]] = [[] for _ in contexts]

@@ -89,7 +89,7 @@ def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: st
         assert context[span.start:span.end] == span.text
         assert 0 <= span.start < span.end <= len(context)
         assert np.isfinite(null)
-    windows, owner = reader.windows("Where was she born?", contexts)
+    windows, owner = reader.windows(["Where was she born?"] * 2, contexts)
     assert owner.count(0) > 1, "the long context needed several windows"
 
 

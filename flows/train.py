@@ -1,0 +1,17 @@
+"""The reader training flow: ``kgqa train reader`` runs it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.context import FlowRunContext
+
+from qa.train import TrainConfig, train_reader
+
+
+@flow(name="kgqa-train-reader")
+def train_reader_flow(config: dict[str, Any]) -> dict[str, Any]:
+    """Fine-tune an extractive reader; progress goes to the flow's log (and the console)."""
+    say = get_run_logger().info if FlowRunContext.get() is not None else print
+    return train_reader(TrainConfig(**config), progress=say)
