@@ -234,7 +234,20 @@ def _print_answers(result: dict[str, Any], max_hits: int | None = None) -> None:
         return
     for i, a in enumerate(result["answers"], 1):
         console.print(f"  {i}. [bold green]{escape(a['text'])}[/] (score {a['score']:.2f}) "
-                      f"{escape(a['doc_id'])} chars {a['start']}-{a['end']}", highlight=False)
+                      f"{escape(a['doc_id'])} {escape(a['passage_id'])} chars {a['start']}-{a['end']}",
+                      highlight=False)
+        ctx, at = a["context"], a["start"] - _passage_start(result, a)
+        before, after = ctx[max(0, at - 80):at], ctx[at + len(a["text"]):at + len(a["text"]) + 80]
+        console.print(f"     …{_one_line(before, 80)} [reverse]{escape(a['text'])}[/] "
+                      f"{_one_line(after, 80)}…", highlight=False)
+
+
+def _passage_start(result: dict[str, Any], answer: dict[str, Any]) -> int:
+    """Where the answer's passage starts in its document (answers carry document offsets)."""
+    for h in result["hits"]:
+        if h["passage_id"] == answer["passage_id"]:
+            return int(h["start"])
+    return answer["start"] - answer["context"].find(answer["text"])
 
 
 @app.command()

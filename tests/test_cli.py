@@ -151,3 +151,29 @@ def test_config_shows_env_and_toml_settings(tmp_path: Path, monkeypatch: pytest.
     assert data["reader_stride"] == 64
     code, _, err = kgqa("config", env={"KGQA_SEARCH_K": "zero"})
     assert code == 2 and "search_k" in err
+
+
+def test_questions_never_import_prefect(sample_store: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from flows.cli import app\n"
+        f"r = CliRunner().invoke(app, ['search', 'Warsaw', '--store', {str(sample_store)!r}, '--json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        f"r = CliRunner().invoke(app, ['ask', 'Where?', '--store', {str(sample_store)!r}, '--json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('prefect' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_ask_prints_the_answer_in_its_passage(sample_store: Path, tiny_qa_model: Path) -> None:
+    code, out, _ = kgqa("ask", "Where was Marie Curie born?", "--store", str(sample_store),
+                        "--top-answers", "1", env={"KGQA_READER_MODEL": str(tiny_qa_model),
+                                                    "KGQA_NO_ANSWER_THRESHOLD": "-1000"})
+    assert code == 0
+    assert "1. " in out and "chars" in out and "#" in out
