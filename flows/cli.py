@@ -106,26 +106,82 @@ def ingest(
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
     wait: Annotated[Optional[float], typer.Option(
         help="Seconds to wait for another writer (setting lock_wait_seconds).")] = None,
+    skip_if_busy: Annotated[Optional[bool], typer.Option(
+        "--skip-if-busy", help="Skip (logged) when another ingest holds the store.")] = None,
+    runner: Annotated[Optional[str], typer.Option(help="local or dask.")] = None,
+    dask_address: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler tcp://HOST:PORT (default: start a local cluster).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Local Dask workers.")] = None,
+    gate: Annotated[Optional[Path], typer.Option(
+        help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
-    settings = _settings(store=store, lock_wait_seconds=wait)
+    settings = _settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
+                         runner=runner, dask_address=dask_address, dask_workers=workers)
+    if gate is not None and not gate.is_file():
+        _fail(f"{gate}: no such file (--gate)")
     _quiet_model_loading()
-    from flows.ingest import ingest_flow
+    from flows.ingest import run_ingest
 
-    report = ingest_flow([str(p) for p in paths], prune=prune,
-                         settings=settings.model_dump(mode="json"),
-                         show_progress=progress and not as_json)
+    report = run_ingest([str(p) for p in paths], settings, prune=prune,
+                        show_progress=progress and not as_json,
+                        gate=None if gate is None else str(gate))
     if as_json:
         print(json.dumps(report))
     else:
         _print_report(report)
     if report["failed"] and not report["committed"] and not report["unchanged"]:
         raise typer.Exit(1)
+    if report.get("staged"):
+        raise typer.Exit(3)
+
+
+@app.command()
+@_guard
+def schedule(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest on each run.")],
+    cron: Annotated[str, typer.Option(help='Cron schedule, e.g. "0 * * * *" (hourly).')],
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "kgqa-scheduled-ingest",
+    store: StoreOpt = None,
+    prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = True,
+    gate: Annotated[Optional[Path], typer.Option(help="SQuAD-format gate questions.")] = None,
+    wait: Annotated[Optional[float], typer.Option(
+        help="Seconds a run waits for another writer before skipping.")] = None,
+) -> None:
+    """Serve the ingestion flow on a cron schedule (Prefect's serve; runs until stopped).
+
+    A run that finds another ingest writing waits up to --wait seconds, then skips with a
+    logged reason: scheduled runs never interleave writes.
+    """
+    from prefect.schedules import Cron
+
+    try:
+        Cron(cron)
+    except ValueError as err:
+        _fail(f"--cron {cron!r} is not a valid cron expression: {err}")
+    settings = _settings(store=store, lock_wait_seconds=wait, skip_if_busy=True)
+    _quiet_model_loading()
+    from flows.ingest import dask_task_runner, ingest_flow
+
+    flow_ = ingest_flow
+    if settings.runner == "dask":
+        flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
+    sources = [str(p.resolve()) for p in paths]
+    console.print(f"serving {name}: ingest {', '.join(sources)} into {settings.store} on "
+                  f"cron {cron!r}; Ctrl-C stops")
+    flow_.serve(name=name, cron=cron, parameters={
+        "paths": sources, "prune": prune, "show_progress": False,
+        "settings": settings.model_copy(update={"store": settings.store.resolve()}).model_dump(
+            mode="json"),
+        "gate": None if gate is None else str(gate.resolve())})
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    if report.get("skipped"):
+        console.print(f"[yellow]skipped[/]: {escape(report['skipped'])}")
+        return
     c = report["counts"]
     console.print(
         f"[bold]ingest[/]: {report['new']} new, {report['changed']} changed, "
@@ -139,6 +195,10 @@ def _print_report(report: dict[str, Any]) -> None:
     for f in report["failed"]:
         err_console.print(f"[yellow]failed[/] {escape(f['where'])}: {escape(f['reason'])}",
                           highlight=False)
+    if report.get("gate"):
+        g = report["gate"]
+        verdict = "passed" if g["passed"] else f"[red]failed[/]: {report['staged']} kept, not current"
+        console.print(f"gate recall@5 {g['recall@5']} (current {g['current_recall@5']}): {verdict}")
 
 
 @app.command()
@@ -321,12 +381,12 @@ def demo(
     started = time.monotonic()
     settings = _settings(store=store)
     _quiet_model_loading()
-    from flows.ingest import ingest_flow
+    from flows.ingest import run_ingest
     from kg.export import EXPORTERS, export_graph
     from qa.service import QAService
 
     console.rule("1. ingest")
-    report = ingest_flow([str(corpus)], prune=True, settings=settings.model_dump(mode="json"))
+    report = run_ingest([str(corpus)], settings, prune=True)
     _print_report(report)
     console.rule("2. ask")
     service = QAService(settings)

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from qa.embed import PassageEmbedder
 from qa.settings import Settings
 from qa.store import ProcessedDocument, Store, StoreError
 from qa.text import discover, load_file, split_passages
-from qa.types import Document, InputError, Passage
+from qa.types import Document, InputError, Passage, QAError
 
 
 @dataclass
@@ -55,12 +57,39 @@ class IngestReport:
     committed: bool
     counts: dict[str, int]
     seconds: float
+    processed: int = 0
+    reused: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+    skipped: str | None = None
+    gate: dict[str, Any] | None = None
+    staged: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
                 "removed": self.removed, "failed": [f.to_json() for f in self.failed],
                 "generation": self.generation, "committed": self.committed,
-                "counts": self.counts, "seconds": round(self.seconds, 3)}
+                "counts": self.counts, "seconds": round(self.seconds, 3),
+                "processed": self.processed, "reused": self.reused,
+                "stages": {k: round(v, 3) for k, v in self.stages.items()},
+                "skipped": self.skipped, "gate": self.gate, "staged": self.staged}
+
+    def markdown(self) -> str:
+        """The report as a Prefect markdown artifact."""
+        lines = [f"# kgqa ingest: {self.generation or 'no generation'}", ""]
+        if self.skipped:
+            return "\n".join(lines + [f"Skipped: {self.skipped}"])
+        lines += ["| documents | count |", "|---|---|"]
+        for name in ("new", "changed", "unchanged", "removed"):
+            lines.append(f"| {name} | {getattr(self, name)} |")
+        lines += [f"| failed | {len(self.failed)} |", f"| processed / reused from cache | "
+                  f"{self.processed} / {self.reused} |", ""]
+        lines += [f"Store: {', '.join(f'{k} {v}' for k, v in self.counts.items())}.", ""]
+        lines += ["Stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.stages.items()), ""]
+        if self.gate:
+            lines += [f"Gate: {self.gate}", ""]
+        for f in self.failed:
+            lines.append(f"- failed `{f.where}`: {f.reason}")
+        return "\n".join(lines)
 
 
 def plan_ingest(store: Store, paths: list[Path], settings: Settings, prune: bool) -> IngestPlan:
@@ -77,7 +106,8 @@ def plan_ingest(store: Store, paths: list[Path], settings: Settings, prune: bool
     scanned_sources: set[str] = set()
     for src in sources:
         scanned_sources.add(str(src.path.resolve()))
-        for item in load_file(src, settings.max_document_bytes):
+        for item in load_file(src, settings.max_document_bytes, settings.read_retries,
+                              settings.retry_backoff_seconds):
             if isinstance(item, InputError):
                 plan.failed.append(Failure(item.where, item.reason))
                 # A document that fails now keeps its committed version: nothing is lost.
@@ -121,6 +151,7 @@ class DocumentProcessor:
     """Per-document work: passages, entities, relations, embeddings. No shared state."""
 
     def __init__(self, settings: Settings) -> None:
+        import_plugins(settings.plugins)
         self.settings = settings
         self.extractor = EntityRelationExtractor(settings.spacy_model, settings.relation_extractors,
                                                  settings.entity_labels)
@@ -131,40 +162,35 @@ class DocumentProcessor:
         self.extractor.warm_up()
         self.embedder.warm_up()
 
-    def models(self) -> dict[str, Any]:
-        import spacy
-
-        self.warm_up()
-        return {
-            "embedder": self.settings.embedder,
-            "embedding_dimension": self.embedder.dimension,
-            "spacy_model": self.settings.spacy_model,
-            "spacy_pipeline_version": self.extractor.pipeline_version,
-            "spacy_version": spacy.__version__,
-            "relation_extractors": list(self.settings.relation_extractors),
-        }
-
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """Process documents; one that fails becomes a Failure and the others go on."""
         self.warm_up()
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
             try:
-                out.append(self._process(doc))
+                out.append(self.process_one(doc))
             except Exception as err:  # one bad document must not sink the batch
                 out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
                                    f"{type(err).__name__}: {err}"))
         good = [p for p in out if isinstance(p, ProcessedDocument)]
-        texts = [p.text for item in good for p in item.passages]
-        vectors = self.embedder(texts)
+        self.attach_vectors(good, self.embed(good))
+        return out
+
+    def embed(self, items: list[ProcessedDocument]) -> np.ndarray:
+        """Vectors of all passages of ``items``, in one batched pass."""
+        return self.embedder([p.text for item in items for p in item.passages])
+
+    @staticmethod
+    def attach_vectors(items: list[ProcessedDocument], vectors: np.ndarray) -> None:
         at = 0
-        for item in good:
+        for item in items:
             n = len(item.passages)
             item.vectors = vectors[at : at + n]
             at += n
-        return out
 
-    def _process(self, doc: Document) -> ProcessedDocument:
+    def process_one(self, doc: Document) -> ProcessedDocument:
+        """Passages, mentions and evidence of one document (vectors come from ``embed``)."""
+        self.warm_up()
         s = self.settings
         passages = split_passages(doc, s.passage_max_chars, s.passage_overlap_sentences)
         extraction = self.extractor(doc.text)
@@ -200,37 +226,91 @@ def cached_processor(settings_json: str) -> DocumentProcessor:
     return processor
 
 
-def commit_results(store: Store, settings: Settings, plan: IngestPlan,
-                   results: list[ProcessedDocument | Failure], started: float) -> IngestReport:
-    """The one writer's step: commit what was processed (if anything changed) and report."""
+def import_plugins(modules: list[str]) -> None:
+    """Import the modules named in settings ``plugins`` (they register extractors by name)."""
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            raise QAError(f"cannot import plugin module {name!r} (setting plugins): {err}") from None
+
+
+def models_info(settings: Settings, dimension: int) -> dict[str, Any]:
+    """What built a generation, for its manifest (read from package metadata, no model loads)."""
+    import importlib.metadata
+
+    def version(package: str) -> str | None:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    pipeline = Path(settings.spacy_model).expanduser() / "meta.json"
+    spacy_pipeline_version = (json.loads(pipeline.read_text()).get("version") if pipeline.is_file()
+                              else version(settings.spacy_model.replace("_", "-")))
+    return {
+        "embedder": settings.embedder,
+        "embedding_dimension": dimension,
+        "spacy_model": settings.spacy_model,
+        "spacy_pipeline_version": spacy_pipeline_version,
+        "spacy_version": version("spacy"),
+        "relation_extractors": list(settings.relation_extractors),
+    }
+
+
+def report_for(plan: IngestPlan, results: list[ProcessedDocument | Failure], reused: int,
+               started: float) -> IngestReport:
+    """The report of a run before its commit (counts and generation are filled in after)."""
     processed = [r for r in results if isinstance(r, ProcessedDocument)]
-    failures = plan.failed + [r for r in results if isinstance(r, Failure)]
     done = {r.document.doc_id for r in processed}
-    new = [d for d in plan.new if d in done]
-    changed = [d for d in plan.changed if d in done]
-    committed = False
-    generation = store.current_name()
-    if processed or plan.removed:
-        processor = cached_processor(settings.model_dump_json())
-        models = processor.models()
-        if store.exists():
-            store.open(embedder=models["embedder"], dimension=models["embedding_dimension"]).close()
-        manifest = store.commit(plan.removed, processed, models=models,
-                                settings=settings.model_dump(mode="json"),
-                                keep=settings.keep_generations)
-        committed = True
-        generation = store.current_name()
-        counts = manifest.counts
-    elif store.exists():
-        gen = store.open()
-        counts = dict(gen.manifest["counts"])
-        gen.close()
+    return IngestReport(
+        new=sum(d in done for d in plan.new), changed=sum(d in done for d in plan.changed),
+        unchanged=len(plan.unchanged), removed=len(plan.removed),
+        failed=plan.failed + [r for r in results if isinstance(r, Failure)],
+        generation=None, committed=False, counts={}, seconds=time.monotonic() - started,
+        processed=len(processed) - reused, reused=reused)
+
+
+def stage_results(store: Store, settings: Settings, plan: IngestPlan,
+                  results: list[ProcessedDocument | Failure]) -> int | None:
+    """The one writer's step: write the next generation (not yet current) if anything changed;
+    returns its number, or None when there was nothing to commit."""
+    processed = [r for r in results if isinstance(r, ProcessedDocument)]
+    if not processed and not plan.removed:
+        return None
+    if processed:
+        dimension = int(processed[0].vectors.shape[1])
     else:
-        counts = {}
-    store.quarantine([dict(f.to_json(), time=time.time()) for f in failures])
-    return IngestReport(new=len(new), changed=len(changed), unchanged=len(plan.unchanged),
-                        removed=len(plan.removed), failed=failures, generation=generation,
-                        committed=committed, counts=counts, seconds=time.monotonic() - started)
+        gen = store.open()
+        dimension = int(gen.manifest["models"]["embedding_dimension"])
+        gen.close()
+    models = models_info(settings, dimension)
+    if store.exists():
+        store.open(embedder=models["embedder"], dimension=dimension).close()
+    manifest = store.stage(plan.removed, processed, models=models,
+                           settings=settings.model_dump(mode="json"))
+    return manifest.generation
+
+
+def finish_report(store: Store, report: IngestReport) -> IngestReport:
+    """Fill in the current generation and its counts, record failures and write the report."""
+    if store.exists():
+        gen = store.open()
+        report.generation = gen.name
+        report.counts = dict(gen.manifest["counts"])
+        gen.close()
+    store.quarantine([dict(f.to_json(), time=time.time()) for f in report.failed])
+    if not report.skipped:
+        folder = store.root / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        path = folder / f"{stamp}-{report.generation or 'none'}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        os.replace(tmp, path)
+    return report
 
 
 def batches(docs: list[Document], size: int) -> list[list[Document]]:
@@ -238,4 +318,5 @@ def batches(docs: list[Document], size: int) -> list[list[Document]]:
 
 
 __all__ = ["DocumentProcessor", "Failure", "IngestPlan", "IngestReport", "StoreError",
-           "batches", "cached_processor", "commit_results", "plan_ingest"]
+           "batches", "cached_processor", "finish_report", "plan_ingest", "report_for",
+           "stage_results"]

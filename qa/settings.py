@@ -76,6 +76,29 @@ class Settings(BaseSettings):
         description="NER labels that become graph nodes (dates and numbers do not).",
     )
     batch_documents: int = Field(16, ge=1, description="Documents per ingestion task.")
+    plugins: list[str] = Field(
+        default_factory=list,
+        description="Python modules imported before processing, e.g. to register extractors.")
+    document_timeout_seconds: float = Field(
+        300.0, ge=0, description="Per-document time limit; the work runs in a worker process "
+        "that is killed when it passes. 0 runs in-process with no limit.")
+    document_retries: int = Field(
+        1, ge=0, description="Retries of a document whose worker process died.")
+    worker_start_timeout_seconds: float = Field(
+        300.0, gt=0, description="How long a worker process may take to load its models.")
+    read_retries: int = Field(2, ge=0, description="Retries of a file read that hit an I/O error.")
+    retry_backoff_seconds: float = Field(
+        0.5, ge=0, description="First retry delay; it doubles with each retry.")
+    task_retries: int = Field(
+        2, ge=0, description="Prefect retries of a processing task (a lost Dask worker, say).")
+    skip_if_busy: bool = Field(
+        False, description="When another ingest holds the store, skip (logged) instead of failing.")
+    runner: Literal["local", "dask"] = Field("local", description="Where per-document work runs.")
+    dask_address: str | None = Field(
+        None, description="Dask scheduler (tcp://host:port); unset starts a local cluster.")
+    dask_workers: int = Field(2, ge=1, description="Workers of a local Dask cluster.")
+    gate_tolerance: float = Field(
+        0.02, ge=0, le=1, description="Largest drop of gate recall@5 a new generation may show.")
     embed_batch_size: int = Field(32, ge=1, description="Passages per embedding batch.")
 
     # Retrieval

@@ -89,10 +89,12 @@ class Manifest:
     models: dict[str, Any]
     layout_version: int = LAYOUT_VERSION
     settings: dict[str, Any] = field(default_factory=dict)
+    content_digest: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"layout_version": self.layout_version, "generation": self.generation,
-                "created": self.created, "counts": self.counts, "files": self.files,
+                "created": self.created, "counts": self.counts,
+                "content_digest": self.content_digest, "files": self.files,
                 "models": self.models, "settings": self.settings}
 
 
@@ -120,6 +122,25 @@ def _fsync_tree(root: Path) -> None:
         else:
             _fsync_dir(path)
     _fsync_dir(root)
+
+
+def _content_digest(db: sqlite3.Connection) -> str:
+    """sha256 over the stored content in a canonical order (ingestion times left out), so two
+    stores built from the same inputs compare equal however they were built."""
+    digest = hashlib.sha256()
+    queries = [
+        "SELECT doc_id, source, content_hash, title, metadata, text FROM documents ORDER BY doc_id",
+        'SELECT passage_id, doc_id, ordinal, start, "end", text FROM passages ORDER BY passage_id',
+        'SELECT doc_id, passage_id, node_id, name, label, text, start, "end" FROM mentions '
+        'ORDER BY doc_id, start, "end", node_id',
+        'SELECT doc_id, passage_id, head, tail, label, confidence, extractor, start, "end" '
+        'FROM evidence ORDER BY doc_id, start, head, tail, label',
+    ]
+    for query in queries:
+        for row in db.execute(query):
+            digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 def gen_name(number: int) -> str:
@@ -322,6 +343,14 @@ class Store:
                models: dict[str, Any], settings: dict[str, Any], keep: int) -> Manifest:
         """Write generation N+1 with ``removed`` documents (and the old versions of ``added``)
         retracted and ``added`` inserted, then make it current. Call under ``writer_lock``."""
+        manifest = self.stage(removed, added, models, settings)
+        self.publish(manifest.generation, keep)
+        return manifest
+
+    def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
+              models: dict[str, Any], settings: dict[str, Any]) -> Manifest:
+        """Write the next generation completely (fsynced, renamed into place) without making it
+        current, so it can be checked first (the quality gate). Call under ``writer_lock``."""
         numbers = self.generations()
         number = (numbers[-1] if numbers else 0) + 1
         current = self.current_name()
@@ -366,6 +395,7 @@ class Store:
             "nodes": graph.number_of_nodes(),
             "edges": graph.number_of_edges(),
         }
+        content_digest = _content_digest(dst)
         dst.close()
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -377,12 +407,16 @@ class Store:
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
-                            models=models, settings=settings)
+                            models=models, settings=settings, content_digest=content_digest)
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
         _fsync_tree(tmp)
         final = self.root / gen_name(number)
         os.replace(tmp, final)
         _fsync_dir(self.root)
+        return manifest
+
+    def publish(self, number: int, keep: int) -> None:
+        """Make a staged generation current (atomically) and drop old generations."""
         pointer = self.root / "CURRENT.tmp"
         with pointer.open("w") as fh:
             fh.write(gen_name(number) + "\n")
@@ -391,10 +425,12 @@ class Store:
         os.replace(pointer, self.root / "CURRENT")
         _fsync_dir(self.root)
         self._prune_generations(keep)
-        return manifest
 
     def _prune_generations(self, keep: int) -> None:
+        current = self.current_name()
         for n in self.generations()[:-keep]:
+            if gen_name(n) == current:
+                continue
             path = self.root / gen_name(n)
             trash = self.root / f".trash-{path.name}"
             os.replace(path, trash)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -133,22 +134,39 @@ def _document(doc_id: str, text: str, source: str, where: str, title: str | None
                     title=title, metadata=metadata or {})
 
 
-def load_file(src: SourceFile, max_bytes: int) -> Iterator[Document | InputError]:
+def _read_with_retries(path: Path, max_bytes: int, retries: int, backoff: float) -> bytes | None:
+    """The file's bytes, or None when it is over ``max_bytes``; I/O errors are retried with
+    exponential backoff (network filesystems hiccup) before they propagate."""
+    for attempt in range(retries + 1):
+        try:
+            if path.stat().st_size > max_bytes:
+                return None
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise
+        except OSError:
+            if attempt == retries:
+                raise
+            time.sleep(backoff * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def load_file(src: SourceFile, max_bytes: int, retries: int = 0, backoff: float = 0.5
+              ) -> Iterator[Document | InputError]:
     """Documents of one input file; a JSONL file yields one per good line and an error per bad one."""
     where = str(src.path)
     source = str(src.path.resolve())
     try:
-        size = src.path.stat().st_size
-        if size > max_bytes:
-            yield InputError(
-                where,
-                f"{size:,} bytes is over the limit of {max_bytes:,} (setting max_document_bytes, "
-                "env KGQA_MAX_DOCUMENT_BYTES); split the file or raise the limit",
-            )
-            return
-        raw = src.path.read_bytes()
+        raw = _read_with_retries(src.path, max_bytes, retries, backoff)
     except OSError as err:
-        yield InputError(where, f"cannot read: {err.strerror or err}")
+        yield InputError(where, f"cannot read after {retries + 1} tries: {err.strerror or err}")
+        return
+    if raw is None:
+        yield InputError(
+            where,
+            f"{src.path.stat().st_size:,} bytes is over the limit of {max_bytes:,} (setting "
+            "max_document_bytes, env KGQA_MAX_DOCUMENT_BYTES); split the file or raise the limit",
+        )
         return
     try:
         text = _decode(raw, where)

@@ -1,0 +1,41 @@
+"""The quality gate: a new generation becomes current only if retrieval did not get worse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qa.embed import PassageEmbedder
+from qa.retrieve import Retriever
+from qa.settings import Settings
+from qa.squad import SquadExample, load_squad
+from qa.store import Generation
+
+
+def gate_recall(generation: Generation, embedder: PassageEmbedder, settings: Settings,
+                questions: list[SquadExample], k: int = 5) -> float:
+    """Share of answerable questions with a gold answer's text in one of the top-k passages."""
+    retriever = Retriever(generation, embedder, settings.candidate_k, settings.fusion,
+                          settings.bm25_weight, settings.rrf_k)
+    answerable = [q for q in questions if q.answers]
+    if not answerable:
+        return 0.0
+    found = 0
+    for q in answerable:
+        texts = [h.passage.text for h in retriever.search(q.question, k, settings.search_mode)]
+        found += any(a in t for a, _ in q.answers for t in texts)
+    return found / len(answerable)
+
+
+def check_gate(current: Generation | None, candidate: Generation, settings: Settings,
+               gate_file: Path) -> dict[str, Any]:
+    """Recall@5 of the candidate and the current generation; ``passed`` says whether the
+    candidate may become current (no drop beyond ``gate_tolerance``)."""
+    questions = load_squad([gate_file])
+    embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
+    new = gate_recall(candidate, embedder, settings, questions)
+    old = gate_recall(current, embedder, settings, questions) if current is not None else None
+    passed = old is None or new >= old - settings.gate_tolerance
+    return {"file": str(gate_file), "questions": sum(1 for q in questions if q.answers),
+            "recall@5": round(new, 4), "current_recall@5": None if old is None else round(old, 4),
+            "tolerance": settings.gate_tolerance, "passed": passed}
