@@ -3,6 +3,7 @@
     python benchmarks/ingest.py                      # 2,000 paragraphs from ../shared/data/qa
     python benchmarks/ingest.py --corpus my.jsonl    # your own JSONL ({"id","text"} lines)
     python benchmarks/ingest.py --prefect            # through the Prefect flow (temporary server)
+    python benchmarks/ingest.py --dask-workers 1 2   # Dask runner, 1 then 2 local workers
 
 Prints figures; asserts nothing. Peak memory is the process's maximum resident set size.
 """
@@ -40,7 +41,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="JSONL corpus (default: from ../shared)")
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--prefect", action="store_true", help="run the real flow, not flow.fn")
+    parser.add_argument("--dask-workers", type=int, nargs="+",
+                        help="run the flow on local Dask clusters of these sizes and compare")
     args = parser.parse_args()
+    if args.dask_workers:
+        compare_dask(args)
+        return
 
     from flows.ingest import ingest_flow
     from qa.settings import Settings
@@ -73,6 +79,31 @@ def main() -> None:
           f"{report['new'] / seconds:.1f} documents/s")
     print(f"re-ingest (no-op)  {reingest_s:.2f} s, {again['unchanged']} unchanged")
     print(f"peak memory        {peak_mb:,.0f} MB (max RSS)")
+
+
+def compare_dask(args: argparse.Namespace) -> None:
+    """Throughput of the Dask runner with each number of workers, on the same corpus."""
+    from flows.ingest import run_ingest
+    from qa.settings import Settings
+
+    rates: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
+        words = sum(len(json.loads(line)["text"].split())
+                    for line in corpus.read_text().splitlines() if line.strip())
+        for n in args.dask_workers:
+            settings = Settings(store=Path(tmp) / f"store-{n}", runner="dask", dask_workers=n,
+                                batch_documents=8)
+            started = time.perf_counter()
+            report = run_ingest([str(corpus)], settings, show_progress=False)
+            seconds = time.perf_counter() - started
+            rates[n] = words / seconds
+            print(f"dask workers {n}: {report['new']} documents, {words:,} words in {seconds:.1f} s "
+                  f"(cluster start and model loads included) -> {rates[n]:,.0f} words/s; "
+                  f"process stage {report['stages']['process']:.1f} s")
+    base = rates[args.dask_workers[0]]
+    for n, rate in rates.items():
+        print(f"speed-up with {n} workers: {rate / base:.2f}x")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ crash) is restarted and the document retried, up to ``document_retries`` times.
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 import time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -47,6 +48,8 @@ class IsolatedProcessor:
         self._proc: Any = None
         self._conn: Connection | None = None
         self.restarts = 0
+        # Task runners call from several threads; one worker pipe serves one batch at a time.
+        self._lock = threading.Lock()
 
     def _start(self) -> Connection:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
@@ -103,6 +106,10 @@ class IsolatedProcessor:
                 return ("timeout", None)
 
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        with self._lock:
+            return self._process_batch(docs)
+
+    def _process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
             for attempt in range(self.settings.document_retries + 1):
@@ -134,6 +141,9 @@ class IsolatedProcessor:
 _ISOLATED: dict[str, IsolatedProcessor] = {}
 
 
+_ISOLATED_LOCK = threading.Lock()
+
+
 def isolated_processor(settings_json: str) -> IsolatedProcessor:
     """The worker of this process, kept while the processing settings stay the same (so models
     load once per worker, not per task); at most one lives at a time."""
@@ -142,9 +152,10 @@ def isolated_processor(settings_json: str) -> IsolatedProcessor:
     settings = Settings.model_validate_json(settings_json)
     key = f"{processing_fingerprint(settings)}:{settings.document_timeout_seconds}:" \
           f"{settings.document_retries}:{settings.device}"
-    if key not in _ISOLATED:
-        for old in _ISOLATED.values():
-            old.close()
-        _ISOLATED.clear()
-        _ISOLATED[key] = IsolatedProcessor(settings_json)
-    return _ISOLATED[key]
+    with _ISOLATED_LOCK:
+        if key not in _ISOLATED:
+            for old in _ISOLATED.values():
+                old.close()
+            _ISOLATED.clear()
+            _ISOLATED[key] = IsolatedProcessor(settings_json)
+        return _ISOLATED[key]
