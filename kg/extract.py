@@ -110,28 +110,42 @@ def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
     return found
 
 
-RELATION_EXTRACTORS: dict[str, Callable[[], RelationExtractor]] = {
-    "dependency": DependencyRelationExtractor,
+def _classifier(**options: Any) -> RelationExtractor:
+    from kg.relations import ClassifierRelationExtractor
+
+    return ClassifierRelationExtractor(**options)
+
+
+RELATION_EXTRACTORS: dict[str, Callable[..., RelationExtractor]] = {
+    "dependency": lambda **_: DependencyRelationExtractor(),
+    "classifier": _classifier,
 }
 
 
-def make_relation_extractor(name: str) -> RelationExtractor:
+def make_relation_extractor(name: str, **options: Any) -> RelationExtractor:
+    """An extractor by name; ``options`` (model paths, device) go to factories that take them."""
     try:
-        return RELATION_EXTRACTORS[name]()
+        factory = RELATION_EXTRACTORS[name]
     except KeyError:
         raise KGError(
             f"unknown relation extractor {name!r} (setting relation_extractors); "
             f"valid: {', '.join(sorted(RELATION_EXTRACTORS))}"
         ) from None
+    try:
+        return factory(**options)
+    except TypeError:
+        return factory()
 
 
 class EntityRelationExtractor:
     """spaCy NER plus the configured relation extractors, run over a whole document."""
 
     def __init__(self, spacy_model: str, relation_extractors: Iterable[str],
-                 entity_labels: Iterable[str], resolve_pronouns: bool = True) -> None:
+                 entity_labels: Iterable[str], resolve_pronouns: bool = True,
+                 extractor_options: dict[str, Any] | None = None) -> None:
         self.spacy_model = spacy_model
-        self.extractors = [make_relation_extractor(n) for n in relation_extractors]
+        self.extractors = [make_relation_extractor(n, **(extractor_options or {}))
+                           for n in relation_extractors]
         self.entity_labels = set(entity_labels)
         self.resolve_pronouns = resolve_pronouns
         self._nlp: Any = None

@@ -19,10 +19,15 @@ import networkx as nx
 
 @dataclass(frozen=True)
 class MentionRow:
+    """A mention's node after the document's alias rules (``node_id``), the node its own name
+    gives (``own_node``, empty when the same) and the rule that moved it (``rule``)."""
+
     node_id: str
     name: str
     label: str
     doc_id: str
+    own_node: str = ""
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,25 +42,115 @@ class EvidenceRow:
     start: int
     end: int
     sentence: str
+    head_own: str = ""
+    tail_own: str = ""
 
 
-def build_graph(mentions: Iterable[MentionRow], evidence: Iterable[EvidenceRow]) -> nx.MultiDiGraph:
+@dataclass(frozen=True)
+class MergeRules:
+    """Corrections from settings: ``always`` maps a name to the name it must merge into;
+    ``never`` lists (alias, target) name pairs that must stay apart."""
+
+    always: dict[str, str]
+    never: list[tuple[str, str]]
+
+
+def _base(node: str) -> str:
+    return node.rsplit(":", 1)[0]
+
+
+class NodeResolver:
+    """Final node of each mention: the document's merges, then corpus-wide rules (an acronym
+    defined in one document holds in all; a lone surname that fits exactly one person of the
+    corpus is that person), then the settings' never/always rules."""
+
+    def __init__(self, mentions: list[MentionRow], rules: MergeRules | None) -> None:
+        from kg.canonical import canonical_key, slug
+
+        self.rules = rules or MergeRules({}, [])
+        self.global_map: dict[str, tuple[str, str]] = {}
+        acronym_targets: dict[str, set[str]] = defaultdict(set)
+        people: dict[str, set[str]] = defaultdict(set)
+        nodes = {m.node_id for m in mentions} | {m.own_node for m in mentions if m.own_node}
+        for m in mentions:
+            if m.rule == "acronym" and m.own_node:
+                acronym_targets[m.own_node].add(m.node_id)
+        for node in nodes:
+            words = _base(node).split("-")
+            if node.endswith(":PERSON") and len(words) >= 2:
+                people[words[-1]].add(node)
+        for alias, targets in acronym_targets.items():
+            if len(targets) == 1:
+                self.global_map[alias] = (next(iter(targets)), "acronym-corpus")
+        for node in nodes:
+            base = _base(node)
+            if node.endswith(":PERSON") and "-" not in base and len(people.get(base, ())) == 1:
+                self.global_map.setdefault(node, (next(iter(people[base])), "surname-corpus"))
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for node in sorted(nodes):
+            by_key[_base(node)].append(node)
+
+        def ids(name: str) -> list[str]:
+            return [name] if ":" in name else by_key.get(slug(canonical_key(name)), [])
+
+        self.never = {(a, b) for x, y in self.rules.never for a in ids(x) for b in ids(y)}
+        self.never |= {(b, a) for a, b in self.never}
+        self.always: dict[str, str] = {}
+        for alias, target in self.rules.always.items():
+            targets = ids(target)
+            for a in ids(alias):
+                if targets and a not in targets:
+                    self.always[a] = targets[0]
+
+    def resolve(self, node: str, own: str) -> tuple[str, str]:
+        """(final node, rule that decided it, '' when none)."""
+        own = own or node
+        rule = "" if node == own else "document"
+        if node != own and (own, node) in self.never:
+            node, rule = own, "never-merge"
+        if node in self.global_map:
+            target, why = self.global_map[node]
+            if (own, target) not in self.never and (node, target) not in self.never:
+                node, rule = target, why
+        for key in (own, node):
+            if key in self.always:
+                return self.always[key], "always-merge"
+        return node, rule
+
+
+def build_graph(mentions: Iterable[MentionRow], evidence: Iterable[EvidenceRow],
+                rules: MergeRules | None = None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
+    mentions = list(mentions)
+    resolver = NodeResolver(mentions, rules)
     names: dict[str, Counter[str]] = defaultdict(Counter)
+    own_names: dict[str, Counter[str]] = defaultdict(Counter)
     docs: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
+    merges: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     for m in mentions:
-        names[m.node_id][m.name] += 1
-        docs[m.node_id].add(m.doc_id)
-        labels[m.node_id] = m.label
+        node, rule = resolver.resolve(m.node_id, m.own_node)
+        names[node][m.name] += 1
+        if (m.own_node or m.node_id) == node:
+            own_names[node][m.name] += 1
+        docs[node].add(m.doc_id)
+        if rule and rule != "never-merge":
+            merges[node][(m.name, rule if rule != "document" else m.rule)] += 1
     for node, counter in names.items():
-        # The most frequent surface form names the node; ties go to the alphabetically first.
-        name = min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        graph.add_node(node, label=name, type=labels[node], mention_count=sum(counter.values()),
-                       document_count=len(docs[node]), aliases=sorted(counter))
+        # The most frequent name of the node's own mentions names it (aliases do not);
+        # ties go to the alphabetically first.
+        pool = own_names.get(node) or counter
+        name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        graph.add_node(node, label=name, type=node.rsplit(":", 1)[-1],
+                       mention_count=sum(counter.values()), document_count=len(docs[node]),
+                       aliases=sorted(counter),
+                       merged=[f"{alias} ({rule}, {n}x)" for (alias, rule), n in
+                               sorted(merges[node].items())])
     grouped: dict[tuple[str, str, str], list[EvidenceRow]] = defaultdict(list)
     for e in evidence:
-        grouped[(e.head, e.tail, e.label)].append(e)
+        head = resolver.resolve(e.head, e.head_own)[0]
+        tail = resolver.resolve(e.tail, e.tail_own)[0]
+        if head != tail:
+            grouped[(head, tail, e.label)].append(e)
     for (head, tail, label), rows in sorted(grouped.items()):
         rows.sort(key=lambda r: (-r.confidence, r.doc_id, r.start))
         graph.add_edge(

@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from kg.canonical import display_name, node_id
+from kg.canonical import canonical_name, document_aliases, node_id
 from kg.extract import EntityRelationExtractor
-from kg.graph import EvidenceRow, MentionRow
+from kg.graph import EvidenceRow, MentionRow, MergeRules
 from qa.embed import PassageEmbedder
 from qa.settings import Settings
-from qa.store import ProcessedDocument, Store, StoreError
+from qa.store import ProcessedDocument, Store, StoreError, _rules_json, rules_of
 from qa.text import discover, load_file, split_passages
 from qa.types import Document, InputError, Passage, QAError
 
@@ -153,8 +153,10 @@ class DocumentProcessor:
     def __init__(self, settings: Settings) -> None:
         import_plugins(settings.plugins)
         self.settings = settings
-        self.extractor = EntityRelationExtractor(settings.spacy_model, settings.relation_extractors,
-                                                 settings.entity_labels)
+        self.extractor = EntityRelationExtractor(
+            settings.spacy_model, settings.relation_extractors, settings.entity_labels,
+            extractor_options={"relation_model": settings.relation_model,
+                               "device": settings.device})
         self.embedder = PassageEmbedder(settings.embedder, settings.device,
                                         settings.embed_batch_size)
 
@@ -194,26 +196,39 @@ class DocumentProcessor:
         s = self.settings
         passages = split_passages(doc, s.passage_max_chars, s.passage_overlap_sentences)
         extraction = self.extractor(doc.text)
-        mentions = []
-        for m in extraction.mentions:
-            name = display_name(m.text)
-            if not name:
-                continue
-            row = MentionRow(node_id(m.text, m.label), name, m.label, doc.doc_id)
-            mentions.append((_passage_for(passages, m.start, m.end).passage_id, row, m.text,
-                             m.start, m.end))
+        found = [m for m in extraction.mentions if canonical_name(m.text, m.label)]
+        own = [node_id(canonical_name(m.text, m.label), m.label) for m in found]
+        target = {a.mention: (a.target, a.rule) for a in document_aliases(
+            doc.text, [(m.text, m.label, m.start, m.end) for m in found])}
+        final, rule = list(own), [""] * len(found)
+        for i in range(len(found)):
+            j, hops = i, 0
+            while j in target and hops < 10:  # alias chains are short; guard against loops
+                j, hops = target[j][0], hops + 1
+            if j != i:
+                final[i], rule[i] = own[j], target[i][1]
+        index = {m: i for i, m in enumerate(found)}
+        mentions = [
+            (_passage_for(passages, m.start, m.end).passage_id,
+             MentionRow(final[i], canonical_name(m.text, m.label), m.label, doc.doc_id,
+                        own[i] if own[i] != final[i] else "", rule[i]),
+             m.text, m.start, m.end)
+            for i, m in enumerate(found)]
         evidence = []
         seen: set[tuple[str, str, str, int]] = set()
         for r in extraction.relations:
-            head, tail = node_id(r.head.text, r.head.label), node_id(r.tail.text, r.tail.label)
-            key = (head, tail, r.label, r.sentence.start)
-            if head == tail or key in seen:
+            if r.head not in index or r.tail not in index:
+                continue
+            h, t = index[r.head], index[r.tail]
+            key = (final[h], final[t], r.label, r.sentence.start)
+            if final[h] == final[t] or key in seen:
                 continue
             seen.add(key)
             evidence.append(EvidenceRow(
-                head, tail, r.label, r.score, r.extractor, doc.doc_id,
+                final[h], final[t], r.label, r.score, r.extractor, doc.doc_id,
                 _passage_for(passages, r.sentence.start, r.sentence.end).passage_id,
-                r.sentence.start, r.sentence.end, doc.text[r.sentence.start : r.sentence.end]))
+                r.sentence.start, r.sentence.end, doc.text[r.sentence.start : r.sentence.end],
+                own[h] if own[h] != final[h] else "", own[t] if own[t] != final[t] else ""))
         return ProcessedDocument(doc, passages, np.zeros((0, 0), dtype=np.float32), mentions,
                                  evidence)
 
@@ -273,12 +288,22 @@ def report_for(plan: IngestPlan, results: list[ProcessedDocument | Failure], reu
         processed=len(processed) - reused, reused=reused)
 
 
+def merge_rules(settings: Settings) -> MergeRules:
+    return MergeRules(dict(settings.always_merge), [tuple(p) for p in settings.never_merge])
+
+
 def stage_results(store: Store, settings: Settings, plan: IngestPlan,
                   results: list[ProcessedDocument | Failure]) -> int | None:
     """The one writer's step: write the next generation (not yet current) if anything changed;
     returns its number, or None when there was nothing to commit."""
     processed = [r for r in results if isinstance(r, ProcessedDocument)]
-    if not processed and not plan.removed:
+    rules = merge_rules(settings)
+    rules_changed = False
+    if store.exists():
+        gen = store.open()
+        rules_changed = rules_of(gen.manifest) != _rules_json(rules)
+        gen.close()
+    if not processed and not plan.removed and not rules_changed:
         return None
     if processed:
         dimension = int(processed[0].vectors.shape[1])
@@ -290,7 +315,7 @@ def stage_results(store: Store, settings: Settings, plan: IngestPlan,
     if store.exists():
         store.open(embedder=models["embedder"], dimension=dimension).close()
     manifest = store.stage(plan.removed, processed, models=models,
-                           settings=settings.model_dump(mode="json"))
+                           settings=settings.model_dump(mode="json"), rules=rules)
     return manifest.generation
 
 

@@ -66,9 +66,18 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         20_000_000, ge=1, description="Larger input files are quarantined with a message."
     )
+    relation_model: str | None = Field(
+        None, description="Relation model folder (schema NER + classifier); unset means the one "
+        "shipped in data/relations.")
     relation_extractors: list[str] = Field(
         default_factory=lambda: ["dependency"], description="Relation extractors, by name."
     )
+    always_merge: dict[str, str] = Field(
+        default_factory=dict, description='Entity corrections: {"alias name": "target name"} '
+        "merges the alias's node into the target's on the next run.")
+    never_merge: list[tuple[str, str]] = Field(
+        default_factory=list, description='Pairs ["alias", "target"] that alias rules must not '
+        "merge (undoes a wrong merge on the next run).")
     entity_labels: list[str] = Field(
         default_factory=lambda: [
             "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",

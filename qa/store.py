@@ -35,11 +35,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.graph import EvidenceRow, MentionRow, build_graph, load_graph, save_graph
+from kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph, load_graph, save_graph
 from qa.index import BM25Index, DenseIndex
 from qa.types import Document, Passage, QAError
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 GEN_PREFIX = "gen-"
 
 SCHEMA = """
@@ -54,13 +54,14 @@ CREATE INDEX passages_doc ON passages(doc_id);
 CREATE TABLE mentions (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, passage_id TEXT NOT NULL, node_id TEXT NOT NULL,
     name TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL);
+    "end" INTEGER NOT NULL, own_node TEXT NOT NULL DEFAULT '', rule TEXT NOT NULL DEFAULT '');
 CREATE INDEX mentions_doc ON mentions(doc_id);
 CREATE INDEX mentions_node ON mentions(node_id);
 CREATE TABLE evidence (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, passage_id TEXT NOT NULL, head TEXT NOT NULL,
     tail TEXT NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL, extractor TEXT NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL,
+    head_own TEXT NOT NULL DEFAULT '', tail_own TEXT NOT NULL DEFAULT '');
 CREATE INDEX evidence_doc ON evidence(doc_id);
 """
 
@@ -90,11 +91,13 @@ class Manifest:
     layout_version: int = LAYOUT_VERSION
     settings: dict[str, Any] = field(default_factory=dict)
     content_digest: str = ""
+    graph_rules: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"layout_version": self.layout_version, "generation": self.generation,
                 "created": self.created, "counts": self.counts,
-                "content_digest": self.content_digest, "files": self.files,
+                "content_digest": self.content_digest, "graph_rules": self.graph_rules,
+                "files": self.files,
                 "models": self.models, "settings": self.settings}
 
 
@@ -141,6 +144,17 @@ def _content_digest(db: sqlite3.Connection) -> str:
             digest.update(json.dumps(row, ensure_ascii=False).encode())
         digest.update(b"\x1e")
     return digest.hexdigest()
+
+
+def _rules_json(rules: MergeRules | None) -> dict[str, Any]:
+    rules = rules or MergeRules({}, [])
+    return {"always_merge": dict(sorted(rules.always.items())),
+            "never_merge": sorted([list(p) for p in rules.never])}
+
+
+def rules_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The merge rules a generation's graph was built with (none for older manifests)."""
+    return manifest.get("graph_rules") or _rules_json(None)
 
 
 def gen_name(number: int) -> str:
@@ -340,15 +354,17 @@ class Store:
                     path.unlink(missing_ok=True)
 
     def commit(self, removed: Iterable[str], added: list[ProcessedDocument],
-               models: dict[str, Any], settings: dict[str, Any], keep: int) -> Manifest:
+               models: dict[str, Any], settings: dict[str, Any], keep: int,
+               rules: MergeRules | None = None) -> Manifest:
         """Write generation N+1 with ``removed`` documents (and the old versions of ``added``)
         retracted and ``added`` inserted, then make it current. Call under ``writer_lock``."""
-        manifest = self.stage(removed, added, models, settings)
+        manifest = self.stage(removed, added, models, settings, rules)
         self.publish(manifest.generation, keep)
         return manifest
 
     def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
-              models: dict[str, Any], settings: dict[str, Any]) -> Manifest:
+              models: dict[str, Any], settings: dict[str, Any],
+              rules: MergeRules | None = None) -> Manifest:
         """Write the next generation completely (fsynced, renamed into place) without making it
         current, so it can be checked first (the quality gate). Call under ``writer_lock``."""
         numbers = self.generations()
@@ -381,10 +397,12 @@ class Store:
         rows = dst.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
         bm25 = BM25Index.build([r[0] for r in rows], [r[1] for r in rows])
         graph = build_graph(
-            (MentionRow(*r) for r in dst.execute("SELECT node_id, name, label, doc_id FROM mentions")),
+            (MentionRow(*r) for r in dst.execute(
+                "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
             (EvidenceRow(*r) for r in dst.execute(
                 'SELECT head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
-                "sentence FROM evidence")),
+                "sentence, head_own, tail_own FROM evidence")),
+            rules,
         )
         counts = {
             "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
@@ -407,7 +425,8 @@ class Store:
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
-                            models=models, settings=settings, content_digest=content_digest)
+                            models=models, settings=settings, content_digest=content_digest,
+                            graph_rules=_rules_json(rules))
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
         _fsync_tree(tmp)
         final = self.root / gen_name(number)
@@ -458,15 +477,15 @@ class Store:
                              (p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text))
             rowids.append(int(cur.lastrowid))
         db.executemany(
-            'INSERT INTO mentions (doc_id, passage_id, node_id, name, label, text, start, "end") '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.doc_id, pid, row.node_id, row.name, row.label, text, s, e)
+            'INSERT INTO mentions (doc_id, passage_id, node_id, name, label, text, start, "end", '
+            "own_node, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc.doc_id, pid, row.node_id, row.name, row.label, text, s, e, row.own_node, row.rule)
              for pid, row, text, s, e in item.mentions])
         db.executemany(
             "INSERT INTO evidence (doc_id, passage_id, head, tail, label, confidence, extractor, "
-            'start, "end", sentence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'start, "end", sentence, head_own, tail_own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [(e.doc_id, e.passage_id, e.head, e.tail, e.label, e.confidence, e.extractor,
-              e.start, e.end, e.sentence) for e in item.evidence])
+              e.start, e.end, e.sentence, e.head_own, e.tail_own) for e in item.evidence])
         return rowids
 
     def quarantine(self, entries: list[dict[str, Any]]) -> None:

@@ -43,6 +43,17 @@ async def _deployment(name: str) -> object:
         return await client.read_deployment_by_name(name)
 
 
+async def _artifact(key: str, flow_run_id: object) -> object:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (ArtifactFilter, ArtifactFilterFlowRunId,
+                                                ArtifactFilterKey)
+
+    async with get_client() as client:
+        found = await client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+        return found[0] if found else None
+
+
 async def _wait_for_deployment(name: str, seconds: float) -> object:
     deadline = time.monotonic() + seconds
     while True:
@@ -75,6 +86,8 @@ def test_serve_registers_the_schedule_and_a_triggered_run_ingests(prefect_api: s
         assert docs == {"paris.txt", "warsaw.md"}
         reports = list((store / "reports").glob("*.json"))
         assert len(reports) == 1 and json.loads(reports[0].read_text())["new"] == 2
+        artifact = asyncio.run(_artifact("kgqa-ingest-report", flow_run.id))
+        assert artifact is not None and "| new | 2 |" in artifact.data
     finally:
         proc.terminate()
         try:
@@ -154,6 +167,17 @@ def test_a_document_that_always_hangs_is_stopped_and_the_batch_commits(tmp_path:
     assert "stuck.txt" in failure["where"] and "time limit of 20 s" in failure["reason"]
     assert report["committed"] and report["new"] == 2
     assert time.monotonic() - started < 200
+
+
+def test_a_document_whose_worker_always_dies_is_retried_then_quarantined(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "in", ["paris.txt", "cern.md"])
+    (corpus / "crash.txt").write_text("Alan Turing wrote a note that makes the extractor CRASH.")
+    report = run([corpus], tmp_path / "store", plugins=["tests.plugins"],
+                 relation_extractors=["dependency", "test-hang"], document_retries=1)
+    (failure,) = report["failed"]
+    assert "crash.txt" in failure["where"]
+    assert "worker process died on every one of 2 tries" in failure["reason"]
+    assert report["committed"] and report["new"] == 2
 
 
 def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
-"""A plugin module for tests: registers a relation extractor that hangs on a marker word.
+"""A plugin module for tests: a relation extractor that hangs or crashes on a marker word.
 
 It stands for runaway native code (a pathological parse, a tokenizer stuck on odd input)."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -18,6 +19,8 @@ class HangingExtractor:
         if "HANG" in sent.text:
             while True:
                 time.sleep(1)
+        if "CRASH" in sent.text:
+            os._exit(3)  # the worker process dies, as on an out-of-memory kill
         return []
 
 

@@ -1,0 +1,390 @@
+"""Supervised relation extraction: a schema NER (spaCy) and a relation classifier (a
+transformer over the sentence with typed entity markers), trained from labelled sentences.
+
+Training data layouts:
+- CoNLL04 JSON (SpERT style): a list of ``{"tokens", "tags" (BILOU with types), "relations":
+  [{"head", "tail", "type"}]}``, head and tail indexing the entities in order of appearance.
+  Sentences are detokenised by joining tokens with single spaces.
+- kgqa JSONL: one sentence per line, ``{"text", "entities": [{"start", "end", "label"}],
+  "relations": [{"head", "tail", "label"}]}`` with character offsets, head and tail indexing
+  ``entities``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.types import KGError
+
+NONE = "none"
+# Which (head type, tail type) pairs each CoNLL04 relation takes; used to skip pairs no
+# relation of the schema can join. A schema without constraints allows every pair.
+CONLL04_SIGNATURES = {
+    "Work_For": {("Peop", "Org")},
+    "Kill": {("Peop", "Peop")},
+    "OrgBased_In": {("Org", "Loc")},
+    "Live_In": {("Peop", "Loc")},
+    "Located_In": {("Loc", "Loc")},
+}
+TYPE_WORDS = {"Peop": "person", "Org": "organization", "Loc": "location", "Other": "other"}
+# spaCy's OntoNotes labels seen as schema types, for running the classifier on general NER.
+ONTONOTES_TO_SCHEMA = {"PERSON": "Peop", "ORG": "Org", "GPE": "Loc", "LOC": "Loc", "FAC": "Loc",
+                       "NORP": "Other", "PRODUCT": "Other", "EVENT": "Other",
+                       "WORK_OF_ART": "Other", "LAW": "Other"}
+
+
+@dataclass
+class Sentence:
+    text: str
+    entities: list[tuple[int, int, str]]  # char start, end, label
+    relations: list[tuple[int, int, str]] = field(default_factory=list)  # head, tail, label
+
+
+def _bilou_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    spans, start, label = [], None, None
+    for i, tag in enumerate(tags):
+        prefix, _, kind = tag.partition("-")
+        if prefix == "U":
+            spans.append((i, i + 1, kind))
+        elif prefix == "B":
+            start, label = i, kind
+        elif prefix == "L" and start is not None:
+            spans.append((start, i + 1, label))
+            start = None
+        elif prefix == "O":
+            start = None
+    return spans
+
+
+def load_conll04(path: Path) -> list[Sentence]:
+    try:
+        items = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise KGError(f"{path}: cannot read CoNLL04 JSON: {err}") from None
+    out = []
+    for n, item in enumerate(items):
+        try:
+            tokens, tags = item["tokens"], item["tags"]
+        except (KeyError, TypeError):
+            raise KGError(f"{path}: item {n} needs 'tokens' and 'tags'") from None
+        starts, pos = [], 0
+        for tok in tokens:
+            starts.append(pos)
+            pos += len(tok) + 1
+        text = " ".join(tokens)
+        ents = [(starts[s], starts[e - 1] + len(tokens[e - 1]), label)
+                for s, e, label in _bilou_spans(tags)]
+        rels = [(r["head"], r["tail"], r["type"]) for r in item.get("relations", [])
+                if r["head"] < len(ents) and r["tail"] < len(ents)]
+        out.append(Sentence(text, ents, rels))
+    return out
+
+
+def load_jsonl(path: Path) -> list[Sentence]:
+    out = []
+    for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            ents = [(int(e["start"]), int(e["end"]), str(e["label"])) for e in r["entities"]]
+            rels = [(int(x["head"]), int(x["tail"]), str(x["label"])) for x in r.get("relations", [])]
+            text = r["text"]
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            raise KGError(f"{path}:{number}: expected {{\"text\", \"entities\": [{{\"start\", "
+                          f"\"end\", \"label\"}}], \"relations\": [{{\"head\", \"tail\", "
+                          f"\"label\"}}]}}: {err}") from None
+        for s, e, _ in ents:
+            if not 0 <= s < e <= len(text):
+                raise KGError(f"{path}:{number}: entity span {s}-{e} is outside the text")
+        out.append(Sentence(text, ents, rels))
+    return out
+
+
+def load_sentences(path: Path) -> list[Sentence]:
+    """Either layout, by file suffix (.jsonl: kgqa JSONL; otherwise CoNLL04 JSON)."""
+    return load_jsonl(path) if str(path).endswith(".jsonl") else load_conll04(path)
+
+
+def marked_text(text: str, head: tuple[int, int, str], tail: tuple[int, int, str]) -> str:
+    """The sentence with typed markers around the pair: ``@ person : X @`` and ``# place : Y #``."""
+    (hs, he, hl), (ts, te, tl) = head, tail
+    marks = sorted([(hs, f"@ {TYPE_WORDS.get(hl, hl.lower())} : "), (he, " @"),
+                    (ts, f"# {TYPE_WORDS.get(tl, tl.lower())} : "), (te, " #")],
+                   key=lambda m: m[0], reverse=True)
+    for at, mark in marks:
+        text = text[:at] + mark + text[at:]
+    return text
+
+
+def candidate_pairs(entities: list[tuple[int, int, str]],
+                    signatures: dict[str, set[tuple[str, str]]] | None) -> list[tuple[int, int]]:
+    allowed = None if not signatures else {sig for sigs in signatures.values() for sig in sigs}
+    return [(i, j) for i, a in enumerate(entities) for j, b in enumerate(entities)
+            if i != j and (allowed is None or (a[2], b[2]) in allowed)]
+
+
+def pair_examples(sentences: list[Sentence], signatures: dict[str, set[tuple[str, str]]] | None
+                  ) -> list[tuple[str, str]]:
+    """(marked text, label) for every candidate pair; pairs without a relation are 'none'."""
+    out = []
+    for s in sentences:
+        gold = {(h, t): label for h, t, label in s.relations}
+        for i, j in candidate_pairs(s.entities, signatures):
+            out.append((marked_text(s.text, s.entities[i], s.entities[j]), gold.get((i, j), NONE)))
+    return out
+
+
+class RelationClassifier:
+    """Labels (head, tail) entity pairs of a sentence with a relation type or nothing."""
+
+    def __init__(self, folder: Path, device: str = "cpu", batch_size: int = 32) -> None:
+        self.folder = Path(folder)
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self.schema: dict[str, Any] = {}
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        target = self.folder / "classifier"
+        if not (self.folder / "schema.json").is_file() or not target.is_dir():
+            raise KGError(
+                f"no relation model in {self.folder} (setting relation_model, env "
+                "KGQA_RELATION_MODEL); train one with `kgqa train relations --data FILE`"
+            )
+        self.schema = json.loads((self.folder / "schema.json").read_text())
+        self._tokenizer = AutoTokenizer.from_pretrained(target)
+        self._model = AutoModelForSequenceClassification.from_pretrained(target, dtype=torch.float32)
+        self._model.to(self.device).eval()
+
+    @property
+    def labels(self) -> list[str]:
+        self.warm_up()
+        return list(self.schema["labels"])
+
+    def signatures(self) -> dict[str, set[tuple[str, str]]]:
+        self.warm_up()
+        return {k: {tuple(p) for p in v} for k, v in self.schema.get("signatures", {}).items()}
+
+    def predict(self, text: str, entities: list[tuple[int, int, str]]
+                ) -> list[tuple[int, int, str, float]]:
+        """(head index, tail index, label, probability) for pairs given a relation label."""
+        import torch
+
+        self.warm_up()
+        signatures = self.signatures()
+        pairs = candidate_pairs(entities, signatures)
+        out: list[tuple[int, int, str, float]] = []
+        labels = self.labels
+        for b in range(0, len(pairs), self.batch_size):
+            chunk = pairs[b : b + self.batch_size]
+            enc = self._tokenizer([marked_text(text, entities[i], entities[j]) for i, j in chunk],
+                                  truncation=True, max_length=192, padding=True, return_tensors="pt")
+            with torch.inference_mode():
+                probs = self._model(**enc.to(self.device)).logits.softmax(-1).cpu().numpy()
+            for (i, j), p in zip(chunk, probs):
+                k = int(p.argmax())
+                label = labels[k]
+                if label == NONE:
+                    continue
+                if signatures and (entities[i][2], entities[j][2]) not in signatures.get(label, set()):
+                    continue
+                out.append((i, j, label, float(p[k])))
+        return out
+
+
+def train_classifier(train: list[Sentence], out: Path, base_model: str, epochs: int, lr: float,
+                     batch_size: int, seed: int, signatures: dict[str, set[tuple[str, str]]] | None,
+                     progress: Any = print, device: str = "cpu") -> None:
+    """Fine-tune a sequence classifier on marked pairs; writes ``out/classifier``."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    examples = pair_examples(train, signatures)
+    labels = [NONE] + sorted({label for _, label in examples if label != NONE})
+    index = {label: i for i, label in enumerate(labels)}
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base_model, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=index)
+    model.to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
+    progress(f"{len(examples)} candidate pairs ({sum(l != NONE for _, l in examples)} related), "
+             f"{steps} steps")
+    step = 0
+    for epoch in range(epochs):
+        order = list(range(len(examples)))
+        random.Random(seed + epoch).shuffle(order)
+        total = 0.0
+        for b in range(0, len(order), batch_size):
+            chunk = [examples[i] for i in order[b : b + batch_size]]
+            enc = tokenizer([t for t, _ in chunk], truncation=True, max_length=192, padding=True,
+                            return_tensors="pt").to(device)
+            target = torch.tensor([index[l] for _, l in chunk], device=device)
+            loss = model(**enc, labels=target).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            total += float(loss.detach())
+            step += 1
+            if step % 100 == 0:
+                progress(f"epoch {epoch + 1} step {step}/{steps} loss {total / ((b // batch_size) + 1):.3f}")
+    model.to(torch.float16).save_pretrained(out / "classifier", safe_serialization=True)
+    tokenizer.save_pretrained(out / "classifier")
+    (out / "schema.json").write_text(json.dumps({
+        "labels": labels,
+        "signatures": {k: sorted(v) for k, v in (signatures or {}).items()},
+        "entity_labels": sorted({e[2] for s in train for e in s.entities}),
+    }, indent=2))
+
+
+def train_ner(train: list[Sentence], out: Path, base: str, epochs: int, seed: int,
+              progress: Any = print) -> None:
+    """A spaCy NER for the schema's entity labels, starting from ``base``'s NER weights;
+    writes ``out/ner`` (a spaCy pipeline with a sentencizer-free tokenizer and the NER)."""
+    import spacy
+    from spacy.training import Example
+    from spacy.util import minibatch
+
+    random.seed(seed)
+    spacy.util.fix_random_seed(seed)
+    source = spacy.load(base)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner", source=source)
+    ner = nlp.get_pipe("ner")
+    labels = sorted({e[2] for s in train for e in s.entities})
+    for label in labels:
+        ner.add_label(label)
+    examples = []
+    for s in train:
+        doc = nlp.make_doc(s.text)
+        spans = [(a, b, l) for a, b, l in s.entities]
+        examples.append(Example.from_dict(doc, {"entities": spans}))
+    optimizer = nlp.resume_training()
+    for epoch in range(epochs):
+        random.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=16):
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        progress(f"ner epoch {epoch + 1}/{epochs} loss {losses.get('ner', 0):.1f}")
+    nlp.meta["name"] = "kgqa_relations_ner"
+    nlp.meta["labels"] = {"ner": labels}
+    nlp.to_disk(out / "ner")
+
+
+def default_relation_model() -> str:
+    """The relation model shipped in the repository's ``data/relations``."""
+    return str(Path(__file__).resolve().parents[1] / "data" / "relations")
+
+
+class ClassifierRelationExtractor:
+    """The supervised classifier as a relation extractor over spaCy's mentions (their OntoNotes
+    labels seen as schema types), so ingestion gets typed edges next to the open ones."""
+
+    name = "classifier"
+
+    def __init__(self, relation_model: str | None = None, device: str = "cpu",
+                 **_: Any) -> None:
+        self.classifier = RelationClassifier(Path(relation_model or default_relation_model()),
+                                             device)
+
+    def __call__(self, sent: Any, mention_of: dict[int, Any], offset: int) -> list[Any]:
+        from kg.types import Relation, Sentence as Span
+
+        mentions: list[Any] = []
+        for tok in sent:
+            m = mention_of.get(tok.i)
+            if m is not None and m not in mentions and m.label in ONTONOTES_TO_SCHEMA:
+                # pronouns resolved to a mention lie outside its span: only real spans count
+                if offset + sent.start_char <= m.start and m.end <= offset + sent.end_char:
+                    mentions.append(m)
+        if len(mentions) < 2:
+            return []
+        base = offset + sent.start_char
+        entities = [(m.start - base, m.end - base, ONTONOTES_TO_SCHEMA[m.label]) for m in mentions]
+        span = Span(base, offset + sent.end_char)
+        return [Relation(mentions[i], mentions[j], label, score, self.name, span)
+                for i, j, label, score in self.classifier.predict(sent.text, entities)]
+
+
+class SchemaExtractor:
+    """Entities of the schema (the relation model's own NER) and typed relations between them:
+    what ``kgqa extract`` returns and ``kgqa eval relations`` scores."""
+
+    def __init__(self, relation_model: str | None = None, device: str = "cpu") -> None:
+        self.folder = Path(relation_model or default_relation_model())
+        self.classifier = RelationClassifier(self.folder, device)
+        self._nlp: Any = None
+
+    def warm_up(self) -> None:
+        if self._nlp is None:
+            import spacy
+
+            self.classifier.warm_up()
+            ner = self.folder / "ner"
+            if not ner.is_dir():
+                raise KGError(f"the relation model in {self.folder} has no NER (ner/); train it "
+                              "with entity labels")
+            self._nlp = spacy.load(ner)
+
+    def __call__(self, texts: list[str]) -> list[dict[str, Any]]:
+        self.warm_up()
+        labels = set(self.classifier.schema.get("entity_labels", []))
+        out = []
+        for text, doc in zip(texts, self._nlp.pipe(texts)):
+            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+                    if not labels or e.label_ in labels]
+            rels = self.classifier.predict(text, ents)
+            out.append({
+                "entities": [{"start": s, "end": e, "text": text[s:e], "label": l} for s, e, l in ents],
+                "relations": [{"head": {"start": ents[i][0], "end": ents[i][1]},
+                               "tail": {"start": ents[j][0], "end": ents[j][1]},
+                               "label": label, "score": round(score, 6)}
+                              for i, j, label, score in rels],
+            })
+        return out
+
+
+def evaluate_relations(extractor: SchemaExtractor, sentences: list[Sentence]) -> dict[str, Any]:
+    """Strict P/R/F1: relations need exact head span, tail span and type; entities span + type."""
+    predictions = extractor([s.text for s in sentences])
+    tp = fp = fn = etp = efp = efn = 0
+    for s, pred in zip(sentences, predictions):
+        gold_e = set(s.entities)
+        pred_e = {(e["start"], e["end"], e["label"]) for e in pred["entities"]}
+        etp += len(gold_e & pred_e)
+        efp += len(pred_e - gold_e)
+        efn += len(gold_e - pred_e)
+        gold_r = {(s.entities[h][:2], s.entities[t][:2], label) for h, t, label in s.relations}
+        pred_r = {((r["head"]["start"], r["head"]["end"]), (r["tail"]["start"], r["tail"]["end"]),
+                   r["label"]) for r in pred["relations"]}
+        tp += len(gold_r & pred_r)
+        fp += len(pred_r - gold_r)
+        fn += len(gold_r - pred_r)
+
+    def prf(t: int, p: int, n: int) -> dict[str, float]:
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": 100 * precision, "recall": 100 * recall, "f1": 100 * f1}
+
+    return {"sentences": len(sentences), "relations": prf(tp, fp, fn),
+            "entities": prf(etp, efp, efn),
+            "counts": {"relations_gold": tp + fn, "relations_predicted": tp + fp,
+                       "entities_gold": etp + efn, "entities_predicted": etp + efp}}
