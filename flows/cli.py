@@ -641,6 +641,9 @@ def train_relations_command(
         console.print(f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "
                       f"entities F1 {e['f1']:.1f}")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    from kg.relations import write_relations_card
+
+    write_relations_card(out, metrics, base_model, ner_base)
 
 
 @app.command()
@@ -687,6 +690,39 @@ def eval_relations_command(
         console.print(f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} "
                       f"F1 {m['f1']:.1f}")
     console.print(f"{metrics['sentences']} sentences in {metrics['seconds']} s")
+
+
+@eval_app.command("retrieval")
+@_guard
+def eval_retrieval_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    distractors: Annotated[Optional[Path], typer.Option(help="Extra passages (JSONL).")] = None,
+    modes: Annotated[str, typer.Option(help="Comma-separated modes.")] = "bm25,dense,hybrid",
+    store: StoreOpt = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N answerable questions.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
+    _quiet_model_loading()
+    from flows.ingest import ingest_flow
+    from qa.evaluate import eval_retrieval
+
+    def ingest(paths: list[str], s: Settings) -> Any:
+        return ingest_flow.fn(paths, settings=s.model_dump(mode="json"), show_progress=not as_json)
+
+    result = eval_retrieval(_settings(), squad, ingest, [m.strip() for m in modes.split(",")],
+                            distractors, store, limit)
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table(title=f"retrieval: {result['questions']} questions, {result['passages']} passages")
+    for col in ("mode", "R@1", "R@5", "R@10", "R@20", "MRR", "q/s"):
+        table.add_column(col, justify="right")
+    for mode, m in result["modes"].items():
+        table.add_row(mode, *(f"{m[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10",
+                                                       "recall@20", "mrr")),
+                      f"{m['queries_per_second']:.1f}")
+    console.print(table)
 
 
 def _print_metrics(metrics: dict[str, Any], as_json: bool) -> None:

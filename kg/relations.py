@@ -388,3 +388,40 @@ def evaluate_relations(extractor: SchemaExtractor, sentences: list[Sentence]) ->
             "entities": prf(etp, efp, efn),
             "counts": {"relations_gold": tp + fn, "relations_predicted": tp + fp,
                        "entities_gold": etp + efn, "entities_predicted": etp + efp}}
+
+
+def write_relations_card(out: Path, metrics: dict[str, Any], base_model: str, ner_base: str) -> None:
+    """The model card: data, command, metrics, license."""
+    dev = metrics.get("dev") or {}
+
+    def f(part: str, key: str) -> str:
+        return f"{dev[part][key]:.1f}" if part in dev else "n/a"
+
+    schema = json.loads((out / "schema.json").read_text())
+    card = f"""# kgqa relation model
+
+A schema NER (spaCy, started from the NER weights of `{ner_base}`) and a relation classifier
+(`{base_model}` fine-tuned as a sequence classifier over the sentence with typed entity
+markers, `@ person : X @ ... # organization : Y #`), trained by `kgqa train relations`.
+
+- Training data: `{metrics['train']}`, {metrics['train_sentences']} sentences.
+- Command: `{metrics.get('command', 'kgqa train relations')}` ({metrics.get('seconds', 0):.0f} s on a 2-core CPU)
+- Relation labels: {', '.join(l for l in schema['labels'] if l != 'none')}; entity labels:
+  {', '.join(schema['entity_labels'])}. Only entity-type pairs that a relation of the schema
+  can join are classified.
+
+## Metrics on `{metrics.get('dev_file', 'no dev file')}` (strict: exact spans and type)
+
+| | precision | recall | F1 |
+|---|---|---|---|
+| relations | {f('relations', 'precision')} | {f('relations', 'recall')} | {f('relations', 'f1')} |
+| entities | {f('entities', 'precision')} | {f('entities', 'recall')} | {f('entities', 'f1')} |
+
+## License
+
+CoNLL04 (Roth and Yih, 2004, news sentences) in the SpERT JSON layout, as provided in the kgqa
+project's `../shared/data` (its README names no license; the corpus is distributed for research
+use). The classifier derives from all-MiniLM-L6-v2 (Apache-2.0) and the NER from
+en_core_web_sm (MIT). Use the weights under those terms.
+"""
+    (out / "README.md").write_text(card)

@@ -86,3 +86,39 @@ def eval_qa(settings: Settings, squad: Path, ingest: Callable[[list[str], Settin
     metrics.update({f"recall@{k}": v / max(1, answerable) for k, v in recall.items()})
     metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
     return metrics
+
+
+def eval_retrieval(settings: Settings, squad: Path, ingest: Callable[[list[str], Settings], Any],
+                   modes: list[str], distractors: Path | None = None, store: Path | None = None,
+                   limit: int | None = None) -> dict[str, Any]:
+    """Recall@1/5/10/20 and MRR per mode over the answerable questions of a SQuAD file, a hit
+    being a passage of the question's own paragraph; the file's paragraphs (and optional
+    distractor passages, JSONL) are ingested into a temporary store (or ``store``)."""
+    from qa.service import QAService
+
+    examples = [e for e in load_squad([squad]) if e.answers][:limit]
+    ks = (1, 5, 10, 20)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "paragraphs.jsonl"
+        owner = paragraphs_as_jsonl(examples, corpus)
+        s = settings.model_copy(update={"store": store or Path(tmp) / "store"})
+        ingest([str(corpus)] + ([str(distractors)] if distractors else []), s)
+        service = QAService(s)
+        passages = service.generation.manifest["counts"]["passages"]
+        out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
+        for mode in modes:
+            hits_at = {k: 0 for k in ks}
+            reciprocal = 0.0
+            started = time.perf_counter()
+            for e in examples:
+                docs = [h.passage.doc_id for h in service.search(e.question, max(ks), mode)]
+                rank = next((i for i, d in enumerate(docs, 1) if d == owner[e.qid]), None)
+                if rank is not None:
+                    reciprocal += 1.0 / rank
+                    for k in ks:
+                        hits_at[k] += rank <= k
+            seconds = time.perf_counter() - started
+            n = max(1, len(examples))
+            out["modes"][mode] = {**{f"recall@{k}": hits_at[k] / n for k in ks},
+                                  "mrr": reciprocal / n, "queries_per_second": n / seconds}
+    return out

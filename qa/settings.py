@@ -70,8 +70,9 @@ class Settings(BaseSettings):
         None, description="Relation model folder (schema NER + classifier); unset means the one "
         "shipped in data/relations.")
     relation_extractors: list[str] = Field(
-        default_factory=lambda: ["dependency"], description="Relation extractors, by name."
-    )
+        default_factory=lambda: ["dependency", "classifier"],
+        description="Relation extractors by name: dependency (open predicates from the parse), "
+        "classifier (the supervised schema model of relation_model).")
     always_merge: dict[str, str] = Field(
         default_factory=dict, description='Entity corrections: {"alias name": "target name"} '
         "merges the alias's node into the target's on the next run.")

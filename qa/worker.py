@@ -9,6 +9,7 @@ crash) is restarted and the document retried, up to ``document_retries`` times.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import threading
 import time
@@ -22,6 +23,13 @@ from qa.types import Document
 
 
 def _serve(conn: Connection, settings_json: str) -> None:
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
     processor = cached_processor(settings_json)
     conn.send(("ready", None))
     while True:
@@ -142,6 +150,12 @@ _ISOLATED: dict[str, IsolatedProcessor] = {}
 
 
 _ISOLATED_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_workers() -> None:
+    for worker in _ISOLATED.values():
+        worker.close()
 
 
 def isolated_processor(settings_json: str) -> IsolatedProcessor:

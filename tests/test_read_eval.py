@@ -65,3 +65,20 @@ def test_eval_qa_reports_retrieval_recall_too(tiny_qa_model: Path, tmp_path: Pat
     assert m["questions"] == 12
     # the toy file repeats each paragraph in two articles, so the other copy may rank first
     assert m["recall@10"] == 1.0 and m["recall@1"] >= 0.4
+
+
+@pytest.mark.slow
+def test_eval_retrieval_reports_recall_and_mrr_per_mode(tmp_path: Path) -> None:
+    squad = squad_file(tmp_path / "toy.json")
+    distractors = tmp_path / "d.jsonl"
+    distractors.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in
+                                   enumerate(["Bananas grow in warm places.",
+                                              "The Rhine flows through Basel."])))
+    result = runner.invoke(app, ["eval", "retrieval", "--squad", str(squad), "--json",
+                                 "--distractors", str(distractors), "--modes", "bm25,hybrid"])
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout.splitlines()[-1])
+    assert m["questions"] == 10 and m["passages"] == 8
+    assert set(m["modes"]) == {"bm25", "hybrid"}
+    for mode in m["modes"].values():
+        assert mode["recall@20"] == 1.0 and 0 < mode["mrr"] <= 1 and mode["queries_per_second"] > 0
