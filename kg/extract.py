@@ -169,6 +169,7 @@ class EntityRelationExtractor:
                 blocks.append((pos, block))
             pos += len(block) + 2
         result = Extraction()
+        pending: list[tuple[Any, dict[int, Mention], int]] = []
         last_person: Mention | None = None
         for (offset, _), doc in zip(blocks, self._nlp.pipe(b for _, b in blocks)):
             mention_of: dict[int, Mention] = {}
@@ -189,7 +190,14 @@ class EntityRelationExtractor:
                     continue
                 if not doc.has_annotation("DEP"):
                     continue
-                for extractor in self.extractors:
+                pending.append((sent, mention_of, offset))
+        for extractor in self.extractors:
+            batch = getattr(extractor, "batch", None)
+            if batch is not None:
+                # Model-based extractors read all sentences of the document in one go.
+                result.relations.extend(batch(pending))
+            else:
+                for sent, mention_of, offset in pending:
                     result.relations.extend(extractor(sent, mention_of, offset))
         return result
 

@@ -49,6 +49,8 @@ def processing_fingerprint(settings: Settings) -> str:
         "spacy_model": _model_identity(settings.spacy_model),
         "embedder": _model_identity(settings.embedder),
         "relation_extractors": settings.relation_extractors,
+        "relation_model": _model_identity(settings.relation_model or "data/relations"),
+        "classifier": [settings.classifier_max_gap_chars, settings.classifier_max_pairs],
         "entity_labels": settings.entity_labels,
         "passage_max_chars": settings.passage_max_chars,
         "passage_overlap_sentences": settings.passage_overlap_sentences,

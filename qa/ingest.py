@@ -156,7 +156,9 @@ class DocumentProcessor:
         self.extractor = EntityRelationExtractor(
             settings.spacy_model, settings.relation_extractors, settings.entity_labels,
             extractor_options={"relation_model": settings.relation_model,
-                               "device": settings.device})
+                               "device": settings.device,
+                               "max_gap_chars": settings.classifier_max_gap_chars,
+                               "max_pairs": settings.classifier_max_pairs})
         self.embedder = PassageEmbedder(settings.embedder, settings.device,
                                         settings.embed_batch_size)
 
@@ -224,8 +226,10 @@ class DocumentProcessor:
             if final[h] == final[t] or key in seen:
                 continue
             seen.add(key)
+            # Four decimals: thread counts and batch shapes change the last float bits, and the
+            # same inputs must give the same store on any runner.
             evidence.append(EvidenceRow(
-                final[h], final[t], r.label, r.score, r.extractor, doc.doc_id,
+                final[h], final[t], r.label, round(r.score, 4), r.extractor, doc.doc_id,
                 _passage_for(passages, r.sentence.start, r.sentence.end).passage_id,
                 r.sentence.start, r.sentence.end, doc.text[r.sentence.start : r.sentence.end],
                 own[h] if own[h] != final[h] else "", own[t] if own[t] != final[t] else ""))

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         default_factory=lambda: ["dependency", "classifier"],
         description="Relation extractors by name: dependency (open predicates from the parse), "
         "classifier (the supervised schema model of relation_model).")
+    classifier_max_gap_chars: int = Field(
+        150, ge=0, description="During ingestion the classifier reads entity pairs at most this "
+        "many characters apart (97% of CoNLL04's related pairs are).")
+    classifier_max_pairs: int = Field(
+        12, ge=1, description="Most entity pairs per sentence the classifier reads (closest first).")
     always_merge: dict[str, str] = Field(
         default_factory=dict, description='Entity corrections: {"alias name": "target name"} '
         "merges the alias's node into the target's on the next run.")

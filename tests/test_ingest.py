@@ -84,6 +84,10 @@ def test_editing_one_file_replaces_only_its_passages_and_evidence(tmp_path: Path
         [e for e in evidence_before if e[0] != "pierre_curie.txt"]
     texts = rows(store, "SELECT text FROM passages WHERE doc_id = 'pierre_curie.txt'")
     assert any("Lyon" in t for (t,) in texts)
+    # the edge whose only evidence was the edited sentence is gone; the new fact is there
+    graph = Store(store).open().graph
+    assert not graph.has_edge("pierre-curie:PERSON", "paris:GPE", "die_in")
+    assert graph.has_edge("pierre-curie:PERSON", "lyon:GPE", "die_in")
 
 
 def test_prune_retracts_documents_whose_files_are_gone(tmp_path: Path, corpus_copy: Path) -> None:
