@@ -7,6 +7,7 @@ canonical key plus the entity type, stable across runs, so exports from two runs
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ def canonical_key(surface: str) -> str:
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return out or "x" + str(abs(hash(text)) % 10**8)
+    return out or "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
 def node_id(surface: str, label: str) -> str:

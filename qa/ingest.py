@@ -20,7 +20,7 @@ from kg.extract import EntityRelationExtractor
 from kg.graph import EvidenceRow, MentionRow, MergeRules
 from qa.embed import PassageEmbedder
 from qa.settings import Settings
-from qa.store import ProcessedDocument, Store, StoreError, _rules_json, rules_of
+from qa.store import ProcessedDocument, Store, StoreError, rules_json, rules_of
 from qa.text import discover, load_file, split_passages
 from qa.types import Document, InputError, Passage, QAError
 
@@ -305,7 +305,7 @@ def stage_results(store: Store, settings: Settings, plan: IngestPlan,
     rules_changed = False
     if store.exists():
         gen = store.open()
-        rules_changed = rules_of(gen.manifest) != _rules_json(rules)
+        rules_changed = rules_of(gen.manifest) != rules_json(rules)
         gen.close()
     if not processed and not plan.removed and not rules_changed:
         return None

@@ -43,7 +43,7 @@ class QAService:
         if self._generation is None:
             self._generation = self.store.open(embedder=self.settings.embedder)
             self.embedder.warm_up()
-            self.store._check_models(self._generation.manifest, None, self.embedder.dimension)
+            self.store.check_models(self._generation.manifest, None, self.embedder.dimension)
         return self._generation
 
     def retriever(self) -> Retriever:

@@ -146,7 +146,7 @@ def _content_digest(db: sqlite3.Connection) -> str:
     return digest.hexdigest()
 
 
-def _rules_json(rules: MergeRules | None) -> dict[str, Any]:
+def rules_json(rules: MergeRules | None) -> dict[str, Any]:
     rules = rules or MergeRules({}, [])
     return {"always_merge": dict(sorted(rules.always.items())),
             "never_merge": sorted([list(p) for p in rules.never])}
@@ -154,7 +154,7 @@ def _rules_json(rules: MergeRules | None) -> dict[str, Any]:
 
 def rules_of(manifest: dict[str, Any]) -> dict[str, Any]:
     """The merge rules a generation's graph was built with (none for older manifests)."""
-    return manifest.get("graph_rules") or _rules_json(None)
+    return manifest.get("graph_rules") or rules_json(None)
 
 
 def gen_name(number: int) -> str:
@@ -284,7 +284,7 @@ class Store:
                     raise
                 problems.append(str(err))
                 continue
-            self._check_models(manifest, embedder, dimension)
+            self.check_models(manifest, embedder, dimension)
             generation = Generation(path, manifest)
             counts = manifest["counts"]
             (n_passages,) = generation.db.execute("SELECT COUNT(*) FROM passages").fetchone()
@@ -301,7 +301,7 @@ class Store:
         raise StoreError(f"no intact generation in {self.root}: " + "; ".join(problems))
 
     @staticmethod
-    def _check_models(manifest: dict[str, Any], embedder: str | None, dimension: int | None) -> None:
+    def check_models(manifest: dict[str, Any], embedder: str | None, dimension: int | None) -> None:
         built = manifest["models"].get("embedder")
         if embedder is not None and built is not None and built != embedder:
             raise StoreError(
@@ -426,7 +426,7 @@ class Store:
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
                             models=models, settings=settings, content_digest=content_digest,
-                            graph_rules=_rules_json(rules))
+                            graph_rules=rules_json(rules))
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
         _fsync_tree(tmp)
         final = self.root / gen_name(number)

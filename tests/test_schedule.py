@@ -145,7 +145,6 @@ def test_every_run_writes_a_report_with_stage_timings(tmp_path: Path) -> None:
     run([corpus], store)
     (corpus / "cern.md").unlink()
     (corpus / "bad.txt").write_bytes(b"")
-    Settings(store=store)
     s = Settings(store=store).model_dump(mode="json")
     ingest_flow.fn([str(corpus)], prune=True, settings=s, show_progress=False)
     reports = sorted((store / "reports").glob("*.json"))
