@@ -704,13 +704,10 @@ def eval_retrieval_command(
 ) -> None:
     """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
     _quiet_model_loading()
-    from flows.ingest import ingest_flow
     from qa.evaluate import eval_retrieval
 
-    def ingest(paths: list[str], s: Settings) -> Any:
-        return ingest_flow.fn(paths, settings=s.model_dump(mode="json"), show_progress=not as_json)
-
-    result = eval_retrieval(_settings(), squad, ingest, [m.strip() for m in modes.split(",")],
+    result = eval_retrieval(_settings(), squad, _eval_ingest(not as_json),
+                            [m.strip() for m in modes.split(",")],
                             distractors, store, limit)
     if as_json:
         print(json.dumps(result))
@@ -723,6 +720,16 @@ def eval_retrieval_command(
                                                        "recall@20", "mrr")),
                       f"{m['queries_per_second']:.1f}")
     console.print(table)
+
+
+def _eval_ingest(show_progress: bool) -> Any:
+    """How evaluations ingest their temporary store: the flow's body, no Prefect server."""
+    from flows.ingest import ingest_flow
+
+    def ingest(paths: list[str], s: Settings) -> Any:
+        return ingest_flow.fn(paths, settings=s.model_dump(mode="json"), show_progress=show_progress)
+
+    return ingest
 
 
 def _print_metrics(metrics: dict[str, Any], as_json: bool) -> None:
@@ -763,14 +770,11 @@ def eval_qa_command(
 ) -> None:
     """Open mode: ingest the file's paragraphs, ask every question, report EM/F1 and recall."""
     _quiet_model_loading()
-    from flows.ingest import ingest_flow
     from qa.evaluate import eval_qa
 
-    def ingest(paths: list[str], s: Settings) -> Any:
-        return ingest_flow.fn(paths, settings=s.model_dump(mode="json"), show_progress=not as_json)
-
     settings = _settings(reader_model=reader_model)
-    _print_metrics(eval_qa(settings, squad, ingest, store=store, limit=limit), as_json)
+    _print_metrics(eval_qa(settings, squad, _eval_ingest(not as_json), store=store, limit=limit),
+                   as_json)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -154,11 +154,6 @@ class EntityRelationExtractor:
         if self._nlp is None:
             self._nlp = load_spacy(self.spacy_model)
 
-    @property
-    def pipeline_version(self) -> str | None:
-        self.warm_up()
-        return self._nlp.meta.get("version")
-
     def __call__(self, text: str) -> Extraction:
         """Parse ``text`` block by block (blank-line separated) and extract; offsets are into ``text``."""
         self.warm_up()

@@ -14,29 +14,36 @@ from qa.settings import Settings
 from qa.squad import SquadExample, load_squad, squad_v2_metrics
 
 
+def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
+               batch_pairs: int = 32) -> dict[str, Any]:
+    """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
+    number of questions and seconds per question."""
+    preds: dict[str, str] = {}
+    margins: dict[str, float] = {}
+    started = time.perf_counter()
+    for b in range(0, len(examples), batch_pairs):
+        part = examples[b : b + batch_pairs]
+        for e, (span, _) in zip(part, reader.read_pairs([e.question for e in part],
+                                                        [e.context for e in part])):
+            preds[e.qid] = span.text if span else ""
+            margins[e.qid] = span.score if span else float("-inf")
+    seconds = time.perf_counter() - started
+    metrics = squad_v2_metrics(examples, preds, margins, threshold)
+    metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
+    return metrics
+
+
 def eval_reader(settings: Settings, squad: Path, limit: int | None = None) -> dict[str, Any]:
     """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph."""
     from qa.types import QAError
 
     if not settings.reader_model:
         raise QAError("no reader model is configured; set KGQA_READER_MODEL or --reader-model")
-    examples = load_squad([squad])[:limit]
     reader = ExtractiveReader(settings.reader_model, settings.device, settings.reader_max_seq_len,
                               settings.reader_stride, settings.max_answer_tokens,
                               settings.reader_batch_size)
     reader.warm_up()
-    preds, margins = {}, {}
-    started = time.perf_counter()
-    for b in range(0, len(examples), 32):
-        part = examples[b : b + 32]
-        for e, (span, _) in zip(part, reader.read_pairs([e.question for e in part],
-                                                        [e.context for e in part])):
-            preds[e.qid] = span.text if span else ""
-            margins[e.qid] = span.score if span else float("-inf")
-    seconds = time.perf_counter() - started
-    metrics = squad_v2_metrics(examples, preds, margins, settings.no_answer_threshold)
-    metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
-    return metrics
+    return read_squad(reader, load_squad([squad])[:limit], settings.no_answer_threshold)
 
 
 def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, str]:

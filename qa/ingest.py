@@ -198,8 +198,10 @@ class DocumentProcessor:
         s = self.settings
         passages = split_passages(doc, s.passage_max_chars, s.passage_overlap_sentences)
         extraction = self.extractor(doc.text)
-        found = [m for m in extraction.mentions if canonical_name(m.text, m.label)]
-        own = [node_id(canonical_name(m.text, m.label), m.label) for m in found]
+        named = [(m, canonical_name(m.text, m.label)) for m in extraction.mentions]
+        found = [m for m, name in named if name]
+        names = [name for _, name in named if name]
+        own = [node_id(name, m.label) for m, name in zip(found, names)]
         target = {a.mention: (a.target, a.rule) for a in document_aliases(
             doc.text, [(m.text, m.label, m.start, m.end) for m in found])}
         final, rule = list(own), [""] * len(found)
@@ -212,7 +214,7 @@ class DocumentProcessor:
         index = {m: i for i, m in enumerate(found)}
         mentions = [
             (_passage_for(passages, m.start, m.end).passage_id,
-             MentionRow(final[i], canonical_name(m.text, m.label), m.label, doc.doc_id,
+             MentionRow(final[i], names[i], m.label, doc.doc_id,
                         own[i] if own[i] != final[i] else "", rule[i]),
              m.text, m.start, m.end)
             for i, m in enumerate(found)]

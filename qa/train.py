@@ -22,7 +22,7 @@ import numpy as np
 
 from qa.embed import resolve_model
 from qa.reader import ExtractiveReader
-from qa.squad import SquadExample, load_squad, split_by_article, squad_v2_metrics, write_squad
+from qa.squad import SquadExample, load_squad, split_by_article, write_squad
 from qa.types import QAError
 
 
@@ -108,22 +108,12 @@ def evaluate(tokenizer: Any, model: Any, examples: list[SquadExample], max_seq_l
              stride: int, max_answer_tokens: int, threshold: float = 0.0,
              batch_pairs: int = 64, device: str = "cpu") -> dict[str, Any]:
     """SQuAD v2.0 metrics of a model on examples read with their own paragraphs."""
+    from qa.evaluate import read_squad
+
     reader = ExtractiveReader.from_loaded(tokenizer, model, device=device, max_seq_len=max_seq_len,
                                           stride=stride, max_answer_tokens=max_answer_tokens,
                                           batch_size=64)
-    preds: dict[str, str] = {}
-    margins: dict[str, float] = {}
-    started = time.perf_counter()
-    for b in range(0, len(examples), batch_pairs):
-        part = examples[b : b + batch_pairs]
-        results = reader.read_pairs([e.question for e in part], [e.context for e in part])
-        for e, (span, _) in zip(part, results):
-            preds[e.qid] = span.text if span else ""
-            margins[e.qid] = span.score if span else float("-inf")
-    seconds = time.perf_counter() - started
-    metrics = squad_v2_metrics(examples, preds, margins, threshold)
-    metrics["seconds_per_question"] = seconds / max(1, len(examples))
-    return metrics
+    return read_squad(reader, examples, threshold, batch_pairs)
 
 
 def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -> dict[str, Any]:
