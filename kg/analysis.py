@@ -73,7 +73,7 @@ def graph_report(graph: nx.MultiDiGraph, top: int = 10, seed: int = 7) -> dict[s
     }
 
 
-def _layout(graph: nx.MultiDiGraph, seed: int = 3) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.MultiDiGraph, seed: int = 3) -> dict[str, tuple[float, float]]:
     if graph.number_of_nodes() == 1:
         return {n: (0.0, 0.0) for n in graph}
     pos = nx.spring_layout(nx.Graph(graph.to_undirected()), seed=seed,
@@ -92,7 +92,7 @@ def draw_png(graph: nx.MultiDiGraph, out: Path, title: str = "") -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    pos = _layout(graph)
+    pos = layout(graph)
     size = max(8.0, min(22.0, 2.2 * math.sqrt(graph.number_of_nodes() + 1)))
     fig, ax = plt.subplots(figsize=(size * 1.3, size))
     simple = nx.DiGraph()
@@ -124,7 +124,7 @@ def draw_png(graph: nx.MultiDiGraph, out: Path, title: str = "") -> Path:
 def draw_html(graph: nx.MultiDiGraph, out: Path, title: str = "") -> Path:
     """A self-contained HTML page (inline SVG, no network): hover a node or an edge for its
     details and evidence."""
-    pos = _layout(graph)
+    pos = layout(graph)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     width, height, pad = 1100, 800, 90
 

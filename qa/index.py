@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,46 @@ import numpy as np
 from qa.types import QAError
 
 
-class DenseIndex:
-    """Exact inner-product search over unit vectors, with int64 ids that map to passages.
+DENSE_KINDS = ("flat", "hnsw", "ivf")
 
-    Adding and removing ids is incremental (an ``IndexIDMap2`` over a flat index).
+
+@dataclass(frozen=True)
+class DenseOptions:
+    """How the vector index is built and searched (settings dense_index, ann_min_passages, ...)."""
+
+    kind: str = "flat"
+    ann_min_passages: int = 20_000
+    ivf_nlist: int = 0
+    ivf_nprobe: int = 16
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    mmap: bool = False
+
+    @classmethod
+    def of(cls, settings: Any) -> DenseOptions:
+        """From a Settings object or its JSON dict (missing keys keep the defaults)."""
+        get = settings.get if isinstance(settings, dict) else (
+            lambda k, d: getattr(settings, k, d))
+        return cls(kind=get("dense_index", cls.kind),
+                   ann_min_passages=get("ann_min_passages", cls.ann_min_passages),
+                   ivf_nlist=get("ivf_nlist", cls.ivf_nlist), ivf_nprobe=get("ivf_nprobe", cls.ivf_nprobe),
+                   hnsw_m=get("hnsw_m", cls.hnsw_m), hnsw_ef_search=get("hnsw_ef_search", cls.hnsw_ef_search),
+                   mmap=get("dense_mmap", cls.mmap))
+
+    def kind_for(self, size: int) -> str:
+        """Approximate indexes only pay past a size; below it search stays exact."""
+        if self.kind not in DENSE_KINDS:
+            raise QAError(f"unknown dense_index {self.kind!r}; valid: {', '.join(DENSE_KINDS)}")
+        return self.kind if size >= self.ann_min_passages else "flat"
+
+
+class DenseIndex:
+    """Inner-product search over unit vectors, with int64 ids that map to passages.
+
+    Three kinds: ``flat`` (exact; an ``IndexIDMap2`` over ``IndexFlatIP``), ``hnsw`` (a graph
+    index, ``IndexHNSWFlat`` in an ``IndexIDMap2``) and ``ivf`` (``IndexIVFFlat`` with its own
+    ids, trained on the store's vectors). Adding and removing ids is incremental for flat and
+    ivf; HNSW cannot delete, so a removal rebuilds it from the vectors it holds.
     """
 
     def __init__(self, dimension: int, index: Any = None) -> None:
@@ -27,6 +64,16 @@ class DenseIndex:
     @property
     def size(self) -> int:
         return int(self.index.ntotal)
+
+    @property
+    def kind(self) -> str:
+        import faiss
+
+        if isinstance(self.index, faiss.IndexIVF):
+            return "ivf"
+        inner = getattr(self.index, "index", None)
+        inner = faiss.downcast_index(inner) if inner is not None else None
+        return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
@@ -42,8 +89,73 @@ class DenseIndex:
     def remove(self, ids: np.ndarray) -> None:
         import faiss
 
-        if len(ids):
-            self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype=np.int64)))
+        if not len(ids):
+            return
+        if self.kind == "hnsw":
+            have, vectors = self.vectors()
+            keep = ~np.isin(have, np.asarray(ids, dtype=np.int64))
+            import faiss as _faiss
+
+            m = _faiss.downcast_index(self.index.index).hnsw.nb_neighbors(1)
+            self.index = _hnsw(self.dimension, m)
+            self.add(have[keep], vectors[keep])
+            return
+        self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype=np.int64)))
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All (ids, vectors) held, in no particular order."""
+        import faiss
+
+        if self.kind != "ivf":
+            ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+            vectors = self.index.index.reconstruct_n(0, self.size) if self.size else \
+                np.zeros((0, self.dimension), np.float32)
+            return ids, vectors
+        lists = self.index.invlists
+        all_ids, all_vectors = [], []
+        for n in range(lists.nlist):
+            size = lists.list_size(n)
+            if not size:
+                continue
+            all_ids.append(faiss.rev_swig_ptr(lists.get_ids(n), size).copy())
+            codes = faiss.rev_swig_ptr(lists.get_codes(n), size * lists.code_size).copy()
+            all_vectors.append(codes.view(np.float32).reshape(size, self.dimension))
+        if not all_ids:
+            return np.zeros(0, np.int64), np.zeros((0, self.dimension), np.float32)
+        return np.concatenate(all_ids).astype(np.int64), np.concatenate(all_vectors)
+
+    def conform(self, options: DenseOptions) -> DenseIndex:
+        """This index, or one rebuilt from its vectors, of the kind ``options`` ask for at this
+        size (an IVF is trained on the vectors when the store first passes the threshold)."""
+        import faiss
+
+        kind = options.kind_for(self.size)
+        if kind == self.kind:
+            return self
+        ids, vectors = self.vectors()
+        if kind == "flat":
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+        elif kind == "hnsw":
+            index = _hnsw(self.dimension, options.hnsw_m)
+        else:
+            nlist = options.ivf_nlist or max(16, int(4 * np.sqrt(len(ids))))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dimension), self.dimension,
+                                       min(nlist, max(1, len(ids) // 39)), faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[:256 * index.nlist]]
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        rebuilt = DenseIndex(self.dimension, index)
+        rebuilt.add(ids, vectors)
+        return rebuilt
+
+    def tune(self, options: DenseOptions) -> DenseIndex:
+        """Apply the search-time parameters (nprobe, efSearch)."""
+        if self.kind == "ivf":
+            self.index.nprobe = options.ivf_nprobe
+        elif self.kind == "hnsw":
+            import faiss
+
+            faiss.downcast_index(self.index.index).hnsw.efSearch = options.hnsw_ef_search
+        return self
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0:
@@ -58,11 +170,22 @@ class DenseIndex:
         faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> DenseIndex:
+    def load(cls, path: Path, mmap: bool = False) -> DenseIndex:
+        """Read an index; with ``mmap`` the vectors stay on disk, paged in by the OS as searched
+        (flat and ivf; an HNSW graph is always read into memory)."""
         import faiss
 
-        index = faiss.read_index(str(path))
+        flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP if mmap else 0
+        index = faiss.read_index(str(path), flags)
         return cls(index.d, index)
+
+
+def _hnsw(dimension: int, m: int) -> Any:
+    import faiss
+
+    inner = faiss.IndexHNSWFlat(dimension, m, faiss.METRIC_INNER_PRODUCT)
+    inner.hnsw.efConstruction = 80
+    return faiss.IndexIDMap2(inner)
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from kg.extract import EntityRelationExtractor
 from kg.graph import EvidenceRow, MentionRow, MergeRules
 from qa.embed import PassageEmbedder
 from qa.settings import Settings
+from qa.index import DenseOptions
 from qa.store import ProcessedDocument, Store, StoreError, rules_json, rules_of
 from qa.text import discover, load_file, split_passages
 from qa.types import Document, InputError, Passage, QAError
@@ -308,6 +309,9 @@ def stage_results(store: Store, settings: Settings, plan: IngestPlan,
     if store.exists():
         gen = store.open()
         rules_changed = rules_of(gen.manifest) != rules_json(rules)
+        options = DenseOptions.of(settings)
+        # A change of the index settings alone rebuilds the vector index on this run.
+        rules_changed |= gen.dense.kind != options.kind_for(gen.dense.size)
         gen.close()
     if not processed and not plan.removed and not rules_changed:
         return None

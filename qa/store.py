@@ -35,8 +35,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph, load_graph, save_graph
-from qa.index import BM25Index, DenseIndex
+from kg.graph import (EvidenceRow, MentionRow, MergeRules, NodeResolver, build_graph, load_graph,
+                      save_graph)
+from qa.index import BM25Index, DenseIndex, DenseOptions
 from qa.types import Document, Passage, QAError
 
 LAYOUT_VERSION = 2
@@ -164,15 +165,20 @@ def gen_name(number: int) -> str:
 class Generation:
     """A committed, verified generation opened for reading."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
+    def __init__(self, path: Path, manifest: dict[str, Any],
+                 dense_options: DenseOptions | None = None) -> None:
         self.path = path
         self.manifest = manifest
+        self.dense_options = dense_options or DenseOptions()
         self.number = int(manifest["generation"])
         self.db = sqlite3.connect(f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1", uri=True,
                                   check_same_thread=False)
         self._dense: DenseIndex | None = None
         self._bm25: BM25Index | None = None
         self._graph: nx.MultiDiGraph | None = None
+        self._node_passages: dict[str, set[int]] | None = None
+        self._rowids: dict[str, int] | None = None
+        self.cache: dict[str, Any] = {}  # derived read-only structures (the entity linker)
 
     @property
     def name(self) -> str:
@@ -181,7 +187,8 @@ class Generation:
     @property
     def dense(self) -> DenseIndex:
         if self._dense is None:
-            self._dense = DenseIndex.load(self.path / "dense.faiss")
+            options = self.dense_options
+            self._dense = DenseIndex.load(self.path / "dense.faiss", options.mmap).tune(options)
         return self._dense
 
     @property
@@ -195,6 +202,36 @@ class Generation:
         if self._graph is None:
             self._graph = load_graph(self.path / "graph.json")
         return self._graph
+
+    @property
+    def rowids(self) -> dict[str, int]:
+        """passage_id -> passage row id."""
+        if self._rowids is None:
+            self._rowids = dict(self.db.execute("SELECT passage_id, id FROM passages"))
+        return self._rowids
+
+    def resolved_mentions(self) -> list[tuple[str, str, tuple[Any, ...]]]:
+        """Every mention as (final node, merge rule, row), the merge rules of the manifest
+        applied; row = (node_id, name, label, doc_id, own_node, rule, passage_id, text, start, end)."""
+        rows = self.db.execute(
+            'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
+            "FROM mentions").fetchall()
+        r = rules_of(self.manifest)
+        resolver = NodeResolver([MentionRow(*row[:6]) for row in rows],
+                                MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]]))
+        return [(*resolver.resolve(row[0], row[4]), row) for row in rows]
+
+    @property
+    def node_passages(self) -> dict[str, set[int]]:
+        """Graph node -> row ids of the passages that mention it."""
+        if self._node_passages is None:
+            found: dict[str, set[int]] = {}
+            for node, _, row in self.resolved_mentions():
+                rowid = self.rowids.get(row[6])
+                if rowid is not None:
+                    found.setdefault(node, set()).add(rowid)
+            self._node_passages = found
+        return self._node_passages
 
     def passages_by_rowid(self, rowids: Iterable[int]) -> dict[int, Passage]:
         ids = list(rowids)
@@ -218,8 +255,9 @@ class Generation:
 class Store:
     """A store directory: open the current generation, lock for writing, commit new ones."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, dense_options: DenseOptions | None = None) -> None:
         self.root = Path(root)
+        self.dense_options = dense_options
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
@@ -285,7 +323,7 @@ class Store:
                 problems.append(str(err))
                 continue
             self.check_models(manifest, embedder, dimension)
-            generation = Generation(path, manifest)
+            generation = Generation(path, manifest, self.dense_options)
             counts = manifest["counts"]
             (n_passages,) = generation.db.execute("SELECT COUNT(*) FROM passages").fetchone()
             if n_passages != counts["passages"] or generation.dense.size != counts["passages"]:
@@ -419,6 +457,7 @@ class Store:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
                              "passages; nothing was committed")
+        dense = dense.conform(DenseOptions.of(settings))
         dense.save(tmp / "dense.faiss")
         bm25.save(tmp / "bm25")
         save_graph(graph, tmp / "graph.json")

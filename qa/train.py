@@ -46,6 +46,7 @@ class TrainConfig:
     save_every: int = 200
     fp16_weights: bool = True
     device: str = "cpu"
+    bf16: bool = False
     command: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -169,20 +170,34 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     progress(f"{len(features)} training windows, {total_steps} steps of {config.batch_size}")
 
     def order(epoch: int) -> list[int]:
+        # Shuffle, then sort within pools of 50 batches by length so that a batch pads little;
+        # the batches are shuffled again, so no length comes in a run.
+        rng = random.Random(config.seed * 1000 + epoch)
         idx = list(range(len(features)))
-        random.Random(config.seed * 1000 + epoch).shuffle(idx)
-        return idx
+        rng.shuffle(idx)
+        pool = config.batch_size * 50
+        batches: list[list[int]] = []
+        for p in range(0, len(idx), pool):
+            part = sorted(idx[p : p + pool], key=lambda i: len(features[i]["input_ids"]))
+            batches += [part[b : b + config.batch_size] for b in range(0, len(part), config.batch_size)]
+        rng.shuffle(batches)
+        return [i for batch in batches for i in batch]
 
+    orders: dict[int, list[int]] = {}
     model.train()
     started = time.perf_counter()
     loss_avg = 0.0
     while state["step"] < total_steps:
         step = state["step"]
         epoch, within = divmod(step, steps_per_epoch)
-        idx = order(epoch)[within * config.batch_size : (within + 1) * config.batch_size]
+        if epoch not in orders:
+            orders[epoch] = order(epoch)
+        idx = orders[epoch][within * config.batch_size : (within + 1) * config.batch_size]
         batch = {k: v.to(config.device) for k, v in
                  _collate([features[i] for i in idx], tokenizer.pad_token_id, use_types).items()}
-        loss = model(**batch).loss
+        device_type = torch.device(config.device).type
+        with torch.autocast(device_type, dtype=torch.bfloat16, enabled=config.bf16):
+            loss = model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -268,7 +283,7 @@ by `kgqa train reader`.
   whole held-out articles (seed {c['seed']}, fraction {c['dev_fraction']}), saved as `dev.json`.
 - Command: `{c['command'] or 'kgqa train reader'}`
 - Settings: epochs {c['epochs']}, learning rate {c['learning_rate']}, batch {c['batch_size']},
-  max sequence length {c['max_seq_len']}, stride {c['stride']}.
+  max sequence length {c['max_seq_len']}, stride {c['stride']}, bf16 autocast {c.get('bf16', False)}.
 
 ## Dev metrics (SQuAD v2.0, closed mode, threshold 0)
 

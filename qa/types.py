@@ -10,6 +10,10 @@ class QAError(Exception):
     """Base error of the ``qa`` package: the message says what failed, where, and what to do."""
 
 
+class NoReaderError(QAError):
+    """A reader was needed but the setting reader_model names none."""
+
+
 class InputError(QAError):
     """An input document could not be read; the batch goes on without it."""
 

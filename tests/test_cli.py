@@ -63,7 +63,8 @@ def test_unknown_mode_lists_the_valid_ones(sample_store: Path) -> None:
 
 
 def test_ask_without_reader_says_so_and_shows_hits(sample_store: Path) -> None:
-    code, out, err = kgqa("ask", "Where was Marie Curie born?", "--store", str(sample_store))
+    code, out, err = kgqa("ask", "Where was Marie Curie born?", "--store", str(sample_store),
+                          env={"KGQA_READER_MODEL": "none"})
     assert code == 0
     assert "no reader model is configured" in err
     assert "marie_curie.md" in out

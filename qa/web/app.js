@@ -1,0 +1,236 @@
+// kgqa web page: ask questions, find entities, explore their neighbourhood graph.
+// Plain browser JavaScript, no dependencies, nothing loaded from the internet.
+"use strict";
+
+const apiKey = new URLSearchParams(location.search).get("api_key");
+const TYPE_COLOURS = { PERSON: "#4e79a7", ORG: "#f28e2b", GPE: "#59a14f", LOC: "#76b7b2",
+  NORP: "#b07aa1", FAC: "#9c755f", EVENT: "#e15759", WORK_OF_ART: "#edc948" };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = tag.startsWith("svg:")
+    ? document.createElementNS("http://www.w3.org/2000/svg", tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+async function api(method, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (apiKey) headers["X-API-Key"] = apiKey;
+  const response = await fetch(path, { method, headers, body: body && JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = Array.isArray(data.detail)
+      ? data.detail.map((d) => `${(d.loc || []).join(".")}: ${d.msg}`).join("; ")
+      : data.detail || response.statusText;
+    throw new Error(`${response.status}: ${detail}`);
+  }
+  if (data.generation) $("generation").textContent = `store ${data.generation}`;
+  return data;
+}
+
+// --- tabs -------------------------------------------------------------------------------
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.addEventListener("click", () => {
+    for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t === tab);
+    for (const p of document.querySelectorAll(".panel")) {
+      p.classList.toggle("hidden", p.id !== tab.dataset.panel);
+    }
+  });
+}
+
+// --- asking -----------------------------------------------------------------------------
+function passageWithMark(text, start, end) {
+  const quote = el("blockquote");
+  if (start < 0 || end > text.length || start >= end) { quote.textContent = text; return quote; }
+  quote.append(text.slice(0, start), el("mark", { text: text.slice(start, end) }), text.slice(end));
+  return quote;
+}
+
+function renderAnswer(result, answer) {
+  const hit = result.hits.find((h) => h.passage_id === answer.passage_id);
+  let start = hit ? answer.start - hit.start : answer.context.indexOf(answer.text);
+  if (answer.context.slice(start, start + answer.text.length) !== answer.text) {
+    start = answer.context.indexOf(answer.text);
+  }
+  const card = el("div", { class: "answer" },
+    el("h2", { class: "answer-text", text: answer.text }),
+    el("div", { class: "meta", text: `score ${answer.score.toFixed(3)} · ${answer.doc_id} · ` +
+      `passage ${answer.passage_id} · characters ${answer.start}–${answer.end}` +
+      (answer.also_in ? ` · also in ${answer.also_in.length} more passage(s)` : "") }),
+    passageWithMark(answer.context, start, start + answer.text.length));
+  if (answer.facts && answer.facts.length) {
+    const list = el("ul", { class: "facts" });
+    for (const f of answer.facts) {
+      list.append(el("li", { text: `${f.source_name} — ${f.label} → ${f.target_name}: “${f.example}”` }));
+    }
+    card.append(el("div", { class: "meta", text: "supporting graph facts" }), list);
+  }
+  return card;
+}
+
+$("ask-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const question = $("question").value.trim();
+  if (!question) return;
+  const out = $("answers");
+  out.replaceChildren();
+  $("ask-status").textContent = "Reading…";
+  try {
+    const result = await api("POST", "/ask", { question });
+    $("ask-status").textContent = "";
+    if (result.reader === null) {
+      out.append(el("div", { class: "answer no-answer", text:
+        "No reader model is configured, so here are the passages search found." }));
+    } else if (result.no_answer) {
+      out.append(el("div", { class: "answer no-answer", id: "no-answer" },
+        el("h2", { text: "No answer" }),
+        el("div", { class: "meta", text: "The documents don't say; the closest passages are below." })));
+    }
+    for (const answer of result.answers) out.append(renderAnswer(result, answer));
+    if (!result.answers.length) {
+      for (const h of result.hits) {
+        out.append(el("div", { class: "hit" }, el("b", { text: `${h.doc_id}: ` }),
+          h.text.length > 300 ? h.text.slice(0, 300) + "…" : h.text));
+      }
+    }
+  } catch (err) {
+    $("ask-status").textContent = err.message;
+  }
+});
+
+// --- entities and the graph ---------------------------------------------------------------
+const view = { x: 0, y: 0, k: 1 };
+let graphRoot = null;
+
+function applyView() {
+  if (graphRoot) graphRoot.setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`);
+}
+
+function fit() {
+  const svg = $("graph");
+  view.k = 1; view.x = svg.clientWidth / 2; view.y = svg.clientHeight / 2;
+  applyView();
+}
+
+function showEdge(edge, nodes) {
+  const d = $("details");
+  d.replaceChildren(el("h3", { text: `${nodes[edge.source].name} — ${edge.label} → ${nodes[edge.target].name}` }),
+    el("div", { class: "muted", text: `confidence ${edge.confidence.toFixed(2)} · ${edge.evidence.length} evidence` }));
+  for (const ev of edge.evidence) {
+    d.append(el("div", { class: "evidence" },
+      el("div", { class: "muted", text: `${ev.doc_id} · ${ev.passage_id} · chars ${ev.start}–${ev.end} · ${(+ev.confidence).toFixed(2)}` }),
+      el("div", { text: ev.sentence || ev.text || edge.example })));
+  }
+}
+
+function showNode(node, edges) {
+  $("details").replaceChildren(el("h3", { text: node.name }),
+    el("div", { class: "muted", text: `${node.type || ""} · ${node.mention_count} mentions · ${edges} edges here · id ${node.id}` }),
+    el("p", { class: "muted", text: "Click an edge to read its evidence." }));
+}
+
+async function drawGraph(entityId) {
+  const hops = +$("hops").value;
+  const data = await api("GET", `/graph/neighbourhood?entity=${encodeURIComponent(entityId)}&hops=${hops}`);
+  const svg = $("graph");
+  svg.replaceChildren();
+  graphRoot = el("svg:g", { id: "viewport" });
+  svg.append(graphRoot);
+  const R = Math.min(svg.clientWidth, svg.clientHeight) / 2 - 50;
+  const nodes = {};
+  for (const n of data.nodes) nodes[n.id] = { ...n, px: n.x * R, py: n.y * R };
+  const pairCount = {};
+  const edgeLayer = el("svg:g"), nodeLayer = el("svg:g");
+  graphRoot.append(edgeLayer, nodeLayer);
+  for (const e of data.edges) {
+    const a = nodes[e.source], b = nodes[e.target];
+    const key = [e.source, e.target].sort().join("|");
+    const i = (pairCount[key] = (pairCount[key] || 0) + 1) - 1;
+    const dx = b.px - a.px, dy = b.py - a.py, len = Math.hypot(dx, dy) || 1;
+    const off = i * 12;
+    const mx = (a.px + b.px) / 2 - (dy / len) * off, my = (a.py + b.py) / 2 + (dx / len) * off;
+    const group = el("svg:g", { class: "edge", "data-label": e.label },
+      el("svg:line", { x1: a.px, y1: a.py, x2: b.px, y2: b.py }),
+      el("svg:line", { class: "hitline", x1: a.px, y1: a.py, x2: b.px, y2: b.py }),
+      el("svg:text", { x: mx, y: my, "text-anchor": "middle", text: e.label }),
+      el("svg:title", { text: `${a.name} — ${e.label} → ${b.name}\n${e.example}` }));
+    group.addEventListener("click", (ev) => {
+      ev.stopPropagation();
+      for (const s of svg.querySelectorAll(".edge.selected")) s.classList.remove("selected");
+      group.classList.add("selected");
+      showEdge(e, nodes);
+    });
+    edgeLayer.append(group);
+  }
+  for (const n of Object.values(nodes)) {
+    const r = 7 + Math.min(10, Math.sqrt(n.mention_count || 1) * 2);
+    const group = el("svg:g", { class: "node" + (n.id === data.center ? " center" : ""),
+                                "data-id": n.id, transform: `translate(${n.px},${n.py})` },
+      el("svg:circle", { r, fill: TYPE_COLOURS[n.type] || "#8c8c8c" }),
+      el("svg:text", { x: r + 3, y: 4, text: n.name }),
+      el("svg:title", { text: `${n.name} (${n.type || "?"}), ${n.mention_count} mentions — click to recentre` }));
+    group.addEventListener("click", (ev) => { ev.stopPropagation(); drawGraph(n.id); });
+    nodeLayer.append(group);
+  }
+  const centre = nodes[data.center];
+  $("graph-title").textContent = `${centre.name}: ${data.nodes.length} entities, ${data.edges.length} edges`;
+  showNode(centre, data.edges.length);
+  fit();
+}
+
+$("entity-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const q = $("entity-query").value.trim();
+  const list = $("entity-list");
+  list.replaceChildren();
+  try {
+    const data = await api("GET", `/entities?q=${encodeURIComponent(q)}`);
+    if (!data.entities.length) list.append(el("li", { class: "muted", text: "No entity matches." }));
+    for (const e of data.entities) {
+      const item = el("li", { "data-id": e.id, text: `${e.name} (${e.type || "?"}, ${e.degree})` });
+      item.addEventListener("click", () => {
+        for (const li of list.children) li.classList.toggle("active", li === item);
+        drawGraph(e.id);
+      });
+      list.append(item);
+    }
+    if (data.entities.length) list.firstChild.click();
+  } catch (err) {
+    list.append(el("li", { class: "muted", text: err.message }));
+  }
+});
+
+// pan and zoom
+(() => {
+  const svg = $("graph");
+  let drag = null;
+  svg.addEventListener("pointerdown", (e) => {
+    if (e.target.closest(".node, .edge")) return;
+    drag = { x: e.clientX - view.x, y: e.clientY - view.y };
+    svg.setPointerCapture(e.pointerId);
+  });
+  svg.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    view.x = e.clientX - drag.x; view.y = e.clientY - drag.y; applyView();
+  });
+  svg.addEventListener("pointerup", () => { drag = null; });
+  const zoom = (factor, cx, cy) => {
+    view.x = cx - (cx - view.x) * factor; view.y = cy - (cy - view.y) * factor;
+    view.k *= factor; applyView();
+  };
+  svg.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const box = svg.getBoundingClientRect();
+    zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - box.left, e.clientY - box.top);
+  }, { passive: false });
+  $("zoom-in").addEventListener("click", () => zoom(1.25, svg.clientWidth / 2, svg.clientHeight / 2));
+  $("zoom-out").addEventListener("click", () => zoom(0.8, svg.clientWidth / 2, svg.clientHeight / 2));
+  $("zoom-reset").addEventListener("click", fit);
+})();

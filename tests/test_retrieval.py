@@ -1,0 +1,130 @@
+"""Retrieval modes, question entity linking, deletions across every index, index types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flows.ingest import ingest_flow
+from qa.settings import Settings
+from qa.store import Store
+
+pytestmark = pytest.mark.slow
+
+MODES = ["bm25", "dense", "hybrid", "graph", "hybrid+graph"]
+
+
+def run(paths: list[Path], store: Path, prune: bool = False, **settings: object) -> dict:
+    s = Settings(store=store, **settings).model_dump(mode="json")
+    return ingest_flow.fn([str(p) for p in paths], prune=prune, settings=s, show_progress=False)
+
+
+@pytest.fixture(scope="module")
+def service(sample_store: Path):
+    from qa.service import QAService
+
+    return QAService(Settings(store=sample_store))
+
+
+@pytest.mark.parametrize("mode", MODES + ["hybrid+reader"])
+@pytest.mark.parametrize("question, doc", [
+    ("In which city did Einstein work as a patent examiner?", "albert_einstein.md"),
+    ("Who founded the Pasteur Institute?", "louis_pasteur.txt"),
+    ("What did Alfred Nobel invent?", "alfred_nobel.txt"),
+])
+def test_each_mode_finds_the_passage(service, mode: str, question: str, doc: str) -> None:
+    hits = service.search(question, 3, mode)
+    assert doc in [h.passage.doc_id for h in hits], mode
+
+
+def test_graph_mode_brings_passages_of_linked_entities_and_neighbours(service) -> None:
+    hits = service.search("Where was Marie Curie born?", 5, "graph")
+    docs = [h.passage.doc_id for h in hits]
+    assert docs[0] == "marie_curie.md"
+    assert "warsaw.md" in docs  # evidence of Marie Curie's edges, not a text match on "born"
+    assert service.search("Who wrote about the weather on Neptune?", 5, "graph") == []
+
+
+def test_question_entities_are_linked_by_alias_ner_and_misspelling(service) -> None:
+    linker = service.retriever().linker()
+
+    def linked(question: str) -> dict[str, tuple[str, str]]:
+        return {link.node: (link.span, link.how) for link in linker.link(question)}
+
+    assert linked("Where was Marie Curie born?") == {"marie-curie:PERSON": ("Marie Curie", "name")}
+    assert any(link.ner for link in linker.link("Where was Marie Curie born?"))
+
+    assert linked("What did MIT build?") == {
+        "massachusetts-institute-of-technology:ORG": ("MIT", "alias")}
+    fuzzy = linked("Where did Marie Cuire work?")
+    assert fuzzy == {"marie-curie:PERSON": ("Marie Cuire", "fuzzy")}
+    assert "albert-einstein:PERSON" in linked("When did Einstien publish relativity?")
+    assert linked("what is the capital of nothing?") == {}
+
+
+def test_answers_carry_the_graph_facts_that_support_them(service) -> None:
+    result = service.ask("Who founded the Pasteur Institute?")
+    best = result["answers"][0]
+    assert best["text"] == "Louis Pasteur"
+    facts = best["facts"]
+    assert facts, "Louis Pasteur --founded--> Pasteur Institute is in the graph"
+    fact = facts[0]
+    assert {fact["source"], fact["target"]} >= {"louis-pasteur:PERSON"}
+    assert fact["evidence"] and fact["evidence"][0]["doc_id"]
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+def test_deleted_documents_leave_no_stale_hit_in_any_index(tmp_path: Path, corpus_copy: Path,
+                                                           kind: str) -> None:
+    store = tmp_path / "store"
+    options = {"dense_index": kind, "ann_min_passages": 0, "ivf_nlist": 4}
+    run([corpus_copy], store, **options)
+    (corpus_copy / "warsaw.md").unlink()
+    (corpus_copy / "alfred_nobel.txt").write_text(
+        "Alfred Nobel's will funded prizes in physics, chemistry, medicine, literature and peace.\n")
+    report = run([corpus_copy], store, prune=True, **options)
+    assert report["removed"] == 1 and report["changed"] == 1
+
+    from qa.service import QAService
+
+    service = QAService(Settings(store=store, **options))
+    gen = service.generation
+    assert gen.dense.kind == kind
+    live = {r[0] for r in gen.db.execute("SELECT id FROM passages")}
+    assert set(gen.dense.vectors()[0].tolist()) == live
+    assert set(gen.bm25.ids.tolist()) == live
+    assert set().union(*gen.node_passages.values()) <= live
+    for mode in MODES:
+        for query in ("Warsaw capital of Poland Vistula", "Nobel invented dynamite explosives"):
+            for hit in service.search(query, 20, mode):
+                assert hit.passage.doc_id != "warsaw.md", (mode, query)
+                assert not (hit.passage.doc_id == "alfred_nobel.txt" and "dynamite" in hit.passage.text)
+
+
+def test_index_type_is_a_setting_and_switching_rebuilds_only_the_vectors(
+        sample_store_copy: Path) -> None:
+    from qa.index import DenseIndex
+    from qa.service import QAService
+
+    store = sample_store_copy
+    flat = Store(store).open()
+    ids, vectors = flat.dense.vectors()
+    expected = [flat.dense.search(v, 3) for v in vectors[:10]]
+    for kind in ("hnsw", "ivf", "flat"):
+        report = run([Path(__file__).parent.parent / "data" / "sample"], store,
+                     dense_index=kind, ann_min_passages=0, ivf_nlist=2, ivf_nprobe=2)
+        assert report["committed"] and report["processed"] == 0, kind
+        gen = Store(store).open()
+        assert gen.dense.kind == kind and gen.dense.size == len(ids)
+        assert gen.manifest["counts"]["passages"] == len(ids)
+        got = [gen.dense.search(v, 3) for v in vectors[:10]]
+        assert [g[0][0] for g in got] == [e[0][0] for e in expected], kind
+    # below ann_min_passages an approximate setting stays exact
+    run([Path(__file__).parent.parent / "data" / "sample"], store, dense_index="hnsw")
+    assert Store(store).open().dense.kind == "flat"
+    # memory-mapped vectors answer the same
+    mapped = QAService(Settings(store=store, dense_mmap=True)).generation.dense
+    assert mapped.search(vectors[0], 3) == expected[0]
+    assert isinstance(mapped, DenseIndex) and np.isclose(expected[0][0][1], 1.0, atol=1e-4)

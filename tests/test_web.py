@@ -1,0 +1,84 @@
+"""The web page in a real browser: Playwright driving Debian's headless chromium.
+
+Screenshots go to build/screenshots/ (or $KGQA_SCREENSHOTS)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("KGQA_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("KGQA_SCREENSHOTS", REPO / "build" / "screenshots"))
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def page(served_sample: str):
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"no chromium at {CHROMIUM}: install Debian's package (apt-get install "
+                    "chromium) or point KGQA_CHROMIUM at a chromium binary")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 860})
+        requests_out: list[str] = []
+        tab.on("request", lambda r: requests_out.append(r.url)
+               if not r.url.startswith(served_sample) else None)
+        tab.goto(served_sample + "/")
+        yield tab
+        browser.close()
+        assert not requests_out, f"the page reached outside the server: {requests_out}"
+
+
+def test_asking_shows_the_answer_highlighted_in_its_passage(page) -> None:
+    page.fill("#question", "Who invented the World Wide Web?")
+    page.click("#ask")
+    mark = page.locator(".answer mark").first
+    mark.wait_for(timeout=60_000)
+    assert mark.inner_text() == "Tim Berners-Lee"
+    assert page.locator(".answer-text").first.inner_text() == "Tim Berners-Lee"
+    assert "tim_berners_lee.txt" in page.locator(".answer .meta").first.inner_text()
+    page.screenshot(path=str(SHOTS / "ask.png"), full_page=True)
+
+    page.fill("#question", "What is the boiling point of mercury on Mars?")
+    page.click("#ask")
+    page.locator("#no-answer").wait_for(timeout=60_000)
+    assert "No answer" in page.locator("#no-answer").inner_text()
+
+
+def test_entity_search_draws_its_graph_and_shows_evidence(page) -> None:
+    page.click("#tab-entities")
+    page.fill("#entity-query", "Curie")
+    page.click("#entity-search")
+    page.locator("#graph .node.center").wait_for(timeout=30_000)
+    assert page.locator("#graph .node").count() > 1
+    assert page.locator("#graph .edge").count() >= 1
+    assert "Curie" in page.locator("#graph-title").inner_text()
+    labels = page.locator("#graph .edge text").all_text_contents()
+    assert all(labels)
+
+    page.locator("#graph .edge .hitline").first.click(force=True)
+    assert page.locator("#details .evidence").count() >= 1
+    page.screenshot(path=str(SHOTS / "entity-graph.png"), full_page=True)
+
+    before = page.locator("#graph .node.center").get_attribute("data-id")
+    other = page.locator("#graph .node:not(.center)").first
+    target = other.get_attribute("data-id")
+    other.click()
+    page.wait_for_function(
+        f"document.querySelector('#graph .node.center')?.dataset.id === {target!r}")
+    assert page.locator("#graph .node.center").get_attribute("data-id") != before
+
+    transform = page.locator("#viewport").get_attribute("transform")
+    page.click("#zoom-in")
+    assert page.locator("#viewport").get_attribute("transform") != transform
