@@ -94,9 +94,7 @@ class DenseIndex:
         if self.kind == "hnsw":
             have, vectors = self.vectors()
             keep = ~np.isin(have, np.asarray(ids, dtype=np.int64))
-            import faiss as _faiss
-
-            m = _faiss.downcast_index(self.index.index).hnsw.nb_neighbors(1)
+            m = faiss.downcast_index(self.index.index).hnsw.nb_neighbors(1)
             self.index = _hnsw(self.dimension, m)
             self.add(have[keep], vectors[keep])
             return

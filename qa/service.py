@@ -151,14 +151,17 @@ class QAService:
                               f"{err}") from None
         return self._cross
 
-    def facts(self, generation: Generation, question: str, answer: Answer) -> list[dict[str, Any]]:
-        """Graph edges joining an entity of the answer span to an entity of the question, with
-        their evidence: why the graph agrees with the answer."""
-        graph = generation.graph
+    def facts(self, generation: Generation, question: str, answers: list[Answer]
+              ) -> list[list[dict[str, Any]]]:
+        """For each answer, the graph edges joining an entity of its span to an entity of the
+        question, with their evidence: why the graph agrees with the answer."""
         linker = self.retriever(generation).linker()
         asked = {link.node for link in linker.link(question)}
-        if not asked:
-            return []
+        return [self._facts(generation, linker, asked, answer) if asked else [] for answer in answers]
+
+    def _facts(self, generation: Generation, linker: Any, asked: set[str], answer: Answer
+               ) -> list[dict[str, Any]]:
+        graph = generation.graph
         answered = {link.node for link in linker.link(answer.text)}
         answered |= {node for node, _, row in self._passage_mentions(generation, answer.passage_id)
                      if row[8] < answer.end and answer.start < row[9]}
@@ -197,11 +200,8 @@ class QAService:
             return {**out, "reader": None, "no_answer": None, "answers": [],
                     "hits": [h.to_json() for h in hits]}
         answers = self.read_hits(question, hits, top_answers)
-        found = []
-        for answer in answers:
-            item = answer.to_json()
-            item["facts"] = self.facts(generation, question, answer)
-            found.append(item)
+        found = [{**answer.to_json(), "facts": facts}
+                 for answer, facts in zip(answers, self.facts(generation, question, answers))]
         return {**out, "reader": self.settings.reader_model, "no_answer": not answers,
                 "answers": found, "hits": [h.to_json() for h in hits]}
 
