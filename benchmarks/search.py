@@ -136,6 +136,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--asks", type=int, default=20)
     parser.add_argument("--mmap", action="store_true", help="Also measure flat with vectors on disk.")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="Keep the stores and embedded vectors here for reruns (default: a "
+                             "temporary folder).")
     parser.add_argument("--child", nargs=4, metavar=("ROOT", "KIND", "ASKS", "MMAP"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--build", nargs=4, metavar=("ROOT", "SIZE", "BASE", "KIND"),
@@ -159,7 +162,9 @@ def main() -> None:
             raise SystemExit(done.stderr[-3000:])
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.work or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
             exact: list[list[int]] | None = None
             runs = [(k, False) for k in args.kinds] + ([("flat", True)] if args.mmap else [])

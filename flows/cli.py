@@ -554,7 +554,12 @@ def train_reader_command(
     stride: Annotated[int, typer.Option(min=0)] = 96,
     dev_fraction: Annotated[float, typer.Option(min=0, max=0.9,
                                                 help="Share of articles held out.")] = 0.05,
-    seed: int = 13,
+    seed: Annotated[int, typer.Option(help="Seeds the dev split, initialisation and order.")] = 13,
+    data_seed: Annotated[Optional[int], typer.Option(
+        help="Seeds only the order of training windows (default: --seed); give a new one to "
+             "continue from a trained reader (--base-model) on a different order with the "
+             "same dev split.")] = None,
+    warmup_fraction: Annotated[float, typer.Option(min=0, max=1)] = 0.1,
     max_train_examples: Annotated[Optional[int], typer.Option(help="Subsample for quick runs.")] = None,
     max_dev_examples: Annotated[Optional[int], typer.Option()] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda, ...")] = None,
@@ -573,7 +578,8 @@ def train_reader_command(
     config = TrainConfig(
         data=[str(p) for p in data], out=str(out), base_model=base_model, epochs=epochs,
         learning_rate=learning_rate, batch_size=batch_size, max_seq_len=max_seq_len, stride=stride,
-        dev_fraction=dev_fraction, seed=seed, max_train_examples=max_train_examples,
+        dev_fraction=dev_fraction, seed=seed, data_seed=data_seed,
+        warmup_fraction=warmup_fraction, max_train_examples=max_train_examples,
         max_dev_examples=max_dev_examples, device=device or settings.device, bf16=bf16,
         command="kgqa " + " ".join(sys.argv[1:]))
     from dataclasses import asdict

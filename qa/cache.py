@@ -55,6 +55,7 @@ def processing_fingerprint(settings: Settings) -> str:
         "passage_max_chars": settings.passage_max_chars,
         "passage_overlap_sentences": settings.passage_overlap_sentences,
         "plugins": settings.plugins,
+        "index_title": settings.index_title,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -193,6 +193,13 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def index_text(text: str, title: str | None) -> str:
+    """The text a passage is indexed under: its document's title (wiki-style underscores as
+    spaces) on a line before it, when there is a title."""
+    title = (title or "").replace("_", " ").strip()
+    return f"{title}\n{text}" if title else text
+
+
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
     import bm25s
 

@@ -20,7 +20,7 @@ from kg.extract import EntityRelationExtractor
 from kg.graph import EvidenceRow, MentionRow, MergeRules
 from qa.embed import PassageEmbedder
 from qa.settings import Settings
-from qa.index import DenseOptions
+from qa.index import DenseOptions, index_text
 from qa.store import ProcessedDocument, Store, StoreError, rules_json, rules_of
 from qa.text import discover, load_file, split_passages
 from qa.types import Document, InputError, Passage, QAError
@@ -183,7 +183,9 @@ class DocumentProcessor:
 
     def embed(self, items: list[ProcessedDocument]) -> np.ndarray:
         """Vectors of all passages of ``items``, in one batched pass."""
-        return self.embedder([p.text for item in items for p in item.passages])
+        title = self.settings.index_title
+        return self.embedder([index_text(p.text, item.document.title if title else None)
+                              for item in items for p in item.passages])
 
     @staticmethod
     def attach_vectors(items: list[ProcessedDocument], vectors: np.ndarray) -> None:
@@ -279,6 +281,7 @@ def models_info(settings: Settings, dimension: int) -> dict[str, Any]:
         "spacy_pipeline_version": spacy_pipeline_version,
         "spacy_version": version("spacy"),
         "relation_extractors": list(settings.relation_extractors),
+        "index_title": settings.index_title,
     }
 
 
@@ -305,15 +308,17 @@ def stage_results(store: Store, settings: Settings, plan: IngestPlan,
     returns its number, or None when there was nothing to commit."""
     processed = [r for r in results if isinstance(r, ProcessedDocument)]
     rules = merge_rules(settings)
-    rules_changed = False
+    rules_changed = reindex = False
     if store.exists():
         gen = store.open()
         rules_changed = rules_of(gen.manifest) != rules_json(rules)
         options = DenseOptions.of(settings)
         # A change of the index settings alone rebuilds the vector index on this run.
         rules_changed |= gen.dense.kind != options.kind_for(gen.dense.size)
+        # Stores from before index_title were indexed without titles.
+        reindex = gen.manifest["models"].get("index_title", False) != settings.index_title
         gen.close()
-    if not processed and not plan.removed and not rules_changed:
+    if not processed and not plan.removed and not rules_changed and not reindex:
         return None
     if processed:
         dimension = int(processed[0].vectors.shape[1])
@@ -324,8 +329,10 @@ def stage_results(store: Store, settings: Settings, plan: IngestPlan,
     models = models_info(settings, dimension)
     if store.exists():
         store.open(embedder=models["embedder"], dimension=dimension).close()
+    reembed = PassageEmbedder(settings.embedder, settings.device,
+                              settings.embed_batch_size) if reindex else None
     manifest = store.stage(plan.removed, processed, models=models,
-                           settings=settings.model_dump(mode="json"), rules=rules)
+                           settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed)
     return manifest.generation
 
 

@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     gate_tolerance: float = Field(
         0.02, ge=0, le=1, description="Largest drop of gate recall@5 a new generation may show.")
     embed_batch_size: int = Field(32, ge=1, description="Passages per embedding batch.")
+    index_title: bool = Field(
+        True, description="Index each passage with its document's title in front (for the "
+        "embedding and BM25, like Haystack's embed_meta_fields); what is shown and read stays "
+        "the passage. A change re-embeds the whole store on the next ingest.")
 
     # Retrieval
     search_mode: Literal["bm25", "dense", "hybrid", "graph", "hybrid+graph"] = Field(

@@ -27,7 +27,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ import numpy as np
 
 from kg.graph import (EvidenceRow, MentionRow, MergeRules, NodeResolver, build_graph, load_graph,
                       save_graph)
-from qa.index import BM25Index, DenseIndex, DenseOptions
+from qa.index import BM25Index, DenseIndex, DenseOptions, index_text
 from qa.types import Document, Passage, QAError
 
 LAYOUT_VERSION = 2
@@ -402,9 +402,12 @@ class Store:
 
     def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
               models: dict[str, Any], settings: dict[str, Any],
-              rules: MergeRules | None = None) -> Manifest:
+              rules: MergeRules | None = None,
+              reembed: Callable[[list[str]], np.ndarray] | None = None) -> Manifest:
         """Write the next generation completely (fsynced, renamed into place) without making it
-        current, so it can be checked first (the quality gate). Call under ``writer_lock``."""
+        current, so it can be checked first (the quality gate). Call under ``writer_lock``.
+        ``reembed`` (texts -> unit vectors) rebuilds every passage's vector, for a change of
+        what passages are indexed under (setting index_title)."""
         numbers = self.generations()
         number = (numbers[-1] if numbers else 0) + 1
         current = self.current_name()
@@ -432,8 +435,15 @@ class Store:
             for item in added:
                 rowids = self._insert(dst, item)
                 dense.add(np.asarray(rowids, dtype=np.int64), item.vectors)
-        rows = dst.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
-        bm25 = BM25Index.build([r[0] for r in rows], [r[1] for r in rows])
+        rows = dst.execute("SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
+                           "USING (doc_id) ORDER BY p.id").fetchall()
+        titled = bool(settings.get("index_title", False))
+        texts = [index_text(text, title if titled else None) for _, text, title in rows]
+        if reembed is not None:
+            dense = DenseIndex(dense.dimension)
+            if rows:
+                dense.add(np.asarray([r[0] for r in rows], dtype=np.int64), reembed(texts))
+        bm25 = BM25Index.build([r[0] for r in rows], texts)
         graph = build_graph(
             (MentionRow(*r) for r in dst.execute(
                 "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),

@@ -24,8 +24,10 @@ class SourceFile:
     doc_id: str
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str, title: str | None = None) -> str:
+    """What re-ingestion compares; a document's title counts, as it is indexed with its text."""
+    raw = text if not title else f"{title}\0{text}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def discover(paths: list[Path]) -> tuple[list[SourceFile], list[InputError]]:
@@ -130,7 +132,7 @@ def _document(doc_id: str, text: str, source: str, where: str, title: str | None
     text = normalise(text)
     if not text:
         raise InputError(where, "no text left after extraction; the document is empty")
-    return Document(doc_id=doc_id, text=text, source=source, content_hash=content_hash(text),
+    return Document(doc_id=doc_id, text=text, source=source, content_hash=content_hash(text, title),
                     title=title, metadata=metadata or {})
 
 

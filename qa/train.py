@@ -38,6 +38,7 @@ class TrainConfig:
     stride: int = 96
     dev_fraction: float = 0.05
     seed: int = 13
+    data_seed: int | None = None
     warmup_fraction: float = 0.1
     weight_decay: float = 0.01
     max_answer_tokens: int = 30
@@ -172,7 +173,8 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     def order(epoch: int) -> list[int]:
         # Shuffle, then sort within pools of 50 batches by length so that a batch pads little;
         # the batches are shuffled again, so no length comes in a run.
-        rng = random.Random(config.seed * 1000 + epoch)
+        data_seed = config.seed if config.data_seed is None else config.data_seed
+        rng = random.Random(data_seed * 1000 + epoch)
         idx = list(range(len(features)))
         rng.shuffle(idx)
         pool = config.batch_size * 50

@@ -127,3 +127,41 @@ def test_index_type_is_a_setting_and_switching_rebuilds_only_the_vectors(
     mapped = QAService(Settings(store=store, dense_mmap=True)).generation.dense
     assert mapped.search(vectors[0], 3) == expected[0]
     assert isinstance(mapped, DenseIndex) and np.isclose(expected[0][0][1], 1.0, atol=1e-4)
+
+
+def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_path: Path) -> None:
+    import json
+
+    from qa.service import QAService
+
+    docs = tmp_path / "docs.jsonl"
+
+    def write(title: str) -> None:
+        docs.write_text(
+            json.dumps({"id": "isle", "title": title, "text": "Its main island is Unguja; cloves "
+                        "and nutmeg grow there and the old town is built of coral stone."}) + "\n"
+            + json.dumps({"id": "rain", "title": "Monsoon", "text": "Rain falls on the plains "
+                          "when the wet season arrives in March and lasts until May."}) + "\n")
+
+    write("Zanzibar_Archipelago")
+    store = tmp_path / "store"
+    run([docs], store, index_title=False)
+    plain = QAService(Settings(store=store, index_title=False))
+    assert "isle" not in [h.passage.doc_id for h in plain.search("Zanzibar archipelago", 2, "bm25")]
+
+    report = run([docs], store)  # index_title is on by default
+    assert report["committed"] and report["processed"] == 0, "unchanged text is not re-processed"
+    gen = Store(store).open()
+    assert gen.manifest["models"]["index_title"] is True
+    assert gen.dense.size == gen.manifest["counts"]["passages"]
+    titled = QAService(Settings(store=store))
+    for mode in ("bm25", "dense", "hybrid"):
+        top = titled.search("Zanzibar archipelago", 2, mode)[0]
+        assert top.passage.doc_id == "isle", mode
+        assert top.passage.text.startswith("Its main island"), "the shown passage has no title"
+
+    write("Pemba_Island")  # a new title alone re-processes the document
+    report = run([docs], store)
+    assert report["changed"] == 1 and report["unchanged"] == 1
+    assert [h.passage.doc_id for h in QAService(Settings(store=store)).search(
+        "Pemba island", 1, "bm25")] == ["isle"]
