@@ -23,9 +23,9 @@ class DenseOptions:
     kind: str = "flat"
     ann_min_passages: int = 20_000
     ivf_nlist: int = 0
-    ivf_nprobe: int = 16
+    ivf_nprobe: int = 48
     hnsw_m: int = 32
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 256
     mmap: bool = False
 
     @classmethod

@@ -151,9 +151,9 @@ class Settings(BaseSettings):
         20_000, ge=0, description="Store size from which dense_index hnsw/ivf is built (an IVF is "
         "trained on the vectors then).")
     ivf_nlist: int = Field(0, ge=0, description="IVF lists; 0 picks 4 x sqrt(passages).")
-    ivf_nprobe: int = Field(16, ge=1, description="IVF lists searched per query.")
+    ivf_nprobe: int = Field(48, ge=1, description="IVF lists searched per query.")
     hnsw_m: int = Field(32, ge=4, description="HNSW neighbours per node.")
-    hnsw_ef_search: int = Field(128, ge=1, description="HNSW search breadth.")
+    hnsw_ef_search: int = Field(256, ge=1, description="HNSW search breadth.")
     dense_mmap: bool = Field(
         False, description="Leave the vectors on disk, memory-mapped (flat and ivf), for stores "
         "bigger than RAM.")
