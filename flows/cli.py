@@ -207,7 +207,8 @@ def search(
     query: Annotated[Optional[str], typer.Argument(help="What to look for.")] = None,
     queries: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","query"} lines.')] = None,
     k: Annotated[Optional[int], typer.Option("--k", min=1, help="Hits per query.")] = None,
-    mode: Annotated[Optional[str], typer.Option(help="bm25, dense, hybrid, graph or hybrid+graph.")] = None,
+    mode: Annotated[Optional[str], typer.Option(help="bm25, dense, hybrid, graph or hybrid+graph, optionally "
+                                                       "+reader or +cross (a reranker).")] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

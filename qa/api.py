@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from kg.types import KGError
 from qa.service import QAService
-from qa.settings import Settings
+from qa.settings import SEARCH_MODES, Settings
 from qa.store import StoreError
 from qa.types import NoReaderError, QAError
 
@@ -136,7 +136,7 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
     class SearchRequest(BaseModel):
         query: str = Field(min_length=1, max_length=settings.max_question_chars)
         k: int | None = top_k_field
-        mode: Literal["bm25", "dense", "hybrid", "graph", "hybrid+graph"] | None = None
+        mode: Literal[SEARCH_MODES] | None = None  # type: ignore[valid-type]
         _blank = field_validator("query")(_not_blank)
 
     class ReadRequest(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from qa.embed import PassageEmbedder
 from qa.retrieve import Retriever
-from qa.settings import Settings
+from qa.settings import Settings, split_mode
 from qa.squad import SquadExample, load_squad
 from qa.store import Generation
 
@@ -21,8 +21,9 @@ def gate_recall(generation: Generation, embedder: PassageEmbedder, settings: Set
     if not answerable:
         return 0.0
     found = 0
+    mode = split_mode(settings.search_mode)[0]  # the gate measures retrieval, not reranking
     for q in answerable:
-        texts = [h.passage.text for h in retriever.search(q.question, k, settings.search_mode)]
+        texts = [h.passage.text for h in retriever.search(q.question, k, mode)]
         found += any(a in t for a, _ in q.answers for t in texts)
     return found / len(answerable)
 

@@ -16,8 +16,8 @@ from kg.export import graph_stats
 from qa.embed import PassageEmbedder
 from qa.index import DenseOptions
 from qa.reader import ExtractiveReader
-from qa.retrieve import Retriever
-from qa.settings import Settings
+from qa.retrieve import Retriever, convex_fusion
+from qa.settings import Settings, split_mode
 from qa.store import Generation, Store
 from qa.types import Answer, Hit, NoReaderError, QAError
 
@@ -109,18 +109,16 @@ class QAService:
         query = self._check_question(query, "query")
         k = self.settings.search_k if k is None else k
         mode = self.settings.search_mode if mode is None else mode
-        base, rerank = mode, None
-        for suffix in ("+reader", "+cross"):
-            if mode.endswith(suffix):
-                base, rerank = mode[: -len(suffix)], suffix[1:]
+        base, rerank = split_mode(mode)
         self._graph_asked |= "graph" in base
         hits = self.retriever(generation).search(
             query, max(k, self.settings.rerank_k) if rerank else k, base)
         return self.rerank(query, hits, rerank)[:k] if rerank else hits
 
     def rerank(self, question: str, hits: list[Hit], how: str) -> list[Hit]:
-        """Reorder hits by the reader's best span score in each passage (``reader``) or by a
-        cross-encoder's relevance score (``cross``, the setting cross_encoder)."""
+        """Reorder hits by the retrieval score fused with the reader's best span margin in each
+        passage (``reader``) or a cross-encoder's relevance score (``cross``, the setting
+        cross_encoder): min-max normalised, weighted by rerank_weight (1: the reranker alone)."""
         texts = [h.passage.text for h in hits]
         if not texts:
             return hits
@@ -128,13 +126,17 @@ class QAService:
             if self.reader is None:
                 raise NoReaderError("reranking by the reader needs a reader model (setting "
                                     "reader_model)")
-            scores = [span.score if span is not None else -1e9
-                      for span, _ in self.reader(question, texts)]
+            margins = [span.score if span is not None else None
+                       for span, _ in self.reader(question, texts)]
+            floor = min((m for m in margins if m is not None), default=0.0)
+            scores = [floor if m is None else m for m in margins]
         else:
             scores = [float(x) for x in self._cross_encoder().predict(
                 [(question, t) for t in texts], show_progress_bar=False)]
-        order = sorted(range(len(hits)), key=lambda i: -scores[i])
-        return [Hit(hits[i].passage, scores[i]) for i in order]
+        weight = self.settings.rerank_weight
+        fused = convex_fusion([[(i, h.score) for i, h in enumerate(hits)], list(enumerate(scores))],
+                              [1.0 - weight, weight])
+        return [Hit(hits[i].passage, score) for i, score in fused]
 
     def _cross_encoder(self) -> Any:
         if self._cross is None:

@@ -33,6 +33,21 @@ def config_file() -> Path | None:
     return local if local.is_file() else None
 
 
+
+RETRIEVAL_MODES = ("bm25", "dense", "hybrid", "graph", "hybrid+graph")
+RERANKERS = ("reader", "cross")
+# A retrieval mode, optionally followed by a reranker: "hybrid+reader", "bm25+cross".
+SEARCH_MODES = RETRIEVAL_MODES + tuple(f"{m}+{r}" for m in RETRIEVAL_MODES for r in RERANKERS)
+
+
+def split_mode(mode: str) -> tuple[str, str | None]:
+    """A search mode's retrieval mode and its reranker (None when it has none)."""
+    for reranker in RERANKERS:
+        if mode.endswith("+" + reranker):
+            return mode[: -len(reranker) - 1], reranker
+    return mode, None
+
+
 class Settings(BaseSettings):
     """Every tunable of kgqa: models, store, chunking, retrieval, reading and limits."""
 
@@ -124,12 +139,16 @@ class Settings(BaseSettings):
         "the passage. A change re-embeds the whole store on the next ingest.")
 
     # Retrieval
-    search_mode: Literal["bm25", "dense", "hybrid", "graph", "hybrid+graph"] = Field(
-        "hybrid", description="Default retrieval mode.")
+    search_mode: Literal[SEARCH_MODES] = Field(  # type: ignore[valid-type]
+        "hybrid", description="Default retrieval mode, optionally with a reranker "
+        "(hybrid+reader, bm25+cross, ...).")
     graph_weight: float = Field(
         0.2, ge=0, le=1, description="Weight of the graph ranking in hybrid+graph fusion.")
     rerank_k: int = Field(
         20, ge=1, description="Candidates a reranker reorders (modes ending +reader or +cross).")
+    rerank_weight: float = Field(
+        0.5, ge=0, le=1, description="Weight of the reranker's score against the retrieval score "
+        "(both min-max normalised over the candidates); 1 ranks by the reranker alone.")
     cross_encoder: str | None = Field(
         None, description="sentence-transformers CrossEncoder for the +cross reranker (hub id or "
         "directory); none ships.")

@@ -165,3 +165,26 @@ def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_pat
     assert report["changed"] == 1 and report["unchanged"] == 1
     assert [h.passage.doc_id for h in QAService(Settings(store=store)).search(
         "Pemba island", 1, "bm25")] == ["isle"]
+
+
+def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: Path) -> None:
+    from qa.service import QAService
+
+    question = "Who founded the Pasteur Institute?"
+    off = QAService(Settings(store=sample_store, rerank_weight=0.0))
+    retrieved = [h.passage.passage_id for h in off.search(question, 20, "hybrid")]
+    assert [h.passage.passage_id for h in off.search(question, 20, "hybrid+reader")] == retrieved
+
+    alone = QAService(Settings(store=sample_store, rerank_weight=1.0))
+    hits = alone.search(question, 20, "hybrid+reader")
+    assert sorted(h.passage.passage_id for h in hits) == sorted(retrieved)
+    margins = [span.score if span else float("-inf")
+               for span, _ in alone.reader(question, [h.passage.text for h in hits])]
+    assert margins == sorted(margins, reverse=True), "ranked by the reader's span margin alone"
+
+    mixed = QAService(Settings(store=sample_store)).search(question, 5, "hybrid+reader")
+    assert mixed[0].passage.doc_id == "louis_pasteur.txt"
+    assert [h.score for h in mixed] == sorted((h.score for h in mixed), reverse=True)
+    default = QAService(Settings(store=sample_store, search_mode="hybrid+reader"))
+    assert [h.passage.passage_id for h in default.search(question, 5)] == \
+        [h.passage.passage_id for h in mixed], "a reranked mode can be the default"
