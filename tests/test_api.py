@@ -53,6 +53,9 @@ def test_every_route_answers_from_the_sample_store(served_sample: str) -> None:
 
         hits = http.post("/search", json={"query": "Einstein patent office", "k": 2, "mode": "bm25"}).json()
         assert len(hits["hits"]) == 2 and hits["hits"][0]["doc_id"] == "albert_einstein.md"
+        reranked = http.post("/search", json={"query": "Who founded the Pasteur Institute?", "k": 3,
+                                              "mode": "hybrid+reader"}).json()
+        assert reranked["hits"][0]["doc_id"] == "louis_pasteur.txt"
 
         context = "The Eiffel Tower was finished in 1889 for the World's Fair in Paris."
         read = http.post("/read", json={"question": "When was the Eiffel Tower finished?",
