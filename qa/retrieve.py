@@ -10,7 +10,6 @@ from typing import Any
 from kg.canonical import canonical_key
 
 from qa.embed import PassageEmbedder
-from qa.settings import RETRIEVAL_MODES
 from qa.store import Generation
 from qa.types import Hit, QAError
 
@@ -41,7 +40,6 @@ def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
 
 
 FUSIONS = ("convex", "rrf")
-MODES = RETRIEVAL_MODES
 _WORD = re.compile(r"[\w][\w.'&-]*", re.UNICODE)
 
 
