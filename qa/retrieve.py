@@ -211,7 +211,8 @@ class Retriever:
         try:
             run = self.modes[mode]
         except KeyError:
-            raise QAError(f"unknown search mode {mode!r}; valid: {', '.join(self.modes)}") from None
+            raise QAError(f"unknown search mode {mode!r}; valid: {', '.join(self.modes)}, each "
+                          "optionally followed by a reranker, +reader or +cross") from None
         ranked = run(query, k)[:k]
         passages = self.generation.passages_by_rowid(pid for pid, _ in ranked)
         return [Hit(passages[pid], score) for pid, score in ranked if pid in passages]
