@@ -695,6 +695,8 @@ def eval_retrieval_command(
     modes: Annotated[str, typer.Option(help="Comma-separated modes.")] = "bm25,dense,hybrid,graph,hybrid+graph",
     store: StoreOpt = None,
     limit: Annotated[Optional[int], typer.Option(help="First N answerable questions.")] = None,
+    ranks: Annotated[Optional[Path], typer.Option(
+        help="Write each question's rank per mode (JSONL; null = not in the top 20).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
@@ -703,7 +705,7 @@ def eval_retrieval_command(
 
     result = eval_retrieval(_settings(), squad, _eval_ingest(not as_json),
                             [m.strip() for m in modes.split(",")],
-                            distractors, store, limit)
+                            distractors, store, limit, ranks)
     if as_json:
         print(json.dumps(result))
         return

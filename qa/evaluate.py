@@ -97,10 +97,14 @@ def eval_qa(settings: Settings, squad: Path, ingest: Callable[[list[str], Settin
 
 def eval_retrieval(settings: Settings, squad: Path, ingest: Callable[[list[str], Settings], Any],
                    modes: list[str], distractors: Path | None = None, store: Path | None = None,
-                   limit: int | None = None) -> dict[str, Any]:
+                   limit: int | None = None, ranks: Path | None = None) -> dict[str, Any]:
     """Recall@1/5/10/20 and MRR per mode over the answerable questions of a SQuAD file, a hit
     being a passage of the question's own paragraph; the file's paragraphs (and optional
-    distractor passages, JSONL) are ingested into a temporary store (or ``store``)."""
+    distractor passages, JSONL) are ingested into a temporary store (or ``store``).
+
+    With ``ranks``, one JSON line per question is written there: its id, text, paragraph
+    document and, per mode, the rank of the first passage of that paragraph (null when it is
+    not in the top 20), so that misses can be read question by question."""
     from qa.service import QAService
 
     examples = [e for e in load_squad([squad]) if e.answers][:limit]
@@ -113,6 +117,7 @@ def eval_retrieval(settings: Settings, squad: Path, ingest: Callable[[list[str],
         service = QAService(s)
         passages = service.generation.manifest["counts"]["passages"]
         out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
+        found: dict[str, dict[str, int | None]] = {e.qid: {} for e in examples}
         for mode in modes:
             hits_at = {k: 0 for k in ks}
             reciprocal = 0.0
@@ -120,6 +125,7 @@ def eval_retrieval(settings: Settings, squad: Path, ingest: Callable[[list[str],
             for e in examples:
                 docs = [h.passage.doc_id for h in service.search(e.question, max(ks), mode)]
                 rank = next((i for i, d in enumerate(docs, 1) if d == owner[e.qid]), None)
+                found[e.qid][mode] = rank
                 if rank is not None:
                     reciprocal += 1.0 / rank
                     for k in ks:
@@ -128,4 +134,10 @@ def eval_retrieval(settings: Settings, squad: Path, ingest: Callable[[list[str],
             n = max(1, len(examples))
             out["modes"][mode] = {**{f"recall@{k}": hits_at[k] / n for k in ks},
                                   "mrr": reciprocal / n, "queries_per_second": n / seconds}
+    if ranks is not None:
+        ranks.parent.mkdir(parents=True, exist_ok=True)
+        with ranks.open("w") as fh:
+            fh.writelines(json.dumps({"id": e.qid, "question": e.question,
+                                      "paragraph": owner[e.qid], "ranks": found[e.qid]},
+                                     ensure_ascii=False) + "\n" for e in examples)
     return out

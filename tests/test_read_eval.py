@@ -74,11 +74,19 @@ def test_eval_retrieval_reports_recall_and_mrr_per_mode(tmp_path: Path) -> None:
     distractors.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in
                                    enumerate(["Bananas grow in warm places.",
                                               "The Rhine flows through Basel."])))
+    ranks = tmp_path / "ranks.jsonl"
     result = runner.invoke(app, ["eval", "retrieval", "--squad", str(squad), "--json",
-                                 "--distractors", str(distractors), "--modes", "bm25,hybrid"])
+                                 "--distractors", str(distractors), "--modes", "bm25,hybrid",
+                                 "--ranks", str(ranks)])
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout.splitlines()[-1])
     assert m["questions"] == 10 and m["passages"] == 8
     assert set(m["modes"]) == {"bm25", "hybrid"}
     for mode in m["modes"].values():
         assert mode["recall@20"] == 1.0 and 0 < mode["mrr"] <= 1 and mode["queries_per_second"] > 0
+    # the per-question ranks are the ones the summary was computed from
+    rows = [json.loads(line) for line in ranks.read_text().splitlines()]
+    assert len(rows) == 10 and all(r["question"] and r["paragraph"] for r in rows)
+    for mode, summary in m["modes"].items():
+        assert sum(r["ranks"][mode] == 1 for r in rows) / 10 == summary["recall@1"]
+        assert sum(1 / r["ranks"][mode] for r in rows) / 10 == pytest.approx(summary["mrr"])
