@@ -3,7 +3,8 @@
     python benchmarks/retrieval_corpus.py --out build/retrieval
     kgqa eval retrieval --squad build/retrieval/heldout.json \
         --distractors build/retrieval/distractors.jsonl --store build/retrieval/store \
-        --modes bm25,dense,hybrid,graph,hybrid+graph,hybrid+reader
+        --modes bm25,dense,hybrid,graph,hybrid+graph,hybrid+reader \
+        --ranks build/retrieval/heldout_ranks.jsonl
     kgqa eval retrieval --squad build/retrieval/sample400.json --store build/retrieval/store \
         --modes bm25,dense,hybrid,graph,hybrid+graph
 
