@@ -8,6 +8,9 @@
     kgqa eval retrieval --squad build/retrieval/sample400.json --store build/retrieval/store \
         --modes bm25,dense,hybrid,graph,hybrid+graph
 
+The second command adds the sample's paragraphs to the store (4,147 passages in all); the
+README's held-out figures are from the first command run once more after it, on that store.
+
 From ../shared/data/qa/train.json (Wikipedia parts only: SQuAD, SQuADShifts new_wiki, QED):
 - heldout.json: the Wikipedia articles among the reader's dev articles (data/reader/dev.json,
   never trained on);
