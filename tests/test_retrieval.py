@@ -188,3 +188,33 @@ def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: P
     default = QAService(Settings(store=sample_store, search_mode="hybrid+reader"))
     assert [h.passage.passage_id for h in default.search(question, 5)] == \
         [h.passage.passage_id for h in mixed], "a reranked mode can be the default"
+
+
+def test_a_cross_encoder_reranks_by_its_relevance_scores(sample_store: Path, tmp_path: Path) -> None:
+    import torch
+    from sentence_transformers import CrossEncoder
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from qa.service import QAService
+    from qa.types import QAError
+    from tests.conftest import build_vocab
+
+    torch.manual_seed(0)  # a tiny random cross-encoder: its order differs from retrieval's
+    tokenizer = BertTokenizerFast(vocab=build_vocab(), do_lower_case=True)
+    BertForSequenceClassification(BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+        num_attention_heads=2, intermediate_size=64, num_labels=1)).save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+
+    question = "What did Alfred Nobel invent?"
+    service = QAService(Settings(store=sample_store, cross_encoder=str(tmp_path),
+                                 rerank_weight=1.0))
+    retrieved = [h.passage.passage_id for h in service.search(question, 20, "hybrid")]
+    hits = service.search(question, 20, "hybrid+cross")
+    assert sorted(h.passage.passage_id for h in hits) == sorted(retrieved)
+    relevance = CrossEncoder(str(tmp_path)).predict([(question, h.passage.text) for h in hits])
+    assert list(relevance) == sorted(relevance, reverse=True), "ranked by the cross-encoder"
+    assert [h.passage.passage_id for h in hits] != retrieved
+
+    with pytest.raises(QAError, match="KGQA_CROSS_ENCODER"):
+        QAService(Settings(store=sample_store)).search(question, 5, "hybrid+cross")
