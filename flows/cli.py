@@ -26,6 +26,14 @@ err_console = Console(stderr=True)
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory (env KGQA_STORE).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+# Options shared by the training commands.
+TrainDataOpt = Annotated[list[Path], typer.Option("--data", help="SQuAD v1.1/v2.0 JSON (repeatable).")]
+DevFractionOpt = Annotated[float, typer.Option(min=0, max=0.9, help="Share of articles held out.")]
+WarmupOpt = Annotated[float, typer.Option(min=0, max=1)]
+DeviceOpt = Annotated[Optional[str], typer.Option(help="cpu, cuda, ...")]
+Bf16Opt = Annotated[bool, typer.Option(help="bfloat16 autocast (about 1.6x faster on CPUs with "
+                                       "AVX512-BF16 or AMX; weights stay fp32).")]
+PrefectOpt = Annotated[bool, typer.Option(help="Run as a Prefect flow.")]
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -544,7 +552,7 @@ app.add_typer(eval_app, name="eval")
 @train_app.command("reader")
 @_guard
 def train_reader_command(
-    data: Annotated[list[Path], typer.Option("--data", help="SQuAD v1.1/v2.0 JSON (repeatable).")],
+    data: TrainDataOpt,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("data/reader"),
     base_model: Annotated[str, typer.Option(help="Encoder checkpoint to start from.")] =
         "sentence-transformers/all-MiniLM-L6-v2",
@@ -553,27 +561,21 @@ def train_reader_command(
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     max_seq_len: Annotated[int, typer.Option(min=32)] = 256,
     stride: Annotated[int, typer.Option(min=0)] = 96,
-    dev_fraction: Annotated[float, typer.Option(min=0, max=0.9,
-                                                help="Share of articles held out.")] = 0.05,
+    dev_fraction: DevFractionOpt = 0.05,
     seed: Annotated[int, typer.Option(help="Seeds the dev split, initialisation and order.")] = 13,
     data_seed: Annotated[Optional[int], typer.Option(
         help="Seeds only the order of training windows (default: --seed); give a new one to "
              "continue from a trained reader (--base-model) on a different order with the "
              "same dev split.")] = None,
-    warmup_fraction: Annotated[float, typer.Option(min=0, max=1)] = 0.1,
+    warmup_fraction: WarmupOpt = 0.1,
     max_train_examples: Annotated[Optional[int], typer.Option(help="Subsample for quick runs.")] = None,
     max_dev_examples: Annotated[Optional[int], typer.Option()] = None,
-    device: Annotated[Optional[str], typer.Option(help="cpu, cuda, ...")] = None,
-    bf16: Annotated[bool, typer.Option(help="bfloat16 autocast (about 1.6x faster on CPUs with "
-                                       "AVX512-BF16 or AMX; weights stay fp32).")] = False,
-    prefect: Annotated[bool, typer.Option(help="Run as a Prefect flow.")] = True,
+    device: DeviceOpt = None,
+    bf16: Bf16Opt = False,
+    prefect: PrefectOpt = True,
 ) -> None:
     """Fine-tune an extractive reader (a Prefect flow); resumes if OUT/checkpoint exists."""
-    for path in data:
-        if not path.is_file():
-            _fail(f"{path}: no such file (--data)")
-    settings = _settings()
-    _quiet_model_loading()
+    settings = _training_settings(data)
     from qa.train import TrainConfig
 
     config = TrainConfig(
@@ -591,6 +593,50 @@ def train_reader_command(
     result = run(asdict(config))
     best = result.get("best") or {}
     console.print(f"best dev F1 {best.get('f1', float('nan')):.1f}; model in {out}")
+
+
+@train_app.command("reranker")
+@_guard
+def train_reranker_command(
+    data: TrainDataOpt,
+    out: Annotated[Path, typer.Option(help="Output directory (a CrossEncoder checkpoint).")],
+    base_model: Annotated[str, typer.Option(help="Encoder checkpoint to start from.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    epochs: Annotated[float, typer.Option(min=0.01)] = 1.0,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-5,
+    questions_per_batch: Annotated[int, typer.Option(min=1)] = 8,
+    negatives: Annotated[int, typer.Option(min=1, help="Hard negatives per question.")] = 3,
+    negative_pool: Annotated[int, typer.Option(
+        min=1, help="BM25 depth the negatives are drawn from.")] = 10,
+    max_seq_len: Annotated[int, typer.Option(min=32)] = 256,
+    dev_fraction: DevFractionOpt = 0.05,
+    seed: Annotated[int, typer.Option(help="Seeds the dev split (as train reader), "
+                                      "initialisation and order.")] = 13,
+    warmup_fraction: WarmupOpt = 0.1,
+    max_train_questions: Annotated[Optional[int], typer.Option(help="Subsample.")] = None,
+    max_dev_questions: Annotated[int, typer.Option(min=1)] = 300,
+    device: DeviceOpt = None,
+    bf16: Bf16Opt = False,
+    prefect: PrefectOpt = True,
+) -> None:
+    """Fine-tune a cross-encoder for the +cross search modes (set KGQA_CROSS_ENCODER to OUT)."""
+    settings = _training_settings(data)
+    from dataclasses import asdict
+
+    from flows.train import train_reranker_flow
+    from qa.train_cross import CrossTrainConfig
+
+    config = CrossTrainConfig(
+        data=[str(p) for p in data], out=str(out), base_model=base_model, epochs=epochs,
+        learning_rate=learning_rate, questions_per_batch=questions_per_batch,
+        negatives=negatives, negative_pool=negative_pool, max_seq_len=max_seq_len,
+        dev_fraction=dev_fraction, seed=seed, warmup_fraction=warmup_fraction,
+        max_train_questions=max_train_questions, max_dev_questions=max_dev_questions,
+        device=device or settings.device, bf16=bf16, command="kgqa " + " ".join(sys.argv[1:]))
+    run = train_reranker_flow if prefect else train_reranker_flow.fn
+    result = run(asdict(config))
+    console.print(f"dev accuracy@1 {result['dev']['accuracy@1']:.3f} (untrained head "
+                  f"{result['dev_before']['accuracy@1']:.3f}); model in {out}")
 
 
 @train_app.command("relations")
@@ -717,6 +763,15 @@ def eval_retrieval_command(
                                                        "recall@20", "mrr")),
                       f"{m['queries_per_second']:.1f}")
     console.print(table)
+
+
+def _training_settings(data: list[Path]) -> Settings:
+    """Settings for a training command, after checking its --data files exist."""
+    for path in data:
+        if not path.is_file():
+            _fail(f"{path}: no such file (--data)")
+    _quiet_model_loading()
+    return _settings()
 
 
 def _eval_ingest(show_progress: bool) -> Any:

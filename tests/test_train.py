@@ -117,3 +117,31 @@ def test_squad_v2_metrics_match_hand_computed_values() -> None:
     assert m["NoAns_exact"] == 100.0 and m["exact"] == pytest.approx(200 / 3)
     assert m["best_f1"] == pytest.approx(100 * (1 + 2 / 3 + 1) / 3)
     assert 0.5 <= m["best_f1_thresh"] <= 1.0
+
+
+def test_a_tiny_cross_encoder_learns_to_rank_each_question_s_own_paragraph_first(
+        tmp_path: Path, word_model: Path) -> None:
+    from sentence_transformers import CrossEncoder
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    out = tmp_path / "reranker"
+    result = CliRunner().invoke(app, [
+        "train", "reranker", "--data", str(squad_file(tmp_path / "toy.json")), "--out", str(out),
+        "--base-model", str(word_model), "--epochs", "600", "--learning-rate", "1e-3",
+        "--questions-per-batch", "5", "--max-seq-len", "64", "--dev-fraction", "0.5",
+        "--seed", "1", "--warmup-fraction", "0", "--no-prefect"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["dev_questions"] == 5 and metrics["dev"]["accuracy@1"] == 1.0
+    assert metrics["dev"]["mrr"] > metrics["dev_before"]["mrr"]
+    assert "kgqa train reranker" in (out / "README.md").read_text()
+
+    scores = CrossEncoder(str(out)).predict(
+        [("Where did Alan Turing work?", context) for context, _ in PARAGRAPHS])
+    assert scores.argmax() == 1, "the saved model loads as a CrossEncoder and ranks the same"
+
+    missing = CliRunner().invoke(app, ["train", "reranker", "--data", str(tmp_path / "no.json"),
+                                       "--out", str(out), "--no-prefect"])
+    assert missing.exit_code != 0 and "no.json: no such file (--data)" in missing.output
