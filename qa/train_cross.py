@@ -100,8 +100,7 @@ def _scores(tokenizer: Any, model: Any, group: list[Group], max_seq_len: int, de
 
 def evaluate_groups(tokenizer: Any, model: Any, groups: list[Group], max_seq_len: int,
                     device: str = "cpu") -> dict[str, float]:
-    """Accuracy@1 and MRR of each question's own paragraph among its group, by the model and
-    by BM25's order (own paragraph ranked where BM25 put it)."""
+    """Accuracy@1 and MRR of each question's own paragraph among its group, by the model."""
     import torch
 
     hits = reciprocal = 0.0
@@ -113,6 +112,28 @@ def evaluate_groups(tokenizer: Any, model: Any, groups: list[Group], max_seq_len
             reciprocal += 1.0 / rank
     n = max(1, len(groups))
     return {"accuracy@1": hits / n, "mrr": reciprocal / n, "groups": len(groups)}
+
+
+def split_groups(examples: list[SquadExample], config: CrossTrainConfig,
+                 rng: random.Random | None = None) -> tuple[list[Group], list[Group]]:
+    """Training and dev groups of the article split; each side draws its negatives from its
+    own articles only, so no dev paragraph is ever seen in training, even as a negative.
+    ``rng`` (default: seeded with config.seed) subsamples the questions."""
+    if not any(e.answers for e in examples):
+        raise QAError(f"no answerable questions in {', '.join(config.data)}")
+    train, dev = split_by_article(examples, config.dev_fraction, config.seed)
+    dev_titles = {e.title for e in dev}  # before dev is subsampled
+    rng = random.Random(config.seed) if rng is None else rng
+    train = [e for e in train if e.answers]
+    if config.max_train_questions is not None and len(train) > config.max_train_questions:
+        train = rng.sample(train, config.max_train_questions)
+    dev = [e for e in dev if e.answers]
+    if len(dev) > config.max_dev_questions:
+        dev = rng.sample(dev, config.max_dev_questions)
+    train_pool = paragraph_pool([e for e in examples if e.title not in dev_titles])
+    dev_pool = paragraph_pool([e for e in examples if e.title in dev_titles])
+    return (build_groups(train, train_pool, config.negatives, config.negative_pool, config.seed),
+            build_groups(dev, dev_pool, config.negatives, config.negative_pool, config.seed))
 
 
 def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None] = print
@@ -127,24 +148,9 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
     np.random.seed(config.seed)
     torch.manual_seed(config.seed)
     examples = load_squad([Path(p) for p in config.data])
-    if not any(e.answers for e in examples):
-        raise QAError(f"no answerable questions in {', '.join(config.data)}")
-    train, dev = split_by_article(examples, config.dev_fraction, config.seed)
-    rng = random.Random(config.seed)
-    train = [e for e in train if e.answers]
-    if config.max_train_questions is not None and len(train) > config.max_train_questions:
-        train = rng.sample(train, config.max_train_questions)
-    dev = [e for e in dev if e.answers]
-    if len(dev) > config.max_dev_questions:
-        dev = rng.sample(dev, config.max_dev_questions)
     started = time.perf_counter()
-    # Negatives come from the paragraphs of the same side of the split only.
-    train_groups = build_groups(train, paragraph_pool([e for e in examples if e.title not in
-                                                       {d.title for d in dev}]),
-                                config.negatives, config.negative_pool, config.seed)
-    dev_groups = build_groups(dev, paragraph_pool([e for e in examples if e.title in
-                                                   {d.title for d in dev}]),
-                              config.negatives, config.negative_pool, config.seed)
+    rng = random.Random(config.seed)  # subsamples the questions, then orders the batches
+    train_groups, dev_groups = split_groups(examples, config, rng)
     progress(f"{len(train_groups)} training and {len(dev_groups)} dev questions with "
              f"{config.negatives} hard negatives each ({time.perf_counter() - started:.0f} s)")
 

@@ -145,3 +145,30 @@ def test_a_tiny_cross_encoder_learns_to_rank_each_question_s_own_paragraph_first
     missing = CliRunner().invoke(app, ["train", "reranker", "--data", str(tmp_path / "no.json"),
                                        "--out", str(out), "--no-prefect"])
     assert missing.exit_code != 0 and "no.json: no such file (--data)" in missing.output
+
+
+def test_reranker_negatives_never_come_from_held_out_articles(tmp_path: Path) -> None:
+    from qa.train_cross import CrossTrainConfig, split_groups
+
+    cities = ["Warsaw", "Paris", "London", "Vienna", "Prague", "Berlin", "Madrid", "Rome"]
+    data = [{"title": f"article-{i}", "paragraphs": [{
+        "context": f"The scientist number {i} was born in {city}. The scientist worked there.",
+        "qas": [{"id": f"q{i}", "question": f"Where was scientist number {i} born?",
+                 "answers": [{"text": city, "answer_start": len(f"The scientist number {i} was born in ")}]}]}]}
+        for i, city in enumerate(cities)]
+    path = tmp_path / "cities.json"
+    path.write_text(json.dumps({"version": "v2.0", "data": data}))
+    config = CrossTrainConfig(data=[str(path)], out=str(tmp_path / "out"), dev_fraction=0.5,
+                              max_dev_questions=1, negatives=2, seed=3)
+    train, dev = split_groups(load_squad([path]), config)
+    contexts = {a["paragraphs"][0]["context"]: a["title"] for a in data}
+    dev_titles = {contexts[g.paragraphs[0]] for g in dev}
+    train_titles = {contexts[g.paragraphs[0]] for g in train}
+    assert len(dev) == 1 and len(train) == 4
+    held_out = set(contexts.values()) - train_titles  # all 4 dev articles, though 1 is sampled
+    assert dev_titles < held_out and len(held_out) == 4
+    for g in train:
+        assert len(g.paragraphs) == 3
+        assert all(contexts[p] not in held_out for p in g.paragraphs), g.question
+    for g in dev:
+        assert all(contexts[p] in held_out for p in g.paragraphs)
