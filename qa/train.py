@@ -52,12 +52,28 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _seed_everything(seed: int) -> None:
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators."""
     import torch
 
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def linear_warmup_schedule(optimizer: Any, total_steps: int, warmup_fraction: float) -> Any:
+    """Learning rate rising linearly over the first warmup_fraction of the steps, then falling
+    linearly to 0 at total_steps."""
+    import torch
+
+    warmup = int(total_steps * warmup_fraction)
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
 
 
 def build_features(tokenizer: Any, examples: list[SquadExample], max_seq_len: int, stride: int
@@ -126,7 +142,7 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "checkpoint"
-    _seed_everything(config.seed)
+    seed_everything(config.seed)
     examples = load_squad([Path(p) for p in config.data])
     if not examples:
         raise QAError(f"no questions in {', '.join(config.data)}")
@@ -153,14 +169,7 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     total_steps = max(1, int(steps_per_epoch * config.epochs))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                   weight_decay=config.weight_decay)
-    warmup = int(total_steps * config.warmup_fraction)
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / max(1, warmup)
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    scheduler = linear_warmup_schedule(optimizer, total_steps, config.warmup_fraction)
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
     if resuming:
         state = json.loads((ckpt / "state.json").read_text())

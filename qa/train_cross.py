@@ -21,11 +21,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from qa.embed import resolve_model
 from qa.index import BM25Index
 from qa.squad import SquadExample, load_squad, split_by_article
+from qa.train import linear_warmup_schedule, seed_everything
 from qa.types import QAError
 
 
@@ -144,9 +143,7 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    random.seed(config.seed)
-    np.random.seed(config.seed)
-    torch.manual_seed(config.seed)
+    seed_everything(config.seed)
     examples = load_squad([Path(p) for p in config.data])
     started = time.perf_counter()
     rng = random.Random(config.seed)  # subsamples the questions, then orders the batches
@@ -166,12 +163,9 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
     before = evaluate_groups(tokenizer, model, dev_groups, config.max_seq_len, config.device)
     per_step = config.questions_per_batch
     total_steps = max(1, int(math.ceil(len(train_groups) / per_step) * config.epochs))
-    warmup = int(total_steps * config.warmup_fraction)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                   weight_decay=config.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / max(1, warmup) if s < warmup
-        else max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+    scheduler = linear_warmup_schedule(optimizer, total_steps, config.warmup_fraction)
     progress(f"{total_steps} steps of {per_step} questions")
     model.train()
     order: list[int] = []
@@ -184,7 +178,8 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
         with torch.autocast(torch.device(config.device).type, dtype=torch.bfloat16,
                             enabled=config.bf16):
             scores = _scores(tokenizer, model, batch, config.max_seq_len, config.device)
-        # Groups can be shorter than 1 + negatives when BM25 found few, so score each alone.
+        # A group is shorter than 1 + negatives when its pool has too few usable paragraphs,
+        # so each group gets its own softmax.
         loss = torch.stack([
             torch.nn.functional.cross_entropy(part.float().unsqueeze(0),
                                               torch.zeros(1, dtype=torch.long, device=part.device))
