@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.settings import Settings
 from qa.types import QAError
 
 
@@ -20,13 +21,14 @@ DENSE_KINDS = ("flat", "hnsw", "ivf")
 class DenseOptions:
     """How the vector index is built and searched (settings dense_index, ann_min_passages, ...)."""
 
-    kind: str = "flat"
-    ann_min_passages: int = 20_000
-    ivf_nlist: int = 0
-    ivf_nprobe: int = 48
-    hnsw_m: int = 32
-    hnsw_ef_search: int = 256
-    mmap: bool = False
+    # The defaults are the settings' own, kept in one place.
+    kind: str = Settings.model_fields["dense_index"].default
+    ann_min_passages: int = Settings.model_fields["ann_min_passages"].default
+    ivf_nlist: int = Settings.model_fields["ivf_nlist"].default
+    ivf_nprobe: int = Settings.model_fields["ivf_nprobe"].default
+    hnsw_m: int = Settings.model_fields["hnsw_m"].default
+    hnsw_ef_search: int = Settings.model_fields["hnsw_ef_search"].default
+    mmap: bool = Settings.model_fields["dense_mmap"].default
 
     @classmethod
     def of(cls, settings: Any) -> DenseOptions:

@@ -10,6 +10,7 @@ from typing import Any
 from kg.canonical import canonical_key
 
 from qa.embed import PassageEmbedder
+from qa.settings import RERANKERS
 from qa.store import Generation
 from qa.types import Hit, QAError
 
@@ -212,7 +213,8 @@ class Retriever:
             run = self.modes[mode]
         except KeyError:
             raise QAError(f"unknown search mode {mode!r}; valid: {', '.join(self.modes)}, each "
-                          "optionally followed by a reranker, +reader or +cross") from None
+                          "optionally followed by a reranker, "
+                          f"{' or '.join('+' + r for r in RERANKERS)}") from None
         ranked = run(query, k)[:k]
         passages = self.generation.passages_by_rowid(pid for pid, _ in ranked)
         return [Hit(passages[pid], score) for pid, score in ranked if pid in passages]

@@ -33,7 +33,6 @@ def config_file() -> Path | None:
     return local if local.is_file() else None
 
 
-
 RETRIEVAL_MODES = ("bm25", "dense", "hybrid", "graph", "hybrid+graph")
 RERANKERS = ("reader", "cross")
 # A retrieval mode, optionally followed by a reranker: "hybrid+reader", "bm25+cross".
