@@ -49,18 +49,23 @@ def main() -> None:
         compare_dask(args)
         return
 
-    from flows.ingest import ingest_flow
-    from qa.settings import Settings
+    from kgqa.flows.ingest import ingest_flow
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
         words = sum(len(json.loads(line)["text"].split())
                     for line in corpus.read_text().splitlines() if line.strip())
         settings = Settings(store=Path(tmp) / "store").model_dump(mode="json")
-        run = ingest_flow if args.prefect else ingest_flow.fn
+
+        def run(paths: list[str], settings: dict, show_progress: bool) -> dict:
+            if args.prefect:
+                return ingest_flow(paths, settings=settings, show_progress=show_progress)
+            return pipeline.run(paths, Settings.model_validate(settings)).to_json()
         # Load the models first so the figure is steady-state throughput, and say how long it took.
         t0 = time.perf_counter()
-        from qa.ingest import cached_processor
+        from kgqa.qa.ingest.process import cached_processor
 
         cached_processor(Settings.model_validate(settings).model_dump_json())
         load_s = time.perf_counter() - t0
@@ -70,7 +75,7 @@ def main() -> None:
         t2 = time.perf_counter()
         again = run([str(corpus)], settings=settings, show_progress=False)
         reingest_s = time.perf_counter() - t2
-    from qa.worker import _close_workers
+    from kgqa.qa.ingest.worker import _close_workers
 
     _close_workers()  # reaped workers count in RUSAGE_CHILDREN
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -89,8 +94,8 @@ def main() -> None:
 
 def compare_dask(args: argparse.Namespace) -> None:
     """Throughput of the Dask runner with each number of workers, on the same corpus."""
-    from flows.ingest import run_ingest
-    from qa.settings import Settings
+    from kgqa.flows.ingest import run_ingest
+    from kgqa.qa.settings import Settings
 
     rates: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -32,10 +32,10 @@ def main() -> None:
     parser.add_argument("--top-k", type=int, default=5)
     args = parser.parse_args()
 
-    from flows.ingest import ingest_flow
-    from qa.reader import ExtractiveReader
-    from qa.service import QAService
-    from qa.settings import Settings
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.reader.extractive import ExtractiveReader
+    from kgqa.qa.serve.service import QAService
+    from kgqa.qa.settings import Settings
 
     data = json.loads(SHARED_QA.read_text())["data"]
     paragraphs, questions = [], []
@@ -54,9 +54,7 @@ def main() -> None:
             corpus = Path(tmp) / "corpus.jsonl"
             corpus.write_text("".join(json.dumps(p) + "\n" for p in paragraphs))
             print(f"building a store of {len(paragraphs)} paragraphs ...", flush=True)
-            ingest_flow.fn([str(corpus)], settings=Settings(
-                store=store, relation_extractors=["dependency"]).model_dump(mode="json"),
-                show_progress=False)
+            pipeline.run([corpus], Settings(store=store, relation_extractors=["dependency"]))
         settings = Settings(store=store, reader_model=args.reader_model, ask_top_k=args.top_k)
         service = QAService(settings)
         print(f"store: {service.generation.manifest['counts']['passages']} passages")

@@ -50,11 +50,11 @@ def real_paragraphs(n: int) -> tuple[list[str], list[str]]:
 
 def build_store(root: Path, size: int, base: int, kind: str) -> dict:
     """Commit ``size`` passages (real up to ``base``, synthetic beyond) into a store at root."""
-    from qa.embed import PassageEmbedder
-    from qa.ingest import models_info
-    from qa.settings import Settings
-    from qa.store import ProcessedDocument, Store
-    from qa.types import Document, Passage
+    from kgqa.qa.ingest.commit import models_info
+    from kgqa.qa.retrieval.embed import PassageEmbedder
+    from kgqa.qa.settings import Settings
+    from kgqa.qa.store.generations import ProcessedDocument, Store
+    from kgqa.qa.types import Document, Passage
 
     settings = Settings(store=root, dense_index=kind, ann_min_passages=0)
     texts, _ = real_paragraphs(min(size, base))
@@ -91,8 +91,8 @@ def build_store(root: Path, size: int, base: int, kind: str) -> dict:
 
 def measure(root: Path, kind: str, asks: int, queries: list[str], mmap: bool) -> dict:
     """One process: open the store, time searches and asks, report memory."""
-    from qa.service import QAService
-    from qa.settings import Settings
+    from kgqa.qa.serve.service import QAService
+    from kgqa.qa.settings import Settings
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     service = QAService(Settings(store=root, dense_index=kind, ann_min_passages=0,

@@ -46,15 +46,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
         if store is None:
-            from flows.ingest import ingest_flow
-            from qa.settings import Settings
+            from kgqa.qa.ingest import pipeline
+            from kgqa.qa.settings import Settings
 
             store = Path(tmp) / "store"
             print("ingesting data/sample ...", flush=True)
-            ingest_flow.fn([str(REPO / "data" / "sample")],
-                           settings=Settings(store=store).model_dump(mode="json"), show_progress=False)
+            pipeline.run([REPO / "data" / "sample"], Settings(store=store))
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--port", str(port),
+        server = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "serve", "--port", str(port),
                                    "--store", str(store)], cwd=REPO, env=os.environ.copy())
         url = f"http://127.0.0.1:{port}"
         try:

@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.context import FlowRunContext
 
-from qa.train import TrainConfig, train_reader
+from kgqa.qa.training.reader import TrainConfig, train_reader
 
 
 @flow(name="kgqa-train-reader")
@@ -20,7 +20,7 @@ def train_reader_flow(config: dict[str, Any]) -> dict[str, Any]:
 @flow(name="kgqa-train-reranker")
 def train_reranker_flow(config: dict[str, Any]) -> dict[str, Any]:
     """Fine-tune a cross-encoder reranker; progress goes to the flow's log (and the console)."""
-    from qa.train_cross import CrossTrainConfig, train_cross_encoder
+    from kgqa.qa.training.reranker import CrossTrainConfig, train_cross_encoder
 
     say = get_run_logger().info if FlowRunContext.get() is not None else print
     return train_cross_encoder(CrossTrainConfig(**config), progress=say)

@@ -11,8 +11,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.canonical import canonical_key, slug
-from kg.types import KGError
+from kgqa.kg.canonical import canonical_key, slug
+from kgqa.kg.types import KGError
 
 
 def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:

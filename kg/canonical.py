@@ -7,7 +7,6 @@ canonical key plus the entity type, stable across runs, so exports from two runs
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,20 +30,18 @@ def canonical_key(surface: str) -> str:
 
 
 def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return out or "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    """The id form of a name: ASCII letters and digits joined by '-' ("Marie Curie" ->
+    "marie-curie"); a name with no ASCII letters keeps its own letters, spaces as '-'
+    ("北京" -> "北京"), so ids stay readable and stable. Node ids and name look-ups both use it."""
+    folded = text.casefold()
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return out or re.sub(r"\s+", "-", folded.strip())
 
 
 def node_id(surface: str, label: str) -> str:
     """Stable node id: ``slug(canonical name):LABEL``."""
-    key = canonical_key(surface)
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_key).strip("-")
-    if not base:
-        # Names with no ASCII letters keep a readable, still stable, id.
-        base = re.sub(r"\s+", "-", key)
-    return f"{base}:{label}"
+    return f"{slug(canonical_key(surface))}:{label}"
 
 
 _TITLES = re.compile(
@@ -123,3 +120,22 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
                     merges.append(AliasMerge(i, j, "given-name"))
                     break
     return merges
+
+
+def follow_alias_chains(own: list[str], merges: list[AliasMerge], max_hops: int = 10
+                        ) -> tuple[list[str], list[str]]:
+    """Each mention's final node and the rule that moved it there ("" when none did).
+
+    ``own`` holds each mention's node id from its own name; a merge points a mention at another
+    mention, whose node may itself be merged on ("Curie" -> "Marie Curie" -> ...), so chains are
+    followed to their end (at most ``max_hops``, which also guards against loops).
+    """
+    target = {m.mention: (m.target, m.rule) for m in merges}
+    final, rule = list(own), [""] * len(own)
+    for i in range(len(own)):
+        j, hops = i, 0
+        while j in target and hops < max_hops:
+            j, hops = target[j][0], hops + 1
+        if j != i:
+            final[i], rule[i] = own[j], target[i][1]
+    return final, rule

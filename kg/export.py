@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.types import KGError
+from kgqa.kg.types import KGError
 
 LIST_SEPARATOR = ";"  # neo4j-admin import's default array delimiter
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from kg.types import Extraction, KGError, Mention, Relation, Sentence
+from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
 
 
 @functools.lru_cache(maxsize=4)
@@ -111,7 +112,7 @@ def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
 
 
 def _classifier(**options: Any) -> RelationExtractor:
-    from kg.relations import ClassifierRelationExtractor
+    from kgqa.kg.relations import ClassifierRelationExtractor
 
     return ClassifierRelationExtractor(**options)
 
@@ -131,10 +132,18 @@ def make_relation_extractor(name: str, **options: Any) -> RelationExtractor:
             f"unknown relation extractor {name!r} (setting relation_extractors); "
             f"valid: {', '.join(sorted(RELATION_EXTRACTORS))}"
         ) from None
-    try:
-        return factory(**options)
-    except TypeError:
-        return factory()
+    return factory(**_accepted(factory, options))
+
+
+def _accepted(factory: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+    """The options a factory declares (all of them when it takes ``**kwargs``): extractors
+    registered by plugins take only what they need, and a TypeError inside a factory is the
+    factory's own error, never mistaken for a signature mismatch."""
+    params = inspect.signature(factory).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return options
+    names = {p.name for p in params}
+    return {k: v for k, v in options.items() if k in names}
 
 
 class EntityRelationExtractor:

@@ -65,7 +65,7 @@ class NodeResolver:
     corpus is that person), then the settings' never/always rules."""
 
     def __init__(self, mentions: list[MentionRow], rules: MergeRules | None) -> None:
-        from kg.canonical import canonical_key, slug
+        from kgqa.kg.canonical import canonical_key, slug
 
         self.rules = rules or MergeRules({}, [])
         self.global_map: dict[str, tuple[str, str]] = {}
@@ -79,9 +79,9 @@ class NodeResolver:
             words = _base(node).split("-")
             if node.endswith(":PERSON") and len(words) >= 2:
                 people[words[-1]].add(node)
-        for alias, targets in acronym_targets.items():
-            if len(targets) == 1:
-                self.global_map[alias] = (next(iter(targets)), "acronym-corpus")
+        for alias, found in acronym_targets.items():
+            if len(found) == 1:
+                self.global_map[alias] = (next(iter(found)), "acronym-corpus")
         for node in nodes:
             base = _base(node)
             if node.endswith(":PERSON") and "-" not in base and len(people.get(base, ())) == 1:

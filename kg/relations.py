@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.types import KGError
+from kgqa.kg.models import resolve_model, shipped_model
+from kgqa.kg.types import KGError
 
 NONE = "none"
 # Which (head type, tail type) pairs each CoNLL04 relation takes; used to skip pairs no
@@ -45,7 +47,9 @@ class Sentence:
 
 
 def _bilou_spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    spans, start, label = [], None, None
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    label = ""
     for i, tag in enumerate(tags):
         prefix, _, kind = tag.partition("-")
         if prefix == "U":
@@ -282,7 +286,7 @@ def train_ner(train: list[Sentence], out: Path, base: str, epochs: int, seed: in
     source = spacy.load(base)
     nlp = spacy.blank("en")
     nlp.add_pipe("ner", source=source)
-    ner = nlp.get_pipe("ner")
+    ner: Any = nlp.get_pipe("ner")
     labels = sorted({e[2] for s in train for e in s.entities})
     for label in labels:
         ner.add_label(label)
@@ -304,8 +308,12 @@ def train_ner(train: list[Sentence], out: Path, base: str, epochs: int, seed: in
 
 
 def default_relation_model() -> str:
-    """The relation model shipped in the repository's ``data/relations``."""
-    return str(Path(__file__).resolve().parents[1] / "data" / "relations")
+    """The relation model shipped with kgqa (package data ``kgqa.data/relations``)."""
+    folder = shipped_model("relations")
+    if folder is None:
+        raise KGError("this kgqa install has no shipped relation model; set relation_model "
+                      "(KGQA_RELATION_MODEL) to a folder made by kgqa train relations")
+    return str(folder)
 
 
 class ClassifierRelationExtractor:
@@ -326,7 +334,8 @@ class ClassifierRelationExtractor:
 
     def batch(self, sentences: list[tuple[Any, dict[int, Any], int]]) -> list[Any]:
         """Relations of many parsed sentences, classified in shared batches."""
-        from kg.types import Relation, Sentence as Span
+        from kgqa.kg.types import Relation
+        from kgqa.kg.types import Sentence as Span
 
         items, keep = [], []
         for sent, mention_of, offset in sentences:
@@ -467,3 +476,50 @@ use). The classifier derives from all-MiniLM-L6-v2 (Apache-2.0) and the NER from
 en_core_web_sm (MIT). Use the weights under those terms.
 """
     (out / "README.md").write_text(card)
+
+
+@dataclass(frozen=True)
+class RelationTraining:
+    """What ``kgqa train relations`` trains from: labelled sentences, the encoder and spaCy
+    pipeline to start from, and the schedule."""
+
+    data: Path
+    dev: Path | None
+    out: Path
+    base_model: str
+    ner_base: str
+    epochs: int
+    ner_epochs: int
+    learning_rate: float
+    batch_size: int
+    seed: int
+    signatures: dict[str, set[tuple[str, str]]] | None
+    command: str
+
+
+def train_relation_model(config: RelationTraining, progress: Callable[[str], None] = print
+                         ) -> dict[str, Any]:
+    """Train the relation classifier and (with ``ner_epochs``) the schema NER into
+    ``config.out``, measure them on ``config.dev``, and write ``metrics.json`` and the card."""
+    import time
+
+    train = load_sentences(config.data)
+    config.out.mkdir(parents=True, exist_ok=True)
+    progress(f"{len(train)} training sentences from {config.data}")
+    started = time.monotonic()
+    train_classifier(train, config.out, resolve_model(config.base_model), config.epochs,
+                     config.learning_rate, config.batch_size, config.seed, config.signatures,
+                     progress=progress)
+    if config.ner_epochs:
+        train_ner(train, config.out, config.ner_base, config.ner_epochs, config.seed,
+                  progress=progress)
+    metrics: dict[str, Any] = {"train": str(config.data), "train_sentences": len(train),
+                               "seconds": round(time.monotonic() - started, 1),
+                               "command": config.command}
+    if config.dev is not None and config.ner_epochs:
+        metrics["dev"] = evaluate_relations(SchemaExtractor(str(config.out)),
+                                            load_sentences(config.dev))
+        metrics["dev_file"] = str(config.dev)
+    (config.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    write_relations_card(config.out, metrics, config.base_model, config.ner_base)
+    return metrics

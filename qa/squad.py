@@ -7,11 +7,12 @@ import json
 import random
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.types import QAError
+from kgqa.qa.types import QAError
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def compute_f1(gold: str, pred: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _best_threshold(preds: dict[str, str], raw: dict[str, float], na_probs: dict[str, float],
+def _best_threshold(preds: dict[str, str], raw: Mapping[str, float], na_probs: dict[str, float],
                     has_ans: dict[str, bool]) -> tuple[float, float]:
     score = best = float(sum(1 for q in has_ans if not has_ans[q]))
     best_thresh = 0.0

@@ -87,6 +87,9 @@ class Answer:
     start: int
     end: int
     context: str
+    # Where the answer's passage starts in its document (``start - passage_start`` is the
+    # answer's offset in ``context``); not part of the JSON, which carries document offsets.
+    passage_start: int
     also_in: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -101,4 +104,30 @@ class Answer:
         }
         if self.also_in:
             out["also_in"] = self.also_in
+        return out
+
+
+@dataclass
+class AskResult:
+    """What ``ask`` returns: the ranked answers (each with its supporting graph facts), whether
+    the reader abstained, and the hits it read. Without a reader, ``reader`` is None and only
+    the hits are filled."""
+
+    question: str
+    generation: str
+    reader: str | None
+    answers: list[Answer]
+    facts: list[list[dict[str, Any]]]
+    hits: list[Hit]
+
+    @property
+    def no_answer(self) -> bool | None:
+        """True when the reader found no answer; None when there is no reader."""
+        return None if self.reader is None else not self.answers
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"question": self.question, "generation": self.generation,
+                               "reader": self.reader, "no_answer": self.no_answer}
+        out["answers"] = [{**a.to_json(), "facts": f} for a, f in zip(self.answers, self.facts)]
+        out["hits"] = [h.to_json() for h in self.hits]
         return out

@@ -44,9 +44,14 @@ def build_vocab(words: list[str] = ()) -> dict[str, int]:
 def build_tiny_qa_model(folder: Path, kind: str = "bert") -> Path:
     """A randomly initialised 2-layer QA model with a character vocab, saved to ``folder``."""
     import torch
-    from transformers import (BertConfig, BertForQuestionAnswering, BertTokenizerFast,
-                              DistilBertConfig, DistilBertForQuestionAnswering,
-                              DistilBertTokenizerFast)
+    from transformers import (
+        BertConfig,
+        BertForQuestionAnswering,
+        BertTokenizerFast,
+        DistilBertConfig,
+        DistilBertForQuestionAnswering,
+        DistilBertTokenizerFast,
+    )
 
     torch.manual_seed(0)
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,14 +79,13 @@ def tiny_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus ingested once with the real packaged models (through the flow's body)."""
-    from flows.ingest import ingest_flow
-    from qa.settings import Settings
+    """The sample corpus ingested once with the real packaged models (``pipeline.run``)."""
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.settings import Settings
 
     store = tmp_path_factory.mktemp("sample") / "store"
-    report = ingest_flow.fn([str(SAMPLE)], settings=Settings(store=store).model_dump(mode="json"),
-                            show_progress=False)
-    assert report["committed"] and not report["failed"]
+    report = pipeline.run([SAMPLE], Settings(store=store))
+    assert report.committed and not report.failed
     return store
 
 
@@ -127,8 +131,8 @@ def served(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def served_sample(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The HTTP API with the default (shipped) models over a copy of the sample store."""
-    from qa.api import create_app
-    from qa.settings import Settings
+    from kgqa.qa.serve.api import create_app
+    from kgqa.qa.settings import Settings
 
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(sample_store, store)

@@ -8,8 +8,8 @@ import os
 import time
 from typing import Any
 
-from kg.extract import RELATION_EXTRACTORS
-from kg.types import Mention, Relation
+from kgqa.kg.extract import RELATION_EXTRACTORS
+from kgqa.kg.types import Mention, Relation
 
 
 class HangingExtractor:

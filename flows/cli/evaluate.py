@@ -1,0 +1,119 @@
+"""Evaluation: kgqa eval reader, qa, retrieval and relations."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from kgqa.flows.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    app,
+    cli_settings,
+    console,
+    guard,
+    print_metrics,
+    quiet_model_loading,
+)
+from kgqa.flows.progress import ProgressBar
+
+eval_app = typer.Typer(help="Measure models and the question path.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("relations")
+@guard
+def eval_relations_command(
+    conll04: Annotated[Path, typer.Option(help="CoNLL04 JSON (or kgqa JSONL) with gold labels.")],
+    relation_model: Annotated[Optional[str], typer.Option(help="Relation model folder.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N sentences only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Strict relation P/R/F1 (exact head and tail spans and type) and entity F1 of extract."""
+    from kgqa.kg.relations import SchemaExtractor, evaluate_relations, load_sentences
+
+    settings = cli_settings(relation_model=relation_model)
+    quiet_model_loading()
+    started = time.monotonic()
+    sentences = load_sentences(conll04)[:limit]
+    metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device), sentences)
+    metrics["seconds"] = round(time.monotonic() - started, 2)
+    if as_json:
+        print(json.dumps(metrics))
+        return
+    for part in ("relations", "entities"):
+        m = metrics[part]
+        console.print(f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} "
+                      f"F1 {m['f1']:.1f}")
+    console.print(f"{metrics['sentences']} sentences in {metrics['seconds']} s")
+
+
+@eval_app.command("retrieval")
+@guard
+def eval_retrieval_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    distractors: Annotated[Optional[Path], typer.Option(help="Extra passages (JSONL).")] = None,
+    modes: Annotated[str, typer.Option(help="Comma-separated modes.")] = "bm25,dense,hybrid,graph,hybrid+graph",
+    store: StoreOpt = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N answerable questions.")] = None,
+    ranks: Annotated[Optional[Path], typer.Option(
+        help="Write each question's rank per mode (JSONL; null = not in the top 20).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
+    quiet_model_loading()
+    from kgqa.qa.evaluation.evaluate import eval_retrieval
+
+    with ProgressBar(not as_json) as on_progress:
+        result = eval_retrieval(cli_settings(), squad, [m.strip() for m in modes.split(",")],
+                                distractors, store, limit, ranks, on_progress)
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table(title=f"retrieval: {result['questions']} questions, {result['passages']} passages")
+    for col in ("mode", "R@1", "R@5", "R@10", "R@20", "MRR", "q/s"):
+        table.add_column(col, justify="right")
+    for mode, m in result["modes"].items():
+        table.add_row(mode, *(f"{m[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10",
+                                                       "recall@20", "mrr")),
+                      f"{m['queries_per_second']:.1f}")
+    console.print(table)
+
+
+@eval_app.command("reader")
+@guard
+def eval_reader_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """SQuAD v2.0 EM/F1 of the reader, each question read with its own paragraph."""
+    quiet_model_loading()
+    from kgqa.qa.evaluation.evaluate import eval_reader
+
+    print_metrics(eval_reader(cli_settings(reader_model=reader_model), squad, limit), as_json)
+
+
+@eval_app.command("qa")
+@guard
+def eval_qa_command(
+    squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
+    store: StoreOpt = None,
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open mode: ingest the file's paragraphs, ask every question, report EM/F1 and recall."""
+    quiet_model_loading()
+    from kgqa.qa.evaluation.evaluate import eval_qa
+
+    settings = cli_settings(reader_model=reader_model)
+    with ProgressBar(not as_json) as on_progress:
+        metrics = eval_qa(settings, squad, store=store, limit=limit, on_progress=on_progress)
+    print_metrics(metrics, as_json)

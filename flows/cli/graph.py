@@ -1,0 +1,140 @@
+"""The graph and the store: kgqa export, entity, graph stats and stats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from kgqa.flows.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    app,
+    cli_settings,
+    console,
+    fail,
+    guard,
+    one_line,
+)
+
+
+@app.command()
+@guard
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json, csv, png or html.")],
+    out: Annotated[Path, typer.Option(help="Output file (csv: a folder).")],
+    around: Annotated[Optional[str], typer.Option(help="Only the neighbourhood of this entity.")] = None,
+    hops: Annotated[int, typer.Option(min=0, help="Neighbourhood radius (with --around).")] = 1,
+    store: StoreOpt = None,
+) -> None:
+    """Export the knowledge graph (or one entity's neighbourhood) for Gephi, Neo4j, your own
+    analysis, or as a picture (png, or an html page with details on hover)."""
+    from kgqa.kg.analysis import draw_html, draw_png, neighbourhood, resolve_entity
+    from kgqa.kg.export import export_graph
+    from kgqa.qa.store.generations import Store
+
+    graph = Store(cli_settings(store=store).store).open().graph
+    title = "kgqa graph"
+    if around is not None:
+        center = resolve_entity(graph, around)
+        graph = neighbourhood(graph, center, hops)
+        title = f"{graph.nodes[center].get('label', center)}: {hops}-hop neighbourhood"
+    elif fmt in ("png", "html") and graph.number_of_nodes() > 300:
+        fail(f"the graph has {graph.number_of_nodes()} nodes, too many to draw; "
+              "use --around ENTITY --hops N")
+    if fmt == "png":
+        files = [draw_png(graph, out, title)]
+    elif fmt == "html":
+        files = [draw_html(graph, out, title)]
+    else:
+        files = export_graph(graph, fmt, out)
+    console.print(f"wrote {', '.join(map(str, files))}: {graph.number_of_nodes()} nodes, "
+                  f"{graph.number_of_edges()} edges")
+
+
+@app.command()
+@guard
+def entity(
+    name: Annotated[str, typer.Argument(help="An entity name, alias or node id.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
+    from kgqa.qa.serve.service import QAService
+
+    out = data = QAService(cli_settings(store=store)).entity(name)
+    node, mentions, edges = out["id"], out["mentions"], out["edges"]
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    console.print(f"[bold]{escape(data.get('label', node))}[/] ({data.get('type')}) id {node}: "
+                  f"{data.get('mention_count')} mentions in {data.get('document_count')} documents")
+    console.print(f"aliases: {escape(', '.join(data.get('aliases', [])))}")
+    if data.get("merged"):
+        console.print(f"merged in: {escape('; '.join(data['merged']))}")
+    for m in mentions[:20]:
+        console.print(f"  mention {escape(repr(m['text']))} in {escape(m['doc_id'])} chars "
+                      f"{m['start']}-{m['end']}" + (f" (rule {m['rule']})" if m["rule"] else ""),
+                      highlight=False)
+    for e in edges:
+        arrow = "->" if e["direction"] == "out" else "<-"
+        console.print(f"  {arrow} {escape(e['label'])} {escape(str(e['other_name']))} "
+                      f"(confidence {e['confidence']:.2f}, {len(e['evidence'])} evidence): "
+                      f"{one_line(e['example'], 120)}", highlight=False)
+    if out["other_matches"]:
+        console.print(f"also matching: {', '.join(out['other_matches'])}")
+
+
+graph_app = typer.Typer(help="Analyse the knowledge graph.", no_args_is_help=True)
+app.add_typer(graph_app, name="graph")
+
+
+@graph_app.command("stats")
+@guard
+def graph_stats_command(
+    top: Annotated[int, typer.Option(min=1, help="How many top entities and communities.")] = 10,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts by type, components, top entities by degree and PageRank, Louvain communities."""
+    from kgqa.kg.analysis import graph_report
+    from kgqa.qa.store.generations import Store
+
+    report = graph_report(Store(cli_settings(store=store).store).open().graph, top)
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    console.print(f"[bold]{report['nodes']} entities, {report['edges']} edges[/], "
+                  f"{report['components']} connected components (largest "
+                  f"{report['largest_components'][:3]}), {report['isolated_nodes']} isolated")
+    console.print("by type: " + ", ".join(f"{k} {v}" for k, v in report["nodes_by_type"].items()))
+    console.print("predicates: " + ", ".join(
+        f"{k} {v}" for k, v in list(report["edges_by_predicate"].items())[:12]))
+    console.print("top by degree: " + ", ".join(
+        f"{escape(x['name'])} ({x['degree']})" for x in report["top_degree"]))
+    console.print("top by PageRank: " + ", ".join(
+        f"{escape(x['name'])} ({x['pagerank']:.3f})" for x in report["top_pagerank"]))
+    for i, c in enumerate(report["communities"], 1):
+        console.print(f"community {i} ({c['size']}): {escape(', '.join(c['members']))}")
+
+
+@app.command()
+@guard
+def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of the current store generation."""
+    from kgqa.qa.serve.service import QAService
+
+    settings = cli_settings(store=store)
+    out = QAService(settings).stats()
+    if as_json:
+        print(json.dumps(out))
+        return
+    c = out
+    console.print(f"[bold]{settings.store}[/] {c['generation']}: {c['documents']} documents, "
+                  f"{c['passages']} passages, {c['nodes']} entities, {c['edges']} edges, "
+                  f"{c['mentions']} mentions, {c['evidence']} evidence rows")
+    console.print("entities by type: " + ", ".join(
+        f"{k} {v}" for k, v in out["graph"]["nodes_by_type"].items()))

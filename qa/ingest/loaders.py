@@ -1,0 +1,289 @@
+"""Loading input files into normalised documents, and splitting documents into passages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kgqa.qa.types import Document, InputError, Passage
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An input file and the document id it gets (its path relative to the ingested root)."""
+
+    path: Path
+    doc_id: str
+
+
+def content_hash(text: str, title: str | None = None) -> str:
+    """What re-ingestion compares; a document's title counts, as it is indexed with its text."""
+    raw = text if not title else f"{title}\0{text}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def discover(paths: list[Path]) -> tuple[list[SourceFile], list[InputError]]:
+    """Expand files and folders (recursively) into supported input files.
+
+    A missing path or an unsupported file named directly is an error; unsupported files found
+    inside a folder are skipped silently (folders often hold images and the like).
+    """
+    found: list[SourceFile] = []
+    errors: list[InputError] = []
+    seen: set[Path] = set()
+    for root in paths:
+        if not root.exists():
+            errors.append(InputError(str(root), "no such file or folder; check the path"))
+            continue
+        if root.is_file():
+            candidates = [(root, root.name)]
+            if root.suffix.lower() not in SUPPORTED_SUFFIXES:
+                errors.append(
+                    InputError(
+                        str(root),
+                        f"unsupported file type {root.suffix!r}; kgqa reads "
+                        + ", ".join(SUPPORTED_SUFFIXES),
+                    )
+                )
+                continue
+        else:
+            candidates = [
+                (p, p.relative_to(root).as_posix())
+                for p in sorted(root.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            ]
+        for path, doc_id in candidates:
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(SourceFile(path=path, doc_id=doc_id))
+    return found, errors
+
+
+def _decode(raw: bytes, where: str) -> str:
+    if not raw.strip():
+        raise InputError(where, "the file is empty; add text or remove it")
+    sample = raw[:8192]
+    if b"\x00" in sample:
+        raise InputError(where, "looks binary (NUL bytes), not text; convert it to UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(
+            where, f"invalid UTF-8 at byte {err.start} (line {line}); re-save the file as UTF-8"
+        ) from None
+
+
+def normalise(text: str) -> str:
+    """NFC, unix newlines, no control characters, trimmed lines, at most one blank line in a row."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE)
+
+
+def markdown_to_text(text: str) -> str:
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    text = _MD_LIST.sub("", text)
+    return _MD_EMPHASIS.sub("", text)
+
+
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section",
+               "article", "header", "footer", "blockquote", "pre", "table", "title", "dd", "dt")
+
+
+def html_to_text(text: str) -> tuple[str, str | None]:
+    """Visible text of an HTML page, with block elements on lines of their own, and its title."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    title = soup.title.get_text(strip=True) if soup.title else None
+    for tag in soup(["script", "style", "noscript", "template", "head"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    return soup.get_text(), title
+
+
+def _document(doc_id: str, text: str, source: str, where: str, title: str | None = None,
+              metadata: dict | None = None) -> Document:
+    text = normalise(text)
+    if not text:
+        raise InputError(where, "no text left after extraction; the document is empty")
+    return Document(doc_id=doc_id, text=text, source=source, content_hash=content_hash(text, title),
+                    title=title, metadata=metadata or {})
+
+
+def _read_with_retries(path: Path, max_bytes: int, retries: int, backoff: float) -> bytes | None:
+    """The file's bytes, or None when it is over ``max_bytes``; I/O errors are retried with
+    exponential backoff (network filesystems hiccup) before they propagate."""
+    for attempt in range(retries + 1):
+        try:
+            if path.stat().st_size > max_bytes:
+                return None
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise
+        except OSError:
+            if attempt == retries:
+                raise
+            time.sleep(backoff * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def load_file(src: SourceFile, max_bytes: int, retries: int = 0, backoff: float = 0.5
+              ) -> Iterator[Document | InputError]:
+    """Documents of one input file; a JSONL file yields one per good line and an error per bad one."""
+    where = str(src.path)
+    source = str(src.path.resolve())
+    try:
+        raw = _read_with_retries(src.path, max_bytes, retries, backoff)
+    except OSError as err:
+        yield InputError(where, f"cannot read after {retries + 1} tries: {err.strerror or err}")
+        return
+    if raw is None:
+        yield InputError(
+            where,
+            f"{src.path.stat().st_size:,} bytes is over the limit of {max_bytes:,} (setting "
+            "max_document_bytes, env KGQA_MAX_DOCUMENT_BYTES); split the file or raise the limit",
+        )
+        return
+    try:
+        text = _decode(raw, where)
+    except InputError as err:
+        yield err
+        return
+    suffix = src.path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl_documents(text, source, where)
+        return
+    try:
+        if suffix in (".html", ".htm"):
+            body, title = html_to_text(text)
+            yield _document(src.doc_id, body, source, where, title=title)
+        elif suffix in (".md", ".markdown"):
+            yield _document(src.doc_id, markdown_to_text(text), source, where)
+        else:
+            yield _document(src.doc_id, text, source, where)
+    except InputError as err:
+        yield err
+
+
+def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | InputError]:
+    seen: set[str] = set()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        at = f"{where}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(at, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(at, 'each line must be a JSON object like {"id": ..., "text": ...}')
+            continue
+        if "id" not in record or record["id"] is None or str(record["id"]).strip() == "":
+            yield InputError(at, 'field "id" is missing; give every line a unique "id"')
+            continue
+        doc_id = str(record["id"])
+        body = record.get("text")
+        if not isinstance(body, str):
+            yield InputError(at, f'field "text" is missing or not a string (id {doc_id!r}); add the text')
+            continue
+        if doc_id in seen:
+            yield InputError(at, f'id {doc_id!r} appears twice in this file; ids must be unique')
+            continue
+        metadata = record.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            yield InputError(at, 'field "metadata" must be a JSON object')
+            continue
+        title = record.get("title")
+        try:
+            yield _document(doc_id, body, source, at,
+                            title=str(title) if title is not None else None, metadata=metadata)
+            seen.add(doc_id)
+        except InputError as err:
+            yield err
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "no", "inc", "ltd",
+                  "co", "corp", "mt", "ft", "e.g", "i.e", "etc", "u.s", "u.k", "jan", "feb",
+                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (a rule-based splitter; fast and offset-exact)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        cut = match.start()
+        if text[cut - 1 : cut] == "." and "\n" not in match.group():
+            word = re.search(r"(\S+)\.$", text[start:cut])
+            last = word.group(1).lower() if word else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+        if text[start:cut].strip():
+            spans.append(_trim(text, start, cut))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_passages(doc: Document, max_chars: int, overlap_sentences: int) -> list[Passage]:
+    """Sentence-aware chunks of at most ``max_chars`` characters (a longer sentence is cut at
+    whitespace), each repeating the last ``overlap_sentences`` sentences of the one before."""
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(doc.text):
+        while e - s > max_chars:
+            cut = doc.text.rfind(" ", s + 1, s + max_chars)
+            cut = cut if cut > s else s + max_chars
+            pieces.append((s, cut))
+            s = cut + 1 if doc.text[cut : cut + 1] == " " else cut
+        pieces.append((s, e))
+    passages: list[Passage] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= max_chars:
+            j += 1
+        start, end = pieces[i][0], pieces[j][1]
+        ordinal = len(passages)
+        passages.append(Passage(passage_id=f"{doc.doc_id}#{ordinal}", doc_id=doc.doc_id,
+                                ordinal=ordinal, start=start, end=end, text=doc.text[start:end]))
+        if j + 1 >= len(pieces):
+            break
+        i = max(j + 1 - overlap_sentences, i + 1)
+    return passages

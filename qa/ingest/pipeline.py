@@ -1,0 +1,118 @@
+"""The whole ingestion as one plain-Python call: lock, plan, process (reusing the cache),
+stage, gate, publish, report. The Prefect flow wraps this; tests, benchmarks and evaluation
+call it directly."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
+from kgqa.qa.ingest.commit import stage_results
+from kgqa.qa.ingest.plan import plan_ingest
+from kgqa.qa.ingest.process import batches, process_batch
+from kgqa.qa.ingest.report import Failure, IngestReport, finish_report, report_for
+from kgqa.qa.settings import Settings
+from kgqa.qa.store import Generation, ProcessedDocument, Store, StoreError, gen_name
+from kgqa.qa.types import Document
+
+Result = ProcessedDocument | Failure
+# Runs process_batch over groups of documents (given the settings as JSON) and yields each
+# group's results in the order of the groups: serially here, as Prefect tasks in the flow.
+BatchMapper = Callable[[list[list[Document]], str], Iterable[list[Result]]]
+# Called with (documents done, documents in all) as processing goes on.
+ProgressCallback = Callable[[int, int], None]
+
+
+def map_serially(groups: list[list[Document]], settings_json: str) -> Iterable[list[Result]]:
+    """Process the groups one after another in this process (or its worker)."""
+    return (process_batch(group, settings_json) for group in groups)
+
+
+def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
+                map_batches: BatchMapper = map_serially,
+                on_progress: ProgressCallback | None = None) -> tuple[list[Result], int]:
+    """Results for ``docs``: from the cache where a killed run finished them, else computed.
+    Returns the results, in input order, and how many came from the cache."""
+    done: dict[str, Result] = {}
+    todo: list[Document] = []
+    for doc in docs:
+        hit = cache.get(doc)
+        if hit is not None:
+            done[doc.doc_id] = hit
+        else:
+            todo.append(doc)
+    reused = len(done)
+    if on_progress is not None:
+        on_progress(reused, len(docs))
+    groups = batches(todo, settings.batch_documents)
+    for group, outcome in zip(groups, map_batches(groups, settings.model_dump_json())):
+        for doc, item in zip(group, outcome):
+            if isinstance(item, ProcessedDocument):
+                cache.put(item)  # finished work survives a killed run
+            done[doc.doc_id] = item
+        if on_progress is not None:
+            on_progress(len(done), len(docs))
+    # Input order, however the work was split, so a resumed run commits what a clean run would.
+    return [done[doc.doc_id] for doc in docs], reused
+
+
+def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
+        gate: Path | None = None, map_batches: BatchMapper = map_serially,
+        on_progress: ProgressCallback | None = None) -> IngestReport:
+    """Ingest files and folders into the store named by the settings; return the report.
+
+    With ``gate`` (a SQuAD-format file about the corpus), the new generation becomes current
+    only if its retrieval recall@5 on those questions is not more than ``gate_tolerance`` below
+    the current generation's; otherwise it is kept, not current, for inspection
+    (``report.staged``).
+    """
+    started = time.monotonic()
+    store = Store(settings.store)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(store.writer_lock(settings.lock_wait_seconds))
+        except StoreError as err:
+            if not settings.skip_if_busy:
+                raise
+            report = IngestReport(0, 0, 0, 0, [], store.current_name(), False, {}, 0.0,
+                                  skipped=str(err))
+            return finish_report(store, report)
+        stages: dict[str, float] = {}
+        t = time.monotonic()
+        plan = plan_ingest(store, [Path(p) for p in paths], settings, prune)
+        stages["plan"] = time.monotonic() - t
+        t = time.monotonic()
+        cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
+        results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
+        stages["process"] = time.monotonic() - t
+        report = report_for(plan, results, reused, started)
+        t = time.monotonic()
+        number = stage_results(store, settings, plan, results)
+        stages["stage"] = time.monotonic() - t
+        if number is not None:
+            publish = True
+            if gate is not None:
+                t = time.monotonic()
+                from kgqa.qa.evaluation.gate import check_gate
+
+                current = store.open() if store.exists() else None
+                candidate = Generation(store.root / gen_name(number),
+                                       store.verify(store.root / gen_name(number)))
+                report.gate = check_gate(current, candidate, settings, Path(gate))
+                publish = bool(report.gate["passed"])
+                stages["gate"] = time.monotonic() - t
+            if publish:
+                t = time.monotonic()
+                store.publish(number, settings.keep_generations)
+                cache.discard([r.document for r in results if isinstance(r, ProcessedDocument)])
+                report.committed = True
+                stages["publish"] = time.monotonic() - t
+            else:
+                report.staged = gen_name(number)
+        report.stages = stages
+        report.seconds = time.monotonic() - started
+        finish_report(store, report)
+    return report

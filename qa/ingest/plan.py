@@ -1,0 +1,72 @@
+"""Planning an ingest run: read the inputs and sort each document into new, changed,
+unchanged, removed or failed, before any expensive work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kgqa.qa.ingest.loaders import discover, load_file
+from kgqa.qa.ingest.report import Failure
+from kgqa.qa.settings import Settings
+from kgqa.qa.store import Store
+from kgqa.qa.types import Document, InputError
+
+
+@dataclass
+class IngestPlan:
+    """What an ingest run will do, decided before any expensive work."""
+
+    to_process: list[Document] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+
+def plan_ingest(store: Store, paths: list[Path], settings: Settings, prune: bool) -> IngestPlan:
+    """Read the inputs and sort each document into new, changed, unchanged or failed."""
+    plan = IngestPlan()
+    sources, errors = discover(paths)
+    plan.failed += [Failure(e.where, e.reason) for e in errors]
+    known: dict[str, tuple[str, str]] = {}
+    if store.exists():
+        generation = store.open()
+        known = generation.document_hashes()
+        generation.close()
+    seen: set[str] = set()
+    scanned_sources: set[str] = set()
+    for src in sources:
+        scanned_sources.add(str(src.path.resolve()))
+        for item in load_file(src, settings.max_document_bytes, settings.read_retries,
+                              settings.retry_backoff_seconds):
+            if isinstance(item, InputError):
+                plan.failed.append(Failure(item.where, item.reason))
+                # A document that fails now keeps its committed version: nothing is lost.
+                continue
+            if item.doc_id in seen:
+                plan.failed.append(Failure(item.source, f"document id {item.doc_id!r} was already "
+                                           "given by another input in this run; ids must be unique"))
+                continue
+            seen.add(item.doc_id)
+            before = known.get(item.doc_id)
+            if before is None:
+                plan.new.append(item.doc_id)
+                plan.to_process.append(item)
+            elif before[0] != item.content_hash:
+                plan.changed.append(item.doc_id)
+                plan.to_process.append(item)
+            else:
+                plan.unchanged.append(item.doc_id)
+    if prune:
+        failed_where = {f.where.split(":")[0] for f in plan.failed}
+        for doc_id, (_, source) in known.items():
+            if doc_id in seen:
+                continue
+            gone = not Path(source).exists()
+            dropped = source in scanned_sources and not any(
+                str(Path(w).resolve()) == source for w in failed_where)
+            if gone or dropped:
+                plan.removed.append(doc_id)
+    return plan

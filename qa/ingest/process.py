@@ -1,0 +1,152 @@
+"""Per-document work: passages, entities, relations and embeddings; no shared state."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from kgqa.kg.canonical import (
+    canonical_name,
+    document_aliases,
+    follow_alias_chains,
+    node_id,
+)
+from kgqa.kg.extract import EntityRelationExtractor
+from kgqa.kg.graph import EvidenceRow, MentionRow
+from kgqa.qa.ingest.loaders import split_passages
+from kgqa.qa.ingest.report import Failure
+from kgqa.qa.retrieval.embed import PassageEmbedder
+from kgqa.qa.settings import Settings
+from kgqa.qa.store import ProcessedDocument
+from kgqa.qa.store.index import index_text
+from kgqa.qa.types import Document, Passage, QAError
+
+
+def _passage_for(passages: list[Passage], start: int, end: int) -> Passage:
+    """The first passage holding the whole span, else the one overlapping it most."""
+    for p in passages:
+        if p.start <= start and end <= p.end:
+            return p
+    return max(passages, key=lambda p: min(end, p.end) - max(start, p.start))
+
+
+class DocumentProcessor:
+    """Per-document work: passages, entities, relations, embeddings. No shared state."""
+
+    def __init__(self, settings: Settings) -> None:
+        import_plugins(settings.plugins)
+        self.settings = settings
+        self.extractor = EntityRelationExtractor(
+            settings.spacy_model, settings.relation_extractors, settings.entity_labels,
+            extractor_options={"relation_model": settings.relation_model,
+                               "device": settings.device,
+                               "max_gap_chars": settings.classifier_max_gap_chars,
+                               "max_pairs": settings.classifier_max_pairs})
+        self.embedder = PassageEmbedder(settings.embedder, settings.device,
+                                        settings.embed_batch_size)
+
+    def warm_up(self) -> None:
+        self.extractor.warm_up()
+        self.embedder.warm_up()
+
+    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        """Process documents; one that fails becomes a Failure and the others go on."""
+        self.warm_up()
+        out: list[ProcessedDocument | Failure] = []
+        for doc in docs:
+            try:
+                out.append(self.process_one(doc))
+            except Exception as err:  # one bad document must not sink the batch
+                out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
+                                   f"{type(err).__name__}: {err}"))
+        good = [p for p in out if isinstance(p, ProcessedDocument)]
+        self.attach_vectors(good, self.embed(good))
+        return out
+
+    def embed(self, items: list[ProcessedDocument]) -> np.ndarray:
+        """Vectors of all passages of ``items``, in one batched pass."""
+        title = self.settings.index_title
+        return self.embedder([index_text(p.text, item.document.title if title else None)
+                              for item in items for p in item.passages])
+
+    @staticmethod
+    def attach_vectors(items: list[ProcessedDocument], vectors: np.ndarray) -> None:
+        at = 0
+        for item in items:
+            n = len(item.passages)
+            item.vectors = vectors[at : at + n]
+            at += n
+
+    def process_one(self, doc: Document) -> ProcessedDocument:
+        """Passages, mentions and evidence of one document (vectors come from ``embed``)."""
+        self.warm_up()
+        s = self.settings
+        passages = split_passages(doc, s.passage_max_chars, s.passage_overlap_sentences)
+        extraction = self.extractor(doc.text)
+        named = [(m, canonical_name(m.text, m.label)) for m in extraction.mentions]
+        found = [m for m, name in named if name]
+        names = [name for _, name in named if name]
+        own = [node_id(name, m.label) for m, name in zip(found, names)]
+        merges = document_aliases(doc.text, [(m.text, m.label, m.start, m.end) for m in found])
+        final, rule = follow_alias_chains(own, merges)
+        index = {m: i for i, m in enumerate(found)}
+        mentions = [
+            (_passage_for(passages, m.start, m.end).passage_id,
+             MentionRow(final[i], names[i], m.label, doc.doc_id,
+                        own[i] if own[i] != final[i] else "", rule[i]),
+             m.text, m.start, m.end)
+            for i, m in enumerate(found)]
+        evidence = []
+        seen: set[tuple[str, str, str, int]] = set()
+        for r in extraction.relations:
+            if r.head not in index or r.tail not in index:
+                continue
+            h, t = index[r.head], index[r.tail]
+            key = (final[h], final[t], r.label, r.sentence.start)
+            if final[h] == final[t] or key in seen:
+                continue
+            seen.add(key)
+            # Four decimals: thread counts and batch shapes change the last float bits, and the
+            # same inputs must give the same store on any runner.
+            evidence.append(EvidenceRow(
+                final[h], final[t], r.label, round(r.score, 4), r.extractor, doc.doc_id,
+                _passage_for(passages, r.sentence.start, r.sentence.end).passage_id,
+                r.sentence.start, r.sentence.end, doc.text[r.sentence.start : r.sentence.end],
+                own[h] if own[h] != final[h] else "", own[t] if own[t] != final[t] else ""))
+        return ProcessedDocument(doc, passages, np.zeros((0, 0), dtype=np.float32), mentions,
+                                 evidence)
+
+
+@functools.lru_cache(maxsize=2)
+def cached_processor(settings_json: str) -> DocumentProcessor:
+    """One processor (and so one model load) per process and settings."""
+    processor = DocumentProcessor(Settings.model_validate_json(settings_json))
+    processor.warm_up()
+    return processor
+
+
+def import_plugins(modules: list[str]) -> None:
+    """Import the modules named in settings ``plugins`` (they register extractors by name)."""
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            raise QAError(f"cannot import plugin module {name!r} (setting plugins): {err}") from None
+
+
+def batches(docs: list[Document], size: int) -> list[list[Document]]:
+    return [docs[i : i + size] for i in range(0, len(docs), size)]
+
+
+def process_batch(docs: list[Document], settings_json: str) -> list[ProcessedDocument | Failure]:
+    """Process a batch of documents with this process's models: in the isolated worker process
+    when ``document_timeout_seconds`` is set (so a runaway document can be killed), else here."""
+    settings = Settings.model_validate_json(settings_json)
+    if settings.document_timeout_seconds > 0:
+        from kgqa.qa.ingest.worker import isolated_processor
+
+        return isolated_processor(settings_json).process_batch(docs)
+    return cached_processor(settings_json).process_batch(docs)

@@ -1,0 +1,101 @@
+"""What an ingest run did: failures, counts, stage times; written to ``STORE/reports/``."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kgqa.qa.store import ProcessedDocument, Store
+
+if TYPE_CHECKING:
+    from kgqa.qa.ingest.plan import IngestPlan
+
+
+@dataclass
+class Failure:
+    where: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"where": self.where, "reason": self.reason}
+
+
+@dataclass
+class IngestReport:
+    new: int
+    changed: int
+    unchanged: int
+    removed: int
+    failed: list[Failure]
+    generation: str | None
+    committed: bool
+    counts: dict[str, int]
+    seconds: float
+    processed: int = 0
+    reused: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+    skipped: str | None = None
+    gate: dict[str, Any] | None = None
+    staged: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
+                "removed": self.removed, "failed": [f.to_json() for f in self.failed],
+                "generation": self.generation, "committed": self.committed,
+                "counts": self.counts, "seconds": round(self.seconds, 3),
+                "processed": self.processed, "reused": self.reused,
+                "stages": {k: round(v, 3) for k, v in self.stages.items()},
+                "skipped": self.skipped, "gate": self.gate, "staged": self.staged}
+
+    def markdown(self) -> str:
+        """The report as a Prefect markdown artifact."""
+        lines = [f"# kgqa ingest: {self.generation or 'no generation'}", ""]
+        if self.skipped:
+            return "\n".join(lines + [f"Skipped: {self.skipped}"])
+        lines += ["| documents | count |", "|---|---|"]
+        for name in ("new", "changed", "unchanged", "removed"):
+            lines.append(f"| {name} | {getattr(self, name)} |")
+        lines += [f"| failed | {len(self.failed)} |", f"| processed / reused from cache | "
+                  f"{self.processed} / {self.reused} |", ""]
+        lines += [f"Store: {', '.join(f'{k} {v}' for k, v in self.counts.items())}.", ""]
+        lines += ["Stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.stages.items()), ""]
+        if self.gate:
+            lines += [f"Gate: {self.gate}", ""]
+        for f in self.failed:
+            lines.append(f"- failed `{f.where}`: {f.reason}")
+        return "\n".join(lines)
+
+
+def report_for(plan: IngestPlan, results: list[ProcessedDocument | Failure], reused: int,
+               started: float) -> IngestReport:
+    """The report of a run before its commit (counts and generation are filled in after)."""
+    processed = [r for r in results if isinstance(r, ProcessedDocument)]
+    done = {r.document.doc_id for r in processed}
+    return IngestReport(
+        new=sum(d in done for d in plan.new), changed=sum(d in done for d in plan.changed),
+        unchanged=len(plan.unchanged), removed=len(plan.removed),
+        failed=plan.failed + [r for r in results if isinstance(r, Failure)],
+        generation=None, committed=False, counts={}, seconds=time.monotonic() - started,
+        processed=len(processed) - reused, reused=reused)
+
+
+def finish_report(store: Store, report: IngestReport) -> IngestReport:
+    """Fill in the current generation and its counts, record failures and write the report."""
+    if store.exists():
+        gen = store.open()
+        report.generation = gen.name
+        report.counts = dict(gen.manifest["counts"])
+        gen.close()
+    store.quarantine([dict(f.to_json(), time=time.time()) for f in report.failed])
+    if not report.skipped:
+        folder = store.root / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        path = folder / f"{stamp}-{report.generation or 'none'}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        os.replace(tmp, path)
+    return report

@@ -1,0 +1,175 @@
+"""Per-document work in a child process, so a runaway document can really be stopped.
+
+Threads cannot be interrupted inside blocking native code (a parser, a tokenizer), so the
+time limit is enforced on a worker process: the parent waits for each document's result, and
+when the limit passes it kills the worker, quarantines the document, and starts a fresh worker
+(which loads the models again) for the rest. A worker that dies on its own (out of memory, a
+crash) is restarted and the document retried, up to ``document_retries`` times.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+from kgqa.qa.ingest.process import DocumentProcessor, Failure, cached_processor
+from kgqa.qa.settings import Settings
+from kgqa.qa.store.generations import ProcessedDocument
+from kgqa.qa.types import Document
+
+
+def _serve(conn: Connection, settings_json: str) -> None:
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
+    processor = cached_processor(settings_json)
+    conn.send(("ready", None))
+    while True:
+        message = conn.recv()
+        if message is None:
+            return
+        kind, payload = message
+        if kind == "extract":
+            try:
+                conn.send(("ok", processor.process_one(payload)))
+            except Exception as err:  # reported to the parent as this document's failure
+                conn.send(("error", f"{type(err).__name__}: {err}"))
+        elif kind == "embed":
+            conn.send(("ok", processor.embed(payload)))
+
+
+class IsolatedProcessor:
+    """A DocumentProcessor in a child process with a per-document time limit."""
+
+    def __init__(self, settings_json: str) -> None:
+        self.settings_json = settings_json
+        self.settings = Settings.model_validate_json(settings_json)
+        self.timeout = self.settings.document_timeout_seconds
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        self.restarts = 0
+        # Task runners call from several threads; one worker pipe serves one batch at a time.
+        self._lock = threading.Lock()
+
+    def _start(self) -> Connection:
+        if self._proc is not None and self._proc.is_alive() and self._conn is not None:
+            return self._conn
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child, self.settings_json), daemon=True)
+        self._proc.start()
+        self._conn = parent
+        if not parent.poll(self.settings.worker_start_timeout_seconds):
+            self._kill()
+            raise RuntimeError("the ingestion worker did not start in time "
+                               "(setting worker_start_timeout_seconds)")
+        parent.recv()
+        return parent
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join(5)
+        self._proc = None
+        self._conn = None
+        self.restarts += 1
+
+    def close(self) -> None:
+        if self._conn is not None and self._proc is not None and self._proc.is_alive():
+            try:
+                self._conn.send(None)
+                self._proc.join(5)
+            except (OSError, EOFError):
+                pass
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.kill()
+        self._proc = None
+        self._conn = None
+
+    def _call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
+        conn = self._start()
+        conn.send(message)
+        deadline = None if limit is None else time.monotonic() + limit
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                if conn.poll(wait if wait is not None else 1.0):
+                    return conn.recv()
+            except (EOFError, OSError):
+                self._kill()
+                return ("lost", "the worker process died")
+            if self._proc is None or not self._proc.is_alive():
+                self._kill()
+                return ("lost", "the worker process died")
+            if deadline is not None and time.monotonic() >= deadline:
+                self._kill()
+                return ("timeout", None)
+
+    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        with self._lock:
+            return self._process_batch(docs)
+
+    def _process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        out: list[ProcessedDocument | Failure] = []
+        for doc in docs:
+            for attempt in range(self.settings.document_retries + 1):
+                status, payload = self._call(("extract", doc), self.timeout)
+                if status != "lost":
+                    break
+            if status == "ok":
+                out.append(payload)
+            elif status == "timeout":
+                out.append(Failure(doc.source, f"document {doc.doc_id!r} exceeded the time limit of "
+                                   f"{self.timeout:g} s (setting document_timeout_seconds) and was "
+                                   "stopped"))
+            elif status == "lost":
+                out.append(Failure(doc.source, f"document {doc.doc_id!r}: {payload} on every one of "
+                                   f"{self.settings.document_retries + 1} tries"))
+            else:
+                out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
+                                   f"{payload}"))
+        good = [p for p in out if isinstance(p, ProcessedDocument)]
+        if good:
+            limit = None if self.timeout is None else self.timeout * max(1, len(good))
+            status, vectors = self._call(("embed", good), limit)
+            if status != "ok":
+                raise RuntimeError(f"embedding a batch of {len(good)} documents failed ({status})")
+            DocumentProcessor.attach_vectors(good, vectors)
+        return out
+
+
+_ISOLATED: dict[str, IsolatedProcessor] = {}
+
+
+_ISOLATED_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_workers() -> None:
+    for worker in _ISOLATED.values():
+        worker.close()
+
+
+def isolated_processor(settings_json: str) -> IsolatedProcessor:
+    """The worker of this process, kept while the processing settings stay the same (so models
+    load once per worker, not per task); at most one lives at a time."""
+    from kgqa.qa.ingest.cache import processing_fingerprint
+
+    settings = Settings.model_validate_json(settings_json)
+    key = f"{processing_fingerprint(settings)}:{settings.document_timeout_seconds}:" \
+          f"{settings.document_retries}:{settings.device}"
+    with _ISOLATED_LOCK:
+        if key not in _ISOLATED:
+            for old in _ISOLATED.values():
+                old.close()
+            _ISOLATED.clear()
+            _ISOLATED[key] = IsolatedProcessor(settings_json)
+        return _ISOLATED[key]

@@ -1,0 +1,1 @@
+"""The extractive reader: windows, span decoding and answer margins (``extractive``)."""

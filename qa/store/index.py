@@ -1,0 +1,260 @@
+"""The passage indexes: dense vectors in FAISS and a BM25 index, both keyed by passage row id."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgqa.qa.settings import Settings
+from kgqa.qa.types import QAError
+
+DENSE_KINDS = ("flat", "hnsw", "ivf")
+
+
+@dataclass(frozen=True)
+class DenseOptions:
+    """How the vector index is built and searched (settings dense_index, ann_min_passages, ...)."""
+
+    # The defaults are the settings' own, kept in one place.
+    kind: str = Settings.model_fields["dense_index"].default
+    ann_min_passages: int = Settings.model_fields["ann_min_passages"].default
+    ivf_nlist: int = Settings.model_fields["ivf_nlist"].default
+    ivf_nprobe: int = Settings.model_fields["ivf_nprobe"].default
+    hnsw_m: int = Settings.model_fields["hnsw_m"].default
+    hnsw_ef_search: int = Settings.model_fields["hnsw_ef_search"].default
+    mmap: bool = Settings.model_fields["dense_mmap"].default
+
+    @classmethod
+    def of(cls, settings: Any) -> DenseOptions:
+        """From a Settings object or its JSON dict (missing keys keep the defaults)."""
+        get = settings.get if isinstance(settings, dict) else (
+            lambda k, d: getattr(settings, k, d))
+        return cls(kind=get("dense_index", cls.kind),
+                   ann_min_passages=get("ann_min_passages", cls.ann_min_passages),
+                   ivf_nlist=get("ivf_nlist", cls.ivf_nlist), ivf_nprobe=get("ivf_nprobe", cls.ivf_nprobe),
+                   hnsw_m=get("hnsw_m", cls.hnsw_m), hnsw_ef_search=get("hnsw_ef_search", cls.hnsw_ef_search),
+                   mmap=get("dense_mmap", cls.mmap))
+
+    def kind_for(self, size: int) -> str:
+        """Approximate indexes only pay past a size; below it search stays exact."""
+        if self.kind not in DENSE_KINDS:
+            raise QAError(f"unknown dense_index {self.kind!r}; valid: {', '.join(DENSE_KINDS)}")
+        return self.kind if size >= self.ann_min_passages else "flat"
+
+
+class DenseIndex:
+    """Inner-product search over unit vectors, with int64 ids that map to passages.
+
+    Three kinds: ``flat`` (exact; an ``IndexIDMap2`` over ``IndexFlatIP``), ``hnsw`` (a graph
+    index, ``IndexHNSWFlat`` in an ``IndexIDMap2``) and ``ivf`` (``IndexIVFFlat`` with its own
+    ids, trained on the store's vectors). Adding and removing ids is incremental for flat and
+    ivf; HNSW cannot delete, so a removal rebuilds it from the vectors it holds.
+    """
+
+    def __init__(self, dimension: int, index: Any = None) -> None:
+        import faiss
+
+        self.dimension = dimension
+        # Any: the FAISS classes differ by kind and their stubs do not share the attributes.
+        self.index: Any = index if index is not None else faiss.IndexIDMap2(
+            faiss.IndexFlatIP(dimension))
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def kind(self) -> str:
+        import faiss
+
+        if isinstance(self.index, faiss.IndexIVF):
+            return "ivf"
+        inner = getattr(self.index, "index", None)
+        inner = faiss.downcast_index(inner) if inner is not None else None
+        return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids) == 0:
+            return
+        if vectors.shape[1] != self.dimension:
+            raise QAError(
+                f"vector dimension {vectors.shape[1]} does not match the index ({self.dimension}); "
+                "the embedder changed: re-ingest into a new store"
+            )
+        self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                                np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: np.ndarray) -> None:
+        import faiss
+
+        if not len(ids):
+            return
+        if self.kind == "hnsw":
+            have, vectors = self.vectors()
+            keep = ~np.isin(have, np.asarray(ids, dtype=np.int64))
+            inner: Any = faiss.downcast_index(self.index.index)
+            m = inner.hnsw.nb_neighbors(1)
+            self.index = _hnsw(self.dimension, m)
+            self.add(have[keep], vectors[keep])
+            return
+        self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype=np.int64)))
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All (ids, vectors) held, in no particular order."""
+        import faiss
+
+        if self.kind != "ivf":
+            ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+            vectors = self.index.index.reconstruct_n(0, self.size) if self.size else \
+                np.zeros((0, self.dimension), np.float32)
+            return ids, vectors
+        lists = self.index.invlists
+        all_ids, all_vectors = [], []
+        for n in range(lists.nlist):
+            size = lists.list_size(n)
+            if not size:
+                continue
+            all_ids.append(faiss.rev_swig_ptr(lists.get_ids(n), size).copy())
+            codes = faiss.rev_swig_ptr(lists.get_codes(n), size * lists.code_size).copy()
+            all_vectors.append(codes.view(np.float32).reshape(size, self.dimension))
+        if not all_ids:
+            return np.zeros(0, np.int64), np.zeros((0, self.dimension), np.float32)
+        return np.concatenate(all_ids).astype(np.int64), np.concatenate(all_vectors)
+
+    def conform(self, options: DenseOptions) -> DenseIndex:
+        """This index, or one rebuilt from its vectors, of the kind ``options`` ask for at this
+        size (an IVF is trained on the vectors when the store first passes the threshold)."""
+        import faiss
+
+        kind = options.kind_for(self.size)
+        if kind == self.kind:
+            return self
+        ids, vectors = self.vectors()
+        index: Any
+        if kind == "flat":
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+        elif kind == "hnsw":
+            index = _hnsw(self.dimension, options.hnsw_m)
+        else:
+            nlist = options.ivf_nlist or max(16, int(4 * np.sqrt(len(ids))))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dimension), self.dimension,
+                                       min(nlist, max(1, len(ids) // 39)), faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[:256 * index.nlist]]
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        rebuilt = DenseIndex(self.dimension, index)
+        rebuilt.add(ids, vectors)
+        return rebuilt
+
+    def tune(self, options: DenseOptions) -> DenseIndex:
+        """Apply the search-time parameters (nprobe, efSearch)."""
+        if self.kind == "ivf":
+            self.index.nprobe = options.ivf_nprobe
+        elif self.kind == "hnsw":
+            import faiss
+
+            inner: Any = faiss.downcast_index(self.index.index)
+            inner.hnsw.efSearch = options.hnsw_ef_search
+        return self
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.size == 0:
+            return []
+        scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1),
+                                        min(k, self.size))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, mmap: bool = False) -> DenseIndex:
+        """Read an index; with ``mmap`` the vectors stay on disk, paged in by the OS as searched
+        (flat and ivf; an HNSW graph is always read into memory)."""
+        import faiss
+
+        flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP if mmap else 0
+        index = faiss.read_index(str(path), flags)
+        return cls(index.d, index)
+
+
+def _hnsw(dimension: int, m: int) -> Any:
+    import faiss
+
+    inner = faiss.IndexHNSWFlat(dimension, m, faiss.METRIC_INNER_PRODUCT)
+    inner.hnsw.efConstruction = 80
+    return faiss.IndexIDMap2(inner)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def index_text(text: str, title: str | None) -> str:
+    """The text a passage is indexed under: its document's title (wiki-style underscores as
+    spaces) on a line before it, when there is a title."""
+    title = (title or "").replace("_", " ").strip()
+    return f"{title}\n{text}" if title else text
+
+
+def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False,
+                          show_progress=False)
+
+
+class BM25Index:
+    """BM25 (bm25s) over passage texts; rebuilt from the passage table on every commit, so a
+    deleted passage can never linger in it."""
+
+    def __init__(self, ids: np.ndarray, retriever: Any) -> None:
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.retriever = retriever
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(cls, ids: list[int], texts: list[str]) -> BM25Index:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if texts:
+            retriever.index(bm25_tokens(texts), show_progress=False)
+        return cls(np.asarray(ids, dtype=np.int64), retriever)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        if self.size == 0:
+            return []
+        vocab = self.retriever.vocab_dict
+        tokens = [t for t in bm25_tokens([query])[0] if t in vocab]
+        if not tokens:
+            return []
+        docs, scores = self.retriever.retrieve([tokens], k=min(k, self.size), show_progress=False,
+                                               n_threads=1)
+        return [(int(self.ids[d]), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.size:
+            self.retriever.save(str(folder))
+        (folder / "ids.json").write_text(json.dumps(self.ids.tolist()))
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Index:
+        import bm25s
+
+        ids = np.asarray(json.loads((folder / "ids.json").read_text()), dtype=np.int64)
+        retriever = bm25s.BM25.load(str(folder)) if len(ids) else bm25s.BM25()
+        return cls(ids, retriever)

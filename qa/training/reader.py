@@ -1,0 +1,317 @@
+"""Fine-tuning an extractive reader on SQuAD-format data (plain PyTorch, CPU or GPU).
+
+The output folder holds the best checkpoint (safetensors weights, tokenizer, config), a model
+card (README.md) with the data, the command and the dev metrics, ``dev.json`` (the held-out
+articles, for ``kgqa eval reader``), ``metrics.json``, and while training ``checkpoint/`` (the
+last state, to resume from after an interruption).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgqa.kg.models import resolve_model
+from kgqa.qa.reader.extractive import ExtractiveReader
+from kgqa.qa.squad import SquadExample, load_squad, split_by_article, write_squad
+from kgqa.qa.types import QAError
+
+
+@dataclass
+class TrainConfig:
+    data: list[str]
+    out: str
+    base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    epochs: float = 2.0
+    learning_rate: float = 1e-4
+    batch_size: int = 32
+    max_seq_len: int = 256
+    stride: int = 96
+    dev_fraction: float = 0.05
+    seed: int = 13
+    data_seed: int | None = None
+    warmup_fraction: float = 0.1
+    weight_decay: float = 0.01
+    max_answer_tokens: int = 30
+    max_train_examples: int | None = None
+    max_dev_examples: int | None = None
+    save_every: int = 200
+    fp16_weights: bool = True
+    device: str = "cpu"
+    bf16: bool = False
+    command: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def linear_warmup_schedule(optimizer: Any, total_steps: int, warmup_fraction: float) -> Any:
+    """Learning rate rising linearly over the first warmup_fraction of the steps, then falling
+    linearly to 0 at total_steps."""
+    import torch
+
+    warmup = int(total_steps * warmup_fraction)
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+
+def build_features(tokenizer: Any, examples: list[SquadExample], max_seq_len: int, stride: int
+                   ) -> list[dict[str, Any]]:
+    """Token windows with start/end labels; a window without the answer points at token 0."""
+    features: list[dict[str, Any]] = []
+    chunk = 2000
+    for c in range(0, len(examples), chunk):
+        part = examples[c : c + chunk]
+        enc = tokenizer([e.question for e in part], [e.context for e in part],
+                        truncation="only_second", max_length=max_seq_len, stride=stride,
+                        return_overflowing_tokens=True, return_offsets_mapping=True)
+        for i in range(len(enc["input_ids"])):
+            ex = part[enc["overflow_to_sample_mapping"][i]]
+            seq = enc.sequence_ids(i)
+            offsets = enc["offset_mapping"][i]
+            start = end = 0
+            if ex.answers:
+                text, char_start = ex.answers[0]
+                char_end = char_start + len(text)
+                ctx = [k for k, s in enumerate(seq) if s == 1]
+                if ctx and offsets[ctx[0]][0] <= char_start and offsets[ctx[-1]][1] >= char_end:
+                    start = next(k for k in ctx if offsets[k][1] > char_start)
+                    end = next(k for k in reversed(ctx) if offsets[k][0] < char_end)
+            feature = {"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i],
+                       "start_positions": start, "end_positions": end}
+            if "token_type_ids" in enc:
+                feature["token_type_ids"] = enc["token_type_ids"][i]
+            features.append(feature)
+    return features
+
+
+def _collate(features: list[dict[str, Any]], pad_id: int, use_types: bool) -> dict[str, Any]:
+    import torch
+
+    width = max(len(f["input_ids"]) for f in features)
+
+    def pad(key: str, value: int) -> Any:
+        return torch.tensor([f[key] + [value] * (width - len(f[key])) for f in features])
+
+    batch = {"input_ids": pad("input_ids", pad_id), "attention_mask": pad("attention_mask", 0),
+             "start_positions": torch.tensor([f["start_positions"] for f in features]),
+             "end_positions": torch.tensor([f["end_positions"] for f in features])}
+    if use_types and "token_type_ids" in features[0]:
+        batch["token_type_ids"] = pad("token_type_ids", 0)
+    return batch
+
+
+def evaluate(tokenizer: Any, model: Any, examples: list[SquadExample], max_seq_len: int,
+             stride: int, max_answer_tokens: int, threshold: float = 0.0,
+             batch_pairs: int = 64, device: str = "cpu") -> dict[str, Any]:
+    """SQuAD v2.0 metrics of a model on examples read with their own paragraphs."""
+    from kgqa.qa.evaluation.evaluate import read_squad
+
+    reader = ExtractiveReader.from_loaded(tokenizer, model, device=device, max_seq_len=max_seq_len,
+                                          stride=stride, max_answer_tokens=max_answer_tokens,
+                                          batch_size=64)
+    return read_squad(reader, examples, threshold, batch_pairs)
+
+
+def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Train, evaluate each epoch on held-out articles, keep the best; resumable."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / "checkpoint"
+    seed_everything(config.seed)
+    examples = load_squad([Path(p) for p in config.data])
+    if not examples:
+        raise QAError(f"no questions in {', '.join(config.data)}")
+    train, dev = split_by_article(examples, config.dev_fraction, config.seed)
+    if config.max_train_examples is not None:
+        train = random.Random(config.seed).sample(train, min(len(train), config.max_train_examples))
+    if config.max_dev_examples is not None and len(dev) > config.max_dev_examples:
+        dev = random.Random(config.seed).sample(dev, config.max_dev_examples)
+    write_squad(dev, out / "dev.json")
+    progress(f"{len(train)} training and {len(dev)} dev questions "
+             f"({len({e.title for e in dev})} held-out articles)")
+
+    resuming = (ckpt / "state.json").is_file()
+    source = str(ckpt) if resuming else resolve_model(config.base_model)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForQuestionAnswering.from_pretrained(source, dtype=torch.float32)
+    except Exception as err:
+        raise QAError(f"cannot load the base model {config.base_model!r} from {source}: {err}") from None
+    model.to(config.device)
+    features = build_features(tokenizer, train, config.max_seq_len, config.stride)
+    use_types = "token_type_ids" in __import__("inspect").signature(model.forward).parameters
+    steps_per_epoch = math.ceil(len(features) / config.batch_size)
+    total_steps = max(1, int(steps_per_epoch * config.epochs))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
+                                  weight_decay=config.weight_decay)
+    scheduler = linear_warmup_schedule(optimizer, total_steps, config.warmup_fraction)
+    state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
+    if resuming:
+        state = json.loads((ckpt / "state.json").read_text())
+        saved = torch.load(ckpt / "optimizer.pt", weights_only=True)
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        progress(f"resuming from step {state['step']} of {total_steps}")
+    progress(f"{len(features)} training windows, {total_steps} steps of {config.batch_size}")
+
+    def order(epoch: int) -> list[int]:
+        # Shuffle, then sort within pools of 50 batches by length so that a batch pads little;
+        # the batches are shuffled again, so no length comes in a run.
+        data_seed = config.seed if config.data_seed is None else config.data_seed
+        rng = random.Random(data_seed * 1000 + epoch)
+        idx = list(range(len(features)))
+        rng.shuffle(idx)
+        pool = config.batch_size * 50
+        batches: list[list[int]] = []
+        for p in range(0, len(idx), pool):
+            part = sorted(idx[p : p + pool], key=lambda i: len(features[i]["input_ids"]))
+            batches += [part[b : b + config.batch_size] for b in range(0, len(part), config.batch_size)]
+        rng.shuffle(batches)
+        return [i for batch in batches for i in batch]
+
+    orders: dict[int, list[int]] = {}
+    model.train()
+    started = time.perf_counter()
+    loss_avg = 0.0
+    while state["step"] < total_steps:
+        step = state["step"]
+        epoch, within = divmod(step, steps_per_epoch)
+        if epoch not in orders:
+            orders[epoch] = order(epoch)
+        idx = orders[epoch][within * config.batch_size : (within + 1) * config.batch_size]
+        batch = {k: v.to(config.device) for k, v in
+                 _collate([features[i] for i in idx], tokenizer.pad_token_id, use_types).items()}
+        device_type = torch.device(config.device).type
+        with torch.autocast(device_type, dtype=torch.bfloat16, enabled=config.bf16):
+            loss = model(**batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        state["step"] = step + 1
+        loss_value = float(loss.detach())
+        loss_avg = 0.98 * loss_avg + 0.02 * loss_value if step else loss_value
+        if state["step"] % 50 == 0 or state["step"] == total_steps:
+            rate = (state["step"] - step) and (time.perf_counter() - started)
+            progress(f"step {state['step']}/{total_steps} loss {loss_avg:.3f} "
+                     f"({rate:.0f} s this run)")
+        end_of_epoch = state["step"] % steps_per_epoch == 0 or state["step"] == total_steps
+        if end_of_epoch:
+            model.eval()
+            metrics = evaluate(tokenizer, model, dev, config.max_seq_len, config.stride,
+                               config.max_answer_tokens, device=config.device)
+            model.train()
+            metrics["step"] = state["step"]
+            state["history"].append(metrics)
+            progress(f"dev after step {state['step']}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
+                     f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
+                     f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}")
+            if metrics["f1"] > state["best_f1"]:
+                state["best_f1"] = metrics["f1"]
+                state["best"] = metrics
+                _save_model(model, tokenizer, out, config.fp16_weights)
+        if state["step"] % config.save_every == 0 or end_of_epoch:
+            _save_checkpoint(model, tokenizer, optimizer, scheduler, state, ckpt)
+    result = {"config": asdict(config), "train_questions": len(train), "dev_questions": len(dev),
+              "train_windows": len(features), "steps": total_steps, "best": state.get("best"),
+              "history": state["history"]}
+    (out / "metrics.json").write_text(json.dumps(result, indent=2))
+    write_card(out, result)
+    shutil.rmtree(ckpt, ignore_errors=True)
+    return result
+
+
+def _save_model(model: Any, tokenizer: Any, out: Path, fp16: bool) -> None:
+    import copy
+
+    import torch
+
+    to_save = copy.deepcopy(model).to(torch.float16 if fp16 else torch.float32).cpu()
+    to_save.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+
+
+def _save_checkpoint(model: Any, tokenizer: Any, optimizer: Any, scheduler: Any,
+                     state: dict[str, Any], ckpt: Path) -> None:
+    import torch
+
+    tmp = ckpt.with_name(ckpt.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    model.save_pretrained(tmp, safe_serialization=True)
+    tokenizer.save_pretrained(tmp)
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()},
+               tmp / "optimizer.pt")
+    (tmp / "state.json").write_text(json.dumps(state))
+    old = ckpt.with_name(ckpt.name + ".old")
+    if ckpt.exists():
+        ckpt.rename(old)
+    tmp.rename(ckpt)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_card(out: Path, result: dict[str, Any]) -> None:
+    c = result["config"]
+    best = result.get("best") or {}
+
+    def fmt(key: str) -> str:
+        return f"{best[key]:.1f}" if key in best else "n/a"
+
+    card = f"""# kgqa extractive reader
+
+An extractive question-answering model (span start/end head on a transformer encoder), trained
+by `kgqa train reader`.
+
+- Base model: `{c['base_model']}`
+- Training data: {', '.join(c['data'])}; {result['train_questions']} questions
+  ({result['train_windows']} windows), dev split of {result['dev_questions']} questions from
+  whole held-out articles (seed {c['seed']}, fraction {c['dev_fraction']}), saved as `dev.json`.
+- Command: `{c['command'] or 'kgqa train reader'}`
+- Settings: epochs {c['epochs']}, learning rate {c['learning_rate']}, batch {c['batch_size']},
+  max sequence length {c['max_seq_len']}, stride {c['stride']}, bf16 autocast {c.get('bf16', False)}.
+
+## Dev metrics (SQuAD v2.0, closed mode, threshold 0)
+
+| metric | value |
+|---|---|
+| F1 | {fmt('f1')} |
+| exact match | {fmt('exact')} |
+| HasAns F1 / EM | {fmt('HasAns_f1')} / {fmt('HasAns_exact')} |
+| NoAns F1 | {fmt('NoAns_f1')} |
+| best F1 (threshold {best.get('best_f1_thresh', float('nan')):.2f}) | {fmt('best_f1')} |
+
+## License
+
+The weights derive from the base model and from the training data; they inherit the terms of
+the data: CC BY-SA 4.0 (SQuAD, Wikipedia), CC BY 4.0 (SQuADShifts), the terms of the UCSD Amazon
+review and UIUC TripAdvisor datasets (SubjQA), CC BY-SA 3.0 / GFDL (QED, Wikipedia), and the
+Apache-2.0 license of all-MiniLM-L6-v2. See `../shared/data/qa/README.md` of the kgqa project
+for the sources.
+"""
+    (out / "README.md").write_text(card)

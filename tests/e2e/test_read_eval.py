@@ -1,0 +1,92 @@
+"""`kgqa read` and `kgqa eval` on a tiny local checkpoint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgqa.flows.cli import app
+from tests.unit.qa.training.test_training import squad_file
+
+runner = CliRunner()
+
+
+def test_read_one_question_gives_offsets_into_the_context(tiny_qa_model: Path) -> None:
+    context = "Marie Curie was born in Warsaw in 1867."
+    result = runner.invoke(app, ["read", "--question", "Where was she born?", "--context", context,
+                                 "--reader-model", str(tiny_qa_model)],
+                           env={"KGQA_NO_ANSWER_THRESHOLD": "-1000"})
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["answer"] and context[record["start"]:record["end"]] == record["answer"]
+
+
+def test_read_file_abstains_with_nulls_above_the_threshold(tiny_qa_model: Path, tmp_path: Path) -> None:
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps({"id": f"q{i}", "question": "Who?", "context": c}) + "\n"
+                             for i, c in enumerate(["Ada Lovelace wrote notes.", "Long text. " * 200])))
+    result = runner.invoke(app, ["read", str(lines), "--reader-model", str(tiny_qa_model)],
+                           env={"KGQA_NO_ANSWER_THRESHOLD": "1000"})
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["q0", "q1"]
+    assert all(r["answer"] is None and r["start"] is None for r in records)
+
+
+def test_read_reports_a_bad_line_by_number(tiny_qa_model: Path, tmp_path: Path) -> None:
+    lines = tmp_path / "in.jsonl"
+    lines.write_text(json.dumps({"id": "a", "question": "Who?"}) + "\n")
+    result = runner.invoke(app, ["read", str(lines), "--reader-model", str(tiny_qa_model)])
+    assert result.exit_code == 2 and f"{lines}:1" in result.stderr and "context" in result.stderr
+
+
+def test_eval_reader_reports_squad_v2_metrics(tiny_qa_model: Path, tmp_path: Path) -> None:
+    squad = squad_file(tmp_path / "toy.json")
+    result = runner.invoke(app, ["eval", "reader", "--squad", str(squad), "--json",
+                                 "--reader-model", str(tiny_qa_model)])
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout)
+    assert m["questions"] == 12 and m["HasAns_total"] == 10 and m["NoAns_total"] == 2
+    for key in ("exact", "f1", "HasAns_f1", "NoAns_f1", "best_f1", "best_f1_thresh",
+                "seconds_per_question"):
+        assert key in m
+
+
+@pytest.mark.slow
+def test_eval_qa_reports_retrieval_recall_too(tiny_qa_model: Path, tmp_path: Path) -> None:
+    squad = squad_file(tmp_path / "toy.json")
+    result = runner.invoke(app, ["eval", "qa", "--squad", str(squad), "--json",
+                                 "--reader-model", str(tiny_qa_model)])
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout.splitlines()[-1])
+    assert m["questions"] == 12
+    # the toy file repeats each paragraph in two articles, so the other copy may rank first
+    assert m["recall@10"] == 1.0 and m["recall@1"] >= 0.4
+
+
+@pytest.mark.slow
+def test_eval_retrieval_reports_recall_and_mrr_per_mode(tmp_path: Path) -> None:
+    squad = squad_file(tmp_path / "toy.json")
+    distractors = tmp_path / "d.jsonl"
+    distractors.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in
+                                   enumerate(["Bananas grow in warm places.",
+                                              "The Rhine flows through Basel."])))
+    ranks = tmp_path / "ranks.jsonl"
+    result = runner.invoke(app, ["eval", "retrieval", "--squad", str(squad), "--json",
+                                 "--distractors", str(distractors), "--modes", "bm25,hybrid",
+                                 "--ranks", str(ranks)])
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout.splitlines()[-1])
+    assert m["questions"] == 10 and m["passages"] == 8
+    assert set(m["modes"]) == {"bm25", "hybrid"}
+    for mode in m["modes"].values():
+        assert mode["recall@20"] == 1.0 and 0 < mode["mrr"] <= 1 and mode["queries_per_second"] > 0
+    # the per-question ranks are the ones the summary was computed from
+    rows = [json.loads(line) for line in ranks.read_text().splitlines()]
+    assert len(rows) == 10 and all(r["question"] and r["paragraph"] for r in rows)
+    for mode, summary in m["modes"].items():
+        assert sum(r["ranks"][mode] == 1 for r in rows) / 10 == summary["recall@1"]
+        assert sum(1 / r["ranks"][mode] for r in rows) / 10 == pytest.approx(summary["mrr"])

@@ -1,0 +1,55 @@
+"""Question entity linking: names, aliases, fuzzy matches, spaCy NER spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+
+from kgqa.kg.link import EntityLinker
+from kgqa.qa.retrieval.embed import PassageEmbedder
+from kgqa.qa.retrieval.retriever import Retriever
+from kgqa.qa.settings import Settings
+from tests.unit.tiny import document, tiny_store
+
+
+def lower_case_ner() -> spacy.language.Language:
+    """A blank pipeline whose NER (an entity ruler) finds 'marie curie' in lower case, which
+    the capitalised n-gram finder cannot."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": [{"LOWER": "marie"}, {"LOWER": "curie"}]}])
+    return nlp
+
+
+def corpus(root: Path):
+    return tiny_store(root, [
+        document("curie", "Marie Curie worked at the Radium Institute in Paris.",
+                 [("Marie Curie", "PERSON"), ("Radium Institute", "ORG")], seed=1,
+                 relations=[(0, 1, "work_at")]),
+        document("other", "The Eiffel Tower stands in Paris.", [("Eiffel Tower", "FAC")], seed=2),
+    ])
+
+
+def test_names_aliases_and_misspellings_link_to_their_nodes(tmp_path: Path) -> None:
+    linker = EntityLinker(corpus(tmp_path / "s").graph)
+    assert {link.node for link in linker.link("Where did Marie Curie work?")} == {
+        "marie-curie:PERSON"}
+    assert [link.how for link in linker.link("Where did Marie Cuire work?")] == ["fuzzy"]
+    assert linker.link("where did marie curie work?") == []
+
+
+def test_graph_search_links_ner_spans_after_a_search_without_ner(tmp_path: Path) -> None:
+    generation = corpus(tmp_path / "s")
+    embedder = PassageEmbedder("unused-in-graph-mode", "cpu", 8)
+    config = Settings(store=tmp_path / "s").retrieval()
+    question = "where did marie curie work?"
+    without = Retriever(generation, embedder, config, None)
+    assert without.search(question, 3, "graph") == []  # no capitals: nothing to link
+    with_ner = Retriever(generation, embedder, config, lower_case_ner())
+    assert [h.passage.doc_id for h in with_ner.search(question, 3, "graph")] == ["curie"]
+    # and link_with_ner=False really turns the NER off
+    off = Retriever(generation, embedder, Settings(store=tmp_path / "s",
+                                                   link_with_ner=False).retrieval(),
+                    lower_case_ner())
+    assert off.search(question, 3, "graph") == []

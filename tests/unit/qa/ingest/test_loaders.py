@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kgqa.qa.ingest.loaders import SourceFile, discover, load_file, sentence_spans, split_passages
+from kgqa.qa.types import Document, InputError
+
+
+def _load(path: Path, max_bytes: int = 10_000_000) -> list[Document | InputError]:
+    return list(load_file(SourceFile(path, path.name), max_bytes))
+
+
+def test_formats_give_text_without_markup(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Title\n\nSome **bold** text with a [link](http://x.org).\n")
+    (tmp_path / "b.html").write_text("<html><head><title>T</title><script>var x=1;</script></head>"
+                                     "<body><h1>Head</h1><p>Para one.</p><p>Para two.</p></body></html>")
+    (tmp_path / "c.txt").write_text("Plain\r\ntext.\n\n\n\nMore.")
+    docs = {d.doc_id: d for p in sorted(tmp_path.iterdir()) for d in _load(p)}
+    assert docs["a.md"].text == "Title\n\nSome bold text with a link."
+    assert "var x" not in docs["b.html"].text and "Para one." in docs["b.html"].text
+    assert docs["b.html"].title == "T"
+    assert docs["c.txt"].text == "Plain\ntext.\n\nMore."
+
+
+def test_jsonl_keeps_ids_and_reports_bad_lines_by_number(tmp_path: Path) -> None:
+    f = tmp_path / "d.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": 7, "text": "Seven.", "title": "T", "metadata": {"k": 1}}),
+        "{not json",
+        json.dumps({"id": "x"}),
+        json.dumps({"text": "no id"}),
+        json.dumps({"id": "y", "text": "Why."}),
+    ]))
+    items = _load(f)
+    docs = [i for i in items if isinstance(i, Document)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [d.doc_id for d in docs] == ["7", "y"]
+    assert docs[0].metadata == {"k": 1}
+    assert [e.where for e in errors] == [f"{f}:2", f"{f}:3", f"{f}:4"]
+    assert "not valid JSON" in errors[0].reason
+    assert '"text" is missing' in errors[1].reason
+    assert '"id" is missing' in errors[2].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait\nline two \xff", "invalid UTF-8 at byte 3 (line 1)"),
+    ],
+)
+def test_bad_files_are_named_with_a_reason(tmp_path: Path, content: bytes, expected: str) -> None:
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    (item,) = _load(f)
+    assert isinstance(item, InputError)
+    assert item.where == str(f) and expected in item.reason
+
+
+def test_oversized_file_names_the_setting(tmp_path: Path) -> None:
+    f = tmp_path / "big.txt"
+    f.write_text("word " * 1000)
+    (item,) = _load(f, max_bytes=100)
+    assert isinstance(item, InputError)
+    assert "KGQA_MAX_DOCUMENT_BYTES" in item.reason
+
+
+def test_discover_recurses_skips_hidden_and_reports_missing(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A.")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "b.txt").write_text("B.")
+    (tmp_path / "img.png").write_bytes(b"\x89PNG")
+    found, errors = discover([tmp_path, tmp_path / "missing"])
+    assert [s.doc_id for s in found] == ["sub/a.txt"]
+    assert len(errors) == 1 and "no such file" in errors[0].reason
+
+
+def test_sentences_respect_abbreviations() -> None:
+    text = "Dr. Smith met Mr. Jones in the U.S. in 1990. They talked. Then J. K. Rowling wrote."
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Dr. Smith met Mr. Jones in the U.S. in 1990.", "They talked.",
+        "Then J. K. Rowling wrote."]
+
+
+def test_passages_have_exact_offsets_overlap_and_bounded_length() -> None:
+    sentences = [f"Sentence number {i} talks about topic {i % 5} at some length." for i in range(40)]
+    text = " ".join(sentences)
+    doc = Document("d", text, "src", "h")
+    passages = split_passages(doc, max_chars=200, overlap_sentences=1)
+    assert len(passages) > 5
+    for p in passages:
+        assert doc.text[p.start:p.end] == p.text
+        assert len(p.text) <= 200
+    for a, b in zip(passages, passages[1:]):
+        assert b.start < a.end, "consecutive passages share a sentence"
+    assert passages[0].start == 0 and passages[-1].end == len(text)
+    assert [p.passage_id for p in passages[:2]] == ["d#0", "d#1"]
+
+
+def test_a_sentence_longer_than_a_passage_is_cut_at_spaces() -> None:
+    text = "word " * 300
+    doc = Document("d", text.strip(), "src", "h")
+    passages = split_passages(doc, max_chars=150, overlap_sentences=0)
+    assert all(len(p.text) <= 150 for p in passages)
+    assert " ".join(p.text for p in passages).split() == doc.text.split()

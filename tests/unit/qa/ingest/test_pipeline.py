@@ -1,0 +1,54 @@
+"""pipeline.run: the whole ingestion as plain Python, without Prefect."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.store import Store
+from tests.unit.tiny import write_corpus
+
+
+def test_run_commits_new_then_skips_unchanged_then_replaces_changed(tiny_settings,
+                                                                     tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "docs")
+    seen: list[tuple[int, int]] = []
+    report = pipeline.run([corpus], tiny_settings, on_progress=lambda d, t: seen.append((d, t)))
+    assert report.committed and report.new == 2
+    assert [f.where for f in report.failed] == [str(corpus / "empty.txt")]
+    assert seen[-1] == (2, 2)
+    generation = Store(tiny_settings.store).open()
+    assert generation.manifest["counts"]["documents"] == 2
+    assert {"marie-curie:PERSON", "warsaw:GPE", "radium-institute:ORG"} <= set(generation.graph)
+
+    again = pipeline.run([corpus], tiny_settings)
+    assert not again.committed and again.unchanged == 2 and again.generation == report.generation
+
+    (corpus / "pierre.txt").write_text("Pierre Curie was born in Paris.")
+    changed = pipeline.run([corpus], tiny_settings)
+    assert changed.committed and changed.changed == 1
+    generation = Store(tiny_settings.store).open()
+    assert "radium-institute:ORG" not in generation.graph
+
+
+def test_a_batch_mapper_sees_every_document_once(tiny_settings, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "docs")
+    groups_seen: list[list[str]] = []
+
+    def mapper(groups, settings_json):
+        groups_seen.extend([d.doc_id for d in g] for g in groups)
+        return pipeline.map_serially(groups, settings_json)
+
+    settings = tiny_settings.model_copy(update={"batch_documents": 1})
+    report = pipeline.run([corpus], settings, map_batches=mapper)
+    assert report.committed
+    assert sorted(doc for group in groups_seen for doc in group) == ["curie.txt", "pierre.txt"]
+    assert all(len(group) == 1 for group in groups_seen)
+
+
+def test_the_library_never_imports_prefect() -> None:
+    code = ("import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.evaluation.gate;"
+            "sys.exit('prefect' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0

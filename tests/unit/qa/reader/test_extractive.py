@@ -1,0 +1,104 @@
+"""Span decoding on hand-made logits, and the reader on tiny local checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kgqa.qa.reader.extractive import ExtractiveReader, WindowLogits, best_span, decode_windows
+from kgqa.qa.types import QAError
+
+
+def _window(start: list[float], end: list[float], offsets: list[tuple[int, int] | None]) -> WindowLogits:
+    return WindowLogits(np.array(start, dtype=float), np.array(end, dtype=float), offsets)
+
+
+CONTEXT = "Marie Curie was born in Warsaw."
+# tokens: [CLS] q [SEP] Marie Curie was born in Warsaw . [SEP]
+OFFSETS = [None, None, None, (0, 5), (6, 11), (12, 15), (16, 20), (21, 23), (24, 30), (30, 31), None]
+
+
+def test_best_span_is_highest_valid_pair() -> None:
+    start = [0, 9, 0, 1, 0, 0, 0, 0, 5, 0, 9]
+    end = [0, 9, 0, 0, 0, 0, 0, 0, 6, 0, 9]
+    span, null = decode_windows([_window(start, end, OFFSETS)], CONTEXT, max_answer_tokens=5)
+    assert span is not None and span.text == "Warsaw"
+    assert (span.start, span.end) == (24, 30)
+    assert span.score == pytest.approx(11.0 - 0.0)
+    assert null == 0.0
+
+
+def test_end_before_start_is_never_chosen() -> None:
+    start = [0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0]
+    end = [0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]  # best end precedes best start
+    found = best_span(_window(start, end, OFFSETS), max_answer_tokens=10)
+    assert found is not None
+    _, a, b = found
+    assert a <= b
+
+
+def test_max_answer_length_is_respected() -> None:
+    start = [0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]
+    end = [0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0]
+    span, _ = decode_windows([_window(start, end, OFFSETS)], CONTEXT, max_answer_tokens=3)
+    assert span is not None and len(span.text.split()) <= 3
+    span_long, _ = decode_windows([_window(start, end, OFFSETS)], CONTEXT, max_answer_tokens=6)
+    assert span_long is not None and span_long.text == "Marie Curie was born in Warsaw"
+
+
+def test_no_answer_score_wins_gives_negative_margin() -> None:
+    start = [8, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0]
+    end = [8, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    span, null = decode_windows([_window(start, end, OFFSETS)], CONTEXT, max_answer_tokens=5)
+    assert null == 16.0
+    assert span is not None and span.score < 0
+
+
+def test_offsets_across_window_boundaries_map_to_the_context() -> None:
+    context = "Alpha beta gamma delta epsilon zeta"
+    w1 = _window([0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [None, (0, 5), (6, 10), (11, 16), None])
+    w2 = _window([0, 0, 7, 0, 0], [0, 0, 0, 7, 0], [None, (17, 22), (23, 30), (31, 35), None])
+    span, _ = decode_windows([w1, w2], context, max_answer_tokens=4)
+    assert span is not None and span.text == "epsilon zeta"
+    assert context[span.start:span.end] == "epsilon zeta"
+
+
+def test_unicode_offsets() -> None:
+    context = "Frédéric Chopin grew up in Warszawa — Poland."
+    s = context.index("Warszawa")
+    offsets = [None, (0, 8), (9, 15), (16, 20), (21, 23), (24, 26), (s, s + 8), None]
+    start = [0, 0, 0, 0, 0, 0, 3, 0]
+    end = [0, 0, 0, 0, 0, 0, 3, 0]
+    span, _ = decode_windows([_window(start, end, offsets)], context, max_answer_tokens=3)
+    assert span is not None and span.text == "Warszawa"
+
+
+@pytest.mark.parametrize("kind", ["bert", "distilbert"])
+def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: str) -> None:
+    from tests.conftest import build_tiny_qa_model
+
+    folder = build_tiny_qa_model(tmp_path / kind, kind)
+    reader = ExtractiveReader(str(folder), max_seq_len=64, stride=16, max_answer_tokens=8)
+    contexts = ["Marie Curie was born in Warsaw in 1867. " * 6, "Short one."]
+    results = reader("Where was she born?", contexts)
+    assert len(results) == 2
+    for (span, null), context in zip(results, contexts):
+        assert span is not None
+        assert context[span.start:span.end] == span.text
+        assert 0 <= span.start < span.end <= len(context)
+        assert np.isfinite(null)
+    windows, owner = reader.windows(["Where was she born?"] * 2, contexts)
+    assert owner.count(0) > 1, "the long context needed several windows"
+
+
+def test_missing_model_directory_names_the_setting(tmp_path: Path) -> None:
+    reader = ExtractiveReader(str(tmp_path / "nope"))
+    with pytest.raises(QAError, match="KGQA_READER_MODEL"):
+        reader.warm_up()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text("{")
+    with pytest.raises(QAError, match=str(broken)):
+        ExtractiveReader(str(broken)).warm_up()
