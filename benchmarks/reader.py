@@ -65,9 +65,10 @@ def main() -> None:
         started = time.perf_counter()
         reader.logits(enc)
         seconds = time.perf_counter() - started
-        print(f"reader: {len(owner)} windows of {settings.reader_max_seq_len} tokens in "
-              f"{seconds:.1f} s -> {len(owner) / seconds:.1f} windows/s "
-              f"(batch {settings.reader_batch_size})")
+        tokens = sum(len(ids) for ids in enc["input_ids"])
+        print(f"reader: {len(owner)} windows (at most {settings.reader_max_seq_len} tokens, "
+              f"{tokens / len(owner):.0f} on average) in {seconds:.1f} s -> "
+              f"{len(owner) / seconds:.1f} windows/s (batch {settings.reader_batch_size})")
         service.ask(questions[0])  # warm
         times = []
         for q in questions[: args.questions]:

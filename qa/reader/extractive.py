@@ -136,26 +136,50 @@ class ExtractiveReader:
             contexts if pad_right else questions,
             truncation="only_second" if pad_right else "only_first",
             max_length=self.max_seq_len, stride=stride, return_overflowing_tokens=True,
-            return_offsets_mapping=True, padding="max_length", return_tensors="np",
+            return_offsets_mapping=True, padding=False,
         )
         return enc, [int(i) for i in enc["overflow_to_sample_mapping"]]
 
-    def logits(self, enc: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    def logits(self, enc: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Start and end logits of every window, each as long as its window.
+
+        Windows are unpadded (most paragraphs are far shorter than ``max_seq_len``): they are
+        sorted by length, batched, and each batch is padded only to its longest window, so a
+        200-token paragraph costs 200 tokens, not 384."""
         import torch
 
-        inputs = {k: v for k, v in enc.items()
-                  if k in ("input_ids", "attention_mask", "token_type_ids")}
-        if "token_type_ids" in inputs and "token_type_ids" not in self._model_inputs():
-            inputs.pop("token_type_ids")
-        starts, ends = [], []
+        names = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        if "token_type_ids" in names and "token_type_ids" not in self._model_inputs():
+            names.remove("token_type_ids")
+        ids = enc["input_ids"]
+        pad = {"input_ids": self._tokenizer.pad_token_id or 0, "attention_mask": 0,
+               "token_type_ids": self._tokenizer.pad_token_type_id}
+        left = self._tokenizer.padding_side == "left"
+        order = sorted(range(len(ids)), key=lambda w: len(ids[w]))
+        starts: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
+        ends: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
         with torch.inference_mode():
-            for b in range(0, len(inputs["input_ids"]), self.batch_size):
-                batch = {k: torch.as_tensor(v[b : b + self.batch_size]).to(self.device)
-                         for k, v in inputs.items()}
+            for b in range(0, len(order), self.batch_size):
+                group = order[b : b + self.batch_size]
+                width = max(len(ids[w]) for w in group)
+                batch = {}
+                for name in names:
+                    rows = np.full((len(group), width), pad[name], dtype=np.int64)
+                    for r, w in enumerate(group):
+                        values = enc[name][w]
+                        if left:
+                            rows[r, width - len(values):] = values
+                        else:
+                            rows[r, : len(values)] = values
+                    batch[name] = torch.as_tensor(rows).to(self.device)
                 out = self._model(**batch)
-                starts.append(out.start_logits.float().cpu().numpy())
-                ends.append(out.end_logits.float().cpu().numpy())
-        return np.concatenate(starts), np.concatenate(ends)
+                start = out.start_logits.float().cpu().numpy()
+                end = out.end_logits.float().cpu().numpy()
+                for r, w in enumerate(group):
+                    n = len(ids[w])
+                    cut = slice(width - n, width) if left else slice(0, n)
+                    starts[w], ends[w] = start[r, cut], end[r, cut]
+        return starts, ends
 
     def _model_inputs(self) -> set[str]:
         import inspect

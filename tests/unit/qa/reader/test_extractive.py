@@ -93,6 +93,28 @@ def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: st
     assert owner.count(0) > 1, "the long context needed several windows"
 
 
+def test_a_context_read_in_a_batch_of_longer_ones_gets_the_same_answer_as_alone(
+        tmp_path: Path) -> None:
+    """Batches are padded to their longest window only: padding must not change any answer."""
+    from tests.conftest import build_tiny_qa_model
+
+    reader = ExtractiveReader(str(build_tiny_qa_model(tmp_path / "bert", "bert")), max_seq_len=96,
+                              stride=24, max_answer_tokens=8, batch_size=4)
+    contexts = ["Short one.", "Marie Curie was born in Warsaw in 1867. " * 5, "Paris, France.",
+                "She moved to Paris in 1891 and studied physics at the Sorbonne. " * 2]
+    question = "Where was she born?"
+    together = reader(question, contexts)
+    for context, (span, null) in zip(contexts, together):
+        alone_span, alone_null = reader(question, [context])[0]
+        assert span is not None and alone_span is not None
+        assert (span.start, span.end) == (alone_span.start, alone_span.end)
+        assert span.score == pytest.approx(alone_span.score, abs=1e-4)
+        assert null == pytest.approx(alone_null, abs=1e-4)
+    windows, _ = reader.windows([question] * len(contexts), contexts)
+    lengths = {len(ids) for ids in windows["input_ids"]}
+    assert len(lengths) > 1 and max(lengths) <= 96, "windows keep their own lengths"
+
+
 def test_missing_model_directory_names_the_setting(tmp_path: Path) -> None:
     reader = ExtractiveReader(str(tmp_path / "nope"))
     with pytest.raises(QAError, match="KGQA_READER_MODEL"):
