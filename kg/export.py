@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from kgqa.kg.registry import Registry
 from kgqa.kg.types import KGError
 
 LIST_SEPARATOR = ";"  # neo4j-admin import's default array delimiter
@@ -84,23 +85,49 @@ def export_csv(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     return [nodes_path, edges_path]
 
 
-EXPORTERS: dict[str, Callable[[nx.MultiDiGraph, Path], list[Path]]] = {
-    "graphml": export_graphml,
-    "gexf": export_gexf,
-    "json": export_json,
-    "csv": export_csv,
-}
+# Formats for analysis tools (the demo writes them all; the HTTP API serves them).
+EXPORTERS: Registry[Callable[[nx.MultiDiGraph, Path], list[Path]]] = Registry(
+    "export format", error=KGError)
+EXPORTERS.register("graphml", export_graphml)
+EXPORTERS.register("gexf", export_gexf)
+EXPORTERS.register("json", export_json)
+EXPORTERS.register("csv", export_csv)
+
+# Pictures for people (a drawing stops being readable past MAX_DRAWN_NODES nodes).
+PICTURES: Registry[Callable[[nx.MultiDiGraph, Path, str], Path]] = Registry(
+    "picture format", error=KGError)
+PICTURES.register("png", lambda graph, out, title: _analysis().draw_png(graph, out, title))
+PICTURES.register("html", lambda graph, out, title: _analysis().draw_html(graph, out, title))
+MAX_DRAWN_NODES = 300
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, out: Path) -> list[Path]:
-    """Write ``graph`` in format ``fmt``; returns the files written."""
-    try:
-        exporter = EXPORTERS[fmt]
-    except KeyError:
-        raise KGError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORTERS)}") from None
+def _analysis() -> Any:
+    from kgqa.kg import analysis  # matplotlib loads only when a picture is drawn
+
+    return analysis
+
+
+def export_formats() -> tuple[str, ...]:
+    """Every format ``export_graph`` writes: the data formats, then the pictures."""
+    return EXPORTERS.names() + PICTURES.names()
+
+
+def export_graph(graph: nx.MultiDiGraph, fmt: str, out: Path, title: str = "kgqa graph"
+                 ) -> list[Path]:
+    """Write ``graph`` in format ``fmt`` (a data format or a picture); returns the files
+    written. ``title`` heads a picture."""
+    if fmt in PICTURES:
+        if graph.number_of_nodes() > MAX_DRAWN_NODES:
+            raise KGError(f"the graph has {graph.number_of_nodes()} nodes, too many to draw "
+                          f"(at most {MAX_DRAWN_NODES}); draw a neighbourhood (--around ENTITY "
+                          "--hops N) or export a data format")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return [PICTURES[fmt](graph, out, title)]
+    if fmt not in EXPORTERS:
+        raise KGError(f"unknown export format {fmt!r}; valid: {', '.join(export_formats())}")
     if fmt != "csv":
         out.parent.mkdir(parents=True, exist_ok=True)
-    return exporter(graph, out)
+    return EXPORTERS[fmt](graph, out)
 
 
 def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from kgqa.kg.registry import Registry
 from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
 
 
@@ -117,21 +118,16 @@ def _classifier(**options: Any) -> RelationExtractor:
     return ClassifierRelationExtractor(**options)
 
 
-RELATION_EXTRACTORS: dict[str, Callable[..., RelationExtractor]] = {
-    "dependency": lambda **_: DependencyRelationExtractor(),
-    "classifier": _classifier,
-}
+# Relation extractors by name (setting relation_extractors); a plugin module registers its own.
+RELATION_EXTRACTORS: Registry[Callable[..., RelationExtractor]] = Registry(
+    "relation extractor", "relation_extractors", error=KGError)
+RELATION_EXTRACTORS.register("dependency", lambda **_: DependencyRelationExtractor())
+RELATION_EXTRACTORS.register("classifier", _classifier)
 
 
 def make_relation_extractor(name: str, **options: Any) -> RelationExtractor:
     """An extractor by name; ``options`` (model paths, device) go to factories that take them."""
-    try:
-        factory = RELATION_EXTRACTORS[name]
-    except KeyError:
-        raise KGError(
-            f"unknown relation extractor {name!r} (setting relation_extractors); "
-            f"valid: {', '.join(sorted(RELATION_EXTRACTORS))}"
-        ) from None
+    factory = RELATION_EXTRACTORS[name]
     return factory(**_accepted(factory, options))
 
 

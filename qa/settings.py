@@ -21,6 +21,10 @@ from pydantic_settings import (
 )
 
 from kgqa.kg.models import shipped_model
+from kgqa.kg.registry import Registry
+from kgqa.qa.retrieval.fusion import FUSIONS
+from kgqa.qa.retrieval.modes import search_modes, unknown_mode
+from kgqa.qa.store.index import DENSE_KINDS
 
 CONFIG_ENV = "KGQA_CONFIG"
 DEFAULT_CONFIG_FILE = "kgqa.toml"
@@ -38,20 +42,6 @@ def config_file() -> Path | None:
         return Path(named)
     local = Path(DEFAULT_CONFIG_FILE)
     return local if local.is_file() else None
-
-
-RETRIEVAL_MODES = ("bm25", "dense", "hybrid", "graph", "hybrid+graph")
-RERANKERS = ("reader", "cross")
-# A retrieval mode, optionally followed by a reranker: "hybrid+reader", "bm25+cross".
-SEARCH_MODES = RETRIEVAL_MODES + tuple(f"{m}+{r}" for m in RETRIEVAL_MODES for r in RERANKERS)
-
-
-def split_mode(mode: str) -> tuple[str, str | None]:
-    """A search mode's retrieval mode and its reranker (None when it has none)."""
-    for reranker in RERANKERS:
-        if mode.endswith("+" + reranker):
-            return mode[: -len(reranker) - 1], reranker
-    return mode, None
 
 
 @dataclass(frozen=True)
@@ -156,7 +146,7 @@ class Settings(BaseSettings):
         "the passage. A change re-embeds the whole store on the next ingest.")
 
     # Retrieval
-    search_mode: Literal[SEARCH_MODES] = Field(  # type: ignore[valid-type]
+    search_mode: str = Field(
         "hybrid", description="Default retrieval mode, optionally with a reranker "
         "(hybrid+reader, bm25+cross, ...).")
     graph_weight: float = Field(
@@ -174,13 +164,13 @@ class Settings(BaseSettings):
         "alias table and fuzzy matching).")
     search_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidate_k: int = Field(50, ge=1, description="Candidates each mode contributes to fusion.")
-    fusion: Literal["convex", "rrf"] = Field(
+    fusion: str = Field(
         "convex", description="Hybrid fusion: weighted sum of min-max normalised scores (convex) "
         "or weighted reciprocal rank fusion (rrf).")
     bm25_weight: float = Field(
         0.6, ge=0, le=1, description="Weight of BM25 in hybrid fusion; dense gets 1 - this.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_index: Literal["flat", "hnsw", "ivf"] = Field(
+    dense_index: str = Field(
         "flat", description="Vector index: flat (exact), hnsw or ivf (approximate; used once the "
         "store has ann_min_passages passages, exact below that).")
     ann_min_passages: int = Field(
@@ -221,6 +211,23 @@ class Settings(BaseSettings):
     serve_concurrency: int = Field(
         2, ge=1, description="HTTP requests computed at once (models share the CPU cores).")
 
+    @field_validator("search_mode")
+    @classmethod
+    def _known_search_mode(cls, value: str) -> str:
+        if value not in search_modes():
+            raise ValueError(unknown_mode(value))
+        return value
+
+    @field_validator("fusion")
+    @classmethod
+    def _known_fusion(cls, value: str) -> str:
+        return _known(FUSIONS, value)
+
+    @field_validator("dense_index")
+    @classmethod
+    def _known_dense_index(cls, value: str) -> str:
+        return _known(DENSE_KINDS, value)
+
     @field_validator("reader_model", "cross_encoder", "relation_model", mode="before")
     @classmethod
     def _none_means_unset(cls, value: Any) -> Any:
@@ -244,6 +251,12 @@ class Settings(BaseSettings):
         if path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
+
+
+def _known(registry: Registry[Any], value: str) -> str:
+    if value not in registry:
+        raise ValueError(registry.unknown(value))
+    return value
 
 
 def load_settings(**overrides: Any) -> Settings:

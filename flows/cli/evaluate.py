@@ -21,6 +21,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
 )
 from kgqa.flows.progress import ProgressBar
+from kgqa.qa.retrieval.modes import RETRIEVAL_MODES
 
 eval_app = typer.Typer(help="Measure models and the question path.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -58,7 +59,8 @@ def eval_relations_command(
 def eval_retrieval_command(
     squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
     distractors: Annotated[Optional[Path], typer.Option(help="Extra passages (JSONL).")] = None,
-    modes: Annotated[str, typer.Option(help="Comma-separated modes.")] = "bm25,dense,hybrid,graph,hybrid+graph",
+    modes: Annotated[str, typer.Option(help="Comma-separated search modes.")] = ",".join(
+        RETRIEVAL_MODES.names()),
     store: StoreOpt = None,
     limit: Annotated[Optional[int], typer.Option(help="First N answerable questions.")] = None,
     ranks: Annotated[Optional[Path], typer.Option(

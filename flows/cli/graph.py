@@ -15,16 +15,16 @@ from kgqa.flows.cli.common import (
     app,
     cli_settings,
     console,
-    fail,
     guard,
     one_line,
 )
+from kgqa.kg.export import export_formats, export_graph
 
 
 @app.command()
 @guard
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json, csv, png or html.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"{', '.join(export_formats())}.")],
     out: Annotated[Path, typer.Option(help="Output file (csv: a folder).")],
     around: Annotated[Optional[str], typer.Option(help="Only the neighbourhood of this entity.")] = None,
     hops: Annotated[int, typer.Option(min=0, help="Neighbourhood radius (with --around).")] = 1,
@@ -32,8 +32,7 @@ def export(
 ) -> None:
     """Export the knowledge graph (or one entity's neighbourhood) for Gephi, Neo4j, your own
     analysis, or as a picture (png, or an html page with details on hover)."""
-    from kgqa.kg.analysis import draw_html, draw_png, neighbourhood, resolve_entity
-    from kgqa.kg.export import export_graph
+    from kgqa.kg.analysis import neighbourhood, resolve_entity
     from kgqa.qa.store.generations import Store
 
     graph = Store(cli_settings(store=store).store).open().graph
@@ -42,15 +41,7 @@ def export(
         center = resolve_entity(graph, around)
         graph = neighbourhood(graph, center, hops)
         title = f"{graph.nodes[center].get('label', center)}: {hops}-hop neighbourhood"
-    elif fmt in ("png", "html") and graph.number_of_nodes() > 300:
-        fail(f"the graph has {graph.number_of_nodes()} nodes, too many to draw; "
-              "use --around ENTITY --hops N")
-    if fmt == "png":
-        files = [draw_png(graph, out, title)]
-    elif fmt == "html":
-        files = [draw_html(graph, out, title)]
-    else:
-        files = export_graph(graph, fmt, out)
+    files = export_graph(graph, fmt, out, title)
     console.print(f"wrote {', '.join(map(str, files))}: {graph.number_of_nodes()} nodes, "
                   f"{graph.number_of_edges()} edges")
 

@@ -24,6 +24,7 @@ from kgqa.flows.cli.common import (
     read_jsonl,
     read_records,
 )
+from kgqa.qa.retrieval.modes import RERANKERS, RETRIEVAL_MODES
 from kgqa.qa.types import AskResult
 
 
@@ -33,8 +34,9 @@ def search(
     query: Annotated[Optional[str], typer.Argument(help="What to look for.")] = None,
     queries: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","query"} lines.')] = None,
     k: Annotated[Optional[int], typer.Option("--k", min=1, help="Hits per query.")] = None,
-    mode: Annotated[Optional[str], typer.Option(help="bm25, dense, hybrid, graph or hybrid+graph, optionally "
-                                                       "+reader or +cross (a reranker).")] = None,
+    mode: Annotated[Optional[str], typer.Option(help=(
+        f"{', '.join(RETRIEVAL_MODES.names())}, optionally followed by a reranker "
+        f"({', '.join('+' + r for r in RERANKERS.names())})."))] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -7,13 +7,12 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgqa.qa.types import Document, InputError, Passage
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+from kgqa.kg.registry import Registry
+from kgqa.qa.types import Document, InputError, Passage, QAError
 
 
 @dataclass(frozen=True)
@@ -45,21 +44,16 @@ def discover(paths: list[Path]) -> tuple[list[SourceFile], list[InputError]]:
             continue
         if root.is_file():
             candidates = [(root, root.name)]
-            if root.suffix.lower() not in SUPPORTED_SUFFIXES:
-                errors.append(
-                    InputError(
-                        str(root),
-                        f"unsupported file type {root.suffix!r}; kgqa reads "
-                        + ", ".join(SUPPORTED_SUFFIXES),
-                    )
-                )
+            if root.suffix.lower() not in LOADERS:
+                errors.append(InputError(str(root), f"unsupported file type {root.suffix!r}; "
+                                         f"kgqa reads {', '.join(LOADERS.names())}"))
                 continue
         else:
             candidates = [
                 (p, p.relative_to(root).as_posix())
                 for p in sorted(root.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.suffix.lower() in LOADERS
                 and not any(part.startswith(".") for part in p.relative_to(root).parts)
             ]
         for path, doc_id in candidates:
@@ -175,20 +169,28 @@ def load_file(src: SourceFile, max_bytes: int, retries: int = 0, backoff: float 
     except InputError as err:
         yield err
         return
-    suffix = src.path.suffix.lower()
-    if suffix == ".jsonl":
+    loader = LOADERS[src.path.suffix.lower()]
+    if loader is None:  # JSONL: one document per line
         yield from _jsonl_documents(text, source, where)
         return
     try:
-        if suffix in (".html", ".htm"):
-            body, title = html_to_text(text)
-            yield _document(src.doc_id, body, source, where, title=title)
-        elif suffix in (".md", ".markdown"):
-            yield _document(src.doc_id, markdown_to_text(text), source, where)
-        else:
-            yield _document(src.doc_id, text, source, where)
+        body, title = loader(text)
+        yield _document(src.doc_id, body, source, where, title=title)
     except InputError as err:
         yield err
+
+
+# Text extractors by file suffix: text -> (plain text, title or None). None marks JSONL, which
+# holds many documents. Register a suffix here (from a module named in the plugins setting) to
+# read another format.
+TextLoader = Callable[[str], tuple[str, str | None]]
+LOADERS: Registry[TextLoader | None] = Registry("file type", error=QAError)
+LOADERS.register(".txt", lambda text: (text, None))
+LOADERS.register(".md", lambda text: (markdown_to_text(text), None))
+LOADERS.register(".markdown", lambda text: (markdown_to_text(text), None))
+LOADERS.register(".html", html_to_text)
+LOADERS.register(".htm", html_to_text)
+LOADERS.register(".jsonl", None)
 
 
 def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | InputError]:

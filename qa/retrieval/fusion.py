@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from kgqa.kg.registry import Registry
+from kgqa.qa.types import QAError
+
 Ranking = list[tuple[int, float]]
 
 
@@ -27,4 +32,10 @@ def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-FUSIONS = ("convex", "rrf")
+
+
+# Hybrid fusions by name (setting fusion): (rankings, weights, rrf_k) -> fused ranking.
+FUSIONS: Registry[Callable[[list[Ranking], list[float], int], Ranking]] = Registry(
+    "fusion", "fusion", error=QAError)
+FUSIONS.register("convex", lambda rankings, weights, _: convex_fusion(rankings, weights))
+FUSIONS.register("rrf", reciprocal_rank_fusion)

@@ -20,9 +20,11 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
+from kgqa.kg.export import EXPORTERS
 from kgqa.kg.types import KGError
+from kgqa.qa.retrieval.modes import search_modes
 from kgqa.qa.serve.service import QAService
-from kgqa.qa.settings import SEARCH_MODES, Settings
+from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import StoreError
 from kgqa.qa.types import NoReaderError, QAError
 
@@ -136,7 +138,7 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
     class SearchRequest(BaseModel):
         query: str = Field(min_length=1, max_length=settings.max_question_chars)
         k: int | None = top_k_field
-        mode: Literal[SEARCH_MODES] | None = None  # type: ignore[valid-type]
+        mode: Literal[search_modes()] | None = None  # type: ignore[valid-type]
         _blank = field_validator("query")(_not_blank)
 
     class ReadRequest(BaseModel):
@@ -199,7 +201,7 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
         return await run(lambda: service.neighbourhood(entity, hops))
 
     @app.get("/export", dependencies=[Auth], tags=["graph"])
-    async def export(format: Annotated[Literal["graphml", "gexf", "json", "csv"], Query()],
+    async def export(format: Annotated[Literal[EXPORTERS.names()], Query()],  # type: ignore[valid-type]
                      entity: Annotated[str | None, Query(max_length=200)] = None,
                      hops: Annotated[int, Query(ge=0, le=3)] = 1) -> Response:
         """The graph (or an entity's neighbourhood) as GraphML, GEXF, node-link JSON, or Neo4j

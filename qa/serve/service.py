@@ -15,8 +15,10 @@ from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.retrieval.embed import PassageEmbedder
-from kgqa.qa.retrieval.retriever import Retriever, convex_fusion
-from kgqa.qa.settings import Settings, split_mode
+from kgqa.qa.retrieval.fusion import convex_fusion
+from kgqa.qa.retrieval.modes import split_mode
+from kgqa.qa.retrieval.retriever import Retriever
+from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import Generation, Store
 from kgqa.qa.store.index import DenseOptions
 from kgqa.qa.types import Answer, AskResult, Hit, NoReaderError, QAError

@@ -176,7 +176,7 @@ class Generation:
                  dense_options: DenseOptions | None = None) -> None:
         self.path = path
         self.manifest = manifest
-        self.dense_options = dense_options or DenseOptions()
+        self.dense_options = dense_options or DenseOptions.of({})  # the settings' defaults
         self.number = int(manifest["generation"])
         self.db = sqlite3.connect(f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1", uri=True,
                                   check_same_thread=False)

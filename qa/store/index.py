@@ -6,44 +6,55 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from kgqa.qa.settings import Settings
+from kgqa.kg.registry import Registry
 from kgqa.qa.types import QAError
 
-DENSE_KINDS = ("flat", "hnsw", "ivf")
+if TYPE_CHECKING:
+    from kgqa.qa.settings import Settings
+
+# Vector index kinds by name (setting dense_index).
+DENSE_KINDS: Registry[str] = Registry("vector index kind", "dense_index", error=QAError)
+DENSE_KINDS.register("flat", "exact inner product (IndexFlatIP in an IndexIDMap2)")
+DENSE_KINDS.register("hnsw", "a graph index (IndexHNSWFlat in an IndexIDMap2)")
+DENSE_KINDS.register("ivf", "inverted lists (IndexIVFFlat), trained on the store's vectors")
 
 
 @dataclass(frozen=True)
 class DenseOptions:
-    """How the vector index is built and searched (settings dense_index, ann_min_passages, ...)."""
+    """How the vector index is built and searched: a slice of Settings (dense_index,
+    ann_min_passages, ...) with no defaults of its own."""
 
-    # The defaults are the settings' own, kept in one place.
-    kind: str = Settings.model_fields["dense_index"].default
-    ann_min_passages: int = Settings.model_fields["ann_min_passages"].default
-    ivf_nlist: int = Settings.model_fields["ivf_nlist"].default
-    ivf_nprobe: int = Settings.model_fields["ivf_nprobe"].default
-    hnsw_m: int = Settings.model_fields["hnsw_m"].default
-    hnsw_ef_search: int = Settings.model_fields["hnsw_ef_search"].default
-    mmap: bool = Settings.model_fields["dense_mmap"].default
+    kind: str
+    ann_min_passages: int
+    ivf_nlist: int
+    ivf_nprobe: int
+    hnsw_m: int
+    hnsw_ef_search: int
+    mmap: bool
+
+    # Which setting each field comes from.
+    SETTINGS: ClassVar[dict[str, str]] = {
+        "kind": "dense_index", "ann_min_passages": "ann_min_passages", "ivf_nlist": "ivf_nlist",
+        "ivf_nprobe": "ivf_nprobe", "hnsw_m": "hnsw_m", "hnsw_ef_search": "hnsw_ef_search",
+        "mmap": "dense_mmap"}
 
     @classmethod
-    def of(cls, settings: Any) -> DenseOptions:
-        """From a Settings object or its JSON dict (missing keys keep the defaults)."""
-        get = settings.get if isinstance(settings, dict) else (
-            lambda k, d: getattr(settings, k, d))
-        return cls(kind=get("dense_index", cls.kind),
-                   ann_min_passages=get("ann_min_passages", cls.ann_min_passages),
-                   ivf_nlist=get("ivf_nlist", cls.ivf_nlist), ivf_nprobe=get("ivf_nprobe", cls.ivf_nprobe),
-                   hnsw_m=get("hnsw_m", cls.hnsw_m), hnsw_ef_search=get("hnsw_ef_search", cls.hnsw_ef_search),
-                   mmap=get("dense_mmap", cls.mmap))
+    def of(cls, settings: Settings | dict[str, Any]) -> DenseOptions:
+        """From a Settings object or its JSON dict (a key it lacks takes the setting's default)."""
+        from kgqa.qa.settings import Settings
+
+        if isinstance(settings, dict):
+            fields = Settings.model_fields
+            return cls(**{f: settings.get(s, fields[s].default) for f, s in cls.SETTINGS.items()})
+        return cls(**{f: getattr(settings, s) for f, s in cls.SETTINGS.items()})
 
     def kind_for(self, size: int) -> str:
         """Approximate indexes only pay past a size; below it search stays exact."""
-        if self.kind not in DENSE_KINDS:
-            raise QAError(f"unknown dense_index {self.kind!r}; valid: {', '.join(DENSE_KINDS)}")
+        DENSE_KINDS[self.kind]  # an unknown kind fails here, naming the valid ones
         return self.kind if size >= self.ann_min_passages else "flat"
 
 

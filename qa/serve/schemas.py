@@ -1,0 +1,156 @@
+"""The HTTP API's response shapes, declared so that the OpenAPI schema documents them.
+
+They describe the JSON the service's results produce (``to_json()``) without changing it:
+routes serialise with ``response_model_exclude_unset``, so a field the result leaves out (an
+answer's ``also_in`` when it was found once) stays out, and extra fields pass through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Health(_Shape):
+    status: str = Field(description="'ok' while the service answers.")
+    generation: str | None = Field(description="The store generation named by CURRENT.")
+    reader: bool = Field(description="Whether a reader model is configured.")
+
+
+class HitShape(_Shape):
+    doc_id: str
+    passage_id: str
+    score: float = Field(description="The fused retrieval score of the passage.")
+    start: int = Field(description="Character offset of the passage in its document.")
+    end: int
+    text: str
+
+
+class Fact(_Shape):
+    source: str
+    source_name: str
+    label: str = Field(description="The relation (predicate).")
+    target: str
+    target_name: str
+    confidence: float
+    example: str
+    evidence: list[dict[str, Any]]
+
+
+class AnswerShape(_Shape):
+    text: str
+    score: float = Field(description="The reader's margin of this span over no answer.")
+    doc_id: str
+    passage_id: str
+    start: int = Field(description="Character offset of the answer in its document.")
+    end: int
+    context: str = Field(description="The passage the answer was read from.")
+    also_in: list[dict[str, Any]] | None = Field(
+        None, description="Other passages that gave the same answer (absent when none did).")
+    facts: list[Fact] = Field(description="Graph edges joining the answer to the question's "
+                              "entities, with their evidence.")
+
+
+class AskResponse(_Shape):
+    question: str
+    generation: str = Field(description="The store generation that answered.")
+    reader: str | None = Field(description="The reader model; null when none is configured.")
+    no_answer: bool | None = Field(description="True when the documents do not say; null "
+                                   "without a reader.")
+    answers: list[AnswerShape]
+    hits: list[HitShape]
+
+
+class SearchResponse(_Shape):
+    query: str
+    generation: str
+    hits: list[HitShape]
+
+
+class ReadResponse(_Shape):
+    id: str
+    answer: str | None = Field(description="The span read, or null when the reader abstains.")
+    score: float | None
+    start: int | None = Field(description="Character offset of the answer in the context.")
+    end: int | None
+
+
+class EntitySummary(_Shape):
+    id: str
+    name: str
+    type: str | None
+    mention_count: int
+    degree: int
+
+
+class EntitiesResponse(_Shape):
+    query: str
+    generation: str
+    entities: list[EntitySummary]
+
+
+class Mention(_Shape):
+    doc_id: str
+    passage_id: str
+    text: str
+    start: int
+    end: int
+    rule: str | None = Field(description="The merge rule that put this mention here, if any.")
+
+
+class Edge(_Shape):
+    direction: str = Field(description="'out' or 'in'.")
+    other: str
+    other_name: str | None
+    label: str
+    confidence: float
+    evidence: list[dict[str, Any]]
+    example: str
+
+
+class EntityResponse(_Shape):
+    id: str
+    generation: str
+    mentions: list[Mention]
+    edges: list[Edge]
+    other_matches: list[str]
+
+
+class LaidOutNode(_Shape):
+    id: str
+    name: str
+    type: str | None
+    mention_count: int
+    x: float
+    y: float
+
+
+class LaidOutEdge(_Shape):
+    source: str
+    target: str
+    label: str
+    confidence: float
+    example: str
+    evidence: list[dict[str, Any]]
+
+
+class NeighbourhoodResponse(_Shape):
+    center: str
+    hops: int
+    generation: str
+    nodes: list[LaidOutNode]
+    edges: list[LaidOutEdge]
+
+
+class StatsResponse(_Shape):
+    generation: str
+    documents: int
+    passages: int
+    nodes: int
+    edges: int
+    models: dict[str, Any]
+    graph: dict[str, Any]
