@@ -147,8 +147,10 @@ class EntityRelationExtractor:
 
     def __init__(self, spacy_model: str, relation_extractors: Iterable[str],
                  entity_labels: Iterable[str], resolve_pronouns: bool = True,
-                 extractor_options: dict[str, Any] | None = None) -> None:
+                 extractor_options: dict[str, Any] | None = None,
+                 max_block_chars: int = 100_000) -> None:
         self.spacy_model = spacy_model
+        self.max_block_chars = max_block_chars
         self.extractors = [make_relation_extractor(n, **(extractor_options or {}))
                            for n in relation_extractors]
         self.entity_labels = set(entity_labels)
@@ -166,7 +168,7 @@ class EntityRelationExtractor:
         pos = 0
         for block in text.split("\n\n"):
             if block.strip():
-                blocks.append((pos, block))
+                blocks.extend(cut_block(pos, block, self.max_block_chars))
             pos += len(block) + 2
         result = Extraction()
         pending: list[tuple[Any, dict[int, Mention], int]] = []
@@ -200,6 +202,28 @@ class EntityRelationExtractor:
                 for sent, mention_of, offset in pending:
                     result.relations.extend(extractor(sent, mention_of, offset))
         return result
+
+
+def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:
+    """``block`` (starting at ``offset``) in pieces of at most ``limit`` characters, cut after a
+    sentence end, else at a line break, else at a space, else anywhere: a text block of any
+    length reaches spaCy in pieces it can parse (its parser and NER need memory in proportion,
+    and it refuses texts over its max_length)."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(block) - start > limit:
+        window = block[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 2 if cut > limit // 2 else -1
+        for sep in ("\n", " "):
+            if cut < 0:
+                at = window.rfind(sep)
+                cut = at + 1 if at > limit // 2 else -1
+        cut = cut if cut > 0 else limit
+        pieces.append((offset + start, block[start : start + cut]))
+        start += cut
+    pieces.append((offset + start, block[start:]))
+    return [(at, piece) for at, piece in pieces if piece.strip()]
 
 
 _PERSONAL_PRONOUNS = {"he", "she", "him", "her"}

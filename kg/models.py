@@ -32,6 +32,17 @@ def shipped_model(name: str) -> Path | None:
     return folder if folder.is_dir() and any(folder.iterdir()) else None
 
 
+def set_torch_threads(threads: int) -> None:
+    """Torch intra-op threads for this process (0 leaves torch's default). Under CPU contention
+    torch's threads spin at barriers, so kgqa runs one per process and gets parallelism from
+    processes (setting torch_threads)."""
+    if threads > 0:
+        import torch
+
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+
 def resolve_model(name: str) -> str:
     """A local directory as is; a hub id with a packaged copy to that copy; else the hub id."""
     if Path(name).expanduser().is_dir():

@@ -56,6 +56,19 @@ class RetrievalConfig:
     link_with_ner: bool
 
 
+@dataclass(frozen=True)
+class ReaderConfig:
+    """The settings an ExtractiveReader takes (a slice of Settings, same names)."""
+
+    reader_model: str
+    device: str
+    reader_max_seq_len: int
+    reader_stride: int
+    max_answer_tokens: int
+    reader_batch_size: int
+    reader_precision: str
+
+
 class Settings(BaseSettings):
     """Every tunable of kgqa: models, store, chunking, retrieval, reading and limits."""
 
@@ -82,6 +95,10 @@ class Settings(BaseSettings):
         description="Extractive QA checkpoint (hub id or directory); the default is the reader "
         "shipped in data/reader; 'none' means no reader (search hits only).")
     device: str = Field("cpu", description="Torch device for the embedder and the reader.")
+    torch_threads: int = Field(
+        1, ge=0, description="Torch intra-op threads per process (0: torch's default). One "
+        "thread per process does not spin at barriers when other work shares the cores; "
+        "parallelism comes from processes.")
 
     # Ingestion
     passage_max_chars: int = Field(1000, ge=100, description="Longest passage, in characters.")
@@ -91,6 +108,10 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         20_000_000, ge=1, description="Larger input files are quarantined with a message."
     )
+    spacy_max_block_chars: int = Field(
+        100_000, ge=1000, le=1_000_000, description="Longest text block spaCy parses at once; "
+        "longer blocks are cut at sentence ends (else line breaks or spaces) first, so a "
+        "document of any length is parsed in bounded memory.")
     relation_model: str | None = Field(
         None, description="Relation model folder (schema NER + classifier); unset means the one "
         "shipped in data/relations.")
@@ -116,6 +137,9 @@ class Settings(BaseSettings):
         description="NER labels that become graph nodes (dates and numbers do not).",
     )
     batch_documents: int = Field(16, ge=1, description="Documents per ingestion task.")
+    follow_links: bool = Field(
+        False, description="Follow symbolic links inside an ingested folder that lead out of it "
+        "(links that stay inside are always followed).")
     plugins: list[str] = Field(
         default_factory=list,
         description="Python modules imported before processing, e.g. to register extractors.")
@@ -188,6 +212,9 @@ class Settings(BaseSettings):
     ask_top_k: int = Field(5, ge=1, description="Passages the reader reads per question.")
     top_answers: int = Field(3, ge=1, description="Distinct answers returned by ask.")
     max_answer_tokens: int = Field(30, ge=1, description="Longest answer span, in tokens.")
+    reader_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="Reader arithmetic on the CPU: fp32, or int8 (dynamic quantisation "
+        "of the Linear layers; see the README for its speed and F1).")
     reader_max_seq_len: int = Field(384, ge=32, description="Reader window length, in tokens.")
     reader_stride: int = Field(128, ge=0, description="Tokens shared by consecutive windows.")
     reader_batch_size: int = Field(16, ge=1, description="Windows per reader forward pass.")
@@ -208,8 +235,23 @@ class Settings(BaseSettings):
     api_key: str | None = Field(
         None, description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "
         "the X-API-Key header (or Authorization: Bearer).")
+    serve_queue: int = Field(
+        4, ge=0, description="HTTP requests that may wait for a compute slot; past that, new "
+        "ones get 503 with Retry-After at once instead of waiting to time out.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host names the HTTP API answers to (its Host header), "
+        "besides localhost, 127.0.0.1, ::1 and the address it is bound to; guards against DNS "
+        "rebinding. '*' allows any.")
     serve_concurrency: int = Field(
         2, ge=1, description="HTTP requests computed at once (models share the CPU cores).")
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_named(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("the store path is empty (KGQA_STORE=\"\"?); name a folder, e.g. "
+                             "KGQA_STORE=./kgqa-store, or unset it for the default")
+        return value
 
     @field_validator("search_mode")
     @classmethod
@@ -232,6 +274,12 @@ class Settings(BaseSettings):
     @classmethod
     def _none_means_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
+    def reader(self) -> ReaderConfig | None:
+        """The reader slice of these settings (None when no reader is configured)."""
+        if not self.reader_model:
+            return None
+        return ReaderConfig(**{f.name: getattr(self, f.name) for f in fields(ReaderConfig)})
 
     def retrieval(self) -> RetrievalConfig:
         """The retrieval slice of these settings."""
@@ -257,6 +305,17 @@ def _known(registry: Registry[Any], value: str) -> str:
     if value not in registry:
         raise ValueError(registry.unknown(value))
     return value
+
+
+# KGQA_* variables that are not settings: the settings file, and the browser tests' options.
+OTHER_VARIABLES = (CONFIG_ENV, "KGQA_CHROMIUM", "KGQA_SCREENSHOTS")
+
+
+def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+    """``KGQA_*`` environment variables that name no setting (a typo is otherwise silent)."""
+    environ = dict(os.environ) if environ is None else environ
+    known = {f"KGQA_{name.upper()}" for name in Settings.model_fields} | set(OTHER_VARIABLES)
+    return sorted(k for k in environ if k.upper().startswith("KGQA_") and k.upper() not in known)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from kgqa.kg.types import KGError
-from kgqa.qa.settings import Settings, load_settings
+from kgqa.qa.settings import Settings, load_settings, unknown_variables
 from kgqa.qa.types import QAError
 
 app = typer.Typer(help="kgqa: documents in, a knowledge graph and answers out.",
@@ -36,8 +38,19 @@ PrefectOpt = Annotated[bool, typer.Option(help="Run as a Prefect flow.")]
 
 
 def cli_settings(**overrides: Any) -> Settings:
+    """The settings in force, with the command's flags on top; a typo in a KGQA_* variable is
+    warned about, invalid settings stop the command with the reason."""
+    for name in unknown_variables():
+        err_console.print(f"[yellow]warning:[/] {name} is not a kgqa setting and is ignored; "
+                          "`kgqa config` lists them", highlight=False, soft_wrap=True)
     try:
         return load_settings(**overrides)
+    except ValidationError as err:
+        fail("invalid settings: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg'].removeprefix('Value error, ')}"
+            f" (env KGQA_{str(e['loc'][0]).upper() if e['loc'] else ''})"
+            for e in err.errors()))
+        raise  # unreachable
     except Exception as err:
         fail(f"invalid settings: {err}")
         raise  # unreachable
@@ -81,15 +94,69 @@ def read_records(path: Path, fields: tuple[str, ...] = ()) -> list[tuple[str, di
     return out
 
 
-def read_jsonl(path: Path, text_fields: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """(id, text) pairs of a JSONL file, the text from the first of ``text_fields`` present."""
-    for rid, record in read_records(path):
+@dataclass(frozen=True)
+class Line:
+    """One line of a questions or queries file: its text, or why it cannot be used."""
+
+    number: int
+    id: str
+    text: str | None
+    error: str | None = None
+
+    def error_json(self) -> dict[str, Any]:
+        return {"id": self.id, "line": self.number, "error": self.error}
+
+
+def read_lines(path: Path, text_fields: tuple[str, ...]) -> Iterator[Line]:
+    """Each non-blank line of a JSONL file with the text of the first of ``text_fields`` it
+    has; a line that is not a JSON object or lacks the field comes with its error instead, so
+    the lines after it are still read."""
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    wanted = " or ".join(map(repr, text_fields))
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as err:
+            yield Line(number, str(number), None, f"{path}:{number}: not valid JSON ({err.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield Line(number, str(number), None, f"{path}:{number}: not a JSON object")
+            continue
+        rid = str(record.get("id", number))
         text = next((record[f] for f in text_fields if isinstance(record.get(f), str)), None)
-        if not isinstance(text, str):
-            fail(f"{path}: line with id {rid}: needs a string field "
-                 f"{' or '.join(map(repr, text_fields))}")
-            return
-        yield rid, text
+        if text is None:
+            yield Line(number, rid, None, f"{path}:{number}: needs a string field {wanted}")
+        else:
+            yield Line(number, rid, text)
+
+
+def answer_each(lines: Iterable[Line], answer: Callable[[Line, str], None], as_json: bool) -> int:
+    """Call ``answer`` for every usable line; a bad line, or one whose question kgqa refuses
+    (empty, too long), gets its own error (a JSON object with ``error``, or a line on stderr)
+    and the lines after it are still answered. Returns how many lines failed."""
+    from kgqa.qa.store.generations import StoreError
+
+    failed = 0
+    for line in lines:
+        error = line.error
+        if error is None and line.text is not None:
+            try:
+                answer(line, line.text)
+                continue
+            except StoreError:
+                raise  # the same for every line: stop with the one message
+            except (QAError, KGError) as err:
+                error = f"line {line.number}: {err}"
+        failed += 1
+        if as_json:
+            print(json.dumps(Line(line.number, line.id, None, error).error_json(),
+                             ensure_ascii=False), flush=True)
+        else:
+            err_console.print(f"[yellow]skipped[/] {escape(str(error))}", highlight=False)
+    return failed
 
 
 def guard(fn: Any) -> Any:

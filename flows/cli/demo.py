@@ -13,13 +13,14 @@ from rich.table import Table
 from kgqa.flows.cli.common import (
     JsonOpt,
     StoreOpt,
+    answer_each,
     app,
     cli_settings,
     console,
     err_console,
     guard,
     quiet_model_loading,
-    read_jsonl,
+    read_lines,
 )
 from kgqa.flows.cli.ingest import print_report
 from kgqa.flows.cli.query import print_answers
@@ -72,9 +73,8 @@ def demo(
     if service.reader is None:
         err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL); "
                           "showing the top search hit for each question")
-    for _, text in read_jsonl(questions, ("question",)):
-        result = service.ask(text)
-        print_answers(result, max_hits=1)
+    answer_each(read_lines(questions, ("question",)),
+                lambda _, text: print_answers(service.ask(text), max_hits=1), as_json=False)
     console.rule("3. export")
     graph = service.generation.graph
     for fmt in EXPORTERS:

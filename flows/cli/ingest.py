@@ -32,6 +32,9 @@ def ingest(
         help="Seconds to wait for another writer (setting lock_wait_seconds).")] = None,
     skip_if_busy: Annotated[Optional[bool], typer.Option(
         "--skip-if-busy", help="Skip (logged) when another ingest holds the store.")] = None,
+    follow_links: Annotated[Optional[bool], typer.Option(
+        "--follow-links", help="Follow symbolic links that lead out of a folder given "
+        "(setting follow_links).")] = None,
     runner: Annotated[Optional[str], typer.Option(help="local or dask.")] = None,
     dask_address: Annotated[Optional[str], typer.Option(
         help="Dask scheduler tcp://HOST:PORT (default: start a local cluster).")] = None,
@@ -43,7 +46,8 @@ def ingest(
 ) -> None:
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
     settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
-                         runner=runner, dask_address=dask_address, dask_workers=workers)
+                         runner=runner, dask_address=dask_address, dask_workers=workers,
+                         follow_links=follow_links)
     if gate is not None and not gate.is_file():
         fail(f"{gate}: no such file (--gate)")
     quiet_model_loading()

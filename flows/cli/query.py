@@ -12,7 +12,9 @@ from rich.table import Table
 
 from kgqa.flows.cli.common import (
     JsonOpt,
+    Line,
     StoreOpt,
+    answer_each,
     app,
     cli_settings,
     console,
@@ -21,7 +23,7 @@ from kgqa.flows.cli.common import (
     guard,
     one_line,
     quiet_model_loading,
-    read_jsonl,
+    read_lines,
     read_records,
 )
 from kgqa.qa.retrieval.modes import RERANKERS, RETRIEVAL_MODES
@@ -47,16 +49,21 @@ def search(
     from kgqa.qa.serve.service import QAService
 
     service = QAService(cli_settings(store=store))
-    items = read_jsonl(queries, ("query", "question")) if queries is not None else [("", query or "")]
-    for qid, text in items:
+
+    def answer(line: Line, text: str) -> None:
         hits = service.search(text, k, mode)
         if as_json:
             record: dict[str, Any] = {"query": text, "hits": [h.to_json() for h in hits]}
             if queries is not None:
-                record = {"id": qid, **record}
+                record = {"id": line.id, **record}
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
             print_hits(text, hits)
+
+    if queries is None:
+        answer(Line(0, "", query), query or "")
+    elif answer_each(read_lines(queries, ("query", "question")), answer, as_json):
+        raise typer.Exit(1)
 
 
 def print_hits(query: str, hits: list[Any]) -> None:
@@ -87,23 +94,26 @@ def ask(
 
     settings = cli_settings(store=store)
     service = QAService(settings)
-    items = read_jsonl(questions, ("question",)) if questions is not None else [("", question or "")]
-    warned = False
-    for qid, text in items:
+    if service.reader is None and not as_json:
+        err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "
+                          "reader_model in kgqa.toml); showing search hits instead")
+
+    def answer(line: Line, text: str) -> None:
         result = service.ask(text, top_k, top_answers)
         if as_json:
             full = result.to_json()
             record = {"question": result.question, "no_answer": result.no_answer is not False,
                       "answers": full["answers"], "reader": result.reader, "hits": full["hits"]}
             if questions is not None:
-                record = {"id": qid, **record}
+                record = {"id": line.id, **record}
             print(json.dumps(record, ensure_ascii=False), flush=True)
-            continue
-        if result.reader is None and not warned:
-            err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "
-                              "reader_model in kgqa.toml); showing search hits instead")
-            warned = True
-        print_answers(result)
+        else:
+            print_answers(result)
+
+    if questions is None:
+        answer(Line(0, "", question), question or "")
+    elif answer_each(read_lines(questions, ("question",)), answer, as_json):
+        raise typer.Exit(1)
 
 
 def print_answers(result: AskResult, max_hits: int | None = None) -> None:
@@ -173,7 +183,7 @@ def serve(
 
     settings = cli_settings(store=store)
     console.print(f"loading models and {settings.store} ...")
-    app = create_app(settings)
+    app = create_app(settings, bound_host=host)
     key = " (API key required)" if settings.api_key else ""
     console.print(f"kgqa on http://{host}:{port}/ {key}- API docs at /docs")
     uvicorn.run(app, host=host, port=port, log_level="warning")

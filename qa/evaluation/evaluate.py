@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.pipeline import ProgressCallback
 from kgqa.qa.reader.extractive import ExtractiveReader
@@ -43,11 +44,11 @@ def eval_reader(settings: Settings, squad: Path, limit: int | None = None) -> di
     """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph."""
     from kgqa.qa.types import QAError
 
-    if not settings.reader_model:
+    config = settings.reader()
+    if config is None:
         raise QAError("no reader model is configured; set KGQA_READER_MODEL or --reader-model")
-    reader = ExtractiveReader(settings.reader_model, settings.device, settings.reader_max_seq_len,
-                              settings.reader_stride, settings.max_answer_tokens,
-                              settings.reader_batch_size)
+    set_torch_threads(settings.torch_threads)
+    reader = ExtractiveReader.configured(config)
     reader.warm_up()
     return read_squad(reader, load_squad([squad])[:limit], settings.no_answer_threshold)
 

@@ -54,6 +54,7 @@ def processing_fingerprint(settings: Settings) -> str:
         "classifier": [settings.classifier_max_gap_chars, settings.classifier_max_pairs],
         "entity_labels": settings.entity_labels,
         "passage_max_chars": settings.passage_max_chars,
+        "spacy_max_block_chars": settings.spacy_max_block_chars,
         "passage_overlap_sentences": settings.passage_overlap_sentences,
         "plugins": settings.plugins,
         "index_title": settings.index_title,

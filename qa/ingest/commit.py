@@ -11,7 +11,8 @@ from kgqa.qa.ingest.plan import IngestPlan
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import ProcessedDocument, Store, rules_json, rules_of
+from kgqa.qa.store import Generation, ProcessedDocument, Store, rules_json, rules_of
+from kgqa.qa.store.generations import Manifest
 from kgqa.qa.store.index import DenseOptions
 
 
@@ -43,35 +44,33 @@ def merge_rules(settings: Settings) -> MergeRules:
     return MergeRules(dict(settings.always_merge), [(a, b) for a, b in settings.never_merge])
 
 
-def stage_results(store: Store, settings: Settings, plan: IngestPlan,
-                  results: list[ProcessedDocument | Failure]) -> int | None:
-    """The one writer's step: write the next generation (not yet current) if anything changed;
-    returns its number, or None when there was nothing to commit."""
+def stage_results(store: Store, base: Generation | None, settings: Settings, plan: IngestPlan,
+                  results: list[ProcessedDocument | Failure]) -> Manifest | None:
+    """The one writer's step: write the next generation (not yet current) from ``base``, the
+    generation the writer opened, if anything changed; returns its manifest, or None when there
+    was nothing to commit."""
     processed = [r for r in results if isinstance(r, ProcessedDocument)]
     rules = merge_rules(settings)
     rules_changed = reindex = False
-    if store.exists():
-        gen = store.open()
-        rules_changed = rules_of(gen.manifest) != rules_json(rules)
+    if base is not None:
+        rules_changed = rules_of(base.manifest) != rules_json(rules)
         options = DenseOptions.of(settings)
         # A change of the index settings alone rebuilds the vector index on this run.
-        rules_changed |= gen.dense.kind != options.kind_for(gen.dense.size)
+        rules_changed |= base.dense.kind != options.kind_for(base.dense.size)
         # Stores from before index_title were indexed without titles.
-        reindex = gen.manifest["models"].get("index_title", False) != settings.index_title
-        gen.close()
+        reindex = base.manifest["models"].get("index_title", False) != settings.index_title
     if not processed and not plan.removed and not rules_changed and not reindex:
         return None
     if processed:
         dimension = int(processed[0].vectors.shape[1])
     else:
-        gen = store.open()
-        dimension = int(gen.manifest["models"]["embedding_dimension"])
-        gen.close()
+        assert base is not None  # removals and rebuilds happen in an existing store
+        dimension = int(base.manifest["models"]["embedding_dimension"])
     models = models_info(settings, dimension)
-    if store.exists():
-        store.open(embedder=models["embedder"], dimension=dimension).close()
+    if base is not None:
+        store.check_models(base.manifest, models["embedder"], dimension)
     reembed = PassageEmbedder(settings.embedder, settings.device,
                               settings.embed_batch_size) if reindex else None
-    manifest = store.stage(plan.removed, processed, models=models,
-                           settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed)
-    return manifest.generation
+    return store.stage(plan.removed, processed, models=models,
+                       settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed,
+                       base=base)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kgqa.qa.ingest.process import batches, process_batch
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report, report_for
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import Generation, ProcessedDocument, Store, StoreError, gen_name
+from kgqa.qa.store.generations import GEN_PREFIX, REJECTED, StoreWarning
 from kgqa.qa.types import Document
 
 Result = ProcessedDocument | Failure
@@ -59,6 +61,22 @@ def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
     return [done[doc.doc_id] for doc in docs], reused
 
 
+def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, list[str]]:
+    """The generation a writer builds on, opened once and verified (None in a new store), and
+    what had to be said about it: a damaged current generation passed over, or a lost CURRENT
+    recovered (CURRENT is then rewritten to name the generation recovered)."""
+    if not store.exists():
+        return None, []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StoreWarning)
+        base = store.open(embedder=settings.embedder)
+    notes = [str(w.message) for w in caught if issubclass(w.category, StoreWarning)]
+    if store.current_name() is None:
+        store.publish(int(base.name[len(GEN_PREFIX):]), settings.keep_generations)
+        notes.append(f"CURRENT rewritten to name {base.name}")
+    return base, notes
+
+
 def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
         gate: Path | None = None, map_batches: BatchMapper = map_serially,
         on_progress: ProgressCallback | None = None) -> IngestReport:
@@ -82,26 +100,32 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
             return finish_report(store, report)
         stages: dict[str, float] = {}
         t = time.monotonic()
-        plan = plan_ingest(store, [Path(p) for p in paths], settings, prune)
+        # The writer opens (and so verifies) the current generation once; everything below
+        # plans, stages and compares against this one.
+        base, notes = _open_base(store, settings)
+        plan = plan_ingest(base, [Path(p) for p in paths], settings, prune)
         stages["plan"] = time.monotonic() - t
         t = time.monotonic()
         cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
         results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
         stages["process"] = time.monotonic() - t
         report = report_for(plan, results, reused, started)
+        report.warnings = notes
+        if base is not None:
+            report.generation, report.counts = base.name, dict(base.manifest["counts"])
         t = time.monotonic()
-        number = stage_results(store, settings, plan, results)
+        manifest = stage_results(store, base, settings, plan, results)
         stages["stage"] = time.monotonic() - t
-        if number is not None:
+        if manifest is not None:
+            number = manifest.generation
             publish = True
             if gate is not None:
                 t = time.monotonic()
                 from kgqa.qa.evaluation.gate import check_gate
 
-                current = store.open() if store.exists() else None
                 candidate = Generation(store.root / gen_name(number),
                                        store.verify(store.root / gen_name(number)))
-                report.gate = check_gate(current, candidate, settings, Path(gate))
+                report.gate = check_gate(base, candidate, settings, Path(gate))
                 publish = bool(report.gate["passed"])
                 stages["gate"] = time.monotonic() - t
             if publish:
@@ -109,9 +133,12 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
                 store.publish(number, settings.keep_generations)
                 cache.discard([r.document for r in results if isinstance(r, ProcessedDocument)])
                 report.committed = True
+                report.generation, report.counts = gen_name(number), dict(manifest.counts)
                 stages["publish"] = time.monotonic() - t
             else:
                 report.staged = gen_name(number)
+                (store.root / report.staged / REJECTED).write_text(
+                    f"the quality gate refused this generation: {report.gate}\n")
         report.stages = stages
         report.seconds = time.monotonic() - started
         finish_report(store, report)

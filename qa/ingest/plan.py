@@ -9,7 +9,7 @@ from pathlib import Path
 from kgqa.qa.ingest.loaders import discover, load_file
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import Store
+from kgqa.qa.store import Generation
 from kgqa.qa.types import Document, InputError
 
 
@@ -25,16 +25,16 @@ class IngestPlan:
     failed: list[Failure] = field(default_factory=list)
 
 
-def plan_ingest(store: Store, paths: list[Path], settings: Settings, prune: bool) -> IngestPlan:
-    """Read the inputs and sort each document into new, changed, unchanged or failed."""
+def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, prune: bool
+                ) -> IngestPlan:
+    """Read the inputs and sort each document into new, changed, unchanged or failed, against
+    ``base``, the store's current generation (None for a new store)."""
     plan = IngestPlan()
-    sources, errors = discover(paths)
+    sources, errors = discover(paths, settings.follow_links)
     plan.failed += [Failure(e.where, e.reason) for e in errors]
     known: dict[str, tuple[str, str]] = {}
-    if store.exists():
-        generation = store.open()
-        known = generation.document_hashes()
-        generation.close()
+    if base is not None:
+        known = base.document_hashes()
     seen: set[str] = set()
     scanned_sources: set[str] = set()
     for src in sources:

@@ -14,6 +14,7 @@ from kgqa.kg.canonical import (
 )
 from kgqa.kg.extract import EntityRelationExtractor
 from kgqa.kg.graph import EvidenceRow, MentionRow
+from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest.loaders import split_passages
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.retrieval.embed import PassageEmbedder
@@ -42,7 +43,8 @@ class DocumentProcessor:
             extractor_options={"relation_model": settings.relation_model,
                                "device": settings.device,
                                "max_gap_chars": settings.classifier_max_gap_chars,
-                               "max_pairs": settings.classifier_max_pairs})
+                               "max_pairs": settings.classifier_max_pairs},
+            max_block_chars=settings.spacy_max_block_chars)
         self.embedder = PassageEmbedder(settings.embedder, settings.device,
                                         settings.embed_batch_size)
 
@@ -121,7 +123,9 @@ class DocumentProcessor:
 @functools.lru_cache(maxsize=2)
 def cached_processor(settings_json: str) -> DocumentProcessor:
     """One processor (and so one model load) per process and settings."""
-    processor = DocumentProcessor(Settings.model_validate_json(settings_json))
+    settings = Settings.model_validate_json(settings_json)
+    set_torch_threads(settings.torch_threads)
+    processor = DocumentProcessor(settings)
     processor.warm_up()
     return processor
 

@@ -40,6 +40,7 @@ class IngestReport:
     skipped: str | None = None
     gate: dict[str, Any] | None = None
     staged: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
@@ -48,7 +49,8 @@ class IngestReport:
                 "counts": self.counts, "seconds": round(self.seconds, 3),
                 "processed": self.processed, "reused": self.reused,
                 "stages": {k: round(v, 3) for k, v in self.stages.items()},
-                "skipped": self.skipped, "gate": self.gate, "staged": self.staged}
+                "skipped": self.skipped, "gate": self.gate, "staged": self.staged,
+                "warnings": self.warnings}
 
     def markdown(self) -> str:
         """The report as a Prefect markdown artifact."""
@@ -83,12 +85,8 @@ def report_for(plan: IngestPlan, results: list[ProcessedDocument | Failure], reu
 
 
 def finish_report(store: Store, report: IngestReport) -> IngestReport:
-    """Fill in the current generation and its counts, record failures and write the report."""
-    if store.exists():
-        gen = store.open()
-        report.generation = gen.name
-        report.counts = dict(gen.manifest["counts"])
-        gen.close()
+    """Record the run's failures in the quarantine and write the report (its generation and
+    counts already filled in)."""
     store.quarantine([dict(f.to_json(), time=time.time()) for f in report.failed])
     if not report.skipped:
         folder = store.root / "reports"

@@ -10,12 +10,14 @@ first token); offsets map back to characters of the context.
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.types import QAError, Span
 
 
@@ -73,8 +75,9 @@ def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens:
 
 
 @functools.lru_cache(maxsize=2)
-def load_qa_model(name: str, device: str) -> tuple[Any, Any]:
-    """Tokenizer and model of an extractive QA checkpoint, loaded once per process."""
+def load_qa_model(name: str, device: str, precision: str = "fp32") -> tuple[Any, Any]:
+    """Tokenizer and model of an extractive QA checkpoint, loaded once per process and
+    precision. ``int8`` quantises the Linear layers' weights dynamically (torch), for CPUs."""
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
     if name.startswith((".", "/", "~")) and not Path(name).expanduser().is_dir():
@@ -97,6 +100,17 @@ def load_qa_model(name: str, device: str) -> tuple[Any, Any]:
         raise QAError(f"reader model {name!r} has no fast tokenizer; offsets need one")
     model.to(device)
     model.eval()
+    if precision == "int8":
+        if device != "cpu":
+            raise QAError(f"reader_precision int8 runs on the CPU only, not on {device!r}")
+        with warnings.catch_warnings():
+            # torch 2.13 marks eager-mode quantisation deprecated (in favour of torchao); it
+            # works, and the pinned torch keeps it.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear},
+                                                           dtype=torch.qint8)
+    elif precision != "fp32":
+        raise QAError(f"unknown reader_precision {precision!r}; valid: fp32, int8")
     return tokenizer, model
 
 
@@ -104,8 +118,10 @@ class ExtractiveReader:
     """Reads contexts and returns, per context, its best span (or None) with a margin score."""
 
     def __init__(self, model: str, device: str = "cpu", max_seq_len: int = 384, stride: int = 128,
-                 max_answer_tokens: int = 30, batch_size: int = 16) -> None:
+                 max_answer_tokens: int = 30, batch_size: int = 16,
+                 precision: str = "fp32") -> None:
         self.model_name = model
+        self.precision = precision
         self.device = device
         self.max_seq_len = max_seq_len
         self.stride = stride
@@ -114,9 +130,17 @@ class ExtractiveReader:
         self._tokenizer: Any = None
         self._model: Any = None
 
+    @classmethod
+    def configured(cls, config: ReaderConfig) -> ExtractiveReader:
+        """The reader the settings describe (``Settings.reader()``)."""
+        return cls(config.reader_model, config.device, config.reader_max_seq_len,
+                   config.reader_stride, config.max_answer_tokens, config.reader_batch_size,
+                   config.reader_precision)
+
     def warm_up(self) -> None:
         if self._model is None:
-            self._tokenizer, self._model = load_qa_model(self.model_name, self.device)
+            self._tokenizer, self._model = load_qa_model(self.model_name, self.device,
+                                                         self.precision)
 
     @classmethod
     def from_loaded(cls, tokenizer: Any, model: Any, **options: Any) -> ExtractiveReader:

@@ -7,28 +7,39 @@ Bad input gets 4xx naming the field; only a fault of ours gives 5xx.
 
 
 import asyncio
+import base64
+import hashlib
 import io
+import json
 import secrets
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
 from kgqa.kg.export import EXPORTERS
 from kgqa.kg.types import KGError
 from kgqa.qa.retrieval.modes import search_modes
+from kgqa.qa.serve import schemas
 from kgqa.qa.serve.service import QAService
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import StoreError
 from kgqa.qa.types import NoReaderError, QAError
 
 WEB = Path(__file__).parent / "web"
+
+
+def shape(model: type[schemas.BaseModel]) -> dict[str, Any]:
+    """Route options that document ``model`` as the response and keep the JSON as produced."""
+    return {"response_model": model, "response_model_exclude_unset": True}
 EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/xml",
                 "json": "application/json", "csv": "application/zip"}
 
@@ -88,25 +99,105 @@ class BodyLimit:
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must contain some words, not only spaces")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode text (it holds a lone surrogate such as "
+                         "\\ud800); send UTF-8 text") from None
     return value
 
 
-def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
-    """The API over ``settings.store``; models are loaded here, before the first request."""
+class ComputeSlots:
+    """Admission control for the model-bound routes: ``concurrency`` requests compute at once,
+    at most ``queue`` more wait; anything past that is refused at once (503, Retry-After)
+    rather than waiting to time out. Work whose request already timed out is never started."""
+
+    def __init__(self, concurrency: int, queue: int) -> None:
+        self.slots = threading.Semaphore(concurrency)
+        self.limit = concurrency + queue
+        self.admitted = 0
+        self.lock = threading.Lock()
+
+    def admit(self) -> bool:
+        with self.lock:
+            if self.admitted >= self.limit:
+                return False
+            self.admitted += 1
+            return True
+
+    def release(self) -> None:
+        with self.lock:
+            self.admitted -= 1
+
+    @property
+    def saturated(self) -> bool:
+        return self.admitted >= self.limit
+
+
+class SecurityHeaders:
+    """ASGI middleware: a Content-Security-Policy that fits the page (its one inline script and
+    style by hash), no sniffing, no framing, no referrer; and a Host check against DNS
+    rebinding (``hosts``; '*' allows any)."""
+
+    def __init__(self, app: Any, hosts: set[str], page_csp: str) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.csp = page_csp
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if "*" not in self.hosts and name.strip("[]") not in self.hosts:
+            body = b'{"detail":"host not allowed; add it to the setting allowed_hosts"}'
+            await send({"type": "http.response.start", "status": 400, "headers": [
+                (b"content-type", b"application/json"), *self._headers(scope["path"])]})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self._headers(scope["path"])]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
+        out = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+               (b"x-frame-options", b"DENY")]
+        # The interactive docs load Swagger UI / ReDoc from their CDN; every other response
+        # gets the strict policy.
+        if path not in ("/docs", "/redoc"):
+            out.append((b"content-security-policy", self.csp.encode()))
+        return out
+
+
+def create_app(settings: Settings, service: QAService | None = None,
+               bound_host: str | None = None) -> FastAPI:
+    """The API over ``settings.store``; models are loaded here, before the first request.
+    ``bound_host`` (the address ``kgqa serve`` listens on) is an allowed Host besides the
+    localhost names and the setting allowed_hosts."""
     service = service or QAService(settings)
     service.warm_up()
-    compute = threading.Semaphore(settings.serve_concurrency)
+    compute = ComputeSlots(settings.serve_concurrency, settings.serve_queue)
     app = FastAPI(title="kgqa", version="0.1.0",
                   description="Questions answered from your documents, with their evidence, and "
                   "the knowledge graph built from them. Responses carry the fields of the CLI's "
                   "--json output and the store generation that answered.")
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    hosts = {"localhost", "127.0.0.1", "::1", *(h.lower() for h in settings.allowed_hosts)}
+    if bound_host:
+        hosts.add(bound_host.lower().strip("[]"))
+    app.add_middleware(SecurityHeaders, hosts=hosts, page_csp=page_policy())
     app.state.service = service
 
     def check_key(request: Request) -> None:
         if not settings.api_key:
             return
-        given = request.headers.get("x-api-key") or request.query_params.get("api_key")
+        given = request.headers.get("x-api-key")
         auth = request.headers.get("authorization", "")
         if not given and auth.lower().startswith("bearer "):
             given = auth[7:]
@@ -116,11 +207,21 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
     Auth = Depends(check_key)
 
     async def run(fn: Callable[[], Any]) -> Any:
+        if not compute.admit():
+            raise _Http(503, "kgqa is busy: every compute slot and queue place is taken; retry "
+                        "shortly (settings serve_concurrency, serve_queue)", retry_after=1)
+        deadline = time.monotonic() + settings.request_timeout_seconds
+
         def guarded() -> Any:
-            with compute:
-                return fn()
+            try:
+                with compute.slots:
+                    if time.monotonic() >= deadline:
+                        return None  # its client has had its 504 already: do not start
+                    return fn()
+            finally:
+                compute.release()
         try:
-            return await asyncio.wait_for(asyncio.to_thread(guarded),
+            return await asyncio.wait_for(asyncio.shield(asyncio.to_thread(guarded)),
                                           settings.request_timeout_seconds)
         except TimeoutError:
             raise _Http(504, f"the request took over {settings.request_timeout_seconds} s "
@@ -149,26 +250,40 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
 
     @app.exception_handler(_Http)
     async def http_error(_: Request, err: _Http) -> JSONResponse:
-        return JSONResponse(status_code=err.status, content={"detail": err.detail})
+        headers = {"Retry-After": str(err.retry_after)} if err.retry_after else None
+        return JSONResponse(status_code=err.status, content={"detail": err.detail},
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, err: RequestValidationError) -> Response:
+        # Name the field and the problem; never echo the input (a 100 KB context, or text
+        # that cannot even be encoded).
+        detail = [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in err.errors()]
+        return Response(json.dumps({"detail": detail}, ensure_ascii=True), status_code=422,
+                        media_type="application/json")
 
     # Errors of ours with a message for the user, by the status they deserve (the most
     # specific class wins, so NoReaderError is 503 while other QAErrors are 422).
     for error, status in ((KGError, 404), (StoreError, 503), (NoReaderError, 503), (QAError, 422)):
         app.add_exception_handler(error, _status_handler(status))
 
-    @app.get("/health", tags=["service"])
+    @app.get("/health", tags=["service"], response_model=schemas.Health)
     async def health() -> dict[str, Any]:
-        """Liveness and the generation being served (no API key needed)."""
-        generation = service.store.current_name()
-        return {"status": "ok", "generation": generation,
-                "reader": settings.reader_model is not None}
+        """Liveness, the generation being served, and whether compute is saturated (new
+        questions would get 503 now). No API key needed; never waits for compute."""
+        return {"status": "ok", "generation": service.served_generation(),
+                "reader": settings.reader_model is not None, "saturated": compute.saturated}
 
-    @app.post("/ask", dependencies=[Auth], tags=["questions"])
+    @app.post("/ask", dependencies=[Auth], tags=["questions"], **shape(schemas.AskResponse))
     async def ask(body: AskRequest) -> dict[str, Any]:
         """Answers with score, document, passage and offsets; no_answer when none is supported."""
-        return await run(lambda: service.ask(body.question, body.top_k, body.top_answers).to_json())
+        def go() -> dict[str, Any]:
+            out = service.ask(body.question, body.top_k, body.top_answers).to_json()
+            return {**out, "reader": model_label(out["reader"])}
+        return await run(go)
 
-    @app.post("/search", dependencies=[Auth], tags=["questions"])
+    @app.post("/search", dependencies=[Auth], tags=["questions"], **shape(schemas.SearchResponse))
     async def search(body: SearchRequest) -> dict[str, Any]:
         """Passages ranked by the retrieval mode (the setting search_mode by default)."""
         def go() -> dict[str, Any]:
@@ -178,23 +293,25 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
                     "hits": [h.to_json() for h in hits]}
         return await run(go)
 
-    @app.post("/read", dependencies=[Auth], tags=["questions"])
+    @app.post("/read", dependencies=[Auth], tags=["questions"], **shape(schemas.ReadResponse))
     async def read(body: ReadRequest) -> dict[str, Any]:
         """The reader alone on one question and context: the span, or answer null."""
         return (await run(lambda: service.read([(body.id, body.question, body.context)])))[0]
 
-    @app.get("/entities", dependencies=[Auth], tags=["graph"])
+    @app.get("/entities", dependencies=[Auth], tags=["graph"], **shape(schemas.EntitiesResponse))
     async def entities(q: Annotated[str, Query(min_length=1, max_length=200)],
                        limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
         """Entities whose name or an alias contains q."""
         return await run(lambda: service.find_entities(q, limit))
 
-    @app.get("/entities/{entity_id}", dependencies=[Auth], tags=["graph"])
+    @app.get("/entities/{entity_id}", dependencies=[Auth], tags=["graph"],
+             **shape(schemas.EntityResponse))
     async def entity(entity_id: str) -> dict[str, Any]:
         """Aliases, type, mentions, and edges with their evidence."""
         return await run(lambda: service.entity(entity_id))
 
-    @app.get("/graph/neighbourhood", dependencies=[Auth], tags=["graph"])
+    @app.get("/graph/neighbourhood", dependencies=[Auth], tags=["graph"],
+             **shape(schemas.NeighbourhoodResponse))
     async def graph_neighbourhood(entity: Annotated[str, Query(min_length=1, max_length=200)],
                                   hops: Annotated[int, Query(ge=0, le=3)] = 1) -> dict[str, Any]:
         """Nodes (with a layout) and edges (with evidence) within hops of an entity."""
@@ -229,22 +346,37 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
             "Content-Disposition": f'attachment; filename="kgqa-graph.{suffix}"',
             "X-KGQA-Generation": generation})
 
-    @app.get("/stats", dependencies=[Auth], tags=["graph"])
+    @app.get("/stats", dependencies=[Auth], tags=["graph"], **shape(schemas.StatsResponse))
     async def stats() -> dict[str, Any]:
         """Counts of the generation being served."""
-        return await run(service.stats)
+        def go() -> dict[str, Any]:
+            # The store's folder name, not its path on the server.
+            return {**service.stats(), "store": settings.store.name}
+        return await run(go)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=[Auth])
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> str:
+        """The page holds no data: with an API key set, it asks for the key and sends it in
+        the X-API-Key header of its requests."""
         return web_page()
 
     return app
 
 
 class _Http(Exception):
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, retry_after: int | None = None) -> None:
         self.status = status
         self.detail = detail
+        self.retry_after = retry_after
+
+
+def model_label(name: str | None) -> str | None:
+    """A model as the API shows it: a hub id as is, a local folder by its name only (the
+    server's file layout is nobody's business)."""
+    if name is None:
+        return None
+    path = Path(name)
+    return path.name if path.is_absolute() or path.exists() else name
 
 
 def _status_handler(status: int) -> Callable[[Request, Exception], Any]:
@@ -258,3 +390,15 @@ def web_page() -> str:
     html = (WEB / "index.html").read_text(encoding="utf-8")
     return (html.replace("/*STYLE*/", (WEB / "app.css").read_text(encoding="utf-8"))
                 .replace("/*SCRIPT*/", (WEB / "app.js").read_text(encoding="utf-8")))
+
+
+def page_policy() -> str:
+    """The Content-Security-Policy: everything from this origin only, the page's one inline
+    script and style allowed by their hashes, no framing."""
+    def digest(path: Path) -> str:
+        raw = hashlib.sha256(path.read_text(encoding="utf-8").encode("utf-8")).digest()
+        return "'sha256-" + base64.b64encode(raw).decode() + "'"
+
+    return (f"default-src 'self'; script-src 'self' {digest(WEB / 'app.js')}; "
+            f"style-src 'self' {digest(WEB / 'app.css')}; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

@@ -13,6 +13,7 @@ from typing import Any
 from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
 from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
+from kgqa.kg.models import set_torch_threads
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
@@ -38,11 +39,9 @@ class QAService:
         self.settings = settings
         self.store = Store(settings.store, DenseOptions.of(settings))
         self.embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
-        self.reader: ExtractiveReader | None = None
-        if settings.reader_model:
-            self.reader = ExtractiveReader(
-                settings.reader_model, settings.device, settings.reader_max_seq_len,
-                settings.reader_stride, settings.max_answer_tokens, settings.reader_batch_size)
+        reader = settings.reader()
+        self.reader = None if reader is None else ExtractiveReader.configured(reader)
+        set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
         self._swap_lock = threading.Lock()
         self._nlp: Any = None
@@ -69,6 +68,12 @@ class QAService:
             return generation
         finally:
             self._swap_lock.release()
+
+    def served_generation(self) -> str | None:
+        """The generation requests are answered from now (None before the first is loaded);
+        unlike ``generation``, never loads anything."""
+        current = self._generation
+        return None if current is None else current.name
 
     def warm_up(self) -> None:
         """Load the models and the current generation now rather than on the first request."""

@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -165,6 +166,15 @@ def rules_of(manifest: dict[str, Any]) -> dict[str, Any]:
     return manifest.get("graph_rules") or rules_json(None)
 
 
+_GEN_NAME = re.compile(GEN_PREFIX + r"\d{6}")
+# A marker file in a generation folder that the quality gate refused (not part of its manifest).
+REJECTED = "REJECTED"
+
+
+class StoreWarning(UserWarning):
+    """The store served or recovered something other than what CURRENT names."""
+
+
 def gen_name(number: int) -> str:
     return f"{GEN_PREFIX}{number:06d}"
 
@@ -268,11 +278,13 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
+        """The generation CURRENT names, or None when CURRENT is missing, unreadable, or names
+        anything but a generation folder of this store (``gen-`` and six digits: never a path)."""
         try:
             name = (self.root / "CURRENT").read_text().strip()
-        except FileNotFoundError:
+        except (OSError, UnicodeDecodeError):
             return None
-        return name or None
+        return name if _GEN_NAME.fullmatch(name) else None
 
     def generations(self) -> list[int]:
         if not self.root.is_dir():
@@ -282,7 +294,8 @@ class Store:
                       and p.name[len(GEN_PREFIX):].isdigit())
 
     def exists(self) -> bool:
-        return self.current_name() is not None
+        """Whether there is a store here: a CURRENT pointer or any committed generation."""
+        return self.current_name() is not None or bool(self.generations())
 
     def verify(self, path: Path) -> dict[str, Any]:
         """Check a generation folder against its manifest; raise StoreError saying what is wrong."""
@@ -312,14 +325,21 @@ class Store:
         store was built with a different embedder than the one configured.
         """
         current = self.current_name()
-        if current is None:
+        numbers = self.generations()
+        if current is None and not numbers:
             raise StoreError(
                 f"no kgqa store at {self.root} (no CURRENT file); run `kgqa ingest PATH "
                 f"--store {self.root}` first, or point --store / KGQA_STORE at your store"
             )
-        candidates = [current] + [gen_name(n) for n in reversed(self.generations())
-                                  if gen_name(n) != current]
-        problems: list[str] = []
+        # Generations a quality gate rejected stay on disk for inspection, never to be served.
+        candidates = ([current] if current else []) + [
+            gen_name(n) for n in reversed(numbers)
+            if gen_name(n) != current and not (self.root / gen_name(n) / REJECTED).exists()]
+        if current is None:
+            problems_head = [f"{self.root / 'CURRENT'} is missing or does not name a generation"]
+        else:
+            problems_head = []
+        problems: list[str] = list(problems_head)
         for name in candidates:
             path = self.root / name
             try:
@@ -340,8 +360,8 @@ class Store:
             if problems:
                 import warnings
 
-                warnings.warn(f"kgqa store: using {name}; newer generations failed checks: "
-                              + "; ".join(problems), stacklevel=2)
+                warnings.warn(f"kgqa store: using {name}, the newest intact generation; "
+                              + "; ".join(problems), StoreWarning, stacklevel=2)
             return generation
         raise StoreError(f"no intact generation in {self.root}: " + "; ".join(problems))
 
@@ -410,24 +430,29 @@ class Store:
     def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
               models: dict[str, Any], settings: dict[str, Any],
               rules: MergeRules | None = None,
-              reembed: Callable[[list[str]], np.ndarray] | None = None) -> Manifest:
+              reembed: Callable[[list[str]], np.ndarray] | None = None,
+              base: Generation | None = None) -> Manifest:
         """Write the next generation completely (fsynced, renamed into place) without making it
         current, so it can be checked first (the quality gate). Call under ``writer_lock``.
+
+        It starts from ``base``, the generation the writer opened (and so verified); without
+        one, from the generation ``open()`` gives now, or from nothing in a new store.
         ``reembed`` (texts -> unit vectors) rebuilds every passage's vector, for a change of
         what passages are indexed under (setting index_title)."""
+        if base is None and self.exists():
+            base = self.open()
         numbers = self.generations()
         number = (numbers[-1] if numbers else 0) + 1
-        current = self.current_name()
         tmp = self.root / (gen_name(number) + ".tmp")
         tmp.mkdir(parents=True)
         db_path = tmp / "passages.sqlite"
         dense: DenseIndex | None = None
-        if current is not None:
-            src = sqlite3.connect(f"file:{self.root / current / 'passages.sqlite'}?mode=ro", uri=True)
+        if base is not None:
+            src = sqlite3.connect(f"file:{base.path / 'passages.sqlite'}?mode=ro", uri=True)
             dst = sqlite3.connect(db_path)
             src.backup(dst)
             src.close()
-            dense = DenseIndex.load(self.root / current / "dense.faiss")
+            dense = DenseIndex.load(base.path / "dense.faiss")
         else:
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
@@ -498,6 +523,7 @@ class Store:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
         _fsync_dir(self.root)
         self._prune_generations(keep)
 

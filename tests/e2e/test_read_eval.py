@@ -90,3 +90,29 @@ def test_eval_retrieval_reports_recall_and_mrr_per_mode(tmp_path: Path) -> None:
     for mode, summary in m["modes"].items():
         assert sum(r["ranks"][mode] == 1 for r in rows) / 10 == summary["recall@1"]
         assert sum(1 / r["ranks"][mode] for r in rows) / 10 == pytest.approx(summary["mrr"])
+
+
+@pytest.mark.slow
+def test_int8_and_fp32_readers_give_the_same_answers(tmp_path: Path) -> None:
+    """The shipped reader quantised to int8 answers the sample questions as fp32 does."""
+    from kgqa.kg.models import shipped_model
+    from kgqa.qa.reader.extractive import ExtractiveReader
+
+    pairs = [("Where was Marie Curie born?", "Marie Curie was born in Warsaw in 1867 and moved "
+              "to Paris in 1891, where she studied physics at the Sorbonne."),
+             ("Who invented the World Wide Web?", "Tim Berners-Lee invented the World Wide Web "
+              "in 1989 while working at CERN near Geneva."),
+             ("What did Alfred Nobel invent?", "Alfred Nobel was a Swedish chemist who invented "
+              "dynamite and left his fortune to establish the Nobel Prizes."),
+             ("When was CERN founded?", "CERN, the European Organization for Nuclear Research, "
+              "was founded in 1954 and is based in Geneva."),
+             ("Who founded the Pasteur Institute?", "The Pasteur Institute in Paris was founded "
+              "by Louis Pasteur in 1887.")]
+    model = str(shipped_model("reader"))
+    answers = {}
+    for precision in ("fp32", "int8"):
+        reader = ExtractiveReader(model, precision=precision)
+        spans = reader.read_pairs([q for q, _ in pairs], [c for _, c in pairs])
+        answers[precision] = [span.text if span else None for span, _ in spans]
+    assert answers["int8"] == answers["fp32"]
+    assert answers["fp32"][0] == "Warsaw"

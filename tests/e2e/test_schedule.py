@@ -191,7 +191,7 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     store = tmp_path / "store"
     settings = Settings(store=store, document_timeout_seconds=0)
     # A run that finished two documents and was then killed, before any commit: its cache.
-    plan = plan_ingest(Store(store), [corpus], settings, prune=False)
+    plan = plan_ingest(None, [corpus], settings, prune=False)
     cache = ResultCache(store / "cache", processing_fingerprint(settings))
     for item in process_documents.fn(plan.to_process[:2], settings.model_dump_json()):
         cache.put(item)

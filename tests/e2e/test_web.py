@@ -75,8 +75,8 @@ def test_entity_search_draws_its_graph_and_shows_evidence(page) -> None:
     other = page.locator("#graph .node:not(.center)").first
     target = other.get_attribute("data-id")
     other.click()
-    page.wait_for_function(
-        f"document.querySelector('#graph .node.center')?.dataset.id === {target!r}")
+    # A selector, not wait_for_function: the page's Content-Security-Policy forbids eval.
+    page.locator(f'#graph .node.center[data-id="{target}"]').wait_for()
     assert page.locator("#graph .node.center").get_attribute("data-id") != before
 
     transform = page.locator("#viewport").get_attribute("transform")

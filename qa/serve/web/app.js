@@ -2,7 +2,24 @@
 // Plain browser JavaScript, no dependencies, nothing loaded from the internet.
 "use strict";
 
-const apiKey = new URLSearchParams(location.search).get("api_key");
+// The API key (when the server has one) lives in this tab's sessionStorage, never in the
+// address: an old-style ?api_key= link is moved there and dropped from the address bar.
+const KEY_ITEM = "kgqa-api-key";
+{
+  const params = new URLSearchParams(location.search);
+  if (params.has("api_key")) {
+    sessionStorage.setItem(KEY_ITEM, params.get("api_key"));
+    params.delete("api_key");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
+  }
+}
+
+function askForKey(message) {
+  const key = window.prompt(message);
+  if (key) sessionStorage.setItem(KEY_ITEM, key.trim());
+  return Boolean(key);
+}
 const TYPE_COLOURS = { PERSON: "#4e79a7", ORG: "#f28e2b", GPE: "#59a14f", LOC: "#76b7b2",
   NORP: "#b07aa1", FAC: "#9c755f", EVENT: "#e15759", WORK_OF_ART: "#edc948" };
 const $ = (id) => document.getElementById(id);
@@ -20,10 +37,15 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, retried = false) {
   const headers = { "Content-Type": "application/json" };
+  const apiKey = sessionStorage.getItem(KEY_ITEM);
   if (apiKey) headers["X-API-Key"] = apiKey;
   const response = await fetch(path, { method, headers, body: body && JSON.stringify(body) });
+  if (response.status === 401 && !retried &&
+      askForKey(apiKey ? "Wrong API key; enter the kgqa API key:" : "Enter the kgqa API key:")) {
+    return api(method, path, body, true);
+  }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = Array.isArray(data.detail)

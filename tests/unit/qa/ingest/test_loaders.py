@@ -110,3 +110,47 @@ def test_a_sentence_longer_than_a_passage_is_cut_at_spaces() -> None:
     passages = split_passages(doc, max_chars=150, overlap_sentences=0)
     assert all(len(p.text) <= 150 for p in passages)
     assert " ".join(p.text for p in passages).split() == doc.text.split()
+
+
+def test_links_out_of_the_folder_dangling_links_and_fifos_are_skipped_not_read(
+        tmp_path: Path) -> None:
+    import os
+
+    from kgqa.qa.ingest.loaders import discover
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("a secret from elsewhere")
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("kept")
+    (folder / "sub" / "b.txt").write_text("kept too")
+    (folder / "inside-link.txt").symlink_to(folder / "a.txt")
+    (folder / "sub-link").symlink_to(folder / "sub")
+    (folder / "leak.txt").symlink_to(outside)
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(folder / "pipe.txt")
+    found, errors = discover([folder])
+    assert sorted(s.doc_id for s in found) == ["a.txt", "sub/b.txt"]
+    reasons = {Path(e.where).name: e.reason for e in errors}
+    assert set(reasons) == {"leak.txt", "dangling.txt", "pipe.txt"}
+    assert "outside the folder" in reasons["leak.txt"] and "--follow-links" in reasons["leak.txt"]
+    assert "dangling" in reasons["dangling.txt"] and "FIFO" in reasons["pipe.txt"]
+    found, errors = discover([folder], follow_links=True)
+    assert "leak.txt" in {s.doc_id for s in found}
+    assert discover([folder / "pipe.txt"])[1][0].reason.startswith("skipped: not a regular file")
+
+
+@pytest.mark.timeout(120)
+def test_hostile_markup_is_parsed_in_linear_time(tmp_path: Path) -> None:
+    """Deep nesting and runs of brackets used to take hours; the limit only catches a hang."""
+    from kgqa.qa.ingest.loaders import SourceFile, load_file
+
+    deep = tmp_path / "deep.html"
+    deep.write_text("<html><title>Deep</title><body>" + "<div>" * 100_000 + "the words"
+                    + "</div>" * 100_000 + "</body></html>")
+    brackets = tmp_path / "brackets.md"
+    brackets.write_text("[" * 300_000 + " and (" * 50_000 + "\n" * 100_000 + "text")
+    (doc,) = load_file(SourceFile(deep, "deep.html"), 20_000_000)
+    assert isinstance(doc, Document) and doc.text == "the words" and doc.title == "Deep"
+    (doc,) = load_file(SourceFile(brackets, "brackets.md"), 20_000_000)
+    assert isinstance(doc, Document) and doc.text.endswith("text")

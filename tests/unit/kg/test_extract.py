@@ -1,0 +1,33 @@
+"""Extraction over texts of any length: long blocks reach spaCy in pieces it can parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kgqa.kg.extract import EntityRelationExtractor, cut_block
+
+
+def test_blocks_are_cut_after_sentences_within_the_limit_and_keep_their_offsets() -> None:
+    block = "One sentence here. " * 100 + "x" * 500
+    pieces = cut_block(1000, block, 300)
+    assert all(len(piece) <= 300 for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == block
+    for at, piece in pieces:
+        assert block[at - 1000 : at - 1000 + len(piece)] == piece
+    assert pieces[0][1].endswith(". ")
+
+
+@pytest.mark.timeout(300)
+def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(
+        tiny_spacy: Path) -> None:
+    sentence = "Marie Curie was born in Warsaw. "
+    text = sentence * (2_100_000 // len(sentence)) + "Pierre Curie lived in Paris."
+    assert len(text) > 2_000_000 and "\n\n" not in text
+    extractor = EntityRelationExtractor(str(tiny_spacy), [], ["PERSON", "GPE"])
+    found = extractor(text)
+    last = found.mentions[-1]
+    assert (last.text, last.label) == ("Paris", "GPE")
+    assert text[last.start : last.end] == "Paris"
+    assert len(found.mentions) == 2 * (2_100_000 // len(sentence)) + 2

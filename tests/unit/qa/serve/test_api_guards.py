@@ -1,0 +1,108 @@
+"""The HTTP API under abuse: odd text, foreign Host headers, load beyond its compute."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.serve.api import WEB, create_app
+from kgqa.qa.serve.service import QAService
+from tests.unit.tiny import write_corpus
+
+
+@pytest.fixture
+def service(tiny_settings, tmp_path: Path) -> QAService:
+    pipeline.run([write_corpus(tmp_path / "docs")], tiny_settings)
+    return QAService(tiny_settings)
+
+
+def client(service: QAService, **settings: object) -> TestClient:
+    app = create_app(service.settings.model_copy(update=settings), service)
+    return TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
+
+
+def test_a_lone_surrogate_is_a_422_naming_the_field_not_a_500(service: QAService) -> None:
+    http = client(service)
+    for path, body in [("/search", '{"query": "\\ud800"}'), ("/ask", '{"question": "\\ud800"}'),
+                       ("/read", '{"question": "\\ud800", "context": "x"}')]:
+        response = http.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["detail"][0]["loc"][-1] in ("query", "question")
+
+
+def test_a_422_does_not_echo_the_input(service: QAService) -> None:
+    response = client(service, max_context_chars=1000).post(
+        "/read", json={"question": "Who?", "context": "x" * 50_000})
+    assert response.status_code == 422
+    assert len(response.content) < 1000 and "xxxx" not in response.text
+
+
+def test_only_allowed_host_names_are_answered(service: QAService) -> None:
+    http = client(service)
+    assert http.get("/health").status_code == 200
+    assert http.get("/health", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    rebound = http.get("/stats", headers={"Host": "evil.example"})
+    assert rebound.status_code == 400 and "allowed_hosts" in rebound.text
+    named = client(service, allowed_hosts=["kgqa.internal"])
+    assert named.get("/stats", headers={"Host": "kgqa.internal"}).status_code == 200
+
+
+def test_every_response_carries_the_security_headers_and_the_csp_fits_the_page(
+        service: QAService) -> None:
+    http = client(service)
+    for path in ["/", "/health", "/stats", "/nope"]:
+        headers = http.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "no-referrer", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+    csp = http.get("/").headers["content-security-policy"]
+    assert csp.startswith("default-src 'self'")
+    script = (WEB / "app.js").read_text(encoding="utf-8").encode()
+    assert base64.b64encode(hashlib.sha256(script).digest()).decode() in csp
+
+
+def test_stats_and_health_show_no_server_paths_and_the_generation_served(
+        service: QAService) -> None:
+    http = client(service)
+    stats = http.get("/stats").json()
+    assert stats["store"] == service.settings.store.name
+    health = http.get("/health").json()
+    assert health["generation"] == "gen-000001" and health["saturated"] is False
+
+
+def test_past_its_queue_the_api_answers_503_at_once_and_health_stays_fast(
+        service: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real_stats = service.stats
+
+    def slow_stats() -> dict:
+        release.wait(30)
+        return real_stats()
+
+    monkeypatch.setattr(service, "stats", slow_stats)
+    http = client(service, serve_concurrency=1, serve_queue=1)
+    results: list[int] = []
+    busy = [threading.Thread(target=lambda: results.append(http.get("/stats").status_code))
+            for _ in range(2)]
+    for thread in busy:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while not http.get("/health").json()["saturated"]:
+        assert time.monotonic() < deadline, "two requests never took the slot and the queue"
+        time.sleep(0.05)
+    started = time.monotonic()
+    refused = http.get("/stats")
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+    assert time.monotonic() - started < 10, "refused at once, not after waiting"
+    release.set()
+    for thread in busy:
+        thread.join(30)
+    assert results == [200, 200]
+    assert http.get("/health").json()["saturated"] is False
