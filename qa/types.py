@@ -107,6 +107,52 @@ class Answer:
         return out
 
 
+@dataclass(frozen=True)
+class EntityMatches:
+    """Entities whose name or an alias contains a query, exact matches first."""
+
+    query: str
+    generation: str
+    entities: list[dict[str, Any]]  # id, name, type, mention_count, degree
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.query, "generation": self.generation, "entities": self.entities}
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """One entity: its node attributes (label, type, aliases, merges, counts), its mentions
+    and its edges with their evidence."""
+
+    id: str
+    attributes: dict[str, Any]
+    generation: str
+    mentions: list[dict[str, Any]]  # doc_id, passage_id, text, start, end, rule
+    edges: list[dict[str, Any]]  # direction, other, other_name, label, confidence, evidence
+    other_matches: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, **self.attributes, "generation": self.generation,
+                "mentions": self.mentions, "edges": self.edges,
+                "other_matches": self.other_matches}
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """An entity's neighbourhood laid out for drawing: nodes with x, y in [-1, 1], edges with
+    their evidence."""
+
+    center: str
+    hops: int
+    generation: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"center": self.center, "hops": self.hops, "generation": self.generation,
+                "nodes": self.nodes, "edges": self.edges}
+
+
 @dataclass
 class AskResult:
     """What ``ask`` returns: the ranked answers (each with its supporting graph facts), whether

@@ -56,7 +56,7 @@ def entity(
     """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
     from kgqa.qa.serve.service import QAService
 
-    out = data = QAService(cli_settings(store=store)).entity(name)
+    out = data = QAService(cli_settings(store=store)).entity(name).to_json()
     node, mentions, edges = out["id"], out["mentions"], out["edges"]
     if as_json:
         print(json.dumps(out, ensure_ascii=False))

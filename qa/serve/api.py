@@ -302,20 +302,20 @@ def create_app(settings: Settings, service: QAService | None = None,
     async def entities(q: Annotated[str, Query(min_length=1, max_length=200)],
                        limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
         """Entities whose name or an alias contains q."""
-        return await run(lambda: service.find_entities(q, limit))
+        return await run(lambda: service.find_entities(q, limit).to_json())
 
     @app.get("/entities/{entity_id}", dependencies=[Auth], tags=["graph"],
              **shape(schemas.EntityResponse))
     async def entity(entity_id: str) -> dict[str, Any]:
         """Aliases, type, mentions, and edges with their evidence."""
-        return await run(lambda: service.entity(entity_id))
+        return await run(lambda: service.entity(entity_id).to_json())
 
     @app.get("/graph/neighbourhood", dependencies=[Auth], tags=["graph"],
              **shape(schemas.NeighbourhoodResponse))
     async def graph_neighbourhood(entity: Annotated[str, Query(min_length=1, max_length=200)],
                                   hops: Annotated[int, Query(ge=0, le=3)] = 1) -> dict[str, Any]:
         """Nodes (with a layout) and edges (with evidence) within hops of an entity."""
-        return await run(lambda: service.neighbourhood(entity, hops))
+        return await run(lambda: service.neighbourhood(entity, hops).to_json())
 
     @app.get("/export", dependencies=[Auth], tags=["graph"])
     async def export(format: Annotated[Literal[EXPORTERS.names()], Query()],  # type: ignore[valid-type]

@@ -22,7 +22,16 @@ from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import Generation, Store
 from kgqa.qa.store.index import DenseOptions
-from kgqa.qa.types import Answer, AskResult, Hit, NoReaderError, QAError
+from kgqa.qa.types import (
+    Answer,
+    AskResult,
+    EntityMatches,
+    EntityView,
+    Hit,
+    Neighbourhood,
+    NoReaderError,
+    QAError,
+)
 
 
 def normalise_answer(text: str) -> str:
@@ -235,7 +244,7 @@ class QAService:
         return {"store": str(self.settings.store), "generation": generation.name, **m["counts"],
                 "models": m["models"], "graph": graph_stats(generation.graph)}
 
-    def find_entities(self, query: str, limit: int = 20) -> dict[str, Any]:
+    def find_entities(self, query: str, limit: int = 20) -> EntityMatches:
         """Entities whose name or an alias contains ``query`` (exact matches first)."""
         generation = self.generation
         graph = generation.graph
@@ -248,9 +257,9 @@ class QAService:
         found = [{"id": n, "name": graph.nodes[n].get("label", n), "type": graph.nodes[n].get("type"),
                   "mention_count": graph.nodes[n].get("mention_count", 0),
                   "degree": graph.degree(n)} for n in (exact + partial)[:limit]]
-        return {"query": query, "generation": generation.name, "entities": found}
+        return EntityMatches(query, generation.name, found)
 
-    def entity(self, name: str) -> dict[str, Any]:
+    def entity(self, name: str) -> EntityView:
         """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
         generation = self.generation
         graph = generation.graph
@@ -260,10 +269,10 @@ class QAService:
                     for final, rule, row in generation.resolved_mentions() if final == node]
         edges = [_edge_json("out", v, graph, d) for _, v, d in graph.out_edges(node, data=True)]
         edges += [_edge_json("in", u, graph, d) for u, _, d in graph.in_edges(node, data=True)]
-        return {"id": node, **graph.nodes[node], "generation": generation.name,
-                "mentions": mentions, "edges": edges, "other_matches": find_nodes(graph, name)[1:]}
+        return EntityView(node, dict(graph.nodes[node]), generation.name, mentions, edges,
+                          find_nodes(graph, name)[1:])
 
-    def neighbourhood(self, name: str, hops: int = 1, max_nodes: int = 150) -> dict[str, Any]:
+    def neighbourhood(self, name: str, hops: int = 1, max_nodes: int = 150) -> Neighbourhood:
         """An entity's neighbourhood with a layout: nodes (x, y in [-1, 1]) and edges with their
         evidence, for drawing."""
         generation = self.generation
@@ -280,8 +289,7 @@ class QAService:
         edges = [{"source": u, "target": v, "label": d["label"], "confidence": d["confidence"],
                   "example": d["example"], "evidence": d["evidence"]}
                  for u, v, d in sub.edges(data=True)]
-        return {"center": center, "hops": hops, "generation": generation.name,
-                "nodes": nodes, "edges": edges}
+        return Neighbourhood(center, hops, generation.name, nodes, edges)
 
     def read_hits(self, question: str, hits: list[Hit], top_answers: int) -> list[Answer]:
         assert self.reader is not None

@@ -32,7 +32,7 @@ def test_routes_document_their_responses_and_return_what_the_service_gives(
     assert asked == service.ask("Where was Marie Curie born?").to_json()
     schemas.AskResponse.model_validate(asked)
     entity = client.get("/entities/marie-curie:PERSON").json()
-    assert entity == service.entity("marie-curie:PERSON")
+    assert entity == service.entity("marie-curie:PERSON").to_json()
     schemas.EntityResponse.model_validate(entity)
     found = client.post("/search", json={"query": "Radium Institute", "k": 2}).json()
     schemas.SearchResponse.model_validate(found)
