@@ -2,5 +2,10 @@
 
 import os
 
-# kgqa runs offline: no telemetry calls home from a temporary Prefect server.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+def prefect_defaults() -> None:
+    """kgqa's defaults for Prefect's temporary server, unless the environment sets them: no
+    telemetry (kgqa runs offline), and a start timeout that a busy machine can meet (Prefect's
+    own 20 s fails under load)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

@@ -17,11 +17,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 
+from kgqa.flows import prefect_defaults
 from kgqa.flows.progress import ProgressBar
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.process import process_batch
 from kgqa.qa.settings import Settings
-from kgqa.qa.types import Document
+from kgqa.qa.types import Document, QAError
 
 
 @task(name="process-documents", cache_policy=NO_CACHE, retries=2,
@@ -87,12 +88,27 @@ def dask_task_runner(settings: Settings) -> Any:
 
 def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
                show_progress: bool = True, gate: str | None = None) -> dict[str, Any]:
-    """Run the flow with the task runner the settings name (the CLI's entry point)."""
+    """Run the flow with the task runner the settings name (the CLI's entry point). When the
+    temporary Prefect server does not come up, it is tried once more, then the error says
+    what to do in one line."""
+    prefect_defaults()
     flow_ = ingest_flow
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
-    return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
-                 show_progress=show_progress, gate=gate)
+    for attempt in (1, 2):
+        try:
+            return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
+                         show_progress=show_progress, gate=gate)
+        except RuntimeError as err:
+            if "ephemeral Prefect API server" not in str(err):
+                raise
+            if attempt == 2:
+                raise QAError(
+                    "Prefect's temporary server did not start in time (twice; the machine is "
+                    "busy): start one with `prefect server start` and set PREFECT_API_URL="
+                    "http://127.0.0.1:4200/api, or raise "
+                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") from None
+    raise AssertionError("unreachable")
 
 
 __all__ = ["dask_task_runner", "ingest_flow", "process_documents", "run_ingest"]

@@ -1,10 +1,12 @@
 """The ``kgqa`` command: one module per command group, all registered on one Typer app."""
 
+from kgqa.flows import prefect_defaults
 from kgqa.flows.cli import demo, evaluate, graph, ingest, query, train  # noqa: F401  (registers)
 from kgqa.flows.cli.common import app
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    prefect_defaults()
     app()
 
 
