@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -22,7 +23,21 @@ from kgqa.qa.store.generations import ProcessedDocument
 from kgqa.qa.types import Document
 
 
-def _serve(conn: Connection, settings_json: str) -> None:
+def die_with_parent(parent: int, every: float = 0.5) -> None:
+    """Exit this process as soon as ``parent`` is gone: a parent killed with SIGKILL cannot
+    stop its children, and a worker left behind would hold models in memory for nothing.
+    (A watchdog thread rather than PR_SET_PDEATHSIG, which fires when the *thread* that
+    started the child ends, and task runners start workers from short-lived threads.)"""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kgqa-parent-watchdog", daemon=True).start()
+
+
+def _serve(conn: Connection, settings_json: str, parent: int) -> None:
+    die_with_parent(parent)
     try:
         from transformers.utils import logging as hf_logging
 
@@ -64,7 +79,8 @@ class IsolatedProcessor:
             return self._conn
         ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, self.settings_json), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self.settings_json, os.getpid()),
+                                 daemon=True)
         self._proc.start()
         self._conn = parent
         if not parent.poll(self.settings.worker_start_timeout_seconds):
