@@ -3,6 +3,7 @@ loading and the one-line error handling."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -159,8 +160,32 @@ def answer_each(lines: Iterable[Line], answer: Callable[[Line, str], None], as_j
     return failed
 
 
+# What to do about an operating-system error, by errno.
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run it again (a store's committed "
+                  "generations are never changed by a failed run)",
+    errno.EDQUOT: "the disk quota is used up; free some space and run it again",
+    errno.EACCES: "no permission; check the owner and mode of the path, or choose another one",
+    errno.EPERM: "not permitted; check the owner and mode of the path, or choose another one",
+    errno.EROFS: "the file system is read-only; use a writable path (--store, --out)",
+    errno.EISDIR: "it is a folder; give a file path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; give a folder path",
+    errno.EEXIST: "a file is in the way; remove it or choose another path",
+    errno.ENOENT: "no such file or folder; check the path",
+}
+
+
+def os_error_line(err: OSError) -> str:
+    """An operating-system error as one line: which path, what happened, what to do."""
+    where = err.filename if err.filename is not None else "kgqa"
+    what = err.strerror or str(err)
+    advice = _OS_ADVICE.get(err.errno or 0)
+    return f"{where}: {what}" + (f"; {advice}" if advice else "")
+
+
 def guard(fn: Any) -> Any:
-    """Turn kgqa's own errors into one clear line and exit code 2, not a traceback."""
+    """Turn kgqa's own errors, and operating-system errors (disk full, read-only, a file where
+    a folder belongs), into one clear line and exit code 2, not a traceback."""
     import functools
 
     @functools.wraps(fn)
@@ -169,6 +194,8 @@ def guard(fn: Any) -> Any:
             return fn(*args, **kwargs)
         except (QAError, KGError) as err:
             fail(str(err))
+        except OSError as err:
+            fail(os_error_line(err))
 
     return wrapper
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -43,6 +44,8 @@ def ingest(
         help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
     as_json: JsonOpt = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show Prefect's own log lines.")] =
+        False,
 ) -> None:
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
     settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
@@ -50,6 +53,11 @@ def ingest(
                          follow_links=follow_links)
     if gate is not None and not gate.is_file():
         fail(f"{gate}: no such file (--gate)")
+    from kgqa.qa.store import Store
+
+    Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
     quiet_model_loading()
     from kgqa.flows.ingest import run_ingest
 

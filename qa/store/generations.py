@@ -381,9 +381,22 @@ class Store:
             )
 
     # --- writing -----------------------------------------------------------------------------
+    def check_writable(self) -> None:
+        """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or
+        its parent) it may not write to."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root} is a file, not a store folder; give --store (or "
+                             "KGQA_STORE) a folder path")
+        existing = self.root if self.root.exists() else next(
+            (p for p in self.root.parents if p.exists()), Path("."))
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise StoreError(f"cannot write to {existing} (read-only or no permission); give "
+                             "--store (or KGQA_STORE) a folder you can write to")
+
     @contextlib.contextmanager
     def writer_lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
         """Hold the store's single-writer lock; a second writer waits up to ``wait_seconds``."""
+        self.check_writable()
         self.root.mkdir(parents=True, exist_ok=True)
         fh = (self.root / "LOCK").open("a+")
         deadline = time.monotonic() + wait_seconds
