@@ -9,6 +9,3 @@ def prefect_defaults() -> None:
     own 20 s fails under load)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    # One clean line per event from kgqa itself; Prefect's INFO lines ("Starting temporary
-    # server", "View at ...") only with --verbose.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

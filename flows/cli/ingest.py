@@ -56,8 +56,9 @@ def ingest(
     from kgqa.qa.store import Store
 
     Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
-    if verbose:
-        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    # A one-off ingest prints kgqa's own summary; Prefect's INFO lines ("Starting temporary
+    # server", "View at ...") only with --verbose. Scheduled runs keep Prefect's logging.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     quiet_model_loading()
     from kgqa.flows.ingest import run_ingest
 
