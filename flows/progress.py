@@ -20,7 +20,7 @@ class ProgressBar:
 
     def __init__(self, enabled: bool) -> None:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
         self.enabled = enabled
         self.progress = Progress(*columns, disable=not enabled)
         self.bar: Any = None
@@ -34,8 +34,12 @@ class ProgressBar:
             if self.bar is None:
                 if total == 0:
                     return
-                self.bar = self.progress.add_task("processing documents", total=total)
-            self.progress.update(self.bar, completed=done)
+                self.bar = self.progress.add_task("processing documents", total=total,
+                                                  rate="", start_done=done)
+            task = self.progress.tasks[self.bar]
+            fresh = done - task.fields["start_done"]  # documents from the cache do not count
+            rate = f"{fresh / task.elapsed:.1f} documents/s" if task.elapsed and fresh else ""
+            self.progress.update(self.bar, completed=done, rate=rate)
         return on_progress
 
     def __exit__(self, *exc: object) -> None:

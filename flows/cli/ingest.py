@@ -124,6 +124,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"[bold]ingest[/]: {report['new']} new, {report['changed']} changed, "
         f"{report['unchanged']} unchanged, {report['removed']} removed, "
         f"{len(report['failed'])} failed in {report['seconds']:.1f} s"
+        + (f" ({report['documents_per_second']:g} documents/s, {report['words_per_second']:g} "
+           "words/s)" if report.get("processed") else "")
     )
     if c:
         console.print(f"store {report['generation']}: {c['documents']} documents, {c['passages']} "

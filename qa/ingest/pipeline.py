@@ -35,9 +35,9 @@ def map_serially(groups: list[list[Document]], settings_json: str) -> Iterable[l
 
 def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
                 map_batches: BatchMapper = map_serially,
-                on_progress: ProgressCallback | None = None) -> tuple[list[Result], int]:
+                on_progress: ProgressCallback | None = None) -> tuple[list[Result], set[str]]:
     """Results for ``docs``: from the cache where a killed run finished them, else computed.
-    Returns the results, in input order, and how many came from the cache."""
+    Returns the results, in input order, and the ids of those that came from the cache."""
     done: dict[str, Result] = {}
     todo: list[Document] = []
     for doc in docs:
@@ -46,9 +46,9 @@ def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
             done[doc.doc_id] = hit
         else:
             todo.append(doc)
-    reused = len(done)
+    reused = set(done)
     if on_progress is not None:
-        on_progress(reused, len(docs))
+        on_progress(len(reused), len(docs))
     groups = batches(todo, settings.batch_documents)
     for group, outcome in zip(groups, map_batches(groups, settings.model_dump_json())):
         for doc, item in zip(group, outcome):
@@ -109,7 +109,9 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
         cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
         results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
         stages["process"] = time.monotonic() - t
-        report = report_for(plan, results, reused, started)
+        report = report_for(plan, results, len(reused), started)
+        report.words = sum(len(r.document.text.split()) for r in results
+                           if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused)
         report.warnings = notes
         if base is not None:
             report.generation, report.counts = base.name, dict(base.manifest["counts"])

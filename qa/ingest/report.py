@@ -41,6 +41,7 @@ class IngestReport:
     gate: dict[str, Any] | None = None
     staged: str | None = None
     warnings: list[str] = field(default_factory=list)
+    words: int = 0  # words of the documents processed in this run (not those from the cache)
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
@@ -50,7 +51,14 @@ class IngestReport:
                 "processed": self.processed, "reused": self.reused,
                 "stages": {k: round(v, 3) for k, v in self.stages.items()},
                 "skipped": self.skipped, "gate": self.gate, "staged": self.staged,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "words": self.words,
+                "documents_per_second": self.rate(self.processed),
+                "words_per_second": self.rate(self.words)}
+
+    def rate(self, amount: int) -> float:
+        """``amount`` per second of the processing stage (0 when nothing was processed)."""
+        seconds = self.stages.get("process", 0.0)
+        return round(amount / seconds, 1) if seconds > 0 and amount else 0.0
 
     def markdown(self) -> str:
         """The report as a Prefect markdown artifact."""

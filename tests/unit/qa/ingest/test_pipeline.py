@@ -19,6 +19,9 @@ def test_run_commits_new_then_skips_unchanged_then_replaces_changed(tiny_setting
     assert report.committed and report.new == 2
     assert [f.where for f in report.failed] == [str(corpus / "empty.txt")]
     assert seen[-1] == (2, 2)
+    words = sum(len((corpus / n).read_text().split()) for n in ("curie.txt", "pierre.txt"))
+    assert report.words == words
+    assert report.to_json()["words_per_second"] > 0 and report.to_json()["documents_per_second"] > 0
     generation = Store(tiny_settings.store).open()
     assert generation.manifest["counts"]["documents"] == 2
     assert {"marie-curie:PERSON", "warsaw:GPE", "radium-institute:ORG"} <= set(generation.graph)
