@@ -1,6 +1,7 @@
 """HTTP API under load: p50/p95 latency and errors of POST /ask with N concurrent clients.
 
     python benchmarks/serve.py                      # sample corpus, 8 clients, 60 s
+    python benchmarks/serve.py --clients 16         # past the queue: fast 503s, /health fast
     python benchmarks/serve.py --store my-store --clients 8 --seconds 60
 
 Without --store it ingests data/sample/ into a temporary store. The server runs as
@@ -67,12 +68,30 @@ def main() -> None:
                 if server.poll() is not None or time.monotonic() - started > 300:
                     raise SystemExit("the server did not start")
                 time.sleep(0.5)
-            print(f"server up in {time.monotonic() - started:.1f} s; {args.clients} clients for "
-                  f"{args.seconds:.0f} s", flush=True)
+            print(f"server up in {time.monotonic() - started:.1f} s", flush=True)
+            unloaded: list[float] = []
+            with httpx.Client(base_url=url, timeout=120) as http:
+                for q in questions * 2:
+                    t = time.perf_counter()
+                    http.post("/ask", json={"question": q}).raise_for_status()
+                    unloaded.append(time.perf_counter() - t)
+            print(f"unloaded /ask: p50 {statistics.median(unloaded):.3f} s, max "
+                  f"{max(unloaded):.3f} s ({len(unloaded)} asks, one client)", flush=True)
+            print(f"{args.clients} clients for {args.seconds:.0f} s", flush=True)
             latencies: list[float] = []
+            refused: list[float] = []  # seconds to a 503
             errors: list[str] = []
+            health: list[float] = []
             answered = [0]
             stop = time.monotonic() + args.seconds
+
+            def watch_health() -> None:
+                with httpx.Client(base_url=url, timeout=30) as http:
+                    while time.monotonic() < stop:
+                        t = time.perf_counter()
+                        http.get("/health").raise_for_status()
+                        health.append(time.perf_counter() - t)
+                        time.sleep(0.25)
 
             def client(n: int) -> None:
                 with httpx.Client(base_url=url, timeout=120) as http:
@@ -86,13 +105,19 @@ def main() -> None:
                         except httpx.HTTPError as err:
                             errors.append(type(err).__name__)
                             continue
-                        latencies.append(time.perf_counter() - t)
+                        took = time.perf_counter() - t
+                        if r.status_code == 503:
+                            refused.append(took)  # a well-behaved client waits Retry-After
+                            time.sleep(float(r.headers.get("retry-after", "1")))
+                            continue
+                        latencies.append(took)
                         if r.status_code != 200:
                             errors.append(str(r.status_code))
                         elif r.json().get("answers"):
                             answered[0] += 1
 
             threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+            threads.append(threading.Thread(target=watch_health))
             began = time.monotonic()
             for t in threads:
                 t.start()
@@ -103,10 +128,15 @@ def main() -> None:
             server.terminate()
             server.wait(30)
     q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
-    print(f"requests {len(latencies)} in {elapsed:.1f} s = {len(latencies) / elapsed:.2f}/s; "
+    print(f"accepted {len(latencies)} in {elapsed:.1f} s = {len(latencies) / elapsed:.2f}/s; "
           f"errors {len(errors)} {sorted(set(errors))}; with an answer {answered[0]}")
-    print(f"/ask latency p50 {statistics.median(latencies):.3f} s, p95 {q[18]:.3f} s, "
-          f"max {max(latencies):.3f} s")
+    print(f"accepted /ask latency p50 {statistics.median(latencies):.3f} s, p95 {q[18]:.3f} s, "
+          f"max {max(latencies):.3f} s; unloaded p50 {statistics.median(unloaded):.3f} s")
+    if refused:
+        print(f"refused with 503: {len(refused)}, answered in at most {max(refused) * 1000:.0f} ms")
+    hq = statistics.quantiles(health, n=20) if len(health) > 1 else health * 19
+    print(f"/health during the load: {len(health)} calls, p95 {hq[18] * 1000:.0f} ms, "
+          f"max {max(health) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
