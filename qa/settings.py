@@ -236,7 +236,7 @@ class Settings(BaseSettings):
         None, description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "
         "the X-API-Key header (or Authorization: Bearer).")
     serve_queue: int = Field(
-        4, ge=0, description="HTTP requests that may wait for a compute slot; past that, new "
+        1, ge=0, description="HTTP requests that may wait for a compute slot; past that, new "
         "ones get 503 with Retry-After at once instead of waiting to time out.")
     allowed_hosts: list[str] = Field(
         default_factory=list, description="Host names the HTTP API answers to (its Host header), "

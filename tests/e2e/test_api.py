@@ -153,7 +153,9 @@ def test_a_new_generation_is_served_without_restart_or_errors(
     shutil.copytree(sample_store, store)
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE, corpus)
-    settings = Settings(store=store)
+    # Four clients at once: room for all of them (2 computing, 2 waiting), since this test is
+    # about the swap, not about shedding load.
+    settings = Settings(store=store, serve_queue=2)
     seen: list[tuple[int, str]] = []
     stop = threading.Event()
 
