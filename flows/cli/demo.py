@@ -22,7 +22,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
     read_lines,
 )
-from kgqa.flows.cli.ingest import print_report
+from kgqa.flows.cli.ingest import print_report, quiet_prefect
 from kgqa.flows.cli.query import print_answers
 
 
@@ -57,6 +57,7 @@ def demo(
     started = time.monotonic()
     settings = cli_settings(store=store)
     quiet_model_loading()
+    quiet_prefect(verbose=False)
     from kgqa.flows.ingest import run_ingest
     from kgqa.kg.export import EXPORTERS, export_graph
     from kgqa.kg.models import data_folder

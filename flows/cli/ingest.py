@@ -56,9 +56,7 @@ def ingest(
     from kgqa.qa.store import Store
 
     Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
-    # A one-off ingest prints kgqa's own summary; Prefect's INFO lines ("Starting temporary
-    # server", "View at ...") only with --verbose. Scheduled runs keep Prefect's logging.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    quiet_prefect(verbose)
     quiet_model_loading()
     from kgqa.flows.ingest import run_ingest
 
@@ -113,6 +111,12 @@ def schedule(
         "settings": settings.model_copy(update={"store": settings.store.resolve()}).model_dump(
             mode="json"),
         "gate": None if gate is None else str(gate.resolve())})
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """A one-off run prints kgqa's own summary; Prefect's INFO lines ("Starting temporary
+    server", "View at ...") only with --verbose. Scheduled runs keep Prefect's logging."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
 
 
 def print_report(report: dict[str, Any]) -> None:
