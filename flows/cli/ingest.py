@@ -21,12 +21,14 @@ from kgqa.flows.cli.common import (
     guard,
     quiet_model_loading,
 )
+from kgqa.qa.ingest.loaders import LOADERS
 
 
 @app.command()
 @guard
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .jsonl).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help=f"Files or folders ({' '.join(LOADERS.names())}).")],
     store: StoreOpt = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
     wait: Annotated[Optional[float], typer.Option(

@@ -33,3 +33,11 @@ def test_a_missing_output_folder_for_a_picture_is_created(cli_env: Path) -> None
     result = CliRunner().invoke(app, ["export", "--format", "html", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.is_file()
+
+
+def test_ingest_help_lists_every_registered_file_type() -> None:
+    from kgqa.qa.ingest.loaders import LOADERS
+
+    result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert all(suffix in result.stdout for suffix in LOADERS.names())
