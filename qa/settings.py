@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -27,6 +27,7 @@ from kgqa.qa.retrieval.modes import search_modes, unknown_mode
 from kgqa.qa.store.index import DENSE_KINDS
 
 CONFIG_ENV = "KGQA_CONFIG"
+SliceT = TypeVar("SliceT", "ReaderConfig", "RetrievalConfig")
 DEFAULT_CONFIG_FILE = "kgqa.toml"
 
 
@@ -279,11 +280,15 @@ class Settings(BaseSettings):
         """The reader slice of these settings (None when no reader is configured)."""
         if not self.reader_model:
             return None
-        return ReaderConfig(**{f.name: getattr(self, f.name) for f in fields(ReaderConfig)})
+        return self._slice(ReaderConfig)
 
     def retrieval(self) -> RetrievalConfig:
         """The retrieval slice of these settings."""
-        return RetrievalConfig(**{f.name: getattr(self, f.name) for f in fields(RetrievalConfig)})
+        return self._slice(RetrievalConfig)
+
+    def _slice(self, config: type[SliceT]) -> SliceT:
+        """A typed slice: the dataclass ``config`` filled from the settings of the same names."""
+        return config(**{f.name: getattr(self, f.name) for f in fields(config)})
 
     @classmethod
     def settings_customise_sources(

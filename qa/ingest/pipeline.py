@@ -17,7 +17,7 @@ from kgqa.qa.ingest.process import batches, process_batch
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report, report_for
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import Generation, ProcessedDocument, Store, StoreError, gen_name
-from kgqa.qa.store.generations import GEN_PREFIX, REJECTED, StoreWarning
+from kgqa.qa.store.generations import REJECTED, StoreWarning
 from kgqa.qa.types import Document
 
 Result = ProcessedDocument | Failure
@@ -72,7 +72,7 @@ def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, lis
         base = store.open(embedder=settings.embedder)
     notes = [str(w.message) for w in caught if issubclass(w.category, StoreWarning)]
     if store.current_name() is None:
-        store.publish(int(base.name[len(GEN_PREFIX):]), settings.keep_generations)
+        store.publish(base.number, settings.keep_generations)
         notes.append(f"CURRENT rewritten to name {base.name}")
     return base, notes
 
@@ -95,8 +95,10 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
         except StoreError as err:
             if not settings.skip_if_busy:
                 raise
-            report = IngestReport(0, 0, 0, 0, [], store.current_name(), False, {}, 0.0,
-                                  skipped=str(err))
+            report = IngestReport(0, 0, 0, 0, [], None, False, {}, 0.0, skipped=str(err))
+            if store.exists():  # the other writer holds the lock; reading is still safe
+                current = store.open()
+                report.generation, report.counts = current.name, dict(current.manifest["counts"])
             return finish_report(store, report)
         stages: dict[str, float] = {}
         t = time.monotonic()
@@ -125,8 +127,8 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
                 t = time.monotonic()
                 from kgqa.qa.evaluation.gate import check_gate
 
-                candidate = Generation(store.root / gen_name(number),
-                                       store.verify(store.root / gen_name(number)))
+                # stage() just wrote and hashed these files: its manifest needs no re-check
+                candidate = Generation(store.root / gen_name(number), manifest.to_json())
                 report.gate = check_gate(base, candidate, settings, Path(gate))
                 publish = bool(report.gate["passed"])
                 stages["gate"] = time.monotonic() - t
