@@ -146,12 +146,11 @@ class EntityRelationExtractor:
     """spaCy NER plus the configured relation extractors, run over a whole document."""
 
     def __init__(self, spacy_model: str, relation_extractors: Iterable[str],
-                 entity_labels: Iterable[str], resolve_pronouns: bool = True,
-                 extractor_options: dict[str, Any] | None = None,
-                 max_block_chars: int = 100_000) -> None:
+                 entity_labels: Iterable[str], *, resolve_pronouns: bool,
+                 extractor_options: dict[str, Any], max_block_chars: int) -> None:
         self.spacy_model = spacy_model
         self.max_block_chars = max_block_chars
-        self.extractors = [make_relation_extractor(n, **(extractor_options or {}))
+        self.extractors = [make_relation_extractor(n, **extractor_options)
                            for n in relation_extractors]
         self.entity_labels = set(entity_labels)
         self.resolve_pronouns = resolve_pronouns

@@ -13,13 +13,11 @@ Training data layouts:
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgqa.kg.models import resolve_model, shipped_model
+from kgqa.kg.models import shipped_model
 from kgqa.kg.types import KGError
 
 NONE = "none"
@@ -146,7 +144,7 @@ def pair_examples(sentences: list[Sentence], signatures: dict[str, set[tuple[str
 class RelationClassifier:
     """Labels (head, tail) entity pairs of a sentence with a relation type or nothing."""
 
-    def __init__(self, folder: Path, device: str = "cpu", batch_size: int = 64) -> None:
+    def __init__(self, folder: Path, device: str, batch_size: int = 64) -> None:
         self.folder = Path(folder)
         self.device = device
         self.batch_size = batch_size
@@ -222,91 +220,6 @@ class RelationClassifier:
         return out
 
 
-def train_classifier(train: list[Sentence], out: Path, base_model: str, epochs: int, lr: float,
-                     batch_size: int, seed: int, signatures: dict[str, set[tuple[str, str]]] | None,
-                     progress: Any = print, device: str = "cpu") -> None:
-    """Fine-tune a sequence classifier on marked pairs; writes ``out/classifier``."""
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    random.seed(seed)
-    torch.manual_seed(seed)
-    examples = pair_examples(train, signatures)
-    labels = [NONE] + sorted({label for _, label in examples if label != NONE})
-    index = {label: i for i, label in enumerate(labels)}
-    tokenizer = AutoTokenizer.from_pretrained(base_model)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base_model, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=index)
-    model.to(device).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
-    progress(f"{len(examples)} candidate pairs ({sum(l != NONE for _, l in examples)} related), "
-             f"{steps} steps")
-    step = 0
-    for epoch in range(epochs):
-        order = list(range(len(examples)))
-        random.Random(seed + epoch).shuffle(order)
-        total = 0.0
-        for b in range(0, len(order), batch_size):
-            chunk = [examples[i] for i in order[b : b + batch_size]]
-            enc = tokenizer([t for t, _ in chunk], truncation=True, max_length=192, padding=True,
-                            return_tensors="pt").to(device)
-            target = torch.tensor([index[l] for _, l in chunk], device=device)
-            loss = model(**enc, labels=target).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            total += float(loss.detach())
-            step += 1
-            if step % 100 == 0:
-                progress(f"epoch {epoch + 1} step {step}/{steps} loss {total / ((b // batch_size) + 1):.3f}")
-    model.to(torch.float16).save_pretrained(out / "classifier", safe_serialization=True)
-    tokenizer.save_pretrained(out / "classifier")
-    (out / "schema.json").write_text(json.dumps({
-        "labels": labels,
-        "signatures": {k: sorted(v) for k, v in (signatures or {}).items()},
-        "entity_labels": sorted({e[2] for s in train for e in s.entities}),
-    }, indent=2))
-
-
-def train_ner(train: list[Sentence], out: Path, base: str, epochs: int, seed: int,
-              progress: Any = print) -> None:
-    """A spaCy NER for the schema's entity labels, starting from ``base``'s NER weights;
-    writes ``out/ner`` (a spaCy pipeline with a sentencizer-free tokenizer and the NER)."""
-    import spacy
-    from spacy.training import Example
-    from spacy.util import minibatch
-
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    source = spacy.load(base)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ner", source=source)
-    ner: Any = nlp.get_pipe("ner")
-    labels = sorted({e[2] for s in train for e in s.entities})
-    for label in labels:
-        ner.add_label(label)
-    examples = []
-    for s in train:
-        doc = nlp.make_doc(s.text)
-        spans = [(a, b, l) for a, b, l in s.entities]
-        examples.append(Example.from_dict(doc, {"entities": spans}))
-    optimizer = nlp.resume_training()
-    for epoch in range(epochs):
-        random.shuffle(examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
-        progress(f"ner epoch {epoch + 1}/{epochs} loss {losses.get('ner', 0):.1f}")
-    nlp.meta["name"] = "kgqa_relations_ner"
-    nlp.meta["labels"] = {"ner": labels}
-    nlp.to_disk(out / "ner")
-
-
 def default_relation_model() -> str:
     """The relation model shipped with kgqa (package data ``kgqa.data/relations``)."""
     folder = shipped_model("relations")
@@ -322,8 +235,8 @@ class ClassifierRelationExtractor:
 
     name = "classifier"
 
-    def __init__(self, relation_model: str | None = None, device: str = "cpu",
-                 max_gap_chars: int = 150, max_pairs: int = 12, **_: Any) -> None:
+    def __init__(self, relation_model: str | None, *, device: str, max_gap_chars: int,
+                 max_pairs: int, **_: Any) -> None:
         self.classifier = RelationClassifier(Path(relation_model or default_relation_model()),
                                              device)
         self.max_gap_chars = max_gap_chars
@@ -376,7 +289,8 @@ class SchemaExtractor:
     """Entities of the schema (the relation model's own NER) and typed relations between them:
     what ``kgqa extract`` returns and ``kgqa eval relations`` scores."""
 
-    def __init__(self, relation_model: str | None = None, device: str = "cpu") -> None:
+    def __init__(self, relation_model: str | None, device: str) -> None:
+        """``relation_model`` None: the model shipped with kgqa."""
         self.folder = Path(relation_model or default_relation_model())
         self.classifier = RelationClassifier(self.folder, device)
         self._nlp: Any = None
@@ -439,87 +353,3 @@ def evaluate_relations(extractor: SchemaExtractor, sentences: list[Sentence]) ->
             "entities": prf(etp, efp, efn),
             "counts": {"relations_gold": tp + fn, "relations_predicted": tp + fp,
                        "entities_gold": etp + efn, "entities_predicted": etp + efp}}
-
-
-def write_relations_card(out: Path, metrics: dict[str, Any], base_model: str, ner_base: str) -> None:
-    """The model card: data, command, metrics, license."""
-    dev = metrics.get("dev") or {}
-
-    def f(part: str, key: str) -> str:
-        return f"{dev[part][key]:.1f}" if part in dev else "n/a"
-
-    schema = json.loads((out / "schema.json").read_text())
-    card = f"""# kgqa relation model
-
-A schema NER (spaCy, started from the NER weights of `{ner_base}`) and a relation classifier
-(`{base_model}` fine-tuned as a sequence classifier over the sentence with typed entity
-markers, `@ person : X @ ... # organization : Y #`), trained by `kgqa train relations`.
-
-- Training data: `{metrics['train']}`, {metrics['train_sentences']} sentences.
-- Command: `{metrics.get('command', 'kgqa train relations')}` ({metrics.get('seconds', 0):.0f} s on a 2-core CPU)
-- Relation labels: {', '.join(l for l in schema['labels'] if l != 'none')}; entity labels:
-  {', '.join(schema['entity_labels'])}. Only entity-type pairs that a relation of the schema
-  can join are classified.
-
-## Metrics on `{metrics.get('dev_file', 'no dev file')}` (strict: exact spans and type)
-
-| | precision | recall | F1 |
-|---|---|---|---|
-| relations | {f('relations', 'precision')} | {f('relations', 'recall')} | {f('relations', 'f1')} |
-| entities | {f('entities', 'precision')} | {f('entities', 'recall')} | {f('entities', 'f1')} |
-
-## License
-
-CoNLL04 (Roth and Yih, 2004, news sentences) in the SpERT JSON layout, as provided in the kgqa
-project's `../shared/data` (its README names no license; the corpus is distributed for research
-use). The classifier derives from all-MiniLM-L6-v2 (Apache-2.0) and the NER from
-en_core_web_sm (MIT). Use the weights under those terms.
-"""
-    (out / "README.md").write_text(card)
-
-
-@dataclass(frozen=True)
-class RelationTraining:
-    """What ``kgqa train relations`` trains from: labelled sentences, the encoder and spaCy
-    pipeline to start from, and the schedule."""
-
-    data: Path
-    dev: Path | None
-    out: Path
-    base_model: str
-    ner_base: str
-    epochs: int
-    ner_epochs: int
-    learning_rate: float
-    batch_size: int
-    seed: int
-    signatures: dict[str, set[tuple[str, str]]] | None
-    command: str
-
-
-def train_relation_model(config: RelationTraining, progress: Callable[[str], None] = print
-                         ) -> dict[str, Any]:
-    """Train the relation classifier and (with ``ner_epochs``) the schema NER into
-    ``config.out``, measure them on ``config.dev``, and write ``metrics.json`` and the card."""
-    import time
-
-    train = load_sentences(config.data)
-    config.out.mkdir(parents=True, exist_ok=True)
-    progress(f"{len(train)} training sentences from {config.data}")
-    started = time.monotonic()
-    train_classifier(train, config.out, resolve_model(config.base_model), config.epochs,
-                     config.learning_rate, config.batch_size, config.seed, config.signatures,
-                     progress=progress)
-    if config.ner_epochs:
-        train_ner(train, config.out, config.ner_base, config.ner_epochs, config.seed,
-                  progress=progress)
-    metrics: dict[str, Any] = {"train": str(config.data), "train_sentences": len(train),
-                               "seconds": round(time.monotonic() - started, 1),
-                               "command": config.command}
-    if config.dev is not None and config.ner_epochs:
-        metrics["dev"] = evaluate_relations(SchemaExtractor(str(config.out)),
-                                            load_sentences(config.dev))
-        metrics["dev_file"] = str(config.dev)
-    (config.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    write_relations_card(config.out, metrics, config.base_model, config.ner_base)
-    return metrics

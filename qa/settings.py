@@ -27,7 +27,7 @@ from kgqa.qa.retrieval.modes import search_modes, unknown_mode
 from kgqa.qa.store.index import DENSE_KINDS
 
 CONFIG_ENV = "KGQA_CONFIG"
-SliceT = TypeVar("SliceT", "ReaderConfig", "RetrievalConfig")
+SliceT = TypeVar("SliceT", "ReaderConfig", "RetrievalConfig", "EmbedderConfig")
 DEFAULT_CONFIG_FILE = "kgqa.toml"
 
 
@@ -68,6 +68,15 @@ class ReaderConfig:
     max_answer_tokens: int
     reader_batch_size: int
     reader_precision: str
+
+
+@dataclass(frozen=True)
+class EmbedderConfig:
+    """The settings a PassageEmbedder takes (a slice of Settings, same names)."""
+
+    embedder: str
+    device: str
+    embed_batch_size: int
 
 
 class Settings(BaseSettings):
@@ -281,6 +290,10 @@ class Settings(BaseSettings):
         if not self.reader_model:
             return None
         return self._slice(ReaderConfig)
+
+    def embedding(self) -> EmbedderConfig:
+        """The embedder slice of these settings."""
+        return self._slice(EmbedderConfig)
 
     def retrieval(self) -> RetrievalConfig:
         """The retrieval slice of these settings."""

@@ -108,6 +108,28 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A stored mention after every merge rule: the graph node it counts for (``node``), the
+    rule that put it there (``rule``: the document's alias rule, or ``always_merge`` and the
+    like), and where it is (document, passage, text, character span in the document)."""
+
+    node: str
+    rule: str
+    doc_id: str
+    passage_id: str
+    text: str
+    start: int
+    end: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+    def to_json(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "passage_id": self.passage_id, "text": self.text,
+                "start": self.start, "end": self.end, "rule": self.rule}
+
+
+@dataclass(frozen=True)
 class EntityMatches:
     """Entities whose name or an alias contains a query, exact matches first."""
 
@@ -127,13 +149,13 @@ class EntityView:
     id: str
     attributes: dict[str, Any]
     generation: str
-    mentions: list[dict[str, Any]]  # doc_id, passage_id, text, start, end, rule
+    mentions: list[Mention]
     edges: list[dict[str, Any]]  # direction, other, other_name, label, confidence, evidence
     other_matches: list[str]
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, **self.attributes, "generation": self.generation,
-                "mentions": self.mentions, "edges": self.edges,
+                "mentions": [m.to_json() for m in self.mentions], "edges": self.edges,
                 "other_matches": self.other_matches}
 
 

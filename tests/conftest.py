@@ -72,6 +72,28 @@ def build_tiny_qa_model(folder: Path, kind: str = "bert") -> Path:
     return folder
 
 
+def build_word_model(folder: Path, texts: list[str], hidden: int, question_answering: bool
+                     ) -> Path:
+    """A tiny randomly initialised BERT whose vocabulary holds every word of ``texts``, so that
+    one token is one word; with a QA head, or a bare encoder (a head is added in training)."""
+    import re
+
+    import torch
+    from transformers import BertConfig, BertForQuestionAnswering, BertModel, BertTokenizerFast
+
+    words = {w.lower() for text in texts for w in re.findall(r"\w+", text)}
+    torch.manual_seed(0)
+    tokenizer = BertTokenizerFast(vocab=build_vocab(sorted(words)), do_lower_case=True)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=2,
+        num_attention_heads=2, intermediate_size=2 * hidden, max_position_embeddings=128,
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+    model = BertForQuestionAnswering(config) if question_answering else BertModel(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_qa_model(tmp_path_factory.mktemp("tiny-bert-qa"), "bert")

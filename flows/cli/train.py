@@ -136,15 +136,19 @@ def train_relations_command(
     seed: int = 13,
     conll04_schema: Annotated[bool, typer.Option(
         help="Only classify entity-type pairs a CoNLL04 relation can join.")] = True,
+    device: DeviceOpt = None,
 ) -> None:
     """Train the schema NER and the relation classifier from labelled sentences."""
-    from kgqa.kg.relations import CONLL04_SIGNATURES, RelationTraining, train_relation_model
+    settings = training_settings([data] + ([dev] if dev is not None else []))
+    from kgqa.kg.relations import CONLL04_SIGNATURES
+    from kgqa.qa.training.relations import RelationTraining, train_relation_model
 
     metrics = train_relation_model(RelationTraining(
         data=data, dev=dev, out=out, base_model=base_model, ner_base=ner_base, epochs=epochs,
         ner_epochs=ner_epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
         signatures=CONLL04_SIGNATURES if conll04_schema else None,
-        command="kgqa " + " ".join(sys.argv[1:])), progress=console.print)
+        command="kgqa " + " ".join(sys.argv[1:]), device=device or settings.device),
+        progress=console.print)
     if "dev" in metrics:
         r, e = metrics["dev"]["relations"], metrics["dev"]["entities"]
         console.print(f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "

@@ -36,7 +36,7 @@ def check_gate(current: Generation | None, candidate: Generation, settings: Sett
     """Recall@5 of the candidate and the current generation; ``passed`` says whether the
     candidate may become current (no drop beyond ``gate_tolerance``)."""
     questions = load_squad([gate_file])
-    embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
+    embedder = PassageEmbedder.configured(settings.embedding())
     new = gate_recall(candidate, embedder, settings, questions)
     old = gate_recall(current, embedder, settings, questions) if current is not None else None
     passed = old is None or new >= old - settings.gate_tolerance

@@ -21,7 +21,7 @@ import numpy as np
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.kg.models import shipped_model
 from kgqa.qa.settings import Settings
-from kgqa.qa.store.generations import ProcessedDocument
+from kgqa.qa.store.generations import PassageMention, ProcessedDocument
 from kgqa.qa.types import Document, Passage
 
 _PACKAGES = ("kgqa", "spacy", "sentence-transformers", "transformers", "torch")
@@ -87,7 +87,8 @@ class ResultCache:
             document=doc,
             passages=[Passage(**p) for p in data["passages"]],
             vectors=vecs,
-            mentions=[(m[0], MentionRow(**m[1]), m[2], m[3], m[4]) for m in data["mentions"]],
+            mentions=[PassageMention(m[0], MentionRow(**m[1]), m[2], m[3], m[4])
+                      for m in data["mentions"]],
             evidence=[EvidenceRow(**e) for e in data["evidence"]],
         )
 
@@ -97,7 +98,8 @@ class ResultCache:
         data: dict[str, Any] = {
             "doc_id": item.document.doc_id,
             "passages": [asdict(p) for p in item.passages],
-            "mentions": [[pid, asdict(row), text, s, e] for pid, row, text, s, e in item.mentions],
+            "mentions": [[m.passage_id, asdict(m.row), m.text, m.start, m.end]
+                         for m in item.mentions],
             "evidence": [asdict(e) for e in item.evidence],
         }
         # Vectors first, then the JSON: an entry counts only when its JSON exists.

@@ -69,8 +69,7 @@ def stage_results(store: Store, base: Generation | None, settings: Settings, pla
     models = models_info(settings, dimension)
     if base is not None:
         store.check_models(base.manifest, models["embedder"], dimension)
-    reembed = PassageEmbedder(settings.embedder, settings.device,
-                              settings.embed_batch_size) if reindex else None
+    reembed = PassageEmbedder.configured(settings.embedding()) if reindex else None
     return store.stage(plan.removed, processed, models=models,
                        settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed,
                        base=base)

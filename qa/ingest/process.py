@@ -19,7 +19,7 @@ from kgqa.qa.ingest.loaders import split_passages
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import ProcessedDocument
+from kgqa.qa.store import PassageMention, ProcessedDocument
 from kgqa.qa.store.index import index_text
 from kgqa.qa.types import Document, Passage, QAError
 
@@ -40,13 +40,12 @@ class DocumentProcessor:
         self.settings = settings
         self.extractor = EntityRelationExtractor(
             settings.spacy_model, settings.relation_extractors, settings.entity_labels,
-            extractor_options={"relation_model": settings.relation_model,
+            resolve_pronouns=True, extractor_options={"relation_model": settings.relation_model,
                                "device": settings.device,
                                "max_gap_chars": settings.classifier_max_gap_chars,
                                "max_pairs": settings.classifier_max_pairs},
             max_block_chars=settings.spacy_max_block_chars)
-        self.embedder = PassageEmbedder(settings.embedder, settings.device,
-                                        settings.embed_batch_size)
+        self.embedder = PassageEmbedder.configured(settings.embedding())
 
     def warm_up(self) -> None:
         self.extractor.warm_up()
@@ -94,10 +93,10 @@ class DocumentProcessor:
         final, rule = follow_alias_chains(own, merges)
         index = {m: i for i, m in enumerate(found)}
         mentions = [
-            (_passage_for(passages, m.start, m.end).passage_id,
-             MentionRow(final[i], names[i], m.label, doc.doc_id,
-                        own[i] if own[i] != final[i] else "", rule[i]),
-             m.text, m.start, m.end)
+            PassageMention(_passage_for(passages, m.start, m.end).passage_id,
+                           MentionRow(final[i], names[i], m.label, doc.doc_id,
+                                      own[i] if own[i] != final[i] else "", rule[i]),
+                           m.text, m.start, m.end)
             for i, m in enumerate(found)]
         evidence = []
         seen: set[tuple[str, str, str, int]] = set()

@@ -117,9 +117,8 @@ def load_qa_model(name: str, device: str, precision: str = "fp32") -> tuple[Any,
 class ExtractiveReader:
     """Reads contexts and returns, per context, its best span (or None) with a margin score."""
 
-    def __init__(self, model: str, device: str = "cpu", max_seq_len: int = 384, stride: int = 128,
-                 max_answer_tokens: int = 30, batch_size: int = 16,
-                 precision: str = "fp32") -> None:
+    def __init__(self, model: str, device: str, max_seq_len: int, stride: int,
+                 max_answer_tokens: int, batch_size: int, precision: str) -> None:
         self.model_name = model
         self.precision = precision
         self.device = device
@@ -143,9 +142,11 @@ class ExtractiveReader:
                                                          self.precision)
 
     @classmethod
-    def from_loaded(cls, tokenizer: Any, model: Any, **options: Any) -> ExtractiveReader:
+    def from_loaded(cls, tokenizer: Any, model: Any, *, device: str, max_seq_len: int, stride: int,
+                    max_answer_tokens: int, batch_size: int) -> ExtractiveReader:
         """A reader over a tokenizer and model already in memory (training evaluates this way)."""
-        reader = cls(str(getattr(model, "name_or_path", "in-memory")), **options)
+        reader = cls(str(getattr(model, "name_or_path", "in-memory")), device, max_seq_len,
+                     stride, max_answer_tokens, batch_size, "fp32")
         reader._tokenizer, reader._model = tokenizer, model
         return reader
 

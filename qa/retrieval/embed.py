@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.models import resolve_model
+from kgqa.qa.settings import EmbedderConfig
 from kgqa.qa.types import QAError
 
 
@@ -29,11 +30,16 @@ def load_sentence_transformer(name: str, device: str) -> Any:
 class PassageEmbedder:
     """Unit-length float32 embeddings, so inner product is cosine similarity."""
 
-    def __init__(self, model: str, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(self, model: str, device: str, batch_size: int) -> None:
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
         self._model: Any = None
+
+    @classmethod
+    def configured(cls, config: EmbedderConfig) -> PassageEmbedder:
+        """The embedder the settings describe (``Settings.embedding()``)."""
+        return cls(config.embedder, config.device, config.embed_batch_size)
 
     def warm_up(self) -> None:
         if self._model is None:

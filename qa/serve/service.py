@@ -28,6 +28,7 @@ from kgqa.qa.types import (
     EntityMatches,
     EntityView,
     Hit,
+    Mention,
     Neighbourhood,
     NoReaderError,
     QAError,
@@ -47,7 +48,7 @@ class QAService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store(settings.store, DenseOptions.of(settings))
-        self.embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
+        self.embedder = PassageEmbedder.configured(settings.embedding())
         reader = settings.reader()
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
         set_torch_threads(settings.torch_threads)
@@ -179,8 +180,8 @@ class QAService:
                ) -> list[dict[str, Any]]:
         graph = generation.graph
         answered = {link.node for link in linker.link(answer.text)}
-        answered |= {node for node, _, row in self._passage_mentions(generation, answer.passage_id)
-                     if row[8] < answer.end and answer.start < row[9]}
+        answered |= {m.node for m in self._passage_mentions(generation, answer.passage_id)
+                     if m.overlaps(answer.start, answer.end)}
         found = []
         for a in answered - asked:
             for q in asked:
@@ -194,11 +195,11 @@ class QAService:
         return sorted(found, key=lambda f: -f["confidence"])[:5]
 
     @staticmethod
-    def _passage_mentions(generation: Generation, passage_id: str) -> list[tuple[str, str, Any]]:
+    def _passage_mentions(generation: Generation, passage_id: str) -> list[Mention]:
         cache = generation.cache.setdefault("mentions_by_passage", {})
         if not cache:
-            for node, rule, row in generation.resolved_mentions():
-                cache.setdefault(row[6], []).append((node, rule, row))
+            for mention in generation.resolved_mentions():
+                cache.setdefault(mention.passage_id, []).append(mention)
         return cache.get(passage_id, [])
 
     def ask(self, question: str, top_k: int | None = None, top_answers: int | None = None
@@ -264,9 +265,7 @@ class QAService:
         generation = self.generation
         graph = generation.graph
         node = resolve_entity(graph, name)
-        mentions = [{"doc_id": row[3], "passage_id": row[6], "text": row[7], "start": row[8],
-                     "end": row[9], "rule": row[5] if rule == "document" else rule}
-                    for final, rule, row in generation.resolved_mentions() if final == node]
+        mentions = [m for m in generation.resolved_mentions() if m.node == node]
         edges = [_edge_json("out", v, graph, d) for _, v, d in graph.out_edges(node, data=True)]
         edges += [_edge_json("in", u, graph, d) for u, _, d in graph.in_edges(node, data=True)]
         return EntityView(node, dict(graph.nodes[node]), generation.name, mentions, edges,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kgqa.qa.store.generations import (
         LAYOUT_VERSION,
         Generation,
+        PassageMention,
         ProcessedDocument,
         Store,
         StoreError,
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
         rules_of,
     )
 
-__all__ = ["LAYOUT_VERSION", "Generation", "ProcessedDocument", "Store", "StoreError", "gen_name",
-           "rules_json", "rules_of"]
+__all__ = ["LAYOUT_VERSION", "Generation", "PassageMention", "ProcessedDocument", "Store",
+           "StoreError", "gen_name", "rules_json", "rules_of"]
 
 
 def __getattr__(name: str) -> Any:

@@ -46,7 +46,7 @@ from kgqa.kg.graph import (
     save_graph,
 )
 from kgqa.qa.store.index import BM25Index, DenseIndex, DenseOptions, index_text
-from kgqa.qa.types import Document, Passage, QAError
+from kgqa.qa.types import Document, Mention, Passage, QAError
 
 LAYOUT_VERSION = 2
 GEN_PREFIX = "gen-"
@@ -79,6 +79,18 @@ class StoreError(QAError):
     """The store cannot be opened, locked or committed; the message says what to do."""
 
 
+@dataclass(frozen=True)
+class PassageMention:
+    """A mention as the per-document work found it: its passage, its graph row (node after the
+    document's alias rules, name, label) and where its text lies in the document."""
+
+    passage_id: str
+    row: MentionRow
+    text: str
+    start: int
+    end: int
+
+
 @dataclass
 class ProcessedDocument:
     """Everything the per-document work produced, ready for the one writer to commit."""
@@ -86,7 +98,7 @@ class ProcessedDocument:
     document: Document
     passages: list[Passage]
     vectors: np.ndarray
-    mentions: list[tuple[str, MentionRow, str, int, int]]  # passage_id, row, text, start, end
+    mentions: list[PassageMention]
     evidence: list[EvidenceRow]
 
 
@@ -227,26 +239,31 @@ class Generation:
             self._rowids = dict(self.db.execute("SELECT passage_id, id FROM passages"))
         return self._rowids
 
-    def resolved_mentions(self) -> list[tuple[str, str, tuple[Any, ...]]]:
-        """Every mention as (final node, merge rule, row), the merge rules of the manifest
-        applied; row = (node_id, name, label, doc_id, own_node, rule, passage_id, text, start, end)."""
+    def resolved_mentions(self) -> list[Mention]:
+        """Every mention with the merge rules of the manifest applied: the node it counts for
+        and the rule that moved it there (a document's own alias rule keeps its name)."""
         rows = self.db.execute(
             'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
             "FROM mentions").fetchall()
         r = rules_of(self.manifest)
         resolver = NodeResolver([MentionRow(*row[:6]) for row in rows],
                                 MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]]))
-        return [(*resolver.resolve(row[0], row[4]), row) for row in rows]
+        out = []
+        for node_id, _, _, doc_id, own_node, rule, passage_id, text, start, end in rows:
+            node, merged_by = resolver.resolve(node_id, own_node)
+            out.append(Mention(node, rule if merged_by == "document" else merged_by, doc_id,
+                               passage_id, text, start, end))
+        return out
 
     @property
     def node_passages(self) -> dict[str, set[int]]:
         """Graph node -> row ids of the passages that mention it."""
         if self._node_passages is None:
             found: dict[str, set[int]] = {}
-            for node, _, row in self.resolved_mentions():
-                rowid = self.rowids.get(row[6])
+            for mention in self.resolved_mentions():
+                rowid = self.rowids.get(mention.passage_id)
                 if rowid is not None:
-                    found.setdefault(node, set()).add(rowid)
+                    found.setdefault(mention.node, set()).add(rowid)
             self._node_passages = found
         return self._node_passages
 
@@ -575,8 +592,8 @@ class Store:
         db.executemany(
             'INSERT INTO mentions (doc_id, passage_id, node_id, name, label, text, start, "end", '
             "own_node, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.doc_id, pid, row.node_id, row.name, row.label, text, s, e, row.own_node, row.rule)
-             for pid, row, text, s, e in item.mentions])
+            [(doc.doc_id, m.passage_id, m.row.node_id, m.row.name, m.row.label, m.text, m.start,
+              m.end, m.row.own_node, m.row.rule) for m in item.mentions])
         db.executemany(
             "INSERT INTO evidence (doc_id, passage_id, head, tail, label, confidence, extractor, "
             'start, "end", sentence, head_own, tail_own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -12,17 +12,15 @@ import json
 import math
 import random
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from kgqa.kg.models import resolve_model
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.squad import SquadExample, load_squad, split_by_article, write_squad
+from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 from kgqa.qa.types import QAError
 
 
@@ -50,30 +48,6 @@ class TrainConfig:
     bf16: bool = False
     command: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python's, NumPy's and torch's generators."""
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def linear_warmup_schedule(optimizer: Any, total_steps: int, warmup_fraction: float) -> Any:
-    """Learning rate rising linearly over the first warmup_fraction of the steps, then falling
-    linearly to 0 at total_steps."""
-    import torch
-
-    warmup = int(total_steps * warmup_fraction)
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / max(1, warmup)
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
-
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
 
 
 def build_features(tokenizer: Any, examples: list[SquadExample], max_seq_len: int, stride: int
@@ -167,15 +141,15 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     use_types = "token_type_ids" in __import__("inspect").signature(model.forward).parameters
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
     total_steps = max(1, int(steps_per_epoch * config.epochs))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
-                                  weight_decay=config.weight_decay)
-    scheduler = linear_warmup_schedule(optimizer, total_steps, config.warmup_fraction)
+    loop = TrainingLoop(model, Optimisation(
+        total_steps=total_steps, learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay, warmup_fraction=config.warmup_fraction,
+        device=config.device, bf16=config.bf16, log_every=50), progress)
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
     if resuming:
         state = json.loads((ckpt / "state.json").read_text())
-        saved = torch.load(ckpt / "optimizer.pt", weights_only=True)
-        optimizer.load_state_dict(saved["optimizer"])
-        scheduler.load_state_dict(saved["scheduler"])
+        loop.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=True))
+        loop.step = state["step"]
         progress(f"resuming from step {state['step']} of {total_steps}")
     progress(f"{len(features)} training windows, {total_steps} steps of {config.batch_size}")
 
@@ -195,49 +169,35 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
         return [i for batch in batches for i in batch]
 
     orders: dict[int, list[int]] = {}
-    model.train()
-    started = time.perf_counter()
-    loss_avg = 0.0
-    while state["step"] < total_steps:
-        step = state["step"]
+
+    def batch_at(step: int) -> dict[str, Any]:
         epoch, within = divmod(step, steps_per_epoch)
         if epoch not in orders:
             orders[epoch] = order(epoch)
         idx = orders[epoch][within * config.batch_size : (within + 1) * config.batch_size]
-        batch = {k: v.to(config.device) for k, v in
-                 _collate([features[i] for i in idx], tokenizer.pad_token_id, use_types).items()}
-        device_type = torch.device(config.device).type
-        with torch.autocast(device_type, dtype=torch.bfloat16, enabled=config.bf16):
-            loss = model(**batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad()
-        state["step"] = step + 1
-        loss_value = float(loss.detach())
-        loss_avg = 0.98 * loss_avg + 0.02 * loss_value if step else loss_value
-        if state["step"] % 50 == 0 or state["step"] == total_steps:
-            rate = (state["step"] - step) and (time.perf_counter() - started)
-            progress(f"step {state['step']}/{total_steps} loss {loss_avg:.3f} "
-                     f"({rate:.0f} s this run)")
-        end_of_epoch = state["step"] % steps_per_epoch == 0 or state["step"] == total_steps
+        return {k: v.to(config.device) for k, v in
+                _collate([features[i] for i in idx], tokenizer.pad_token_id, use_types).items()}
+
+    def after_step(step: int) -> None:
+        state["step"] = step
+        end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
         if end_of_epoch:
             model.eval()
             metrics = evaluate(tokenizer, model, dev, config.max_seq_len, config.stride,
                                config.max_answer_tokens, device=config.device)
-            model.train()
-            metrics["step"] = state["step"]
+            metrics["step"] = step
             state["history"].append(metrics)
-            progress(f"dev after step {state['step']}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
+            progress(f"dev after step {step}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
                      f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
                      f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}")
             if metrics["f1"] > state["best_f1"]:
                 state["best_f1"] = metrics["f1"]
                 state["best"] = metrics
                 _save_model(model, tokenizer, out, config.fp16_weights)
-        if state["step"] % config.save_every == 0 or end_of_epoch:
-            _save_checkpoint(model, tokenizer, optimizer, scheduler, state, ckpt)
+        if step % config.save_every == 0 or end_of_epoch:
+            _save_checkpoint(model, tokenizer, loop.state_dict(), state, ckpt)
+
+    loop.run(batch_at, lambda batch: model(**batch).loss, after_step)
     result = {"config": asdict(config), "train_questions": len(train), "dev_questions": len(dev),
               "train_windows": len(features), "steps": total_steps, "best": state.get("best"),
               "history": state["history"]}
@@ -257,7 +217,7 @@ def _save_model(model: Any, tokenizer: Any, out: Path, fp16: bool) -> None:
     tokenizer.save_pretrained(out)
 
 
-def _save_checkpoint(model: Any, tokenizer: Any, optimizer: Any, scheduler: Any,
+def _save_checkpoint(model: Any, tokenizer: Any, optimiser_state: dict[str, Any],
                      state: dict[str, Any], ckpt: Path) -> None:
     import torch
 
@@ -266,8 +226,7 @@ def _save_checkpoint(model: Any, tokenizer: Any, optimizer: Any, scheduler: Any,
     tmp.mkdir(parents=True)
     model.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
-    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()},
-               tmp / "optimizer.pt")
+    torch.save(optimiser_state, tmp / "optimizer.pt")
     (tmp / "state.json").write_text(json.dumps(state))
     old = ckpt.with_name(ckpt.name + ".old")
     if ckpt.exists():

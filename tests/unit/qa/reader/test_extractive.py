@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from kgqa.qa.reader.extractive import ExtractiveReader, WindowLogits, best_span, decode_windows
+from kgqa.qa.settings import ReaderConfig, Settings
 from kgqa.qa.types import QAError
+
+
+def reader_settings(model: Path) -> ReaderConfig:
+    config = Settings(reader_model=str(model)).reader()
+    assert config is not None
+    return config
 
 
 def _window(start: list[float], end: list[float], offsets: list[tuple[int, int] | None]) -> WindowLogits:
@@ -80,7 +87,8 @@ def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: st
     from tests.conftest import build_tiny_qa_model
 
     folder = build_tiny_qa_model(tmp_path / kind, kind)
-    reader = ExtractiveReader(str(folder), max_seq_len=64, stride=16, max_answer_tokens=8)
+    reader = ExtractiveReader(str(folder), "cpu", max_seq_len=64, stride=16, max_answer_tokens=8,
+                              batch_size=16, precision="fp32")
     contexts = ["Marie Curie was born in Warsaw in 1867. " * 6, "Short one."]
     results = reader("Where was she born?", contexts)
     assert len(results) == 2
@@ -98,8 +106,9 @@ def test_a_context_read_in_a_batch_of_longer_ones_gets_the_same_answer_as_alone(
     """Batches are padded to their longest window only: padding must not change any answer."""
     from tests.conftest import build_tiny_qa_model
 
-    reader = ExtractiveReader(str(build_tiny_qa_model(tmp_path / "bert", "bert")), max_seq_len=96,
-                              stride=24, max_answer_tokens=8, batch_size=4)
+    reader = ExtractiveReader(str(build_tiny_qa_model(tmp_path / "bert", "bert")), "cpu",
+                              max_seq_len=96, stride=24, max_answer_tokens=8, batch_size=4,
+                              precision="fp32")
     contexts = ["Short one.", "Marie Curie was born in Warsaw in 1867. " * 5, "Paris, France.",
                 "She moved to Paris in 1891 and studied physics at the Sorbonne. " * 2]
     question = "Where was she born?"
@@ -116,11 +125,11 @@ def test_a_context_read_in_a_batch_of_longer_ones_gets_the_same_answer_as_alone(
 
 
 def test_missing_model_directory_names_the_setting(tmp_path: Path) -> None:
-    reader = ExtractiveReader(str(tmp_path / "nope"))
+    reader = ExtractiveReader.configured(reader_settings(tmp_path / "nope"))
     with pytest.raises(QAError, match="KGQA_READER_MODEL"):
         reader.warm_up()
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "config.json").write_text("{")
     with pytest.raises(QAError, match=str(broken)):
-        ExtractiveReader(str(broken)).warm_up()
+        ExtractiveReader.configured(reader_settings(broken)).warm_up()

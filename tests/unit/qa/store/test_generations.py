@@ -12,7 +12,13 @@ import pytest
 
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.qa.ingest.loaders import content_hash
-from kgqa.qa.store.generations import LAYOUT_VERSION, ProcessedDocument, Store, StoreError
+from kgqa.qa.store.generations import (
+    LAYOUT_VERSION,
+    PassageMention,
+    ProcessedDocument,
+    Store,
+    StoreError,
+)
 from kgqa.qa.types import Document, Passage
 
 DIM = 8
@@ -26,8 +32,8 @@ def processed(doc_id: str, text: str, seed: int = 0) -> ProcessedDocument:
     vec = rng.normal(size=(1, DIM)).astype(np.float32)
     vec /= np.linalg.norm(vec)
     head, tail = f"{doc_id}-a:PERSON", f"{doc_id}-b:GPE"
-    mentions = [(f"{doc_id}#0", MentionRow(head, "A", "PERSON", doc_id), "A", 0, 1),
-                (f"{doc_id}#0", MentionRow(tail, "B", "GPE", doc_id), "B", 2, 3)]
+    mentions = [PassageMention(f"{doc_id}#0", MentionRow(head, "A", "PERSON", doc_id), "A", 0, 1),
+                PassageMention(f"{doc_id}#0", MentionRow(tail, "B", "GPE", doc_id), "B", 2, 3)]
     evidence = [EvidenceRow(head, tail, "born_in", 0.6, "dependency", doc_id, f"{doc_id}#0", 0,
                             len(text), text)]
     return ProcessedDocument(doc, passages, vec, mentions, evidence)

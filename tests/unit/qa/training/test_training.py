@@ -37,25 +37,10 @@ def squad_file(path: Path) -> Path:
 @pytest.fixture
 def word_model(tmp_path: Path) -> Path:
     """A tiny BERT whose vocabulary has the words of the toy data, so one token is one word."""
-    import re
+    from tests.conftest import build_word_model
 
-    import torch
-    from transformers import BertConfig, BertForQuestionAnswering, BertTokenizerFast
-
-    from tests.conftest import build_vocab
-
-    words = {w.lower() for c, qas in PARAGRAPHS for text in [c] + [q for q, _ in qas]
-             for w in re.findall(r"\w+", text)}
-    torch.manual_seed(0)
-    tokenizer = BertTokenizerFast(vocab=build_vocab(sorted(words)), do_lower_case=True)
-    model = BertForQuestionAnswering(BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=48, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=96, max_position_embeddings=128, hidden_dropout_prob=0.0,
-        attention_probs_dropout_prob=0.0))
-    folder = tmp_path / "base"
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    texts = [text for c, qas in PARAGRAPHS for text in [c] + [q for q, _ in qas]]
+    return build_word_model(tmp_path / "base", texts, hidden=48, question_answering=True)
 
 
 def config(tmp_path: Path, base: Path, **extra: object) -> TrainConfig:
