@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 
-from kgqa.flows import prefect_defaults
+from kgqa.flows import prefect_defaults, tether_prefect_server
 from kgqa.flows.progress import ProgressBar
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.process import process_batch
@@ -92,6 +92,7 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
     temporary Prefect server does not come up, it is tried once more, then the error says
     what to do in one line."""
     prefect_defaults()
+    tether_prefect_server()
     flow_ = ingest_flow
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))

@@ -240,6 +240,9 @@ class Settings(BaseSettings):
     max_top_k: int = Field(50, ge=1, description="Largest top_k / k an HTTP request may ask for.")
     max_request_bytes: int = Field(
         1_000_000, ge=1, description="Largest HTTP request body; bigger ones get 413 unread.")
+    client_read_timeout_seconds: float = Field(
+        10.0, gt=0, description="A client must send each whole HTTP request (headers and body) "
+        "within this many seconds of its first byte, or its connection is closed.")
     request_timeout_seconds: float = Field(
         30.0, gt=0, description="Per-request time limit of the HTTP API (504 when passed).")
     api_key: str | None = Field(

@@ -100,8 +100,10 @@ def schedule(
         fail(f"--cron {cron!r} is not a valid cron expression: {err}")
     settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=True)
     quiet_model_loading()
+    from kgqa.flows import tether_prefect_server
     from kgqa.flows.ingest import dask_task_runner, ingest_flow
 
+    tether_prefect_server()
     flow_ = ingest_flow
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
@@ -116,9 +118,13 @@ def schedule(
 
 
 def quiet_prefect(verbose: bool) -> None:
-    """A one-off run prints kgqa's own summary; Prefect's INFO lines ("Starting temporary
-    server", "View at ...") only with --verbose. Scheduled runs keep Prefect's logging."""
+    """A one-off run prints kgqa's own summary and one line per failure; Prefect's console
+    lines (its INFO "Starting temporary server" and "View at ...", and the ERROR traceback of a
+    failed run, which kgqa's own line already says) only with --verbose. What Prefect sends to
+    its API (the run's logs in its UI) is unchanged. Scheduled runs keep Prefect's logging."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 def print_report(report: dict[str, Any]) -> None:

@@ -176,14 +176,13 @@ def serve(
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) and the web page (at /) over the store;
     a newly committed generation is picked up without a restart."""
-    import uvicorn
-
     quiet_model_loading()
     from kgqa.qa.serve.api import create_app
+    from kgqa.qa.serve.server import serve as run_server
 
     settings = cli_settings(store=store)
     console.print(f"loading models and {settings.store} ...")
     app = create_app(settings, bound_host=host)
     key = " (API key required)" if settings.api_key else ""
     console.print(f"kgqa on http://{host}:{port}/ {key}- API docs at /docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run_server(app, settings, host, port)

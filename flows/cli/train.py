@@ -67,8 +67,11 @@ def train_reader_command(
         command="kgqa " + " ".join(sys.argv[1:]))
     from dataclasses import asdict
 
+    from kgqa.flows import tether_prefect_server
     from kgqa.flows.train import train_reader_flow
 
+    if prefect:
+        tether_prefect_server()
     run = train_reader_flow if prefect else train_reader_flow.fn
     result = run(asdict(config))
     best = result.get("best") or {}
@@ -103,6 +106,7 @@ def train_reranker_command(
     settings = training_settings(data)
     from dataclasses import asdict
 
+    from kgqa.flows import tether_prefect_server
     from kgqa.flows.train import train_reranker_flow
     from kgqa.qa.training.reranker import CrossTrainConfig
 
@@ -113,6 +117,8 @@ def train_reranker_command(
         dev_fraction=dev_fraction, seed=seed, warmup_fraction=warmup_fraction,
         max_train_questions=max_train_questions, max_dev_questions=max_dev_questions,
         device=device or settings.device, bf16=bf16, command="kgqa " + " ".join(sys.argv[1:]))
+    if prefect:
+        tether_prefect_server()
     run = train_reranker_flow if prefect else train_reranker_flow.fn
     result = run(asdict(config))
     console.print(f"dev accuracy@1 {result['dev']['accuracy@1']:.3f} (untrained head "

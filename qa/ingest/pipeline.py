@@ -101,48 +101,58 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
                 report.generation, report.counts = current.name, dict(current.manifest["counts"])
             return finish_report(store, report)
         stages: dict[str, float] = {}
-        t = time.monotonic()
-        # The writer opens (and so verifies) the current generation once; everything below
-        # plans, stages and compares against this one.
-        base, notes = _open_base(store, settings)
-        plan = plan_ingest(base, [Path(p) for p in paths], settings, prune)
-        stages["plan"] = time.monotonic() - t
-        t = time.monotonic()
-        cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
-        results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
-        stages["process"] = time.monotonic() - t
-        report = report_for(plan, results, len(reused), started)
-        report.words = sum(len(r.document.text.split()) for r in results
-                           if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused)
-        report.warnings = notes
-        if base is not None:
-            report.generation, report.counts = base.name, dict(base.manifest["counts"])
-        t = time.monotonic()
-        manifest = stage_results(store, base, settings, plan, results)
-        stages["stage"] = time.monotonic() - t
-        if manifest is not None:
-            number = manifest.generation
-            publish = True
-            if gate is not None:
-                t = time.monotonic()
-                from kgqa.qa.evaluation.gate import check_gate
+        report = IngestReport(0, 0, 0, 0, [], None, False, {}, 0.0)
+        try:
+            t = time.monotonic()
+            # The writer opens (and so verifies) the current generation once; everything below
+            # plans, stages and compares against this one.
+            base, notes = _open_base(store, settings)
+            plan = plan_ingest(base, [Path(p) for p in paths], settings, prune)
+            stages["plan"] = time.monotonic() - t
+            t = time.monotonic()
+            cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
+            results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
+            stages["process"] = time.monotonic() - t
+            report = report_for(plan, results, len(reused), started)
+            report.words = sum(len(r.document.text.split()) for r in results
+                               if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused)
+            report.warnings = notes
+            if base is not None:
+                report.generation, report.counts = base.name, dict(base.manifest["counts"])
+            t = time.monotonic()
+            manifest = stage_results(store, base, settings, plan, results)
+            stages["stage"] = time.monotonic() - t
+            if manifest is not None:
+                number = manifest.generation
+                publish = True
+                if gate is not None:
+                    t = time.monotonic()
+                    from kgqa.qa.evaluation.gate import check_gate
 
-                # stage() just wrote and hashed these files: its manifest needs no re-check
-                candidate = Generation(store.root / gen_name(number), manifest.to_json())
-                report.gate = check_gate(base, candidate, settings, Path(gate))
-                publish = bool(report.gate["passed"])
-                stages["gate"] = time.monotonic() - t
-            if publish:
-                t = time.monotonic()
-                store.publish(number, settings.keep_generations)
-                cache.discard([r.document for r in results if isinstance(r, ProcessedDocument)])
-                report.committed = True
-                report.generation, report.counts = gen_name(number), dict(manifest.counts)
-                stages["publish"] = time.monotonic() - t
-            else:
-                report.staged = gen_name(number)
-                (store.root / report.staged / REJECTED).write_text(
-                    f"the quality gate refused this generation: {report.gate}\n")
+                    # stage() just wrote and hashed these files: its manifest needs no re-check
+                    candidate = Generation(store.root / gen_name(number), manifest.to_json())
+                    report.gate = check_gate(base, candidate, settings, Path(gate))
+                    publish = bool(report.gate["passed"])
+                    stages["gate"] = time.monotonic() - t
+                if publish:
+                    t = time.monotonic()
+                    store.publish(number, settings.keep_generations)
+                    cache.discard([r.document for r in results if isinstance(r, ProcessedDocument)])
+                    report.committed = True
+                    report.generation, report.counts = gen_name(number), dict(manifest.counts)
+                    stages["publish"] = time.monotonic() - t
+                else:
+                    report.staged = gen_name(number)
+                    (store.root / report.staged / REJECTED).write_text(
+                        f"the quality gate refused this generation: {report.gate}\n")
+        except OSError as err:
+            # Disk full, a read-only store...: the run stops (before its publish, the current
+            # generation stays as it was) and still leaves a report saying why, when it can.
+            report.error = f"{err.filename or store.root}: {err.strerror or err}"
+            report.stages, report.seconds = stages, time.monotonic() - started
+            with contextlib.suppress(OSError):
+                finish_report(store, report)
+            raise
         report.stages = stages
         report.seconds = time.monotonic() - started
         finish_report(store, report)

@@ -42,6 +42,7 @@ class IngestReport:
     staged: str | None = None
     warnings: list[str] = field(default_factory=list)
     words: int = 0  # words of the documents processed in this run (not those from the cache)
+    error: str | None = None  # why the run stopped before committing (disk full, say)
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
@@ -51,7 +52,7 @@ class IngestReport:
                 "processed": self.processed, "reused": self.reused,
                 "stages": {k: round(v, 3) for k, v in self.stages.items()},
                 "skipped": self.skipped, "gate": self.gate, "staged": self.staged,
-                "warnings": self.warnings, "words": self.words,
+                "warnings": self.warnings, "words": self.words, "error": self.error,
                 "documents_per_second": self.rate(self.processed),
                 "words_per_second": self.rate(self.words)}
 
@@ -65,6 +66,8 @@ class IngestReport:
         lines = [f"# kgqa ingest: {self.generation or 'no generation'}", ""]
         if self.skipped:
             return "\n".join(lines + [f"Skipped: {self.skipped}"])
+        if self.error:
+            lines += [f"Stopped, nothing committed: {self.error}", ""]
         lines += ["| documents | count |", "|---|---|"]
         for name in ("new", "changed", "unchanged", "removed"):
             lines.append(f"| {name} | {getattr(self, name)} |")

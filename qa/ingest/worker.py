@@ -18,22 +18,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kgqa.qa.ingest.process import DocumentProcessor, Failure, cached_processor
+from kgqa.qa.ingest.tether import die_with_parent
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import ProcessedDocument
 from kgqa.qa.types import Document
-
-
-def die_with_parent(parent: int, every: float = 0.5) -> None:
-    """Exit this process as soon as ``parent`` is gone: a parent killed with SIGKILL cannot
-    stop its children, and a worker left behind would hold models in memory for nothing.
-    (A watchdog thread rather than PR_SET_PDEATHSIG, which fires when the *thread* that
-    started the child ends, and task runners start workers from short-lived threads.)"""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kgqa-parent-watchdog", daemon=True).start()
 
 
 def _serve(conn: Connection, settings_json: str, parent: int) -> None:

@@ -20,9 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import APIKeyHeader
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, field_validator
 
 from kgqa.kg.export import EXPORTERS
@@ -139,10 +142,11 @@ class SecurityHeaders:
     style by hash), no sniffing, no framing, no referrer; and a Host check against DNS
     rebinding (``hosts``; '*' allows any)."""
 
-    def __init__(self, app: Any, hosts: set[str], page_csp: str) -> None:
+    def __init__(self, app: Any, hosts: set[str], page_csp: str, docs_csp: str) -> None:
         self.app = app
         self.hosts = hosts
         self.csp = page_csp
+        self.docs_csp = docs_csp
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -168,10 +172,8 @@ class SecurityHeaders:
     def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
         out = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                (b"x-frame-options", b"DENY")]
-        # The interactive docs load Swagger UI / ReDoc from their CDN; every other response
-        # gets the strict policy.
-        if path not in ("/docs", "/redoc"):
-            out.append((b"content-security-policy", self.csp.encode()))
+        csp = self.docs_csp if path == DOCS_PATH else self.csp
+        out.append((b"content-security-policy", csp.encode()))
         return out
 
 
@@ -183,7 +185,7 @@ def create_app(settings: Settings, service: QAService | None = None,
     service = service or QAService(settings)
     service.warm_up()
     compute = ComputeSlots(settings.serve_concurrency, settings.serve_queue)
-    app = FastAPI(title="kgqa", version="0.1.0",
+    app = FastAPI(title="kgqa", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Questions answered from your documents, with their evidence, and "
                   "the knowledge graph built from them. Responses carry the fields of the CLI's "
                   "--json output and the store generation that answered.")
@@ -191,13 +193,26 @@ def create_app(settings: Settings, service: QAService | None = None,
     hosts = {"localhost", "127.0.0.1", "::1", *(h.lower() for h in settings.allowed_hosts)}
     if bound_host:
         hosts.add(bound_host.lower().strip("[]"))
-    app.add_middleware(SecurityHeaders, hosts=hosts, page_csp=page_policy())
+    docs = docs_page()
+    app.add_middleware(SecurityHeaders, hosts=hosts, page_csp=page_policy(),
+                       docs_csp=docs_policy(docs))
     app.state.service = service
+    # Swagger UI from the swagger-ui-bundle package, so /docs works offline; its Authorize
+    # button sends the key (X-API-Key) when the setting api_key is on.
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path()), name="docs-assets")
 
-    def check_key(request: Request) -> None:
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return docs
+
+    key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="The setting api_key (KGQA_API_KEY), when it is set.")
+
+    def check_key(request: Request, header: Annotated[str | None, Security(key_header)] = None
+                  ) -> None:
         if not settings.api_key:
             return
-        given = request.headers.get("x-api-key")
+        given = header
         auth = request.headers.get("authorization", "")
         if not given and auth.lower().startswith("bearer "):
             given = auth[7:]
@@ -390,6 +405,38 @@ def web_page() -> str:
     html = (WEB / "index.html").read_text(encoding="utf-8")
     return (html.replace("/*STYLE*/", (WEB / "app.css").read_text(encoding="utf-8"))
                 .replace("/*SCRIPT*/", (WEB / "app.js").read_text(encoding="utf-8")))
+
+
+DOCS_PATH = "/docs"
+DOCS_ASSETS = "/docs-assets"
+
+
+def swagger_ui_path() -> str:
+    try:
+        import swagger_ui_bundle
+    except ImportError:  # a dependency of kgqa; only a broken install lacks it
+        raise QAError("the package swagger-ui-bundle is missing (it serves /docs offline): "
+                      "pip install swagger-ui-bundle") from None
+    return str(swagger_ui_bundle.swagger_ui_path)
+
+
+def docs_page() -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json", title="kgqa API",
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
+
+
+def docs_policy(page: HTMLResponse) -> str:
+    """The docs page's CSP: Swagger UI's files from this origin, its one inline script by hash,
+    the inline styles Swagger UI sets on its elements."""
+    html = bytes(page.body).decode("utf-8")
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return (f"default-src 'self'; script-src 'self' 'sha256-{digest}'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'")
 
 
 def page_policy() -> str:

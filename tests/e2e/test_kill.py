@@ -75,3 +75,51 @@ def test_sigkill_at_random_moments_never_loses_a_committed_document(prefect_api:
     final = committed_docs(store)
     assert {f"new_{i}.txt" for i in range(rounds)} <= set(final)
     assert not [p for p in store.iterdir() if p.name.endswith(".tmp")]
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Pids of the processes whose command line contains ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+def test_killing_ingest_takes_prefect_s_temporary_server_with_it(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["KGQA_STORE"] = str(tmp_path / "store")
+    proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
+                             "--no-progress"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    marker = f"kgqa.qa.ingest.tether {proc.pid} uvicorn"
+    deadline = time.monotonic() + 300
+    while not _processes_with(marker) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    servers = _processes_with(marker)
+    assert servers, "the temporary server runs under kgqa's watchdog"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 60
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_with(marker), "the temporary server outlived kgqa"
+
+
+def test_a_failed_ingest_prints_one_line_and_not_prefect_s_traceback(prefect_api: str,
+                                                                     tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    (store / "LOCK").mkdir(parents=True)  # the lock file cannot be opened: an OS error in the flow
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    result = subprocess.run([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
+                             "--store", str(store), "--no-progress"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "LOCK" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr

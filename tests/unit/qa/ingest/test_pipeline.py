@@ -55,3 +55,28 @@ def test_the_library_never_imports_prefect() -> None:
     code = ("import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.evaluation.gate;"
             "sys.exit('prefect' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0
+
+
+def test_a_disk_full_while_staging_leaves_the_store_as_it_was_and_a_report_saying_why(
+        tiny_settings, tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import json
+
+    import pytest
+
+    corpus = write_corpus(tmp_path / "docs")
+    first = pipeline.run([corpus], tiny_settings)
+    (corpus / "pierre.txt").write_text("Pierre Curie was born in Paris.")
+    full = tiny_settings.store / "gen-000002.tmp" / "dense.faiss"
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(full))
+
+    monkeypatch.setattr(pipeline, "stage_results", disk_full)
+    with pytest.raises(OSError):
+        pipeline.run([corpus], tiny_settings)
+    assert Store(tiny_settings.store).open().name == first.generation
+    reports = sorted((tiny_settings.store / "reports").glob("*.json"))
+    last = json.loads(reports[-1].read_text())
+    assert last["committed"] is False and last["changed"] == 1
+    assert last["error"] == f"{full}: No space left on device"

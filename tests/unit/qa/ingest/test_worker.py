@@ -12,7 +12,7 @@ import pytest
 
 PARENT = """
 import multiprocessing as mp, sys, time
-from kgqa.qa.ingest.worker import die_with_parent
+from kgqa.qa.ingest.tether import die_with_parent
 
 def child(parent):
     die_with_parent(parent, every=0.1)

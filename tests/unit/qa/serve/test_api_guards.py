@@ -68,6 +68,25 @@ def test_every_response_carries_the_security_headers_and_the_csp_fits_the_page(
     assert base64.b64encode(hashlib.sha256(script).digest()).decode() in csp
 
 
+def test_the_api_docs_work_offline_under_their_own_strict_policy_and_offer_the_key(
+        service: QAService) -> None:
+    http = client(service, api_key="s3cret")
+    page = http.get("/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "http" not in page.text.replace("http://localhost", ""), "no CDN, nothing remote"
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        got = http.get(asset)
+        assert got.status_code == 200 and len(got.content) > 10_000, asset
+    csp = page.headers["content-security-policy"]
+    inline = page.text.split("<script>", 1)[1].split("</script>", 1)[0].encode()
+    assert base64.b64encode(hashlib.sha256(inline).digest()).decode() in csp
+    assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    schema = http.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["APIKeyHeader"]["name"] == "X-API-Key"
+    assert http.get("/stats").status_code == 401
+    assert http.get("/stats", headers={"X-API-Key": "s3cret"}).status_code == 200
+
+
 def test_stats_and_health_show_no_server_paths_and_the_generation_served(
         service: QAService) -> None:
     http = client(service)
@@ -106,3 +125,61 @@ def test_past_its_queue_the_api_answers_503_at_once_and_health_stays_fast(
         thread.join(30)
     assert results == [200, 200]
     assert http.get("/health").json()["saturated"] is False
+
+
+def test_a_client_that_sends_its_request_slowly_is_cut_off(service: QAService) -> None:
+    import socket
+
+    import uvicorn
+
+    from kgqa.qa.serve.server import protocol_for
+
+    settings = service.settings.model_copy(update={"client_read_timeout_seconds": 1.0})
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, service), log_level="warning",
+                                           http=protocol_for(settings)))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        def connect() -> socket.socket:
+            conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+            conn.settimeout(30)  # far beyond the 1 s limit: a hang fails the test
+            return conn
+
+        silent = connect()
+        assert silent.recv(100) == b"", "a connection that sends nothing is closed"
+        slow = connect()
+        slow.sendall(b"GET /health HTTP/1.1\r\nHo")
+        time.sleep(0.5)
+        slow.sendall(b"st: local")  # still under the limit in total, then stalls
+        assert slow.recv(100) == b"", "a request whose headers stall is closed"
+        body = connect()
+        body.sendall(b"POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: 100\r\n\r\n{\"query\"")
+        assert body.recv(100) == b"", "a request whose body stalls is closed"
+
+        def response(conn: socket.socket) -> bytes:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(body) < length:
+                body += conn.recv(4096)
+            return head
+
+        ok = connect()
+        ok.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert response(ok).startswith(b"HTTP/1.1 200"), "a whole request is answered"
+        time.sleep(1.5)  # the limit is on reading a request, not on computing or idling
+        ok.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert response(ok).startswith(b"HTTP/1.1 200")
+    finally:
+        server.should_exit = True
+        thread.join(30)
