@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from kgqa.qa.cancel import checkpoint
 from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.types import QAError, Span
 
@@ -185,6 +186,7 @@ class ExtractiveReader:
         ends: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
         with torch.inference_mode():
             for b in range(0, len(order), self.batch_size):
+                checkpoint()  # a served request whose client has gone stops here
                 group = order[b : b + self.batch_size]
                 width = max(len(ids[w]) for w in group)
                 batch = {}

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from kgqa.kg.export import EXPORTERS
 from kgqa.kg.types import KGError
+from kgqa.qa.cancel import Cancelled, cancellable, checkpoint
 from kgqa.qa.retrieval.modes import search_modes
 from kgqa.qa.serve import schemas
 from kgqa.qa.serve.service import QAService
@@ -221,26 +222,40 @@ def create_app(settings: Settings, service: QAService | None = None,
 
     Auth = Depends(check_key)
 
-    async def run(fn: Callable[[], Any]) -> Any:
+    async def run(fn: Callable[[], Any], request: Request | None = None) -> Any:
+        """``fn`` in a compute slot, within the request time limit. Work whose client has had
+        its 504, or (given ``request``) has gone, is never started, and stops at the next
+        checkpoint (between the reader's window batches) if it has."""
         if not compute.admit():
             raise _Http(503, "kgqa is busy: every compute slot and queue place is taken; retry "
                         "shortly (settings serve_concurrency, serve_queue)", retry_after=1)
         deadline = time.monotonic() + settings.request_timeout_seconds
+        stop = threading.Event()
 
         def guarded() -> Any:
             try:
-                with compute.slots:
-                    if time.monotonic() >= deadline:
-                        return None  # its client has had its 504 already: do not start
+                with compute.slots, cancellable(stop, deadline):
+                    checkpoint()
                     return fn()
+            except Cancelled:
+                return _CANCELLED  # a value, not an error: nobody may be waiting to catch it
             finally:
                 compute.release()
+
+        watcher = asyncio.create_task(_watch(request, stop)) if request is not None else None
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.to_thread(guarded)),
-                                          settings.request_timeout_seconds)
+            result = await asyncio.wait_for(asyncio.shield(asyncio.to_thread(guarded)),
+                                            settings.request_timeout_seconds)
+            if result is _CANCELLED:
+                raise TimeoutError
+            return result
         except TimeoutError:
             raise _Http(504, f"the request took over {settings.request_timeout_seconds} s "
                         "(setting request_timeout_seconds)") from None
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.cancel()
 
     top_k_field = Field(None, ge=1, le=settings.max_top_k,
                         description=f"Passages to use, 1 to {settings.max_top_k}.")
@@ -291,15 +306,15 @@ def create_app(settings: Settings, service: QAService | None = None,
                 "reader": settings.reader_model is not None, "saturated": compute.saturated}
 
     @app.post("/ask", dependencies=[Auth], tags=["questions"], **shape(schemas.AskResponse))
-    async def ask(body: AskRequest) -> dict[str, Any]:
+    async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
         """Answers with score, document, passage and offsets; no_answer when none is supported."""
         def go() -> dict[str, Any]:
             out = service.ask(body.question, body.top_k, body.top_answers).to_json()
             return {**out, "reader": model_label(out["reader"])}
-        return await run(go)
+        return await run(go, request)
 
     @app.post("/search", dependencies=[Auth], tags=["questions"], **shape(schemas.SearchResponse))
-    async def search(body: SearchRequest) -> dict[str, Any]:
+    async def search(body: SearchRequest, request: Request) -> dict[str, Any]:
         """Passages ranked by the retrieval mode (the setting search_mode by default)."""
         def go() -> dict[str, Any]:
             generation = service.generation
@@ -309,9 +324,12 @@ def create_app(settings: Settings, service: QAService | None = None,
         return await run(go)
 
     @app.post("/read", dependencies=[Auth], tags=["questions"], **shape(schemas.ReadResponse))
-    async def read(body: ReadRequest) -> dict[str, Any]:
-        """The reader alone on one question and context: the span, or answer null."""
-        return (await run(lambda: service.read([(body.id, body.question, body.context)])))[0]
+    async def read(body: ReadRequest, request: Request) -> dict[str, Any]:
+        """The reader alone on one question and context: the span, or answer null. A long
+        context is read in batches of windows, and reading stops between batches once the
+        client has gone or its time limit has passed."""
+        return (await run(lambda: service.read([(body.id, body.question, body.context)]),
+                          request))[0]
 
     @app.get("/entities", dependencies=[Auth], tags=["graph"], **shape(schemas.EntitiesResponse))
     async def entities(q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -405,6 +423,18 @@ def web_page() -> str:
     html = (WEB / "index.html").read_text(encoding="utf-8")
     return (html.replace("/*STYLE*/", (WEB / "app.css").read_text(encoding="utf-8"))
                 .replace("/*SCRIPT*/", (WEB / "app.js").read_text(encoding="utf-8")))
+
+
+_CANCELLED = object()
+
+
+async def _watch(request: Request, stop: threading.Event) -> None:
+    """Set ``stop`` when the client of ``request`` disconnects."""
+    while not stop.is_set():
+        if await request.is_disconnected():
+            stop.set()
+            return
+        await asyncio.sleep(0.2)
 
 
 DOCS_PATH = "/docs"

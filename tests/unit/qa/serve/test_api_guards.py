@@ -183,3 +183,37 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(service: QAService) -
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def test_a_read_past_its_time_limit_stops_between_window_batches_and_frees_its_slot(
+        service: QAService, tmp_path: Path) -> None:
+    from tests.conftest import build_tiny_qa_model
+
+    settings = service.settings.model_copy(update={
+        "reader_model": str(build_tiny_qa_model(tmp_path / "reader")),
+        "request_timeout_seconds": 1.0, "reader_max_seq_len": 64, "reader_stride": 16,
+        "reader_batch_size": 2})
+    reading = QAService(settings)
+    reading.warm_up()
+    model = reading.reader._model
+    forward, batches = model.forward, []
+
+    def slow_forward(**inputs: object) -> object:
+        batches.append(time.monotonic())
+        time.sleep(0.1)  # a long context on a busy machine: every batch takes a while
+        return forward(**inputs)
+
+    model.forward = slow_forward
+    http = client(reading)
+    context = "Marie Curie was born in Warsaw in 1867 and studied in Paris. " * 300
+    response = http.post("/read", json={"question": "Where was she born?", "context": context})
+    assert response.status_code == 504
+    time.sleep(1.0)
+    stopped_at = len(batches)
+    time.sleep(1.0)
+    assert len(batches) == stopped_at, "the read went on after its client had its 504"
+    assert stopped_at < 60, "the hundreds of windows were not all read"
+    assert http.get("/health").json()["saturated"] is False
+    model.forward = forward
+    short = http.post("/read", json={"question": "Where was she born?", "context": context[:200]})
+    assert short.status_code == 200
