@@ -22,7 +22,7 @@ class _TetheredSubprocess:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
-    def Popen(self, args: list[str], **kwargs: Any) -> Any:  # noqa: N802 (subprocess's name)
+    def Popen(self, args: list[str], **kwargs: Any) -> Any:
         from kgqa.qa.ingest.tether import tethered_command
 
         return self._real.Popen(tethered_command(list(args), os.getpid()), **kwargs)

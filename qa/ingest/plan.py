@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kgqa.qa.ingest.loaders import discover, load_file
+from kgqa.qa.ingest.isolated_load import file_loader
+from kgqa.qa.ingest.loaders import discover
 from kgqa.qa.ingest.report import Failure
+from kgqa.qa.plugins import import_plugins
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import Generation
 from kgqa.qa.types import Document, InputError
@@ -30,6 +32,7 @@ def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, 
     """Read the inputs and sort each document into new, changed, unchanged or failed, against
     ``base``, the store's current generation (None for a new store)."""
     plan = IngestPlan()
+    import_plugins(settings.plugins)  # a plugin may register loaders for more file types
     sources, errors = discover(paths, settings.follow_links)
     plan.failed += [Failure(e.where, e.reason) for e in errors]
     known: dict[str, tuple[str, str]] = {}
@@ -37,28 +40,28 @@ def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, 
         known = base.document_hashes()
     seen: set[str] = set()
     scanned_sources: set[str] = set()
-    for src in sources:
-        scanned_sources.add(str(src.path.resolve()))
-        for item in load_file(src, settings.max_document_bytes, settings.read_retries,
-                              settings.retry_backoff_seconds):
-            if isinstance(item, InputError):
-                plan.failed.append(Failure(item.where, item.reason))
-                # A document that fails now keeps its committed version: nothing is lost.
-                continue
-            if item.doc_id in seen:
-                plan.failed.append(Failure(item.source, f"document id {item.doc_id!r} was already "
-                                           "given by another input in this run; ids must be unique"))
-                continue
-            seen.add(item.doc_id)
-            before = known.get(item.doc_id)
-            if before is None:
-                plan.new.append(item.doc_id)
-                plan.to_process.append(item)
-            elif before[0] != item.content_hash:
-                plan.changed.append(item.doc_id)
-                plan.to_process.append(item)
-            else:
-                plan.unchanged.append(item.doc_id)
+    with file_loader(settings) as load:
+        for src in sources:
+            scanned_sources.add(str(src.path.resolve()))
+            for item in load(src):
+                if isinstance(item, InputError):
+                    plan.failed.append(Failure(item.where, item.reason))
+                    # A document that fails now keeps its committed version: nothing is lost.
+                    continue
+                if item.doc_id in seen:
+                    plan.failed.append(Failure(item.source, f"document id {item.doc_id!r} was already "
+                                               "given by another input in this run; ids must be unique"))
+                    continue
+                seen.add(item.doc_id)
+                before = known.get(item.doc_id)
+                if before is None:
+                    plan.new.append(item.doc_id)
+                    plan.to_process.append(item)
+                elif before[0] != item.content_hash:
+                    plan.changed.append(item.doc_id)
+                    plan.to_process.append(item)
+                else:
+                    plan.unchanged.append(item.doc_id)
     if prune:
         failed_where = {f.where.split(":")[0] for f in plan.failed}
         for doc_id, (_, source) in known.items():

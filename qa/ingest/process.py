@@ -17,11 +17,12 @@ from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest.loaders import split_passages
 from kgqa.qa.ingest.report import Failure
+from kgqa.qa.plugins import import_plugins
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import PassageMention, ProcessedDocument
 from kgqa.qa.store.index import index_text
-from kgqa.qa.types import Document, Passage, QAError
+from kgqa.qa.types import Document, Passage
 
 
 def _passage_for(passages: list[Passage], start: int, end: int) -> Passage:
@@ -127,17 +128,6 @@ def cached_processor(settings_json: str) -> DocumentProcessor:
     processor = DocumentProcessor(settings)
     processor.warm_up()
     return processor
-
-
-def import_plugins(modules: list[str]) -> None:
-    """Import the modules named in settings ``plugins`` (they register extractors by name)."""
-    import importlib
-
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except ImportError as err:
-            raise QAError(f"cannot import plugin module {name!r} (setting plugins): {err}") from None
 
 
 def batches(docs: list[Document], size: int) -> list[list[Document]]:

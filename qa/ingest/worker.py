@@ -14,6 +14,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -49,31 +50,33 @@ def _serve(conn: Connection, settings_json: str, parent: int) -> None:
             conn.send(("ok", processor.embed(payload)))
 
 
-class IsolatedProcessor:
-    """A DocumentProcessor in a child process with a per-document time limit."""
+class ChildProcess:
+    """One child process that serves messages over a pipe. ``target(conn, *args, parent_pid)``
+    sends ("ready", None) once set up, then answers each message. A call that passes its time
+    limit kills the child; the next call starts a fresh one."""
 
-    def __init__(self, settings_json: str) -> None:
-        self.settings_json = settings_json
-        self.settings = Settings.model_validate_json(settings_json)
-        self.timeout = self.settings.document_timeout_seconds
+    def __init__(self, target: Callable[..., None], args: tuple[Any, ...], what: str,
+                 start_timeout: float) -> None:
+        self.target = target
+        self.args = args
+        self.what = what
+        self.start_timeout = start_timeout
         self._proc: Any = None
         self._conn: Connection | None = None
         self.restarts = 0
-        # Task runners call from several threads; one worker pipe serves one batch at a time.
-        self._lock = threading.Lock()
 
     def _start(self) -> Connection:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
             return self._conn
         ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, self.settings_json, os.getpid()),
+        self._proc = ctx.Process(target=self.target, args=(child, *self.args, os.getpid()),
                                  daemon=True)
         self._proc.start()
         self._conn = parent
-        if not parent.poll(self.settings.worker_start_timeout_seconds):
+        if not parent.poll(self.start_timeout):
             self._kill()
-            raise RuntimeError("the ingestion worker did not start in time "
+            raise RuntimeError(f"the {self.what} did not start in time "
                                "(setting worker_start_timeout_seconds)")
         parent.recv()
         return parent
@@ -98,7 +101,9 @@ class IsolatedProcessor:
         self._proc = None
         self._conn = None
 
-    def _call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
+    def call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
+        """The child's answer, ("lost", why) if it died, or ("timeout", None) if ``limit``
+        seconds passed (it is killed then)."""
         conn = self._start()
         conn.send(message)
         deadline = None if limit is None else time.monotonic() + limit
@@ -109,13 +114,36 @@ class IsolatedProcessor:
                     return conn.recv()
             except (EOFError, OSError):
                 self._kill()
-                return ("lost", "the worker process died")
+                return ("lost", f"the {self.what} died")
             if self._proc is None or not self._proc.is_alive():
                 self._kill()
-                return ("lost", "the worker process died")
+                return ("lost", f"the {self.what} died")
             if deadline is not None and time.monotonic() >= deadline:
                 self._kill()
                 return ("timeout", None)
+
+
+class IsolatedProcessor:
+    """A DocumentProcessor in a child process with a per-document time limit."""
+
+    def __init__(self, settings_json: str) -> None:
+        self.settings_json = settings_json
+        self.settings = Settings.model_validate_json(settings_json)
+        self.timeout = self.settings.document_timeout_seconds
+        self.child = ChildProcess(_serve, (settings_json,), "worker process",
+                                  self.settings.worker_start_timeout_seconds)
+        # Task runners call from several threads; one worker pipe serves one batch at a time.
+        self._lock = threading.Lock()
+
+    @property
+    def restarts(self) -> int:
+        return self.child.restarts
+
+    def close(self) -> None:
+        self.child.close()
+
+    def _call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
+        return self.child.call(message, limit)
 
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         with self._lock:

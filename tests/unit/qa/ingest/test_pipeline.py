@@ -80,3 +80,25 @@ def test_a_disk_full_while_staging_leaves_the_store_as_it_was_and_a_report_sayin
     last = json.loads(reports[-1].read_text())
     assert last["committed"] is False and last["changed"] == 1
     assert last["error"] == f"{full}: No space left on device"
+
+
+def test_a_file_whose_parser_hangs_is_stopped_and_skipped_and_plugin_loaders_work(
+        tiny_settings, tmp_path: Path) -> None:
+    import time
+
+    from kgqa.qa.ingest.plan import plan_ingest
+
+    corpus = write_corpus(tmp_path / "docs")
+    (corpus / "trap.hang").write_text("never parsed")
+    (corpus / "note.shout").write_text("Marie Curie was born in Warsaw.")
+    settings = tiny_settings.model_copy(update={
+        "document_timeout_seconds": 3.0, "document_retries": 0,
+        "plugins": ["tests.unit.qa.ingest.plugin_loaders"]})
+    started = time.monotonic()
+    plan = plan_ingest(None, [corpus], settings, prune=False)
+    assert time.monotonic() - started < 600, "planning was not held up for the trap's hour"
+    failed = {Path(f.where).name: f.reason for f in plan.failed}
+    assert "took over 3 s" in failed["trap.hang"] and "document_timeout_seconds" in failed["trap.hang"]
+    assert sorted(plan.new) == ["curie.txt", "note.shout", "pierre.txt"]
+    shouted = next(d for d in plan.to_process if d.doc_id == "note.shout")
+    assert shouted.text == "MARIE CURIE WAS BORN IN WARSAW." and shouted.title == "Shouted"
