@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +47,19 @@ class Passage:
     start: int
     end: int
     text: str
+    # Where each page of its document starts (documents with pages: PDF); () for the others.
+    page_starts: tuple[int, ...] = ()
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page of a document offset, None when the document has no pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    @property
+    def page(self) -> int | None:
+        """The page this passage starts on."""
+        return self.page_of(self.start)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class Hit:
             "start": p.start,
             "end": p.end,
             "text": p.text,
+            **({"page": p.page} if p.page_starts else {}),
         }
 
 
@@ -91,6 +107,7 @@ class Answer:
     # answer's offset in ``context``); not part of the JSON, which carries document offsets.
     passage_start: int
     also_in: list[dict[str, Any]] = field(default_factory=list)
+    page: int | None = None  # for documents with pages
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,6 +119,8 @@ class Answer:
             "end": self.end,
             "context": self.context,
         }
+        if self.page is not None:
+            out["page"] = self.page
         if self.also_in:
             out["also_in"] = self.also_in
         return out

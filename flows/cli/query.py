@@ -123,7 +123,8 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
     if result.reader is None:
         for i, h in enumerate(result.hits[:max_hits], 1):
             p = h.passage
-            console.print(f"  hit {i} \\[{escape(p.doc_id)} chars {p.start}-{p.end}] "
+            page = f" page {p.page}" if p.page is not None else ""
+            console.print(f"  hit {i} \\[{escape(p.doc_id)}{page} chars {p.start}-{p.end}] "
                           f"{one_line(p.text, 140)}", highlight=False)
         return
     if result.no_answer:
@@ -131,7 +132,8 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         return
     for i, a in enumerate(result.answers, 1):
         console.print(f"  {i}. [bold green]{escape(a.text)}[/] (score {a.score:.2f}) "
-                      f"{escape(a.doc_id)} {escape(a.passage_id)} chars {a.start}-{a.end}",
+                      f"{escape(a.doc_id)} {escape(a.passage_id)}"
+                      f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}",
                       highlight=False)
         at, end = a.start - a.passage_start, a.end - a.passage_start
         before, after = a.context[max(0, at - 80):at], a.context[end:end + 80]

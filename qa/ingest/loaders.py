@@ -14,6 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kgqa.kg.registry import Registry
+from kgqa.qa.ingest.formats import (
+    Extracted,
+    docx_to_text,
+    markdown_to_text,
+    pdf_to_text,
+    web_page_to_text,
+)
 from kgqa.qa.types import Document, InputError, Passage, QAError
 
 
@@ -139,22 +146,6 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-# Linear-time patterns: a link's text and target exclude the brackets that could start another
-# attempt, and line-start patterns never run across lines, so no input makes them quadratic.
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.MULTILINE)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
-_MD_LIST = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+", re.MULTILINE)
-
-
-def markdown_to_text(text: str) -> str:
-    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_HEADING.sub("", text)
-    text = _MD_LIST.sub("", text)
-    return _MD_EMPHASIS.sub("", text)
-
-
 _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section",
                "article", "header", "footer", "blockquote", "pre", "table", "title", "dd", "dt")
 
@@ -252,33 +243,56 @@ def load_file(src: SourceFile, max_bytes: int, retries: int = 0, backoff: float 
             "max_document_bytes, env KGQA_MAX_DOCUMENT_BYTES); split the file or raise the limit",
         )
         return
-    try:
-        text = _decode(raw, where)
-    except InputError as err:
-        yield err
-        return
     loader = LOADERS[src.path.suffix.lower()]
-    if loader is None:  # JSONL: one document per line
-        yield from _jsonl_documents(text, source, where)
-        return
     try:
-        body, title = loader(text)
-        yield _document(src.doc_id, body, source, where, title=title)
+        if isinstance(loader, BinaryLoader):
+            if not raw.strip():
+                raise InputError(where, "the file is empty; add text or remove it")
+            out = loader(raw, where)
+        else:
+            text = _decode(raw, where)
+            if loader is None:  # JSONL: one document per line
+                yield from _jsonl_documents(text, source, where)
+                return
+            body, title = loader(text)
+            out = Extracted(body, title)
+        metadata = {"pages": list(out.pages)} if out.pages else None
+        yield _document(src.doc_id, out.text, source, where, title=out.title, metadata=metadata)
     except InputError as err:
         yield err
 
 
-# Text extractors by file suffix: text -> (plain text, title or None). None marks JSONL, which
-# holds many documents. Register a suffix here (from a module named in the plugins setting) to
-# read another format.
+# Loaders by file suffix. A text loader takes the decoded text and returns (plain text, title or
+# None); a BinaryLoader takes the file's bytes and its name for messages and returns an
+# Extracted (text, title, page starts). None marks JSONL, which holds many documents. A module
+# named in the setting ``plugins`` can register more suffixes (LOADERS.register).
 TextLoader = Callable[[str], tuple[str, str | None]]
-LOADERS: Registry[TextLoader | None] = Registry("file type", error=QAError)
+
+
+@dataclass(frozen=True)
+class BinaryLoader:
+    """A loader that reads a file's bytes (PDF, .docx)."""
+
+    read: Callable[[bytes, str], Extracted]
+
+    def __call__(self, raw: bytes, where: str) -> Extracted:
+        return self.read(raw, where)
+
+
+def _web_page(text: str) -> tuple[str, str | None]:
+    out = web_page_to_text(text, "")
+    return out.text, out.title
+
+
+LOADERS: Registry[TextLoader | BinaryLoader | None] = Registry("file type", error=QAError)
 LOADERS.register(".txt", lambda text: (text, None))
 LOADERS.register(".md", lambda text: (markdown_to_text(text), None))
 LOADERS.register(".markdown", lambda text: (markdown_to_text(text), None))
-LOADERS.register(".html", html_to_text)
-LOADERS.register(".htm", html_to_text)
+LOADERS.register(".html", _web_page)
+LOADERS.register(".htm", _web_page)
 LOADERS.register(".jsonl", None)
+LOADERS.register(".pdf", BinaryLoader(pdf_to_text))
+LOADERS.register(".docx", BinaryLoader(docx_to_text))
 
 
 def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | InputError]:

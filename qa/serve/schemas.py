@@ -28,6 +28,8 @@ class HitShape(_Shape):
     start: int = Field(description="Character offset of the passage in its document.")
     end: int
     text: str
+    page: int | None = Field(None, description="The page the passage starts on, for documents "
+                             "with pages (PDF); absent for the others.")
 
 
 class Fact(_Shape):
@@ -49,6 +51,8 @@ class AnswerShape(_Shape):
     start: int = Field(description="Character offset of the answer in its document.")
     end: int
     context: str = Field(description="The passage the answer was read from.")
+    page: int | None = Field(None, description="The page the answer is on, for documents with "
+                             "pages (PDF); absent for the others.")
     also_in: list[dict[str, Any]] | None = Field(
         None, description="Other passages that gave the same answer (absent when none did).")
     facts: list[Fact] = Field(description="Graph edges joining the answer to the question's "

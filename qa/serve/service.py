@@ -300,7 +300,8 @@ class QAService:
             p = hit.passage
             found = Answer(text=span.text, score=span.score, doc_id=p.doc_id,
                            passage_id=p.passage_id, start=p.start + span.start,
-                           end=p.start + span.end, context=p.text, passage_start=p.start)
+                           end=p.start + span.end, context=p.text, passage_start=p.start,
+                           page=p.page_of(p.start + span.start))
             key = normalise_answer(span.text) or span.text
             if key not in merged:
                 merged[key] = found

@@ -275,7 +275,23 @@ class Generation:
         rows = self.db.execute(
             f'SELECT id, passage_id, doc_id, ordinal, start, "end", text FROM passages '
             f"WHERE id IN ({marks})", ids).fetchall()
-        return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows}
+        pages = self.document_pages
+        return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ()))
+                for r in rows}
+
+    @property
+    def document_pages(self) -> dict[str, tuple[int, ...]]:
+        """doc_id -> where each of its pages starts, for the documents that have pages."""
+        found = self.cache.get("document_pages")
+        if found is None:
+            found = {}
+            for doc_id, metadata in self.db.execute(
+                    "SELECT doc_id, metadata FROM documents WHERE metadata LIKE '%\"pages\"%'"):
+                starts = json.loads(metadata).get("pages")
+                if isinstance(starts, list) and starts:
+                    found[doc_id] = tuple(int(x) for x in starts)
+            self.cache["document_pages"] = found
+        return found
 
     def document_hashes(self) -> dict[str, tuple[str, str]]:
         """doc_id -> (content hash, source)."""

@@ -30,9 +30,9 @@ def test_ingest_command_runs_the_flow_and_reports(prefect_api: str, tmp_path: Pa
     code, out, _ = kgqa("ingest", str(SAMPLE), "--store", str(store), "--json")
     assert code == 0
     (report,) = json_lines(out)
-    assert report["new"] == 21 and report["committed"]
+    assert report["new"] == 23 and report["committed"]
     code, out, _ = kgqa("ingest", str(SAMPLE), "--store", str(store))
-    assert code == 0 and "0 new, 0 changed, 21 unchanged" in out
+    assert code == 0 and "0 new, 0 changed, 23 unchanged" in out
 
 
 def test_search_queries_file_gives_one_json_line_per_query(sample_store: Path, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def rows(store: Path, sql: str) -> list[tuple]:
 def test_sample_store_has_passages_entities_and_evidence(sample_store: Path) -> None:
     gen = Store(sample_store).open()
     c = gen.manifest["counts"]
-    assert c["documents"] == 21 and c["passages"] >= 21 and c["nodes"] > 50 and c["edges"] > 20
+    assert c["documents"] == 23 and c["passages"] >= 23 and c["nodes"] > 50 and c["edges"] > 20
     # "the University of Paris" and "The University of Paris" are one node
     assert "university-of-paris:ORG" in gen.graph
     edge = gen.graph.get_edge_data("marie-curie:PERSON", "warsaw:GPE")
@@ -57,7 +57,7 @@ def test_reingesting_unchanged_corpus_changes_and_rewrites_nothing(sample_store_
 
     before = data_files()
     report = run([SAMPLE], sample_store_copy)
-    assert (report["new"], report["changed"], report["unchanged"]) == (0, 0, 21)
+    assert (report["new"], report["changed"], report["unchanged"]) == (0, 0, 23)
     assert not report["committed"]
     assert data_files() == before
 

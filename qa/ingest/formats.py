@@ -1,0 +1,173 @@
+"""Text out of the formats people keep documents in: PDF (pypdfium2, pages kept), Word .docx
+(python-docx: paragraphs, headings, tables), web pages (trafilatura's main-content extraction,
+which drops navigation, headers, footers and cookie banners) and Markdown (markdown-it-py, a
+CommonMark parser).
+
+Every extractor returns an ``Extracted``: normalised text, a title when the file names one, and
+for paged formats the character offset where each page starts. Parsers that fail on a file raise
+``InputError`` saying what is wrong with it and what to do; the batch goes on without it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kgqa.qa.types import InputError
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a loader makes of a file."""
+
+    text: str
+    title: str | None = None
+    pages: tuple[int, ...] = ()  # offset in ``text`` where page 1, 2, ... starts
+
+
+def _normalise(text: str) -> str:
+    from kgqa.qa.ingest.loaders import normalise
+
+    return normalise(text)
+
+
+def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """Normalised page texts joined by blank lines, and where each page starts (an empty page
+    starts where the next one does)."""
+    text, starts = "", []
+    for page in pages:
+        part = _normalise(page)
+        if part and text:
+            text += "\n\n"
+        starts.append(len(text))
+        text += part
+    return text, tuple(starts)
+
+
+def pdf_to_text(raw: bytes, where: str) -> Extracted:
+    """The text layer of a PDF, page by page, and its metadata title."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as err:
+        reason = str(err)
+        if "password" in reason.lower():
+            raise InputError(where, "the PDF is encrypted (it needs a password); save an "
+                                    "unprotected copy") from None
+        raise InputError(where, f"not a readable PDF ({reason}); the file may be truncated or "
+                                "damaged: export it again") from None
+    try:
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+    except pdfium.PdfiumError as err:
+        raise InputError(where, f"the PDF could not be read to the end ({err}); export it "
+                                "again") from None
+    finally:
+        pdf.close()
+    text, starts = join_pages(pages)
+    if not text:
+        raise InputError(where, f"no text layer in its {len(pages)} page(s) (a scan?); run OCR "
+                                "first")
+    return Extracted(text, title, starts)
+
+
+def docx_to_text(raw: bytes, where: str) -> Extracted:
+    """Paragraphs and tables of a .docx in document order; headings on lines of their own,
+    table rows as cells joined by ' | '; the title from the document properties or else the
+    first heading."""
+    import zipfile
+
+    from docx import Document as open_docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = open_docx(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise InputError(where, f"not a readable Word .docx file ({err}); save it again as "
+                                ".docx") from None
+    except Exception as err:  # lxml and python-docx raise many kinds on damaged parts
+        raise InputError(where, f"the .docx could not be parsed ({type(err).__name__}: {err}); "
+                                "save it again") from None
+    blocks: list[str] = []
+    first_heading = None
+    for element in doc.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(element, doc)
+            text = paragraph.text.strip()
+            if not text:
+                continue
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            if first_heading is None and (style.startswith("Heading") or style == "Title"):
+                first_heading = text
+            blocks.append(text)
+        elif tag == "tbl":
+            for row in Table(element, doc).rows:
+                cells = _unique_cells(row.cells)
+                if any(cells):
+                    blocks.append(" | ".join(cells))
+    title = (doc.core_properties.title or "").strip() or first_heading
+    text = _normalise("\n".join(blocks))
+    if not text:
+        raise InputError(where, "the .docx holds no text")
+    return Extracted(text, title)
+
+
+def _unique_cells(cells: Any) -> list[str]:
+    """Cell texts of a row; a merged cell is listed once, not once per grid column."""
+    out, seen = [], set()
+    for cell in cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        out.append(" ".join(cell.text.split()))
+    return out
+
+
+_OG_TITLE = re.compile(
+    r"""<meta[^>]{0,200}?property=["']og:title["'][^>]{0,200}?content=["']([^"']{1,500})""",
+    re.IGNORECASE)
+
+
+def web_page_to_text(html: str, where: str) -> Extracted:
+    """The main content of a web page (trafilatura: navigation, headers, footers, cookie
+    banners and link lists dropped), and its title (og:title, else <title>). A page where
+    trafilatura finds no main content (a bare fragment) keeps all its visible text."""
+    import trafilatura
+
+    from kgqa.qa.ingest.loaders import html_to_text
+
+    visible, page_title = html_to_text(html)
+    main = None
+    try:
+        main = trafilatura.extract(html, output_format="txt", include_comments=False,
+                                   include_tables=True, include_links=False, favor_recall=True,
+                                   deduplicate=False, with_metadata=False)
+    except Exception:  # noqa: BLE001 trafilatura's parsers raise many kinds on broken pages
+        main = None
+    og = _OG_TITLE.search(html[:200_000])
+    title = (og.group(1).strip() if og else None) or page_title
+    return Extracted(main if main and main.strip() else visible, title)
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown as plain text through a CommonMark parser: the rendered blocks' visible text
+    (inline HTML read as HTML), code blocks dropped, link texts kept without their targets."""
+    from markdown_it import MarkdownIt
+
+    from kgqa.qa.ingest.loaders import html_to_text
+
+    parser = MarkdownIt("commonmark")
+    tokens = [t for t in parser.parse(text) if t.type not in ("fence", "code_block")]
+    rendered = parser.renderer.render(tokens, parser.options, {})
+    return html_to_text(rendered)[0]

@@ -1,0 +1,126 @@
+"""PDF, Word and web pages as people have them: generated fixtures, ingested for real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kgqa.data.make_documents import pdf_bytes, write_docx
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.ingest.loaders import SourceFile, load_file
+from kgqa.qa.serve.service import QAService
+from kgqa.qa.types import Document, InputError
+
+KNOWN = "The observatory on the hill was finished in 1888 by the engineer Clara Voss."
+PAGES = [["Annual report", ""] + [f"The society met in hall number {n} on a rainy day in March."
+                                  for n in range(40)],
+         ["Buildings", "", KNOWN]]
+
+NEWS = """<!doctype html><html><head><title>Site name | Section</title>
+<meta property="og:title" content="River barge museum opens in Basel">
+</head><body>
+<div class="cookie-banner" id="cookie-consent"><p>We use cookies to improve your experience.
+Accept all cookies or manage preferences.</p><button>Accept</button></div>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<main><article><h1>River barge museum opens in Basel</h1>
+<p>A museum devoted to the river barges of the Rhine opened on Saturday in the old harbour of
+Basel. Its founder, the historian Jonas Keller, collected the boats over twenty years.</p>
+<p>The museum shows eleven restored barges and a workshop where visitors can watch carpenters
+repair wooden hulls. Entry is free for children under twelve.</p>
+<p>Keller said the collection began with a single barge he bought from a retiring skipper in
+Strasbourg in 2004, and that the city gave the museum its building in 2019.</p>
+</article></main>
+<aside><h3>Most read</h3><ul><li><a href="/a">Celebrity chef quits television</a></li>
+<li><a href="/b">Transfer rumours roundup</a></li></ul></aside>
+<footer><p>Copyright 2026 Example Media Group. All rights reserved.</p>
+<p><a href="/privacy">Privacy policy</a> | <a href="/terms">Terms of use</a></p></footer>
+</body></html>"""
+BOILERPLATE = ["cookies", "Accept", "Weather", "Sport", "Celebrity", "Transfer", "Copyright",
+               "Privacy", "Terms of use", "Most read"]
+
+
+def load(path: Path) -> list[Document | InputError]:
+    return list(load_file(SourceFile(path, path.name), 20_000_000))
+
+
+def test_a_pdf_keeps_its_pages_and_title_and_the_page_travels_with_hits_and_answers(
+        tiny_settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.pdf").write_bytes(pdf_bytes(PAGES, title="Society report"))
+    (doc,) = load(docs / "report.pdf")
+    assert isinstance(doc, Document) and doc.title == "Society report"
+    assert doc.text.index(KNOWN) >= doc.metadata["pages"][1] > 0
+    report = pipeline.run([docs], tiny_settings)
+    assert report.committed and not report.failed
+    service = QAService(tiny_settings)
+    hits = service.search("observatory finished engineer Clara Voss", 5, "bm25")
+    holding = [h for h in hits if KNOWN in h.passage.text]
+    assert holding, "the sentence of page 2 is found"
+    for hit in holding:  # a hit's page is where its passage starts (passages overlap)
+        p = hit.passage
+        assert hit.to_json()["page"] == p.page_of(p.start) == p.page
+        assert p.page_of(p.start + p.text.index(KNOWN)) == 2, "an answer there is on page 2"
+    assert {h.to_json()["page"] for h in service.search("society met hall rainy March", 3,
+                                                        "bm25")} == {1}
+
+
+def test_pdfs_that_cannot_be_read_are_skipped_with_what_to_do(tmp_path: Path) -> None:
+    good = pdf_bytes(PAGES)
+    (tmp_path / "scan.pdf").write_bytes(pdf_bytes([[], []]))
+    (tmp_path / "cut.pdf").write_bytes(good[: len(good) // 3])
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
+    reasons = {p.name: load(p)[0] for p in sorted(tmp_path.iterdir())}
+    assert all(isinstance(r, InputError) for r in reasons.values())
+    assert "no text layer" in reasons["scan.pdf"].reason
+    assert "run OCR first" in reasons["scan.pdf"].reason
+    for name in ("cut.pdf", "junk.pdf"):
+        assert "not a readable PDF" in reasons[name].reason, reasons[name].reason
+
+
+def test_a_docx_gives_headings_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "notes.docx",
+                      [("Heading 1", "Harbour history"),
+                       ("Normal", "The harbour was dredged in 1850."),
+                       ("Heading 2", "Ships"), ("Normal", "Barges carried grain.")],
+                      [("Year", "Ships"), ("1850", "12"), ("1900", "40")])
+    (doc,) = load(path)
+    assert isinstance(doc, Document) and doc.title == "Harbour history"
+    assert doc.text.split("\n") == ["Harbour history", "The harbour was dredged in 1850.",
+                                    "Ships", "Barges carried grain.", "Year | Ships",
+                                    "1850 | 12", "1900 | 40"]
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (error,) = load(tmp_path / "broken.docx")
+    assert isinstance(error, InputError) and ".docx" in error.reason
+
+
+def test_a_news_page_loses_its_boilerplate_and_keeps_its_article(
+        tiny_settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "barges.html").write_text(NEWS)
+    report = pipeline.run([docs], tiny_settings)
+    assert report.committed
+    generation = QAService(tiny_settings).generation
+    texts = [r[0] for r in generation.db.execute("SELECT text FROM passages")]
+    joined = "\n".join(texts)
+    assert "Jonas Keller" in joined and "eleven restored barges" in joined
+    for word in BOILERPLATE:
+        assert word not in joined, word
+    (title,) = generation.db.execute("SELECT title FROM documents").fetchone()
+    assert title == "River barge museum opens in Basel"
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("# Title\n\nSome **bold** and *em* text with a [link](http://x.org).\n",
+     "Title\n\nSome bold and em text with a link."),
+    ("Intro\n\n```python\nprint('code')\n```\n\n- one\n- two\n", "Intro\n\none\n\ntwo"),
+    ("Setext heading\n==============\n\n> quoted words\n", "Setext heading\n\nquoted words"),
+])
+def test_markdown_goes_through_a_commonmark_parser(tmp_path: Path, markdown: str,
+                                                   text: str) -> None:
+    (tmp_path / "a.md").write_text(markdown)
+    (doc,) = load(tmp_path / "a.md")
+    assert isinstance(doc, Document) and doc.text == text
