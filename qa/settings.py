@@ -233,6 +233,9 @@ class Settings(BaseSettings):
         description="An answer needs span score minus no-answer score above this margin.",
     )
 
+    similar_graph_weight: float = Field(
+        0.3, ge=0, le=1, description="With kgqa similar --entity --graph: the share of graph "
+        "proximity (personalised PageRank) in the score; the rest is context similarity.")
     # Limits
     max_question_chars: int = Field(1000, ge=1, description="Longest accepted question.")
     max_context_chars: int = Field(

@@ -1,7 +1,15 @@
 """The ``kgqa`` command: one module per command group, all registered on one Typer app."""
 
 from kgqa.flows import prefect_defaults
-from kgqa.flows.cli import demo, evaluate, graph, ingest, query, train  # noqa: F401  (registers)
+from kgqa.flows.cli import (  # noqa: F401  (registers)
+    demo,
+    evaluate,
+    graph,
+    ingest,
+    query,
+    similar,
+    train,
+)
 from kgqa.flows.cli.common import app
 
 

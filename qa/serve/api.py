@@ -32,6 +32,7 @@ from kgqa.kg.export import EXPORTERS
 from kgqa.kg.types import KGError
 from kgqa.qa.cancel import Cancelled, cancellable, checkpoint
 from kgqa.qa.retrieval.modes import search_modes
+from kgqa.qa.retrieval.similar import DOCUMENT_MEASURES, UnknownItem
 from kgqa.qa.serve import schemas
 from kgqa.qa.serve.service import QAService
 from kgqa.qa.settings import Settings
@@ -295,7 +296,8 @@ def create_app(settings: Settings, service: QAService | None = None,
 
     # Errors of ours with a message for the user, by the status they deserve (the most
     # specific class wins, so NoReaderError is 503 while other QAErrors are 422).
-    for error, status in ((KGError, 404), (StoreError, 503), (NoReaderError, 503), (QAError, 422)):
+    for error, status in ((KGError, 404), (UnknownItem, 404), (StoreError, 503),
+                          (NoReaderError, 503), (QAError, 422)):
         app.add_exception_handler(error, _status_handler(status))
 
     @app.get("/health", tags=["service"], response_model=schemas.Health)
@@ -330,6 +332,43 @@ def create_app(settings: Settings, service: QAService | None = None,
         client has gone or its time limit has passed."""
         return (await run(lambda: service.read([(body.id, body.question, body.context)]),
                           request))[0]
+
+    @app.get("/similar", dependencies=[Auth], tags=["questions"], **shape(schemas.SimilarResponse))
+    async def similar(
+            request: Request,
+            passage: Annotated[str | None, Query(max_length=500)] = None,
+            doc: Annotated[str | None, Query(max_length=500)] = None,
+            text: Annotated[str | None, Query(max_length=settings.max_question_chars)] = None,
+            entity: Annotated[str | None, Query(max_length=200)] = None,
+            k: Annotated[int, Query(ge=1, le=settings.max_top_k)] = 10,
+            by: Annotated[Literal[DOCUMENT_MEASURES], Query()] = "mean",  # type: ignore[valid-type]
+            graph: bool = False) -> dict[str, Any]:
+        """What else is like this: nearest passages (passage or text), documents (doc) or
+        entities (entity; graph blends in graph proximity). Give exactly one of the four."""
+        given = [v for v in (passage, doc, text, entity) if v is not None]
+        if len(given) != 1:
+            raise _Http(422, "give exactly one of passage, doc, text or entity")
+
+        def go() -> dict[str, Any]:
+            similarity = service.similarity()
+            if passage is not None:
+                return similarity.passages(passage, k).to_json()
+            if doc is not None:
+                return similarity.documents(doc, k, by).to_json()
+            if text is not None:
+                return similarity.text(text, k).to_json()
+            assert entity is not None
+            weight = settings.similar_graph_weight if graph else 0.0
+            return similarity.entities(entity, k, weight).to_json()
+        return await run(go, request)
+
+    @app.get("/similar/duplicates", dependencies=[Auth], tags=["questions"],
+             **shape(schemas.SimilarResponse))
+    async def similar_duplicates(
+            request: Request,
+            threshold: Annotated[float, Query(gt=0, le=1)] = 0.95) -> dict[str, Any]:
+        """Pairs of near-identical passages across documents (cosine at least threshold)."""
+        return await run(lambda: service.similarity().duplicates(threshold).to_json(), request)
 
     @app.get("/entities", dependencies=[Auth], tags=["graph"], **shape(schemas.EntitiesResponse))
     async def entities(q: Annotated[str, Query(min_length=1, max_length=200)],

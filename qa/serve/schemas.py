@@ -150,6 +150,16 @@ class NeighbourhoodResponse(_Shape):
     edges: list[LaidOutEdge]
 
 
+class SimilarResponse(_Shape):
+    kind: str = Field(description="passage, document, text, entity or duplicates.")
+    query: str = Field(description="The passage, document or entity id, or the text, compared.")
+    generation: str
+    results: list[dict[str, Any]] = Field(
+        description="Neighbours, best first, each with its cosine-based score: passages "
+        "(passage_id, doc_id, score, start, end, text, page), documents (doc_id, title, score, "
+        "passages), entities (id, name, type, score) or duplicate pairs (score, a, b).")
+
+
 class StatsResponse(_Shape):
     generation: str
     documents: int

@@ -19,6 +19,7 @@ from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
 from kgqa.qa.retrieval.modes import split_mode
 from kgqa.qa.retrieval.retriever import Retriever
+from kgqa.qa.retrieval.similar import Similarity
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import Generation, Store
 from kgqa.qa.store.index import DenseOptions
@@ -237,6 +238,10 @@ class QAService:
                     results.append({"id": rid, "answer": span.text, "score": round(span.score, 6),
                                     "start": span.start, "end": span.end})
         return results
+
+    def similarity(self) -> Similarity:
+        """Nearest passages, documents and entities in the generation being served."""
+        return Similarity(self.generation, self.embedder)
 
     # --- the graph -------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

@@ -82,3 +82,28 @@ def test_entity_search_draws_its_graph_and_shows_evidence(page) -> None:
     transform = page.locator("#viewport").get_attribute("transform")
     page.click("#zoom-in")
     assert page.locator("#viewport").get_attribute("transform") != transform
+
+
+def test_more_like_this_lists_similar_passages_and_entities(page) -> None:
+    page.click("#tab-ask")
+    page.fill("#question", "Who invented the World Wide Web?")
+    page.click("#ask")
+    page.locator(".answer mark").first.wait_for(timeout=60_000)
+    page.locator(".answer .more-like-this").first.click()
+    first = page.locator(".answer .similar .similar-passage").first
+    first.wait_for(timeout=60_000)
+    assert page.locator(".answer .similar .similar-passage").count() == 5
+    assert "tim_berners_lee.txt#0" not in first.inner_text(), "not the passage itself"
+
+    page.click("#tab-entities")
+    page.fill("#entity-query", "Marie Curie")
+    page.click("#entity-search")
+    page.locator("#graph .node.center").wait_for(timeout=30_000)
+    page.locator("#entity-list .more-like-this").first.click()
+    alike = page.locator("#entity-list .similar-entity")
+    alike.first.wait_for(timeout=60_000)
+    assert alike.count() >= 3
+    page.screenshot(path=str(SHOTS / "more_like_this.png"), full_page=True)
+    before = page.locator("#graph .node.center").get_attribute("data-id")
+    alike.first.click()
+    page.locator(f'#graph .node.center:not([data-id="{before}"])').wait_for(timeout=30_000)

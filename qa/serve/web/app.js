@@ -75,6 +75,41 @@ function passageWithMark(text, start, end) {
   return quote;
 }
 
+// --- more like this ---------------------------------------------------------------------
+function moreLikeThis(query, box) {
+  const link = el("a", { class: "more-like-this", href: "#", text: "more like this" });
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    box.replaceChildren(el("span", { class: "muted", text: "Looking…" }));
+    try {
+      const data = await api("GET", `/similar?${query}&k=5`);
+      const list = el("ul", { class: "similar" });
+      for (const r of data.results) {
+        if (data.kind === "entity") {
+          const item = el("li", { class: "similar-entity", text: `${r.name} (${r.type || "?"}) · ${r.score.toFixed(3)}` });
+          item.addEventListener("click", () => drawGraph(r.id));
+          list.append(item);
+        } else {
+          const where = r.page ? `${r.doc_id}, page ${r.page}` : r.doc_id;
+          list.append(el("li", { class: "similar-passage" }, el("b", { text: `${where} · ${r.score.toFixed(3)}: ` }),
+            r.text.length > 200 ? r.text.slice(0, 200) + "…" : r.text));
+        }
+      }
+      if (!data.results.length) list.append(el("li", { class: "muted", text: "Nothing alike." }));
+      box.replaceChildren(list);
+    } catch (err) {
+      box.replaceChildren(el("span", { class: "muted", text: err.message }));
+    }
+  });
+  return link;
+}
+
+function withMoreLikeThis(node, query) {
+  const box = el("div", { class: "similar-box" });
+  node.append(moreLikeThis(query, box), box);
+  return node;
+}
+
 function renderAnswer(result, answer) {
   const hit = result.hits.find((h) => h.passage_id === answer.passage_id);
   let start = hit ? answer.start - hit.start : answer.context.indexOf(answer.text);
@@ -84,6 +119,7 @@ function renderAnswer(result, answer) {
   const card = el("div", { class: "answer" },
     el("h2", { class: "answer-text", text: answer.text }),
     el("div", { class: "meta", text: `score ${answer.score.toFixed(3)} · ${answer.doc_id} · ` +
+      (answer.page ? `page ${answer.page} · ` : "") +
       `passage ${answer.passage_id} · characters ${answer.start}–${answer.end}` +
       (answer.also_in ? ` · also in ${answer.also_in.length} more passage(s)` : "") }),
     passageWithMark(answer.context, start, start + answer.text.length));
@@ -94,7 +130,7 @@ function renderAnswer(result, answer) {
     }
     card.append(el("div", { class: "meta", text: "supporting graph facts" }), list);
   }
-  return card;
+  return withMoreLikeThis(card, `passage=${encodeURIComponent(answer.passage_id)}`);
 }
 
 $("ask-form").addEventListener("submit", async (event) => {
@@ -118,8 +154,9 @@ $("ask-form").addEventListener("submit", async (event) => {
     for (const answer of result.answers) out.append(renderAnswer(result, answer));
     if (!result.answers.length) {
       for (const h of result.hits) {
-        out.append(el("div", { class: "hit" }, el("b", { text: `${h.doc_id}: ` }),
-          h.text.length > 300 ? h.text.slice(0, 300) + "…" : h.text));
+        out.append(withMoreLikeThis(el("div", { class: "hit" }, el("b", { text: `${h.doc_id}: ` }),
+          h.text.length > 300 ? h.text.slice(0, 300) + "…" : h.text),
+          `passage=${encodeURIComponent(h.passage_id)}`));
       }
     }
   } catch (err) {
@@ -216,14 +253,14 @@ $("entity-form").addEventListener("submit", async (event) => {
     const data = await api("GET", `/entities?q=${encodeURIComponent(q)}`);
     if (!data.entities.length) list.append(el("li", { class: "muted", text: "No entity matches." }));
     for (const e of data.entities) {
-      const item = el("li", { "data-id": e.id, text: `${e.name} (${e.type || "?"}, ${e.degree})` });
-      item.addEventListener("click", () => {
+      const item = el("li", { "data-id": e.id }, el("span", { text: `${e.name} (${e.type || "?"}, ${e.degree}) ` }));
+      item.firstChild.addEventListener("click", () => {
         for (const li of list.children) li.classList.toggle("active", li === item);
         drawGraph(e.id);
       });
-      list.append(item);
+      list.append(withMoreLikeThis(item, `entity=${encodeURIComponent(e.id)}&graph=true`));
     }
-    if (data.entities.length) list.firstChild.click();
+    if (data.entities.length) list.firstChild.firstChild.click();
   } catch (err) {
     list.append(el("li", { class: "muted", text: err.message }));
   }
