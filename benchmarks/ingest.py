@@ -4,6 +4,7 @@
     python benchmarks/ingest.py --corpus my.jsonl    # your own JSONL ({"id","text"} lines)
     python benchmarks/ingest.py --prefect            # through the Prefect flow (temporary server)
     python benchmarks/ingest.py --dask-workers 1 2   # Dask runner, 1 then 2 local workers
+    python benchmarks/ingest.py --pdf 40             # 40 ten-page PDFs: parse and ingest pages/s
 
 Prints figures; asserts nothing. Peak memory is the maximum resident set size of this process
 and of the per-document worker process (where models run by default).
@@ -44,9 +45,14 @@ def main() -> None:
     parser.add_argument("--prefect", action="store_true", help="run the real flow, not flow.fn")
     parser.add_argument("--dask-workers", type=int, nargs="+",
                         help="run the flow on local Dask clusters of these sizes and compare")
+    parser.add_argument("--pdf", type=int, metavar="N",
+                        help="make N ten-page PDFs of the paragraphs; report pages/s")
     args = parser.parse_args()
     if args.dask_workers:
         compare_dask(args)
+        return
+    if args.pdf:
+        pdf_throughput(args.pdf)
         return
 
     from kgqa.flows.ingest import ingest_flow
@@ -90,6 +96,48 @@ def main() -> None:
     print(f"re-ingest (no-op)  {reingest_s:.2f} s, {again['unchanged']} unchanged")
     print(f"peak memory        {peak_mb:,.0f} MB (max RSS of this process), "
           f"{worker_mb:,.0f} MB (largest worker process)")
+
+
+def pdf_throughput(count: int) -> None:
+    """PDF parsing alone (the loader: pypdfium2 text layer, pages kept), then the whole pipeline
+    on the same files, in pages/s."""
+    import textwrap
+
+    from kgqa.data.make_documents import pdf_bytes
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.ingest.loaders import SourceFile, load_file
+    from kgqa.qa.ingest.process import cached_processor
+    from kgqa.qa.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = shared_paragraphs(count * 20, Path(tmp) / "corpus.jsonl")
+        paragraphs = [json.loads(line)["text"] for line in corpus.read_text().splitlines()]
+        folder = Path(tmp) / "pdfs"
+        folder.mkdir()
+        pages = 0
+        for n in range(count):  # ten pages of two paragraphs each
+            part = paragraphs[n * 20 : (n + 1) * 20]
+            doc_pages = [sum((textwrap.wrap(p, 90) + [""] for p in part[i : i + 2]), [])
+                         for i in range(0, len(part), 2)]
+            pages += len(doc_pages)
+            (folder / f"doc{n:04d}.pdf").write_bytes(pdf_bytes(doc_pages, title=f"Doc {n}"))
+        files = sorted(folder.iterdir())
+        t0 = time.perf_counter()
+        words = 0
+        for f in files:
+            for doc in load_file(SourceFile(f, f.name), 20_000_000):
+                words += len(getattr(doc, "text", "").split())
+        parse_s = time.perf_counter() - t0
+        settings = Settings(store=Path(tmp) / "store")
+        cached_processor(settings.model_dump_json())  # models loaded before the clock starts
+        t1 = time.perf_counter()
+        report = pipeline.run([folder], settings)
+        ingest_s = time.perf_counter() - t1
+    print(f"PDFs               {len(files)} files, {pages} pages, {words:,} words "
+          f"({len(report.failed)} failed)")
+    print(f"parse (loader)     {parse_s:.2f} s  ->  {pages / parse_s:,.0f} pages/s")
+    print(f"ingest (pipeline)  {ingest_s:.1f} s  ->  {pages / ingest_s:,.1f} pages/s, "
+          f"{words / ingest_s:,.0f} words/s")
 
 
 def compare_dask(args: argparse.Namespace) -> None:

@@ -70,6 +70,7 @@ def pdf_bytes(pages: list[list[str]], title: str | None = None) -> bytes:
         else:
             ops = ["0.5 g", "72 72 451 648 re f"]  # a grey box where a scanned image would be
         stream = "\n".join(ops)
+        stream = stream.encode("latin-1", "replace").decode("latin-1")  # WinAnsi has no more
         content = add(f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream")
         kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842] "
                         f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>"))
@@ -82,7 +83,7 @@ def pdf_bytes(pages: list[list[str]], title: str | None = None) -> bytes:
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1", "replace")
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()

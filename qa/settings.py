@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     document_timeout_seconds: float = Field(
         300.0, ge=0, description="Per-document time limit; the work runs in a worker process "
         "that is killed when it passes. 0 runs in-process with no limit.")
+    loader_memory_mb: int = Field(
+        2048, ge=256, description="Address-space limit of the process that reads and parses "
+        "files (with document_timeout_seconds set): a file that needs more (a decompression "
+        "bomb) is skipped.")
     document_retries: int = Field(
         1, ge=0, description="Retries of a document whose worker process died.")
     worker_start_timeout_seconds: float = Field(

@@ -1,15 +1,17 @@
 """Reading and parsing input files under the same killable time limit as processing.
 
 A hostile or broken file (a parser trap, a decompression bomb) must not hang planning while the
-run holds the store's write lock. With ``document_timeout_seconds`` set, each file is read and
-parsed in a light child process (no models: it imports the loaders and the plugins only); a file
-that passes the limit is stopped, quarantined with the reason, and the batch goes on. With 0,
-files are read here, with no limit.
+run holds the store's write lock, nor exhaust its memory. With ``document_timeout_seconds`` set,
+each file is read and parsed in a light child process (no models: it imports the loaders and
+the plugins only) whose address space is capped at ``loader_memory_mb``; a file that passes
+either limit is stopped, quarantined with the reason, and the batch goes on. With 0, files are
+read here, with no limit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import resource
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 
@@ -31,6 +33,8 @@ def _read(src: SourceFile, settings: Settings) -> Loaded:
 def _serve_loads(conn: Connection, settings_json: str, parent: int) -> None:
     die_with_parent(parent)
     settings = Settings.model_validate_json(settings_json)
+    limit = settings.loader_memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import_plugins(settings.plugins)
     conn.send(("ready", None))
     while True:
@@ -65,7 +69,8 @@ class IsolatedLoader:
                                           "(setting document_timeout_seconds); the file was "
                                           "stopped and skipped")]
         return [InputError(where, f"the loader process died reading it on every one of {tries} "
-                                  "tries (out of memory?); the file was skipped")]
+                                  f"tries (over loader_memory_mb = {self.settings.loader_memory_mb}"
+                                  " MB, or a parser crash); the file was skipped")]
 
     def close(self) -> None:
         self.child.close()

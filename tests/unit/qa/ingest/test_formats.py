@@ -124,3 +124,47 @@ def test_markdown_goes_through_a_commonmark_parser(tmp_path: Path, markdown: str
     (tmp_path / "a.md").write_text(markdown)
     (doc,) = load(tmp_path / "a.md")
     assert isinstance(doc, Document) and doc.text == text
+
+
+def bomb_pdf(gigabytes: float) -> bytes:
+    """A one-page PDF of a few MB whose content stream inflates to ``gigabytes`` GB."""
+    import zlib
+
+    squeeze = zlib.compressobj(1)
+    chunk = b"BT /F1 11 Tf 72 740 Td (x) Tj ET\n" * 500_000
+    parts, total = [], 0
+    while total < gigabytes * 1e9:
+        parts.append(squeeze.compress(chunk))
+        total += len(chunk)
+    stream = b"".join(parts) + squeeze.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
+               b"<< /F1 5 0 R >> >> /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream +
+               b"\nendstream", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                                xref)
+    return bytes(out)
+
+
+def test_a_pdf_bomb_is_stopped_by_the_loader_s_memory_limit_and_the_rest_goes_on(
+        tiny_settings, tmp_path: Path) -> None:
+    from kgqa.qa.ingest.plan import plan_ingest
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bomb.pdf").write_bytes(bomb_pdf(1.5))
+    (docs / "report.pdf").write_bytes(pdf_bytes(PAGES))
+    settings = tiny_settings.model_copy(update={
+        "document_timeout_seconds": 300.0, "document_retries": 0, "loader_memory_mb": 1024})
+    plan = plan_ingest(None, [docs], settings, prune=False)
+    assert plan.new == ["report.pdf"]
+    (failure,) = plan.failed
+    assert failure.where.endswith("bomb.pdf") and "loader_memory_mb = 1024" in failure.reason
