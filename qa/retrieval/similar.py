@@ -9,8 +9,9 @@ generation already holds, and near-duplicate passages across documents.
   mention it (its contexts); with ``graph`` the cosine is blended with graph proximity, the
   personalised PageRank from the entity, scaled to [0, 1].
 
-Vectors for documents and entities are derived once per generation, on first use, from the
-vectors stored with it (a new generation derives its own), so they always match the passages.
+Entity vectors are stored with each generation (derived at commit, like the graph); document
+vectors are derived once per generation on first use from its passage vectors. Both always
+match the passages of the generation served.
 """
 
 from __future__ import annotations
@@ -104,18 +105,22 @@ class Similarity:
         """Entity node ids and their unit context vectors."""
         cache = self.generation.cache
         if "similar_entities" not in cache:
-            v = self._vectors()
-            nodes, vectors = [], []
-            for node, rowids in sorted(self.generation.node_passages.items()):
-                rows = [v.row_of[r] for r in rowids if r in v.row_of]
-                if rows and node in self.generation.graph:
-                    nodes.append(node)
-                    vectors.append(v.matrix[rows].mean(axis=0))
-            matrix = _unit(np.stack(vectors)) if vectors else \
-                np.zeros((0, v.matrix.shape[1]), np.float32)
-            cache["similar_entities"] = (nodes, matrix)
+            cache["similar_entities"] = self.generation.entity_vectors() or self._derive_entities()
         found: tuple[list[str], np.ndarray] = cache["similar_entities"]
         return found
+
+    def _derive_entities(self) -> tuple[list[str], np.ndarray]:
+        """For generations written before entity vectors were stored with them."""
+        v = self._vectors()
+        nodes, vectors = [], []
+        for node, rowids in sorted(self.generation.node_passages.items()):
+            rows = [v.row_of[r] for r in rowids if r in v.row_of]
+            if rows and node in self.generation.graph:
+                nodes.append(node)
+                vectors.append(v.matrix[rows].mean(axis=0))
+        matrix = _unit(np.stack(vectors)) if vectors else \
+            np.zeros((0, v.matrix.shape[1]), np.float32)
+        return nodes, matrix
 
     # --- queries -------------------------------------------------------------------------------
     def _passage_results(self, vector: np.ndarray, k: int, skip: set[int]) -> list[dict[str, Any]]:

@@ -167,6 +167,27 @@ def _content_digest(db: sqlite3.Connection) -> str:
     return digest.hexdigest()
 
 
+def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None
+                    ) -> tuple[list[str], np.ndarray]:
+    """Each graph node's context vector: the unit mean of the vectors of the distinct passages
+    that mention it (merge rules applied), in node order. Derived at commit like the graph."""
+    rows = db.execute('SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id '
+                      "FROM mentions m JOIN passages p USING (passage_id)").fetchall()
+    resolver = NodeResolver([MentionRow(*r[:6]) for r in rows], rules)
+    passages: dict[str, set[int]] = {}
+    for r in rows:
+        passages.setdefault(resolver.resolve(r[0], r[4])[0], set()).add(int(r[6]))
+    ids, vectors = dense.vectors()
+    row_of = {int(i): n for n, i in enumerate(ids)}
+    nodes = sorted(n for n, found in passages.items() if any(i in row_of for i in found))
+    matrix = np.zeros((len(nodes), dense.dimension), dtype=np.float32)
+    for n, node in enumerate(nodes):
+        mean = vectors[[row_of[i] for i in passages[node] if i in row_of]].mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        matrix[n] = mean / norm if norm else mean
+    return nodes, matrix
+
+
 def rules_json(rules: MergeRules | None) -> dict[str, Any]:
     rules = rules or MergeRules({}, [])
     return {"always_merge": dict(sorted(rules.always.items())),
@@ -278,6 +299,14 @@ class Generation:
         pages = self.document_pages
         return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ()))
                 for r in rows}
+
+    def entity_vectors(self) -> tuple[list[str], np.ndarray] | None:
+        """The graph nodes' context vectors stored with this generation (None for generations
+        written before they were)."""
+        if not (self.path / "entity_vectors.npy").is_file():
+            return None
+        nodes = json.loads((self.path / "entity_vectors.json").read_text())
+        return nodes, np.load(self.path / "entity_vectors.npy", allow_pickle=False)
 
     @property
     def document_pages(self) -> dict[str, tuple[int, ...]]:
@@ -540,6 +569,7 @@ class Store:
             "edges": graph.number_of_edges(),
         }
         content_digest = _content_digest(dst)
+        entity_nodes, entity_matrix = _entity_vectors(dst, dense, rules)
         dst.close()
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -549,6 +579,8 @@ class Store:
         dense.save(tmp / "dense.faiss")
         bm25.save(tmp / "bm25")
         save_graph(graph, tmp / "graph.json")
+        np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
+        (tmp / "entity_vectors.json").write_text(json.dumps(entity_nodes, ensure_ascii=False))
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,

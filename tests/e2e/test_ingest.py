@@ -72,7 +72,7 @@ def test_editing_one_file_replaces_only_its_passages_and_evidence(tmp_path: Path
     target.write_text(target.read_text().replace("Pierre Curie died in Paris in 1906",
                                                  "Pierre Curie died in Lyon in 1906"))
     report = run([corpus_copy], store)
-    assert (report["new"], report["changed"], report["unchanged"]) == (0, 1, 20)
+    assert (report["new"], report["changed"], report["unchanged"]) == (0, 1, 22)
     passages_after = rows(store, "SELECT id, passage_id FROM passages ORDER BY id")
     unchanged = [p for p in passages_before if not p[1].startswith("pierre_curie.txt#")]
     assert [p for p in passages_after if not p[1].startswith("pierre_curie.txt#")] == unchanged

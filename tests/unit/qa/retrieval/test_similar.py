@@ -128,3 +128,12 @@ def test_similar_from_the_cli_and_the_api(tiny_settings, tmp_path: Path, monkeyp
     assert http.get("/similar").status_code == 422
     pairs = http.get("/similar/duplicates", params={"threshold": 0.99}).json()["results"]
     assert {pairs[0]["a"]["doc_id"], pairs[0]["b"]["doc_id"]} == {"curie.txt", "copy.txt"}
+
+
+def test_entity_vectors_are_stored_with_the_generation_and_match_its_passages(store) -> None:
+    stored = store.entity_vectors()
+    assert stored is not None and "entity_vectors.npy" in store.manifest["files"]
+    nodes, matrix = stored
+    derived_nodes, derived = similarity(store)._derive_entities()
+    assert nodes == derived_nodes and set(nodes) <= set(store.graph)
+    assert np.allclose(matrix, derived, atol=1e-5)
