@@ -105,7 +105,9 @@ class Similarity:
         """Entity node ids and their unit context vectors."""
         cache = self.generation.cache
         if "similar_entities" not in cache:
-            cache["similar_entities"] = self.generation.entity_vectors() or self._derive_entities()
+            stored = self.generation.entity_vectors()
+            cache["similar_entities"] = (stored[0]["nodes"], stored[1]) if stored is not None \
+                else self._derive_entities()
         found: tuple[list[str], np.ndarray] = cache["similar_entities"]
         return found
 

@@ -167,25 +167,42 @@ def _content_digest(db: sqlite3.Connection) -> str:
     return digest.hexdigest()
 
 
-def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None
-                    ) -> tuple[list[str], np.ndarray]:
+def _passages_key(passages: set[int]) -> str:
+    return hashlib.sha256(",".join(map(str, sorted(passages))).encode()).hexdigest()[:16]
+
+
+def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
+                    base: Generation | None) -> tuple[dict[str, Any], np.ndarray, int]:
     """Each graph node's context vector: the unit mean of the vectors of the distinct passages
-    that mention it (merge rules applied), in node order. Derived at commit like the graph."""
-    rows = db.execute('SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id '
+    that mention it (merge rules applied), in node order, with a key of each node's passage set.
+    Incremental: a node whose passages are those it had in ``base`` keeps its stored vector;
+    only the others are computed, from their passages' vectors. Returns the index (nodes and
+    keys), the matrix, and how many vectors were computed."""
+    rows = db.execute("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
                       "FROM mentions m JOIN passages p USING (passage_id)").fetchall()
     resolver = NodeResolver([MentionRow(*r[:6]) for r in rows], rules)
     passages: dict[str, set[int]] = {}
     for r in rows:
         passages.setdefault(resolver.resolve(r[0], r[4])[0], set()).add(int(r[6]))
-    ids, vectors = dense.vectors()
-    row_of = {int(i): n for n, i in enumerate(ids)}
-    nodes = sorted(n for n, found in passages.items() if any(i in row_of for i in found))
-    matrix = np.zeros((len(nodes), dense.dimension), dtype=np.float32)
-    for n, node in enumerate(nodes):
-        mean = vectors[[row_of[i] for i in passages[node] if i in row_of]].mean(axis=0)
+    nodes = sorted(passages)
+    keys = [_passages_key(passages[n]) for n in nodes]
+    before: dict[tuple[str, str], np.ndarray] = {}
+    stored = base.entity_vectors() if base is not None else None
+    if stored is not None and stored[1].shape[1:] == (dense.dimension,):
+        index, matrix = stored
+        before = {(n, k): matrix[i] for i, (n, k) in enumerate(zip(index["nodes"], index["keys"]))}
+    out = np.zeros((len(nodes), dense.dimension), dtype=np.float32)
+    computed = 0
+    for i, (node, key) in enumerate(zip(nodes, keys)):
+        kept = before.get((node, key))
+        if kept is not None:
+            out[i] = kept
+            continue
+        mean = dense.reconstruct(sorted(passages[node])).mean(axis=0)
         norm = float(np.linalg.norm(mean))
-        matrix[n] = mean / norm if norm else mean
-    return nodes, matrix
+        out[i] = mean / norm if norm else mean
+        computed += 1
+    return {"nodes": nodes, "keys": keys, "computed": computed}, out, computed
 
 
 def rules_json(rules: MergeRules | None) -> dict[str, Any]:
@@ -300,13 +317,13 @@ class Generation:
         return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ()))
                 for r in rows}
 
-    def entity_vectors(self) -> tuple[list[str], np.ndarray] | None:
-        """The graph nodes' context vectors stored with this generation (None for generations
-        written before they were)."""
+    def entity_vectors(self) -> tuple[dict[str, Any], np.ndarray] | None:
+        """The graph nodes' context vectors stored with this generation: ({"nodes", "keys"},
+        matrix); None for generations written before they were."""
         if not (self.path / "entity_vectors.npy").is_file():
             return None
-        nodes = json.loads((self.path / "entity_vectors.json").read_text())
-        return nodes, np.load(self.path / "entity_vectors.npy", allow_pickle=False)
+        index = json.loads((self.path / "entity_vectors.json").read_text())
+        return index, np.load(self.path / "entity_vectors.npy", allow_pickle=False)
 
     @property
     def document_pages(self) -> dict[str, tuple[int, ...]]:
@@ -569,7 +586,8 @@ class Store:
             "edges": graph.number_of_edges(),
         }
         content_digest = _content_digest(dst)
-        entity_nodes, entity_matrix = _entity_vectors(dst, dense, rules)
+        entity_index, entity_matrix, _ = _entity_vectors(
+            dst, dense, rules, base if reembed is None else None)
         dst.close()
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -580,7 +598,7 @@ class Store:
         bm25.save(tmp / "bm25")
         save_graph(graph, tmp / "graph.json")
         np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
-        (tmp / "entity_vectors.json").write_text(json.dumps(entity_nodes, ensure_ascii=False))
+        (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,

@@ -137,6 +137,14 @@ class DenseIndex:
             return np.zeros(0, np.int64), np.zeros((0, self.dimension), np.float32)
         return np.concatenate(all_ids).astype(np.int64), np.concatenate(all_vectors)
 
+    def reconstruct(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of ``ids`` (each must be held), in that order."""
+        if not ids:
+            return np.zeros((0, self.dimension), np.float32)
+        if self.kind == "ivf":
+            self.index.make_direct_map()
+        return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+
     def conform(self, options: DenseOptions) -> DenseIndex:
         """This index, or one rebuilt from its vectors, of the kind ``options`` ask for at this
         size (an IVF is trained on the vectors when the store first passes the threshold)."""

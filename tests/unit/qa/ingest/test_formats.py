@@ -67,12 +67,28 @@ def test_a_pdf_keeps_its_pages_and_title_and_the_page_travels_with_hits_and_answ
                                                         "bm25")} == {1}
 
 
+def encrypted(pdf: bytes) -> bytes:
+    """The PDF protected by a user password (pypdf, a test dependency, writes it)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def test_pdfs_that_cannot_be_read_are_skipped_with_what_to_do(tmp_path: Path) -> None:
     good = pdf_bytes(PAGES)
     (tmp_path / "scan.pdf").write_bytes(pdf_bytes([[], []]))
     (tmp_path / "cut.pdf").write_bytes(good[: len(good) // 3])
     (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
+    (tmp_path / "locked.pdf").write_bytes(encrypted(good))
     reasons = {p.name: load(p)[0] for p in sorted(tmp_path.iterdir())}
+    assert "encrypted" in reasons["locked.pdf"].reason
+    assert "unprotected copy" in reasons["locked.pdf"].reason
     assert all(isinstance(r, InputError) for r in reasons.values())
     assert "no text layer" in reasons["scan.pdf"].reason
     assert "run OCR first" in reasons["scan.pdf"].reason

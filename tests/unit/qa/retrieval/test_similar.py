@@ -133,7 +133,28 @@ def test_similar_from_the_cli_and_the_api(tiny_settings, tmp_path: Path, monkeyp
 def test_entity_vectors_are_stored_with_the_generation_and_match_its_passages(store) -> None:
     stored = store.entity_vectors()
     assert stored is not None and "entity_vectors.npy" in store.manifest["files"]
-    nodes, matrix = stored
+    nodes, matrix = stored[0]["nodes"], stored[1]
     derived_nodes, derived = similarity(store)._derive_entities()
     assert nodes == derived_nodes and set(nodes) <= set(store.graph)
     assert np.allclose(matrix, derived, atol=1e-5)
+
+
+def test_a_commit_computes_only_the_entity_vectors_whose_passages_changed(store, tmp_path) -> None:
+    from kgqa.qa.store import Store
+
+    before_index, before = store.entity_vectors()
+    assert before_index["computed"] == len(before_index["nodes"]), "a new store computes all"
+    writer = Store(store.path.parent)
+    extra = document("e.txt", "Curie wrote to Ada.", [("Curie", "PERSON"), ("Ada", "PERSON")],
+                     seed=11)
+    with writer.writer_lock():
+        writer.commit([], [extra], models={"embedder": "test-embedder", "embedding_dimension": DIM},
+                      settings={}, keep=3)
+    after_index, after = writer.open().entity_vectors()
+    assert after_index["computed"] == 2, "only Ada and Curie gained a passage"
+    kept = [n for n in after_index["nodes"] if n not in ("ada:PERSON", "curie:PERSON")]
+    for node in kept:
+        assert np.array_equal(after[after_index["nodes"].index(node)],
+                              before[before_index["nodes"].index(node)])
+    fresh_nodes, fresh = similarity(writer.open())._derive_entities()
+    assert fresh_nodes == after_index["nodes"] and np.allclose(after, fresh, atol=1e-5)
