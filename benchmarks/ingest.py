@@ -5,6 +5,7 @@
     python benchmarks/ingest.py --prefect            # through the Prefect flow (temporary server)
     python benchmarks/ingest.py --dask-workers 1 2   # Dask runner, 1 then 2 local workers
     python benchmarks/ingest.py --pdf 40             # 40 ten-page PDFs: parse and ingest pages/s
+    python benchmarks/ingest.py --workers 1 2        # local model workers, 1 then 2
 
 Prints figures; asserts nothing. Peak memory is the maximum resident set size of this process
 and of the per-document worker process (where models run by default).
@@ -47,7 +48,12 @@ def main() -> None:
                         help="run the flow on local Dask clusters of these sizes and compare")
     parser.add_argument("--pdf", type=int, metavar="N",
                         help="make N ten-page PDFs of the paragraphs; report pages/s")
+    parser.add_argument("--workers", type=int, nargs="+",
+                        help="ingest with these numbers of local model workers and compare")
     args = parser.parse_args()
+    if args.workers:
+        compare_workers(args)
+        return
     if args.dask_workers:
         compare_dask(args)
         return
@@ -96,6 +102,31 @@ def main() -> None:
     print(f"re-ingest (no-op)  {reingest_s:.2f} s, {again['unchanged']} unchanged")
     print(f"peak memory        {peak_mb:,.0f} MB (max RSS of this process), "
           f"{worker_mb:,.0f} MB (largest worker process)")
+
+
+def compare_workers(args: argparse.Namespace) -> None:
+    """The same corpus into fresh stores with N local model workers (worker start-up and model
+    loading included, as a user's run pays them)."""
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.ingest.worker import _close_workers
+    from kgqa.qa.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
+        words = sum(len(json.loads(line)["text"].split())
+                    for line in corpus.read_text().splitlines() if line.strip())
+        base = None
+        for n in args.workers:
+            settings = Settings(store=Path(tmp) / f"store-{n}", workers=n)
+            started = time.perf_counter()
+            report = pipeline.run([str(corpus)], settings)
+            seconds = time.perf_counter() - started
+            _close_workers()
+            base = base or seconds
+            print(f"{n} worker(s)  {seconds:6.1f} s  {words / seconds:7,.0f} words/s  "
+                  f"{base / seconds:.2f}x  ({report.new} documents, "
+                  f"{report.counts['passages']:,} passages, {report.counts['nodes']:,} entities, "
+                  f"{report.counts['edges']:,} edges)", flush=True)
 
 
 def pdf_throughput(count: int) -> None:

@@ -62,7 +62,7 @@ def build_store(root: Path, size: int, base: int, kind: str) -> dict:
     if cache.exists():
         vectors = np.load(cache)
     else:
-        vectors = PassageEmbedder(settings.embedder, settings.device, 64)(texts)
+        vectors = PassageEmbedder(settings.embedder, settings.device, 64, "fp32")(texts)
         np.save(cache, vectors)
     rng = np.random.default_rng(0)
     shuffler = random.Random(0)

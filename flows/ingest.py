@@ -53,7 +53,7 @@ def ingest_flow(paths: list[str], prune: bool = False, settings: dict[str, Any] 
     """
     s = Settings.model_validate(settings or {})
     in_flow = FlowRunContext.get() is not None
-    mapper = _task_mapper(s.task_retries) if in_flow else pipeline.map_serially
+    mapper = _task_mapper(s.task_retries) if in_flow else pipeline.map_on_workers
     with ProgressBar(show_progress) as on_progress:
         report = pipeline.run(paths, s, prune=prune, gate=Path(gate) if gate else None,
                               map_batches=mapper, on_progress=on_progress)
@@ -96,6 +96,7 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
     flow_ = ingest_flow
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
+        settings = settings.model_copy(update={"workers": 1})  # one model worker per Dask worker
     for attempt in (1, 2):
         try:
             return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),

@@ -10,6 +10,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import Any
+
+from kgqa.kg.types import KGError
 
 # Hub ids that have a copy packaged on PyPI: (import name, function giving its directory).
 PACKAGED_MODELS = {
@@ -55,3 +58,26 @@ def resolve_model(name: str) -> str:
         except ImportError:
             pass
     return name
+
+
+PRECISIONS = ("fp32", "int8")
+
+
+def with_precision(model: Any, precision: str, device: str, setting: str) -> Any:
+    """``model`` as the setting ``setting`` asks: unchanged (fp32), or with its Linear layers
+    dynamically quantised to int8 (CPU only), torch's eager-mode quantisation."""
+    if precision == "fp32":
+        return model
+    if precision != "int8":
+        raise KGError(f"unknown {setting} {precision!r}; valid: {', '.join(PRECISIONS)}")
+    if device != "cpu":
+        raise KGError(f"{setting} int8 runs on the CPU only, not on {device!r}")
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        # torch 2.13 marks eager-mode quantisation deprecated (in favour of torchao); it works,
+        # and the pinned torch keeps it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

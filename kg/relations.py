@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgqa.kg.models import shipped_model
+from kgqa.kg.models import shipped_model, with_precision
 from kgqa.kg.types import KGError
 
 NONE = "none"
@@ -144,9 +144,10 @@ def pair_examples(sentences: list[Sentence], signatures: dict[str, set[tuple[str
 class RelationClassifier:
     """Labels (head, tail) entity pairs of a sentence with a relation type or nothing."""
 
-    def __init__(self, folder: Path, device: str, batch_size: int = 64) -> None:
+    def __init__(self, folder: Path, device: str, precision: str, batch_size: int = 64) -> None:
         self.folder = Path(folder)
         self.device = device
+        self.precision = precision
         self.batch_size = batch_size
         self._model: Any = None
         self._tokenizer: Any = None
@@ -166,8 +167,9 @@ class RelationClassifier:
             )
         self.schema = json.loads((self.folder / "schema.json").read_text())
         self._tokenizer = AutoTokenizer.from_pretrained(target)
-        self._model = AutoModelForSequenceClassification.from_pretrained(target, dtype=torch.float32)
-        self._model.to(self.device).eval()
+        model = AutoModelForSequenceClassification.from_pretrained(target, dtype=torch.float32)
+        model.to(self.device).eval()
+        self._model = with_precision(model, self.precision, self.device, "classifier_precision")
 
     @property
     def labels(self) -> list[str]:
@@ -235,10 +237,10 @@ class ClassifierRelationExtractor:
 
     name = "classifier"
 
-    def __init__(self, relation_model: str | None, *, device: str, max_gap_chars: int,
-                 max_pairs: int, **_: Any) -> None:
+    def __init__(self, relation_model: str | None, *, device: str, precision: str,
+                 max_gap_chars: int, max_pairs: int, **_: Any) -> None:
         self.classifier = RelationClassifier(Path(relation_model or default_relation_model()),
-                                             device)
+                                             device, precision)
         self.max_gap_chars = max_gap_chars
         self.max_pairs = max_pairs
 
@@ -289,10 +291,10 @@ class SchemaExtractor:
     """Entities of the schema (the relation model's own NER) and typed relations between them:
     what ``kgqa extract`` returns and ``kgqa eval relations`` scores."""
 
-    def __init__(self, relation_model: str | None, device: str) -> None:
+    def __init__(self, relation_model: str | None, device: str, precision: str) -> None:
         """``relation_model`` None: the model shipped with kgqa."""
         self.folder = Path(relation_model or default_relation_model())
-        self.classifier = RelationClassifier(self.folder, device)
+        self.classifier = RelationClassifier(self.folder, device, precision)
         self._nlp: Any = None
 
     def warm_up(self) -> None:

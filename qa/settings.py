@@ -77,6 +77,7 @@ class EmbedderConfig:
     embedder: str
     device: str
     embed_batch_size: int
+    embedder_precision: str
 
 
 class Settings(BaseSettings):
@@ -174,6 +175,9 @@ class Settings(BaseSettings):
     runner: Literal["local", "dask"] = Field("local", description="Where per-document work runs.")
     dask_address: str | None = Field(
         None, description="Dask scheduler (tcp://host:port); unset starts a local cluster.")
+    workers: int = Field(
+        0, ge=0, description="Model worker processes for local ingestion (each one torch "
+        "thread; with document_timeout_seconds > 0); 0: one per CPU core.")
     dask_workers: int = Field(2, ge=1, description="Workers of a local Dask cluster.")
     gate_tolerance: float = Field(
         0.02, ge=0, le=1, description="Largest drop of gate recall@5 a new generation may show.")
@@ -226,6 +230,12 @@ class Settings(BaseSettings):
     ask_top_k: int = Field(5, ge=1, description="Passages the reader reads per question.")
     top_answers: int = Field(3, ge=1, description="Distinct answers returned by ask.")
     max_answer_tokens: int = Field(30, ge=1, description="Longest answer span, in tokens.")
+    embedder_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="Embedder arithmetic on the CPU: fp32, or int8 (dynamic "
+        "quantisation of the Linear layers; see the README for its speed and agreement).")
+    classifier_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="Relation classifier arithmetic on the CPU: fp32, or int8 (see the "
+        "README for its speed and F1).")
     reader_precision: Literal["fp32", "int8"] = Field(
         "fp32", description="Reader arithmetic on the CPU: fp32, or int8 (dynamic quantisation "
         "of the Linear layers; see the README for its speed and F1).")

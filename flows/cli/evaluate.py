@@ -42,7 +42,8 @@ def eval_relations_command(
     quiet_model_loading()
     started = time.monotonic()
     sentences = load_sentences(conll04)[:limit]
-    metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device), sentences)
+    metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device,
+                                                    settings.classifier_precision), sentences)
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if as_json:
         print(json.dumps(metrics))

@@ -41,7 +41,10 @@ def ingest(
     runner: Annotated[Optional[str], typer.Option(help="local or dask.")] = None,
     dask_address: Annotated[Optional[str], typer.Option(
         help="Dask scheduler tcp://HOST:PORT (default: start a local cluster).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Local Dask workers.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Worker processes: model workers of the local runner (setting workers; "
+        "default one per core), or the local Dask cluster's workers (setting dask_workers).")]
+        = None,
     gate: Annotated[Optional[Path], typer.Option(
         help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
@@ -52,6 +55,7 @@ def ingest(
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
     settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
                          runner=runner, dask_address=dask_address, dask_workers=workers,
+                         workers=workers,
                          follow_links=follow_links)
     if gate is not None and not gate.is_file():
         fail(f"{gate}: no such file (--gate)")
@@ -107,6 +111,7 @@ def schedule(
     flow_ = ingest_flow
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
+        settings = settings.model_copy(update={"workers": 1})  # one model worker per Dask worker
     sources = [str(p.resolve()) for p in paths]
     console.print(f"serving {name}: ingest {', '.join(sources)} into {settings.store} on "
                   f"cron {cron!r}; Ctrl-C stops")

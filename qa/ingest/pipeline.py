@@ -33,6 +33,21 @@ def map_serially(groups: list[list[Document]], settings_json: str) -> Iterable[l
     return (process_batch(group, settings_json) for group in groups)
 
 
+def map_on_workers(groups: list[list[Document]], settings_json: str) -> Iterable[list[Result]]:
+    """Process the groups on every local worker at once (``workers``), yielding results in
+    group order; serially when the work runs in this process (no time limit)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kgqa.qa.ingest.worker import worker_count
+
+    settings = Settings.model_validate_json(settings_json)
+    if settings.document_timeout_seconds <= 0 or worker_count(settings) == 1 or len(groups) < 2:
+        yield from map_serially(groups, settings_json)
+        return
+    with ThreadPoolExecutor(worker_count(settings), thread_name_prefix="kgqa-batch") as pool:
+        yield from pool.map(lambda group: process_batch(group, settings_json), groups)
+
+
 def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
                 map_batches: BatchMapper = map_serially,
                 on_progress: ProgressCallback | None = None) -> tuple[list[Result], set[str]]:
@@ -78,7 +93,7 @@ def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, lis
 
 
 def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
-        gate: Path | None = None, map_batches: BatchMapper = map_serially,
+        gate: Path | None = None, map_batches: BatchMapper = map_on_workers,
         on_progress: ProgressCallback | None = None) -> IngestReport:
     """Ingest files and folders into the store named by the settings; return the report.
 

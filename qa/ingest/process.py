@@ -43,6 +43,7 @@ class DocumentProcessor:
             settings.spacy_model, settings.relation_extractors, settings.entity_labels,
             resolve_pronouns=True, extractor_options={"relation_model": settings.relation_model,
                                "device": settings.device,
+                               "precision": settings.classifier_precision,
                                "max_gap_chars": settings.classifier_max_gap_chars,
                                "max_pairs": settings.classifier_max_pairs},
             max_block_chars=settings.spacy_max_block_chars)

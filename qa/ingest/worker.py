@@ -178,7 +178,57 @@ class IsolatedProcessor:
         return out
 
 
-_ISOLATED: dict[str, IsolatedProcessor] = {}
+def worker_count(settings: Settings) -> int:
+    """Model worker processes for local ingestion: the setting ``workers``, or one per CPU core
+    this process may use (0)."""
+    if settings.workers:
+        return settings.workers
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerPool:
+    """Up to ``worker_count`` isolated workers, started as batches need them: a batch takes a
+    free worker (or starts one), so concurrent tasks use every core, one torch thread each."""
+
+    def __init__(self, settings_json: str) -> None:
+        self.settings_json = settings_json
+        self.size = worker_count(Settings.model_validate_json(settings_json))
+        self.free: list[IsolatedProcessor] = []
+        self.started: list[IsolatedProcessor] = []
+        self._changed = threading.Condition()
+
+    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        worker = self._acquire()
+        try:
+            return worker.process_batch(docs)
+        finally:
+            with self._changed:
+                self.free.append(worker)
+                self._changed.notify()
+
+    def _acquire(self) -> IsolatedProcessor:
+        with self._changed:
+            while not self.free and len(self.started) >= self.size:
+                self._changed.wait()
+            if self.free:
+                return self.free.pop()
+            worker = IsolatedProcessor(self.settings_json)
+            self.started.append(worker)
+            return worker
+
+    @property
+    def restarts(self) -> int:
+        return sum(w.restarts for w in self.started)
+
+    def close(self) -> None:
+        for worker in self.started:
+            worker.close()
+
+
+_ISOLATED: dict[str, WorkerPool] = {}
 
 
 _ISOLATED_LOCK = threading.Lock()
@@ -186,22 +236,22 @@ _ISOLATED_LOCK = threading.Lock()
 
 @atexit.register
 def _close_workers() -> None:
-    for worker in _ISOLATED.values():
-        worker.close()
+    for pool in _ISOLATED.values():
+        pool.close()
 
 
-def isolated_processor(settings_json: str) -> IsolatedProcessor:
-    """The worker of this process, kept while the processing settings stay the same (so models
-    load once per worker, not per task); at most one lives at a time."""
+def isolated_processor(settings_json: str) -> WorkerPool:
+    """The workers of this process, kept while the processing settings stay the same (so models
+    load once per worker, not per task); one pool lives at a time."""
     from kgqa.qa.ingest.cache import processing_fingerprint
 
     settings = Settings.model_validate_json(settings_json)
     key = f"{processing_fingerprint(settings)}:{settings.document_timeout_seconds}:" \
-          f"{settings.document_retries}:{settings.device}"
+          f"{settings.document_retries}:{settings.device}:{worker_count(settings)}"
     with _ISOLATED_LOCK:
         if key not in _ISOLATED:
             for old in _ISOLATED.values():
                 old.close()
             _ISOLATED.clear()
-            _ISOLATED[key] = IsolatedProcessor(settings_json)
+            _ISOLATED[key] = WorkerPool(settings_json)
         return _ISOLATED[key]

@@ -10,13 +10,14 @@ first token); offsets map back to characters of the context.
 from __future__ import annotations
 
 import functools
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kgqa.kg.models import with_precision
+from kgqa.kg.types import KGError
 from kgqa.qa.cancel import checkpoint
 from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.types import QAError, Span
@@ -101,17 +102,10 @@ def load_qa_model(name: str, device: str, precision: str = "fp32") -> tuple[Any,
         raise QAError(f"reader model {name!r} has no fast tokenizer; offsets need one")
     model.to(device)
     model.eval()
-    if precision == "int8":
-        if device != "cpu":
-            raise QAError(f"reader_precision int8 runs on the CPU only, not on {device!r}")
-        with warnings.catch_warnings():
-            # torch 2.13 marks eager-mode quantisation deprecated (in favour of torchao); it
-            # works, and the pinned torch keeps it.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear},
-                                                           dtype=torch.qint8)
-    elif precision != "fp32":
-        raise QAError(f"unknown reader_precision {precision!r}; valid: fp32, int8")
+    try:
+        model = with_precision(model, precision, device, "reader_precision")
+    except KGError as err:
+        raise QAError(str(err)) from None
     return tokenizer, model
 
 

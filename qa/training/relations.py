@@ -60,7 +60,7 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
                                "seconds": round(time.monotonic() - started, 1),
                                "command": config.command}
     if config.dev is not None and config.ner_epochs:
-        metrics["dev"] = evaluate_relations(SchemaExtractor(str(config.out), config.device),
+        metrics["dev"] = evaluate_relations(SchemaExtractor(str(config.out), config.device, "fp32"),
                                             load_sentences(config.dev))
         metrics["dev_file"] = str(config.dev)
     (config.out / "metrics.json").write_text(json.dumps(metrics, indent=2))

@@ -41,7 +41,7 @@ def test_names_aliases_and_misspellings_link_to_their_nodes(tmp_path: Path) -> N
 
 def test_graph_search_links_ner_spans_after_a_search_without_ner(tmp_path: Path) -> None:
     generation = corpus(tmp_path / "s")
-    embedder = PassageEmbedder("unused-in-graph-mode", "cpu", 8)
+    embedder = PassageEmbedder("unused-in-graph-mode", "cpu", 8, "fp32")
     config = Settings(store=tmp_path / "s").retrieval()
     question = "where did marie curie work?"
     without = Retriever(generation, embedder, config, None)

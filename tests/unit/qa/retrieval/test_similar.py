@@ -56,7 +56,7 @@ def store(tmp_path: Path):
 
 
 def similarity(generation) -> Similarity:
-    return Similarity(generation, PassageEmbedder("unused", "cpu", 8))
+    return Similarity(generation, PassageEmbedder("unused", "cpu", 8, "fp32"))
 
 
 def test_nearest_passages_documents_and_duplicates(store) -> None:

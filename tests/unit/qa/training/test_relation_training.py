@@ -53,7 +53,7 @@ def test_a_tiny_relation_classifier_learns_its_labelled_pairs(tmp_path: Path) ->
     assert (out / "classifier" / "model.safetensors").is_file()
     assert "kgqa train relations" in (out / "README.md").read_text()
 
-    classifier = RelationClassifier(out, "cpu")
+    classifier = RelationClassifier(out, "cpu", "fp32")
     found = classifier.predict_many([
         (text, [(text.index(w), text.index(w) + len(w), t) for w, t in ents])
         for text, ents, _ in SENTENCES])

@@ -1,0 +1,97 @@
+"""fp32 against int8 for the relation classifier and the embedder: speed and what changes.
+
+    python benchmarks/precision.py
+
+- Relation classifier (the shipped relation model): strict relation F1 on CoNLL04 dev
+  (`../shared/data/conll04_dev.json`, the schema NER in front, as `kgqa eval relations`), and
+  the classifier's pairs/s over that split's candidate pairs, one torch thread.
+- Embedder (all-MiniLM-L6-v2): passages/s over 2,000 Wikipedia paragraphs from
+  `../shared/data/qa`, the top-10 overlap of 200 questions' exact cosine rankings between fp32 and
+  int8 (both sides embedded at their precision), and recall@5 (a top-5 paragraph holds a gold
+  answer) at each precision.
+
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+
+
+def classifier() -> None:
+    from kgqa.kg.relations import SchemaExtractor, candidate_pairs, evaluate_relations, load_sentences
+
+    dev = load_sentences(SHARED / "conll04_dev.json")
+    for precision in ("fp32", "int8"):
+        extractor = SchemaExtractor(None, "cpu", precision)
+        extractor.warm_up()
+        started = time.perf_counter()
+        metrics = evaluate_relations(extractor, dev)
+        seconds = time.perf_counter() - started
+        clf = extractor.classifier
+        items = [(s.text, s.entities) for s in dev]
+        pairs = sum(len(candidate_pairs(e, clf.signatures())) for _, e in items)
+        t = time.perf_counter()
+        clf.predict_many(items)
+        pair_s = time.perf_counter() - t
+        r = metrics["relations"]
+        print(f"classifier {precision}: relation P {r['precision']:.1f} R {r['recall']:.1f} "
+              f"F1 {r['f1']:.2f}; {pairs} gold-entity pairs in {pair_s:.1f} s = "
+              f"{pairs / pair_s:,.0f} pairs/s; eval {seconds:.1f} s", flush=True)
+
+
+def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
+    from kgqa.qa.retrieval.embed import PassageEmbedder
+    from kgqa.qa.settings import Settings
+
+    data = json.loads((SHARED / "qa" / "train.json").read_text())["data"]
+    texts, qas = [], []
+    for article in data:
+        for para in article["paragraphs"]:
+            if len(texts) == paragraphs:
+                break
+            texts.append(para["context"])
+            for qa in para["qas"]:
+                if qa.get("answers") and not qa.get("is_impossible"):
+                    qas.append((qa["question"], [a["text"] for a in qa["answers"]]))
+    step = max(1, len(qas) // questions)
+    qas = qas[::step][:questions]
+    model = Settings().embedder
+    ranked = {}
+    for precision in ("fp32", "int8"):
+        embed = PassageEmbedder(model, "cpu", 32, precision)
+        embed.warm_up()
+        started = time.perf_counter()
+        vectors = embed(texts)
+        seconds = time.perf_counter() - started
+        queries = embed([q for q, _ in qas])
+        top = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+        ranked[precision] = top
+        recall = np.mean([any(a in texts[i] for i in row[:5] for a in answers)
+                          for row, (_, answers) in zip(top, qas)])
+        print(f"embedder {precision}: {len(texts) / seconds:,.1f} passages/s ({seconds:.1f} s for "
+              f"{len(texts)}); recall@5 {recall:.3f} on {len(qas)} questions", flush=True)
+    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ranked["fp32"], ranked["int8"])])
+    print(f"embedder top-10 overlap int8 vs fp32: {overlap:.3f}")
+
+
+def main() -> None:
+    from kgqa.kg.models import set_torch_threads
+
+    set_torch_threads(1)
+    if "--embedder-only" not in sys.argv:
+        classifier()
+    if "--classifier-only" not in sys.argv:
+        embedder()
+
+
+if __name__ == "__main__":
+    main()
