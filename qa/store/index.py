@@ -145,13 +145,14 @@ class DenseIndex:
             return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
         import faiss
 
+        direct_map: Any = getattr(faiss, "DirectMap")  # noqa: B009 (absent from faiss's stubs)
         # an IVF finds a vector by id through a direct map; ids are passage row ids, not
         # sequential, so a hash table, dropped again afterwards
-        self.index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        self.index.set_direct_map_type(direct_map.Hashtable)
         try:
             return np.stack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
         finally:
-            self.index.set_direct_map_type(faiss.DirectMap.NoMap)
+            self.index.set_direct_map_type(direct_map.NoMap)
 
     def conform(self, options: DenseOptions) -> DenseIndex:
         """This index, or one rebuilt from its vectors, of the kind ``options`` ask for at this
