@@ -80,4 +80,5 @@ def with_precision(model: Any, precision: str, device: str, setting: str) -> Any
         # torch 2.13 marks eager-mode quantisation deprecated (in favour of torchao); it works,
         # and the pinned torch keeps it.
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

@@ -169,7 +169,9 @@ class RelationClassifier:
         self._tokenizer = AutoTokenizer.from_pretrained(target)
         model = AutoModelForSequenceClassification.from_pretrained(target, dtype=torch.float32)
         model.to(self.device).eval()
-        self._model = with_precision(model, self.precision, self.device, "classifier_precision")
+        # int8 is a CPU optimisation: on a GPU the classifier runs as trained
+        precision = self.precision if self.device == "cpu" else "fp32"
+        self._model = with_precision(model, precision, self.device, "classifier_precision")
 
     @property
     def labels(self) -> list[str]:

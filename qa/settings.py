@@ -234,8 +234,9 @@ class Settings(BaseSettings):
         "fp32", description="Embedder arithmetic on the CPU: fp32, or int8 (dynamic "
         "quantisation of the Linear layers; see the README for its speed and agreement).")
     classifier_precision: Literal["fp32", "int8"] = Field(
-        "fp32", description="Relation classifier arithmetic on the CPU: fp32, or int8 (see the "
-        "README for its speed and F1).")
+        "int8", description="Relation classifier arithmetic on the CPU: int8 (dynamic "
+        "quantisation of the Linear layers: 2.4x the pairs/s, CoNLL04 dev F1 not lower; on a GPU "
+        "the classifier runs fp32), or fp32.")
     reader_precision: Literal["fp32", "int8"] = Field(
         "fp32", description="Reader arithmetic on the CPU: fp32, or int8 (dynamic quantisation "
         "of the Linear layers; see the README for its speed and F1).")
