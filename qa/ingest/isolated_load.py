@@ -14,10 +14,11 @@ import contextlib
 import resource
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
+from typing import Any
 
 from kgqa.qa.ingest.loaders import SourceFile, load_file
 from kgqa.qa.ingest.tether import die_with_parent
-from kgqa.qa.ingest.worker import ChildProcess
+from kgqa.qa.ingest.worker import ChildProcess, serve_messages
 from kgqa.qa.plugins import import_plugins
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import Document, InputError
@@ -36,15 +37,13 @@ def _serve_loads(conn: Connection, settings_json: str, parent: int) -> None:
     limit = settings.loader_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import_plugins(settings.plugins)
-    conn.send(("ready", None))
-    while True:
-        message = conn.recv()
-        if message is None:
-            return
-        _, src = message
+
+    def answer(_: str, src: SourceFile) -> tuple[str, Any]:
         # Errors travel as (where, reason): exception objects need not survive pickling.
-        conn.send(("ok", [item if isinstance(item, Document) else (item.where, item.reason)
-                          for item in _read(src, settings)]))
+        return ("ok", [item if isinstance(item, Document) else (item.where, item.reason)
+                       for item in _read(src, settings)])
+
+    serve_messages(conn, answer)
 
 
 class IsolatedLoader:
@@ -59,15 +58,13 @@ class IsolatedLoader:
     def __call__(self, src: SourceFile) -> Loaded:
         where = str(src.path)
         tries = self.settings.document_retries + 1
-        for _ in range(tries):
-            status, payload = self.child.call(("load", src), self.timeout)
-            if status == "ok":
-                return [item if isinstance(item, Document) else InputError(*item)
-                        for item in payload]
-            if status == "timeout":
-                return [InputError(where, f"reading and parsing took over {self.timeout:g} s "
-                                          "(setting document_timeout_seconds); the file was "
-                                          "stopped and skipped")]
+        status, payload = self.child.call(("load", src), self.timeout, tries - 1)
+        if status == "ok":
+            return [item if isinstance(item, Document) else InputError(*item) for item in payload]
+        if status == "timeout":
+            return [InputError(where, f"reading and parsing took over {self.timeout:g} s "
+                                      "(setting document_timeout_seconds); the file was "
+                                      "stopped and skipped")]
         return [InputError(where, f"the loader process died reading it on every one of {tries} "
                                   f"tries (over loader_memory_mb = {self.settings.loader_memory_mb}"
                                   " MB, or a parser crash); the file was skipped")]

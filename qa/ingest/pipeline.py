@@ -41,10 +41,11 @@ def map_on_workers(groups: list[list[Document]], settings_json: str) -> Iterable
     from kgqa.qa.ingest.worker import worker_count
 
     settings = Settings.model_validate_json(settings_json)
-    if settings.document_timeout_seconds <= 0 or worker_count(settings) == 1 or len(groups) < 2:
+    workers = worker_count(settings)
+    if settings.document_timeout_seconds <= 0 or workers == 1 or len(groups) < 2:
         yield from map_serially(groups, settings_json)
         return
-    with ThreadPoolExecutor(worker_count(settings), thread_name_prefix="kgqa-batch") as pool:
+    with ThreadPoolExecutor(workers, thread_name_prefix="kgqa-batch") as pool:
         yield from pool.map(lambda group: process_batch(group, settings_json), groups)
 
 

@@ -35,19 +35,27 @@ def _serve(conn: Connection, settings_json: str, parent: int) -> None:
     except ImportError:
         pass
     processor = cached_processor(settings_json)
+
+    def answer(kind: str, payload: Any) -> tuple[str, Any]:
+        if kind == "embed":
+            return ("ok", processor.embed(payload))
+        try:
+            return ("ok", processor.process_one(payload))
+        except Exception as err:  # reported to the parent as this document's failure
+            return ("error", f"{type(err).__name__}: {err}")
+
+    serve_messages(conn, answer)
+
+
+def serve_messages(conn: Connection, answer: Callable[[str, Any], tuple[str, Any]]) -> None:
+    """A child's side of ChildProcess, once it is set up: say it is ready, then answer each
+    (kind, payload) message until the parent sends None."""
     conn.send(("ready", None))
     while True:
         message = conn.recv()
         if message is None:
             return
-        kind, payload = message
-        if kind == "extract":
-            try:
-                conn.send(("ok", processor.process_one(payload)))
-            except Exception as err:  # reported to the parent as this document's failure
-                conn.send(("error", f"{type(err).__name__}: {err}"))
-        elif kind == "embed":
-            conn.send(("ok", processor.embed(payload)))
+        conn.send(answer(*message))
 
 
 class ChildProcess:
@@ -101,9 +109,18 @@ class ChildProcess:
         self._proc = None
         self._conn = None
 
-    def call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
-        """The child's answer, ("lost", why) if it died, or ("timeout", None) if ``limit``
-        seconds passed (it is killed then)."""
+    def call(self, message: tuple[str, Any], limit: float | None, retries: int = 0
+             ) -> tuple[str, Any]:
+        """The child's answer, ("lost", why) if it died on each of ``retries`` + 1 tries (a
+        fresh child each time), or ("timeout", None) if ``limit`` seconds passed (it is killed
+        then; a timeout is not retried)."""
+        for _ in range(retries):
+            status, payload = self._call_once(message, limit)
+            if status != "lost":
+                return status, payload
+        return self._call_once(message, limit)
+
+    def _call_once(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
         conn = self._start()
         conn.send(message)
         deadline = None if limit is None else time.monotonic() + limit
@@ -132,8 +149,6 @@ class IsolatedProcessor:
         self.timeout = self.settings.document_timeout_seconds
         self.child = ChildProcess(_serve, (settings_json,), "worker process",
                                   self.settings.worker_start_timeout_seconds)
-        # Task runners call from several threads; one worker pipe serves one batch at a time.
-        self._lock = threading.Lock()
 
     @property
     def restarts(self) -> int:
@@ -142,20 +157,12 @@ class IsolatedProcessor:
     def close(self) -> None:
         self.child.close()
 
-    def _call(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
-        return self.child.call(message, limit)
-
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
-        with self._lock:
-            return self._process_batch(docs)
-
-    def _process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        """Called by one thread at a time: the WorkerPool hands each worker to one batch."""
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
-            for attempt in range(self.settings.document_retries + 1):
-                status, payload = self._call(("extract", doc), self.timeout)
-                if status != "lost":
-                    break
+            status, payload = self.child.call(("extract", doc), self.timeout,
+                                              self.settings.document_retries)
             if status == "ok":
                 out.append(payload)
             elif status == "timeout":
@@ -171,7 +178,7 @@ class IsolatedProcessor:
         good = [p for p in out if isinstance(p, ProcessedDocument)]
         if good:
             limit = None if self.timeout is None else self.timeout * max(1, len(good))
-            status, vectors = self._call(("embed", good), limit)
+            status, vectors = self.child.call(("embed", good), limit)
             if status != "ok":
                 raise RuntimeError(f"embedding a batch of {len(good)} documents failed ({status})")
             DocumentProcessor.attach_vectors(good, vectors)
