@@ -60,16 +60,11 @@ def similar(
     from kgqa.qa.serve.service import QAService
 
     similarity = QAService(settings).similarity()
-    if passage is not None:
-        result = similarity.passages(passage, k)
-    elif doc is not None:
-        result = similarity.documents(doc, k, by)
-    elif text is not None:
-        result = similarity.text(text, k)
-    elif entity is not None:
-        result = similarity.entities(entity, k, settings.similar_graph_weight if graph else 0.0)
-    else:
+    if duplicates:
         result = similarity.duplicates(threshold)
+    else:
+        result = similarity.find(k, passage=passage, doc=doc, text=text, entity=entity, by=by,
+                                 graph_weight=settings.similar_graph_weight if graph else 0.0)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

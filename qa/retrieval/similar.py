@@ -105,24 +105,10 @@ class Similarity:
         """Entity node ids and their unit context vectors."""
         cache = self.generation.cache
         if "similar_entities" not in cache:
-            stored = self.generation.entity_vectors()
-            cache["similar_entities"] = (stored[0]["nodes"], stored[1]) if stored is not None \
-                else self._derive_entities()
+            index, matrix = self.generation.entity_vectors()
+            cache["similar_entities"] = (index["nodes"], matrix)
         found: tuple[list[str], np.ndarray] = cache["similar_entities"]
         return found
-
-    def _derive_entities(self) -> tuple[list[str], np.ndarray]:
-        """For generations written before entity vectors were stored with them."""
-        v = self._vectors()
-        nodes, vectors = [], []
-        for node, rowids in sorted(self.generation.node_passages.items()):
-            rows = [v.row_of[r] for r in rowids if r in v.row_of]
-            if rows and node in self.generation.graph:
-                nodes.append(node)
-                vectors.append(v.matrix[rows].mean(axis=0))
-        matrix = _unit(np.stack(vectors)) if vectors else \
-            np.zeros((0, v.matrix.shape[1]), np.float32)
-        return nodes, matrix
 
     # --- queries -------------------------------------------------------------------------------
     def _passage_results(self, vector: np.ndarray, k: int, skip: set[int]) -> list[dict[str, Any]]:
@@ -195,6 +181,21 @@ class Similarity:
                     "score": round(float(scores[i]), 6)} for i in order]
         return SimilarResults("entity", node, self.generation.name, results,
                               {"graph_weight": graph_weight})
+
+    def find(self, k: int, *, passage: str | None = None, doc: str | None = None,
+             text: str | None = None, entity: str | None = None, by: str = "mean",
+             graph_weight: float = 0.0) -> SimilarResults:
+        """Neighbours of the one item given: a passage, a document, free text or an entity
+        (the callers check that exactly one is)."""
+        if passage is not None:
+            return self.passages(passage, k)
+        if doc is not None:
+            return self.documents(doc, k, by)
+        if text is not None:
+            return self.text(text, k)
+        if entity is not None:
+            return self.entities(entity, k, graph_weight)
+        raise InputError("similar", "give a passage, a document, a text or an entity")
 
     def duplicates(self, threshold: float) -> SimilarResults:
         """Pairs of passages from different documents whose cosine is at least ``threshold``,

@@ -349,18 +349,10 @@ def create_app(settings: Settings, service: QAService | None = None,
         if len(given) != 1:
             raise _Http(422, "give exactly one of passage, doc, text or entity")
 
-        def go() -> dict[str, Any]:
-            similarity = service.similarity()
-            if passage is not None:
-                return similarity.passages(passage, k).to_json()
-            if doc is not None:
-                return similarity.documents(doc, k, by).to_json()
-            if text is not None:
-                return similarity.text(text, k).to_json()
-            assert entity is not None
-            weight = settings.similar_graph_weight if graph else 0.0
-            return similarity.entities(entity, k, weight).to_json()
-        return await run(go, request)
+        weight = settings.similar_graph_weight if graph else 0.0
+        return await run(lambda: service.similarity().find(
+            k, passage=passage, doc=doc, text=text, entity=entity, by=by,
+            graph_weight=weight).to_json(), request)
 
     @app.get("/similar/duplicates", dependencies=[Auth], tags=["questions"],
              **shape(schemas.SimilarResponse))

@@ -171,23 +171,29 @@ def _passages_key(passages: set[int]) -> str:
     return hashlib.sha256(",".join(map(str, sorted(passages))).encode()).hexdigest()[:16]
 
 
-def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
-                    base: Generation | None) -> tuple[dict[str, Any], np.ndarray, int]:
-    """Each graph node's context vector: the unit mean of the vectors of the distinct passages
-    that mention it (merge rules applied), in node order, with a key of each node's passage set.
-    Incremental: a node whose passages are those it had in ``base`` keeps its stored vector;
-    only the others are computed, from their passages' vectors. Returns the index (nodes and
-    keys), the matrix, and how many vectors were computed."""
+def _node_passages(db: sqlite3.Connection, rules: MergeRules | None) -> dict[str, set[int]]:
+    """Graph node -> row ids of the passages that mention it, the merge rules applied."""
     rows = db.execute("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
                       "FROM mentions m JOIN passages p USING (passage_id)").fetchall()
     resolver = NodeResolver([MentionRow(*r[:6]) for r in rows], rules)
     passages: dict[str, set[int]] = {}
     for r in rows:
         passages.setdefault(resolver.resolve(r[0], r[4])[0], set()).add(int(r[6]))
+    return passages
+
+
+def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
+                    base: Generation | None) -> tuple[dict[str, Any], np.ndarray]:
+    """Each graph node's context vector: the unit mean of the vectors of the distinct passages
+    that mention it (merge rules applied), in node order, with a key of each node's passage set.
+    Incremental: a node whose passages are those it had in ``base`` keeps its stored vector;
+    only the others are computed, from their passages' vectors. Returns the index (nodes,
+    keys, and how many vectors were computed) and the matrix."""
+    passages = _node_passages(db, rules)
     nodes = sorted(passages)
     keys = [_passages_key(passages[n]) for n in nodes]
     before: dict[tuple[str, str], np.ndarray] = {}
-    stored = base.entity_vectors() if base is not None else None
+    stored = base.stored_entity_vectors() if base is not None else None
     if stored is not None and stored[1].shape[1:] == (dense.dimension,):
         index, matrix = stored
         before = {(n, k): matrix[i] for i, (n, k) in enumerate(zip(index["nodes"], index["keys"]))}
@@ -202,7 +208,7 @@ def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules
         norm = float(np.linalg.norm(mean))
         out[i] = mean / norm if norm else mean
         computed += 1
-    return {"nodes": nodes, "keys": keys, "computed": computed}, out, computed
+    return {"nodes": nodes, "keys": keys, "computed": computed}, out
 
 
 def rules_json(rules: MergeRules | None) -> dict[str, Any]:
@@ -283,9 +289,7 @@ class Generation:
         rows = self.db.execute(
             'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
             "FROM mentions").fetchall()
-        r = rules_of(self.manifest)
-        resolver = NodeResolver([MentionRow(*row[:6]) for row in rows],
-                                MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]]))
+        resolver = NodeResolver([MentionRow(*row[:6]) for row in rows], self.merge_rules)
         out = []
         for node_id, _, _, doc_id, own_node, rule, passage_id, text, start, end in rows:
             node, merged_by = resolver.resolve(node_id, own_node)
@@ -297,12 +301,7 @@ class Generation:
     def node_passages(self) -> dict[str, set[int]]:
         """Graph node -> row ids of the passages that mention it."""
         if self._node_passages is None:
-            found: dict[str, set[int]] = {}
-            for mention in self.resolved_mentions():
-                rowid = self.rowids.get(mention.passage_id)
-                if rowid is not None:
-                    found.setdefault(mention.node, set()).add(rowid)
-            self._node_passages = found
+            self._node_passages = _node_passages(self.db, self.merge_rules)
         return self._node_passages
 
     def passages_by_rowid(self, rowids: Iterable[int]) -> dict[int, Passage]:
@@ -317,9 +316,20 @@ class Generation:
         return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ()))
                 for r in rows}
 
-    def entity_vectors(self) -> tuple[dict[str, Any], np.ndarray] | None:
-        """The graph nodes' context vectors stored with this generation: ({"nodes", "keys"},
-        matrix); None for generations written before they were."""
+    @property
+    def merge_rules(self) -> MergeRules:
+        """The merge rules this generation's graph was built with."""
+        r = rules_of(self.manifest)
+        return MergeRules(r["always_merge"], [tuple(p) for p in r["never_merge"]])
+
+    def entity_vectors(self) -> tuple[dict[str, Any], np.ndarray]:
+        """The graph nodes' context vectors: ({"nodes", "keys", "computed"}, matrix), as stored
+        with this generation, or computed now for generations written before they were."""
+        stored = self.stored_entity_vectors()
+        return stored if stored is not None else \
+            _entity_vectors(self.db, self.dense, self.merge_rules, None)
+
+    def stored_entity_vectors(self) -> tuple[dict[str, Any], np.ndarray] | None:
         if not (self.path / "entity_vectors.npy").is_file():
             return None
         index = json.loads((self.path / "entity_vectors.json").read_text())
@@ -586,7 +596,7 @@ class Store:
             "edges": graph.number_of_edges(),
         }
         content_digest = _content_digest(dst)
-        entity_index, entity_matrix, _ = _entity_vectors(
+        entity_index, entity_matrix = _entity_vectors(
             dst, dense, rules, base if reembed is None else None)
         dst.close()
         if counts["vectors"] != counts["passages"]:
