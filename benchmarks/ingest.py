@@ -6,9 +6,11 @@
     python benchmarks/ingest.py --dask-workers 1 2   # Dask runner, 1 then 2 local workers
     python benchmarks/ingest.py --pdf 40             # 40 ten-page PDFs: parse and ingest pages/s
     python benchmarks/ingest.py --workers 1 2        # local model workers, 1 then 2
+    python benchmarks/ingest.py --compare-defaults   # old and new defaults, classifier on/off
 
 Prints figures; asserts nothing. Peak memory is the maximum resident set size of this process
-and of the per-document worker process (where models run by default).
+and of the per-document worker process (where models run by default); --compare-defaults
+samples the whole process tree (this process and every descendant) instead.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ def main() -> None:
                         help="make N ten-page PDFs of the paragraphs; report pages/s")
     parser.add_argument("--workers", type=int, nargs="+",
                         help="ingest with these numbers of local model workers and compare")
+    parser.add_argument("--compare-defaults", action="store_true",
+                        help="the old defaults (1 worker, fp32 classifier) beside the new ones, "
+                        "with the relation classifier on and off, in one run")
     args = parser.parse_args()
+    if args.compare_defaults:
+        compare_defaults(args)
+        return
     if args.workers:
         compare_workers(args)
         return
@@ -129,6 +137,86 @@ def compare_workers(args: argparse.Namespace) -> None:
                   f"{report.counts['edges']:,} edges)", flush=True)
 
 
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants, sampled every 0.2 s by a
+    thread (the sum of their RSS: shared pages count once per process, so it errs high)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def compare_defaults(args: argparse.Namespace) -> None:
+    """Fresh stores from the same corpus, one configuration after another, each in a fresh
+    child process (so model loads, worker start-up and peak memory are each run's own): the old
+    defaults (one model worker, fp32 relation classifier) and the new ones, with the classifier
+    on (the default extractors) and off (dependency relations only)."""
+    import subprocess
+
+    configs = [
+        ("old defaults", {"workers": 1, "classifier_precision": "fp32"}),
+        ("new defaults", {}),
+        ("old, no classifier", {"workers": 1, "relation_extractors": ["dependency"]}),
+        ("new, no classifier", {"relation_extractors": ["dependency"]}),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
+        words = sum(len(json.loads(line)["text"].split())
+                    for line in corpus.read_text().splitlines() if line.strip())
+        print(f"corpus: {args.paragraphs} paragraphs, {words:,} words", flush=True)
+        print("| configuration | seconds | words/s | process stage words/s | peak tree MB | "
+              "passages | entities | edges |", flush=True)
+        print("|---|---|---|---|---|---|---|---|", flush=True)
+        for n, (name, overrides) in enumerate(configs):
+            out = subprocess.run(
+                [sys.executable, __file__, "--one-run", str(corpus), str(Path(tmp) / f"s{n}"),
+                 json.dumps(overrides)], capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"| {name} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
+                  f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['passages']:,} | "
+                  f"{r['nodes']:,} | {r['edges']:,} |", flush=True)
+
+
+def one_run(corpus: str, store: str, overrides: str) -> None:
+    """One ingest into a fresh store; prints its figures as one JSON line."""
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.settings import Settings
+
+    settings = Settings(store=Path(store), **json.loads(overrides))
+    with TreeMemory() as memory:
+        started = time.perf_counter()
+        report = pipeline.run([corpus], settings)
+        seconds = time.perf_counter() - started
+    c = report.counts
+    print(json.dumps({"seconds": seconds, "process": report.stages["process"],
+                      "peak_mb": memory.peak_mb, "passages": c["passages"], "nodes": c["nodes"],
+                      "edges": c["edges"]}))
+
+
 def pdf_throughput(count: int) -> None:
     """PDF parsing alone (the loader: pypdfium2 text layer, pages kept), then the whole pipeline
     on the same files, in pages/s."""
@@ -197,4 +285,7 @@ def compare_dask(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--one-run"]:
+        one_run(*sys.argv[2:5])
+    else:
+        main()

@@ -28,7 +28,9 @@ def load_spacy(name: str) -> Any:
 
 
 class RelationExtractor(Protocol):
-    """Finds relations between the entity mentions of one parsed sentence."""
+    """Finds relations between the entity mentions of one parsed sentence. An extractor may
+    also have ``batch(sentences)``, taking many ``(sent, mention_of, offset)`` and returning one
+    list of relations per sentence; model-based ones do, to share forward passes."""
 
     name: str
 
@@ -162,17 +164,29 @@ class EntityRelationExtractor:
 
     def __call__(self, text: str) -> Extraction:
         """Parse ``text`` block by block (blank-line separated) and extract; offsets are into ``text``."""
+        return self.extract_many([text])[0]
+
+    def extract_many(self, texts: list[str]) -> list[Extraction]:
+        """``__call__`` for many texts at once: spaCy parses the blocks of all of them in one
+        ``nlp.pipe`` stream, and a model-based relation extractor reads the sentences of all of
+        them in shared, length-sorted batches. Each text's result is what ``__call__`` gives."""
         self.warm_up()
-        blocks: list[tuple[int, str]] = []
-        pos = 0
-        for block in text.split("\n\n"):
-            if block.strip():
-                blocks.extend(cut_block(pos, block, self.max_block_chars))
-            pos += len(block) + 2
-        result = Extraction()
-        pending: list[tuple[Any, dict[int, Mention], int]] = []
+        blocks: list[tuple[int, int, str]] = []  # (text number, offset, block)
+        for n, text in enumerate(texts):
+            pos = 0
+            for block in text.split("\n\n"):
+                if block.strip():
+                    blocks.extend((n, at, piece)
+                                  for at, piece in cut_block(pos, block, self.max_block_chars))
+                pos += len(block) + 2
+        results = [Extraction() for _ in texts]
+        pending: list[tuple[int, tuple[Any, dict[int, Mention], int]]] = []
         last_person: Mention | None = None
-        for (offset, _), doc in zip(blocks, self._nlp.pipe(b for _, b in blocks)):
+        current = -1
+        for (n, offset, _), doc in zip(blocks, self._nlp.pipe(b for _, _, b in blocks)):
+            if n != current:  # pronouns never reach back into another text
+                current, last_person = n, None
+            result = results[n]
             mention_of: dict[int, Mention] = {}
             for ent in doc.ents:
                 if ent.label_ not in self.entity_labels:
@@ -191,16 +205,19 @@ class EntityRelationExtractor:
                     continue
                 if not doc.has_annotation("DEP"):
                     continue
-                pending.append((sent, mention_of, offset))
+                pending.append((n, (sent, mention_of, offset)))
         for extractor in self.extractors:
             batch = getattr(extractor, "batch", None)
             if batch is not None:
-                # Model-based extractors read all sentences of the document in one go.
-                result.relations.extend(batch(pending))
+                # Model-based extractors read all sentences of all texts in one go, one list of
+                # relations per sentence.
+                found = batch([item for _, item in pending])
+                for (n, _), relations in zip(pending, found):
+                    results[n].relations.extend(relations)
             else:
-                for sent, mention_of, offset in pending:
-                    result.relations.extend(extractor(sent, mention_of, offset))
-        return result
+                for n, (sent, mention_of, offset) in pending:
+                    results[n].relations.extend(extractor(sent, mention_of, offset))
+        return results
 
 
 def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:

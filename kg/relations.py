@@ -247,15 +247,17 @@ class ClassifierRelationExtractor:
         self.max_pairs = max_pairs
 
     def __call__(self, sent: Any, mention_of: dict[int, Any], offset: int) -> list[Any]:
-        return self.batch([(sent, mention_of, offset)])
+        return self.batch([(sent, mention_of, offset)])[0]
 
-    def batch(self, sentences: list[tuple[Any, dict[int, Any], int]]) -> list[Any]:
-        """Relations of many parsed sentences, classified in shared batches."""
+    def batch(self, sentences: list[tuple[Any, dict[int, Any], int]]) -> list[list[Any]]:
+        """Relations of many parsed sentences (one list per sentence), classified in shared
+        batches."""
         from kgqa.kg.types import Relation
         from kgqa.kg.types import Sentence as Span
 
         items, keep = [], []
-        for sent, mention_of, offset in sentences:
+        out: list[list[Any]] = [[] for _ in sentences]
+        for number, (sent, mention_of, offset) in enumerate(sentences):
             base, end = offset + sent.start_char, offset + sent.end_char
             mentions: list[Any] = []
             for tok in sent:
@@ -267,12 +269,12 @@ class ClassifierRelationExtractor:
             if len(mentions) >= 2:
                 items.append((sent.text, [(m.start - base, m.end - base,
                                            ONTONOTES_TO_SCHEMA[m.label]) for m in mentions]))
-                keep.append((mentions, Span(base, end)))
+                keep.append((number, mentions, Span(base, end)))
 
-        out = []
-        for (mentions, span), found in zip(keep, self.classifier.predict_many(items, self._near)):
-            out += [Relation(mentions[i], mentions[j], label, score, self.name, span)
-                    for i, j, label, score in found]
+        for (number, mentions, span), found in zip(
+                keep, self.classifier.predict_many(items, self._near)):
+            out[number] = [Relation(mentions[i], mentions[j], label, score, self.name, span)
+                           for i, j, label, score in found]
         return out
 
 

@@ -14,6 +14,7 @@ from kgqa.kg.canonical import (
 )
 from kgqa.kg.extract import EntityRelationExtractor
 from kgqa.kg.graph import EvidenceRow, MentionRow
+from kgqa.kg.types import Extraction
 from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest.loaders import split_passages
 from kgqa.qa.ingest.report import Failure
@@ -56,10 +57,16 @@ class DocumentProcessor:
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """Process documents; one that fails becomes a Failure and the others go on."""
         self.warm_up()
+        try:
+            # spaCy and the relation classifier read the whole batch in shared passes
+            extractions: list[Extraction] | None = self.extractor.extract_many(
+                [doc.text for doc in docs])
+        except Exception:  # a bad document broke the shared pass: each alone, to find it
+            extractions = None
         out: list[ProcessedDocument | Failure] = []
-        for doc in docs:
+        for n, doc in enumerate(docs):
             try:
-                out.append(self.process_one(doc))
+                out.append(self.process_one(doc, None if extractions is None else extractions[n]))
             except Exception as err:  # one bad document must not sink the batch
                 out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
                                    f"{type(err).__name__}: {err}"))
@@ -81,12 +88,14 @@ class DocumentProcessor:
             item.vectors = vectors[at : at + n]
             at += n
 
-    def process_one(self, doc: Document) -> ProcessedDocument:
-        """Passages, mentions and evidence of one document (vectors come from ``embed``)."""
+    def process_one(self, doc: Document, extraction: Extraction | None = None) -> ProcessedDocument:
+        """Passages, mentions and evidence of one document (vectors come from ``embed``);
+        ``extraction``: the document's entities and relations, when already extracted."""
         self.warm_up()
         s = self.settings
         passages = split_passages(doc, s.passage_max_chars, s.passage_overlap_sentences)
-        extraction = self.extractor(doc.text)
+        if extraction is None:
+            extraction = self.extractor(doc.text)
         named = [(m, canonical_name(m.text, m.label)) for m in extraction.mentions]
         found = [m for m, name in named if name]
         names = [name for _, name in named if name]

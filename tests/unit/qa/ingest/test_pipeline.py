@@ -102,3 +102,33 @@ def test_a_file_whose_parser_hangs_is_stopped_and_skipped_and_plugin_loaders_wor
     assert sorted(plan.new) == ["curie.txt", "note.shout", "pierre.txt"]
     shouted = next(d for d in plan.to_process if d.doc_id == "note.shout")
     assert shouted.text == "MARIE CURIE WAS BORN IN WARSAW." and shouted.title == "Shouted"
+
+
+def test_a_document_that_breaks_the_shared_extraction_pass_fails_alone(tiny_settings) -> None:
+    """A task's documents are parsed in one spaCy stream; when one of them makes the parser
+    raise, the others are still processed (each alone) and only that one is a failure."""
+    from kgqa.qa.ingest.process import DocumentProcessor
+    from kgqa.qa.ingest.report import Failure
+    from kgqa.qa.store import ProcessedDocument
+    from kgqa.qa.types import Document
+
+    processor = DocumentProcessor(tiny_settings)
+    processor.warm_up()
+    nlp = processor.extractor._nlp
+
+    class Brittle:  # the real pipeline, raising on one text as a parser bug would
+        def pipe(self, texts):
+            for doc in nlp.pipe(texts):
+                if "POISON" in doc.text:
+                    raise ValueError("the parser broke")
+                yield doc
+
+    processor.extractor._nlp = Brittle()
+    docs = [Document(f"d{n}", text, f"d{n}.txt", f"h{n}")
+            for n, text in enumerate(["Marie Curie was born in Warsaw.", "POISON pill.",
+                                      "Pierre Curie was born in Paris."])]
+    out = processor.process_batch(docs)
+    assert [type(item) for item in out] == [ProcessedDocument, Failure, ProcessedDocument]
+    assert "d1" in out[1].reason and "the parser broke" in out[1].reason
+    assert [m.text for m in out[2].mentions] == ["Pierre Curie", "Paris"]
+    assert out[0].vectors.shape[0] == len(out[0].passages)
