@@ -173,14 +173,16 @@ class TreeMemory:
 def compare_defaults(args: argparse.Namespace) -> None:
     """Fresh stores from the same corpus, one configuration after another, each in a fresh
     child process (so model loads, worker start-up and peak memory are each run's own): the old
-    defaults (one model worker, fp32 relation classifier) and the new ones, with the classifier
-    on (the default extractors) and off (dependency relations only)."""
+    defaults (one model worker, fp32 relation classifier and embedder) and the new ones, with the
+    classifier on (the default extractors) and off (dependency relations only)."""
     import subprocess
 
     configs = [
-        ("old defaults", {"workers": 1, "classifier_precision": "fp32"}),
+        ("old defaults", {"workers": 1, "classifier_precision": "fp32",
+                          "embedder_precision": "fp32"}),
         ("new defaults", {}),
-        ("old, no classifier", {"workers": 1, "relation_extractors": ["dependency"]}),
+        ("old, no classifier", {"workers": 1, "relation_extractors": ["dependency"],
+                                "embedder_precision": "fp32"}),
         ("new, no classifier", {"relation_extractors": ["dependency"]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,5 @@
-"""fp32 against int8 for the relation classifier and the embedder: speed and what changes.
+"""fp32 against bf16 and int8 for the relation classifier and the embedder: speed and what
+changes.
 
     python benchmarks/precision.py
 
@@ -7,8 +8,8 @@
   the classifier's pairs/s over that split's candidate pairs, one torch thread.
 - Embedder (all-MiniLM-L6-v2): passages/s over 2,000 Wikipedia paragraphs from
   `../shared/data/qa`, the top-10 overlap of 200 questions' exact cosine rankings between fp32 and
-  int8 (both sides embedded at their precision), and recall@5 (a top-5 paragraph holds a gold
-  answer) at each precision.
+  each other precision (both sides embedded at their precision), and recall@5 (a top-5 paragraph
+  holds a gold answer) at each precision. bf16 is measured only where the CPU has it natively.
 
 Prints figures; asserts nothing.
 """
@@ -24,13 +25,14 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
+PRECISIONS = ["fp32", "bf16", "int8"]
 
 
 def classifier() -> None:
     from kgqa.kg.relations import SchemaExtractor, candidate_pairs, evaluate_relations, load_sentences
 
     dev = load_sentences(SHARED / "conll04_dev.json")
-    for precision in ("fp32", "int8"):
+    for precision in PRECISIONS:
         extractor = SchemaExtractor(None, "cpu", precision)
         extractor.warm_up()
         started = time.perf_counter()
@@ -66,7 +68,7 @@ def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
     qas = qas[::step][:questions]
     model = Settings().embedder
     ranked = {}
-    for precision in ("fp32", "int8"):
+    for precision in PRECISIONS:
         embed = PassageEmbedder(model, "cpu", 32, precision)
         embed.warm_up()
         started = time.perf_counter()
@@ -79,14 +81,18 @@ def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
                           for row, (_, answers) in zip(top, qas)])
         print(f"embedder {precision}: {len(texts) / seconds:,.1f} passages/s ({seconds:.1f} s for "
               f"{len(texts)}); recall@5 {recall:.3f} on {len(qas)} questions", flush=True)
-    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ranked["fp32"], ranked["int8"])])
-    print(f"embedder top-10 overlap int8 vs fp32: {overlap:.3f}")
+    for precision in PRECISIONS[1:]:
+        overlap = np.mean([len(set(a) & set(b)) / 10
+                           for a, b in zip(ranked["fp32"], ranked[precision])])
+        print(f"embedder top-10 overlap {precision} vs fp32: {overlap:.3f}")
 
 
 def main() -> None:
-    from kgqa.kg.models import set_torch_threads
+    from kgqa.kg.models import cpu_has_bf16, set_torch_threads
 
     set_torch_threads(1)
+    if not cpu_has_bf16():
+        PRECISIONS.remove("bf16")
     if "--embedder-only" not in sys.argv:
         classifier()
     if "--classifier-only" not in sys.argv:

@@ -8,7 +8,6 @@ is the pipeline's, so ``pipeline.run`` gives the same store without Prefect.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -18,7 +17,7 @@ from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 
 from kgqa.flows import prefect_defaults, tether_prefect_server
-from kgqa.flows.progress import ProgressBar
+from kgqa.flows.progress import run_with_progress
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.process import process_batch
 from kgqa.qa.settings import Settings
@@ -54,9 +53,8 @@ def ingest_flow(paths: list[str], prune: bool = False, settings: dict[str, Any] 
     s = Settings.model_validate(settings or {})
     in_flow = FlowRunContext.get() is not None
     mapper = _task_mapper(s.task_retries) if in_flow else pipeline.map_on_workers
-    with ProgressBar(show_progress) as on_progress:
-        report = pipeline.run(paths, s, prune=prune, gate=Path(gate) if gate else None,
-                              map_batches=mapper, on_progress=on_progress)
+    report = run_with_progress(paths, s, prune=prune, show_progress=show_progress, gate=gate,
+                               map_batches=mapper)
     if in_flow:
         log = get_run_logger()
         if report.skipped:

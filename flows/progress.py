@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.progress import (
@@ -12,7 +13,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.pipeline import ProgressCallback
+from kgqa.qa.ingest.report import IngestReport
+from kgqa.qa.settings import Settings
 
 
 class ProgressBar:
@@ -44,3 +48,13 @@ class ProgressBar:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
+
+
+def run_with_progress(paths: list[str], settings: Settings, *, prune: bool, show_progress: bool,
+                      gate: str | None,
+                      map_batches: pipeline.BatchMapper = pipeline.map_on_workers) -> IngestReport:
+    """The ingestion flow's work (``pipeline.run`` under a progress bar): called by the Prefect
+    flow, and directly by ``kgqa ingest --no-prefect``."""
+    with ProgressBar(show_progress) as on_progress:
+        return pipeline.run(paths, settings, prune=prune, gate=Path(gate) if gate else None,
+                            map_batches=map_batches, on_progress=on_progress)

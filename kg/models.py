@@ -60,25 +60,59 @@ def resolve_model(name: str) -> str:
     return name
 
 
-PRECISIONS = ("fp32", "int8")
+PRECISIONS = ("fp32", "bf16", "int8", "auto")
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU does bfloat16 arithmetic natively (AVX-512 BF16 or AMX, through
+    oneDNN); elsewhere torch emulates it, slower than fp32."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def resolve_precision(precision: str, device: str, auto_cpu: str = "bf16") -> str:
+    """What ``auto`` means here: on the CPU, ``auto_cpu`` (bf16 only where the CPU has it
+    natively, else fp32); on a GPU, fp32 (the models run as trained)."""
+    if precision != "auto":
+        return precision
+    if device != "cpu":
+        return "fp32"
+    if auto_cpu == "bf16" and not cpu_has_bf16():
+        return "fp32"
+    return auto_cpu
 
 
 def with_precision(model: Any, precision: str, device: str, setting: str) -> Any:
-    """``model`` as the setting ``setting`` asks: unchanged (fp32), or with its Linear layers
-    dynamically quantised to int8 (CPU only), torch's eager-mode quantisation."""
+    """``model`` as the setting ``setting`` asks: unchanged (fp32); its weights in bfloat16
+    (bf16: half the memory, about 1.8x the speed on a CPU with native bf16, results within
+    bf16 rounding); or its Linear layers dynamically quantised to int8 (CPU only, torch's
+    eager-mode quantisation, in place). ``auto`` is ``resolve_precision``'s choice. Callers
+    cast outputs to float32."""
+    precision = resolve_precision(precision, device)
     if precision == "fp32":
         return model
-    if precision != "int8":
+    if precision not in PRECISIONS:
         raise KGError(f"unknown {setting} {precision!r}; valid: {', '.join(PRECISIONS)}")
+    import torch
+
+    if precision == "bf16":
+        if device == "cpu" and not cpu_has_bf16():
+            raise KGError(f"{setting} bf16: this CPU has no native bfloat16 (AVX-512 BF16 or "
+                          "AMX), where it would run slower than fp32; use fp32 or int8")
+        return model.to(torch.bfloat16)
     if device != "cpu":
         raise KGError(f"{setting} int8 runs on the CPU only, not on {device!r}")
     import warnings
-
-    import torch
 
     with warnings.catch_warnings():
         # torch 2.13 marks eager-mode quantisation deprecated (in favour of torchao); it works,
         # and the pinned torch keeps it.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        # in place: no second copy of the fp32 weights alive while quantising
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
+                                                      inplace=True)

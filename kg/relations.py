@@ -170,7 +170,7 @@ class RelationClassifier:
         model = AutoModelForSequenceClassification.from_pretrained(target, dtype=torch.float32)
         model.to(self.device).eval()
         # int8 is a CPU optimisation: on a GPU the classifier runs as trained
-        precision = self.precision if self.device == "cpu" else "fp32"
+        precision = "fp32" if self.device != "cpu" and self.precision == "int8" else self.precision
         self._model = with_precision(model, precision, self.device, "classifier_precision")
 
     @property
@@ -210,7 +210,7 @@ class RelationClassifier:
             enc = self._tokenizer([job[3] for job in chunk], truncation=True, max_length=192,
                                   padding=True, return_tensors="pt")
             with torch.inference_mode():
-                probs = self._model(**enc.to(self.device)).logits.softmax(-1).cpu().numpy()
+                probs = self._model(**enc.to(self.device)).logits.float().softmax(-1).cpu().numpy()
             for (n, i, j, _), p in zip(chunk, probs):
                 k = int(p.argmax())
                 label = labels[k]

@@ -48,6 +48,10 @@ def ingest(
     gate: Annotated[Optional[Path], typer.Option(
         help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    prefect: Annotated[Optional[bool], typer.Option(
+        "--prefect/--no-prefect", help="Run as a Prefect flow (setting prefect, default), or "
+        "call the same flow code directly: no Prefect server, the fast path for small "
+        "updates (local runner).")] = None,
     as_json: JsonOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show Prefect's own log lines.")] =
         False,
@@ -55,20 +59,30 @@ def ingest(
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
     settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
                          runner=runner, dask_address=dask_address, dask_workers=workers,
-                         workers=workers,
+                         workers=workers, prefect=prefect,
                          follow_links=follow_links)
     if gate is not None and not gate.is_file():
         fail(f"{gate}: no such file (--gate)")
     from kgqa.qa.store import Store
 
+    if not settings.prefect and settings.runner == "dask":
+        fail("the Dask runner runs through Prefect: drop --no-prefect (or KGQA_PREFECT=false), "
+             "or use the local runner")
     Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
-    quiet_prefect(verbose)
     quiet_model_loading()
-    from kgqa.flows.ingest import run_ingest
+    sources = [str(p) for p in paths]
+    show = progress and not as_json
+    if settings.prefect:
+        quiet_prefect(verbose)
+        from kgqa.flows.ingest import run_ingest
 
-    report = run_ingest([str(p) for p in paths], settings, prune=prune,
-                        show_progress=progress and not as_json,
-                        gate=None if gate is None else str(gate))
+        report = run_ingest(sources, settings, prune=prune, show_progress=show,
+                            gate=None if gate is None else str(gate))
+    else:
+        from kgqa.flows.progress import run_with_progress
+
+        report = run_with_progress(sources, settings, prune=prune, show_progress=show,
+                                   gate=None if gate is None else str(gate)).to_json()
     if as_json:
         print(json.dumps(report))
     else:

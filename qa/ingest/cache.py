@@ -20,6 +20,7 @@ import numpy as np
 
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.kg.models import shipped_model
+from kgqa.kg.models import resolve_precision
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import PassageMention, ProcessedDocument
 from kgqa.qa.types import Document, Passage
@@ -52,8 +53,8 @@ def processing_fingerprint(settings: Settings) -> str:
         "relation_extractors": settings.relation_extractors,
         "relation_model": _model_identity(settings.relation_model or str(shipped_model("relations"))),
         "classifier": [settings.classifier_max_gap_chars, settings.classifier_max_pairs,
-                       settings.classifier_precision],
-        "embedder_precision": settings.embedder_precision,
+                       resolve_precision(settings.classifier_precision, settings.device)],
+        "embedder_precision": resolve_precision(settings.embedder_precision, settings.device),
         "entity_labels": settings.entity_labels,
         "passage_max_chars": settings.passage_max_chars,
         "spacy_max_block_chars": settings.spacy_max_block_chars,

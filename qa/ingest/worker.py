@@ -1,10 +1,12 @@
 """Per-document work in a child process, so a runaway document can really be stopped.
 
 Threads cannot be interrupted inside blocking native code (a parser, a tokenizer), so the
-time limit is enforced on a worker process: the parent waits for each document's result, and
-when the limit passes it kills the worker, quarantines the document, and starts a fresh worker
-(which loads the models again) for the rest. A worker that dies on its own (out of memory, a
-crash) is restarted and the document retried, up to ``document_retries`` times.
+time limit is enforced on a worker process: the parent waits for a batch's results (the batch's
+documents share the models' passes), and when the limit passes it kills the worker and goes
+through the batch document by document, so that only the runaway document is quarantined; a
+fresh worker (which loads the models again) does the rest. A worker that dies on its own (out
+of memory, a crash, killed) is restarted and its documents retried, each up to
+``document_retries`` times.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def _serve(conn: Connection, settings_json: str, parent: int) -> None:
     def answer(kind: str, payload: Any) -> tuple[str, Any]:
         if kind == "embed":
             return ("ok", processor.embed(payload))
+        if kind == "batch":  # failures inside are per document already
+            return ("ok", processor.process_batch(payload))
         try:
             return ("ok", processor.process_one(payload))
         except Exception as err:  # reported to the parent as this document's failure
@@ -158,7 +162,19 @@ class IsolatedProcessor:
         self.child.close()
 
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
-        """Called by one thread at a time: the WorkerPool hands each worker to one batch."""
+        """The batch in one message, so the worker parses, classifies and embeds its documents
+        in shared passes, under one document's time limit; when that pass passes the limit or
+        its worker dies, one of the documents is at fault: each is then processed alone, under
+        its own limit and retries, so that only that one is quarantined. Called by one thread at
+        a time: the WorkerPool hands each worker to one batch."""
+        if len(docs) > 1:
+            status, payload = self.child.call(("batch", docs), self.timeout)
+            if status == "ok":
+                return list(payload)
+        return self.process_each(docs)
+
+    def process_each(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+        """Document by document, each under the time limit, a lost worker retried."""
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
             status, payload = self.child.call(("extract", doc), self.timeout,

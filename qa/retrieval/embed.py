@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kgqa.kg.models import resolve_model, with_precision
 from kgqa.kg.types import KGError
+from kgqa.qa.retrieval.plain_encoder import PlainEncoder, plain_layout
 from kgqa.qa.settings import EmbedderConfig
 from kgqa.qa.types import QAError
 
 
 @functools.lru_cache(maxsize=4)
 def load_sentence_transformer(name: str, device: str, precision: str) -> Any:
-    from sentence_transformers import SentenceTransformer
-
+    """The embedder ``name``: a plain model directory (a transformer and mean or CLS pooling,
+    as the default is) runs on transformers directly (``PlainEncoder``: the same vectors,
+    without sentence-transformers' imports); anything else, hub ids included, loads with
+    sentence-transformers."""
     path = resolve_model(name)
+    layout = plain_layout(Path(path)) if Path(path).is_dir() else None
     try:
+        if layout is not None:
+            encoder = PlainEncoder(Path(path), layout, device)
+            encoder.module = with_precision(encoder.module, precision, device,
+                                            "embedder_precision")
+            return encoder
+        from sentence_transformers import SentenceTransformer
+
         model = SentenceTransformer(path, device=device)
-    except Exception as err:  # the library raises many types; all mean "cannot load"
+    except KGError as err:
+        raise QAError(str(err)) from None
+    except Exception as err:  # the libraries raise many types; all mean "cannot load"
         raise QAError(
             f"cannot load the embedder {name!r} (setting embedder, env KGQA_EMBEDDER) from {path}: "
             f"{err}. Give a sentence-transformers directory, a hub id (needs internet), or install "
@@ -67,4 +81,7 @@ class PassageEmbedder:
             texts, batch_size=self.batch_size, convert_to_numpy=True,
             normalize_embeddings=True, show_progress_bar=False,
         )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        # unit length in float32 (a bf16 model's own normalisation is off by its rounding)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12))

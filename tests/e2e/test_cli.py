@@ -172,6 +172,40 @@ def test_questions_never_import_prefect(sample_store: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_ingest_without_prefect_updates_one_document_and_never_imports_prefect(
+        sample_store_copy: Path, corpus_copy: Path) -> None:
+    """The fast path: the same flow code, no Prefect server; the edit lands as with the flow."""
+    import subprocess
+    import sys
+
+    (corpus_copy / "paris.txt").write_text("Paris is the capital of France. Ada Lovelace never "
+                                           "lived in Paris, but Marie Curie did.")
+    code = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from kgqa.flows.cli import app\n"
+        f"r = CliRunner().invoke(app, ['ingest', {str(corpus_copy)!r}, '--store', "
+        f"{str(sample_store_copy)!r}, '--no-prefect', '--json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(r.stdout.strip().splitlines()[-1])\n"
+        "print('prefect' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    report_line, imported = out.stdout.strip().splitlines()[-2:]
+    report = json.loads(report_line)
+    assert imported == "False"
+    assert report["committed"] and report["changed"] == 1 and report["unchanged"] == 22
+    code, out, _ = kgqa("search", "Ada Lovelace never lived in Paris", "--k", "1", "--store",
+                        str(sample_store_copy), "--json")
+    assert code == 0 and json_lines(out)[0]["hits"][0]["doc_id"] == "paris.txt"
+
+
+def test_no_prefect_with_the_dask_runner_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    code, _, err = kgqa("ingest", str(SAMPLE), "--store", str(tmp_path / "s"), "--no-prefect",
+                        "--runner", "dask")
+    assert code == 2 and "--no-prefect" in err and "local runner" in err
+
+
 def test_ask_prints_the_answer_in_its_passage(sample_store: Path, tiny_qa_model: Path) -> None:
     code, out, _ = kgqa("ask", "Where was Marie Curie born?", "--store", str(sample_store),
                         "--top-answers", "1", env={"KGQA_READER_MODEL": str(tiny_qa_model),

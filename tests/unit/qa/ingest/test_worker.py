@@ -50,3 +50,53 @@ def test_a_worker_exits_when_its_parent_is_killed(tmp_path) -> None:
     while alive(child):
         assert time.monotonic() < deadline, "the worker outlived its killed parent"
         time.sleep(0.1)
+
+
+@pytest.mark.timeout(600)
+def test_a_worker_killed_mid_document_is_replaced_and_its_documents_retried(
+        tiny_embedder, tmp_path, monkeypatch) -> None:
+    """Two workers; one is SIGKILLed while it is inside a document (a spaCy component holds it
+    there). The pool starts a fresh worker, the documents of that batch are retried, and the
+    run commits every document with no failure."""
+    import threading
+
+    import spacy
+
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.ingest.worker import isolated_processor
+    from kgqa.qa.settings import Settings
+    from kgqa.qa.store import Store
+    from tests.unit.qa.ingest import plugin_stall  # registers the component here too
+
+    assert plugin_stall.stall is not None
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kgqa_test_stall")
+    nlp.to_disk(tmp_path / "stalling")
+    marker = tmp_path / "stalled.pid"
+    monkeypatch.setenv("KGQA_TEST_STALL_MARKER", str(marker))
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    for n in range(6):
+        (corpus / f"d{n}.txt").write_text(f"Document {n} says something about topic {n}."
+                                          + (" STALL here." if n == 3 else ""))
+    settings = Settings(store=tmp_path / "store", spacy_model=str(tmp_path / "stalling"),
+                        embedder=str(tiny_embedder), relation_extractors=[], reader_model=None,
+                        plugins=["tests.unit.qa.ingest.plugin_stall"], workers=2,
+                        batch_documents=2, document_timeout_seconds=300)
+    result: dict = {}
+    runner = threading.Thread(target=lambda: result.update(report=pipeline.run([corpus], settings)))
+    runner.start()
+    deadline = time.monotonic() + 300
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.2)
+    os.kill(int(marker.read_text()), signal.SIGKILL)
+    runner.join(300)
+    report = result["report"]
+    assert report.committed and not report.failed and report.new == 6
+    assert isolated_processor(settings.model_dump_json()).restarts >= 1
+    generation = Store(settings.store).open()
+    assert generation.manifest["counts"]["documents"] == 6
+    passages = generation.passages_by_rowid(generation.rowids.values()).values()
+    assert any(p.doc_id == "d3.txt" and "STALL" in p.text for p in passages)
