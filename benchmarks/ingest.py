@@ -138,13 +138,17 @@ def compare_workers(args: argparse.Namespace) -> None:
 
 
 class TreeMemory:
-    """Peak resident memory of this process and all its descendants, sampled every 0.2 s by a
-    thread (the sum of their RSS: shared pages count once per process, so it errs high)."""
+    """Peak memory of this process and all its descendants, sampled every 0.5 s by a thread:
+    the sum of their proportional set sizes (PSS: a page shared by n processes, such as
+    torch's libraries mapped by every worker, counts 1/n in each, so the sum is what the tree
+    holds), and the sum of their resident set sizes (RSS: shared pages once per process, so it
+    errs high)."""
 
     def __init__(self) -> None:
         import threading
 
         self.peak_mb = 0.0
+        self.peak_rss_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -152,14 +156,17 @@ class TreeMemory:
         import psutil
 
         me = psutil.Process()
-        while not self._stop.wait(0.2):
-            total = 0
+        while not self._stop.wait(0.5):
+            pss = rss = 0
             for proc in [me, *me.children(recursive=True)]:
                 try:
-                    total += proc.memory_info().rss
+                    info = proc.memory_full_info()
                 except psutil.Error:
-                    pass
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+                    continue
+                pss += getattr(info, "pss", info.rss)
+                rss += info.rss
+            self.peak_mb = max(self.peak_mb, pss / 2**20)
+            self.peak_rss_mb = max(self.peak_rss_mb, rss / 2**20)
 
     def __enter__(self) -> TreeMemory:
         self._thread.start()
@@ -190,16 +197,17 @@ def compare_defaults(args: argparse.Namespace) -> None:
         words = sum(len(json.loads(line)["text"].split())
                     for line in corpus.read_text().splitlines() if line.strip())
         print(f"corpus: {args.paragraphs} paragraphs, {words:,} words", flush=True)
-        print("| configuration | seconds | words/s | process stage words/s | peak tree MB | "
-              "passages | entities | edges |", flush=True)
-        print("|---|---|---|---|---|---|---|---|", flush=True)
+        print("| configuration | seconds | words/s | process stage words/s | peak tree PSS MB | "
+              "(RSS sum) | passages | entities | edges |", flush=True)
+        print("|---|---|---|---|---|---|---|---|---|", flush=True)
         for n, (name, overrides) in enumerate(configs):
             out = subprocess.run(
                 [sys.executable, __file__, "--one-run", str(corpus), str(Path(tmp) / f"s{n}"),
                  json.dumps(overrides)], capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"| {name} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
-                  f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['passages']:,} | "
+                  f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['peak_rss_mb']:,.0f} | "
+                  f"{r['passages']:,} | "
                   f"{r['nodes']:,} | {r['edges']:,} |", flush=True)
 
 
@@ -215,7 +223,8 @@ def one_run(corpus: str, store: str, overrides: str) -> None:
         seconds = time.perf_counter() - started
     c = report.counts
     print(json.dumps({"seconds": seconds, "process": report.stages["process"],
-                      "peak_mb": memory.peak_mb, "passages": c["passages"], "nodes": c["nodes"],
+                      "peak_mb": memory.peak_mb, "peak_rss_mb": memory.peak_rss_mb,
+                      "passages": c["passages"], "nodes": c["nodes"],
                       "edges": c["edges"]}))
 
 

@@ -7,6 +7,7 @@ install and a wheel; nothing is looked up relative to the working directory.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from pathlib import Path
@@ -63,9 +64,17 @@ def resolve_model(name: str) -> str:
 PRECISIONS = ("fp32", "bf16", "int8", "auto")
 
 
+@functools.lru_cache(maxsize=1)
 def cpu_has_bf16() -> bool:
-    """Whether this CPU does bfloat16 arithmetic natively (AVX-512 BF16 or AMX, through
-    oneDNN); elsewhere torch emulates it, slower than fp32."""
+    """Whether this CPU does bfloat16 arithmetic natively (AVX-512 BF16 or AMX, which oneDNN
+    uses); elsewhere torch emulates it, slower than fp32. Read from /proc/cpuinfo where there
+    is one (so deciding costs no torch import), else asked of torch."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+        return "avx512_bf16" in flags or "amx_bf16" in flags
+    except OSError:
+        pass
     import torch
 
     try:

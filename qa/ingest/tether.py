@@ -15,12 +15,35 @@ import threading
 import time
 
 
+def _identity(pid: int) -> str | None:
+    """The start time of process ``pid`` (so a reused pid is not taken for it), or None when
+    there is no such process or it is a zombie (dead, not yet reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        if not os.path.isdir("/proc/self"):  # no procfs: only whether the pid exists
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return None
+            except PermissionError:
+                pass
+            return "?"
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
 def die_with_parent(parent: int, every: float = 0.5) -> None:
     """Exit this process as soon as ``parent`` is gone. (A watchdog thread rather than
     PR_SET_PDEATHSIG, which fires when the *thread* that started the child ends, and task
-    runners and Prefect start children from threads that may end first.)"""
+    runners and Prefect start children from threads that may end first. The parent is watched
+    by its pid and start time, not as this process's parent: a worker forked by a fork server
+    has the server as its parent.)"""
+    known = _identity(parent)
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while known is not None and _identity(parent) == known:
             time.sleep(every)
         os._exit(1)
 

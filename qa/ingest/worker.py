@@ -27,8 +27,41 @@ from kgqa.qa.store.generations import ProcessedDocument
 from kgqa.qa.types import Document
 
 
-def _serve(conn: Connection, settings_json: str, parent: int) -> None:
+def large_allocations_from_mmap(threshold: int = 1 << 20) -> bool:
+    """Make glibc serve allocations of ``threshold`` bytes or more with mmap, so freed
+    activations go back to the system. Its default threshold rises to 32 MB as large blocks
+    are freed, after which the models' activations (tens of MB per batch) come from the heap
+    and stay in the process: measured on 480 paragraphs, a worker grew to 1,367 MB without
+    this and to 840 MB with it, at the same speed. False where there is no glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-3, threshold))  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        return False
+
+
+def model_worker_context() -> Any:
+    """Model workers start from a fork server that has imported torch, transformers and spaCy
+    (``kgqa.qa.ingest.preload``): each worker shares those pages with the others instead of
+    importing them again, and starts in a fraction of the time. Where there is no fork (not
+    POSIX), they are spawned."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["kgqa.qa.ingest.preload"])
+    return ctx
+
+
+def _serve(conn: Connection, settings_json: str, environment: dict[str, str],
+           parent: int) -> None:
     die_with_parent(parent)
+    # the fork server's environment is the one it started with: take the caller's of now
+    os.environ.clear()
+    os.environ.update(environment)
+    large_allocations_from_mmap()
     try:
         from transformers.utils import logging as hf_logging
 
@@ -65,10 +98,12 @@ def serve_messages(conn: Connection, answer: Callable[[str, Any], tuple[str, Any
 class ChildProcess:
     """One child process that serves messages over a pipe. ``target(conn, *args, parent_pid)``
     sends ("ready", None) once set up, then answers each message. A call that passes its time
-    limit kills the child; the next call starts a fresh one."""
+    limit kills the child; the next call starts a fresh one. Children are spawned (a fresh
+    interpreter) unless ``context`` says otherwise."""
 
     def __init__(self, target: Callable[..., None], args: tuple[Any, ...], what: str,
-                 start_timeout: float) -> None:
+                 start_timeout: float, context: Any = None) -> None:
+        self.context = context or mp.get_context("spawn")
         self.target = target
         self.args = args
         self.what = what
@@ -80,7 +115,7 @@ class ChildProcess:
     def _start(self) -> Connection:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
             return self._conn
-        ctx = mp.get_context("spawn")
+        ctx = self.context
         parent, child = ctx.Pipe()
         self._proc = ctx.Process(target=self.target, args=(child, *self.args, os.getpid()),
                                  daemon=True)
@@ -151,8 +186,9 @@ class IsolatedProcessor:
         self.settings_json = settings_json
         self.settings = Settings.model_validate_json(settings_json)
         self.timeout = self.settings.document_timeout_seconds
-        self.child = ChildProcess(_serve, (settings_json,), "worker process",
-                                  self.settings.worker_start_timeout_seconds)
+        self.child = ChildProcess(_serve, (settings_json, dict(os.environ)), "worker process",
+                                  self.settings.worker_start_timeout_seconds,
+                                  model_worker_context())
 
     @property
     def restarts(self) -> int:

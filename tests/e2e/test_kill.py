@@ -123,3 +123,33 @@ def test_a_failed_ingest_prints_one_line_and_not_prefect_s_traceback(prefect_api
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "LOCK" in lines[0], result.stderr
     assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+
+
+def test_killing_ingest_leaves_no_fork_server_or_model_worker_behind(tmp_path: Path) -> None:
+    """Model workers come from a fork server (so their parent is the server, not kgqa): after a
+    SIGKILL of `kgqa ingest`, the server and every worker still go."""
+    import psutil
+
+    env = dict(os.environ, KGQA_STORE=str(tmp_path / "store"))
+    proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
+                             "--no-prefect", "--no-progress"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def forked() -> list[psutil.Process]:
+        try:
+            tree = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        return [p for p in tree if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+
+    deadline = time.monotonic() + 300
+    while len(forked()) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = forked()
+    assert len(left) >= 2, "the fork server and a model worker were running"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 60
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left):
+        assert time.monotonic() < deadline, "a fork server or model worker outlived kgqa"
+        time.sleep(0.2)
