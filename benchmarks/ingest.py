@@ -138,7 +138,7 @@ def compare_workers(args: argparse.Namespace) -> None:
 
 
 class TreeMemory:
-    """Peak memory of this process and all its descendants, sampled every 0.5 s by a thread:
+    """Peak memory of this process and all its descendants, sampled every second by a thread:
     the sum of their proportional set sizes (PSS: a page shared by n processes, such as
     torch's libraries mapped by every worker, counts 1/n in each, so the sum is what the tree
     holds), and the sum of their resident set sizes (RSS: shared pages once per process, so it
@@ -156,7 +156,7 @@ class TreeMemory:
         import psutil
 
         me = psutil.Process()
-        while not self._stop.wait(0.5):
+        while not self._stop.wait(1.0):
             pss = rss = 0
             for proc in [me, *me.children(recursive=True)]:
                 try:
@@ -177,19 +177,23 @@ class TreeMemory:
         self._thread.join()
 
 
+# The defaults before issue #16: one model worker process computing with torch's own two
+# intra-op threads, the relation classifier and the embedder in fp32.
+OLD_DEFAULTS = {"workers": 1, "torch_threads": 0, "classifier_precision": "fp32",
+                "embedder_precision": "fp32"}
+
+
 def compare_defaults(args: argparse.Namespace) -> None:
     """Fresh stores from the same corpus, one configuration after another, each in a fresh
     child process (so model loads, worker start-up and peak memory are each run's own): the old
-    defaults (one model worker, fp32 relation classifier and embedder) and the new ones, with the
-    classifier on (the default extractors) and off (dependency relations only)."""
+    defaults (``OLD_DEFAULTS``) and the new ones, with the classifier on (the default
+    extractors) and off (dependency relations only)."""
     import subprocess
 
     configs = [
-        ("old defaults", {"workers": 1, "classifier_precision": "fp32",
-                          "embedder_precision": "fp32"}),
+        ("old defaults", OLD_DEFAULTS),
         ("new defaults", {}),
-        ("old, no classifier", {"workers": 1, "relation_extractors": ["dependency"],
-                                "embedder_precision": "fp32"}),
+        ("old, no classifier", {**OLD_DEFAULTS, "relation_extractors": ["dependency"]}),
         ("new, no classifier", {"relation_extractors": ["dependency"]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -168,8 +168,8 @@ class EntityRelationExtractor:
 
     def extract_many(self, texts: list[str]) -> list[Extraction]:
         """``__call__`` for many texts at once: spaCy parses the blocks of all of them in one
-        ``nlp.pipe`` stream, and a model-based relation extractor reads the sentences of all of
-        them in shared, length-sorted batches. Each text's result is what ``__call__`` gives."""
+        ``nlp.pipe`` stream, and a model-based relation extractor reads each text's sentences
+        in shared, length-sorted batches. Each text's result is what ``__call__`` gives."""
         self.warm_up()
         blocks: list[tuple[int, int, str]] = []  # (text number, offset, block)
         for n, text in enumerate(texts):
@@ -209,11 +209,16 @@ class EntityRelationExtractor:
         for extractor in self.extractors:
             batch = getattr(extractor, "batch", None)
             if batch is not None:
-                # Model-based extractors read all sentences of all texts in one go, one list of
-                # relations per sentence.
-                found = batch([item for _, item in pending])
-                for (n, _), relations in zip(pending, found):
-                    results[n].relations.extend(relations)
+                # A model-based extractor reads all sentences of one text in one go, one list
+                # of relations per sentence. Never across texts: an int8 model quantises its
+                # activations per batch, so a pair's label would depend on which documents
+                # shared its task, and the same document would not give the same store on
+                # every runner (a resumed run, Dask, another batch_documents).
+                for n in range(len(texts)):
+                    mine = [item for m, item in pending if m == n]
+                    if mine:
+                        results[n].relations.extend(
+                            r for found in batch(mine) for r in found)
             else:
                 for n, (sent, mention_of, offset) in pending:
                     results[n].relations.extend(extractor(sent, mention_of, offset))

@@ -245,16 +245,27 @@ class Settings(BaseSettings):
         "the classifier runs fp32), bf16 (1.9x, the same F1 as fp32), fp32, or auto (bf16 where "
         "the CPU has it natively, else fp32).")
     reader_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
-        "fp32", description="Reader arithmetic: fp32, bf16 (on a CPU with native bfloat16), "
-        "int8 (dynamic quantisation of the Linear layers), or auto (bf16 where the CPU has it "
-        "natively, else fp32); see the README for their speed and F1.")
+        "auto", description="Reader arithmetic: auto (bf16 on a CPU with native bfloat16: 2.1x "
+        "the windows/s, dev F1 71.59 against 71.46; fp32 elsewhere and on a GPU), fp32, bf16, "
+        "or int8 (dynamic quantisation: 2.2x, but -3.7 dev F1); see the README's Benchmarks.")
     reader_max_seq_len: int = Field(384, ge=32, description="Reader window length, in tokens.")
     reader_stride: int = Field(128, ge=0, description="Tokens shared by consecutive windows.")
     reader_batch_size: int = Field(16, ge=1, description="Windows per reader forward pass.")
     no_answer_threshold: float = Field(
         0.0,
-        description="An answer needs span score minus no-answer score above this margin.",
+        description="Without calibrated scores: an answer needs span score minus no-answer "
+        "score above this margin.",
     )
+    calibrated_scores: bool = Field(
+        False, description="Score answers with the reader's calibration (calibration.json beside "
+        "the reader, made by kgqa train calibration) when it has one: the probability that the "
+        "answer is right, comparable across passages, with its fitted threshold. False (the "
+        "default until a better calibration split is fitted; see the README): the raw span "
+        "margin over no_answer_threshold.")
+    answer_threshold: float | None = Field(
+        None, ge=0, le=1, description="With calibrated scores: answers scored below this are "
+        "dropped (no answer when none is left). Unset: the threshold fitted with the reader's "
+        "calibration.")
 
     similar_graph_weight: float = Field(
         0.3, ge=0, le=1, description="With kgqa similar --entity --graph: the share of graph "

@@ -19,6 +19,7 @@ from kgqa.flows.cli.common import (
     app,
     cli_settings,
     console,
+    fail,
     guard,
     quiet_model_loading,
     read_records,
@@ -123,6 +124,34 @@ def train_reranker_command(
     result = run(asdict(config))
     console.print(f"dev accuracy@1 {result['dev']['accuracy@1']:.3f} (untrained head "
                   f"{result['dev_before']['accuracy@1']:.3f}); model in {out}")
+
+
+@train_app.command("calibration")
+@guard
+def train_calibration_command(
+    data: Annotated[Path, typer.Option("--data", help="SQuAD-format training file to carve "
+                                       "the calibration articles from.")],
+    exclude: Annotated[Optional[Path], typer.Option(
+        help="SQuAD file whose articles are never used (the reader's dev split).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        help="Folder for calibration.json (default: the reader's folder).")] = None,
+    articles: Annotated[int, typer.Option(min=1, help="Whole articles in the split.")] = 40,
+    questions: Annotated[int, typer.Option(min=1, help="Questions asked (each twice).")] = 400,
+    seed: Annotated[int, typer.Option(help="Seeds the choice of articles and questions.")] = 7,
+) -> None:
+    """Fit the reader's answer calibration: one score, the probability that an answer is
+    right, comparable across passages, and the threshold under which kgqa abstains."""
+    if exclude is not None and not exclude.is_file():
+        fail(f"{exclude}: no such file (--exclude)")
+    settings = training_settings([data])
+    if settings.reader_model is None or not Path(settings.reader_model).is_dir():
+        fail("calibration needs a reader model folder (setting reader_model)")
+        return
+    from kgqa.qa.training.calibration import fit_calibration
+
+    record = fit_calibration(settings, data, exclude, out or Path(settings.reader_model),
+                             articles, questions, seed)
+    console.print_json(data=record)
 
 
 @train_app.command("relations")

@@ -68,7 +68,7 @@ def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, s
 
 
 @contextlib.contextmanager
-def _service_over(examples: list[SquadExample], settings: Settings, store: Path | None,
+def service_over(examples: list[SquadExample], settings: Settings, store: Path | None,
                   extra: list[Path], on_progress: ProgressCallback | None
                   ) -> Iterator[tuple[QAService, dict[str, str]]]:
     """A query service over the examples' paragraphs (and ``extra`` inputs), ingested with the
@@ -88,7 +88,7 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
     """Open mode: ingest the file's paragraphs, ask every question through the query path,
     and report SQuAD v2.0 metrics plus retrieval recall@1/5/10 (hit = the question's paragraph)."""
     examples = load_squad([squad])[:limit]
-    with _service_over(examples, settings, store, [], on_progress) as (service, owner):
+    with service_over(examples, settings, store, [], on_progress) as (service, owner):
         s = service.settings
         preds, margins = {}, {}
         recall = {1: 0, 5: 0, 10: 0}
@@ -126,7 +126,7 @@ def eval_retrieval(settings: Settings, squad: Path, modes: list[str],
     examples = [e for e in load_squad([squad]) if e.answers][:limit]
     ks = (1, 5, 10, 20)
     extra = [distractors] if distractors else []
-    with _service_over(examples, settings, store, extra, on_progress) as (service, owner):
+    with service_over(examples, settings, store, extra, on_progress) as (service, owner):
         passages = service.generation.manifest["counts"]["passages"]
         out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
         found: dict[str, dict[str, int | None]] = {e.qid: {} for e in examples}

@@ -14,6 +14,7 @@ from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
 from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
 from kgqa.kg.models import set_torch_threads
+from kgqa.qa.reader.calibration import Calibration, candidate_features
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
@@ -52,6 +53,8 @@ class QAService:
         self.embedder = PassageEmbedder.configured(settings.embedding())
         reader = settings.reader()
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
+        self.calibration = (Calibration.load(settings.reader_model)
+                            if reader is not None and settings.calibrated_scores else None)
         set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
         self._swap_lock = threading.Lock()
@@ -296,28 +299,47 @@ class QAService:
         return Neighbourhood(center, hops, generation.name, nodes, edges)
 
     def read_hits(self, question: str, hits: list[Hit], top_answers: int) -> list[Answer]:
+        """The reader's best span in each hit, copies of one answer merged (the best copy
+        leads, the others in ``also_in``), best first. With a calibration, an answer's score
+        is the probability that it is right (its copies pooled as the calibration says), and
+        answers under the threshold are dropped; without, the span margin, over
+        ``no_answer_threshold``."""
         assert self.reader is not None
         spans = self.reader(question, [h.passage.text for h in hits])
-        merged: dict[str, Answer] = {}
-        for hit, (span, _) in zip(hits, spans):
-            if span is None or span.score <= self.settings.no_answer_threshold or not span.text.strip():
+        calibration = self.calibration
+        found: list[tuple[str, Answer]] = []
+        rows: list[list[float]] = []
+        for rank, (hit, (span, null)) in enumerate(zip(hits, spans)):
+            if span is None or not span.text.strip():
+                continue
+            if calibration is None and span.score <= self.settings.no_answer_threshold:
                 continue
             p = hit.passage
-            found = Answer(text=span.text, score=span.score, doc_id=p.doc_id,
-                           passage_id=p.passage_id, start=p.start + span.start,
-                           end=p.start + span.end, context=p.text, passage_start=p.start,
-                           page=p.page_of(p.start + span.start))
-            key = normalise_answer(span.text) or span.text
-            if key not in merged:
-                merged[key] = found
-                continue
-            best = merged[key]
-            other, best = (best, found) if found.score > best.score else (found, best)
-            best.also_in = best.also_in + [{"doc_id": other.doc_id, "passage_id": other.passage_id,
-                                            "start": other.start, "end": other.end,
-                                            "score": round(other.score, 6)}] + other.also_in
-            merged[key] = best
-        return sorted(merged.values(), key=lambda a: -a.score)[:top_answers]
+            found.append((normalise_answer(span.text) or span.text, Answer(
+                text=span.text, score=span.score, doc_id=p.doc_id, passage_id=p.passage_id,
+                start=p.start + span.start, end=p.start + span.end, context=p.text,
+                passage_start=p.start, page=p.page_of(p.start + span.start))))
+            rows.append(candidate_features(span.score, null, hit.score, rank))
+        if calibration is not None and rows:
+            for (_, answer), probability in zip(found, calibration.probability(rows)):
+                answer.score = float(probability)
+        groups: dict[str, list[Answer]] = {}
+        for key, answer in found:
+            groups.setdefault(key, []).append(answer)
+        merged = []
+        for copies in groups.values():
+            copies.sort(key=lambda a: -a.score)
+            best = copies[0]
+            best.also_in = [{"doc_id": o.doc_id, "passage_id": o.passage_id, "start": o.start,
+                             "end": o.end, "score": round(o.score, 6)} for o in copies[1:]]
+            if calibration is not None:
+                best.score = calibration.pool([a.score for a in copies])
+            merged.append(best)
+        if calibration is not None:
+            threshold = (calibration.threshold if self.settings.answer_threshold is None
+                         else self.settings.answer_threshold)
+            merged = [a for a in merged if a.score >= threshold]
+        return sorted(merged, key=lambda a: -a.score)[:top_answers]
 
 
 def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:

@@ -204,7 +204,8 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     assert resumed["counts"] == fresh["counts"]
     assert resumed["content_digest"] == fresh["content_digest"]
     assert resumed["files"]["graph.json"] == fresh["files"]["graph.json"]
-    # Vectors agree to float precision (batches of different sizes round differently).
+    # Vectors agree to the embedder's precision (batches of different sizes round differently;
+    # bf16, the default on a CPU that has it, keeps about three significant digits).
     import faiss
     import numpy as np
 
@@ -213,7 +214,8 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     assert ids == sorted(faiss.vector_to_array(b.id_map))
     va = np.stack([a.reconstruct(int(i)) for i in ids])
     vb = np.stack([b.reconstruct(int(i)) for i in ids])
-    assert np.allclose(va, vb, atol=1e-4)
+    assert np.allclose(va, vb, atol=2e-3)
+    assert float(np.min(np.sum(va * vb, axis=1))) > 0.9995  # cosine of unit vectors
 
 
 def test_unreadable_file_is_retried_then_quarantined(tmp_path: Path,
