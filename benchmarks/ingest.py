@@ -41,6 +41,15 @@ def shared_paragraphs(n: int, out: Path) -> Path:
     return out
 
 
+def corpus_and_words(args: argparse.Namespace, tmp: Path) -> tuple[Path, int]:
+    """The JSONL corpus to ingest (--corpus, or --paragraphs from ../shared written into
+    ``tmp``) and its number of words."""
+    corpus = args.corpus or shared_paragraphs(args.paragraphs, tmp / "corpus.jsonl")
+    words = sum(len(json.loads(line)["text"].split())
+                for line in corpus.read_text().splitlines() if line.strip())
+    return corpus, words
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--corpus", type=Path, help="JSONL corpus (default: from ../shared)")
@@ -74,9 +83,7 @@ def main() -> None:
     from kgqa.qa.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
-        words = sum(len(json.loads(line)["text"].split())
-                    for line in corpus.read_text().splitlines() if line.strip())
+        corpus, words = corpus_and_words(args, Path(tmp))
         settings = Settings(store=Path(tmp) / "store").model_dump(mode="json")
 
         def run(paths: list[str], settings: dict, show_progress: bool) -> dict:
@@ -120,9 +127,7 @@ def compare_workers(args: argparse.Namespace) -> None:
     from kgqa.qa.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
-        words = sum(len(json.loads(line)["text"].split())
-                    for line in corpus.read_text().splitlines() if line.strip())
+        corpus, words = corpus_and_words(args, Path(tmp))
         base = None
         for n in args.workers:
             settings = Settings(store=Path(tmp) / f"store-{n}", workers=n)
@@ -197,9 +202,7 @@ def compare_defaults(args: argparse.Namespace) -> None:
         ("new, no classifier", {"relation_extractors": ["dependency"]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
-        words = sum(len(json.loads(line)["text"].split())
-                    for line in corpus.read_text().splitlines() if line.strip())
+        corpus, words = corpus_and_words(args, Path(tmp))
         print(f"corpus: {args.paragraphs} paragraphs, {words:,} words", flush=True)
         print("| configuration | seconds | words/s | process stage words/s | peak tree PSS MB | "
               "(RSS sum) | passages | entities | edges |", flush=True)
@@ -281,9 +284,7 @@ def compare_dask(args: argparse.Namespace) -> None:
 
     rates: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus or shared_paragraphs(args.paragraphs, Path(tmp) / "corpus.jsonl")
-        words = sum(len(json.loads(line)["text"].split())
-                    for line in corpus.read_text().splitlines() if line.strip())
+        corpus, words = corpus_and_words(args, Path(tmp))
         for n in args.dask_workers:
             settings = Settings(store=Path(tmp) / f"store-{n}", runner="dask", dask_workers=n,
                                 batch_documents=8)

@@ -214,11 +214,11 @@ class EntityRelationExtractor:
                 # activations per batch, so a pair's label would depend on which documents
                 # shared its task, and the same document would not give the same store on
                 # every runner (a resumed run, Dask, another batch_documents).
-                for n in range(len(texts)):
-                    mine = [item for m, item in pending if m == n]
-                    if mine:
-                        results[n].relations.extend(
-                            r for found in batch(mine) for r in found)
+                by_text: dict[int, list[tuple[Any, dict[int, Mention], int]]] = {}
+                for n, item in pending:
+                    by_text.setdefault(n, []).append(item)
+                for n, mine in by_text.items():
+                    results[n].relations.extend(r for found in batch(mine) for r in found)
             else:
                 for n, (sent, mention_of, offset) in pending:
                     results[n].relations.extend(extractor(sent, mention_of, offset))

@@ -83,16 +83,12 @@ def cpu_has_bf16() -> bool:
         return False
 
 
-def resolve_precision(precision: str, device: str, auto_cpu: str = "bf16") -> str:
-    """What ``auto`` means here: on the CPU, ``auto_cpu`` (bf16 only where the CPU has it
-    natively, else fp32); on a GPU, fp32 (the models run as trained)."""
+def resolve_precision(precision: str, device: str) -> str:
+    """What ``auto`` means here: bf16 on a CPU that has it natively; fp32 on any other CPU and
+    on a GPU (the models run as trained)."""
     if precision != "auto":
         return precision
-    if device != "cpu":
-        return "fp32"
-    if auto_cpu == "bf16" and not cpu_has_bf16():
-        return "fp32"
-    return auto_cpu
+    return "bf16" if device == "cpu" and cpu_has_bf16() else "fp32"
 
 
 def with_precision(model: Any, precision: str, device: str, setting: str) -> Any:

@@ -72,17 +72,17 @@ def ingest(
     quiet_model_loading()
     sources = [str(p) for p in paths]
     show = progress and not as_json
+    gate_file = None if gate is None else str(gate)
     if settings.prefect:
         quiet_prefect(verbose)
         from kgqa.flows.ingest import run_ingest
 
-        report = run_ingest(sources, settings, prune=prune, show_progress=show,
-                            gate=None if gate is None else str(gate))
+        report = run_ingest(sources, settings, prune=prune, show_progress=show, gate=gate_file)
     else:
         from kgqa.flows.progress import run_with_progress
 
         report = run_with_progress(sources, settings, prune=prune, show_progress=show,
-                                   gate=None if gate is None else str(gate)).to_json()
+                                   gate=gate_file).to_json()
     if as_json:
         print(json.dumps(report))
     else:

@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.graph import EvidenceRow, MentionRow
-from kgqa.kg.models import shipped_model
-from kgqa.kg.models import resolve_precision
+from kgqa.kg.models import resolve_precision, shipped_model
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import PassageMention, ProcessedDocument
 from kgqa.qa.types import Document, Passage

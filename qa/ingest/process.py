@@ -14,8 +14,8 @@ from kgqa.kg.canonical import (
 )
 from kgqa.kg.extract import EntityRelationExtractor
 from kgqa.kg.graph import EvidenceRow, MentionRow
-from kgqa.kg.types import Extraction
 from kgqa.kg.models import set_torch_threads
+from kgqa.kg.types import Extraction
 from kgqa.qa.ingest.loaders import split_passages
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.plugins import import_plugins
@@ -58,7 +58,7 @@ class DocumentProcessor:
         """Process documents; one that fails becomes a Failure and the others go on."""
         self.warm_up()
         try:
-            # spaCy and the relation classifier read the whole batch in shared passes
+            # spaCy reads the whole batch in one stream (the classifier, each document's pairs)
             extractions: list[Extraction] | None = self.extractor.extract_many(
                 [doc.text for doc in docs])
         except Exception:  # a bad document broke the shared pass: each alone, to find it

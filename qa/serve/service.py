@@ -5,8 +5,6 @@ No Prefect here: questions must not pay for an orchestration server.
 
 from __future__ import annotations
 
-import re
-import string
 import threading
 from typing import Any
 
@@ -22,6 +20,7 @@ from kgqa.qa.retrieval.modes import split_mode
 from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.retrieval.similar import Similarity
 from kgqa.qa.settings import Settings
+from kgqa.qa.squad import normalize_answer
 from kgqa.qa.store.generations import Generation, Store
 from kgqa.qa.store.index import DenseOptions
 from kgqa.qa.types import (
@@ -35,13 +34,6 @@ from kgqa.qa.types import (
     NoReaderError,
     QAError,
 )
-
-
-def normalise_answer(text: str) -> str:
-    """SQuAD-style answer normalisation: lower case, no punctuation, articles or extra spaces."""
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
 
 
 class QAService:
@@ -315,7 +307,7 @@ class QAService:
             if calibration is None and span.score <= self.settings.no_answer_threshold:
                 continue
             p = hit.passage
-            found.append((normalise_answer(span.text) or span.text, Answer(
+            found.append((normalize_answer(span.text) or span.text, Answer(
                 text=span.text, score=span.score, doc_id=p.doc_id, passage_id=p.passage_id,
                 start=p.start + span.start, end=p.start + span.end, context=p.text,
                 passage_start=p.start, page=p.page_of(p.start + span.start))))

@@ -27,9 +27,14 @@ from kgqa.qa.reader.calibration import (
     choose_threshold,
     fit_logistic,
 )
-from kgqa.qa.serve.service import normalise_answer
 from kgqa.qa.settings import Settings
-from kgqa.qa.squad import SquadExample, compute_exact, compute_f1, load_squad
+from kgqa.qa.squad import (
+    SquadExample,
+    compute_exact,
+    compute_f1,
+    load_squad,
+    normalize_answer,
+)
 
 
 def calibration_split(data: Path, exclude: Path | None, articles: int, questions: int,
@@ -80,7 +85,7 @@ def fit_calibration(settings: Settings, data: Path, exclude: Path | None, out: P
                     f1 = max(compute_f1(g, span.text) for g in golds) if answerable else 0.0
                     rows.append(candidate_features(span.score, null, hit.score, rank))
                     labels.append(int(right))
-                    cands.append((normalise_answer(span.text) or span.text, len(rows) - 1, f1))
+                    cands.append((normalize_answer(span.text) or span.text, len(rows) - 1, f1))
                 per_question.append((answerable, cands))
     weights, bias, mean, scale = fit_logistic(np.asarray(rows), np.asarray(labels))
     calibration = Calibration(weights, bias, mean, scale, threshold=0.5)
