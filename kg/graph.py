@@ -117,53 +117,75 @@ class NodeResolver:
                 return self.always[key], "always-merge"
         return node, rule
 
+    def state(self) -> tuple[Any, ...]:
+        """What resolution depends on: two resolvers with equal states resolve every mention
+        alike."""
+        return (self.global_map, self.never, self.always)
+
+
+def node_attributes(node: str, mentions: list[tuple[MentionRow, str]]) -> dict[str, Any]:
+    """A graph node's attributes from its mentions, each with the rule that resolved it."""
+    names: Counter[str] = Counter()
+    own_names: Counter[str] = Counter()
+    docs: set[str] = set()
+    merges: Counter[tuple[str, str]] = Counter()
+    for m, rule in mentions:
+        names[m.name] += 1
+        if (m.own_node or m.node_id) == node:
+            own_names[m.name] += 1
+        docs.add(m.doc_id)
+        if rule and rule != "never-merge":
+            merges[(m.name, rule if rule != "document" else m.rule)] += 1
+    # The most frequent name of the node's own mentions names it (aliases do not); ties go to
+    # the alphabetically first.
+    pool = own_names or names
+    name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return {"label": name, "type": node.rsplit(":", 1)[-1],
+            "mention_count": sum(names.values()), "document_count": len(docs),
+            "aliases": sorted(names),
+            "merged": [f"{alias} ({rule}, {n}x)" for (alias, rule), n in sorted(merges.items())]}
+
+
+def edge_attributes(label: str, rows: list[EvidenceRow]) -> dict[str, Any]:
+    """An edge's attributes from its evidence rows (strongest first)."""
+    rows = sorted(rows, key=lambda r: (-r.confidence, r.doc_id, r.start))
+    return {"label": label, "type": label,
+            "confidence": max(r.confidence for r in rows),
+            "evidence_count": len(rows),
+            "extractors": sorted({r.extractor for r in rows}),
+            "documents": sorted({r.doc_id for r in rows}),
+            "example": rows[0].sentence,
+            "evidence": [{"doc_id": r.doc_id, "passage_id": r.passage_id, "start": r.start,
+                          "end": r.end, "extractor": r.extractor, "confidence": r.confidence}
+                         for r in rows]}
+
+
+def edge_key(resolver: NodeResolver, e: EvidenceRow) -> tuple[str, str, str] | None:
+    """(head, tail, predicate) of the edge an evidence row counts for; None for a self-loop."""
+    head = resolver.resolve(e.head, e.head_own)[0]
+    tail = resolver.resolve(e.tail, e.tail_own)[0]
+    return (head, tail, e.label) if head != tail else None
+
 
 def build_graph(mentions: Iterable[MentionRow], evidence: Iterable[EvidenceRow],
-                rules: MergeRules | None = None) -> nx.MultiDiGraph:
+                rules: MergeRules | None = None,
+                resolver: NodeResolver | None = None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     mentions = list(mentions)
-    resolver = NodeResolver(mentions, rules)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    own_names: dict[str, Counter[str]] = defaultdict(Counter)
-    docs: dict[str, set[str]] = defaultdict(set)
-    merges: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    resolver = resolver or NodeResolver(mentions, rules)
+    by_node: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
     for m in mentions:
         node, rule = resolver.resolve(m.node_id, m.own_node)
-        names[node][m.name] += 1
-        if (m.own_node or m.node_id) == node:
-            own_names[node][m.name] += 1
-        docs[node].add(m.doc_id)
-        if rule and rule != "never-merge":
-            merges[node][(m.name, rule if rule != "document" else m.rule)] += 1
-    for node, counter in names.items():
-        # The most frequent name of the node's own mentions names it (aliases do not);
-        # ties go to the alphabetically first.
-        pool = own_names.get(node) or counter
-        name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        graph.add_node(node, label=name, type=node.rsplit(":", 1)[-1],
-                       mention_count=sum(counter.values()), document_count=len(docs[node]),
-                       aliases=sorted(counter),
-                       merged=[f"{alias} ({rule}, {n}x)" for (alias, rule), n in
-                               sorted(merges[node].items())])
+        by_node[node].append((m, rule))
+    for node, found in by_node.items():
+        graph.add_node(node, **node_attributes(node, found))
     grouped: dict[tuple[str, str, str], list[EvidenceRow]] = defaultdict(list)
     for e in evidence:
-        head = resolver.resolve(e.head, e.head_own)[0]
-        tail = resolver.resolve(e.tail, e.tail_own)[0]
-        if head != tail:
-            grouped[(head, tail, e.label)].append(e)
+        key = edge_key(resolver, e)
+        if key is not None:
+            grouped[key].append(e)
     for (head, tail, label), rows in sorted(grouped.items()):
-        rows.sort(key=lambda r: (-r.confidence, r.doc_id, r.start))
-        graph.add_edge(
-            head, tail, key=label, label=label, type=label,
-            confidence=max(r.confidence for r in rows),
-            evidence_count=len(rows),
-            extractors=sorted({r.extractor for r in rows}),
-            documents=sorted({r.doc_id for r in rows}),
-            example=rows[0].sentence,
-            evidence=[{"doc_id": r.doc_id, "passage_id": r.passage_id, "start": r.start,
-                       "end": r.end, "extractor": r.extractor, "confidence": r.confidence}
-                      for r in rows],
-        )
+        graph.add_edge(head, tail, key=label, **edge_attributes(label, rows))
     return graph
 
 

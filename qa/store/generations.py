@@ -7,10 +7,11 @@ store/
   quarantine.jsonl   inputs that could not be ingested, and why
   gen-000007/
     manifest.json    layout version, counts, sha256 of each file, models
-    passages.sqlite  documents, passages, mentions, relation evidence (the source of truth)
+    passages.sqlite  documents, passages, mentions, relation evidence (the source of truth),
+                     and the knowledge graph derived from them (graph_nodes, graph_edges)
     dense.faiss      passage vectors, ids = passage row ids
-    bm25/            BM25 index over the same passages
-    graph.json       node-link JSON of the knowledge graph
+    bm25/            BM25 term counts of the same passages (updated, not rebuilt, by a commit)
+    entity_vectors.* each graph node's context vector (.npy) and its index (.json)
 ```
 A commit copies the current SQLite into ``gen-N.tmp``, applies the changes, writes the indexes,
 fsyncs, renames the folder to ``gen-N`` and swaps CURRENT. A killed writer leaves only a
@@ -43,7 +44,15 @@ from kgqa.kg.graph import (
     NodeResolver,
     build_graph,
     load_graph,
-    save_graph,
+)
+from kgqa.qa.store.incremental import (
+    EVIDENCE_COLUMNS,
+    graph_counts,
+    passages_key,
+    read_graph,
+    resolver_of,
+    update_derived,
+    write_graph,
 )
 from kgqa.qa.store.index import BM25Index, DenseIndex, DenseOptions, index_text
 from kgqa.qa.types import Document, Mention, Passage, QAError
@@ -65,13 +74,23 @@ CREATE TABLE mentions (
     name TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, own_node TEXT NOT NULL DEFAULT '', rule TEXT NOT NULL DEFAULT '');
 CREATE INDEX mentions_doc ON mentions(doc_id);
-CREATE INDEX mentions_node ON mentions(node_id);
 CREATE TABLE evidence (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, passage_id TEXT NOT NULL, head TEXT NOT NULL,
     tail TEXT NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL, extractor TEXT NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL,
     head_own TEXT NOT NULL DEFAULT '', tail_own TEXT NOT NULL DEFAULT '');
 CREATE INDEX evidence_doc ON evidence(doc_id);
+"""
+# Tables and indexes added since layout 2 began; a commit adds them to a copy that lacks them.
+SCHEMA_ADDITIONS = """
+CREATE TABLE IF NOT EXISTS document_digests (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS mentions_resolution ON mentions(node_id, own_node, rule);
+CREATE INDEX IF NOT EXISTS evidence_head ON evidence(head, head_own);
+CREATE INDEX IF NOT EXISTS evidence_tail ON evidence(tail, tail_own);
+CREATE TABLE IF NOT EXISTS graph_nodes (node TEXT PRIMARY KEY, attributes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_edges (
+    head TEXT NOT NULL, tail TEXT NOT NULL, label TEXT NOT NULL, attributes TEXT NOT NULL,
+    PRIMARY KEY (head, tail, label));
 """
 
 
@@ -148,50 +167,88 @@ def _fsync_tree(root: Path) -> None:
     _fsync_dir(root)
 
 
+# A document's stored content in a canonical order (ingestion times left out); each query's
+# first column is the doc_id.
+_DOCUMENT_CONTENT = [
+    "SELECT doc_id, source, content_hash, title, metadata, text FROM documents",
+    'SELECT doc_id, passage_id, ordinal, start, "end", text FROM passages',
+    'SELECT doc_id, passage_id, node_id, name, label, text, start, "end", own_node, rule '
+    "FROM mentions",
+    'SELECT doc_id, passage_id, head, tail, label, confidence, extractor, start, "end", '
+    "sentence, head_own, tail_own FROM evidence",
+]
+
+
+def _digests_of(db: sqlite3.Connection, doc_ids: list[str] | None) -> dict[str, str]:
+    """sha256 of each document's rows (of ``doc_ids``, or of every document)."""
+    digests: dict[str, Any] = {}
+    where = "" if doc_ids is None else f" WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
+    for query in _DOCUMENT_CONTENT:
+        # ORDER BY every column: rows are ordered by their content alone, not their row ids
+        columns = query[len("SELECT "):query.index(" FROM")]
+        for row in db.execute(f"{query}{where} ORDER BY {columns}", doc_ids or []):
+            digests.setdefault(row[0], hashlib.sha256()).update(
+                json.dumps(row, ensure_ascii=False).encode())
+        for digest in digests.values():
+            digest.update(b"\x1e")
+    return {doc_id: digest.hexdigest() for doc_id, digest in digests.items()}
+
+
+def _update_document_digests(db: sqlite3.Connection, changed: set[str]) -> None:
+    """Bring the table of per-document digests up to date after the ``changed`` documents were
+    retracted or replaced (a store from before the table gets it filled for every document)."""
+    db.executemany("DELETE FROM document_digests WHERE doc_id = ?", [(d,) for d in changed])
+    missing = [r[0] for r in db.execute(
+        "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM document_digests) "
+        "ORDER BY doc_id")]
+    if len(missing) > 500:
+        wanted = set(missing)
+        digests = {d: h for d, h in _digests_of(db, None).items() if d in wanted}
+    else:
+        digests = _digests_of(db, missing)
+    db.executemany("INSERT INTO document_digests VALUES (?, ?)", sorted(digests.items()))
+
+
 def _content_digest(db: sqlite3.Connection) -> str:
-    """sha256 over the stored content in a canonical order (ingestion times left out), so two
-    stores built from the same inputs compare equal however they were built."""
+    """sha256 over the per-document digests in doc_id order, so two stores built from the same
+    inputs compare equal however they were built (ingestion times left out)."""
     digest = hashlib.sha256()
-    queries = [
-        "SELECT doc_id, source, content_hash, title, metadata, text FROM documents ORDER BY doc_id",
-        'SELECT passage_id, doc_id, ordinal, start, "end", text FROM passages ORDER BY passage_id',
-        'SELECT doc_id, passage_id, node_id, name, label, text, start, "end" FROM mentions '
-        'ORDER BY doc_id, start, "end", node_id',
-        'SELECT doc_id, passage_id, head, tail, label, confidence, extractor, start, "end" '
-        'FROM evidence ORDER BY doc_id, start, head, tail, label',
-    ]
-    for query in queries:
-        for row in db.execute(query):
-            digest.update(json.dumps(row, ensure_ascii=False).encode())
-        digest.update(b"\x1e")
+    for doc_id, document in db.execute(
+            "SELECT doc_id, digest FROM document_digests ORDER BY doc_id"):
+        digest.update(f"{doc_id}\x1f{document}\x1e".encode())
     return digest.hexdigest()
 
 
-def _passages_key(passages: set[int]) -> str:
-    return hashlib.sha256(",".join(map(str, sorted(passages))).encode()).hexdigest()[:16]
+def _indexed_texts(db: sqlite3.Connection, titled: bool) -> tuple[list[int], list[str]]:
+    """Every passage's row id and the text it is indexed under, in row id order."""
+    rows = db.execute("SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
+                      "USING (doc_id) ORDER BY p.id").fetchall()
+    return [r[0] for r in rows], [index_text(text, title if titled else None)
+                                  for _, text, title in rows]
 
 
-def _node_passages(db: sqlite3.Connection, rules: MergeRules | None) -> dict[str, set[int]]:
+def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
+                   resolver: NodeResolver | None = None) -> dict[str, set[int]]:
     """Graph node -> row ids of the passages that mention it, the merge rules applied."""
-    rows = db.execute("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
-                      "FROM mentions m JOIN passages p USING (passage_id)").fetchall()
-    resolver = NodeResolver([MentionRow(*r[:6]) for r in rows], rules)
+    resolver = resolver or resolver_of(db, rules)
     passages: dict[str, set[int]] = {}
-    for r in rows:
-        passages.setdefault(resolver.resolve(r[0], r[4])[0], set()).add(int(r[6]))
+    for node_id, own, rowid in db.execute(
+            "SELECT m.node_id, m.own_node, p.id FROM mentions m JOIN passages p USING (passage_id)"):
+        passages.setdefault(resolver.resolve(node_id, own)[0], set()).add(int(rowid))
     return passages
 
 
 def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
-                    base: Generation | None) -> tuple[dict[str, Any], np.ndarray]:
+                    base: Generation | None, resolver: NodeResolver | None = None,
+                    ) -> tuple[dict[str, Any], np.ndarray]:
     """Each graph node's context vector: the unit mean of the vectors of the distinct passages
     that mention it (merge rules applied), in node order, with a key of each node's passage set.
     Incremental: a node whose passages are those it had in ``base`` keeps its stored vector;
     only the others are computed, from their passages' vectors. Returns the index (nodes,
     keys, and how many vectors were computed) and the matrix."""
-    passages = _node_passages(db, rules)
+    passages = _node_passages(db, rules, resolver)
     nodes = sorted(passages)
-    keys = [_passages_key(passages[n]) for n in nodes]
+    keys = [passages_key(passages[n]) for n in nodes]
     before: dict[tuple[str, str], np.ndarray] = {}
     stored = base.stored_entity_vectors() if base is not None else None
     if stored is not None and stored[1].shape[1:] == (dense.dimension,):
@@ -267,13 +324,21 @@ class Generation:
     @property
     def bm25(self) -> BM25Index:
         if self._bm25 is None:
-            self._bm25 = BM25Index.load(self.path / "bm25")
+            folder = self.path / "bm25"
+            if BM25Index.exists(folder):
+                self._bm25 = BM25Index.load(folder)
+            else:  # written by a kgqa before this index layout: built from the passages
+                titled = bool(self.manifest["models"].get("index_title", False))
+                self._bm25 = BM25Index.build(*_indexed_texts(self.db, titled))
         return self._bm25
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
-            self._graph = load_graph(self.path / "graph.json")
+            if (self.path / "graph.json").is_file():  # written before the graph tables
+                self._graph = load_graph(self.path / "graph.json")
+            else:
+                self._graph = read_graph(self.db)
         return self._graph
 
     @property
@@ -289,7 +354,7 @@ class Generation:
         rows = self.db.execute(
             'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
             "FROM mentions").fetchall()
-        resolver = NodeResolver([MentionRow(*row[:6]) for row in rows], self.merge_rules)
+        resolver = resolver_of(self.db, self.merge_rules)
         out = []
         for node_id, _, _, doc_id, own_node, rule, passage_id, text, start, end in rows:
             node, merged_by = resolver.resolve(node_id, own_node)
@@ -364,6 +429,9 @@ class Store:
     def __init__(self, root: Path, dense_options: DenseOptions | None = None) -> None:
         self.root = Path(root)
         self.dense_options = dense_options
+        # Seconds per step of the last ``stage`` (copy, apply, bm25, graph, ...), for reports
+        # and benchmarks/commit.py.
+        self.stage_seconds: dict[str, float] = {}
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
@@ -541,6 +609,15 @@ class Store:
         one, from the generation ``open()`` gives now, or from nothing in a new store.
         ``reembed`` (texts -> unit vectors) rebuilds every passage's vector, for a change of
         what passages are indexed under (setting index_title)."""
+        seconds = self.stage_seconds = {}
+        mark = time.perf_counter()
+
+        def lap(step: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            seconds[step] = seconds.get(step, 0.0) + now - mark
+            mark = now
+
         if base is None and self.exists():
             base = self.open()
         numbers = self.generations()
@@ -558,10 +635,15 @@ class Store:
         else:
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
+        dst.executescript(SCHEMA_ADDITIONS)
         if dense is None:
             dimension = int(models["embedding_dimension"])
             dense = DenseIndex(dimension)
+        lap("copy")
 
+        titled = bool(settings.get("index_title", False))
+        added_rowids: list[int] = []
+        added_texts: list[str] = []
         with dst:
             retract = set(removed) | {p.document.doc_id for p in added}
             stale_rowids = self._retract(dst, retract)
@@ -569,35 +651,52 @@ class Store:
             for item in added:
                 rowids = self._insert(dst, item)
                 dense.add(np.asarray(rowids, dtype=np.int64), item.vectors)
-        rows = dst.execute("SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
-                           "USING (doc_id) ORDER BY p.id").fetchall()
-        titled = bool(settings.get("index_title", False))
-        texts = [index_text(text, title if titled else None) for _, text, title in rows]
-        if reembed is not None:
-            dense = DenseIndex(dense.dimension)
-            if rows:
-                dense.add(np.asarray([r[0] for r in rows], dtype=np.int64), reembed(texts))
-        bm25 = BM25Index.build([r[0] for r in rows], texts)
-        graph = build_graph(
-            (MentionRow(*r) for r in dst.execute(
-                "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
-            (EvidenceRow(*r) for r in dst.execute(
-                'SELECT head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
-                "sentence, head_own, tail_own FROM evidence")),
-            rules,
-        )
+                added_rowids += rowids
+                title = item.document.title if titled else None
+                added_texts += [index_text(p.text, title) for p in item.passages]
+            _update_document_digests(dst, retract)
+        lap("apply")
+        if reembed is None and base is not None and BM25Index.exists(base.path / "bm25"):
+            # Incremental: only the added passages are tokenised.
+            bm25 = BM25Index.load(base.path / "bm25").updated(
+                stale_rowids, added_rowids, added_texts)
+        else:
+            ids, texts = _indexed_texts(dst, titled)
+            if reembed is not None:
+                dense = DenseIndex(dense.dimension)
+                if ids:
+                    dense.add(np.asarray(ids, dtype=np.int64), reembed(texts))
+            bm25 = BM25Index.build(ids, texts)
+        lap("bm25")
+        stored = base.stored_entity_vectors() if base is not None and reembed is None else None
+        with dst:
+            if (base is not None and stored is not None and not (base.path / "graph.json").exists()
+                    and rules_json(rules) == rules_of(base.manifest)
+                    and len(retract) <= max(100, base.manifest["counts"]["documents"] // 5)):
+                # A small change: only the nodes and edges it touches are recomputed.
+                entity_index, entity_matrix = update_derived(
+                    base.db, stored, dst, retract, rules, dense.reconstruct)
+            else:
+                resolver = resolver_of(dst, rules)
+                write_graph(dst, build_graph(
+                    (MentionRow(*r) for r in dst.execute(
+                        "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
+                    (EvidenceRow(*r) for r in dst.execute(
+                        f"SELECT {EVIDENCE_COLUMNS} FROM evidence")),
+                    rules, resolver))
+                entity_index, entity_matrix = _entity_vectors(
+                    dst, dense, rules, base if reembed is None else None, resolver)
+        lap("graph")
         counts = {
             "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
-            "passages": len(rows),
+            "passages": dst.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
             "mentions": dst.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
             "evidence": dst.execute("SELECT COUNT(*) FROM evidence").fetchone()[0],
             "vectors": dense.size,
-            "nodes": graph.number_of_nodes(),
-            "edges": graph.number_of_edges(),
+            **graph_counts(dst),
         }
         content_digest = _content_digest(dst)
-        entity_index, entity_matrix = _entity_vectors(
-            dst, dense, rules, base if reembed is None else None)
+        lap("digest")
         dst.close()
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -606,19 +705,21 @@ class Store:
         dense = dense.conform(DenseOptions.of(settings))
         dense.save(tmp / "dense.faiss")
         bm25.save(tmp / "bm25")
-        save_graph(graph, tmp / "graph.json")
         np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
         (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
+        lap("write")
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
                             models=models, settings=settings, content_digest=content_digest,
                             graph_rules=rules_json(rules))
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
+        lap("checksums")
         _fsync_tree(tmp)
         final = self.root / gen_name(number)
         os.replace(tmp, final)
         _fsync_dir(self.root)
+        lap("fsync")
         return manifest
 
     def publish(self, number: int, keep: int) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -242,47 +244,129 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
 
 
 class BM25Index:
-    """BM25 (bm25s) over passage texts; rebuilt from the passage table on every commit, so a
-    deleted passage can never linger in it."""
+    """BM25 over passage texts, as bm25s scores it (Lucene's variant: k1 1.5, b 0.75, idf
+    log(1 + (N - df + 0.5) / (df + 0.5))), kept as term counts per passage (``indptr``,
+    ``terms``, ``counts``: one row per passage, in ``ids`` order).
 
-    def __init__(self, ids: np.ndarray, retriever: Any) -> None:
+    Document frequencies and the average length are computed from the rows when the index is
+    loaded, never stored, so an ``updated`` index (rows of removed passages dropped, only the
+    added passages tokenised) scores exactly as one rebuilt from every passage."""
+
+    K1 = 1.5
+    B = 0.75
+    FILES = ("ids.npy", "indptr.npy", "terms.npy", "counts.npy", "vocab.json")
+
+    def __init__(self, ids: np.ndarray, vocab: list[str], indptr: np.ndarray, terms: np.ndarray,
+                 counts: np.ndarray) -> None:
         self.ids = np.asarray(ids, dtype=np.int64)
-        self.retriever = retriever
+        self.vocab = vocab
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.terms = np.asarray(terms, dtype=np.int32)
+        self.counts = np.asarray(counts, dtype=np.uint16)
+        self._vocab_index: dict[str, int] | None = None
+        self._postings: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def vocab_index(self) -> dict[str, int]:
+        if self._vocab_index is None:
+            self._vocab_index = {t: i for i, t in enumerate(self.vocab)}
+        return self._vocab_index
+
+    @classmethod
+    def empty(cls) -> BM25Index:
+        return cls(np.zeros(0, np.int64), [], np.zeros(1, np.int64), np.zeros(0, np.int32),
+                   np.zeros(0, np.uint16))
+
     @classmethod
     def build(cls, ids: list[int], texts: list[str]) -> BM25Index:
-        import bm25s
+        return cls.empty().updated([], ids, texts)
 
-        retriever = bm25s.BM25()
-        if texts:
-            retriever.index(bm25_tokens(texts), show_progress=False)
-        return cls(np.asarray(ids, dtype=np.int64), retriever)
+    def updated(self, removed: Iterable[int], ids: list[int], texts: list[str]) -> BM25Index:
+        """A new index: this one without the passages ``removed`` (row ids), with ``ids``
+        (indexed under ``texts``) added at the end. Only ``texts`` are tokenised."""
+        lengths = np.diff(self.indptr)
+        keep = ~np.isin(self.ids, np.fromiter(removed, dtype=np.int64))
+        kept_entries = np.repeat(keep, lengths)
+        vocab_index = dict(self.vocab_index)
+        tokens = bm25_tokens(texts) if texts else []
+        flat = np.fromiter((vocab_index.setdefault(t, len(vocab_index))
+                            for passage in tokens for t in passage), dtype=np.int64)
+        rows = np.repeat(np.arange(len(tokens), dtype=np.int64),
+                         [len(passage) for passage in tokens])
+        width = max(1, len(vocab_index))
+        keys, counts = np.unique(rows * width + flat, return_counts=True)
+        new_rows = keys // width
+        new_lengths = np.bincount(new_rows, minlength=len(tokens)) if len(tokens) else \
+            np.zeros(0, np.int64)
+        all_lengths = np.concatenate([lengths[keep], new_lengths])
+        return BM25Index(
+            np.concatenate([self.ids[keep], np.asarray(ids, dtype=np.int64)]),
+            list(vocab_index),
+            np.concatenate([[0], np.cumsum(all_lengths)]),
+            np.concatenate([self.terms[kept_entries], (keys % width).astype(np.int32)]),
+            # BM25 saturates long before a term fills 16 bits
+            np.concatenate([self.counts[kept_entries],
+                            np.minimum(counts, 65535).astype(np.uint16)]))
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term pointers, passage positions, counts, per-passage length norm), the rows turned
+        into per-term lists once per loaded index."""
+        if self._postings is None:
+            import scipy.sparse
+
+            matrix = scipy.sparse.csr_matrix(
+                (self.counts, self.terms, self.indptr), shape=(self.size, len(self.vocab))).tocsc()
+            rows = np.repeat(np.arange(self.size), np.diff(self.indptr))
+            lengths = np.bincount(rows, weights=self.counts, minlength=self.size)
+            average = float(lengths.mean()) if self.size else 1.0
+            norm = self.K1 * ((1 - self.B) + self.B * lengths / (average or 1.0))
+            self._postings = (matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64),
+                              matrix.data.astype(np.float64), norm)
+        return self._postings
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         if self.size == 0:
             return []
-        vocab = self.retriever.vocab_dict
-        tokens = [t for t in bm25_tokens([query])[0] if t in vocab]
-        if not tokens:
+        vocab = self.vocab_index
+        query_terms = [vocab[t] for t in bm25_tokens([query])[0] if t in vocab]
+        if not query_terms:
             return []
-        docs, scores = self.retriever.retrieve([tokens], k=min(k, self.size), show_progress=False,
-                                               n_threads=1)
-        return [(int(self.ids[d]), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        pointers, positions, counts, norm = self.postings()
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term in query_terms:  # a term the query repeats counts again, as in bm25s
+            start, end = pointers[term], pointers[term + 1]
+            if start == end:
+                continue
+            frequency = end - start
+            idf = math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+            rows, tf = positions[start:end], counts[start:end]
+            scores[rows] += (np.float32(idf) * (tf / (norm[rows] + tf))).astype(np.float32)
+        k = min(k, self.size)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((self.ids[top], -scores[top]))]
+        return [(int(self.ids[i]), float(scores[i])) for i in top if scores[i] > 0]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        if self.size:
-            self.retriever.save(str(folder))
-        (folder / "ids.json").write_text(json.dumps(self.ids.tolist()))
+        for name, array in (("ids", self.ids), ("indptr", self.indptr), ("terms", self.terms),
+                            ("counts", self.counts)):
+            np.save(folder / f"{name}.npy", array, allow_pickle=False)
+        (folder / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False))
+
+    @classmethod
+    def exists(cls, folder: Path) -> bool:
+        """Whether ``folder`` holds an index of this layout (stores written before it hold a
+        bm25s index, rebuilt from their passages when read)."""
+        return all((folder / name).is_file() for name in cls.FILES)
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        import bm25s
+        def array(name: str) -> np.ndarray:
+            return np.load(folder / f"{name}.npy", allow_pickle=False)
 
-        ids = np.asarray(json.loads((folder / "ids.json").read_text()), dtype=np.int64)
-        retriever = bm25s.BM25.load(str(folder)) if len(ids) else bm25s.BM25()
-        return cls(ids, retriever)
+        return cls(array("ids"), json.loads((folder / "vocab.json").read_text()), array("indptr"),
+                   array("terms"), array("counts"))

@@ -1,0 +1,184 @@
+"""The knowledge graph and the entity vectors of a new generation, updated from its base's when
+a commit changed a few documents.
+
+Only what the changed documents touch is recomputed from the rows: the graph nodes their
+mentions (old or new) resolve to, the edges their evidence (old or new) counts for, and, when
+the corpus-wide name resolution changed (an acronym defined, a surname now shared), every node
+and edge of a mention whose resolution moved. The rest of the base's graph and vectors is kept.
+The result equals a rebuild from every row (tests/unit/qa/store/test_incremental.py checks
+that on random edits); ``benchmarks/commit.py`` measures what it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from kgqa.kg.graph import (
+    EvidenceRow,
+    MentionRow,
+    MergeRules,
+    NodeResolver,
+    edge_attributes,
+    edge_key,
+    node_attributes,
+)
+
+EVIDENCE_COLUMNS = ('head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
+                    "sentence, head_own, tail_own")
+# a mention row (MentionRow's fields) and the row id of its passage
+_MENTIONS = ("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
+             "FROM mentions m JOIN passages p USING (passage_id)")
+Pair = tuple[str, str]
+EdgeKey = tuple[str, str, str]
+
+
+def resolver_of(db: sqlite3.Connection, rules: MergeRules | None) -> NodeResolver:
+    """The store's name resolver, from the distinct (node, own node, rule) triples of its
+    mentions (all a NodeResolver reads)."""
+    rows = db.execute("SELECT DISTINCT node_id, own_node, rule FROM mentions")
+    return NodeResolver([MentionRow(node, "", "", "", own, rule) for node, own, rule in rows],
+                        rules)
+
+
+def _pairs(db: sqlite3.Connection) -> set[Pair]:
+    """Every (node, own node) a mention or an evidence row holds (each query reads an index)."""
+    pairs: set[Pair] = set()
+    for query in ("SELECT DISTINCT node_id, own_node FROM mentions",
+                  "SELECT DISTINCT head, head_own FROM evidence",
+                  "SELECT DISTINCT tail, tail_own FROM evidence"):
+        pairs.update(db.execute(query))
+    return pairs
+
+
+def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[str],
+              chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``query`` (a SELECT without WHERE) whose ``column`` is one of ``values``."""
+    values = sorted(set(values))
+    for i in range(0, len(values), chunk):
+        part = values[i:i + chunk]
+        yield from db.execute(f"{query} WHERE {column} IN ({','.join('?' * len(part))})", part)
+
+
+def write_graph(db: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
+    """Replace the graph tables with ``graph`` (nodes without mentions, which only name an
+    edge's end, are not stored: loading the edges brings them back)."""
+    db.execute("DELETE FROM graph_nodes")
+    db.execute("DELETE FROM graph_edges")
+    db.executemany("INSERT INTO graph_nodes VALUES (?, ?)",
+                   [(n, json.dumps(d, ensure_ascii=False)) for n, d in graph.nodes(data=True) if d])
+    db.executemany("INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
+                   [(h, t, k, json.dumps(d, ensure_ascii=False))
+                    for h, t, k, d in graph.edges(keys=True, data=True)])
+
+
+def read_graph(db: sqlite3.Connection) -> nx.MultiDiGraph:
+    """The graph the tables hold, nodes and edges in sorted order (the same graph loads the
+    same way, whatever history wrote it)."""
+    graph = nx.MultiDiGraph()
+    for node, attributes in db.execute("SELECT node, attributes FROM graph_nodes ORDER BY node"):
+        graph.add_node(node, **json.loads(attributes))
+    for head, tail, label, attributes in db.execute(
+            "SELECT head, tail, label, attributes FROM graph_edges ORDER BY head, tail, label"):
+        graph.add_edge(head, tail, key=label, **json.loads(attributes))
+    return graph
+
+
+def graph_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """Nodes (those with mentions and those only an edge names) and edges in the tables."""
+    (nodes,) = db.execute(
+        "SELECT (SELECT COUNT(*) FROM graph_nodes) + (SELECT COUNT(*) FROM (SELECT head AS n "
+        "FROM graph_edges UNION SELECT tail FROM graph_edges) WHERE n NOT IN "
+        "(SELECT node FROM graph_nodes))").fetchone()
+    (edges,) = db.execute("SELECT COUNT(*) FROM graph_edges").fetchone()
+    return {"nodes": int(nodes), "edges": int(edges)}
+
+
+def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], np.ndarray],
+                   db: sqlite3.Connection, changed: set[str], rules: MergeRules | None,
+                   reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
+    """Update the graph tables of ``db`` (the new generation's rows, with the base's graph
+    tables) and return its entity vectors, updated from ``entities`` (the base's, built from
+    ``base_db`` with the same ``rules``), after the documents ``changed`` were retracted or
+    replaced. ``reconstruct`` gives the stored vectors of passage row ids."""
+    old, new = resolver_of(base_db, rules), resolver_of(db, rules)
+    pairs = _pairs(db)
+    moved: set[Pair] = set()
+    if old.state() != new.state():
+        moved = {p for p in pairs | _pairs(base_db) if old.resolve(*p) != new.resolve(*p)}
+    nodes = {n for p in moved for n in (old.resolve(*p)[0], new.resolve(*p)[0])}
+    keys: set[EdgeKey] = set()
+    for source, resolver in ((base_db, old), (db, new)):
+        for node_id, own in _where_in(source, "SELECT node_id, own_node FROM mentions",
+                                      "doc_id", changed):
+            nodes.add(resolver.resolve(node_id, own)[0])
+        evidence = [EvidenceRow(*r) for r in _where_in(
+            source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "doc_id", changed)]
+        if moved:
+            raw = {node for node, _ in moved}
+            for column in ("head", "tail"):
+                evidence += [e for e in (EvidenceRow(*r) for r in _where_in(
+                    source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", column, raw))
+                    if (e.head, e.head_own) in moved or (e.tail, e.tail_own) in moved]
+        keys |= {k for k in (edge_key(resolver, e) for e in evidence) if k is not None}
+
+    # the nodes: every mention that now resolves to one of them
+    mentions: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
+    passages: dict[str, set[int]] = defaultdict(set)
+    raw_nodes = {p[0] for p in pairs if new.resolve(*p)[0] in nodes}
+    for row in _where_in(db, _MENTIONS, "m.node_id", raw_nodes):
+        m = MentionRow(*row[:6])
+        node, rule = new.resolve(m.node_id, m.own_node)
+        if node in nodes:
+            mentions[node].append((m, rule))
+            passages[node].add(int(row[6]))
+    # the edges: every evidence row that now counts for one of them
+    grouped: dict[EdgeKey, list[EvidenceRow]] = defaultdict(list)
+    heads = {k[0] for k in keys}
+    raw_heads = {p[0] for p in pairs if new.resolve(*p)[0] in heads}
+    for row in _where_in(db, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "head", raw_heads):
+        e = EvidenceRow(*row)
+        key = edge_key(new, e)
+        if key in keys:
+            grouped[key].append(e)
+
+    db.executemany("DELETE FROM graph_edges WHERE head = ? AND tail = ? AND label = ?",
+                   sorted(keys))
+    db.executemany("INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
+                   [(h, t, label, json.dumps(edge_attributes(label, rows), ensure_ascii=False))
+                    for (h, t, label), rows in sorted(grouped.items())])
+    db.executemany("DELETE FROM graph_nodes WHERE node = ?", [(n,) for n in sorted(nodes)])
+    db.executemany("INSERT INTO graph_nodes VALUES (?, ?)",
+                   [(n, json.dumps(node_attributes(n, rows), ensure_ascii=False))
+                    for n, rows in sorted(mentions.items())])
+
+    index, matrix = entities
+    kept = [(n, k, i) for i, (n, k) in enumerate(zip(index["nodes"], index["keys"]))
+            if n not in nodes]
+    fresh = sorted(passages)
+    vectors = np.zeros((len(fresh), matrix.shape[1]), dtype=np.float32)
+    fresh_keys = []
+    for i, node in enumerate(fresh):
+        mean = reconstruct(sorted(passages[node])).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        vectors[i] = mean / norm if norm else mean
+        fresh_keys.append(passages_key(passages[node]))
+    names = [n for n, _, _ in kept] + fresh
+    order = sorted(range(len(names)), key=names.__getitem__)
+    stacked = np.concatenate([matrix[[i for _, _, i in kept]], vectors])
+    all_keys = [k for _, k, _ in kept] + fresh_keys
+    out_index = {"nodes": [names[i] for i in order], "keys": [all_keys[i] for i in order],
+                 "computed": len(fresh)}
+    return out_index, np.ascontiguousarray(stacked[order], dtype=np.float32)
+
+
+def passages_key(passages: set[int]) -> str:
+    """A short digest of a node's passage set: an entity vector is reused while it matches."""
+    return hashlib.sha256(",".join(map(str, sorted(passages))).encode()).hexdigest()[:16]
