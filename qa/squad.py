@@ -66,6 +66,30 @@ def split_by_article(examples: list[SquadExample], dev_fraction: float, seed: in
             [e for e in examples if e.title in dev_titles])
 
 
+def squad2_mix(examples: list[SquadExample], seed: int = 0) -> list[SquadExample]:
+    """The examples plus, for each answerable question, the same question paired with another
+    paragraph of its article that holds none of its answers, labelled unanswerable (id
+    ``QID-other``): a SQuAD 2.0-like mix, in which about half of the questions have no answer
+    in their paragraph. A question whose article has no such paragraph gets no partner."""
+    rng = random.Random(seed)
+    paragraphs: dict[str, dict[str, str]] = {}  # title -> paragraph -> its normalised text
+    for e in examples:
+        found = paragraphs.setdefault(e.title, {})
+        if e.context not in found:
+            found[e.context] = normalize_answer(e.context)
+    out = list(examples)
+    for e in examples:
+        if e.is_impossible:
+            continue
+        golds = [normalize_answer(t) for t, _ in e.answers]
+        others = [c for c, normal in paragraphs[e.title].items() if c != e.context
+                  and not any(g and g in normal for g in golds)]
+        if others:
+            out.append(SquadExample(f"{e.qid}-other", e.title, rng.choice(others), e.question,
+                                    ()))
+    return out
+
+
 def write_squad(examples: list[SquadExample], path: Path) -> None:
     """Write examples back as a SQuAD v2.0 file (grouped by article and paragraph)."""
     articles: dict[str, dict[str, list[dict[str, Any]]]] = {}

@@ -94,13 +94,17 @@ def eval_reader_command(
     squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
     reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
     limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    mix: Annotated[bool, typer.Option(
+        "--mix", help="Add, for each answerable question, the question paired with another "
+        "paragraph of its article, unanswerable (a SQuAD 2.0-like mix).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """SQuAD v2.0 EM/F1 of the reader, each question read with its own paragraph."""
     quiet_model_loading()
     from kgqa.qa.evaluation.evaluate import eval_reader
 
-    print_metrics(eval_reader(cli_settings(reader_model=reader_model), squad, limit), as_json)
+    print_metrics(eval_reader(cli_settings(reader_model=reader_model), squad, limit, mix),
+                  as_json)
 
 
 @eval_app.command("qa")

@@ -51,6 +51,9 @@ def train_reader_command(
     warmup_fraction: WarmupOpt = 0.1,
     max_train_examples: Annotated[Optional[int], typer.Option(help="Subsample for quick runs.")] = None,
     max_dev_examples: Annotated[Optional[int], typer.Option()] = None,
+    negatives: Annotated[float, typer.Option(
+        min=0, help="Unanswerable pairs per answerable training question: the question with "
+        "another paragraph of its article, labelled no-answer (0: none).")] = 0.0,
     device: DeviceOpt = None,
     bf16: Bf16Opt = False,
     prefect: PrefectOpt = True,
@@ -64,7 +67,8 @@ def train_reader_command(
         learning_rate=learning_rate, batch_size=batch_size, max_seq_len=max_seq_len, stride=stride,
         dev_fraction=dev_fraction, seed=seed, data_seed=data_seed,
         warmup_fraction=warmup_fraction, max_train_examples=max_train_examples,
-        max_dev_examples=max_dev_examples, device=device or settings.device, bf16=bf16,
+        max_dev_examples=max_dev_examples, negatives=negatives,
+        device=device or settings.device, bf16=bf16,
         command="kgqa " + " ".join(sys.argv[1:]))
     from dataclasses import asdict
 

@@ -15,33 +15,43 @@ from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.pipeline import ProgressCallback
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.settings import Settings
-from kgqa.qa.squad import SquadExample, load_squad, squad_v2_metrics
+from kgqa.qa.squad import SquadExample, load_squad, squad2_mix, squad_v2_metrics
 
 if TYPE_CHECKING:
     from kgqa.qa.serve.service import QAService
 
 
-def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
-               batch_pairs: int = 32) -> dict[str, Any]:
-    """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
-    number of questions and seconds per question."""
+def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_pairs: int = 32
+                 ) -> tuple[dict[str, str], dict[str, float]]:
+    """Each question read with its own paragraph: its best span's text and the span's margin
+    over the no-answer score (-inf when there is no span)."""
     preds: dict[str, str] = {}
     margins: dict[str, float] = {}
-    started = time.perf_counter()
     for b in range(0, len(examples), batch_pairs):
         part = examples[b : b + batch_pairs]
         for e, (span, _) in zip(part, reader.read_pairs([e.question for e in part],
                                                         [e.context for e in part])):
             preds[e.qid] = span.text if span else ""
             margins[e.qid] = span.score if span else float("-inf")
+    return preds, margins
+
+
+def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
+               batch_pairs: int = 32) -> dict[str, Any]:
+    """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
+    number of questions and seconds per question."""
+    started = time.perf_counter()
+    preds, margins = read_margins(reader, examples, batch_pairs)
     seconds = time.perf_counter() - started
     metrics = squad_v2_metrics(examples, preds, margins, threshold)
     metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
     return metrics
 
 
-def eval_reader(settings: Settings, squad: Path, limit: int | None = None) -> dict[str, Any]:
-    """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph."""
+def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
+                mix: bool = False) -> dict[str, Any]:
+    """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph;
+    with ``mix``, on the SQuAD 2.0-like mix of the file's questions (``squad2_mix``)."""
     from kgqa.qa.types import QAError
 
     config = settings.reader()
@@ -50,7 +60,9 @@ def eval_reader(settings: Settings, squad: Path, limit: int | None = None) -> di
     set_torch_threads(settings.torch_threads)
     reader = ExtractiveReader.configured(config)
     reader.warm_up()
-    return read_squad(reader, load_squad([squad])[:limit], settings.no_answer_threshold)
+    examples = load_squad([squad])[:limit]
+    return read_squad(reader, squad2_mix(examples) if mix else examples,
+                      settings.margin_threshold())
 
 
 def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, str]:
@@ -106,7 +118,7 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
             margins[e.qid] = answers[0].score if answers else float("-inf")
         seconds = time.perf_counter() - started
     # ask() already dropped spans at or below the threshold, so score with it as given.
-    metrics = squad_v2_metrics(examples, preds, margins, settings.no_answer_threshold)
+    metrics = squad_v2_metrics(examples, preds, margins, settings.margin_threshold())
     metrics.update({f"recall@{k}": v / max(1, answerable) for k, v in recall.items()})
     metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
     return metrics

@@ -43,6 +43,9 @@ class Calibration:
     pooling: str = "max"
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     record: dict[str, Any] = field(default_factory=dict)
+    # the margin (span score minus no-answer score) under which the reader abstains when
+    # answers are not calibrated, chosen on the same split read in closed mode
+    no_answer_threshold: float | None = None
 
     def probability(self, rows: np.ndarray | list[list[float]]) -> np.ndarray:
         rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
@@ -71,6 +74,14 @@ class Calibration:
         if data.get("features") != list(FEATURES):
             return None  # fitted on other features: ignore rather than misuse
         return cls(**data)
+
+
+def fitted_margin(folder: str | Path | None) -> float | None:
+    """The no-answer margin fitted with the reader at ``folder``, or None."""
+    if folder is None or not (Path(folder) / FILE).is_file():
+        return None
+    value = json.loads((Path(folder) / FILE).read_text()).get("no_answer_threshold")
+    return float(value) if value is not None else None
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-3,

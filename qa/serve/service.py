@@ -47,6 +47,8 @@ class QAService:
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
         self.calibration = (Calibration.load(settings.reader_model)
                             if reader is not None and settings.calibrated_scores else None)
+        # the margin an uncalibrated answer must beat (the setting, else the reader's fitted one)
+        self.no_answer_threshold = settings.margin_threshold()
         set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
         self._swap_lock = threading.Lock()
@@ -225,7 +227,7 @@ class QAService:
             part = items[b : b + 32]
             spans = self.reader.read_pairs([q for _, q, _ in part], [c for _, _, c in part])
             for (rid, _, _), (span, _null) in zip(part, spans):
-                if span is None or span.score <= self.settings.no_answer_threshold:
+                if span is None or span.score <= self.no_answer_threshold:
                     results.append({"id": rid, "answer": None,
                                     "score": None if span is None else round(span.score, 6),
                                     "start": None, "end": None})
@@ -304,7 +306,7 @@ class QAService:
         for rank, (hit, (span, null)) in enumerate(zip(hits, spans)):
             if span is None or not span.text.strip():
                 continue
-            if calibration is None and span.score <= self.settings.no_answer_threshold:
+            if calibration is None and span.score <= self.no_answer_threshold:
                 continue
             p = hit.passage
             found.append((normalize_answer(span.text) or span.text, Answer(

@@ -8,6 +8,9 @@ articles (its own article left out: unanswerable, the case of a question the doc
 answer). Every candidate span becomes a row of features, labelled by exact match with a gold
 answer. A logistic model is fitted on the rows; then the pooling of copies (max or noisy-or)
 and the threshold are chosen for the best mean F1 over the mix of both kinds of question.
+The same questions are then read in closed mode, each with its own paragraph and with another
+paragraph of its article (a SQuAD 2.0-like mix), and the no-answer margin with the best F1
+there becomes the reader's default ``no_answer_threshold`` for uncalibrated answers.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from kgqa.qa.evaluation.evaluate import service_over
+from kgqa.qa.evaluation.evaluate import read_margins, service_over
 from kgqa.qa.reader.calibration import (
     Calibration,
     candidate_features,
@@ -34,21 +37,34 @@ from kgqa.qa.squad import (
     compute_f1,
     load_squad,
     normalize_answer,
+    squad2_mix,
+    squad_v2_metrics,
 )
 
 
 def calibration_split(data: Path, exclude: Path | None, articles: int, questions: int,
                       seed: int) -> list[SquadExample]:
     """Answerable questions of ``articles`` whole articles of ``data`` (none in ``exclude``),
-    at most ``questions`` of them, sampled with ``seed``."""
+    at most ``questions`` of them, as evenly spread over the articles as they allow, sampled
+    with ``seed``."""
     examples = load_squad([data])
     banned = {e.title for e in load_squad([exclude])} if exclude is not None else set()
     titles = sorted({e.title for e in examples} - banned)
     rng = random.Random(seed)
     chosen = set(rng.sample(titles, min(articles, len(titles))))
     kept = [e for e in examples if e.title in chosen]
-    answerable = [e for e in kept if e.answers]
-    asked = set(e.qid for e in rng.sample(answerable, min(questions, len(answerable))))
+    # Questions are taken from the articles in turn (each article's in random order), so that no
+    # article dominates: one "article" of the training file is thousands of Reddit comments.
+    by_article: dict[str, list[SquadExample]] = defaultdict(list)
+    for e in kept:
+        if e.answers:
+            by_article[e.title].append(e)
+    queues = [rng.sample(found, len(found)) for _, found in sorted(by_article.items())]
+    asked: set[str] = set()
+    while len(asked) < questions and any(queues):
+        for queue in queues:
+            if queue and len(asked) < questions:
+                asked.add(queue.pop().qid)
     # every paragraph of the chosen articles is in the corpus; only sampled questions are asked
     return [e if e.qid in asked else SquadExample(e.qid, e.title, e.context, "", ())
             for e in kept]
@@ -87,6 +103,13 @@ def fit_calibration(settings: Settings, data: Path, exclude: Path | None, out: P
                     labels.append(int(right))
                     cands.append((normalize_answer(span.text) or span.text, len(rows) - 1, f1))
                 per_question.append((answerable, cands))
+        # The margin for uncalibrated answers: the asked questions read in closed mode, each with
+        # its own paragraph and with another paragraph of its article (unanswerable).
+        mix = [e for e in squad2_mix(split, seed) if e.question]
+        preds, margins = read_margins(service.reader, mix)
+    at_zero = squad_v2_metrics(mix, preds, margins, 0.0)
+    margin = float(at_zero["best_f1_thresh"]) - 1e-6  # the best F1's last answered question
+    closed = squad_v2_metrics(mix, preds, margins, margin)
     weights, bias, mean, scale = fit_logistic(np.asarray(rows), np.asarray(labels))
     calibration = Calibration(weights, bias, mean, scale, threshold=0.5)
     probability = calibration.probability(np.asarray(rows))
@@ -122,6 +145,11 @@ def fit_calibration(settings: Settings, data: Path, exclude: Path | None, out: P
         "reader_precision": s.reader_precision, "ask_top_k": s.ask_top_k,
         "search_mode": s.search_mode, "seconds": round(time.perf_counter() - started, 1),
     }
+    record["closed_mix"] = {
+        "questions": len(mix), "unanswerable": sum(e.is_impossible for e in mix),
+        "f1_at_margin_0": round(at_zero["f1"], 2), "no_answer_threshold": round(margin, 4),
+        **{k: round(closed[k], 2) for k in ("f1", "HasAns_f1", "NoAns_f1")}}
+    calibration.no_answer_threshold = margin
     calibration.record = record
     calibration.save(out)
     return record

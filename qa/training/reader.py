@@ -19,7 +19,7 @@ from typing import Any
 
 from kgqa.kg.models import resolve_model
 from kgqa.qa.reader.extractive import ExtractiveReader
-from kgqa.qa.squad import SquadExample, load_squad, split_by_article, write_squad
+from kgqa.qa.squad import SquadExample, load_squad, split_by_article, squad2_mix, write_squad
 from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 from kgqa.qa.types import QAError
 
@@ -42,6 +42,9 @@ class TrainConfig:
     max_answer_tokens: int = 30
     max_train_examples: int | None = None
     max_dev_examples: int | None = None
+    # unanswerable pairs per answerable training question: the question with another paragraph
+    # of its article that holds none of its answers, labelled no-answer
+    negatives: float = 0.0
     save_every: int = 200
     fp16_weights: bool = True
     device: str = "cpu"
@@ -121,13 +124,23 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     if not examples:
         raise QAError(f"no questions in {', '.join(config.data)}")
     train, dev = split_by_article(examples, config.dev_fraction, config.seed)
+    # partners drawn from every paragraph of the training articles, before any subsampling
+    partners = ([e for e in squad2_mix(train, config.seed) if e.qid.endswith("-other")]
+                if config.negatives > 0 else [])
     if config.max_train_examples is not None:
         train = random.Random(config.seed).sample(train, min(len(train), config.max_train_examples))
+    if partners:
+        kept = {e.qid for e in train}
+        pool = [p for p in partners if p.qid.removesuffix("-other") in kept]
+        wanted = round(config.negatives * sum(1 for e in train if e.answers))
+        train = train + random.Random(config.seed + 1).sample(pool, min(len(pool), wanted))
     if config.max_dev_examples is not None and len(dev) > config.max_dev_examples:
         dev = random.Random(config.seed).sample(dev, config.max_dev_examples)
     write_squad(dev, out / "dev.json")
-    progress(f"{len(train)} training and {len(dev)} dev questions "
-             f"({len({e.title for e in dev})} held-out articles)")
+    mix = squad2_mix(dev, config.seed)  # the dev questions and as many unanswerable pairs
+    progress(f"{len(train)} training questions ({sum(e.is_impossible for e in train)} "
+             f"unanswerable) and {len(dev)} dev questions "
+             f"({len({e.title for e in dev})} held-out articles; {len(mix)} in the dev mix)")
 
     resuming = (ckpt / "state.json").is_file()
     source = str(ckpt) if resuming else resolve_model(config.base_model)
@@ -185,13 +198,21 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
             model.eval()
             metrics = evaluate(tokenizer, model, dev, config.max_seq_len, config.stride,
                                config.max_answer_tokens, device=config.device)
+            on_mix = evaluate(tokenizer, model, mix, config.max_seq_len, config.stride,
+                              config.max_answer_tokens, device=config.device)
+            metrics["mix"] = {k: on_mix[k] for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
+                                                     "best_f1", "best_f1_thresh", "total")}
             metrics["step"] = step
             state["history"].append(metrics)
             progress(f"dev after step {step}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
                      f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
-                     f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}")
-            if metrics["f1"] > state["best_f1"]:
-                state["best_f1"] = metrics["f1"]
+                     f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}"
+                     f"; dev mix F1 {on_mix['f1']:.1f} (HasAns {on_mix['HasAns_f1']:.1f}, "
+                     f"NoAns {on_mix['NoAns_f1']:.1f})")
+            # Trained to abstain, a checkpoint is judged on both dev sets alike.
+            score = (metrics["f1"] + on_mix["f1"]) / 2 if config.negatives > 0 else metrics["f1"]
+            if score > state["best_f1"]:
+                state["best_f1"] = score
                 state["best"] = metrics
                 _save_model(model, tokenizer, out, config.fp16_weights)
         if step % config.save_every == 0 or end_of_epoch:
@@ -242,6 +263,10 @@ def write_card(out: Path, result: dict[str, Any]) -> None:
     def fmt(key: str) -> str:
         return f"{best[key]:.1f}" if key in best else "n/a"
 
+    m = best.get("mix") or {}
+    mix = (f"{m['f1']:.1f} / {m['HasAns_f1']:.1f} / {m['NoAns_f1']:.1f} ({m['total']} questions)"
+           if m else "n/a")
+
     card = f"""# kgqa extractive reader
 
 An extractive question-answering model (span start/end head on a transformer encoder), trained
@@ -253,7 +278,8 @@ by `kgqa train reader`.
   whole held-out articles (seed {c['seed']}, fraction {c['dev_fraction']}), saved as `dev.json`.
 - Command: `{c['command'] or 'kgqa train reader'}`
 - Settings: epochs {c['epochs']}, learning rate {c['learning_rate']}, batch {c['batch_size']},
-  max sequence length {c['max_seq_len']}, stride {c['stride']}, bf16 autocast {c.get('bf16', False)}.
+  max sequence length {c['max_seq_len']}, stride {c['stride']}, bf16 autocast {c.get('bf16', False)},
+  unanswerable pairs per answerable question {c.get('negatives', 0.0)}.
 
 ## Dev metrics (SQuAD v2.0, closed mode, threshold 0)
 
@@ -264,6 +290,7 @@ by `kgqa train reader`.
 | HasAns F1 / EM | {fmt('HasAns_f1')} / {fmt('HasAns_exact')} |
 | NoAns F1 | {fmt('NoAns_f1')} |
 | best F1 (threshold {best.get('best_f1_thresh', float('nan')):.2f}) | {fmt('best_f1')} |
+| dev mix F1 / HasAns F1 / NoAns F1 (the dev questions and as many unanswerable pairs) | {mix} |
 
 ## License
 

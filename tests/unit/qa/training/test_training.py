@@ -157,3 +157,30 @@ def test_reranker_negatives_never_come_from_held_out_articles(tmp_path: Path) ->
         assert all(contexts[p] not in held_out for p in g.paragraphs), g.question
     for g in dev:
         assert all(contexts[p] in held_out for p in g.paragraphs)
+
+
+def test_the_squad2_mix_pairs_each_answerable_question_with_a_paragraph_that_does_not_answer(
+        tmp_path: Path) -> None:
+    from kgqa.qa.squad import normalize_answer, squad2_mix
+
+    examples = load_squad([squad_file(tmp_path / "toy.json")])
+    mix = squad2_mix(examples, seed=3)
+    partners = [e for e in mix if e.qid.endswith("-other")]
+    answerable = {e.qid: e for e in examples if e.answers}
+    assert len(partners) == len(answerable) and mix[:len(examples)] == examples
+    for p in partners:
+        own = answerable[p.qid.removesuffix("-other")]
+        assert p.is_impossible and p.question == own.question and p.title == own.title
+        assert p.context != own.context
+        assert normalize_answer(own.answers[0][0]) not in normalize_answer(p.context)
+
+
+def test_a_reader_trained_with_unanswerable_pairs_abstains_on_them(tmp_path: Path,
+                                                                   word_model: Path) -> None:
+    seen: list[str] = []
+    result = train_reader(config(tmp_path, word_model, negatives=1.0), progress=seen.append)
+    # the training article's 5 answerable questions got 5 unanswerable partners (plus its own 1)
+    assert any(m.startswith("11 training questions (6 unanswerable)") for m in seen), seen[:3]
+    mix = result["best"]["mix"]
+    assert mix["total"] == 11 and mix["NoAns_f1"] >= 80 and mix["HasAns_f1"] >= 60, mix
+    assert "dev mix F1" in (tmp_path / "out" / "README.md").read_text()
