@@ -251,16 +251,18 @@ class Settings(BaseSettings):
     reader_max_seq_len: int = Field(384, ge=32, description="Reader window length, in tokens.")
     reader_stride: int = Field(128, ge=0, description="Tokens shared by consecutive windows.")
     reader_batch_size: int = Field(16, ge=1, description="Windows per reader forward pass.")
-    no_answer_threshold: float | None = Field(
-        None,
+    no_answer_threshold: float | Literal["fitted"] = Field(
+        0.0,
         description="Without calibrated scores: an answer needs span score minus no-answer "
-        "score above this margin. Unset: the margin fitted with the reader's calibration "
-        "(calibration.json beside it, kgqa train calibration), 0 when it has none.",
+        "score above this margin. 'fitted': the margin fitted with the reader (calibration.json "
+        "beside it, kgqa train calibration; 2.17 for the shipped reader), which abstains more "
+        "(0 when the reader has none).",
     )
     def margin_threshold(self) -> float:
-        """The no-answer margin in force: the setting, else the reader's fitted one, else 0."""
-        if self.no_answer_threshold is not None:
-            return self.no_answer_threshold
+        """The no-answer margin in force: the setting, or with 'fitted' the reader's fitted one
+        (0 when it has none)."""
+        if self.no_answer_threshold != "fitted":
+            return float(self.no_answer_threshold)
         from kgqa.qa.reader.calibration import fitted_margin
 
         return fitted_margin(self.reader_model) or 0.0

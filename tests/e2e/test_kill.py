@@ -140,7 +140,14 @@ def test_killing_ingest_leaves_no_fork_server_or_model_worker_behind(tmp_path: P
             tree = psutil.Process(proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             return []
-        return [p for p in tree if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+        found = []
+        for p in tree:
+            try:  # a short-lived child may exit (a zombie) between listing and reading it
+                if "multiprocessing.forkserver" in " ".join(p.cmdline()):
+                    found.append(p)
+            except psutil.Error:
+                continue
+        return found
 
     deadline = time.monotonic() + 300
     while len(forked()) < 2 and proc.poll() is None and time.monotonic() < deadline:

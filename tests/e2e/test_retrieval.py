@@ -183,7 +183,11 @@ def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: P
     assert margins == sorted(margins, reverse=True), "ranked by the reader's span margin alone"
 
     mixed = QAService(Settings(store=sample_store)).search(question, 5, "hybrid+reader")
-    assert mixed[0].passage.doc_id == "louis_pasteur.txt"
+    # Both passages that say who founded it can lead ("Pasteur founded the Pasteur
+    # Institute", "the Pasteur Institute, founded by Louis Pasteur"); the reader alone puts the
+    # MIT passage (its founder, William Barton Rogers) first, retrieval alone Pasteur's own.
+    assert hits[0].passage.doc_id == "mit.html"
+    assert mixed[0].passage.doc_id in {"louis_pasteur.txt", "paris.txt"}
     assert [h.score for h in mixed] == sorted((h.score for h in mixed), reverse=True)
     default = QAService(Settings(store=sample_store, search_mode="hybrid+reader"))
     assert [h.passage.passage_id for h in default.search(question, 5)] == \
