@@ -117,9 +117,7 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
             preds[e.qid] = answers[0].text if answers else ""
             margins[e.qid] = answers[0].score if answers else float("-inf")
         seconds = time.perf_counter() - started
-        calibration = service.calibration
-        in_force = service.no_answer_threshold if calibration is None else (
-            calibration.threshold if s.answer_threshold is None else s.answer_threshold)
+        in_force = service.answer_threshold
     # read_hits already dropped the answers under the threshold in force (a margin, or with
     # calibrated scores a probability): every answer it returned counts as given.
     metrics = squad_v2_metrics(examples, preds, margins, float("-inf"))

@@ -47,7 +47,7 @@ class QAService:
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
         self.calibration = (Calibration.load(settings.reader_model)
                             if reader is not None and settings.calibrated_scores else None)
-        # the margin an uncalibrated answer must beat (the setting, else the reader's fitted one)
+        # the margin an uncalibrated answer must beat (the setting, or the reader's fitted one)
         self.no_answer_threshold = settings.margin_threshold()
         set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
@@ -330,10 +330,17 @@ class QAService:
                 best.score = calibration.pool([a.score for a in copies])
             merged.append(best)
         if calibration is not None:
-            threshold = (calibration.threshold if self.settings.answer_threshold is None
-                         else self.settings.answer_threshold)
-            merged = [a for a in merged if a.score >= threshold]
+            merged = [a for a in merged if a.score >= self.answer_threshold]
         return sorted(merged, key=lambda a: -a.score)[:top_answers]
+
+    @property
+    def answer_threshold(self) -> float:
+        """The score an answer must reach: with a calibration, its probability threshold (or
+        the setting answer_threshold); without, the no-answer margin."""
+        if self.calibration is None:
+            return self.no_answer_threshold
+        return (self.calibration.threshold if self.settings.answer_threshold is None
+                else self.settings.answer_threshold)
 
 
 def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:

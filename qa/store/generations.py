@@ -42,12 +42,12 @@ from kgqa.kg.graph import (
     MentionRow,
     MergeRules,
     NodeResolver,
-    build_graph,
     load_graph,
 )
 from kgqa.qa.store.incremental import (
-    EVIDENCE_COLUMNS,
+    context_vector,
     graph_counts,
+    graph_of,
     passages_key,
     read_graph,
     resolver_of,
@@ -239,18 +239,18 @@ def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
 
 
 def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
-                    base: Generation | None, resolver: NodeResolver | None = None,
-                    ) -> tuple[dict[str, Any], np.ndarray]:
+                    stored: tuple[dict[str, Any], np.ndarray] | None,
+                    resolver: NodeResolver | None = None) -> tuple[dict[str, Any], np.ndarray]:
     """Each graph node's context vector: the unit mean of the vectors of the distinct passages
     that mention it (merge rules applied), in node order, with a key of each node's passage set.
-    Incremental: a node whose passages are those it had in ``base`` keeps its stored vector;
-    only the others are computed, from their passages' vectors. Returns the index (nodes,
-    keys, and how many vectors were computed) and the matrix."""
+    Incremental: a node whose passages are those it had in ``stored`` (a base generation's
+    entity vectors) keeps its stored vector; only the others are computed, from their passages'
+    vectors. Returns the index (nodes, keys, and how many vectors were computed) and the
+    matrix."""
     passages = _node_passages(db, rules, resolver)
     nodes = sorted(passages)
     keys = [passages_key(passages[n]) for n in nodes]
     before: dict[tuple[str, str], np.ndarray] = {}
-    stored = base.stored_entity_vectors() if base is not None else None
     if stored is not None and stored[1].shape[1:] == (dense.dimension,):
         index, matrix = stored
         before = {(n, k): matrix[i] for i, (n, k) in enumerate(zip(index["nodes"], index["keys"]))}
@@ -261,9 +261,7 @@ def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules
         if kept is not None:
             out[i] = kept
             continue
-        mean = dense.reconstruct(sorted(passages[node])).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        out[i] = mean / norm if norm else mean
+        out[i] = context_vector(dense.reconstruct, passages[node])
         computed += 1
     return {"nodes": nodes, "keys": keys, "computed": computed}, out
 
@@ -678,14 +676,8 @@ class Store:
                     base.db, stored, dst, retract, rules, dense.reconstruct)
             else:
                 resolver = resolver_of(dst, rules)
-                write_graph(dst, build_graph(
-                    (MentionRow(*r) for r in dst.execute(
-                        "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
-                    (EvidenceRow(*r) for r in dst.execute(
-                        f"SELECT {EVIDENCE_COLUMNS} FROM evidence")),
-                    rules, resolver))
-                entity_index, entity_matrix = _entity_vectors(
-                    dst, dense, rules, base if reembed is None else None, resolver)
+                write_graph(dst, graph_of(dst, rules, resolver))
+                entity_index, entity_matrix = _entity_vectors(dst, dense, rules, stored, resolver)
         lap("graph")
         counts = {
             "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],

@@ -26,13 +26,16 @@ from kgqa.kg.graph import (
     MentionRow,
     MergeRules,
     NodeResolver,
+    build_graph,
     edge_attributes,
     edge_key,
     node_attributes,
 )
 
+# the columns of EvidenceRow's and MentionRow's fields, in their order
 EVIDENCE_COLUMNS = ('head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
                     "sentence, head_own, tail_own")
+MENTION_COLUMNS = "node_id, name, label, doc_id, own_node, rule"
 # a mention row (MentionRow's fields) and the row id of its passage
 _MENTIONS = ("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
              "FROM mentions m JOIN passages p USING (passage_id)")
@@ -65,6 +68,22 @@ def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[
     for i in range(0, len(values), chunk):
         part = values[i:i + chunk]
         yield from db.execute(f"{query} WHERE {column} IN ({','.join('?' * len(part))})", part)
+
+
+def graph_of(db: sqlite3.Connection, rules: MergeRules | None,
+             resolver: NodeResolver | None = None) -> nx.MultiDiGraph:
+    """The graph built from every mention and evidence row (the rebuild an update must equal)."""
+    return build_graph(
+        (MentionRow(*r) for r in db.execute(f"SELECT {MENTION_COLUMNS} FROM mentions")),
+        (EvidenceRow(*r) for r in db.execute(f"SELECT {EVIDENCE_COLUMNS} FROM evidence")),
+        rules, resolver or resolver_of(db, rules))
+
+
+def context_vector(reconstruct: Any, passages: set[int]) -> np.ndarray:
+    """A node's context vector: the unit mean of its passages' stored vectors."""
+    mean = reconstruct(sorted(passages)).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 def write_graph(db: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
@@ -166,9 +185,7 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     vectors = np.zeros((len(fresh), matrix.shape[1]), dtype=np.float32)
     fresh_keys = []
     for i, node in enumerate(fresh):
-        mean = reconstruct(sorted(passages[node])).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        vectors[i] = mean / norm if norm else mean
+        vectors[i] = context_vector(reconstruct, passages[node])
         fresh_keys.append(passages_key(passages[node]))
     names = [n for n, _, _ in kept] + fresh
     order = sorted(range(len(names)), key=names.__getitem__)

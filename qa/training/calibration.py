@@ -10,7 +10,7 @@ answer. A logistic model is fitted on the rows; then the pooling of copies (max 
 and the threshold are chosen for the best mean F1 over the mix of both kinds of question.
 The same questions are then read in closed mode, each with its own paragraph and with another
 paragraph of its article (a SQuAD 2.0-like mix), and the no-answer margin with the best F1
-there becomes the reader's default ``no_answer_threshold`` for uncalibrated answers.
+there is saved for uncalibrated answers (``no_answer_threshold = "fitted"`` uses it).
 """
 
 from __future__ import annotations

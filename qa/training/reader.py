@@ -19,7 +19,14 @@ from typing import Any
 
 from kgqa.kg.models import resolve_model
 from kgqa.qa.reader.extractive import ExtractiveReader
-from kgqa.qa.squad import SquadExample, load_squad, split_by_article, squad2_mix, write_squad
+from kgqa.qa.squad import (
+    SquadExample,
+    load_squad,
+    split_by_article,
+    squad2_mix,
+    squad_v2_metrics,
+    write_squad,
+)
 from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 from kgqa.qa.types import QAError
 
@@ -99,16 +106,24 @@ def _collate(features: list[dict[str, Any]], pad_id: int, use_types: bool) -> di
     return batch
 
 
-def evaluate(tokenizer: Any, model: Any, examples: list[SquadExample], max_seq_len: int,
-             stride: int, max_answer_tokens: int, threshold: float = 0.0,
-             batch_pairs: int = 64, device: str = "cpu") -> dict[str, Any]:
-    """SQuAD v2.0 metrics of a model on examples read with their own paragraphs."""
-    from kgqa.qa.evaluation.evaluate import read_squad
+def evaluate(tokenizer: Any, model: Any, dev: list[SquadExample], mix: list[SquadExample],
+             max_seq_len: int, stride: int, max_answer_tokens: int, threshold: float = 0.0,
+             batch_pairs: int = 64, device: str = "cpu") -> tuple[dict[str, Any], dict[str, Any]]:
+    """SQuAD v2.0 metrics of a model on ``dev`` and on ``mix`` (which holds every dev question,
+    so each question is read once), each question read with its own paragraph."""
+    import time
+
+    from kgqa.qa.evaluation.evaluate import read_margins
 
     reader = ExtractiveReader.from_loaded(tokenizer, model, device=device, max_seq_len=max_seq_len,
                                           stride=stride, max_answer_tokens=max_answer_tokens,
                                           batch_size=64)
-    return read_squad(reader, examples, threshold, batch_pairs)
+    started = time.perf_counter()
+    preds, margins = read_margins(reader, mix, batch_pairs)
+    seconds = time.perf_counter() - started
+    on_dev = squad_v2_metrics(dev, preds, margins, threshold)
+    on_dev.update(questions=len(dev), seconds_per_question=seconds / max(1, len(mix)))
+    return on_dev, squad_v2_metrics(mix, preds, margins, threshold)
 
 
 def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -> dict[str, Any]:
@@ -196,10 +211,9 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
         end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
         if end_of_epoch:
             model.eval()
-            metrics = evaluate(tokenizer, model, dev, config.max_seq_len, config.stride,
-                               config.max_answer_tokens, device=config.device)
-            on_mix = evaluate(tokenizer, model, mix, config.max_seq_len, config.stride,
-                              config.max_answer_tokens, device=config.device)
+            metrics, on_mix = evaluate(tokenizer, model, dev, mix, config.max_seq_len,
+                                       config.stride, config.max_answer_tokens,
+                                       device=config.device)
             metrics["mix"] = {k: on_mix[k] for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
                                                      "best_f1", "best_f1_thresh", "total")}
             metrics["step"] = step

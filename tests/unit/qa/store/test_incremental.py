@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import kgqa.qa.store.generations as generations
-from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
+from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules
 from kgqa.qa.store.generations import PassageMention, ProcessedDocument, Store
-from kgqa.qa.store.incremental import EVIDENCE_COLUMNS, resolver_of
+from kgqa.qa.store.incremental import graph_of
 from kgqa.qa.store.index import BM25Index
 from kgqa.qa.types import Document, Passage
 
@@ -74,12 +74,7 @@ def canonical(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 def rebuilt(gen: generations.Generation, rules: MergeRules | None) -> dict[str, Any]:
     """The graph, entity vectors and BM25 scores a rebuild from every row gives."""
-    resolver = resolver_of(gen.db, rules)
-    graph = build_graph(
-        (MentionRow(*r) for r in gen.db.execute(
-            "SELECT node_id, name, label, doc_id, own_node, rule FROM mentions")),
-        (EvidenceRow(*r) for r in gen.db.execute(f"SELECT {EVIDENCE_COLUMNS} FROM evidence")),
-        rules, resolver)
+    graph = graph_of(gen.db, rules)
     index, matrix = generations._entity_vectors(gen.db, gen.dense, rules, None)
     bm25 = BM25Index.build(*generations._indexed_texts(gen.db, True))
     return {"graph": canonical(graph), "index": index, "matrix": matrix, "bm25": bm25}
