@@ -4,6 +4,7 @@
     python benchmarks/ingest.py --corpus my.jsonl    # your own JSONL ({"id","text"} lines)
     python benchmarks/ingest.py --prefect            # through the Prefect flow (temporary server)
     python benchmarks/ingest.py --dask-workers 1 2   # Dask runner, 1 then 2 local workers
+    python benchmarks/ingest.py --dask-workers 1 2 --batch-documents 8   # smaller tasks
     python benchmarks/ingest.py --pdf 40             # 40 ten-page PDFs: parse and ingest pages/s
     python benchmarks/ingest.py --workers 1 2        # local model workers, 1 then 2
     python benchmarks/ingest.py --compare-defaults   # old and new defaults, classifier on/off
@@ -59,6 +60,8 @@ def main() -> None:
                         help="run the flow on local Dask clusters of these sizes and compare")
     parser.add_argument("--pdf", type=int, metavar="N",
                         help="make N ten-page PDFs of the paragraphs; report pages/s")
+    parser.add_argument("--batch-documents", type=int,
+                        help="documents per task for --dask-workers (default: the setting's, 16)")
     parser.add_argument("--workers", type=int, nargs="+",
                         help="ingest with these numbers of local model workers and compare")
     parser.add_argument("--compare-defaults", action="store_true",
@@ -286,8 +289,9 @@ def compare_dask(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, words = corpus_and_words(args, Path(tmp))
         for n in args.dask_workers:
+            batch = {"batch_documents": args.batch_documents} if args.batch_documents else {}
             settings = Settings(store=Path(tmp) / f"store-{n}", runner="dask", dask_workers=n,
-                                batch_documents=8)
+                                **batch)
             started = time.perf_counter()
             report = run_ingest([str(corpus)], settings, show_progress=False)
             seconds = time.perf_counter() - started

@@ -1,6 +1,8 @@
 """Prefect flows and the ``kgqa`` command; ``kg`` and ``qa`` never import this package."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -40,4 +42,34 @@ def tether_prefect_server() -> None:
         server.subprocess = _TetheredSubprocess(server.subprocess)  # type: ignore[assignment]
 
 
-__all__ = ["prefect_defaults", "tether_prefect_server"]
+@contextmanager
+def api_for_child_processes() -> Iterator[None]:
+    """While inside: this process's Prefect API in its environment, so that the processes it
+    starts meanwhile (a local Dask cluster's workers) report their task runs to it. The API
+    is PREFECT_API_URL, else the one Prefect's settings name, else the temporary server, which
+    is started here. Without this, Prefect's client starts a temporary server wherever it finds
+    no API URL, so every Dask worker started one of its own at its first task: one more
+    uvicorn server (about 11 s of CPU to start, then its event loop) per worker, on the cores
+    the workers compute on. This process keeps using the same temporary server (Prefect keeps
+    one per process); the environment is restored on the way out."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        tether_prefect_server()
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.start()
+        url = server.api_url
+    os.environ["PREFECT_API_URL"] = str(url)
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+__all__ = ["api_for_child_processes", "prefect_defaults", "tether_prefect_server"]

@@ -8,6 +8,7 @@ is the pipeline's, so ``pipeline.run`` gives the same store without Prefect.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -16,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 
-from kgqa.flows import prefect_defaults, tether_prefect_server
+from kgqa.flows import api_for_child_processes, prefect_defaults, tether_prefect_server
 from kgqa.flows.progress import run_with_progress
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.process import process_batch
@@ -97,8 +98,11 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
         settings = settings.model_copy(update={"workers": 1})  # one model worker per Dask worker
     for attempt in (1, 2):
         try:
-            return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
-                         show_progress=show_progress, gate=gate)
+            # the local cluster's workers report to this process's server, not their own
+            local_dask = settings.runner == "dask" and not settings.dask_address
+            with api_for_child_processes() if local_dask else nullcontext():
+                return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
+                             show_progress=show_progress, gate=gate)
         except RuntimeError as err:
             if "ephemeral Prefect API server" not in str(err):
                 raise

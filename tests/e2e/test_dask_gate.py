@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -62,3 +65,19 @@ def test_gate_keeps_the_old_generation_when_recall_drops(prefect_api: str, tmp_p
     assert (store / "gen-000002" / "manifest.json").is_file(), "kept for inspection"
     texts = {r[0]: r[1] for r in Store(store).open().db.execute("SELECT doc_id, text FROM documents")}
     assert "1954" in texts["cern.md"]
+
+
+def test_local_dask_workers_report_to_the_flow_s_temporary_server(tmp_path: Path) -> None:
+    """Without PREFECT_API_URL, the flow starts Prefect's temporary server and the local
+    cluster's workers use it, instead of each starting a server of its own on the same cores."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(KGQA_STORE=str(tmp_path / "store"), KGQA_BATCH_DOCUMENTS="3")
+    result = subprocess.run(
+        [sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE), "--runner", "dask",
+         "--workers", "2", "--no-progress", "--verbose"], env=env, capture_output=True, text=True,
+        timeout=1200)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert output.count("Starting temporary server") == 1, output[-3000:]
+    documents = Store(tmp_path / "store").open().manifest["counts"]["documents"]
+    assert documents >= len(list(SAMPLE.iterdir()))  # every file (the JSONL holds several)
