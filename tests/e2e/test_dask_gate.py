@@ -70,8 +70,12 @@ def test_gate_keeps_the_old_generation_when_recall_drops(prefect_api: str, tmp_p
 def test_local_dask_workers_report_to_the_flow_s_temporary_server(tmp_path: Path) -> None:
     """Without PREFECT_API_URL, the flow starts Prefect's temporary server and the local
     cluster's workers use it, instead of each starting a server of its own on the same cores."""
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env.update(KGQA_STORE=str(tmp_path / "store"), KGQA_BATCH_DOCUMENTS="3")
+    # Prefect's log lines say which processes start a server (a CLI test run in this process
+    # may have quietened them in os.environ)
+    env = {k: v for k, v in os.environ.items()
+           if k != "PREFECT_API_URL" and not k.startswith("PREFECT_LOGGING_")}
+    env.update(KGQA_STORE=str(tmp_path / "store"), KGQA_BATCH_DOCUMENTS="3",
+               PREFECT_LOGGING_LEVEL="INFO")
     result = subprocess.run(
         [sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE), "--runner", "dask",
          "--workers", "2", "--no-progress", "--verbose"], env=env, capture_output=True, text=True,
