@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from kgqa.kg.canonical import canonical_key
 
@@ -49,9 +52,15 @@ class EntityLinker:
         for nodes in self.table.values():
             nodes.sort(key=lambda n: (-weight[n], n))
         self.keys = sorted(self.table)
-        self._by_initial: dict[str, list[str]] = {}
+        # fuzzy candidates by initial and length: difflib's ratio 2M/(a+b) is at most
+        # 2 min(a, b)/(a + b), so only keys of nearby lengths can reach the cutoff
+        self._by_initial: dict[tuple[str, int], list[str]] = {}
         for key in self.keys:
-            self._by_initial.setdefault(key[:1], []).append(key)
+            self._by_initial.setdefault((key[:1], len(key)), []).append(key)
+        # and their letter counts (built per bucket when first asked), for difflib's second
+        # bound, quick_ratio: 2 x (letters in common, as multisets) / (a + b)
+        self._alphabet = {c: i for i, c in enumerate(sorted({c for k in self.keys for c in k}))}
+        self._letter_counts: dict[tuple[str, int], np.ndarray] = {}
 
     def spans(self, question: str) -> list[tuple[int, int, bool]]:
         """Candidate (start, end, from_ner) spans, longest first."""
@@ -68,6 +77,39 @@ class EntityLinker:
                 found[(ent.start_char, ent.end_char)] = True
         return sorted(((s, e, ner) for (s, e), ner in found.items()), key=lambda t: (t[0] - t[1], t[0]))
 
+    def fuzzy_candidates(self, key: str) -> list[str]:
+        """The keys with ``key``'s initial that pass difflib's two cheap bounds on its ratio
+        (lengths, ``real_quick_ratio``, then letters in common, ``quick_ratio``) at the cutoff:
+        every other key fails them inside ``get_close_matches`` anyway, so the best match is
+        the same as over all keys of that initial, without scoring thousands of them one by
+        one in Python in a large graph."""
+        c, n = self.fuzzy_cutoff, len(key)
+        if c <= 0:
+            shortest, longest = 1, max((k[1] for k in self._by_initial), default=0)
+        else:
+            shortest, longest = math.ceil(n * c / (2 - c) - 1e-9), math.floor(n * (2 - c) / c + 1e-9)
+        mine = np.zeros(len(self._alphabet), dtype=np.int32)
+        for ch in key:
+            if ch in self._alphabet:
+                mine[self._alphabet[ch]] += 1
+        out: list[str] = []
+        for length in range(max(1, shortest), longest + 1):
+            bucket = (key[:1], length)
+            keys = self._by_initial.get(bucket)
+            if not keys:
+                continue
+            counts = self._letter_counts.get(bucket)
+            if counts is None:
+                counts = np.zeros((len(keys), len(self._alphabet)), dtype=np.int32)
+                for row, k in enumerate(keys):
+                    for ch in k:
+                        counts[row, self._alphabet[ch]] += 1
+                self._letter_counts[bucket] = counts
+            common = np.minimum(counts, mine).sum(axis=1)
+            # every key dropped here fails quick_ratio, so get_close_matches would drop it too
+            out += [keys[i] for i in np.flatnonzero(2 * common >= c * (n + length) - 1e-9)]
+        return out
+
     def link(self, question: str) -> list[Link]:
         links: dict[str, Link] = {}
         taken: list[tuple[int, int]] = []
@@ -80,7 +122,7 @@ class EntityLinker:
                 continue
             how, score, nodes = "alias", 1.0, self.table.get(key)
             if nodes is None and len(key) >= 4:
-                close = difflib.get_close_matches(key, self._by_initial.get(key[:1], []), n=1,
+                close = difflib.get_close_matches(key, self.fuzzy_candidates(key), n=1,
                                                   cutoff=self.fuzzy_cutoff)
                 if close:
                     how, score = "fuzzy", difflib.SequenceMatcher(None, key, close[0]).ratio()

@@ -53,3 +53,35 @@ def test_graph_search_links_ner_spans_after_a_search_without_ner(tmp_path: Path)
                                                    link_with_ner=False).retrieval(),
                     lower_case_ner())
     assert off.search(question, 3, "graph") == []
+
+
+def test_fuzzy_matching_over_length_buckets_finds_what_all_keys_would() -> None:
+    """Misspellings link to the same node in a large graph as a scan of every name would find
+    (the linker only scores names whose length can reach the cutoff)."""
+    import difflib
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(7)
+    letters = "abcdefghij"
+    graph = nx.MultiDiGraph()
+    for i in range(3000):
+        name = "".join(rng.choice(letters) for _ in range(rng.randint(3, 14)))
+        graph.add_node(f"n{i}:ORG", label=name, aliases=[], mention_count=rng.randint(0, 9))
+    for cutoff in (0.0, 0.6, 0.85, 1.0):
+        linker = EntityLinker(graph, fuzzy_cutoff=cutoff)
+        matched = 0
+        for _ in range(300):
+            word = rng.choice(linker.keys)
+            typo = list(word)
+            typo[rng.randrange(len(typo))] = rng.choice(letters)
+            if rng.random() < 0.5:
+                typo.insert(rng.randrange(len(typo) + 1), rng.choice(letters))
+            key = "".join(typo)
+            everything = [k for k in linker.keys if k[:1] == key[:1]]
+            expected = difflib.get_close_matches(key, everything, n=1, cutoff=cutoff)
+            assert difflib.get_close_matches(key, linker.fuzzy_candidates(key), n=1,
+                                             cutoff=cutoff) == expected
+            matched += bool(expected)
+        assert matched  # the typos do reach the cutoff
