@@ -96,10 +96,10 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
     if settings.runner == "dask":
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
         settings = settings.model_copy(update={"workers": 1})  # one model worker per Dask worker
+    # the local cluster's workers report to this process's server, not their own
+    local_dask = settings.runner == "dask" and not settings.dask_address
     for attempt in (1, 2):
         try:
-            # the local cluster's workers report to this process's server, not their own
-            local_dask = settings.runner == "dask" and not settings.dask_address
             with api_for_child_processes() if local_dask else nullcontext():
                 return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
                              show_progress=show_progress, gate=gate)

@@ -88,10 +88,7 @@ class EntityLinker:
             shortest, longest = 1, max((k[1] for k in self._by_initial), default=0)
         else:
             shortest, longest = math.ceil(n * c / (2 - c) - 1e-9), math.floor(n * (2 - c) / c + 1e-9)
-        mine = np.zeros(len(self._alphabet), dtype=np.int32)
-        for ch in key:
-            if ch in self._alphabet:
-                mine[self._alphabet[ch]] += 1
+        mine = self._letters(key)
         out: list[str] = []
         for length in range(max(1, shortest), longest + 1):
             bucket = (key[:1], length)
@@ -100,15 +97,20 @@ class EntityLinker:
                 continue
             counts = self._letter_counts.get(bucket)
             if counts is None:
-                counts = np.zeros((len(keys), len(self._alphabet)), dtype=np.int32)
-                for row, k in enumerate(keys):
-                    for ch in k:
-                        counts[row, self._alphabet[ch]] += 1
-                self._letter_counts[bucket] = counts
+                counts = self._letter_counts[bucket] = np.stack([self._letters(k) for k in keys])
             common = np.minimum(counts, mine).sum(axis=1)
             # every key dropped here fails quick_ratio, so get_close_matches would drop it too
             out += [keys[i] for i in np.flatnonzero(2 * common >= c * (n + length) - 1e-9)]
         return out
+
+    def _letters(self, text: str) -> np.ndarray:
+        """How many times each letter of the names' alphabet occurs in ``text``."""
+        counts = np.zeros(len(self._alphabet), dtype=np.int32)
+        for ch in text:
+            at = self._alphabet.get(ch)
+            if at is not None:
+                counts[at] += 1
+        return counts
 
     def link(self, question: str) -> list[Link]:
         links: dict[str, Link] = {}
