@@ -3,7 +3,8 @@ changes.
 
     python benchmarks/precision.py
 
-- Relation classifier (the shipped relation model): strict relation F1 on CoNLL04 dev
+- Relation classifier (the shipped relation model, with the default settings' batch size and
+  context window): strict relation F1 on CoNLL04 dev
   (`../shared/data/conll04_dev.json`, the schema NER in front, as `kgqa eval relations`), and
   the classifier's pairs/s over that split's candidate pairs, one torch thread.
 - Embedder (all-MiniLM-L6-v2): passages/s over 2,000 Wikipedia paragraphs from
@@ -30,10 +31,13 @@ PRECISIONS = ["fp32", "bf16", "int8"]
 
 def classifier() -> None:
     from kgqa.kg.relations import SchemaExtractor, candidate_pairs, evaluate_relations, load_sentences
+    from kgqa.qa.settings import Settings
 
     dev = load_sentences(SHARED / "conll04_dev.json")
+    settings = Settings()  # the batch size and context window ingestion uses
     for precision in PRECISIONS:
-        extractor = SchemaExtractor(None, "cpu", precision)
+        extractor = SchemaExtractor(None, "cpu", precision, settings.classifier_batch_size,
+                                    settings.classifier_context_chars or None)
         extractor.warm_up()
         started = time.perf_counter()
         metrics = evaluate_relations(extractor, dev)
@@ -66,10 +70,10 @@ def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
                     qas.append((qa["question"], [a["text"] for a in qa["answers"]]))
     step = max(1, len(qas) // questions)
     qas = qas[::step][:questions]
-    model = Settings().embedder
+    settings = Settings()
     ranked = {}
     for precision in PRECISIONS:
-        embed = PassageEmbedder(model, "cpu", 32, precision)
+        embed = PassageEmbedder(settings.embedder, "cpu", settings.embed_batch_size, precision)
         embed.warm_up()
         started = time.perf_counter()
         vectors = embed(texts)

@@ -112,15 +112,32 @@ def load_sentences(path: Path) -> list[Sentence]:
     return load_jsonl(path) if str(path).endswith(".jsonl") else load_conll04(path)
 
 
-def marked_text(text: str, head: tuple[int, int, str], tail: tuple[int, int, str]) -> str:
-    """The sentence with typed markers around the pair: ``@ person : X @`` and ``# place : Y #``."""
+def marked_text(text: str, head: tuple[int, int, str], tail: tuple[int, int, str],
+                context_chars: int | None = None) -> str:
+    """The sentence with typed markers around the pair: ``@ person : X @`` and ``# place : Y #``;
+    with ``context_chars``, only the pair and about that many characters on either side (cut
+    at whitespace, whole words kept)."""
     (hs, he, hl), (ts, te, tl) = head, tail
+    if context_chars is not None:
+        start, end = context_window(text, min(hs, ts), max(he, te), context_chars)
+        text = text[start:end]
+        hs, he, ts, te = hs - start, he - start, ts - start, te - start
     marks = sorted([(hs, f"@ {TYPE_WORDS.get(hl, hl.lower())} : "), (he, " @"),
                     (ts, f"# {TYPE_WORDS.get(tl, tl.lower())} : "), (te, " #")],
                    key=lambda m: m[0], reverse=True)
     for at, mark in marks:
         text = text[:at] + mark + text[at:]
     return text
+
+
+def context_window(text: str, start: int, end: int, context_chars: int) -> tuple[int, int]:
+    """``text[start:end]`` widened by ``context_chars`` on either side, then to whole words."""
+    a, b = max(0, start - context_chars), min(len(text), end + context_chars)
+    while 0 < a < start and not text[a - 1].isspace():
+        a -= 1
+    while start < b < len(text) and not text[b].isspace():
+        b += 1
+    return a, b
 
 
 def candidate_pairs(entities: list[tuple[int, int, str]],
@@ -144,11 +161,15 @@ def pair_examples(sentences: list[Sentence], signatures: dict[str, set[tuple[str
 class RelationClassifier:
     """Labels (head, tail) entity pairs of a sentence with a relation type or nothing."""
 
-    def __init__(self, folder: Path, device: str, precision: str, batch_size: int = 64) -> None:
+    def __init__(self, folder: Path, device: str, precision: str, batch_size: int = 64,
+                 context_chars: int | None = None) -> None:
+        """``context_chars``: read each pair with at most about this many characters of its
+        sentence on either side (None: the whole sentence, as trained)."""
         self.folder = Path(folder)
         self.device = device
         self.precision = precision
         self.batch_size = batch_size
+        self.context_chars = context_chars
         self._model: Any = None
         self._tokenizer: Any = None
         self.schema: dict[str, Any] = {}
@@ -202,7 +223,8 @@ class RelationClassifier:
             pairs = candidate_pairs(ents, signatures)
             if pair_filter is not None:
                 pairs = pair_filter(ents, pairs)
-            jobs += [(n, i, j, marked_text(text, ents[i], ents[j])) for i, j in pairs]
+            jobs += [(n, i, j, marked_text(text, ents[i], ents[j], self.context_chars))
+                     for i, j in pairs]
         jobs.sort(key=lambda job: len(job[3]))
         out: list[list[tuple[int, int, str, float]]] = [[] for _ in items]
         for b in range(0, len(jobs), self.batch_size):
@@ -240,9 +262,10 @@ class ClassifierRelationExtractor:
     name = "classifier"
 
     def __init__(self, relation_model: str | None, *, device: str, precision: str,
-                 max_gap_chars: int, max_pairs: int, **_: Any) -> None:
+                 max_gap_chars: int, max_pairs: int, batch_size: int = 64,
+                 context_chars: int | None = None, **_: Any) -> None:
         self.classifier = RelationClassifier(Path(relation_model or default_relation_model()),
-                                             device, precision)
+                                             device, precision, batch_size, context_chars)
         self.max_gap_chars = max_gap_chars
         self.max_pairs = max_pairs
 
@@ -295,10 +318,12 @@ class SchemaExtractor:
     """Entities of the schema (the relation model's own NER) and typed relations between them:
     what ``kgqa extract`` returns and ``kgqa eval relations`` scores."""
 
-    def __init__(self, relation_model: str | None, device: str, precision: str) -> None:
+    def __init__(self, relation_model: str | None, device: str, precision: str,
+                 batch_size: int = 64, context_chars: int | None = None) -> None:
         """``relation_model`` None: the model shipped with kgqa."""
         self.folder = Path(relation_model or default_relation_model())
-        self.classifier = RelationClassifier(self.folder, device, precision)
+        self.classifier = RelationClassifier(self.folder, device, precision, batch_size,
+                                             context_chars)
         self._nlp: Any = None
 
     def warm_up(self) -> None:

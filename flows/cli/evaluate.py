@@ -43,7 +43,10 @@ def eval_relations_command(
     started = time.monotonic()
     sentences = load_sentences(conll04)[:limit]
     metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device,
-                                                    settings.classifier_precision), sentences)
+                                                    settings.classifier_precision,
+                                                    settings.classifier_batch_size,
+                                                    settings.classifier_context_chars or None),
+                                    sentences)
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if as_json:
         print(json.dumps(metrics))

@@ -46,7 +46,9 @@ class DocumentProcessor:
                                "device": settings.device,
                                "precision": settings.classifier_precision,
                                "max_gap_chars": settings.classifier_max_gap_chars,
-                               "max_pairs": settings.classifier_max_pairs},
+                               "max_pairs": settings.classifier_max_pairs,
+                               "batch_size": settings.classifier_batch_size,
+                               "context_chars": settings.classifier_context_chars or None},
             max_block_chars=settings.spacy_max_block_chars)
         self.embedder = PassageEmbedder.configured(settings.embedding())
 

@@ -19,8 +19,10 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_for
 from typing import Any
 
+from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest.process import DocumentProcessor, Failure, cached_processor
 from kgqa.qa.ingest.tether import die_with_parent
 from kgqa.qa.settings import Settings
@@ -39,37 +41,50 @@ def _libc() -> Any:
         return None
 
 
-def large_allocations_from_mmap(threshold: int = 1 << 20) -> bool:
-    """Make glibc serve allocations of ``threshold`` bytes or more with mmap, so freed
-    activations go back to the system. Its default threshold rises to 32 MB as large blocks
-    are freed, after which the models' activations (tens of MB per batch) come from the heap
-    and stay in the process: measured on 480 paragraphs, a worker grew to 1,367 MB without
-    this and to 840 MB with it, at the same speed. False where there is no glibc."""
-    mallopt = getattr(_libc(), "mallopt", None)
-    return mallopt is not None and bool(mallopt(-3, threshold))  # M_MMAP_THRESHOLD
-
-
 def return_freed_memory() -> None:
-    """Give the system back what glibc's heaps hold free (``malloc_trim``). Parsing and the
-    models' smaller tensors free their memory into the heaps, where it stays after a batch:
-    measured on 720 Wikipedia paragraphs, a worker grew by 83 MB over 480 documents without
-    this (and the bounded oneDNN cache of ``set_torch_threads``) and by 28 MB with both; the
-    call takes a few milliseconds per batch. Nothing where there is no glibc."""
+    """Give the system back what glibc's heaps hold free (``malloc_trim``) after a batch, so
+    an idle worker holds no activations. A batch's activations come from the heap and are
+    reused within it: serving large allocations with ``mmap`` instead (the threshold at 1 MB)
+    kept the peak 100 to 150 MB lower per worker but cost a page fault per fresh page,
+    30% of a worker's speed (sys time 25% of the CPU), so kgqa bounds the peak with small
+    classifier and embedding batches instead (``classifier_batch_size``, ``embed_batch_size``).
+    The call takes a few milliseconds per batch. Nothing where there is no glibc."""
     libc = _libc()
     trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
         trim(0)
 
 
-def model_worker_context() -> Any:
+# The environment variable that hands the fork server its settings (read by the preload module).
+PRELOAD_SETTINGS = "KGQA_PRELOAD_SETTINGS"
+_LOCK = threading.Lock()
+
+
+def model_worker_context(settings_json: str | None = None) -> Any:
     """Model workers start from a fork server that has imported torch, transformers and spaCy
-    (``kgqa.qa.ingest.preload``): each worker shares those pages with the others instead of
-    importing them again, and starts in a fraction of the time. Where there is no fork (not
-    POSIX), they are spawned."""
+    (``kgqa.qa.ingest.preload``) and, when the server starts for ``settings_json`` (the first
+    model worker of this process), loaded those settings' models: each worker shares those
+    pages with the others instead of importing and loading them again, and starts in a
+    fraction of the time. Where there is no fork (not POSIX), they are spawned."""
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
+    from multiprocessing import forkserver
+
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["kgqa.qa.ingest.preload"])
+    if settings_json is not None:
+        # The server reads the settings from its environment at start; it starts here (once
+        # per process), and this process's environment is left as it was.
+        with _LOCK:
+            before = os.environ.get(PRELOAD_SETTINGS)
+            os.environ[PRELOAD_SETTINGS] = settings_json
+            try:
+                forkserver.ensure_running()
+            finally:
+                if before is None:
+                    os.environ.pop(PRELOAD_SETTINGS, None)
+                else:
+                    os.environ[PRELOAD_SETTINGS] = before
     return ctx
 
 
@@ -79,7 +94,6 @@ def _serve(conn: Connection, settings_json: str, environment: dict[str, str],
     # the fork server's environment is the one it started with: take the caller's of now
     os.environ.clear()
     os.environ.update(environment)
-    large_allocations_from_mmap()
     try:
         from transformers.utils import logging as hf_logging
 
@@ -87,6 +101,9 @@ def _serve(conn: Connection, settings_json: str, environment: dict[str, str],
         hf_logging.disable_progress_bar()
     except ImportError:
         pass
+    # the models may come loaded from the fork server (preload), which set no thread count or
+    # oneDNN cache for this environment
+    set_torch_threads(Settings.model_validate_json(settings_json).torch_threads)
     processor = cached_processor(settings_json)
 
     def answer(kind: str, payload: Any) -> tuple[str, Any]:
@@ -145,8 +162,14 @@ class ChildProcess:
                                  daemon=True)
         self._proc.start()
         self._conn = parent
-        if not parent.poll(self.start_timeout):
+        # ready, dead (a failed start need not wait out the limit), or neither in time
+        wait_for([parent, self._proc.sentinel], self.start_timeout)
+        if not parent.poll():
+            code = self._proc.exitcode
             self._kill()
+            if code is not None:
+                raise RuntimeError(f"the {self.what} exited with status {code} while starting "
+                                   "(its error is printed above)")
             raise RuntimeError(f"the {self.what} did not start in time "
                                "(setting worker_start_timeout_seconds)")
         parent.recv()
@@ -212,7 +235,7 @@ class IsolatedProcessor:
         self.timeout = self.settings.document_timeout_seconds
         self.child = ChildProcess(_serve, (settings_json, dict(os.environ)), "worker process",
                                   self.settings.worker_start_timeout_seconds,
-                                  model_worker_context())
+                                  model_worker_context(settings_json))
 
     @property
     def restarts(self) -> int:

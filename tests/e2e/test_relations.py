@@ -59,6 +59,21 @@ def test_markers_and_type_constraints() -> None:
         ("@ person : John Smith @ works for # organization : Acme Corp # .", "Work_For")]
 
 
+def test_a_pair_can_be_read_with_a_window_of_its_sentence() -> None:
+    text = ("In 1990 the small town of Springfield in Illinois was home to Homer Simpson, who "
+            "worked for the Springfield Nuclear Plant owned by Mr Burns.")
+    head = (text.index("Homer"), text.index("Homer") + len("Homer Simpson"), "Peop")
+    tail_at = text.index("Springfield Nuclear")
+    tail = (tail_at, tail_at + len("Springfield Nuclear Plant"), "Org")
+    pair = ("@ person : Homer Simpson @, who worked for the # organization : Springfield "
+            "Nuclear Plant #")
+    # whole words around the pair, never a word cut in half, both entities always whole
+    assert marked_text(text, head, tail, 20) == f"Illinois was home to {pair} owned by Mr Burns."
+    assert marked_text(text, head, tail, 0) == pair
+    assert marked_text(text, head, tail) == marked_text(text, head, tail, 1000) == \
+        f"In 1990 the small town of Springfield in Illinois was home to {pair} owned by Mr Burns."
+
+
 class FixedExtractor:
     def __init__(self, output: list[dict]) -> None:
         self.output = output

@@ -162,7 +162,7 @@ def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_pat
 
     write("Pemba_Island")  # a new title alone re-processes the document
     report = run([docs], store)
-    assert report["changed"] == 1 and report["unchanged"] == 1
+    assert report["changed"] == 1 and report["unchanged"] == 1, report
     assert [h.passage.doc_id for h in QAService(Settings(store=store)).search(
         "Pemba island", 1, "bm25")] == ["isle"]
 

@@ -100,3 +100,55 @@ def test_a_worker_killed_mid_document_is_replaced_and_its_documents_retried(
     assert generation.manifest["counts"]["documents"] == 6
     passages = generation.passages_by_rowid(generation.rowids.values()).values()
     assert any(p.doc_id == "d3.txt" and "STALL" in p.text for p in passages)
+
+
+PRELOAD = """
+import os, sys
+from kgqa.qa.ingest import worker
+from kgqa.qa.ingest.process import cached_processor
+from kgqa.qa.settings import Settings
+
+def probe(queue):
+    queue.put(cached_processor.cache_info().currsize)
+
+if __name__ == "__main__":
+    settings = Settings(store=sys.argv[1], embedder=sys.argv[2], relation_extractors=[],
+                        torch_threads=int(sys.argv[3]))
+    ctx = worker.model_worker_context(settings.model_dump_json())
+    queue = ctx.Queue()
+    child = ctx.Process(target=probe, args=(queue,))
+    child.start()
+    print(queue.get(timeout=600), worker.PRELOAD_SETTINGS in os.environ, flush=True)
+    child.join(60)
+"""
+
+
+@pytest.mark.timeout(900)
+def test_workers_are_forked_with_the_models_already_loaded(tiny_embedder, tmp_path) -> None:
+    """The fork server loads the models of the settings it starts for, so a worker forked from
+    it finds them loaded (and shares their pages with the other workers); with more than one
+    torch thread it does not (an OpenMP team does not survive a fork), and the caller's
+    environment is left as it was."""
+    script = tmp_path / "preload.py"
+    script.write_text(PRELOAD)
+
+    def loaded_in_worker(threads: int) -> str:
+        out = subprocess.run([sys.executable, str(script), str(tmp_path / "store"),
+                              str(tiny_embedder), str(threads)],
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split("\n")[0]
+
+    assert loaded_in_worker(1) == "1 False"
+    assert loaded_in_worker(2) == "0 False"
+
+
+@pytest.mark.timeout(300)
+def test_a_worker_that_dies_while_starting_is_reported_at_once() -> None:
+    """A child that exits before it is ready is an error straight away, with its exit status,
+    not after the start time limit has passed."""
+    from kgqa.qa.ingest.worker import ChildProcess
+
+    child = ChildProcess(sys.exit, (), "test process", start_timeout=240)
+    with pytest.raises(RuntimeError, match="test process exited with status 1 while starting"):
+        child.call(("ping", None), limit=None)
