@@ -185,8 +185,6 @@ class TreeMemory:
         self._thread.join()
 
 
-# The defaults before issue #16: one model worker process computing with torch's own two
-# intra-op threads, the relation classifier and the embedder in fp32.
 # The settings of the first round: one worker, torch's own threads, fp32 models, batches of
 # 32 passages and 64 pairs, whole sentences for the classifier.
 OLD_DEFAULTS = {"workers": 1, "torch_threads": 0, "classifier_precision": "fp32",

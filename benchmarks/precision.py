@@ -37,7 +37,7 @@ def classifier() -> None:
     settings = Settings()  # the batch size and context window ingestion uses
     for precision in PRECISIONS:
         extractor = SchemaExtractor(None, "cpu", precision, settings.classifier_batch_size,
-                                    settings.classifier_context_chars or None)
+                                    settings.classifier_context_chars)
         extractor.warm_up()
         started = time.perf_counter()
         metrics = evaluate_relations(extractor, dev)

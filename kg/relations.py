@@ -162,14 +162,15 @@ class RelationClassifier:
     """Labels (head, tail) entity pairs of a sentence with a relation type or nothing."""
 
     def __init__(self, folder: Path, device: str, precision: str, batch_size: int = 64,
-                 context_chars: int | None = None) -> None:
+                 context_chars: int = 0) -> None:
         """``context_chars``: read each pair with at most about this many characters of its
-        sentence on either side (None: the whole sentence, as trained)."""
+        sentence on either side (0: the whole sentence, as trained; the setting
+        ``classifier_context_chars``)."""
         self.folder = Path(folder)
         self.device = device
         self.precision = precision
         self.batch_size = batch_size
-        self.context_chars = context_chars
+        self.context_chars = context_chars or None
         self._model: Any = None
         self._tokenizer: Any = None
         self.schema: dict[str, Any] = {}
@@ -263,7 +264,7 @@ class ClassifierRelationExtractor:
 
     def __init__(self, relation_model: str | None, *, device: str, precision: str,
                  max_gap_chars: int, max_pairs: int, batch_size: int = 64,
-                 context_chars: int | None = None, **_: Any) -> None:
+                 context_chars: int = 0, **_: Any) -> None:
         self.classifier = RelationClassifier(Path(relation_model or default_relation_model()),
                                              device, precision, batch_size, context_chars)
         self.max_gap_chars = max_gap_chars
@@ -319,7 +320,7 @@ class SchemaExtractor:
     what ``kgqa extract`` returns and ``kgqa eval relations`` scores."""
 
     def __init__(self, relation_model: str | None, device: str, precision: str,
-                 batch_size: int = 64, context_chars: int | None = None) -> None:
+                 batch_size: int = 64, context_chars: int = 0) -> None:
         """``relation_model`` None: the model shipped with kgqa."""
         self.folder = Path(relation_model or default_relation_model())
         self.classifier = RelationClassifier(self.folder, device, precision, batch_size,

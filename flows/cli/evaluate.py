@@ -45,7 +45,7 @@ def eval_relations_command(
     metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device,
                                                     settings.classifier_precision,
                                                     settings.classifier_batch_size,
-                                                    settings.classifier_context_chars or None),
+                                                    settings.classifier_context_chars),
                                     sentences)
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if as_json:

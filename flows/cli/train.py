@@ -207,7 +207,7 @@ def extract(
     quiet_model_loading()
     extractor = SchemaExtractor(settings.relation_model, settings.device,
                                 settings.classifier_precision, settings.classifier_batch_size,
-                                settings.classifier_context_chars or None)
+                                settings.classifier_context_chars)
     records = read_records(file, ("text",))
     for b in range(0, len(records), 64):
         part = records[b : b + 64]

@@ -48,7 +48,7 @@ class DocumentProcessor:
                                "max_gap_chars": settings.classifier_max_gap_chars,
                                "max_pairs": settings.classifier_max_pairs,
                                "batch_size": settings.classifier_batch_size,
-                               "context_chars": settings.classifier_context_chars or None},
+                               "context_chars": settings.classifier_context_chars},
             max_block_chars=settings.spacy_max_block_chars)
         self.embedder = PassageEmbedder.configured(settings.embedding())
 
