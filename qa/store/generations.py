@@ -6,16 +6,26 @@ store/
   LOCK               held (flock) by the one writer
   quarantine.jsonl   inputs that could not be ingested, and why
   gen-000007/
-    manifest.json    layout version, counts, sha256 of each file, models
+    manifest.json    layout version, counts, sha256 of each file (of passages.sqlite, per
+                     1 MB chunk), models
     passages.sqlite  documents, passages, mentions, relation evidence (the source of truth),
                      and the knowledge graph derived from them (graph_nodes, graph_edges)
     dense.faiss      passage vectors, ids = passage row ids
     bm25/            BM25 term counts of the same passages (updated, not rebuilt, by a commit)
     entity_vectors.* each graph node's context vector (.npy) and its index (.json)
+    changes.sqlite   the rows this generation's commit changed, as they ended
 ```
 A commit copies the current SQLite into ``gen-N.tmp``, applies the changes, writes the indexes,
 fsyncs, renames the folder to ``gen-N`` and swaps CURRENT. A killed writer leaves only a
 ``.tmp`` folder, which the next writer removes.
+
+Each generation also keeps the rows its commit changed (``changes.sqlite``). When the commit
+will prune an older generation anyway, it takes that generation's SQLite file instead of
+copying the current one, and replays the changes of the generations between them: the work
+grows with what changed, not with the store. Readers hold a shared lock on the manifest of the
+generation they read, so a generation still being read is never taken. The reused file is
+written through SQLite's write-ahead log, which names every page written: only the chunks
+holding those pages are checked (against the old checksums) and hashed again.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import re
 import shutil
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,11 +102,137 @@ CREATE TABLE IF NOT EXISTS graph_nodes (node TEXT PRIMARY KEY, attributes TEXT N
 CREATE TABLE IF NOT EXISTS graph_edges (
     head TEXT NOT NULL, tail TEXT NOT NULL, label TEXT NOT NULL, attributes TEXT NOT NULL,
     PRIMARY KEY (head, tail, label));
+CREATE INDEX IF NOT EXISTS graph_edges_tail ON graph_edges(tail);
 """
+
+
+# The tables a commit changes; each generation's changes.sqlite holds, per table, the row ids
+# its commit inserted, updated or deleted (``changed``) and those rows as they ended
+# (``rows_<table>``), plus the AUTOINCREMENT counters (``sequence``).
+_TRACKED = ("documents", "passages", "mentions", "evidence", "document_digests", "graph_nodes",
+            "graph_edges")
+CHANGES = "changes.sqlite"
+
+
+def _track_changes(db: sqlite3.Connection) -> None:
+    """Record, in temp.kgqa_changed, the row id of every row inserted, updated or deleted in the
+    tracked tables from now on (temporary triggers: nothing is written to the file)."""
+    db.execute("CREATE TEMP TABLE kgqa_changed (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
+               "PRIMARY KEY (tbl, rid)) WITHOUT ROWID")
+    for table in _TRACKED:
+        for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
+            body = " ".join(f"INSERT OR IGNORE INTO kgqa_changed VALUES ('{table}', "
+                            f"{ref}.rowid);" for ref in refs)
+            db.execute(f"CREATE TEMP TRIGGER kgqa_{table}_{event.lower()} AFTER {event} "
+                       f"ON main.{table} BEGIN {body} END")
+
+
+def _untrack_changes(db: sqlite3.Connection) -> None:
+    for table in _TRACKED:
+        for event in ("insert", "delete", "update"):
+            db.execute(f"DROP TRIGGER IF EXISTS temp.kgqa_{table}_{event}")
+    db.execute("DROP TABLE IF EXISTS temp.kgqa_changed")
+
+
+def _write_changes(db: sqlite3.Connection, path: Path) -> None:
+    """Write the rows recorded by ``_track_changes`` to ``path``, a new SQLite file."""
+    db.execute("ATTACH DATABASE ? AS log", (str(path),))
+    try:
+        db.execute("CREATE TABLE log.changed AS SELECT tbl, rid FROM temp.kgqa_changed")
+        for table in _TRACKED:
+            db.execute(f"CREATE TABLE log.rows_{table} AS SELECT rowid AS kgqa_rowid, * "
+                       f"FROM main.{table} WHERE rowid IN "
+                       f"(SELECT rid FROM temp.kgqa_changed WHERE tbl = '{table}')")
+        db.execute("CREATE TABLE log.sequence AS SELECT name, seq FROM main.sqlite_sequence")
+        db.commit()
+    finally:
+        db.execute("DETACH DATABASE log")
+
+
+def _replay_changes(db: sqlite3.Connection, logs: list[Path]) -> None:
+    """Bring ``db`` forward through the commits whose changes.sqlite files ``logs`` are (oldest
+    first): each one's changed rows are deleted and put back as they ended, row ids included."""
+    columns = {table: ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA main.table_info({table})"))
+               for table in _TRACKED}
+    for log in logs:
+        db.execute("ATTACH DATABASE ? AS log", (str(log),))
+        try:
+            with db:
+                for table in _TRACKED:
+                    db.execute(f"DELETE FROM main.{table} WHERE rowid IN "
+                               f"(SELECT rid FROM log.changed WHERE tbl = '{table}')")
+                    db.execute(f"INSERT INTO main.{table} (rowid, {columns[table]}) "
+                               f"SELECT kgqa_rowid, {columns[table]} FROM log.rows_{table}")
+                db.execute("DELETE FROM main.sqlite_sequence")
+                db.execute("INSERT INTO main.sqlite_sequence (name, seq) "
+                           "SELECT name, seq FROM log.sequence")
+        finally:
+            db.execute("DETACH DATABASE log")
+
+
+def _open_reused(db_path: Path, reuse: _Reuse) -> sqlite3.Connection:
+    """Open a reused SQLite file in WAL mode, so that every page the commit writes passes
+    through the log (``_finish_reused`` reads which), and bring it to the base's rows."""
+    if reuse.chunked is not None:
+        # switching to WAL writes the first chunk directly: check it against its digest first
+        with db_path.open("rb") as fh:
+            first = hashlib.sha256(fh.read(reuse.chunked["chunk"])).hexdigest()
+        if db_path.stat().st_size != reuse.chunked["size"] or first != reuse.chunked["sha256"][0]:
+            raise _ReuseFailed
+    db = sqlite3.connect(db_path)
+    if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
+        db.close()
+        raise _ReuseFailed
+    db.execute("PRAGMA wal_autocheckpoint=0")  # the log keeps every page until we read it
+    _replay_changes(db, reuse.logs)
+    return db
+
+
+def _finish_reused(db: sqlite3.Connection, db_path: Path, reuse: _Reuse) -> dict[str, Any]:
+    """Write a reused file's logged pages into it and return its chunk digests: those of the
+    chunks no page was written to are the old manifest's (raises _ReuseFailed when a chunk
+    about to be overwritten no longer matches them: damage must not be hashed in)."""
+    page_size, pages = _wal_pages(db_path.with_name(db_path.name + "-wal"))
+    old = reuse.chunked
+    chunk = old["chunk"] if old is not None else CHUNK
+    dirty = {0}
+    for page in pages:
+        start = (page - 1) * page_size
+        dirty.update(range(start // chunk, (start + page_size - 1) // chunk + 1))
+    if old is not None:
+        with db_path.open("rb") as fh:
+            for i in sorted(dirty - {0}):
+                if i < len(old["sha256"]):
+                    fh.seek(i * chunk)
+                    if hashlib.sha256(fh.read(chunk)).hexdigest() != old["sha256"][i]:
+                        raise _ReuseFailed
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy or db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] != "delete":
+        raise StoreError(f"{db_path}: could not write the commit's pages into the file")
+    size = db_path.stat().st_size
+    if old is None:
+        return {"size": size, "chunk": chunk, "sha256": _chunk_digests(db_path, chunk)}
+    if size != old["size"]:
+        dirty.update(range(old["size"] // chunk, (size + chunk - 1) // chunk))
+    return {"size": size, "chunk": chunk,
+            "sha256": _chunk_digests(db_path, chunk, old["sha256"], dirty)}
 
 
 class StoreError(QAError):
     """The store cannot be opened, locked or committed; the message says what to do."""
+
+
+class _ReuseFailed(Exception):
+    """The old generation taken for its SQLite file turned out damaged: stage again, copying."""
+
+
+@dataclass
+class _Reuse:
+    """An old generation's SQLite file, moved into the generation being staged."""
+
+    number: int
+    logs: list[Path]  # the change logs that bring it to the base, oldest first
+    chunked: dict[str, Any] | None  # its chunk digests (None: a manifest from before them)
 
 
 @dataclass(frozen=True)
@@ -131,13 +268,18 @@ class Manifest:
     layout_version: int = LAYOUT_VERSION
     settings: dict[str, Any] = field(default_factory=dict)
     content_digest: str = ""
+    content_digest_kind: str = ""
     graph_rules: dict[str, Any] = field(default_factory=dict)
+    base: int | None = None  # the generation this one was committed on
+    # files checksummed in chunks: name -> {"size", "chunk", "sha256": [one per chunk]}
+    chunked: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"layout_version": self.layout_version, "generation": self.generation,
-                "created": self.created, "counts": self.counts,
-                "content_digest": self.content_digest, "graph_rules": self.graph_rules,
-                "files": self.files,
+                "base": self.base, "created": self.created, "counts": self.counts,
+                "content_digest": self.content_digest,
+                "content_digest_kind": self.content_digest_kind, "graph_rules": self.graph_rules,
+                "files": self.files, "chunked": self.chunked,
                 "models": self.models, "settings": self.settings}
 
 
@@ -147,6 +289,44 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# passages.sqlite is checksummed in chunks of this many bytes, so that a commit that reuses an
+# old generation's file hashes only the chunks it wrote (the manifest's "chunked" entry).
+CHUNK = 1 << 20
+
+
+def _chunk_digests(path: Path, chunk: int | None = None, known: list[str] | None = None,
+                   dirty: set[int] | None = None) -> list[str]:
+    """sha256 of each ``chunk`` (default CHUNK) bytes of ``path``; with ``known`` (the digests
+    before some chunks were written) and ``dirty`` (those chunks), only the dirty ones and any
+    past the end of ``known`` are read."""
+    chunk = chunk or CHUNK
+    out: list[str] = []
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        for i in range((size + chunk - 1) // chunk):
+            if known is not None and dirty is not None and i < len(known) and i not in dirty:
+                out.append(known[i])
+                continue
+            fh.seek(i * chunk)
+            out.append(hashlib.sha256(fh.read(chunk)).hexdigest())
+    return out
+
+
+def _wal_pages(wal: Path) -> tuple[int, set[int]]:
+    """(page size, the page numbers) of every frame in a SQLite WAL file: the pages a
+    checkpoint will write into the database file."""
+    with wal.open("rb") as fh:
+        header = fh.read(32)
+        if len(header) < 32 or int.from_bytes(header[:4], "big") not in (0x377F0682, 0x377F0683):
+            raise StoreError(f"{wal} is not a SQLite write-ahead log")
+        page_size = int.from_bytes(header[8:12], "big")
+        pages = set()
+        while len(frame := fh.read(24)) == 24:
+            pages.add(int.from_bytes(frame[:4], "big"))
+            fh.seek(page_size, os.SEEK_CUR)
+    return page_size, pages
 
 
 def _fsync_dir(path: Path) -> None:
@@ -209,14 +389,72 @@ def _update_document_digests(db: sqlite3.Connection, changed: set[str]) -> None:
     db.executemany("INSERT INTO document_digests VALUES (?, ?)", sorted(digests.items()))
 
 
+# The content digest is the sum, modulo 2**256, of one sha256 per document (of its doc_id
+# and its digest): two stores with the same documents compare equal however they were built,
+# and a commit updates it from the documents it changed alone.
+DIGEST_KIND = "sha256-sum"
+
+
+def _digest_term(doc_id: str, digest: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{doc_id}\x1f{digest}".encode()).digest(), "big")
+
+
 def _content_digest(db: sqlite3.Connection) -> str:
-    """sha256 over the per-document digests in doc_id order, so two stores built from the same
-    inputs compare equal however they were built (ingestion times left out)."""
-    digest = hashlib.sha256()
-    for doc_id, document in db.execute(
-            "SELECT doc_id, digest FROM document_digests ORDER BY doc_id"):
-        digest.update(f"{doc_id}\x1f{document}\x1e".encode())
-    return digest.hexdigest()
+    """The content digest of every document's rows (ingestion times left out)."""
+    total = sum(_digest_term(d, h) for d, h in db.execute(
+        "SELECT doc_id, digest FROM document_digests"))
+    return f"{total % (1 << 256):064x}"
+
+
+def _by_rowid(db: sqlite3.Connection, table: str, columns: str,
+              rowids: list[int]) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows of ``table`` with these row ids (those that exist)."""
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(rowids), 500):
+        part = rowids[i:i + 500]
+        out += db.execute(f"SELECT {columns} FROM {table} WHERE rowid IN "
+                          f"({','.join('?' * len(part))})", part).fetchall()
+    return out
+
+
+def _node_named(db: sqlite3.Connection, name: str) -> bool:
+    """Whether the graph tables hold a node of this name (with mentions, or an edge's end)."""
+    return bool(db.execute(
+        "SELECT EXISTS (SELECT 1 FROM graph_nodes WHERE node = ?1) "
+        "OR EXISTS (SELECT 1 FROM graph_edges WHERE head = ?1) "
+        "OR EXISTS (SELECT 1 FROM graph_edges WHERE tail = ?1)", (name,)).fetchone()[0])
+
+
+def _updated_counts(base: Generation, db: sqlite3.Connection) -> tuple[dict[str, int], str] | None:
+    """The row counts and the content digest of ``db``, from its ``base``'s and the rows the
+    change log (``_track_changes``) names, which ``db`` shares row ids with; None when the
+    base's manifest or tables lack what this needs (then count everything)."""
+    manifest = base.manifest
+    if manifest.get("content_digest_kind") != DIGEST_KIND or "nodes" not in manifest["counts"] \
+            or not base.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'graph_edges_tail'"
+                                   ).fetchone():
+        return None
+    changed: dict[str, list[int]] = {t: [] for t in _TRACKED}
+    for table, rowid in db.execute("SELECT tbl, rid FROM temp.kgqa_changed ORDER BY tbl, rid"):
+        changed[table].append(rowid)
+    counts = dict(manifest["counts"])
+    for table in ("documents", "passages", "mentions", "evidence"):
+        counts[table] += len(_by_rowid(db, table, "rowid", changed[table])) - \
+            len(_by_rowid(base.db, table, "rowid", changed[table]))
+    counts["edges"] += len(_by_rowid(db, "graph_edges", "rowid", changed["graph_edges"])) - \
+        len(_by_rowid(base.db, "graph_edges", "rowid", changed["graph_edges"]))
+    names: set[str] = set()
+    for source in (base.db, db):
+        names.update(r[0] for r in _by_rowid(source, "graph_nodes", "node", changed["graph_nodes"]))
+        for head, tail in _by_rowid(source, "graph_edges", "head, tail", changed["graph_edges"]):
+            names.update((head, tail))
+    counts["nodes"] += sum(_node_named(db, n) - _node_named(base.db, n) for n in sorted(names))
+    total = int(manifest["content_digest"], 16)
+    total -= sum(_digest_term(*r) for r in _by_rowid(
+        base.db, "document_digests", "doc_id, digest", changed["document_digests"]))
+    total += sum(_digest_term(*r) for r in _by_rowid(
+        db, "document_digests", "doc_id, digest", changed["document_digests"]))
+    return counts, f"{total % (1 << 256):064x}"
 
 
 def _indexed_texts(db: sqlite3.Connection, titled: bool) -> tuple[list[int], list[str]]:
@@ -286,6 +524,26 @@ class StoreWarning(UserWarning):
     """The store served or recovered something other than what CURRENT names."""
 
 
+def _read_lock(path: Path) -> int:
+    """A descriptor of ``path``'s manifest holding a shared flock; StoreError if a writer is
+    taking that generation over."""
+    try:
+        fd = os.open(path / "manifest.json", os.O_RDONLY)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open its manifest ({err})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreError(f"{path}: a writer is reusing this old generation's files") from None
+    return fd
+
+
+def _unlock(fd: int) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        os.close(fd)
+
+
 def gen_name(number: int) -> str:
     return f"{GEN_PREFIX}{number:06d}"
 
@@ -299,6 +557,9 @@ class Generation:
         self.manifest = manifest
         self.dense_options = dense_options or DenseOptions.of({})  # the settings' defaults
         self.number = int(manifest["generation"])
+        # A shared lock on the manifest while this object lives: a writer never takes a
+        # generation someone reads for its next one (see Store._take_for_recycling).
+        self._unlock = weakref.finalize(self, _unlock, _read_lock(path))
         self.db = sqlite3.connect(f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1", uri=True,
                                   check_same_thread=False)
         self._dense: DenseIndex | None = None
@@ -419,6 +680,7 @@ class Generation:
 
     def close(self) -> None:
         self.db.close()
+        self._unlock()
 
 
 class Store:
@@ -430,6 +692,9 @@ class Store:
         # Seconds per step of the last ``stage`` (copy, apply, bm25, graph, ...), for reports
         # and benchmarks/commit.py.
         self.stage_seconds: dict[str, float] = {}
+        # The generation whose SQLite file the last ``stage`` took over (None: it copied).
+        self.recycled: int | None = None
+        self._staging = 0  # the number of the generation being staged
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
@@ -471,6 +736,13 @@ class Store:
                 raise StoreError(f"{path}: file {name} named in the manifest is missing")
             if _sha256(file) != digest:
                 raise StoreError(f"{path}: checksum mismatch for {name}; the file is damaged")
+        for name, entry in manifest.get("chunked", {}).items():
+            file = path / name
+            if not file.is_file():
+                raise StoreError(f"{path}: file {name} named in the manifest is missing")
+            if file.stat().st_size != entry["size"] or \
+                    _chunk_digests(file, entry["chunk"]) != entry["sha256"]:
+                raise StoreError(f"{path}: checksum mismatch for {name}; the file is damaged")
         return manifest
 
     def open(self, embedder: str | None = None, dimension: int | None = None) -> Generation:
@@ -505,7 +777,11 @@ class Store:
                 problems.append(str(err))
                 continue
             self.check_models(manifest, embedder, dimension)
-            generation = Generation(path, manifest, self.dense_options)
+            try:
+                generation = Generation(path, manifest, self.dense_options)
+            except StoreError as err:
+                problems.append(str(err))
+                continue
             counts = manifest["counts"]
             (n_passages,) = generation.db.execute("SELECT COUNT(*) FROM passages").fetchone()
             if n_passages != counts["passages"] or generation.dense.size != counts["passages"]:
@@ -591,7 +867,7 @@ class Store:
                rules: MergeRules | None = None) -> Manifest:
         """Write generation N+1 with ``removed`` documents (and the old versions of ``added``)
         retracted and ``added`` inserted, then make it current. Call under ``writer_lock``."""
-        manifest = self.stage(removed, added, models, settings, rules)
+        manifest = self.stage(removed, added, models, settings, rules, keep=keep)
         self.publish(manifest.generation, keep)
         return manifest
 
@@ -599,14 +875,34 @@ class Store:
               models: dict[str, Any], settings: dict[str, Any],
               rules: MergeRules | None = None,
               reembed: Callable[[list[str]], np.ndarray] | None = None,
-              base: Generation | None = None) -> Manifest:
+              base: Generation | None = None, keep: int | None = None) -> Manifest:
         """Write the next generation completely (fsynced, renamed into place) without making it
         current, so it can be checked first (the quality gate). Call under ``writer_lock``.
 
         It starts from ``base``, the generation the writer opened (and so verified); without
         one, from the generation ``open()`` gives now, or from nothing in a new store.
         ``reembed`` (texts -> unit vectors) rebuilds every passage's vector, for a change of
-        what passages are indexed under (setting index_title)."""
+        what passages are indexed under (setting index_title). With ``keep`` (the generations
+        ``publish`` will keep), a generation that publishing would prune gives its SQLite file
+        to this one, brought forward by replaying the changes since (see the module's doc);
+        otherwise the base's file is copied."""
+        if base is None and self.exists():
+            base = self.open()
+        removed = list(removed)
+        try:
+            return self._stage(removed, added, models, settings, rules, reembed, base, keep)
+        except (_ReuseFailed, sqlite3.DatabaseError) as err:
+            # A reused file that turns out damaged beyond what its checks cover costs only
+            # time: the commit starts over from a copy of the base's file.
+            if not isinstance(err, _ReuseFailed) and self.recycled is None:
+                raise
+            shutil.rmtree(self.root / (gen_name(self._staging) + ".tmp"), ignore_errors=True)
+            return self._stage(removed, added, models, settings, rules, reembed, base, None)
+
+    def _stage(self, removed: list[str], added: list[ProcessedDocument], models: dict[str, Any],
+               settings: dict[str, Any], rules: MergeRules | None,
+               reembed: Callable[[list[str]], np.ndarray] | None, base: Generation | None,
+               keep: int | None) -> Manifest:
         seconds = self.stage_seconds = {}
         mark = time.perf_counter()
 
@@ -616,21 +912,27 @@ class Store:
             seconds[step] = seconds.get(step, 0.0) + now - mark
             mark = now
 
-        if base is None and self.exists():
-            base = self.open()
         numbers = self.generations()
-        number = (numbers[-1] if numbers else 0) + 1
+        number = self._staging = (numbers[-1] if numbers else 0) + 1
         tmp = self.root / (gen_name(number) + ".tmp")
-        tmp.mkdir(parents=True)
         db_path = tmp / "passages.sqlite"
         dense: DenseIndex | None = None
-        if base is not None:
+        self.recycled = None
+        reuse = self._take_for_recycling(base, numbers + [number], keep, tmp) \
+            if base is not None and keep is not None else None
+        if base is not None and reuse is not None:
+            self.recycled = reuse.number
+            dst = _open_reused(db_path, reuse)
+            dense = DenseIndex.load(base.path / "dense.faiss")
+        elif base is not None:
+            tmp.mkdir(parents=True)
             src = sqlite3.connect(f"file:{base.path / 'passages.sqlite'}?mode=ro", uri=True)
             dst = sqlite3.connect(db_path)
             src.backup(dst)
             src.close()
             dense = DenseIndex.load(base.path / "dense.faiss")
         else:
+            tmp.mkdir(parents=True)
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
         dst.executescript(SCHEMA_ADDITIONS)
@@ -639,6 +941,10 @@ class Store:
             dense = DenseIndex(dimension)
         lap("copy")
 
+        # A change log only for small changes: a rebuild would log every row.
+        logged = base is not None and reembed is None
+        if logged:
+            _track_changes(dst)
         titled = bool(settings.get("index_title", False))
         added_rowids: list[int] = []
         added_texts: list[str] = []
@@ -675,21 +981,37 @@ class Store:
                 entity_index, entity_matrix = update_derived(
                     base.db, stored, dst, retract, rules, dense.reconstruct)
             else:
+                if logged:
+                    _untrack_changes(dst)
+                    logged = False
                 resolver = resolver_of(dst, rules)
                 write_graph(dst, graph_of(dst, rules, resolver))
                 entity_index, entity_matrix = _entity_vectors(dst, dense, rules, stored, resolver)
         lap("graph")
-        counts = {
-            "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
-            "passages": dst.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
-            "mentions": dst.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
-            "evidence": dst.execute("SELECT COUNT(*) FROM evidence").fetchone()[0],
-            "vectors": dense.size,
-            **graph_counts(dst),
-        }
-        content_digest = _content_digest(dst)
+        updated = _updated_counts(base, dst) if logged and base is not None else None
+        if updated is not None:
+            counts, content_digest = updated
+        else:
+            counts = {
+                "documents": dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+                "passages": dst.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
+                "mentions": dst.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
+                "evidence": dst.execute("SELECT COUNT(*) FROM evidence").fetchone()[0],
+                **graph_counts(dst),
+            }
+            content_digest = _content_digest(dst)
+        counts["vectors"] = dense.size
+        counts = {k: counts[k] for k in ("documents", "passages", "mentions", "evidence",
+                                         "vectors", "nodes", "edges")}
         lap("digest")
+        if logged:
+            (changed,) = dst.execute("SELECT COUNT(*) FROM temp.kgqa_changed").fetchone()
+            if changed <= max(10_000, sum(counts.values()) // 20):
+                _write_changes(dst, tmp / CHANGES)
+            lap("changes")
+        chunked = _finish_reused(dst, db_path, reuse) if reuse is not None else None
         dst.close()
+        lap("checkpoint")
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
@@ -700,11 +1022,17 @@ class Store:
         np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
         (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
         lap("write")
+        if chunked is None:
+            chunked = {"size": db_path.stat().st_size, "chunk": CHUNK,
+                       "sha256": _chunk_digests(db_path)}
         files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
-                 if p.is_file()}
+                 if p.is_file() and p != db_path}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
+                            chunked={"passages.sqlite": chunked},
                             models=models, settings=settings, content_digest=content_digest,
-                            graph_rules=rules_json(rules))
+                            content_digest_kind=DIGEST_KIND,
+                            graph_rules=rules_json(rules),
+                            base=base.number if base is not None else None)
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
         lap("checksums")
         _fsync_tree(tmp)
@@ -713,6 +1041,57 @@ class Store:
         _fsync_dir(self.root)
         lap("fsync")
         return manifest
+
+    def _take_for_recycling(self, base: Generation, numbers: list[int], keep: int,
+                            tmp: Path) -> _Reuse | None:
+        """Move the newest generation that publishing would prune and that ``base`` descends
+        from to ``tmp``, leaving only its SQLite file, with the change logs that bring that
+        file to ``base``. None, touching nothing, when there is no such generation, a log in
+        between is missing or damaged, or a reader holds it: the caller then copies the base's
+        file. Its SQLite file is checked where the commit will write it (``_finish_reused``);
+        one from before chunk digests is checked whole here."""
+        current = self.current_name()
+        doomed = {n for n in numbers[:-keep] if gen_name(n) != current}
+        manifest, chain = base.manifest, []
+        while True:
+            parent = manifest.get("base")
+            path = self.root / gen_name(int(manifest["generation"]))
+            digest = manifest["files"].get(CHANGES)
+            if not isinstance(parent, int) or digest is None:
+                return None
+            chain.append((path / CHANGES, digest))
+            if parent in doomed:
+                break
+            try:
+                manifest = json.loads((self.root / gen_name(parent) / "manifest.json").read_text())
+            except (OSError, json.JSONDecodeError):
+                return None
+        old = self.root / gen_name(parent)
+        try:
+            old_manifest = json.loads((old / "manifest.json").read_text())
+            fd = os.open(old / "manifest.json", os.O_RDONLY)
+        except (OSError, json.JSONDecodeError):
+            return None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # someone reads it
+                return None
+            if old_manifest.get("layout_version") != LAYOUT_VERSION or (old / REJECTED).exists():
+                return None
+            if any(not log.is_file() or _sha256(log) != digest for log, digest in chain):
+                return None
+            chunked = old_manifest.get("chunked", {}).get("passages.sqlite")
+            if chunked is None and _sha256(old / "passages.sqlite") != \
+                    old_manifest["files"].get("passages.sqlite"):
+                return None
+            os.replace(old, tmp)
+        finally:
+            os.close(fd)
+        for path in tmp.iterdir():
+            if path.name != "passages.sqlite":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        return _Reuse(parent, [log for log, _ in reversed(chain)], chunked)
 
     def publish(self, number: int, keep: int) -> None:
         """Make a staged generation current (atomically) and drop old generations."""

@@ -15,7 +15,7 @@ import pytest
 import kgqa.qa.store.generations as generations
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules
 from kgqa.qa.store.generations import PassageMention, ProcessedDocument, Store
-from kgqa.qa.store.incremental import graph_of
+from kgqa.qa.store.incremental import graph_counts, graph_of
 from kgqa.qa.store.index import BM25Index
 from kgqa.qa.types import Document, Passage
 
@@ -113,6 +113,12 @@ def test_random_edits_give_what_a_rebuild_gives(tmp_path: Path, rules: MergeRule
         np.testing.assert_allclose(matrix, expected["matrix"], atol=1e-6)
         for query in WORDS[:4] + ["Curie radium", "health health"]:
             assert gen.bm25.search(query, 10) == expected["bm25"].search(query, 10)
+        # the counts and the content digest, updated from the changed rows, are a recount's
+        recount = {t: gen.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                   for t in ("documents", "passages", "mentions", "evidence")}
+        recount.update(vectors=gen.dense.size, **graph_counts(gen.db))
+        assert gen.manifest["counts"] == recount, f"counts differ after step {step}"
+        assert gen.manifest["content_digest"] == generations._content_digest(gen.db)
         gen.close()
     assert len(updates) >= 20  # the incremental path did the work (not the first commit)
     # the surname and acronym rules really moved nodes in this run
