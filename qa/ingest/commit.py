@@ -72,4 +72,4 @@ def stage_results(store: Store, base: Generation | None, settings: Settings, pla
     reembed = PassageEmbedder.configured(settings.embedding()) if reindex else None
     return store.stage(plan.removed, processed, models=models,
                        settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed,
-                       base=base)
+                       base=base, keep=settings.keep_generations)

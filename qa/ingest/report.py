@@ -43,6 +43,10 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     words: int = 0  # words of the documents processed in this run (not those from the cache)
     error: str | None = None  # why the run stopped before committing (disk full, say)
+    # seconds per step of the store's commit (copy, apply, bm25, graph, ...), and the old
+    # generation whose SQLite file the commit reused instead of copying the current one
+    commit_steps: dict[str, float] = field(default_factory=dict)
+    reused_file_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
@@ -53,6 +57,8 @@ class IngestReport:
                 "stages": {k: round(v, 3) for k, v in self.stages.items()},
                 "skipped": self.skipped, "gate": self.gate, "staged": self.staged,
                 "warnings": self.warnings, "words": self.words, "error": self.error,
+                "commit_steps": {k: round(v, 3) for k, v in self.commit_steps.items()},
+                "reused_file_of": self.reused_file_of,
                 "documents_per_second": self.rate(self.processed),
                 "words_per_second": self.rate(self.words)}
 
@@ -75,6 +81,11 @@ class IngestReport:
                   f"{self.processed} / {self.reused} |", ""]
         lines += [f"Store: {', '.join(f'{k} {v}' for k, v in self.counts.items())}.", ""]
         lines += ["Stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.stages.items()), ""]
+        if self.commit_steps:
+            reused = f" (the SQLite file of {self.reused_file_of} reused)" \
+                if self.reused_file_of else ""
+            lines += [f"Commit steps (s){reused}: " + ", ".join(
+                f"{k} {v:.2f}" for k, v in self.commit_steps.items()), ""]
         if self.gate:
             lines += [f"Gate: {self.gate}", ""]
         for f in self.failed:

@@ -43,20 +43,45 @@ Pair = tuple[str, str]
 EdgeKey = tuple[str, str, str]
 
 
-def resolver_of(db: sqlite3.Connection, rules: MergeRules | None) -> NodeResolver:
-    """The store's name resolver, from the distinct (node, own node, rule) triples of its
-    mentions (all a NodeResolver reads)."""
-    rows = db.execute("SELECT DISTINCT node_id, own_node, rule FROM mentions")
-    return NodeResolver([MentionRow(node, "", "", "", own, rule) for node, own, rule in rows],
+Triple = tuple[str, str, str]  # a mention's (node, own node, rule): all a NodeResolver reads
+_TRIPLES = "SELECT DISTINCT node_id, own_node, rule FROM mentions"
+
+
+def _resolver(triples: Iterable[Triple], rules: MergeRules | None) -> NodeResolver:
+    return NodeResolver([MentionRow(node, "", "", "", own, rule) for node, own, rule in triples],
                         rules)
 
 
-def _pairs(db: sqlite3.Connection) -> set[Pair]:
-    """Every (node, own node) a mention or an evidence row holds (each query reads an index)."""
+def resolver_of(db: sqlite3.Connection, rules: MergeRules | None) -> NodeResolver:
+    """The store's name resolver, from the distinct (node, own node, rule) triples of its
+    mentions."""
+    return _resolver(db.execute(_TRIPLES), rules)
+
+
+def _triples_after(base_db: sqlite3.Connection, base: set[Triple], db: sqlite3.Connection,
+                   changed: set[str]) -> set[Triple]:
+    """The distinct triples of ``db``'s mentions, from its base's (``base``) and the mentions of
+    the documents ``changed``: a triple only they held in the base goes unless another mention
+    still holds it (one look-up in the mentions_resolution index each)."""
+    before = set(_where_in(base_db, _TRIPLES, "doc_id", changed))
+    after = set(_where_in(db, _TRIPLES, "doc_id", changed))
+    gone = {t for t in before - after if not db.execute(
+        "SELECT 1 FROM mentions WHERE node_id = ? AND own_node = ? AND rule = ? LIMIT 1",
+        t).fetchone()}
+    return (base - gone) | after
+
+
+def _pairs(db: sqlite3.Connection, triples: set[Triple] | None = None) -> set[Pair]:
+    """Every (node, own node) a mention or an evidence row holds (each query reads an index;
+    the mentions' come from their ``triples`` when given)."""
     pairs: set[Pair] = set()
-    for query in ("SELECT DISTINCT node_id, own_node FROM mentions",
-                  "SELECT DISTINCT head, head_own FROM evidence",
-                  "SELECT DISTINCT tail, tail_own FROM evidence"):
+    queries = ["SELECT DISTINCT head, head_own FROM evidence",
+               "SELECT DISTINCT tail, tail_own FROM evidence"]
+    if triples is None:
+        queries.append("SELECT DISTINCT node_id, own_node FROM mentions")
+    else:
+        pairs.update((node, own) for node, own, _ in triples)
+    for query in queries:
         pairs.update(db.execute(query))
     return pairs
 
@@ -127,11 +152,15 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     tables) and return its entity vectors, updated from ``entities`` (the base's, built from
     ``base_db`` with the same ``rules``), after the documents ``changed`` were retracted or
     replaced. ``reconstruct`` gives the stored vectors of passage row ids."""
-    old, new = resolver_of(base_db, rules), resolver_of(db, rules)
-    pairs = _pairs(db)
+    base_triples = set(base_db.execute(_TRIPLES))
+    triples = _triples_after(base_db, base_triples, db, changed)
+    old = _resolver(base_triples, rules)
+    new = old if triples == base_triples else _resolver(triples, rules)
+    pairs = _pairs(db, triples)
     moved: set[Pair] = set()
     if old.state() != new.state():
-        moved = {p for p in pairs | _pairs(base_db) if old.resolve(*p) != new.resolve(*p)}
+        moved = {p for p in pairs | _pairs(base_db, base_triples)
+                 if old.resolve(*p) != new.resolve(*p)}
     nodes = {n for p in moved for n in (old.resolve(*p)[0], new.resolve(*p)[0])}
     keys: set[EdgeKey] = set()
     for source, resolver in ((base_db, old), (db, new)):

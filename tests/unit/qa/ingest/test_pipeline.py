@@ -132,3 +132,23 @@ def test_a_document_that_breaks_the_shared_extraction_pass_fails_alone(tiny_sett
     assert "d1" in out[1].reason and "the parser broke" in out[1].reason
     assert [m.text for m in out[2].mentions] == ["Pierre Curie", "Paris"]
     assert out[0].vectors.shape[0] == len(out[0].passages)
+
+
+def test_a_commit_reuses_the_file_of_the_generation_it_prunes(tiny_settings, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "docs")
+    settings = tiny_settings.model_copy(update={"keep_generations": 2})
+    reports = [pipeline.run([corpus], settings)]
+    for town in ("Paris", "Lyon", "Warsaw"):
+        (corpus / "pierre.txt").write_text(f"Pierre Curie was born in {town}.")
+        reports.append(pipeline.run([corpus], settings))
+    assert all(r.committed for r in reports)
+    # the first two commits had no generation to prune; each one after took the file of the
+    # generation it pruned, and says so in its report
+    assert [r.to_json()["reused_file_of"] for r in reports] == \
+        [None, None, "gen-000001", "gen-000002"]
+    assert {"copy", "apply", "graph", "checkpoint"} <= set(reports[-1].commit_steps)
+    generation = Store(settings.store).open()
+    pierre = generation.db.execute(
+        "SELECT text FROM documents WHERE doc_id LIKE '%pierre.txt'").fetchone()[0]
+    assert pierre == "Pierre Curie was born in Warsaw."
+    assert "lyon:GPE" not in generation.graph and "warsaw:GPE" in generation.graph
