@@ -65,7 +65,7 @@ from kgqa.qa.store.incremental import (
     update_derived,
     write_graph,
 )
-from kgqa.qa.store.index import BM25Index, DenseIndex, DenseOptions, index_text
+from kgqa.qa.store.index import BM25Index, DenseDelta, DenseIndex, DenseOptions, index_text
 from kgqa.qa.types import Document, Mention, Passage, QAError
 
 LAYOUT_VERSION = 2
@@ -233,6 +233,7 @@ class _Reuse:
     number: int
     logs: list[Path]  # the change logs that bring it to the base, oldest first
     chunked: dict[str, Any] | None  # its chunk digests (None: a manifest from before them)
+    files: dict[str, str]  # its manifest's other checksums
 
 
 @dataclass(frozen=True)
@@ -476,7 +477,33 @@ def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
     return passages
 
 
-def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex, rules: MergeRules | None,
+# A commit keeps a flat index's changes as a delta (DenseDelta) while they are at most this
+# many vectors or a tenth of the file's, whichever is more; past that it writes the index whole.
+DENSE_DELTA_MIN = 1000
+
+
+class _PendingVectors:
+    """A generation's vectors while it is staged as a delta: the base's index (in memory, not
+    changed) and the delta since the base's file."""
+
+    def __init__(self, base: DenseIndex, delta: DenseDelta, size: int) -> None:
+        self.base, self.delta, self.size = base, delta, size
+        self.dimension = base.dimension
+        self._added = {int(i): k for k, i in enumerate(delta.added_ids)}
+
+    def reconstruct(self, ids: list[int]) -> np.ndarray:
+        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        rest = [k for k, i in enumerate(ids) if int(i) not in self._added]
+        for k, i in enumerate(ids):
+            if int(i) in self._added:
+                out[k] = self.delta.added[self._added[int(i)]]
+        if rest:
+            out[rest] = self.base.reconstruct([ids[k] for k in rest])
+        return out
+
+
+def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex | _PendingVectors,
+                    rules: MergeRules | None,
                     stored: tuple[dict[str, Any], np.ndarray] | None,
                     resolver: NodeResolver | None = None) -> tuple[dict[str, Any], np.ndarray]:
     """Each graph node's context vector: the unit mean of the vectors of the distinct passages
@@ -577,7 +604,11 @@ class Generation:
     def dense(self) -> DenseIndex:
         if self._dense is None:
             options = self.dense_options
-            self._dense = DenseIndex.load(self.path / "dense.faiss", options.mmap).tune(options)
+            # vectors added or removed since dense.faiss was written (none after a compaction);
+            # an index read from disk in place (mmap) cannot take them, so it is read whole
+            pending = (self.path / DenseDelta.FILES[0]).is_file()
+            index = DenseIndex.load(self.path / "dense.faiss", options.mmap and not pending)
+            self._dense = DenseDelta.load(self.path, index.dimension).apply(index).tune(options)
         return self._dense
 
     @property
@@ -916,29 +947,24 @@ class Store:
         number = self._staging = (numbers[-1] if numbers else 0) + 1
         tmp = self.root / (gen_name(number) + ".tmp")
         db_path = tmp / "passages.sqlite"
-        dense: DenseIndex | None = None
         self.recycled = None
         reuse = self._take_for_recycling(base, numbers + [number], keep, tmp) \
             if base is not None and keep is not None else None
         if base is not None and reuse is not None:
             self.recycled = reuse.number
             dst = _open_reused(db_path, reuse)
-            dense = DenseIndex.load(base.path / "dense.faiss")
         elif base is not None:
             tmp.mkdir(parents=True)
             src = sqlite3.connect(f"file:{base.path / 'passages.sqlite'}?mode=ro", uri=True)
             dst = sqlite3.connect(db_path)
             src.backup(dst)
             src.close()
-            dense = DenseIndex.load(base.path / "dense.faiss")
         else:
             tmp.mkdir(parents=True)
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
         dst.executescript(SCHEMA_ADDITIONS)
-        if dense is None:
-            dimension = int(models["embedding_dimension"])
-            dense = DenseIndex(dimension)
+        dimension = int(models["embedding_dimension"])
         lap("copy")
 
         # A change log only for small changes: a rebuild would log every row.
@@ -948,18 +974,45 @@ class Store:
         titled = bool(settings.get("index_title", False))
         added_rowids: list[int] = []
         added_texts: list[str] = []
+        added_vectors: list[np.ndarray] = []
         with dst:
             retract = set(removed) | {p.document.doc_id for p in added}
             stale_rowids = self._retract(dst, retract)
-            dense.remove(np.asarray(stale_rowids, dtype=np.int64))
             for item in added:
-                rowids = self._insert(dst, item)
-                dense.add(np.asarray(rowids, dtype=np.int64), item.vectors)
-                added_rowids += rowids
+                if item.vectors.shape[1:] != (dimension,):
+                    raise QAError(
+                        f"vector dimension {item.vectors.shape[1]} does not match the index "
+                        f"({dimension}); the embedder changed: re-ingest into a new store")
+                added_rowids += self._insert(dst, item)
+                added_vectors.append(item.vectors)
                 title = item.document.title if titled else None
                 added_texts += [index_text(p.text, title) for p in item.passages]
             _update_document_digests(dst, retract)
+        stale = np.asarray(stale_rowids, dtype=np.int64)
+        fresh_ids = np.asarray(added_rowids, dtype=np.int64)
+        fresh = np.concatenate(added_vectors).astype(np.float32) if added_vectors else \
+            np.zeros((0, dimension), np.float32)
         lap("apply")
+        # The vectors: a small change to a flat index is kept as a delta beside the base's
+        # file (linked, not copied); anything else writes the whole index.
+        options = DenseOptions.of(settings)
+        dense: DenseIndex | None = None
+        delta: DenseDelta | None = None
+        vectors: DenseIndex | _PendingVectors
+        if base is not None and reembed is None:
+            base_delta = DenseDelta.load(base.path, dimension)
+            after = base_delta.then(stale, fresh_ids, fresh)
+            size = base.dense.size - len(stale) + len(fresh_ids)
+            in_file = base.dense.size - len(base_delta.added_ids) + len(base_delta.removed)
+            if (base.dense.kind == "flat" and options.kind_for(size) == "flat" and not options.mmap
+                    and len(after) <= max(DENSE_DELTA_MIN, in_file // 10)):
+                delta = after
+                vectors = _PendingVectors(base.dense, delta, size)
+            else:
+                dense = vectors = after.apply(DenseIndex.load(base.path / "dense.faiss"))
+        else:
+            dense = vectors = DenseIndex(dimension)
+            dense.add(fresh_ids, fresh)
         if reembed is None and base is not None and BM25Index.exists(base.path / "bm25"):
             # Incremental: only the added passages are tokenised.
             bm25 = BM25Index.load(base.path / "bm25").updated(
@@ -967,7 +1020,7 @@ class Store:
         else:
             ids, texts = _indexed_texts(dst, titled)
             if reembed is not None:
-                dense = DenseIndex(dense.dimension)
+                dense = vectors = DenseIndex(dimension)
                 if ids:
                     dense.add(np.asarray(ids, dtype=np.int64), reembed(texts))
             bm25 = BM25Index.build(ids, texts)
@@ -979,14 +1032,15 @@ class Store:
                     and len(retract) <= max(100, base.manifest["counts"]["documents"] // 5)):
                 # A small change: only the nodes and edges it touches are recomputed.
                 entity_index, entity_matrix = update_derived(
-                    base.db, stored, dst, retract, rules, dense.reconstruct)
+                    base.db, stored, dst, retract, rules, vectors.reconstruct)
             else:
                 if logged:
                     _untrack_changes(dst)
                     logged = False
                 resolver = resolver_of(dst, rules)
                 write_graph(dst, graph_of(dst, rules, resolver))
-                entity_index, entity_matrix = _entity_vectors(dst, dense, rules, stored, resolver)
+                entity_index, entity_matrix = _entity_vectors(dst, vectors, rules, stored,
+                                                              resolver)
         lap("graph")
         updated = _updated_counts(base, dst) if logged and base is not None else None
         if updated is not None:
@@ -1000,7 +1054,7 @@ class Store:
                 **graph_counts(dst),
             }
             content_digest = _content_digest(dst)
-        counts["vectors"] = dense.size
+        counts["vectors"] = vectors.size
         counts = {k: counts[k] for k in ("documents", "passages", "mentions", "evidence",
                                          "vectors", "nodes", "edges")}
         lap("digest")
@@ -1016,8 +1070,24 @@ class Store:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
                              "passages; nothing was committed")
-        dense = dense.conform(DenseOptions.of(settings))
-        dense.save(tmp / "dense.faiss")
+        carried: dict[str, str] = {}  # files linked from the base, with their checksums
+        index_file = tmp / "dense.faiss"
+        if delta is not None:
+            # The base's file, as it is: the reused generation's own copy when it is the same
+            # file (same checksum), else a byte copy (never a shared link: each generation's
+            # files stay its own, so damage to one leaves the others to fall back on).
+            assert base is not None
+            digest = base.manifest["files"]["dense.faiss"]
+            if reuse is None or reuse.files.get("dense.faiss") != digest \
+                    or not index_file.is_file():
+                index_file.unlink(missing_ok=True)
+                shutil.copyfile(base.path / "dense.faiss", index_file)
+            carried["dense.faiss"] = digest
+            delta.save(tmp)
+        else:
+            assert dense is not None
+            index_file.unlink(missing_ok=True)
+            dense.conform(options).save(index_file)
         bm25.save(tmp / "bm25")
         np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
         (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
@@ -1025,8 +1095,9 @@ class Store:
         if chunked is None:
             chunked = {"size": db_path.stat().st_size, "chunk": CHUNK,
                        "sha256": _chunk_digests(db_path)}
-        files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
-                 if p.is_file() and p != db_path}
+        files = {name: carried.get(name) or _sha256(p) for p in sorted(tmp.rglob("*"))
+                 if p.is_file() and p != db_path
+                 for name in [p.relative_to(tmp).as_posix()]}
         manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
                             chunked={"passages.sqlite": chunked},
                             models=models, settings=settings, content_digest=content_digest,
@@ -1045,7 +1116,7 @@ class Store:
     def _take_for_recycling(self, base: Generation, numbers: list[int], keep: int,
                             tmp: Path) -> _Reuse | None:
         """Move the newest generation that publishing would prune and that ``base`` descends
-        from to ``tmp``, leaving only its SQLite file, with the change logs that bring that
+        from to ``tmp``, leaving only its SQLite file and vector index, with the change logs that bring that
         file to ``base``. None, touching nothing, when there is no such generation, a log in
         between is missing or damaged, or a reader holds it: the caller then copies the base's
         file. Its SQLite file is checked where the commit will write it (``_finish_reused``);
@@ -1089,9 +1160,9 @@ class Store:
         finally:
             os.close(fd)
         for path in tmp.iterdir():
-            if path.name != "passages.sqlite":
+            if path.name not in ("passages.sqlite", "dense.faiss"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
-        return _Reuse(parent, [log for log, _ in reversed(chain)], chunked)
+        return _Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
 
     def publish(self, number: int, keep: int) -> None:
         """Make a staged generation current (atomically) and drop old generations."""

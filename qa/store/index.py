@@ -214,6 +214,52 @@ class DenseIndex:
         return cls(index.d, index)
 
 
+class DenseDelta:
+    """The vector changes since a generation's ``dense.faiss`` was written: the ids removed
+    from it and the (ids, vectors) added after it. A small commit links the base's file into
+    the new generation and writes only these (three small .npy files); loading applies them.
+    Row ids are never reused, so an added id is never one of the file's."""
+
+    FILES = ("dense_added_ids.npy", "dense_added.npy", "dense_removed.npy")
+
+    def __init__(self, dimension: int, added_ids: np.ndarray | None = None,
+                 added: np.ndarray | None = None, removed: np.ndarray | None = None) -> None:
+        self.dimension = dimension
+        self.added_ids = added_ids if added_ids is not None else np.zeros(0, np.int64)
+        self.added = added if added is not None else np.zeros((0, dimension), np.float32)
+        self.removed = removed if removed is not None else np.zeros(0, np.int64)
+
+    def __len__(self) -> int:
+        return len(self.added_ids) + len(self.removed)
+
+    @classmethod
+    def load(cls, folder: Path, dimension: int) -> DenseDelta:
+        """The delta stored in ``folder`` (none: an empty one)."""
+        if not (folder / cls.FILES[0]).is_file():
+            return cls(dimension)
+        ids, added, removed = (np.load(folder / name, allow_pickle=False) for name in cls.FILES)
+        return cls(dimension, ids, added, removed)
+
+    def save(self, folder: Path) -> None:
+        for name, array in zip(self.FILES, (self.added_ids, self.added, self.removed)):
+            np.save(folder / name, array, allow_pickle=False)
+
+    def then(self, removed: np.ndarray, ids: np.ndarray, vectors: np.ndarray) -> DenseDelta:
+        """This delta followed by removing ``removed`` and adding (``ids``, ``vectors``)."""
+        removed = np.asarray(removed, dtype=np.int64)
+        pending = np.isin(self.added_ids, removed)
+        return DenseDelta(
+            self.dimension, np.concatenate([self.added_ids[~pending], ids]).astype(np.int64),
+            np.concatenate([self.added[~pending], vectors.reshape(-1, self.dimension)]
+                           ).astype(np.float32),
+            np.union1d(self.removed, removed[~np.isin(removed, self.added_ids)]).astype(np.int64))
+
+    def apply(self, index: DenseIndex) -> DenseIndex:
+        index.remove(self.removed)
+        index.add(self.added_ids, self.added)
+        return index
+
+
 def _hnsw(dimension: int, m: int) -> Any:
     import faiss
 

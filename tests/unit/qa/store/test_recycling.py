@@ -11,11 +11,13 @@ import sqlite3
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import kgqa.qa.store.generations as generations
 from kgqa.kg.graph import MergeRules
-from kgqa.qa.store.generations import _TRACKED, Store, StoreWarning
+from kgqa.qa.store.generations import _TRACKED, ProcessedDocument, Store, StoreWarning
+from kgqa.qa.store.index import DenseDelta, DenseOptions
 from tests.unit.qa.store.test_incremental import MODELS, document
 
 RULES = MergeRules({"Varsovie": "Warsaw"}, [("Curie", "Marie Curie")])
@@ -159,3 +161,43 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
         shutil.rmtree(root)
     assert outcomes[0] is False  # a chunk the commit writes is always checked
     assert True in outcomes[1:]  # and some chunks it neither writes nor reads came along
+
+
+@pytest.mark.parametrize("delta_min", [1000, 4])
+def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta_min: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small commit copies the base's vector index as it is and writes the change beside it;
+    whatever the history, the vectors a reader gets and its search are those of the live
+    documents' passages (with 4, most commits write the whole index again)."""
+    monkeypatch.setattr(generations, "DENSE_DELTA_MIN", delta_min)
+    rng = random.Random(21)
+    store = Store(tmp_path / "s")
+    live: dict[str, ProcessedDocument] = {}
+    pending = []
+    for step in range(25):
+        added = list({d.document.doc_id: d for d in (
+            document(f"d{rng.randrange(25)}", rng) for _ in range(rng.randint(0, 3)))}.values())
+        removed = rng.sample(sorted(live), k=min(len(live), rng.choice([0, 1, 2])))
+        if not added and not removed:
+            added = [document(f"d{rng.randrange(25)}", rng)]
+        commit(store, removed, added, keep=3)
+        for doc_id in removed:
+            del live[doc_id]
+        live.update({d.document.doc_id: d for d in added})
+        expected = {p.passage_id: v for d in live.values() for p, v in zip(d.passages, d.vectors)}
+        for options in (None, DenseOptions.of({"dense_mmap": True})):
+            gen = Store(store.root, options).open()
+            by_rowid = {rowid: pid for pid, rowid in gen.rowids.items()}
+            ids, vectors = gen.dense.vectors()
+            assert sorted(by_rowid[int(i)] for i in ids) == sorted(expected), f"step {step}"
+            for i, vector in zip(ids, vectors):
+                np.testing.assert_allclose(vector, expected[by_rowid[int(i)]], atol=1e-6)
+            query = rng.random() * np.ones(8, np.float32)
+            exact = sorted(expected, key=lambda pid: -float(expected[pid] @ query))[:3]
+            assert [by_rowid[i] for i, _ in gen.dense.search(query, 3)] == exact
+            gen.close()
+        pending.append((store.root / store.current_name() / DenseDelta.FILES[0]).is_file())
+    if delta_min == 1000:
+        assert all(pending[1:])  # every commit after the first kept its change as a delta
+    else:
+        assert True in pending and False in pending[1:]  # and past the limit, wrote it whole
