@@ -145,6 +145,30 @@ def graph_counts(db: sqlite3.Connection) -> dict[str, int]:
     return {"nodes": int(nodes), "edges": int(edges)}
 
 
+def _never_ids(resolver: NodeResolver) -> set[str]:
+    return {node for pair in resolver.never for node in pair}
+
+
+def _pairs_of(db: sqlite3.Connection, nodes: set[str]) -> set[Pair]:
+    """The (node, own node) pairs of the mentions and evidence ends whose node is one of
+    ``nodes`` (index look-ups)."""
+    pairs = set(_where_in(db, "SELECT node_id, own_node FROM mentions", "node_id", nodes))
+    for end in ("head", "tail"):
+        pairs.update(_where_in(db, f"SELECT {end}, {end}_own FROM evidence", end, nodes))
+    return pairs
+
+
+def _preimage(resolver: NodeResolver, targets: set[str]) -> set[str] | None:
+    """Every node a mention or evidence end that resolves to one of ``targets`` can hold
+    (a superset): the targets, the keys the corpus-wide map sends to them, and the nodes of
+    never-merge rules (whose own node then decides). None when always-merge rules are set:
+    they look at the own node first, so every pair must be read."""
+    if resolver.always:
+        return None
+    return (set(targets) | {k for k, (target, _) in resolver.global_map.items() if target in targets}
+            | _never_ids(resolver))
+
+
 def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], np.ndarray],
                    db: sqlite3.Connection, changed: set[str], rules: MergeRules | None,
                    reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
@@ -156,11 +180,27 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     triples = _triples_after(base_db, base_triples, db, changed)
     old = _resolver(base_triples, rules)
     new = old if triples == base_triples else _resolver(triples, rules)
-    pairs = _pairs(db, triples)
+    every_pair: set[Pair] | None = None  # read only where the resolvers cannot narrow it
+
+    def all_pairs() -> set[Pair]:
+        nonlocal every_pair
+        if every_pair is None:
+            every_pair = _pairs(db, triples)
+        return every_pair
+
     moved: set[Pair] = set()
     if old.state() != new.state():
-        moved = {p for p in pairs | _pairs(base_db, base_triples)
-                 if old.resolve(*p) != new.resolve(*p)}
+        if old.always or new.always or old.never != new.never:
+            candidates = all_pairs() | _pairs(base_db, base_triples)
+        else:
+            # Only the corpus-wide map changed: a pair moved only if the node it is looked
+            # up under (its node, or its own node where a never-merge rule applies) is a key
+            # whose entry changed.
+            changed_keys = {k for k in old.global_map.keys() | new.global_map.keys()
+                            if old.global_map.get(k) != new.global_map.get(k)}
+            candidates = {p for source in (base_db, db)
+                          for p in _pairs_of(source, changed_keys | _never_ids(new))}
+        moved = {p for p in candidates if old.resolve(*p) != new.resolve(*p)}
     nodes = {n for p in moved for n in (old.resolve(*p)[0], new.resolve(*p)[0])}
     keys: set[EdgeKey] = set()
     for source, resolver in ((base_db, old), (db, new)):
@@ -180,7 +220,9 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     # the nodes: every mention that now resolves to one of them
     mentions: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
     passages: dict[str, set[int]] = defaultdict(set)
-    raw_nodes = {p[0] for p in pairs if new.resolve(*p)[0] in nodes}
+    raw_nodes = _preimage(new, nodes)
+    if raw_nodes is None:
+        raw_nodes = {p[0] for p in all_pairs() if new.resolve(*p)[0] in nodes}
     for row in _where_in(db, _MENTIONS, "m.node_id", raw_nodes):
         m = MentionRow(*row[:6])
         node, rule = new.resolve(m.node_id, m.own_node)
@@ -190,7 +232,9 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     # the edges: every evidence row that now counts for one of them
     grouped: dict[EdgeKey, list[EvidenceRow]] = defaultdict(list)
     heads = {k[0] for k in keys}
-    raw_heads = {p[0] for p in pairs if new.resolve(*p)[0] in heads}
+    raw_heads = _preimage(new, heads)
+    if raw_heads is None:
+        raw_heads = {p[0] for p in all_pairs() if new.resolve(*p)[0] in heads}
     for row in _where_in(db, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "head", raw_heads):
         e = EvidenceRow(*row)
         key = edge_key(new, e)
