@@ -23,9 +23,8 @@ Each generation also keeps the rows its commit changed (``changes.sqlite``). Whe
 will prune an older generation anyway, it takes that generation's SQLite file instead of
 copying the current one, and replays the changes of the generations between them: the work
 grows with what changed, not with the store. Readers hold a shared lock on the manifest of the
-generation they read, so a generation still being read is never taken. The reused file is
-written through SQLite's write-ahead log, which names every page written: only the chunks
-holding those pages are checked (against the old checksums) and hashed again.
+generation they read, so a generation still being read is never taken. How the file is
+brought forward and checksummed is in reuse.py.
 """
 
 from __future__ import annotations
@@ -66,6 +65,19 @@ from kgqa.qa.store.incremental import (
     write_graph,
 )
 from kgqa.qa.store.index import BM25Index, DenseDelta, DenseIndex, DenseOptions, index_text
+from kgqa.qa.store.reuse import (
+    CHANGES,
+    TRACKED,
+    Reuse,
+    ReuseFailed,
+    chunk_digests,
+    digests_of,
+    finish_reused,
+    open_reused,
+    track_changes,
+    untrack_changes,
+    write_changes,
+)
 from kgqa.qa.types import Document, Mention, Passage, QAError
 
 LAYOUT_VERSION = 2
@@ -106,134 +118,8 @@ CREATE INDEX IF NOT EXISTS graph_edges_tail ON graph_edges(tail);
 """
 
 
-# The tables a commit changes; each generation's changes.sqlite holds, per table, the row ids
-# its commit inserted, updated or deleted (``changed``) and those rows as they ended
-# (``rows_<table>``), plus the AUTOINCREMENT counters (``sequence``).
-_TRACKED = ("documents", "passages", "mentions", "evidence", "document_digests", "graph_nodes",
-            "graph_edges")
-CHANGES = "changes.sqlite"
-
-
-def _track_changes(db: sqlite3.Connection) -> None:
-    """Record, in temp.kgqa_changed, the row id of every row inserted, updated or deleted in the
-    tracked tables from now on (temporary triggers: nothing is written to the file)."""
-    db.execute("CREATE TEMP TABLE kgqa_changed (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
-               "PRIMARY KEY (tbl, rid)) WITHOUT ROWID")
-    for table in _TRACKED:
-        for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
-            body = " ".join(f"INSERT OR IGNORE INTO kgqa_changed VALUES ('{table}', "
-                            f"{ref}.rowid);" for ref in refs)
-            db.execute(f"CREATE TEMP TRIGGER kgqa_{table}_{event.lower()} AFTER {event} "
-                       f"ON main.{table} BEGIN {body} END")
-
-
-def _untrack_changes(db: sqlite3.Connection) -> None:
-    for table in _TRACKED:
-        for event in ("insert", "delete", "update"):
-            db.execute(f"DROP TRIGGER IF EXISTS temp.kgqa_{table}_{event}")
-    db.execute("DROP TABLE IF EXISTS temp.kgqa_changed")
-
-
-def _write_changes(db: sqlite3.Connection, path: Path) -> None:
-    """Write the rows recorded by ``_track_changes`` to ``path``, a new SQLite file."""
-    db.execute("ATTACH DATABASE ? AS log", (str(path),))
-    try:
-        db.execute("CREATE TABLE log.changed AS SELECT tbl, rid FROM temp.kgqa_changed")
-        for table in _TRACKED:
-            db.execute(f"CREATE TABLE log.rows_{table} AS SELECT rowid AS kgqa_rowid, * "
-                       f"FROM main.{table} WHERE rowid IN "
-                       f"(SELECT rid FROM temp.kgqa_changed WHERE tbl = '{table}')")
-        db.execute("CREATE TABLE log.sequence AS SELECT name, seq FROM main.sqlite_sequence")
-        db.commit()
-    finally:
-        db.execute("DETACH DATABASE log")
-
-
-def _replay_changes(db: sqlite3.Connection, logs: list[Path]) -> None:
-    """Bring ``db`` forward through the commits whose changes.sqlite files ``logs`` are (oldest
-    first): each one's changed rows are deleted and put back as they ended, row ids included."""
-    columns = {table: ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA main.table_info({table})"))
-               for table in _TRACKED}
-    for log in logs:
-        db.execute("ATTACH DATABASE ? AS log", (str(log),))
-        try:
-            with db:
-                for table in _TRACKED:
-                    db.execute(f"DELETE FROM main.{table} WHERE rowid IN "
-                               f"(SELECT rid FROM log.changed WHERE tbl = '{table}')")
-                    db.execute(f"INSERT INTO main.{table} (rowid, {columns[table]}) "
-                               f"SELECT kgqa_rowid, {columns[table]} FROM log.rows_{table}")
-                db.execute("DELETE FROM main.sqlite_sequence")
-                db.execute("INSERT INTO main.sqlite_sequence (name, seq) "
-                           "SELECT name, seq FROM log.sequence")
-        finally:
-            db.execute("DETACH DATABASE log")
-
-
-def _open_reused(db_path: Path, reuse: _Reuse) -> sqlite3.Connection:
-    """Open a reused SQLite file in WAL mode, so that every page the commit writes passes
-    through the log (``_finish_reused`` reads which), and bring it to the base's rows."""
-    if reuse.chunked is not None:
-        # switching to WAL writes the first chunk directly: check it against its digest first
-        with db_path.open("rb") as fh:
-            first = hashlib.sha256(fh.read(reuse.chunked["chunk"])).hexdigest()
-        if db_path.stat().st_size != reuse.chunked["size"] or first != reuse.chunked["sha256"][0]:
-            raise _ReuseFailed
-    db = sqlite3.connect(db_path)
-    if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
-        db.close()
-        raise _ReuseFailed
-    db.execute("PRAGMA wal_autocheckpoint=0")  # the log keeps every page until we read it
-    _replay_changes(db, reuse.logs)
-    return db
-
-
-def _finish_reused(db: sqlite3.Connection, db_path: Path, reuse: _Reuse) -> dict[str, Any]:
-    """Write a reused file's logged pages into it and return its chunk digests: those of the
-    chunks no page was written to are the old manifest's (raises _ReuseFailed when a chunk
-    about to be overwritten no longer matches them: damage must not be hashed in)."""
-    page_size, pages = _wal_pages(db_path.with_name(db_path.name + "-wal"))
-    old = reuse.chunked
-    chunk = old["chunk"] if old is not None else CHUNK
-    dirty = {0}
-    for page in pages:
-        start = (page - 1) * page_size
-        dirty.update(range(start // chunk, (start + page_size - 1) // chunk + 1))
-    if old is not None:
-        with db_path.open("rb") as fh:
-            for i in sorted(dirty - {0}):
-                if i < len(old["sha256"]):
-                    fh.seek(i * chunk)
-                    if hashlib.sha256(fh.read(chunk)).hexdigest() != old["sha256"][i]:
-                        raise _ReuseFailed
-    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    if busy or db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] != "delete":
-        raise StoreError(f"{db_path}: could not write the commit's pages into the file")
-    size = db_path.stat().st_size
-    if old is None:
-        return {"size": size, "chunk": chunk, "sha256": _chunk_digests(db_path, chunk)}
-    if size != old["size"]:
-        dirty.update(range(old["size"] // chunk, (size + chunk - 1) // chunk))
-    return {"size": size, "chunk": chunk,
-            "sha256": _chunk_digests(db_path, chunk, old["sha256"], dirty)}
-
-
 class StoreError(QAError):
     """The store cannot be opened, locked or committed; the message says what to do."""
-
-
-class _ReuseFailed(Exception):
-    """The old generation taken for its SQLite file turned out damaged: stage again, copying."""
-
-
-@dataclass
-class _Reuse:
-    """An old generation's SQLite file, moved into the generation being staged."""
-
-    number: int
-    logs: list[Path]  # the change logs that bring it to the base, oldest first
-    chunked: dict[str, Any] | None  # its chunk digests (None: a manifest from before them)
-    files: dict[str, str]  # its manifest's other checksums
 
 
 @dataclass(frozen=True)
@@ -290,44 +176,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-# passages.sqlite is checksummed in chunks of this many bytes, so that a commit that reuses an
-# old generation's file hashes only the chunks it wrote (the manifest's "chunked" entry).
-CHUNK = 1 << 20
-
-
-def _chunk_digests(path: Path, chunk: int | None = None, known: list[str] | None = None,
-                   dirty: set[int] | None = None) -> list[str]:
-    """sha256 of each ``chunk`` (default CHUNK) bytes of ``path``; with ``known`` (the digests
-    before some chunks were written) and ``dirty`` (those chunks), only the dirty ones and any
-    past the end of ``known`` are read."""
-    chunk = chunk or CHUNK
-    out: list[str] = []
-    with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        for i in range((size + chunk - 1) // chunk):
-            if known is not None and dirty is not None and i < len(known) and i not in dirty:
-                out.append(known[i])
-                continue
-            fh.seek(i * chunk)
-            out.append(hashlib.sha256(fh.read(chunk)).hexdigest())
-    return out
-
-
-def _wal_pages(wal: Path) -> tuple[int, set[int]]:
-    """(page size, the page numbers) of every frame in a SQLite WAL file: the pages a
-    checkpoint will write into the database file."""
-    with wal.open("rb") as fh:
-        header = fh.read(32)
-        if len(header) < 32 or int.from_bytes(header[:4], "big") not in (0x377F0682, 0x377F0683):
-            raise StoreError(f"{wal} is not a SQLite write-ahead log")
-        page_size = int.from_bytes(header[8:12], "big")
-        pages = set()
-        while len(frame := fh.read(24)) == 24:
-            pages.add(int.from_bytes(frame[:4], "big"))
-            fh.seek(page_size, os.SEEK_CUR)
-    return page_size, pages
 
 
 def _fsync_dir(path: Path) -> None:
@@ -428,14 +276,14 @@ def _node_named(db: sqlite3.Connection, name: str) -> bool:
 
 def _updated_counts(base: Generation, db: sqlite3.Connection) -> tuple[dict[str, int], str] | None:
     """The row counts and the content digest of ``db``, from its ``base``'s and the rows the
-    change log (``_track_changes``) names, which ``db`` shares row ids with; None when the
+    change log (``track_changes``) names, which ``db`` shares row ids with; None when the
     base's manifest or tables lack what this needs (then count everything)."""
     manifest = base.manifest
     if manifest.get("content_digest_kind") != DIGEST_KIND or "nodes" not in manifest["counts"] \
             or not base.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'graph_edges_tail'"
                                    ).fetchone():
         return None
-    changed: dict[str, list[int]] = {t: [] for t in _TRACKED}
+    changed: dict[str, list[int]] = {t: [] for t in TRACKED}
     for table, rowid in db.execute("SELECT tbl, rid FROM temp.kgqa_changed ORDER BY tbl, rid"):
         changed[table].append(rowid)
     counts = dict(manifest["counts"])
@@ -772,7 +620,7 @@ class Store:
             if not file.is_file():
                 raise StoreError(f"{path}: file {name} named in the manifest is missing")
             if file.stat().st_size != entry["size"] or \
-                    _chunk_digests(file, entry["chunk"]) != entry["sha256"]:
+                    chunk_digests(file, entry["chunk"]) != entry["sha256"]:
                 raise StoreError(f"{path}: checksum mismatch for {name}; the file is damaged")
         return manifest
 
@@ -922,10 +770,10 @@ class Store:
         removed = list(removed)
         try:
             return self._stage(removed, added, models, settings, rules, reembed, base, keep)
-        except (_ReuseFailed, sqlite3.DatabaseError) as err:
+        except (ReuseFailed, sqlite3.DatabaseError) as err:
             # A reused file that turns out damaged beyond what its checks cover costs only
             # time: the commit starts over from a copy of the base's file.
-            if not isinstance(err, _ReuseFailed) and self.recycled is None:
+            if not isinstance(err, ReuseFailed) and self.recycled is None:
                 raise
             shutil.rmtree(self.root / (gen_name(self._staging) + ".tmp"), ignore_errors=True)
             return self._stage(removed, added, models, settings, rules, reembed, base, None)
@@ -952,7 +800,7 @@ class Store:
             if base is not None and keep is not None else None
         if base is not None and reuse is not None:
             self.recycled = reuse.number
-            dst = _open_reused(db_path, reuse)
+            dst = open_reused(db_path, reuse)
         elif base is not None:
             tmp.mkdir(parents=True)
             src = sqlite3.connect(f"file:{base.path / 'passages.sqlite'}?mode=ro", uri=True)
@@ -970,7 +818,7 @@ class Store:
         # A change log only for small changes: a rebuild would log every row.
         logged = base is not None and reembed is None
         if logged:
-            _track_changes(dst)
+            track_changes(dst)
         titled = bool(settings.get("index_title", False))
         added_rowids: list[int] = []
         added_texts: list[str] = []
@@ -994,7 +842,7 @@ class Store:
             np.zeros((0, dimension), np.float32)
         lap("apply")
         # The vectors: a small change to a flat index is kept as a delta beside the base's
-        # file (linked, not copied); anything else writes the whole index.
+        # file, which is copied as it is; anything else writes the whole index.
         options = DenseOptions.of(settings)
         dense: DenseIndex | None = None
         delta: DenseDelta | None = None
@@ -1035,7 +883,7 @@ class Store:
                     base.db, stored, dst, retract, rules, vectors.reconstruct)
             else:
                 if logged:
-                    _untrack_changes(dst)
+                    untrack_changes(dst)
                     logged = False
                 resolver = resolver_of(dst, rules)
                 write_graph(dst, graph_of(dst, rules, resolver))
@@ -1061,16 +909,16 @@ class Store:
         if logged:
             (changed,) = dst.execute("SELECT COUNT(*) FROM temp.kgqa_changed").fetchone()
             if changed <= max(10_000, sum(counts.values()) // 20):
-                _write_changes(dst, tmp / CHANGES)
+                write_changes(dst, tmp / CHANGES)
             lap("changes")
-        chunked = _finish_reused(dst, db_path, reuse) if reuse is not None else None
+        chunked = finish_reused(dst, db_path, reuse) if reuse is not None else None
         dst.close()
         lap("checkpoint")
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
                              "passages; nothing was committed")
-        carried: dict[str, str] = {}  # files linked from the base, with their checksums
+        carried: dict[str, str] = {}  # files copied from the base as they are: their checksums
         index_file = tmp / "dense.faiss"
         if delta is not None:
             # The base's file, as it is: the reused generation's own copy when it is the same
@@ -1093,8 +941,7 @@ class Store:
         (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
         lap("write")
         if chunked is None:
-            chunked = {"size": db_path.stat().st_size, "chunk": CHUNK,
-                       "sha256": _chunk_digests(db_path)}
+            chunked = digests_of(db_path)
         files = {name: carried.get(name) or _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file() and p != db_path
                  for name in [p.relative_to(tmp).as_posix()]}
@@ -1114,12 +961,12 @@ class Store:
         return manifest
 
     def _take_for_recycling(self, base: Generation, numbers: list[int], keep: int,
-                            tmp: Path) -> _Reuse | None:
+                            tmp: Path) -> Reuse | None:
         """Move the newest generation that publishing would prune and that ``base`` descends
         from to ``tmp``, leaving only its SQLite file and vector index, with the change logs that bring that
         file to ``base``. None, touching nothing, when there is no such generation, a log in
         between is missing or damaged, or a reader holds it: the caller then copies the base's
-        file. Its SQLite file is checked where the commit will write it (``_finish_reused``);
+        file. Its SQLite file is checked where the commit will write it (``finish_reused``);
         one from before chunk digests is checked whole here."""
         current = self.current_name()
         doomed = {n for n in numbers[:-keep] if gen_name(n) != current}
@@ -1162,7 +1009,7 @@ class Store:
         for path in tmp.iterdir():
             if path.name not in ("passages.sqlite", "dense.faiss"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
-        return _Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
+        return Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
 
     def publish(self, number: int, keep: int) -> None:
         """Make a staged generation current (atomically) and drop old generations."""

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 import kgqa.qa.store.generations as generations
+import kgqa.qa.store.reuse as reuse
 from kgqa.kg.graph import MergeRules
-from kgqa.qa.store.generations import _TRACKED, ProcessedDocument, Store, StoreWarning
+from kgqa.qa.store.generations import ProcessedDocument, Store, StoreWarning
 from kgqa.qa.store.index import DenseDelta, DenseOptions
 from tests.unit.qa.store.test_incremental import MODELS, document
 
@@ -31,7 +32,7 @@ def tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
         gen = store.open()
     try:
         out = {t: gen.db.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid").fetchall()
-               for t in _TRACKED}
+               for t in reuse.TRACKED}
         # ingestion times are the clock's, not the content's
         out["documents"] = [row[:-1] for row in out["documents"]]
         out["sqlite_sequence"] = gen.db.execute(
@@ -52,7 +53,7 @@ def commit(store: Store, removed: list[str], added: list, keep: int) -> None:  #
 def test_reusing_an_old_generation_gives_the_rows_a_copy_gives(tmp_path: Path, chunk: int,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # with one-page chunks most of the file's checksums are carried over, not recomputed
-    monkeypatch.setattr(generations, "CHUNK", chunk)
+    monkeypatch.setattr(reuse, "CHUNK", chunk)
     rng = random.Random(11)
     copying, reusing = Store(tmp_path / "copy"), Store(tmp_path / "reuse")
     live: set[str] = set()
@@ -123,7 +124,7 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
     """A reused file's chunks that the commit does not write keep their old checksums, so
     damage there still shows when the new generation is opened; a chunk it writes is checked
     first, and damage there makes the commit copy instead."""
-    monkeypatch.setattr(generations, "CHUNK", 4096)
+    monkeypatch.setattr(reuse, "CHUNK", 4096)
     rng = random.Random(4)
     store = Store(tmp_path / "s")
     commit(store, [], [document(f"d{j}", rng) for j in range(150)], keep=2)
