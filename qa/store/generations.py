@@ -61,7 +61,9 @@ from kgqa.qa.store.incremental import (
     passages_key,
     read_graph,
     resolver_of,
+    _where_in,
     update_derived,
+    update_person_surnames,
     write_graph,
 )
 from kgqa.qa.store.index import BM25Index, DenseDelta, DenseIndex, DenseOptions, index_text
@@ -115,6 +117,9 @@ CREATE TABLE IF NOT EXISTS graph_edges (
     head TEXT NOT NULL, tail TEXT NOT NULL, label TEXT NOT NULL, attributes TEXT NOT NULL,
     PRIMARY KEY (head, tail, label));
 CREATE INDEX IF NOT EXISTS graph_edges_tail ON graph_edges(tail);
+CREATE INDEX IF NOT EXISTS mentions_own ON mentions(own_node, rule, node_id);
+CREATE TABLE IF NOT EXISTS person_surnames (
+    surname TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (surname, node));
 """
 
 
@@ -811,6 +816,9 @@ class Store:
             tmp.mkdir(parents=True)
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
+        # person_surnames (a table the graph update reads) is filled once, when it is added
+        fill_surnames = not dst.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'person_surnames'").fetchone()
         dst.executescript(SCHEMA_ADDITIONS)
         dimension = int(models["embedding_dimension"])
         lap("copy")
@@ -836,6 +844,10 @@ class Store:
                 title = item.document.title if titled else None
                 added_texts += [index_text(p.text, title) for p in item.passages]
             _update_document_digests(dst, retract)
+            update_person_surnames(dst, None if fill_surnames else {
+                node for source in ([dst] if base is None else [base.db, dst])
+                for row in _where_in(source, "SELECT node_id, own_node FROM mentions", "doc_id",
+                                     retract) for node in row})
         stale = np.asarray(stale_rowids, dtype=np.int64)
         fresh_ids = np.asarray(added_rowids, dtype=np.int64)
         fresh = np.concatenate(added_vectors).astype(np.float32) if added_vectors else \

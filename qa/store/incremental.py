@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -23,6 +23,7 @@ import numpy as np
 
 from kgqa.kg.graph import (
     EvidenceRow,
+    _base,
     MentionRow,
     MergeRules,
     NodeResolver,
@@ -169,6 +170,148 @@ def _preimage(resolver: NodeResolver, targets: set[str]) -> set[str] | None:
             | _never_ids(resolver))
 
 
+def _is_node(db: sqlite3.Connection, node: str) -> bool:
+    """Whether a mention holds ``node`` as its node or its own node (NodeResolver's nodes)."""
+    return bool(db.execute(
+        "SELECT EXISTS (SELECT 1 FROM mentions WHERE node_id = ?1) "
+        "OR EXISTS (SELECT 1 FROM mentions WHERE own_node = ?1)", (node,)).fetchone()[0])
+
+
+def _surname(node: str) -> str | None:
+    """The last word of a person node of two words or more (NodeResolver's ``people`` key)."""
+    words = _base(node).split("-")
+    return words[-1] if node.endswith(":PERSON") and len(words) >= 2 else None
+
+
+def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) -> None:
+    """Bring the person_surnames table (surname -> person nodes of two words or more that a
+    mention holds) up to date for ``nodes``, or fill it from every mention (None)."""
+    if nodes is None:
+        db.execute("DELETE FROM person_surnames")
+        nodes = {n for (n,) in db.execute(
+            "SELECT DISTINCT node_id FROM mentions UNION SELECT DISTINCT own_node FROM mentions")}
+    for node in sorted(set(nodes)):
+        surname = _surname(node)
+        if surname is None:
+            continue
+        if _is_node(db, node):
+            db.execute("INSERT OR IGNORE INTO person_surnames VALUES (?, ?)", (surname, node))
+        else:
+            db.execute("DELETE FROM person_surnames WHERE surname = ? AND node = ?",
+                       (surname, node))
+
+
+class _CorpusMap(Mapping[str, tuple[str, str]]):
+    """NodeResolver's ``global_map`` (an acronym defined for exactly one organisation; a lone
+    surname that fits exactly one person of the corpus), looked up key by key in the tables
+    instead of built from every mention."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def _entry(self, key: str) -> tuple[str, str] | None:
+        if key not in self._cache:
+            self._cache[key] = self._look_up(key)
+        return self._cache[key]
+
+    def _look_up(self, key: str) -> tuple[str, str] | None:
+        targets = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT node_id FROM mentions WHERE own_node = ? AND rule = 'acronym'",
+            (key,))]
+        if len(targets) == 1:
+            return targets[0], "acronym-corpus"
+        base = _base(key)
+        if key.endswith(":PERSON") and "-" not in base and _is_node(self.db, key):
+            people = [r[0] for r in self.db.execute(
+                "SELECT node FROM person_surnames WHERE surname = ?", (base,))]
+            if len(people) == 1:
+                return people[0], "surname-corpus"
+        return None
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        entry = self._entry(key)
+        if entry is None:
+            raise KeyError(key)
+        return entry
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._entry(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("the corpus-wide map is looked up key by key, never listed")
+
+    def __len__(self) -> int:
+        raise TypeError("the corpus-wide map is looked up key by key, never listed")
+
+    def keys_to(self, targets: set[str]) -> set[str]:
+        """The keys whose entry sends them to one of ``targets``."""
+        out: set[str] = set()
+        for alias, rule in _where_in(self.db, "SELECT DISTINCT own_node, rule FROM mentions",
+                                     "node_id", targets):
+            if rule == "acronym" and alias and self.get(alias, ("", ""))[0] in targets:
+                out.add(alias)
+        for target in targets:
+            surname = _surname(target)
+            if surname is not None and self.get(f"{surname}:PERSON", ("", ""))[0] == target:
+                out.add(f"{surname}:PERSON")
+        return out
+
+
+class StoreResolver(NodeResolver):
+    """A NodeResolver that reads the store's tables for the keys it is asked about (indexes
+    on the mentions, the person_surnames table), so that building it costs nothing like
+    reading every mention. It resolves exactly as ``resolver_of`` on the same tables."""
+
+    def __init__(self, db: sqlite3.Connection, rules: MergeRules | None) -> None:
+        from kgqa.kg.canonical import canonical_key, slug
+
+        self.rules = rules or MergeRules({}, [])
+        self.corpus = _CorpusMap(db)
+        self.global_map = self.corpus  # type: ignore[assignment]
+
+        def ids(name: str) -> list[str]:
+            if ":" in name:
+                return [name]
+            base = slug(canonical_key(name))
+            found: set[str] = set()
+            for column in ("node_id", "own_node"):
+                found.update(r[0] for r in db.execute(
+                    f"SELECT DISTINCT {column} FROM mentions WHERE {column} >= ? "
+                    f"AND {column} < ?", (base + ":", base + ";")))
+            return sorted(n for n in found if _base(n) == base)
+
+        self.never = {(a, b) for x, y in self.rules.never for a in ids(x) for b in ids(y)}
+        self.never |= {(b, a) for a, b in self.never}
+        self.always = {}
+        for alias, target in self.rules.always.items():
+            targets = ids(target)
+            for a in ids(alias):
+                if targets and a not in targets:
+                    self.always[a] = targets[0]
+
+    @staticmethod
+    def usable(db: sqlite3.Connection) -> bool:
+        """Whether the tables have what it reads (stores from before it lack them)."""
+        return {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE name IN ('person_surnames', 'mentions_own')"
+        )} == {"person_surnames", "mentions_own"}
+
+
+def _keys_touched(triples: Iterable[Triple]) -> set[str]:
+    """The corpus-wide map's keys whose entry the appearance or disappearance of these mention
+    triples can change: acronyms they define, and the lone surnames of the persons they hold."""
+    keys: set[str] = set()
+    for node, own, rule in triples:
+        if rule == "acronym" and own:
+            keys.add(own)
+        for name in (node, own):
+            if name.endswith(":PERSON"):
+                surname = _surname(name)
+                keys.add(name if surname is None else f"{surname}:PERSON")
+    return keys
+
+
 def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], np.ndarray],
                    db: sqlite3.Connection, changed: set[str], rules: MergeRules | None,
                    reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
@@ -176,6 +319,22 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     tables) and return its entity vectors, updated from ``entities`` (the base's, built from
     ``base_db`` with the same ``rules``), after the documents ``changed`` were retracted or
     replaced. ``reconstruct`` gives the stored vectors of passage row ids."""
+    old: NodeResolver
+    new: NodeResolver
+    if StoreResolver.usable(base_db) and StoreResolver.usable(db):
+        # Resolution looked up in the tables, key by key; only the keys the changed
+        # documents' mentions touch can have moved.
+        old, new = StoreResolver(base_db, rules), StoreResolver(db, rules)
+        if not (old.always or new.always) and old.never == new.never:
+            touched = _keys_touched(set(_where_in(base_db, _TRIPLES, "doc_id", changed))
+                                    | set(_where_in(db, _TRIPLES, "doc_id", changed)))
+            changed_keys = {k for k in touched
+                            if old.global_map.get(k) != new.global_map.get(k)}
+            moved = {p for source in (base_db, db)
+                     for p in _pairs_of(source, changed_keys | _never_ids(new))
+                     if old.resolve(*p) != new.resolve(*p)}
+            return _update_from(base_db, db, changed, old, new, moved, None, entities,
+                                reconstruct)
     base_triples = set(base_db.execute(_TRIPLES))
     triples = _triples_after(base_db, base_triples, db, changed)
     old = _resolver(base_triples, rules)
@@ -188,7 +347,7 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
             every_pair = _pairs(db, triples)
         return every_pair
 
-    moved: set[Pair] = set()
+    moved = set()
     if old.state() != new.state():
         if old.always or new.always or old.never != new.never:
             candidates = all_pairs() | _pairs(base_db, base_triples)
@@ -201,6 +360,27 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
             candidates = {p for source in (base_db, db)
                           for p in _pairs_of(source, changed_keys | _never_ids(new))}
         moved = {p for p in candidates if old.resolve(*p) != new.resolve(*p)}
+    return _update_from(base_db, db, changed, old, new, moved, all_pairs, entities, reconstruct)
+
+
+def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: set[str],
+                 old: NodeResolver, new: NodeResolver, moved: set[Pair],
+                 all_pairs: Callable[[], set[Pair]] | None,
+                 entities: tuple[dict[str, Any], np.ndarray],
+                 reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
+    """update_derived's work once the resolvers and the pairs that moved are known:
+    ``all_pairs`` gives every pair where a resolver cannot name the raw nodes that resolve to
+    a node (None: ``new`` is a StoreResolver, which can)."""
+
+    def preimage(targets: set[str]) -> set[str]:
+        if isinstance(new, StoreResolver):
+            return set(targets) | new.corpus.keys_to(targets) | _never_ids(new)
+        raw = _preimage(new, targets)
+        if raw is None:
+            assert all_pairs is not None
+            raw = {p[0] for p in all_pairs() if new.resolve(*p)[0] in targets}
+        return raw
+
     nodes = {n for p in moved for n in (old.resolve(*p)[0], new.resolve(*p)[0])}
     keys: set[EdgeKey] = set()
     for source, resolver in ((base_db, old), (db, new)):
@@ -220,9 +400,7 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     # the nodes: every mention that now resolves to one of them
     mentions: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
     passages: dict[str, set[int]] = defaultdict(set)
-    raw_nodes = _preimage(new, nodes)
-    if raw_nodes is None:
-        raw_nodes = {p[0] for p in all_pairs() if new.resolve(*p)[0] in nodes}
+    raw_nodes = preimage(nodes)
     for row in _where_in(db, _MENTIONS, "m.node_id", raw_nodes):
         m = MentionRow(*row[:6])
         node, rule = new.resolve(m.node_id, m.own_node)
@@ -232,9 +410,7 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
     # the edges: every evidence row that now counts for one of them
     grouped: dict[EdgeKey, list[EvidenceRow]] = defaultdict(list)
     heads = {k[0] for k in keys}
-    raw_heads = _preimage(new, heads)
-    if raw_heads is None:
-        raw_heads = {p[0] for p in all_pairs() if new.resolve(*p)[0] in heads}
+    raw_heads = preimage(heads)
     for row in _where_in(db, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "head", raw_heads):
         e = EvidenceRow(*row)
         key = edge_key(new, e)

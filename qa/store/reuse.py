@@ -83,7 +83,7 @@ class Reuse:
 # its commit inserted, updated or deleted (``changed``) and those rows as they ended
 # (``rows_<table>``), plus the AUTOINCREMENT counters (``sequence``).
 TRACKED = ("documents", "passages", "mentions", "evidence", "document_digests", "graph_nodes",
-            "graph_edges")
+           "graph_edges", "person_surnames")
 CHANGES = "changes.sqlite"
 
 

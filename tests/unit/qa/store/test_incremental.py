@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,14 @@ import pytest
 import kgqa.qa.store.generations as generations
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules
 from kgqa.qa.store.generations import PassageMention, ProcessedDocument, Store
-from kgqa.qa.store.incremental import graph_counts, graph_of
+from kgqa.qa.store.incremental import (
+    StoreResolver,
+    _pairs,
+    graph_counts,
+    graph_of,
+    resolver_of,
+    update_person_surnames,
+)
 from kgqa.qa.store.index import BM25Index
 from kgqa.qa.types import Document, Passage
 
@@ -119,6 +127,17 @@ def test_random_edits_give_what_a_rebuild_gives(tmp_path: Path, rules: MergeRule
         recount.update(vectors=gen.dense.size, **graph_counts(gen.db))
         assert gen.manifest["counts"] == recount, f"counts differ after step {step}"
         assert gen.manifest["content_digest"] == generations._content_digest(gen.db)
+        # the resolver that looks keys up in the tables resolves every pair as the one built
+        # from every mention, and its surname table is what a fill from every mention gives
+        full, looked_up = resolver_of(gen.db, rules), StoreResolver(gen.db, rules)
+        for pair in sorted(_pairs(gen.db)):
+            assert looked_up.resolve(*pair) == full.resolve(*pair), f"{pair} after step {step}"
+        assert (looked_up.never, looked_up.always) == (full.never, full.always)
+        surnames = gen.db.execute("SELECT * FROM person_surnames ORDER BY 1, 2").fetchall()
+        refill = sqlite3.connect(":memory:")
+        gen.db.backup(refill)
+        update_person_surnames(refill, None)
+        assert refill.execute("SELECT * FROM person_surnames ORDER BY 1, 2").fetchall() == surnames
         gen.close()
     assert len(updates) >= 20  # the incremental path did the work (not the first commit)
     # the surname and acronym rules really moved nodes in this run
