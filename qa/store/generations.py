@@ -55,13 +55,14 @@ from kgqa.kg.graph import (
     load_graph,
 )
 from kgqa.qa.store.incremental import (
+    EntityChange,
+    _where_in,
     context_vector,
     graph_counts,
     graph_of,
     passages_key,
     read_graph,
     resolver_of,
-    _where_in,
     update_derived,
     update_person_surnames,
     write_graph,
@@ -228,13 +229,15 @@ def _digests_of(db: sqlite3.Connection, doc_ids: list[str] | None) -> dict[str, 
     return {doc_id: digest.hexdigest() for doc_id, digest in digests.items()}
 
 
-def _update_document_digests(db: sqlite3.Connection, changed: set[str]) -> None:
+def _update_document_digests(db: sqlite3.Connection, changed: set[str], fill: bool) -> None:
     """Bring the table of per-document digests up to date after the ``changed`` documents were
-    retracted or replaced (a store from before the table gets it filled for every document)."""
+    retracted or replaced; with ``fill`` (a table just added to a store from before it), for
+    every document."""
     db.executemany("DELETE FROM document_digests WHERE doc_id = ?", [(d,) for d in changed])
     missing = [r[0] for r in db.execute(
         "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM document_digests) "
-        "ORDER BY doc_id")]
+        "ORDER BY doc_id")] if fill else \
+        sorted(r[0] for r in _where_in(db, "SELECT doc_id FROM documents", "doc_id", changed))
     if len(missing) > 500:
         wanted = set(missing)
         digests = {d: h for d, h in _digests_of(db, None).items() if d in wanted}
@@ -332,7 +335,9 @@ def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
 
 # A commit keeps a flat index's changes as a delta (DenseDelta) while they are at most this
 # many vectors or a tenth of the file's, whichever is more; past that it writes the index whole.
+# The entity vectors' changes (EntityChange) likewise.
 DENSE_DELTA_MIN = 1000
+ENTITY_DELTA_MIN = 1000
 
 
 class _PendingVectors:
@@ -538,10 +543,18 @@ class Generation:
             _entity_vectors(self.db, self.dense, self.merge_rules, None)
 
     def stored_entity_vectors(self) -> tuple[dict[str, Any], np.ndarray] | None:
+        """The entity vectors stored with this generation: its files with the change since
+        they were written applied (a small commit writes only that change)."""
         if not (self.path / "entity_vectors.npy").is_file():
             return None
         index = json.loads((self.path / "entity_vectors.json").read_text())
-        return index, np.load(self.path / "entity_vectors.npy", allow_pickle=False)
+        matrix = np.load(self.path / "entity_vectors.npy", allow_pickle=False)
+        if not (self.path / EntityChange.FILES[1]).is_file():
+            return index, matrix
+        change = EntityChange.load(self.path, matrix.shape[1])
+        index, matrix = change.applied(index, matrix)
+        index["computed"] = json.loads((self.path / EntityChange.FILES[1]).read_text())["computed"]
+        return index, matrix
 
     @property
     def document_pages(self) -> dict[str, tuple[int, ...]]:
@@ -816,9 +829,11 @@ class Store:
             tmp.mkdir(parents=True)
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
-        # person_surnames (a table the graph update reads) is filled once, when it is added
-        fill_surnames = not dst.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'person_surnames'").fetchone()
+        # Tables kept up to date by each commit are filled once, when they are added.
+        present = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE name IN "
+                                             "('person_surnames', 'document_digests')")}
+        fill_surnames = "person_surnames" not in present
+        fill_digests = "document_digests" not in present
         dst.executescript(SCHEMA_ADDITIONS)
         dimension = int(models["embedding_dimension"])
         lap("copy")
@@ -843,7 +858,7 @@ class Store:
                 added_vectors.append(item.vectors)
                 title = item.document.title if titled else None
                 added_texts += [index_text(p.text, title) for p in item.passages]
-            _update_document_digests(dst, retract)
+            _update_document_digests(dst, retract, fill_digests)
             update_person_surnames(dst, None if fill_surnames else {
                 node for source in ([dst] if base is None else [base.db, dst])
                 for row in _where_in(source, "SELECT node_id, own_node FROM mentions", "doc_id",
@@ -885,22 +900,38 @@ class Store:
                     dense.add(np.asarray(ids, dtype=np.int64), reembed(texts))
             bm25 = BM25Index.build(ids, texts)
         lap("bm25")
-        stored = base.stored_entity_vectors() if base is not None and reembed is None else None
+        # The entity vectors: a small change is kept as a change beside the base's files (as
+        # the vectors are), which are copied as they are; anything else writes them whole.
+        entity_change: EntityChange | None = None
+        entities: tuple[dict[str, Any], np.ndarray] | None = None
+        stored = base is not None and reembed is None and \
+            (base.path / "entity_vectors.npy").is_file()
         with dst:
-            if (base is not None and stored is not None and not (base.path / "graph.json").exists()
+            if (base is not None and stored and not (base.path / "graph.json").exists()
                     and rules_json(rules) == rules_of(base.manifest)
                     and len(retract) <= max(100, base.manifest["counts"]["documents"] // 5)):
                 # A small change: only the nodes and edges it touches are recomputed.
-                entity_index, entity_matrix = update_derived(
-                    base.db, stored, dst, retract, rules, vectors.reconstruct)
+                change = update_derived(base.db, dst, retract, rules, vectors.reconstruct)
+                base_change = EntityChange.load(base.path, dimension)
+                entity_change = base_change.then(change)
+                in_file = len(json.loads((base.path / "entity_vectors.json").read_text()
+                                         )["nodes"]) if len(entity_change) > ENTITY_DELTA_MIN \
+                    else 0
+                if len(entity_change) > max(ENTITY_DELTA_MIN, in_file // 10):
+                    full = base.stored_entity_vectors()
+                    assert full is not None
+                    entities = change.applied(*full)
+                    entity_change = None
+                computed = len(change.nodes)
             else:
                 if logged:
                     untrack_changes(dst)
                     logged = False
                 resolver = resolver_of(dst, rules)
                 write_graph(dst, graph_of(dst, rules, resolver))
-                entity_index, entity_matrix = _entity_vectors(dst, vectors, rules, stored,
-                                                              resolver)
+                entities = _entity_vectors(
+                    dst, vectors, rules, base.stored_entity_vectors() if stored and base else None,
+                    resolver)
         lap("graph")
         updated = _updated_counts(base, dst) if logged and base is not None else None
         if updated is not None:
@@ -933,24 +964,25 @@ class Store:
         carried: dict[str, str] = {}  # files copied from the base as they are: their checksums
         index_file = tmp / "dense.faiss"
         if delta is not None:
-            # The base's file, as it is: the reused generation's own copy when it is the same
-            # file (same checksum), else a byte copy (never a shared link: each generation's
-            # files stay its own, so damage to one leaves the others to fall back on).
             assert base is not None
-            digest = base.manifest["files"]["dense.faiss"]
-            if reuse is None or reuse.files.get("dense.faiss") != digest \
-                    or not index_file.is_file():
-                index_file.unlink(missing_ok=True)
-                shutil.copyfile(base.path / "dense.faiss", index_file)
-            carried["dense.faiss"] = digest
+            carried["dense.faiss"] = self._base_file(base, reuse, tmp, "dense.faiss")
             delta.save(tmp)
         else:
             assert dense is not None
             index_file.unlink(missing_ok=True)
             dense.conform(options).save(index_file)
         bm25.save(tmp / "bm25")
-        np.save(tmp / "entity_vectors.npy", entity_matrix, allow_pickle=False)
-        (tmp / "entity_vectors.json").write_text(json.dumps(entity_index, ensure_ascii=False))
+        if entity_change is not None:
+            assert base is not None
+            for name in ("entity_vectors.npy", "entity_vectors.json"):
+                carried[name] = self._base_file(base, reuse, tmp, name)
+            entity_change.save(tmp, computed)
+        else:
+            assert entities is not None
+            for name in ("entity_vectors.npy", "entity_vectors.json"):
+                (tmp / name).unlink(missing_ok=True)
+            np.save(tmp / "entity_vectors.npy", entities[1], allow_pickle=False)
+            (tmp / "entity_vectors.json").write_text(json.dumps(entities[0], ensure_ascii=False))
         lap("write")
         if chunked is None:
             chunked = digests_of(db_path)
@@ -1019,9 +1051,23 @@ class Store:
         finally:
             os.close(fd)
         for path in tmp.iterdir():
-            if path.name not in ("passages.sqlite", "dense.faiss"):
+            if path.name not in ("passages.sqlite", "dense.faiss", "entity_vectors.npy",
+                                 "entity_vectors.json"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         return Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
+
+    @staticmethod
+    def _base_file(base: Generation, reuse: Reuse | None, tmp: Path, name: str) -> str:
+        """Put the base's file ``name`` into ``tmp`` as it is and return its checksum: the
+        reused generation's own copy when it is the same file (same checksum), else a byte
+        copy. Never a shared link: each generation's files stay its own, so damage to one
+        leaves the others to fall back on."""
+        digest = base.manifest["files"][name]
+        target = tmp / name
+        if reuse is None or reuse.files.get(name) != digest or not target.is_file():
+            target.unlink(missing_ok=True)
+            shutil.copyfile(base.path / name, target)
+        return str(digest)
 
     def publish(self, number: int, keep: int) -> None:
         """Make a staged generation current (atomically) and drop old generations."""

@@ -16,6 +16,8 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -23,10 +25,10 @@ import numpy as np
 
 from kgqa.kg.graph import (
     EvidenceRow,
-    _base,
     MentionRow,
     MergeRules,
     NodeResolver,
+    _base,
     build_graph,
     edge_attributes,
     edge_key,
@@ -312,13 +314,12 @@ def _keys_touched(triples: Iterable[Triple]) -> set[str]:
     return keys
 
 
-def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], np.ndarray],
-                   db: sqlite3.Connection, changed: set[str], rules: MergeRules | None,
-                   reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
+def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: set[str],
+                   rules: MergeRules | None, reconstruct: Any) -> EntityChange:
     """Update the graph tables of ``db`` (the new generation's rows, with the base's graph
-    tables) and return its entity vectors, updated from ``entities`` (the base's, built from
-    ``base_db`` with the same ``rules``), after the documents ``changed`` were retracted or
-    replaced. ``reconstruct`` gives the stored vectors of passage row ids."""
+    tables) after the documents ``changed`` were retracted or replaced, and return the change
+    to the base's entity vectors (built with the same ``rules``): the nodes recomputed and the
+    nodes dropped. ``reconstruct`` gives the stored vectors of passage row ids."""
     old: NodeResolver
     new: NodeResolver
     if StoreResolver.usable(base_db) and StoreResolver.usable(db):
@@ -333,8 +334,7 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
             moved = {p for source in (base_db, db)
                      for p in _pairs_of(source, changed_keys | _never_ids(new))
                      if old.resolve(*p) != new.resolve(*p)}
-            return _update_from(base_db, db, changed, old, new, moved, None, entities,
-                                reconstruct)
+            return _update_from(base_db, db, changed, old, new, moved, None, reconstruct)
     base_triples = set(base_db.execute(_TRIPLES))
     triples = _triples_after(base_db, base_triples, db, changed)
     old = _resolver(base_triples, rules)
@@ -360,14 +360,13 @@ def update_derived(base_db: sqlite3.Connection, entities: tuple[dict[str, Any], 
             candidates = {p for source in (base_db, db)
                           for p in _pairs_of(source, changed_keys | _never_ids(new))}
         moved = {p for p in candidates if old.resolve(*p) != new.resolve(*p)}
-    return _update_from(base_db, db, changed, old, new, moved, all_pairs, entities, reconstruct)
+    return _update_from(base_db, db, changed, old, new, moved, all_pairs, reconstruct)
 
 
 def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: set[str],
                  old: NodeResolver, new: NodeResolver, moved: set[Pair],
                  all_pairs: Callable[[], set[Pair]] | None,
-                 entities: tuple[dict[str, Any], np.ndarray],
-                 reconstruct: Any) -> tuple[dict[str, Any], np.ndarray]:
+                 reconstruct: Any) -> EntityChange:
     """update_derived's work once the resolvers and the pairs that moved are known:
     ``all_pairs`` gives every pair where a resolver cannot name the raw nodes that resolve to
     a node (None: ``new`` is a StoreResolver, which can)."""
@@ -427,22 +426,69 @@ def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: s
                    [(n, json.dumps(node_attributes(n, rows), ensure_ascii=False))
                     for n, rows in sorted(mentions.items())])
 
-    index, matrix = entities
-    kept = [(n, k, i) for i, (n, k) in enumerate(zip(index["nodes"], index["keys"]))
-            if n not in nodes]
     fresh = sorted(passages)
-    vectors = np.zeros((len(fresh), matrix.shape[1]), dtype=np.float32)
-    fresh_keys = []
+    vectors = np.zeros((len(fresh), reconstruct([]).shape[1]), dtype=np.float32)
     for i, node in enumerate(fresh):
         vectors[i] = context_vector(reconstruct, passages[node])
-        fresh_keys.append(passages_key(passages[node]))
-    names = [n for n, _, _ in kept] + fresh
-    order = sorted(range(len(names)), key=names.__getitem__)
-    stacked = np.concatenate([matrix[[i for _, _, i in kept]], vectors])
-    all_keys = [k for _, k, _ in kept] + fresh_keys
-    out_index = {"nodes": [names[i] for i in order], "keys": [all_keys[i] for i in order],
-                 "computed": len(fresh)}
-    return out_index, np.ascontiguousarray(stacked[order], dtype=np.float32)
+    return EntityChange(fresh, [passages_key(passages[node]) for node in fresh], vectors,
+                        nodes - set(fresh))
+
+
+@dataclass
+class EntityChange:
+    """The entity vectors a commit recomputed (``nodes``, their passage-set ``keys``, their
+    ``vectors``) and the nodes it ``dropped`` (no mention resolves to them any more)."""
+
+    nodes: list[str]
+    keys: list[str]
+    vectors: np.ndarray
+    dropped: set[str]
+
+    def applied(self, index: dict[str, Any], matrix: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+        """The whole table (index, matrix), in node order, after this change."""
+        gone = self.dropped | set(self.nodes)
+        kept = [i for i, n in enumerate(index["nodes"]) if n not in gone]
+        names = [index["nodes"][i] for i in kept] + self.nodes
+        keys = [index["keys"][i] for i in kept] + self.keys
+        order = sorted(range(len(names)), key=names.__getitem__)
+        stacked = np.concatenate([matrix[kept],
+                                  self.vectors.reshape(len(self.nodes), matrix.shape[1])])
+        return ({"nodes": [names[i] for i in order], "keys": [keys[i] for i in order],
+                 "computed": len(self.nodes)},
+                np.ascontiguousarray(stacked[order], dtype=np.float32))
+
+    def then(self, later: EntityChange) -> EntityChange:
+        """This change followed by ``later``."""
+        rows = {n: (k, v) for n, k, v in zip(self.nodes, self.keys, self.vectors)}
+        for node in later.dropped:
+            rows.pop(node, None)
+        rows.update({n: (k, v) for n, k, v in zip(later.nodes, later.keys, later.vectors)})
+        names = sorted(rows)
+        vectors = np.zeros((len(names), later.vectors.shape[1]), dtype=np.float32)
+        for i, name in enumerate(names):
+            vectors[i] = rows[name][1]
+        return EntityChange(names, [rows[n][0] for n in names], vectors,
+                            (self.dropped | later.dropped) - set(rows))
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.dropped)
+
+    FILES = ("entity_delta.npy", "entity_delta.json")
+
+    def save(self, folder: Path, computed: int) -> None:
+        np.save(folder / self.FILES[0], self.vectors, allow_pickle=False)
+        (folder / self.FILES[1]).write_text(json.dumps(
+            {"nodes": self.nodes, "keys": self.keys, "dropped": sorted(self.dropped),
+             "computed": computed}, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, folder: Path, dimension: int) -> EntityChange:
+        """The change stored in ``folder`` since its entity_vectors files (none: empty)."""
+        if not (folder / cls.FILES[1]).is_file():
+            return cls([], [], np.zeros((0, dimension), np.float32), set())
+        data = json.loads((folder / cls.FILES[1]).read_text())
+        return cls(data["nodes"], data["keys"],
+                   np.load(folder / cls.FILES[0], allow_pickle=False), set(data["dropped"]))
 
 
 def passages_key(passages: set[int]) -> str:

@@ -18,6 +18,7 @@ import kgqa.qa.store.generations as generations
 import kgqa.qa.store.reuse as reuse
 from kgqa.kg.graph import MergeRules
 from kgqa.qa.store.generations import ProcessedDocument, Store, StoreWarning
+from kgqa.qa.store.incremental import EntityChange
 from kgqa.qa.store.index import DenseDelta, DenseOptions
 from tests.unit.qa.store.test_incremental import MODELS, document
 
@@ -167,14 +168,16 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
 @pytest.mark.parametrize("delta_min", [1000, 4])
 def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta_min: int,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """A small commit copies the base's vector index as it is and writes the change beside it;
-    whatever the history, the vectors a reader gets and its search are those of the live
-    documents' passages (with 4, most commits write the whole index again)."""
+    """A small commit copies the base's vector index and entity vectors as they are and writes
+    the change beside them; whatever the history, the vectors a reader gets and its search are
+    those of the live documents' passages, and the entity vectors a recomputation's (with 4,
+    most commits write them whole again)."""
     monkeypatch.setattr(generations, "DENSE_DELTA_MIN", delta_min)
+    monkeypatch.setattr(generations, "ENTITY_DELTA_MIN", delta_min)
     rng = random.Random(21)
     store = Store(tmp_path / "s")
     live: dict[str, ProcessedDocument] = {}
-    pending = []
+    pending, entity_pending = [], []
     for step in range(25):
         added = list({d.document.doc_id: d for d in (
             document(f"d{rng.randrange(25)}", rng) for _ in range(rng.randint(0, 3)))}.values())
@@ -196,9 +199,19 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta
             query = rng.random() * np.ones(8, np.float32)
             exact = sorted(expected, key=lambda pid: -float(expected[pid] @ query))[:3]
             assert [by_rowid[i] for i, _ in gen.dense.search(query, 3)] == exact
+            # the entity vectors, kept as a change the same way, are a recomputation's
+            index, matrix = gen.entity_vectors()
+            expected_index, expected_matrix = generations._entity_vectors(
+                gen.db, gen.dense, RULES, None)
+            assert (index["nodes"], index["keys"]) == \
+                (expected_index["nodes"], expected_index["keys"]), f"step {step}"
+            np.testing.assert_allclose(matrix, expected_matrix, atol=1e-6)
             gen.close()
-        pending.append((store.root / store.current_name() / DenseDelta.FILES[0]).is_file())
-    if delta_min == 1000:
-        assert all(pending[1:])  # every commit after the first kept its change as a delta
-    else:
-        assert True in pending and False in pending[1:]  # and past the limit, wrote it whole
+        folder = store.root / store.current_name()
+        pending.append((folder / DenseDelta.FILES[0]).is_file())
+        entity_pending.append((folder / EntityChange.FILES[1]).is_file())
+    for kept in (pending, entity_pending):
+        if delta_min == 1000:
+            assert all(kept[1:])  # every commit after the first kept its change apart
+        else:
+            assert True in kept and False in kept[1:]  # and past the limit, wrote it whole
