@@ -67,7 +67,14 @@ from kgqa.qa.store.incremental import (
     update_person_surnames,
     write_graph,
 )
-from kgqa.qa.store.index import BM25Index, DenseDelta, DenseIndex, DenseOptions, index_text
+from kgqa.qa.store.index import (
+    BM25Delta,
+    BM25Index,
+    DenseDelta,
+    DenseIndex,
+    DenseOptions,
+    index_text,
+)
 from kgqa.qa.store.reuse import (
     CHANGES,
     TRACKED,
@@ -338,6 +345,7 @@ def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
 # The entity vectors' changes (EntityChange) likewise.
 DENSE_DELTA_MIN = 1000
 ENTITY_DELTA_MIN = 1000
+BM25_DELTA_MIN = 1000
 
 
 class _PendingVectors:
@@ -474,7 +482,7 @@ class Generation:
         if self._bm25 is None:
             folder = self.path / "bm25"
             if BM25Index.exists(folder):
-                self._bm25 = BM25Index.load(folder)
+                self._bm25 = BM25Delta.load(self.path).apply(BM25Index.load(folder))
             else:  # written by a kgqa before this index layout: built from the passages
                 titled = bool(self.manifest["models"].get("index_title", False))
                 self._bm25 = BM25Index.build(*_indexed_texts(self.db, titled))
@@ -888,10 +896,17 @@ class Store:
         else:
             dense = vectors = DenseIndex(dimension)
             dense.add(fresh_ids, fresh)
+        bm25_delta: BM25Delta | None = None
         if reembed is None and base is not None and BM25Index.exists(base.path / "bm25"):
-            # Incremental: only the added passages are tokenised.
-            bm25 = BM25Index.load(base.path / "bm25").updated(
-                stale_rowids, added_rowids, added_texts)
+            # Incremental: only the added passages are tokenised, and a small change is kept
+            # as a delta beside the base's files (copied as they are).
+            vocab = json.loads((base.path / "bm25" / "vocab.json").read_text())
+            terms = BM25Delta.load(base.path).then(vocab, stale_rowids, added_rowids, added_texts)
+            in_file = np.load(base.path / "bm25" / "ids.npy", mmap_mode="r").shape[0]
+            if len(terms) <= max(BM25_DELTA_MIN, in_file // 10):
+                bm25_delta = terms
+            else:
+                bm25 = terms.apply(BM25Index.load(base.path / "bm25"))
         else:
             ids, texts = _indexed_texts(dst, titled)
             if reembed is not None:
@@ -971,7 +986,13 @@ class Store:
             assert dense is not None
             index_file.unlink(missing_ok=True)
             dense.conform(options).save(index_file)
-        bm25.save(tmp / "bm25")
+        if bm25_delta is not None:
+            assert base is not None
+            for name in BM25Index.FILES:
+                carried[f"bm25/{name}"] = self._base_file(base, reuse, tmp, f"bm25/{name}")
+            bm25_delta.save(tmp)
+        else:
+            bm25.save(tmp / "bm25")
         if entity_change is not None:
             assert base is not None
             for name in ("entity_vectors.npy", "entity_vectors.json"):
@@ -1052,7 +1073,7 @@ class Store:
             os.close(fd)
         for path in tmp.iterdir():
             if path.name not in ("passages.sqlite", "dense.faiss", "entity_vectors.npy",
-                                 "entity_vectors.json"):
+                                 "entity_vectors.json", "bm25"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         return Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
 
@@ -1066,6 +1087,7 @@ class Store:
         target = tmp / name
         if reuse is None or reuse.files.get(name) != digest or not target.is_file():
             target.unlink(missing_ok=True)
+            target.parent.mkdir(exist_ok=True)
             shutil.copyfile(base.path / name, target)
         return str(digest)
 

@@ -214,6 +214,59 @@ class DenseIndex:
         return cls(index.d, index)
 
 
+class BM25Delta:
+    """The BM25 rows added since a generation's ``bm25/`` files were written (their term ids
+    go on after the file's vocabulary, with the ``extra`` terms) and the row ids removed from
+    them. A small commit copies the base's files and writes only this (``bm25_delta/``)."""
+
+    FOLDER = "bm25_delta"
+
+    def __init__(self, rows: BM25Index, extra: list[str], removed: np.ndarray) -> None:
+        self.rows, self.extra = rows, extra
+        self.removed = np.asarray(removed, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return self.rows.size + len(self.removed)
+
+    @classmethod
+    def load(cls, generation: Path) -> BM25Delta:
+        """The delta stored in a generation folder (none: an empty one)."""
+        folder = generation / cls.FOLDER
+        if not folder.is_dir():
+            return cls(BM25Index.empty(), [], np.zeros(0, np.int64))
+        rows = BM25Index.load(folder)
+        return cls(rows, rows.vocab, np.load(folder / "removed.npy", allow_pickle=False))
+
+    def save(self, generation: Path) -> None:
+        folder = generation / self.FOLDER
+        BM25Index(self.rows.ids, self.extra, self.rows.indptr, self.rows.terms,
+                  self.rows.counts).save(folder)
+        np.save(folder / "removed.npy", self.removed, allow_pickle=False)
+
+    def then(self, vocab: list[str], removed: Iterable[int], ids: list[int],
+             texts: list[str]) -> BM25Delta:
+        """This delta (over a file of vocabulary ``vocab``) followed by removing the rows
+        ``removed`` and adding ``ids`` indexed under ``texts`` (only those are tokenised)."""
+        removed = np.fromiter(removed, dtype=np.int64)
+        rows = BM25Index(self.rows.ids, vocab + self.extra, self.rows.indptr, self.rows.terms,
+                         self.rows.counts).updated(removed, ids, texts)
+        gone = np.union1d(self.removed, removed[~np.isin(removed, self.rows.ids)])
+        return BM25Delta(rows, rows.vocab[len(vocab):], gone)
+
+    def apply(self, base: BM25Index) -> BM25Index:
+        """``base`` (the file's index) with this delta: the same index ``updated`` gives."""
+        if not len(self):
+            return base
+        lengths = np.diff(base.indptr)
+        keep = ~np.isin(base.ids, self.removed)
+        kept_entries = np.repeat(keep, lengths)
+        all_lengths = np.concatenate([lengths[keep], np.diff(self.rows.indptr)])
+        return BM25Index(np.concatenate([base.ids[keep], self.rows.ids]), base.vocab + self.extra,
+                         np.concatenate([[0], np.cumsum(all_lengths)]),
+                         np.concatenate([base.terms[kept_entries], self.rows.terms]),
+                         np.concatenate([base.counts[kept_entries], self.rows.counts]))
+
+
 class DenseDelta:
     """The vector changes since a generation's ``dense.faiss`` was written: the ids removed
     from it and the (ids, vectors) added after it. A small commit links the base's file into

@@ -19,7 +19,7 @@ import kgqa.qa.store.reuse as reuse
 from kgqa.kg.graph import MergeRules
 from kgqa.qa.store.generations import ProcessedDocument, Store, StoreWarning
 from kgqa.qa.store.incremental import EntityChange
-from kgqa.qa.store.index import DenseDelta, DenseOptions
+from kgqa.qa.store.index import BM25Delta, BM25Index, DenseDelta, DenseOptions
 from tests.unit.qa.store.test_incremental import MODELS, document
 
 RULES = MergeRules({"Varsovie": "Warsaw"}, [("Curie", "Marie Curie")])
@@ -168,16 +168,17 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
 @pytest.mark.parametrize("delta_min", [1000, 4])
 def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta_min: int,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """A small commit copies the base's vector index and entity vectors as they are and writes
-    the change beside them; whatever the history, the vectors a reader gets and its search are
-    those of the live documents' passages, and the entity vectors a recomputation's (with 4,
-    most commits write them whole again)."""
+    """A small commit copies the base's vector index, entity vectors and BM25 files as they are
+    and writes the change beside them; whatever the history, the vectors a reader gets and its
+    search are those of the live documents' passages, the entity vectors a recomputation's and
+    BM25 scores a rebuild's (with 4, most commits write them whole again)."""
     monkeypatch.setattr(generations, "DENSE_DELTA_MIN", delta_min)
     monkeypatch.setattr(generations, "ENTITY_DELTA_MIN", delta_min)
+    monkeypatch.setattr(generations, "BM25_DELTA_MIN", delta_min)
     rng = random.Random(21)
     store = Store(tmp_path / "s")
     live: dict[str, ProcessedDocument] = {}
-    pending, entity_pending = [], []
+    pending, entity_pending, bm25_pending = [], [], []
     for step in range(25):
         added = list({d.document.doc_id: d for d in (
             document(f"d{rng.randrange(25)}", rng) for _ in range(rng.randint(0, 3)))}.values())
@@ -206,11 +207,16 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta
             assert (index["nodes"], index["keys"]) == \
                 (expected_index["nodes"], expected_index["keys"]), f"step {step}"
             np.testing.assert_allclose(matrix, expected_matrix, atol=1e-6)
+            # and BM25, kept as a delta too, scores as an index built from every passage
+            built = BM25Index.build(*generations._indexed_texts(gen.db, True))
+            for words in ("radium physics", "health museum river", "Curie"):
+                assert gen.bm25.search(words, 10) == built.search(words, 10), f"step {step}"
             gen.close()
         folder = store.root / store.current_name()
         pending.append((folder / DenseDelta.FILES[0]).is_file())
         entity_pending.append((folder / EntityChange.FILES[1]).is_file())
-    for kept in (pending, entity_pending):
+        bm25_pending.append((folder / BM25Delta.FOLDER).is_dir())
+    for kept in (pending, entity_pending, bm25_pending):
         if delta_min == 1000:
             assert all(kept[1:])  # every commit after the first kept its change apart
         else:
