@@ -13,6 +13,9 @@ store/
     dense.faiss      passage vectors, ids = passage row ids
     bm25/            BM25 term counts of the same passages (updated, not rebuilt, by a commit)
     entity_vectors.* each graph node's context vector (.npy) and its index (.json)
+    dense_*.npy, bm25_delta/, entity_delta.*
+                     what changed since those three were written (a small commit copies them
+                     as they are and writes only this; loading applies it)
     changes.sqlite   the rows this generation's commit changed, as they ended
 ```
 A commit copies the current SQLite into ``gen-N.tmp``, applies the changes, writes the indexes,
