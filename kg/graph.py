@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,14 +59,24 @@ def _base(node: str) -> str:
     return node.rsplit(":", 1)[0]
 
 
+def person_surname(node: str) -> str | None:
+    """The last word of a person node of two words or more (what a lone surname matches)."""
+    words = _base(node).split("-")
+    return words[-1] if node.endswith(":PERSON") and len(words) >= 2 else None
+
+
+def is_lone_surname(node: str) -> bool:
+    """Whether ``node`` is a person of one word, which may stand for a person it is the
+    surname of."""
+    return node.endswith(":PERSON") and "-" not in _base(node)
+
+
 class NodeResolver:
     """Final node of each mention: the document's merges, then corpus-wide rules (an acronym
     defined in one document holds in all; a lone surname that fits exactly one person of the
     corpus is that person), then the settings' never/always rules."""
 
     def __init__(self, mentions: list[MentionRow], rules: MergeRules | None) -> None:
-        from kgqa.kg.canonical import canonical_key, slug
-
         self.rules = rules or MergeRules({}, [])
         self.global_map: dict[str, tuple[str, str]] = {}
         acronym_targets: dict[str, set[str]] = defaultdict(set)
@@ -76,22 +86,28 @@ class NodeResolver:
             if m.rule == "acronym" and m.own_node:
                 acronym_targets[m.own_node].add(m.node_id)
         for node in nodes:
-            words = _base(node).split("-")
-            if node.endswith(":PERSON") and len(words) >= 2:
-                people[words[-1]].add(node)
+            surname = person_surname(node)
+            if surname is not None:
+                people[surname].add(node)
         for alias, found in acronym_targets.items():
             if len(found) == 1:
                 self.global_map[alias] = (next(iter(found)), "acronym-corpus")
         for node in nodes:
             base = _base(node)
-            if node.endswith(":PERSON") and "-" not in base and len(people.get(base, ())) == 1:
+            if is_lone_surname(node) and len(people.get(base, ())) == 1:
                 self.global_map.setdefault(node, (next(iter(people[base])), "surname-corpus"))
         by_key: dict[str, list[str]] = defaultdict(list)
         for node in sorted(nodes):
             by_key[_base(node)].append(node)
+        self._apply_rules(lambda base: by_key.get(base, []))
+
+    def _apply_rules(self, nodes_with_base: Callable[[str], list[str]]) -> None:
+        """The settings' never/always rules (``self.rules``), by name, as node pairs:
+        ``nodes_with_base`` gives the corpus's nodes of a name's id form, sorted."""
+        from kgqa.kg.canonical import canonical_key, slug
 
         def ids(name: str) -> list[str]:
-            return [name] if ":" in name else by_key.get(slug(canonical_key(name)), [])
+            return [name] if ":" in name else nodes_with_base(slug(canonical_key(name)))
 
         self.never = {(a, b) for x, y in self.rules.never for a in ids(x) for b in ids(y)}
         self.never |= {(b, a) for a, b in self.never}

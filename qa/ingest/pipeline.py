@@ -141,7 +141,6 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
             if manifest is not None:
                 report.commit_steps = dict(store.stage_seconds)
                 report.reused_file_of = gen_name(store.recycled) if store.recycled else None
-            if manifest is not None:
                 number = manifest.generation
                 publish = True
                 if gate is not None:

@@ -276,12 +276,7 @@ def _content_digest(db: sqlite3.Connection) -> str:
 def _by_rowid(db: sqlite3.Connection, table: str, columns: str,
               rowids: list[int]) -> list[tuple[Any, ...]]:
     """``columns`` of the rows of ``table`` with these row ids (those that exist)."""
-    out: list[tuple[Any, ...]] = []
-    for i in range(0, len(rowids), 500):
-        part = rowids[i:i + 500]
-        out += db.execute(f"SELECT {columns} FROM {table} WHERE rowid IN "
-                          f"({','.join('?' * len(part))})", part).fetchall()
-    return out
+    return list(_where_in(db, f"SELECT {columns} FROM {table}", "rowid", rowids))
 
 
 def _node_named(db: sqlite3.Connection, name: str) -> bool:
@@ -343,12 +338,16 @@ def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
     return passages
 
 
-# A commit keeps a flat index's changes as a delta (DenseDelta) while they are at most this
-# many vectors or a tenth of the file's, whichever is more; past that it writes the index whole.
-# The entity vectors' changes (EntityChange) likewise.
-DENSE_DELTA_MIN = 1000
-ENTITY_DELTA_MIN = 1000
-BM25_DELTA_MIN = 1000
+# A commit keeps an index's changes beside its file (DenseDelta, BM25Delta, EntityChange) while
+# they are at most this many entries or a tenth of the file's, whichever is more; past that it
+# writes the index whole.
+DELTA_MIN = 1000
+
+
+def _kept_as_delta(entries: int, in_file: Callable[[], int]) -> bool:
+    """Whether a change of ``entries`` stays a delta beside a file of ``in_file()`` entries
+    (read only when the change passes DELTA_MIN)."""
+    return entries <= DELTA_MIN or entries <= in_file() // 10
 
 
 class _PendingVectors:
@@ -562,10 +561,7 @@ class Generation:
         matrix = np.load(self.path / "entity_vectors.npy", allow_pickle=False)
         if not (self.path / EntityChange.FILES[1]).is_file():
             return index, matrix
-        change = EntityChange.load(self.path, matrix.shape[1])
-        index, matrix = change.applied(index, matrix)
-        index["computed"] = json.loads((self.path / EntityChange.FILES[1]).read_text())["computed"]
-        return index, matrix
+        return EntityChange.load(self.path, matrix.shape[1]).applied(index, matrix)
 
     @property
     def document_pages(self) -> dict[str, tuple[int, ...]]:
@@ -891,7 +887,7 @@ class Store:
             size = base.dense.size - len(stale) + len(fresh_ids)
             in_file = base.dense.size - len(base_delta.added_ids) + len(base_delta.removed)
             if (base.dense.kind == "flat" and options.kind_for(size) == "flat" and not options.mmap
-                    and len(after) <= max(DENSE_DELTA_MIN, in_file // 10)):
+                    and _kept_as_delta(len(after), lambda: in_file)):
                 delta = after
                 vectors = _PendingVectors(base.dense, delta, size)
             else:
@@ -905,8 +901,9 @@ class Store:
             # as a delta beside the base's files (copied as they are).
             vocab = json.loads((base.path / "bm25" / "vocab.json").read_text())
             terms = BM25Delta.load(base.path).then(vocab, stale_rowids, added_rowids, added_texts)
-            in_file = np.load(base.path / "bm25" / "ids.npy", mmap_mode="r").shape[0]
-            if len(terms) <= max(BM25_DELTA_MIN, in_file // 10):
+            rows_in_file = base.path / "bm25" / "ids.npy"
+            if _kept_as_delta(len(terms),
+                              lambda: np.load(rows_in_file, mmap_mode="r").shape[0]):
                 bm25_delta = terms
             else:
                 bm25 = terms.apply(BM25Index.load(base.path / "bm25"))
@@ -932,15 +929,13 @@ class Store:
                 change = update_derived(base.db, dst, retract, rules, vectors.reconstruct)
                 base_change = EntityChange.load(base.path, dimension)
                 entity_change = base_change.then(change)
-                in_file = len(json.loads((base.path / "entity_vectors.json").read_text()
-                                         )["nodes"]) if len(entity_change) > ENTITY_DELTA_MIN \
-                    else 0
-                if len(entity_change) > max(ENTITY_DELTA_MIN, in_file // 10):
+                nodes_in_file = base.path / "entity_vectors.json"
+                if not _kept_as_delta(len(entity_change), lambda: len(
+                        json.loads(nodes_in_file.read_text())["nodes"])):
                     full = base.stored_entity_vectors()
                     assert full is not None
                     entities = change.applied(*full)
                     entity_change = None
-                computed = len(change.nodes)
             else:
                 if logged:
                     untrack_changes(dst)
@@ -987,7 +982,6 @@ class Store:
             delta.save(tmp)
         else:
             assert dense is not None
-            index_file.unlink(missing_ok=True)
             dense.conform(options).save(index_file)
         if bm25_delta is not None:
             assert base is not None
@@ -1000,11 +994,9 @@ class Store:
             assert base is not None
             for name in ("entity_vectors.npy", "entity_vectors.json"):
                 carried[name] = self._base_file(base, reuse, tmp, name)
-            entity_change.save(tmp, computed)
+            entity_change.save(tmp)
         else:
             assert entities is not None
-            for name in ("entity_vectors.npy", "entity_vectors.json"):
-                (tmp / name).unlink(missing_ok=True)
             np.save(tmp / "entity_vectors.npy", entities[1], allow_pickle=False)
             (tmp / "entity_vectors.json").write_text(json.dumps(entities[0], ensure_ascii=False))
         lap("write")
@@ -1031,10 +1023,10 @@ class Store:
     def _take_for_recycling(self, base: Generation, numbers: list[int], keep: int,
                             tmp: Path) -> Reuse | None:
         """Move the newest generation that publishing would prune and that ``base`` descends
-        from to ``tmp``, leaving only its SQLite file and vector index, with the change logs that bring that
-        file to ``base``. None, touching nothing, when there is no such generation, a log in
-        between is missing or damaged, or a reader holds it: the caller then copies the base's
-        file. Its SQLite file is checked where the commit will write it (``finish_reused``);
+        from to ``tmp``, keeping its SQLite file and the index files a commit may keep
+        (``_base_file``), with the change logs that bring that file to ``base``. None,
+        touching nothing, when there is no such generation, a log in between is missing or
+        damaged, or a reader holds it: the caller then copies the base's file. Its SQLite file is checked where the commit will write it (``finish_reused``);
         one from before chunk digests is checked whole here."""
         current = self.current_name()
         doomed = {n for n in numbers[:-keep] if gen_name(n) != current}
@@ -1089,7 +1081,6 @@ class Store:
         digest = base.manifest["files"][name]
         target = tmp / name
         if reuse is None or reuse.files.get(name) != digest or not target.is_file():
-            target.unlink(missing_ok=True)
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(base.path / name, target)
         return str(digest)

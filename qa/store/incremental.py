@@ -32,7 +32,9 @@ from kgqa.kg.graph import (
     build_graph,
     edge_attributes,
     edge_key,
+    is_lone_surname,
     node_attributes,
+    person_surname,
 )
 
 # the columns of EvidenceRow's and MentionRow's fields, in their order
@@ -89,7 +91,7 @@ def _pairs(db: sqlite3.Connection, triples: set[Triple] | None = None) -> set[Pa
     return pairs
 
 
-def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[str],
+def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[Any],
               chunk: int = 500) -> Iterator[tuple[Any, ...]]:
     """Rows of ``query`` (a SELECT without WHERE) whose ``column`` is one of ``values``."""
     values = sorted(set(values))
@@ -179,12 +181,6 @@ def _is_node(db: sqlite3.Connection, node: str) -> bool:
         "OR EXISTS (SELECT 1 FROM mentions WHERE own_node = ?1)", (node,)).fetchone()[0])
 
 
-def _surname(node: str) -> str | None:
-    """The last word of a person node of two words or more (NodeResolver's ``people`` key)."""
-    words = _base(node).split("-")
-    return words[-1] if node.endswith(":PERSON") and len(words) >= 2 else None
-
-
 def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) -> None:
     """Bring the person_surnames table (surname -> person nodes of two words or more that a
     mention holds) up to date for ``nodes``, or fill it from every mention (None)."""
@@ -193,7 +189,7 @@ def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) 
         nodes = {n for (n,) in db.execute(
             "SELECT DISTINCT node_id FROM mentions UNION SELECT DISTINCT own_node FROM mentions")}
     for node in sorted(set(nodes)):
-        surname = _surname(node)
+        surname = person_surname(node)
         if surname is None:
             continue
         if _is_node(db, node):
@@ -223,10 +219,9 @@ class _CorpusMap(Mapping[str, tuple[str, str]]):
             (key,))]
         if len(targets) == 1:
             return targets[0], "acronym-corpus"
-        base = _base(key)
-        if key.endswith(":PERSON") and "-" not in base and _is_node(self.db, key):
+        if is_lone_surname(key) and _is_node(self.db, key):
             people = [r[0] for r in self.db.execute(
-                "SELECT node FROM person_surnames WHERE surname = ?", (base,))]
+                "SELECT node FROM person_surnames WHERE surname = ?", (_base(key),))]
             if len(people) == 1:
                 return people[0], "surname-corpus"
         return None
@@ -254,7 +249,7 @@ class _CorpusMap(Mapping[str, tuple[str, str]]):
             if rule == "acronym" and alias and self.get(alias, ("", ""))[0] in targets:
                 out.add(alias)
         for target in targets:
-            surname = _surname(target)
+            surname = person_surname(target)
             if surname is not None and self.get(f"{surname}:PERSON", ("", ""))[0] == target:
                 out.add(f"{surname}:PERSON")
         return out
@@ -266,16 +261,11 @@ class StoreResolver(NodeResolver):
     reading every mention. It resolves exactly as ``resolver_of`` on the same tables."""
 
     def __init__(self, db: sqlite3.Connection, rules: MergeRules | None) -> None:
-        from kgqa.kg.canonical import canonical_key, slug
-
         self.rules = rules or MergeRules({}, [])
         self.corpus = _CorpusMap(db)
         self.global_map = self.corpus  # type: ignore[assignment]
 
-        def ids(name: str) -> list[str]:
-            if ":" in name:
-                return [name]
-            base = slug(canonical_key(name))
+        def nodes_with_base(base: str) -> list[str]:
             found: set[str] = set()
             for column in ("node_id", "own_node"):
                 found.update(r[0] for r in db.execute(
@@ -283,14 +273,7 @@ class StoreResolver(NodeResolver):
                     f"AND {column} < ?", (base + ":", base + ";")))
             return sorted(n for n in found if _base(n) == base)
 
-        self.never = {(a, b) for x, y in self.rules.never for a in ids(x) for b in ids(y)}
-        self.never |= {(b, a) for a, b in self.never}
-        self.always = {}
-        for alias, target in self.rules.always.items():
-            targets = ids(target)
-            for a in ids(alias):
-                if targets and a not in targets:
-                    self.always[a] = targets[0]
+        self._apply_rules(nodes_with_base)
 
     @staticmethod
     def usable(db: sqlite3.Connection) -> bool:
@@ -308,9 +291,11 @@ def _keys_touched(triples: Iterable[Triple]) -> set[str]:
         if rule == "acronym" and own:
             keys.add(own)
         for name in (node, own):
-            if name.endswith(":PERSON"):
-                surname = _surname(name)
-                keys.add(name if surname is None else f"{surname}:PERSON")
+            surname = person_surname(name)
+            if surname is not None:
+                keys.add(f"{surname}:PERSON")
+            elif is_lone_surname(name):
+                keys.add(name)
     return keys
 
 
@@ -431,18 +416,23 @@ def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: s
     for i, node in enumerate(fresh):
         vectors[i] = context_vector(reconstruct, passages[node])
     return EntityChange(fresh, [passages_key(passages[node]) for node in fresh], vectors,
-                        nodes - set(fresh))
+                        nodes - set(fresh), len(fresh))
 
 
 @dataclass
 class EntityChange:
-    """The entity vectors a commit recomputed (``nodes``, their passage-set ``keys``, their
-    ``vectors``) and the nodes it ``dropped`` (no mention resolves to them any more)."""
+    """The entity vectors commits recomputed (``nodes``, their passage-set ``keys``, their
+    ``vectors``) and the nodes they ``dropped`` (no mention resolves to them any more), since
+    a generation's entity_vectors files were written; ``computed``: how many vectors the last
+    of those commits computed."""
+
+    FILES = ("entity_delta.npy", "entity_delta.json")
 
     nodes: list[str]
     keys: list[str]
     vectors: np.ndarray
     dropped: set[str]
+    computed: int = 0
 
     def applied(self, index: dict[str, Any], matrix: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
         """The whole table (index, matrix), in node order, after this change."""
@@ -454,7 +444,7 @@ class EntityChange:
         stacked = np.concatenate([matrix[kept],
                                   self.vectors.reshape(len(self.nodes), matrix.shape[1])])
         return ({"nodes": [names[i] for i in order], "keys": [keys[i] for i in order],
-                 "computed": len(self.nodes)},
+                 "computed": self.computed},
                 np.ascontiguousarray(stacked[order], dtype=np.float32))
 
     def then(self, later: EntityChange) -> EntityChange:
@@ -468,18 +458,16 @@ class EntityChange:
         for i, name in enumerate(names):
             vectors[i] = rows[name][1]
         return EntityChange(names, [rows[n][0] for n in names], vectors,
-                            (self.dropped | later.dropped) - set(rows))
+                            (self.dropped | later.dropped) - set(rows), later.computed)
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.dropped)
 
-    FILES = ("entity_delta.npy", "entity_delta.json")
-
-    def save(self, folder: Path, computed: int) -> None:
+    def save(self, folder: Path) -> None:
         np.save(folder / self.FILES[0], self.vectors, allow_pickle=False)
         (folder / self.FILES[1]).write_text(json.dumps(
             {"nodes": self.nodes, "keys": self.keys, "dropped": sorted(self.dropped),
-             "computed": computed}, ensure_ascii=False))
+             "computed": self.computed}, ensure_ascii=False))
 
     @classmethod
     def load(cls, folder: Path, dimension: int) -> EntityChange:
@@ -488,7 +476,8 @@ class EntityChange:
             return cls([], [], np.zeros((0, dimension), np.float32), set())
         data = json.loads((folder / cls.FILES[1]).read_text())
         return cls(data["nodes"], data["keys"],
-                   np.load(folder / cls.FILES[0], allow_pickle=False), set(data["dropped"]))
+                   np.load(folder / cls.FILES[0], allow_pickle=False), set(data["dropped"]),
+                   data["computed"])
 
 
 def passages_key(passages: set[int]) -> str:

@@ -269,8 +269,8 @@ class BM25Delta:
 
 class DenseDelta:
     """The vector changes since a generation's ``dense.faiss`` was written: the ids removed
-    from it and the (ids, vectors) added after it. A small commit links the base's file into
-    the new generation and writes only these (three small .npy files); loading applies them.
+    from it and the (ids, vectors) added after it. A small commit copies the base's file into
+    the new generation as it is and writes only these (three .npy files); loading applies them.
     Row ids are never reused, so an added id is never one of the file's."""
 
     FILES = ("dense_added_ids.npy", "dense_added.npy", "dense_removed.npy")

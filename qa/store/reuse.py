@@ -62,7 +62,6 @@ def wal_pages(wal: Path) -> tuple[int, set[int]]:
     return page_size, pages
 
 
-
 class ReuseFailed(Exception):
     """The old generation taken for its SQLite file turned out damaged (or its file could not
     be brought forward): the commit starts again, copying the base's file."""
@@ -76,7 +75,6 @@ class Reuse:
     logs: list[Path]  # the change logs that bring it to the base, oldest first
     chunked: dict[str, Any] | None  # its chunk digests (None: a manifest from before them)
     files: dict[str, str]  # its manifest's other checksums
-
 
 
 # The tables a commit changes; each generation's changes.sqlite holds, per table, the row ids

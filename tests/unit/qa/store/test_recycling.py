@@ -172,9 +172,7 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta
     and writes the change beside them; whatever the history, the vectors a reader gets and its
     search are those of the live documents' passages, the entity vectors a recomputation's and
     BM25 scores a rebuild's (with 4, most commits write them whole again)."""
-    monkeypatch.setattr(generations, "DENSE_DELTA_MIN", delta_min)
-    monkeypatch.setattr(generations, "ENTITY_DELTA_MIN", delta_min)
-    monkeypatch.setattr(generations, "BM25_DELTA_MIN", delta_min)
+    monkeypatch.setattr(generations, "DELTA_MIN", delta_min)
     rng = random.Random(21)
     store = Store(tmp_path / "s")
     live: dict[str, ProcessedDocument] = {}
