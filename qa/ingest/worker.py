@@ -178,8 +178,11 @@ class ChildProcess:
         self._proc.start()
         self._conn = parent
         # ready, dead (a failed start need not wait out the limit), or neither in time
-        wait_for([parent, self._proc.sentinel], self.start_timeout)
+        ready = wait_for([parent, self._proc.sentinel], self.start_timeout)
         if not parent.poll():
+            if self._proc.sentinel in ready:
+                # it has ended, but its exit status can lag behind the sentinel: reap it
+                self._proc.join(5)
             code = self._proc.exitcode
             self._kill()
             if code is not None:
