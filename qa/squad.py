@@ -7,7 +7,7 @@ import json
 import random
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,26 @@ def split_by_article(examples: list[SquadExample], dev_fraction: float, seed: in
     dev_titles = set(titles[:n_dev])
     return ([e for e in examples if e.title not in dev_titles],
             [e for e in examples if e.title in dev_titles])
+
+
+_SQUAD_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+def is_squad2_part(example: SquadExample) -> bool:
+    """Whether a question comes from the SQuAD v1.1/v2.0 part of kgqa's training file (its ids
+    are 24 hex digits; the other sources carry prefixed ids)."""
+    return bool(_SQUAD_ID.match(example.qid))
+
+
+def hold_out_articles(examples: list[SquadExample], fraction: float, seed: int,
+                      skip: Collection[str] = ()) -> list[str]:
+    """Titles of about ``fraction`` of the SQuAD 2.0 articles (those holding adversarial
+    unanswerable questions), chosen by ``seed``, none of ``skip``."""
+    titles = sorted({e.title for e in examples if is_squad2_part(e) and e.is_impossible
+                     and e.title not in skip})
+    random.Random(seed).shuffle(titles)
+    every = {e.title for e in examples if is_squad2_part(e)}
+    return sorted(titles[: max(1, round(len(every) * fraction))])
 
 
 def squad2_mix(examples: list[SquadExample], seed: int = 0) -> list[SquadExample]:

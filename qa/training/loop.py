@@ -64,7 +64,8 @@ class TrainingLoop:
         self.model = model
         self.options = options
         self.progress = progress
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=options.learning_rate,
+        self.optimizer = torch.optim.AdamW(
+            [p for p in model.parameters() if p.requires_grad], lr=options.learning_rate,
                                            weight_decay=options.weight_decay)
         self.scheduler = linear_warmup_schedule(self.optimizer, options.total_steps,
                                                 options.warmup_fraction)

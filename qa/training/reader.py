@@ -21,6 +21,7 @@ from kgqa.kg.models import resolve_model
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.squad import (
     SquadExample,
+    is_squad2_part,
     load_squad,
     split_by_article,
     squad2_mix,
@@ -53,6 +54,21 @@ class TrainConfig:
     # of its article that holds none of its answers, labelled no-answer
     negatives: float = 0.0
     save_every: int = 200
+    # A SQuAD file whose articles are the dev split that chooses the checkpoint (instead of a
+    # random dev_fraction of the articles); its articles are never trained on.
+    dev_file: str | None = None
+    # SQuAD files whose articles are never trained on; each is also reported at every evaluation
+    # when listed in ``report``.
+    exclude: list[str] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+    # "squad2": every question of the SQuAD 2.0 part (24-hex ids) of the training articles, plus
+    # ``others`` questions of the other sources per such question (drawn with ``seed``).
+    focus: str | None = None
+    others: float = 0.0
+    # Freeze the embeddings and the first N encoder layers (no gradients, no optimiser state).
+    freeze_layers: int = 0
+    # Evaluate every N steps as well as at each epoch's end (0: at epochs' ends only).
+    eval_every: int = 0
     fp16_weights: bool = True
     device: str = "cpu"
     bf16: bool = False
@@ -138,12 +154,20 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     examples = load_squad([Path(p) for p in config.data])
     if not examples:
         raise QAError(f"no questions in {', '.join(config.data)}")
-    train, dev = split_by_article(examples, config.dev_fraction, config.seed)
+    train, dev = _split(examples, config)
+    reported = {Path(p).stem: load_squad([Path(p)]) for p in config.report}
     # partners drawn from every paragraph of the training articles, before any subsampling
     partners = ([e for e in squad2_mix(train, config.seed) if e.qid.endswith("-other")]
                 if config.negatives > 0 else [])
     if config.max_train_examples is not None:
         train = random.Random(config.seed).sample(train, min(len(train), config.max_train_examples))
+    if config.focus == "squad2":
+        focus = [e for e in train if is_squad2_part(e)]
+        rest = [e for e in train if not is_squad2_part(e)]
+        wanted = min(len(rest), round(config.others * len(focus)))
+        train = focus + random.Random(config.seed + 2).sample(rest, wanted)
+    elif config.focus is not None:
+        raise QAError(f"unknown focus {config.focus!r} (known: squad2)")
     if partners:
         kept = {e.qid for e in train}
         pool = [p for p in partners if p.qid.removesuffix("-other") in kept]
@@ -152,7 +176,8 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     if config.max_dev_examples is not None and len(dev) > config.max_dev_examples:
         dev = random.Random(config.seed).sample(dev, config.max_dev_examples)
     write_squad(dev, out / "dev.json")
-    mix = squad2_mix(dev, config.seed)  # the dev questions and as many unanswerable pairs
+    # the dev questions and as many unanswerable pairs; a chosen dev file has its own
+    mix = squad2_mix(dev, config.seed) if config.dev_file is None else dev
     progress(f"{len(train)} training questions ({sum(e.is_impossible for e in train)} "
              f"unanswerable) and {len(dev)} dev questions "
              f"({len({e.title for e in dev})} held-out articles; {len(mix)} in the dev mix)")
@@ -165,6 +190,10 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     except Exception as err:
         raise QAError(f"cannot load the base model {config.base_model!r} from {source}: {err}") from None
     model.to(config.device)
+    frozen = freeze_lower_layers(model, config.freeze_layers)
+    if frozen:
+        progress(f"froze the embeddings and {config.freeze_layers} lower layers "
+                 f"({frozen:,} parameters)")
     features = build_features(tokenizer, train, config.max_seq_len, config.stride)
     use_types = "token_type_ids" in __import__("inspect").signature(model.forward).parameters
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
@@ -209,7 +238,7 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     def after_step(step: int) -> None:
         state["step"] = step
         end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
-        if end_of_epoch:
+        if end_of_epoch or (config.eval_every and step % config.eval_every == 0):
             model.eval()
             metrics, on_mix = evaluate(tokenizer, model, dev, mix, config.max_seq_len,
                                        config.stride, config.max_answer_tokens,
@@ -217,6 +246,14 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
             metrics["mix"] = {k: on_mix[k] for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
                                                      "best_f1", "best_f1_thresh", "total")}
             metrics["step"] = step
+            for name, questions in reported.items():
+                on_report, _ = evaluate(tokenizer, model, questions, squad2_mix(questions,
+                                        config.seed), config.max_seq_len, config.stride,
+                                        config.max_answer_tokens, device=config.device)
+                metrics[name] = {k: on_report[k] for k in ("f1", "exact", "HasAns_f1",
+                                                           "NoAns_f1", "best_f1", "total")}
+                progress(f"{name} after step {step}: F1 {on_report['f1']:.1f} "
+                         f"(HasAns {on_report['HasAns_f1']:.1f}, NoAns {on_report['NoAns_f1']:.1f})")
             state["history"].append(metrics)
             progress(f"dev after step {step}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
                      f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
@@ -224,7 +261,9 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
                      f"; dev mix F1 {on_mix['f1']:.1f} (HasAns {on_mix['HasAns_f1']:.1f}, "
                      f"NoAns {on_mix['NoAns_f1']:.1f})")
             # Trained to abstain, a checkpoint is judged on both dev sets alike.
-            score = (metrics["f1"] + on_mix["f1"]) / 2 if config.negatives > 0 else metrics["f1"]
+            # A chosen dev file holds its own unanswerable questions: its F1 alone decides.
+            score = (metrics["f1"] + on_mix["f1"]) / 2 if (
+                config.negatives > 0 and config.dev_file is None) else metrics["f1"]
             if score > state["best_f1"]:
                 state["best_f1"] = score
                 state["best"] = metrics
@@ -240,6 +279,41 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     write_card(out, result)
     shutil.rmtree(ckpt, ignore_errors=True)
     return result
+
+
+def _split(examples: list[SquadExample], config: TrainConfig
+           ) -> tuple[list[SquadExample], list[SquadExample]]:
+    """Training and dev questions: the dev file's articles (or a random share of all articles)
+    are dev; the articles of the dev file and of every excluded file are never trained on."""
+    held: set[str] = set()
+    for path in config.exclude + config.report:
+        held |= {e.title for e in load_squad([Path(path)])}
+    if config.dev_file is None:
+        train, dev = split_by_article(examples, config.dev_fraction, config.seed)
+    else:
+        dev = load_squad([Path(config.dev_file)])
+        held |= {e.title for e in dev}
+        train = examples
+    return [e for e in train if e.title not in held], dev
+
+
+def freeze_lower_layers(model: Any, layers: int) -> int:
+    """Stop gradients for the embeddings and the first ``layers`` transformer layers of a
+    BERT-like model; returns how many parameters were frozen (0 when layers is 0)."""
+    if layers <= 0:
+        return 0
+    base = getattr(model, model.base_model_prefix, model)
+    encoder_layers = getattr(getattr(base, "encoder", None), "layer", None)
+    if encoder_layers is None or not hasattr(base, "embeddings"):
+        raise QAError("--freeze-layers needs a BERT-like encoder (embeddings and encoder.layer)")
+    if layers > len(encoder_layers):
+        raise QAError(f"--freeze-layers {layers}: the encoder has {len(encoder_layers)} layers")
+    frozen = 0
+    for module in [base.embeddings, *encoder_layers[:layers]]:
+        for parameter in module.parameters():
+            parameter.requires_grad_(False)
+            frozen += parameter.numel()
+    return frozen
 
 
 def _save_model(model: Any, tokenizer: Any, out: Path, fp16: bool) -> None:
