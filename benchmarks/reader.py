@@ -97,7 +97,7 @@ def main() -> None:
                 from kgqa.qa.evaluation.evaluate import read_squad
                 from kgqa.qa.squad import load_squad
 
-                f1 = read_squad(reader, load_squad([args.dev]), settings.margin_threshold())["f1"]
+                f1 = read_squad(reader, load_squad([args.dev]), settings.no_answer_threshold)["f1"]
                 print(f"[{precision}] closed-mode F1 on {args.dev}: {f1:.2f}", flush=True)
             rows.append((precision, windows_s, p50, p95, f1))
         print("\nprecision | windows/s | ask p50 s | ask p95 s | dev F1")

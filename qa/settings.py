@@ -244,7 +244,9 @@ class Settings(BaseSettings):
 
     # Reading
     ask_top_k: int = Field(5, ge=1, description="Passages the reader reads per question.")
-    top_answers: int = Field(3, ge=1, description="Distinct answers returned by ask.")
+    top_answers: int | None = Field(
+        None, ge=1, description="Distinct answers returned by ask. Unset: the best one, plus "
+        "the others whose probability comes within the verifier's margin of the best's.")
     max_answer_tokens: int = Field(30, ge=1, description="Longest answer span, in tokens.")
     embedder_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
         "auto", description="Embedder arithmetic: auto (bf16 on a CPU with native bfloat16: "
@@ -263,32 +265,20 @@ class Settings(BaseSettings):
     reader_max_seq_len: int = Field(384, ge=32, description="Reader window length, in tokens.")
     reader_stride: int = Field(128, ge=0, description="Tokens shared by consecutive windows.")
     reader_batch_size: int = Field(16, ge=1, description="Windows per reader forward pass.")
-    no_answer_threshold: float | Literal["fitted"] = Field(
+    no_answer_threshold: float = Field(
         0.0,
-        description="Without calibrated scores: an answer needs span score minus no-answer "
-        "score above this margin. 'fitted': the margin fitted with the reader (calibration.json "
-        "beside it, kgqa train calibration; 2.17 for the shipped reader), which abstains more "
-        "(0 when the reader has none).",
+        description="For a reader without a verifier: an answer needs span score minus "
+        "no-answer score above this margin.",
     )
-    def margin_threshold(self) -> float:
-        """The no-answer margin in force: the setting, or with 'fitted' the reader's fitted one
-        (0 when it has none)."""
-        if self.no_answer_threshold != "fitted":
-            return float(self.no_answer_threshold)
-        from kgqa.qa.reader.calibration import fitted_margin
-
-        return fitted_margin(self.reader_model) or 0.0
-
-    calibrated_scores: bool = Field(
-        False, description="Score answers with the reader's calibration (calibration.json beside "
-        "the reader, made by kgqa train calibration) when it has one: the probability that the "
-        "answer is right, comparable across passages, with its fitted threshold. False (the "
-        "default until a better calibration split is fitted; see the README): the raw span "
-        "margin over no_answer_threshold.")
+    verifier: bool = Field(
+        True, description="Check every answer with the verifier beside the reader "
+        "(verifier.json, made by kgqa train verifier) when it has one: each answer gets "
+        "probability, the chance that it is right, and answers under the verifier's threshold "
+        "are not shown. False: the reader's margin over no_answer_threshold alone.")
     answer_threshold: float | None = Field(
-        None, ge=0, le=1, description="With calibrated scores: answers scored below this are "
-        "dropped (no answer when none is left). Unset: the threshold fitted with the reader's "
-        "calibration.")
+        None, ge=0, le=1, description="With the verifier: answers whose probability is under "
+        "this are not shown (no answer when none is left). Unset: the threshold chosen with "
+        "the verifier on its dev split.")
 
     similar_graph_weight: float = Field(
         0.3, ge=0, le=1, description="With kgqa similar --entity --graph: the share of graph "

@@ -108,11 +108,14 @@ class Answer:
     passage_start: int
     also_in: list[dict[str, Any]] = field(default_factory=list)
     page: int | None = None  # for documents with pages
+    # the verifier's calibrated chance that the answer is right (None without a verifier)
+    probability: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "text": self.text,
             "score": round(self.score, 6),
+            "probability": None if self.probability is None else round(self.probability, 4),
             "doc_id": self.doc_id,
             "passage_id": self.passage_id,
             "start": self.start,

@@ -82,7 +82,9 @@ def ask(
     question: Annotated[Optional[str], typer.Argument(help="A question.")] = None,
     questions: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","question"} lines.')] = None,
     top_k: Annotated[Optional[int], typer.Option(min=1, help="Passages to read.")] = None,
-    top_answers: Annotated[Optional[int], typer.Option(min=1, help="Distinct answers.")] = None,
+    top_answers: Annotated[Optional[int], typer.Option(
+        min=1, help="Show the N best answers (default: the best one, plus the others whose "
+        "probability comes within the verifier's margin of it).")] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -131,7 +133,9 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         console.print("  [italic]no answer: the documents do not say[/]")
         return
     for i, a in enumerate(result.answers, 1):
-        console.print(f"  {i}. [bold green]{escape(a.text)}[/] (score {a.score:.2f}) "
+        sure = (f"{100 * a.probability:.0f}% sure" if a.probability is not None
+                else f"score {a.score:.2f}")
+        console.print(f"  {i}. [bold green]{escape(a.text)}[/] ({sure}) "
                       f"{escape(a.doc_id)} {escape(a.passage_id)}"
                       f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}",
                       highlight=False)
@@ -149,7 +153,8 @@ def read(
     context: Annotated[Optional[str], typer.Option(help="The text to read.")] = None,
     reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
 ) -> None:
-    """Run the reader alone: one JSON line {"id","answer","score","start","end"} per question."""
+    """Run the reader alone: one JSON line {"id","answer","score","probability","start","end"}
+    per question ("answer" null when it abstains)."""
     if (file is None) == (question is None) or (question is None) != (context is None):
         fail("give FILE.jsonl, or --question Q --context TEXT")
     settings = cli_settings(reader_model=reader_model)

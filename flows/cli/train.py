@@ -54,11 +54,30 @@ def train_reader_command(
     negatives: Annotated[float, typer.Option(
         min=0, help="Unanswerable pairs per answerable training question: the question with "
         "another paragraph of its article, labelled no-answer (0: none).")] = 0.0,
+    dev_file: Annotated[Optional[Path], typer.Option(
+        help="SQuAD file whose articles are the dev split that chooses the checkpoint "
+             "(instead of --dev-fraction); never trained on.")] = None,
+    exclude: Annotated[Optional[list[Path]], typer.Option(
+        help="SQuAD file whose articles are never trained on (repeatable).")] = None,
+    report: Annotated[Optional[list[Path]], typer.Option(
+        help="SQuAD file reported at each evaluation, never trained on (repeatable).")] = None,
+    focus: Annotated[Optional[str], typer.Option(
+        help="squad2: every question of the SQuAD 2.0 part of the training articles, plus "
+             "--others questions of the other sources per such question.")] = None,
+    others: Annotated[float, typer.Option(min=0, help="With --focus: other-source questions "
+                                          "per focus question.")] = 0.0,
+    freeze_layers: Annotated[int, typer.Option(
+        min=0, help="Freeze the embeddings and this many lower encoder layers.")] = 0,
+    eval_every: Annotated[int, typer.Option(
+        min=0, help="Also evaluate every N steps (0: at the end of each epoch only).")] = 0,
     device: DeviceOpt = None,
     bf16: Bf16Opt = False,
     prefect: PrefectOpt = True,
 ) -> None:
     """Fine-tune an extractive reader (a Prefect flow); resumes if OUT/checkpoint exists."""
+    for path in [dev_file, *(exclude or []), *(report or [])]:
+        if path is not None and not path.is_file():
+            fail(f"{path}: no such file")
     settings = training_settings(data)
     from kgqa.qa.training.reader import TrainConfig
 
@@ -68,6 +87,9 @@ def train_reader_command(
         dev_fraction=dev_fraction, seed=seed, data_seed=data_seed,
         warmup_fraction=warmup_fraction, max_train_examples=max_train_examples,
         max_dev_examples=max_dev_examples, negatives=negatives,
+        dev_file=str(dev_file) if dev_file else None, exclude=[str(p) for p in exclude or []],
+        report=[str(p) for p in report or []], focus=focus, others=others,
+        freeze_layers=freeze_layers, eval_every=eval_every,
         device=device or settings.device, bf16=bf16,
         command="kgqa " + " ".join(sys.argv[1:]))
     from dataclasses import asdict
@@ -81,6 +103,31 @@ def train_reader_command(
     result = run(asdict(config))
     best = result.get("best") or {}
     console.print(f"best dev F1 {best.get('f1', float('nan')):.1f}; model in {out}")
+
+
+@train_app.command("split")
+@guard
+def train_split_command(
+    data: Annotated[Path, typer.Option("--data", help="kgqa's SQuAD-format training file.")],
+    out: Annotated[Path, typer.Option(help="SQuAD file to write the held-out articles to.")],
+    fraction: Annotated[float, typer.Option(min=0.01, max=0.9, help="Share of the SQuAD 2.0 "
+                                            "part's articles.")] = 0.1,
+    seed: int = 13,
+    skip: Annotated[Optional[list[Path]], typer.Option(
+        help="SQuAD file whose articles are not chosen (repeatable).")] = None,
+) -> None:
+    """Hold out whole articles of the SQuAD 2.0 part (with their adversarial unanswerable
+    questions) as a SQuAD file: the reader's dev split, or the verifier's."""
+    training_settings([data, *(skip or [])])
+    from kgqa.qa.squad import hold_out_articles, load_squad, write_squad
+
+    examples = load_squad([data])
+    skipped = {e.title for path in skip or [] for e in load_squad([path])}
+    titles = set(hold_out_articles(examples, fraction, seed, skipped))
+    chosen = [e for e in examples if e.title in titles]
+    write_squad(chosen, out)
+    console.print(f"{len(chosen)} questions ({sum(e.is_impossible for e in chosen)} "
+                  f"unanswerable) of {len(titles)} articles: {', '.join(sorted(titles))}; in {out}")
 
 
 @train_app.command("reranker")
@@ -130,32 +177,50 @@ def train_reranker_command(
                   f"{result['dev_before']['accuracy@1']:.3f}); model in {out}")
 
 
-@train_app.command("calibration")
+@train_app.command("verifier")
 @guard
-def train_calibration_command(
-    data: Annotated[Path, typer.Option("--data", help="SQuAD-format training file to carve "
-                                       "the calibration articles from.")],
-    exclude: Annotated[Optional[Path], typer.Option(
-        help="SQuAD file whose articles are never used (the reader's dev split).")] = None,
-    out: Annotated[Optional[Path], typer.Option(
-        help="Folder for calibration.json (default: the reader's folder).")] = None,
-    articles: Annotated[int, typer.Option(min=1, help="Whole articles in the split.")] = 40,
-    questions: Annotated[int, typer.Option(min=1, help="Questions asked (each twice).")] = 400,
-    seed: Annotated[int, typer.Option(help="Seeds the choice of articles and questions.")] = 7,
+def train_verifier_command(
+    data: Annotated[list[Path], typer.Option("--data", help="SQuAD file whose questions train "
+                                             "the verifier (repeatable).")],
+    dev: Annotated[Path, typer.Option(help="SQuAD file (the dev split): the calibration, the "
+                                      "threshold and the answer margin are chosen on it.")],
+    reader: Annotated[Optional[Path], typer.Option(
+        help="Reader folder; verifier.json is written there (default: setting reader_model).")
+    ] = None,
+    others: Annotated[Optional[Path], typer.Option(
+        help="SQuAD file to draw questions of other sources from (not SQuAD 2.0).")] = None,
+    others_count: Annotated[int, typer.Option(min=0, help="How many of them.")] = 0,
+    report: Annotated[Optional[list[Path]], typer.Option(
+        help="SQuAD file to report beside dev (repeatable).")] = None,
+    passages: Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")] = 3,
+    l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 10.0,
+    seed: int = 13,
 ) -> None:
-    """Fit the reader's answer calibration: one score, the probability that an answer is
-    right, comparable across passages, and the threshold under which kgqa abstains."""
-    if exclude is not None and not exclude.is_file():
-        fail(f"{exclude}: no such file (--exclude)")
-    settings = training_settings([data])
-    if settings.reader_model is None or not Path(settings.reader_model).is_dir():
-        fail("calibration needs a reader model folder (setting reader_model)")
+    """Train the answer verifier on the reader's own outputs: it gives every answer a
+    calibrated probability of being right, and kgqa shows no answer under its threshold."""
+    settings = training_settings([*data, dev, *([others] if others else []), *(report or [])])
+    folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
+    if folder is None or not folder.is_dir():
+        fail("the verifier is saved beside a reader folder: give --reader DIR (or set "
+             "reader_model to a folder)")
         return
-    from kgqa.qa.training.calibration import fit_calibration
+    from kgqa.qa.training.verifier import VerifierTraining, train_verifier
 
-    record = fit_calibration(settings, data, exclude, out or Path(settings.reader_model),
-                             articles, questions, seed)
-    console.print_json(data=record)
+    reader_config = settings.model_copy(update={"reader_model": str(folder)}).reader()
+    assert reader_config is not None
+    record = train_verifier(VerifierTraining(
+        reader=str(folder), train=[str(p) for p in data], dev=str(dev),
+        others=str(others) if others else None, others_count=others_count,
+        report=tuple(str(p) for p in report or []), passages=passages, l2=l2, seed=seed,
+        command="kgqa " + " ".join(sys.argv[1:])), reader_config, progress=console.print)
+    for name in ("dev_split", *(Path(p).stem for p in report or [])):
+        r = record[name]
+        console.print(f"{name}: closed F1 {r['closed']['f1']:.1f} (HasAns "
+                      f"{r['closed']['HasAns_f1']:.1f}, NoAns {r['closed']['NoAns_accuracy']:.1f}"
+                      f"%), open-like F1 {r['open']['f1']:.1f}, answer-removed abstention "
+                      f"{r['removed']['NoAns_accuracy']:.1f}%, ECE {r['ece']:.3f}")
+    console.print(f"threshold {record['threshold']}, answer margin {record['answer_margin']}; "
+                  f"saved in {folder}/verifier.json")
 
 
 @train_app.command("relations")

@@ -14,6 +14,7 @@ from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.pipeline import ProgressCallback
 from kgqa.qa.reader.extractive import ExtractiveReader
+from kgqa.qa.reader.verifier import Verifier, feature_rows
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import SquadExample, load_squad, squad2_mix, squad_v2_metrics
 
@@ -21,37 +22,51 @@ if TYPE_CHECKING:
     from kgqa.qa.serve.service import QAService
 
 
-def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_pairs: int = 32
-                 ) -> tuple[dict[str, str], dict[str, float]]:
+def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_pairs: int = 32,
+                 verifier: Verifier | None = None) -> tuple[dict[str, str], dict[str, float]]:
     """Each question read with its own paragraph: its best span's text and the span's margin
-    over the no-answer score (-inf when there is no span)."""
+    over the no-answer score (-inf when there is no span); with ``verifier``, the verifier's
+    probability that the span is right instead of the margin."""
     preds: dict[str, str] = {}
     margins: dict[str, float] = {}
     for b in range(0, len(examples), batch_pairs):
         part = examples[b : b + batch_pairs]
-        for e, (span, _) in zip(part, reader.read_pairs([e.question for e in part],
-                                                        [e.context for e in part])):
+        readings = reader.read([e.question for e in part], [e.context for e in part],
+                               vectors=verifier is not None)
+        for e, reading in zip(part, readings):
+            span = reading.span
             preds[e.qid] = span.text if span else ""
             margins[e.qid] = span.score if span else float("-inf")
+            if verifier is not None and span is not None:
+                row = feature_rows(e.question, [e.context], [reading])[0]
+                margins[e.qid] = (float(verifier.probability(row[None, :])[0])
+                                  if row is not None else float("-inf"))
     return preds, margins
 
 
 def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
-               batch_pairs: int = 32) -> dict[str, Any]:
+               batch_pairs: int = 32, verifier: Verifier | None = None) -> dict[str, Any]:
     """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
-    number of questions and seconds per question."""
+    number of questions and seconds per question. With ``verifier``, a question is answered
+    when the verifier's probability reaches ``threshold``; without, when the reader's margin
+    passes it."""
     started = time.perf_counter()
-    preds, margins = read_margins(reader, examples, batch_pairs)
+    preds, margins = read_margins(reader, examples, batch_pairs, verifier)
     seconds = time.perf_counter() - started
-    metrics = squad_v2_metrics(examples, preds, margins, threshold)
+    # squad_v2_metrics answers above the threshold; the verifier's threshold is inclusive
+    at = threshold - 1e-9 if verifier is not None else threshold
+    metrics = squad_v2_metrics(examples, preds, margins, at)
+    metrics["threshold"] = threshold
+    metrics["scored_by"] = "verifier probability" if verifier is not None else "reader margin"
     metrics.update(questions=len(examples), seconds_per_question=seconds / max(1, len(examples)))
     return metrics
 
 
 def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
                 mix: bool = False) -> dict[str, Any]:
-    """SQuAD v2.0 metrics of the configured reader, each question read with its own paragraph;
-    with ``mix``, on the SQuAD 2.0-like mix of the file's questions (``squad2_mix``)."""
+    """SQuAD v2.0 metrics of the configured reader (and its verifier, when it has one and the
+    setting verifier is on), each question read with its own paragraph; with ``mix``, on the
+    SQuAD 2.0-like mix of the file's questions (``squad2_mix``)."""
     from kgqa.qa.types import QAError
 
     config = settings.reader()
@@ -60,9 +75,14 @@ def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
     set_torch_threads(settings.torch_threads)
     reader = ExtractiveReader.configured(config)
     reader.warm_up()
+    verifier = Verifier.load(config.reader_model) if settings.verifier else None
+    threshold = settings.no_answer_threshold
+    if verifier is not None:
+        threshold = (verifier.threshold if settings.answer_threshold is None
+                     else settings.answer_threshold)
     examples = load_squad([squad])[:limit]
-    return read_squad(reader, squad2_mix(examples) if mix else examples,
-                      settings.margin_threshold())
+    return read_squad(reader, squad2_mix(examples) if mix else examples, threshold,
+                      verifier=verifier)
 
 
 def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, str]:
@@ -118,8 +138,8 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
             margins[e.qid] = answers[0].score if answers else float("-inf")
         seconds = time.perf_counter() - started
         in_force = service.answer_threshold
-    # read_hits already dropped the answers under the threshold in force (a margin, or with
-    # calibrated scores a probability): every answer it returned counts as given.
+    # read_hits already dropped the answers under the threshold in force (the verifier's
+    # probability threshold, or a margin): every answer it returned counts as given.
     metrics = squad_v2_metrics(examples, preds, margins, float("-inf"))
     metrics["threshold"] = in_force
     metrics.update({f"recall@{k}": v / max(1, answerable) for k, v in recall.items()})

@@ -30,6 +30,23 @@ class WindowLogits:
     start: np.ndarray
     end: np.ndarray
     offsets: list[tuple[int, int] | None]  # character span in the context, None outside it
+    hidden: np.ndarray | None = None  # the encoder's last hidden states (tokens x width)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader says about one (question, context) pair, for the answer verifier:
+    the best span (or None), the no-answer score, the span's probability under the window's
+    start and end softmax, the no-answer probability, and the encoder's vectors of the window
+    that holds the span ([CLS], and the mean of the span's first and last token)."""
+
+    span: Span | None
+    null: float
+    span_probability: float = 0.0
+    null_probability: float = 0.0
+    cls: np.ndarray | None = None
+    span_vector: np.ndarray | None = None
+    span_tokens: int = 0
 
 
 def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int, int] | None:
@@ -53,14 +70,17 @@ def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int,
     return float(scores[a, b]), a, b
 
 
-def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int
-                   ) -> tuple[Span | None, float]:
-    """The best span over all windows of one context, and the no-answer score.
+def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    x = np.where(keep, x, -np.inf)
+    e = np.exp(x - x.max())
+    return e / e.sum()
 
-    The span's score is its margin over the no-answer score (both start+end logits), so scores
-    are comparable across passages; the no-answer score is the lowest over the windows, as the
-    window that sees the answer best is the one least sure there is none.
-    """
+
+def _best_over(windows: list[WindowLogits], max_answer_tokens: int
+               ) -> tuple[tuple[float, int, int, int] | None, float]:
+    """The best span over all windows as (score, first token, last token, window), and the
+    no-answer score: the lowest over the windows, as the window that sees the answer best is
+    the one least sure there is none."""
     best: tuple[float, int, int, int] | None = None
     null = np.inf
     for w_index, w in enumerate(windows):
@@ -68,12 +88,41 @@ def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens:
         found = best_span(w, max_answer_tokens)
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], found[1], found[2], w_index)
+    return best, null
+
+
+def read_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int,
+                 vectors: bool = True) -> Reading:
+    """The best span over all windows of one context and the no-answer score; the span's
+    score is its margin over the no-answer score (both start+end logits), so scores are
+    comparable across passages. With ``vectors``, also the probabilities and vectors of the
+    window that holds the span, for the verifier."""
+    best, null = _best_over(windows, max_answer_tokens)
     if best is None:
-        return None, null
+        return Reading(None, null)
     score, a, b, w_index = best
-    offsets = windows[w_index].offsets
-    s, e = offsets[a][0], offsets[b][1]  # type: ignore[index]
-    return Span(text=context[s:e], score=score - null, start=s, end=e), null
+    w = windows[w_index]
+    s, e = w.offsets[a][0], w.offsets[b][1]  # type: ignore[index]
+    span = Span(text=context[s:e], score=score - null, start=s, end=e)
+    if not vectors:
+        return Reading(span, null)
+    keep = np.array([o is not None for o in w.offsets])
+    keep[0] = True  # the no-answer token competes with the context
+    p_start, p_end = _softmax(w.start, keep), _softmax(w.end, keep)
+    cls = span_vector = None
+    if w.hidden is not None:
+        cls = w.hidden[0]
+        span_vector = (w.hidden[a] + w.hidden[b]) / 2
+    return Reading(span, null, float(p_start[a] * p_end[b]), float(p_start[0] * p_end[0]),
+                   cls, span_vector, b - a + 1)
+
+
+def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int
+                   ) -> tuple[Span | None, float]:
+    """The best span over all windows of one context (None if none), and the no-answer score
+    (see ``read_windows``)."""
+    reading = read_windows(windows, context, max_answer_tokens, vectors=False)
+    return reading.span, reading.null
 
 
 @functools.lru_cache(maxsize=2)
@@ -160,8 +209,10 @@ class ExtractiveReader:
         )
         return enc, [int(i) for i in enc["overflow_to_sample_mapping"]]
 
-    def logits(self, enc: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Start and end logits of every window, each as long as its window.
+    def logits(self, enc: Any, hidden: list[np.ndarray] | None = None
+               ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Start and end logits of every window, each as long as its window; with ``hidden``
+        (a list), the last hidden states of every window are appended to it as well.
 
         Windows are unpadded (most paragraphs are far shorter than ``max_seq_len``): they are
         sorted by length, batched, and each batch is padded only to its longest window, so a
@@ -178,6 +229,7 @@ class ExtractiveReader:
         order = sorted(range(len(ids)), key=lambda w: len(ids[w]))
         starts: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
         ends: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
+        states: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(ids)
         with torch.inference_mode():
             for b in range(0, len(order), self.batch_size):
                 checkpoint()  # a served request whose client has gone stops here
@@ -193,13 +245,19 @@ class ExtractiveReader:
                         else:
                             rows[r, : len(values)] = values
                     batch[name] = torch.as_tensor(rows).to(self.device)
-                out = self._model(**batch)
+                out = self._model(**batch, output_hidden_states=hidden is not None)
                 start = out.start_logits.float().cpu().numpy()
                 end = out.end_logits.float().cpu().numpy()
+                last = (out.hidden_states[-1].float().cpu().numpy() if hidden is not None
+                        else None)
                 for r, w in enumerate(group):
                     n = len(ids[w])
                     cut = slice(width - n, width) if left else slice(0, n)
                     starts[w], ends[w] = start[r, cut], end[r, cut]
+                    if last is not None:
+                        states[w] = last[r, cut]
+        if hidden is not None:
+            hidden.extend(states)
         return starts, ends
 
     def _model_inputs(self) -> set[str]:
@@ -214,10 +272,17 @@ class ExtractiveReader:
     def read_pairs(self, questions: list[str], contexts: list[str]
                    ) -> list[tuple[Span | None, float]]:
         """Like ``__call__`` for many (question, context) pairs, batched across all windows."""
+        return [(r.span, r.null) for r in self.read(questions, contexts, vectors=False)]
+
+    def read(self, questions: list[str], contexts: list[str], vectors: bool = True
+             ) -> list[Reading]:
+        """Each (question, context) pair's ``Reading``; ``vectors``: with the encoder's vectors
+        (what the answer verifier needs)."""
         if not contexts:
             return []
         enc, owner = self.windows(questions, contexts)
-        start, end = self.logits(enc)
+        hidden: list[np.ndarray] | None = [] if vectors else None
+        start, end = self.logits(enc, hidden)
         context_side = 1 if self._tokenizer.padding_side == "right" else 0
         per_context: list[list[WindowLogits]] = [[] for _ in contexts]
         for w in range(len(owner)):
@@ -225,6 +290,7 @@ class ExtractiveReader:
             offsets: list[tuple[int, int] | None] = [
                 (int(o[0]), int(o[1])) if sid == context_side else None
                 for o, sid in zip(enc["offset_mapping"][w], seq_ids)]
-            per_context[owner[w]].append(WindowLogits(start[w], end[w], offsets))
-        return [decode_windows(ws, ctx, self.max_answer_tokens)
+            per_context[owner[w]].append(WindowLogits(
+                start[w], end[w], offsets, hidden[w] if hidden is not None else None))
+        return [read_windows(ws, ctx, self.max_answer_tokens, vectors)
                 for ws, ctx in zip(per_context, contexts)]

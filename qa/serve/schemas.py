@@ -46,6 +46,10 @@ class Fact(_Shape):
 class AnswerShape(_Shape):
     text: str
     score: float = Field(description="The reader's margin of this span over no answer.")
+    probability: float | None = Field(
+        description="The answer verifier's calibrated chance that the answer is right, in "
+        "[0, 1]; answers under the verifier's threshold are not returned. Null for a reader "
+        "without a verifier.")
     doc_id: str
     passage_id: str
     start: int = Field(description="Character offset of the answer in its document.")
@@ -77,8 +81,12 @@ class SearchResponse(_Shape):
 
 class ReadResponse(_Shape):
     id: str
-    answer: str | None = Field(description="The span read, or null when the reader abstains.")
+    answer: str | None = Field(description="The span read, or null when the reader abstains "
+                               "(or the verifier gives it less than its threshold).")
     score: float | None
+    probability: float | None = Field(
+        None, description="The verifier's chance that the best span is right (absent for a "
+        "reader without a verifier; null when there is no span).")
     start: int | None = Field(description="Character offset of the answer in the context.")
     end: int | None
 

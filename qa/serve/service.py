@@ -8,12 +8,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
+
 from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
 from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
 from kgqa.kg.models import set_torch_threads
-from kgqa.qa.reader.calibration import Calibration, candidate_features
-from kgqa.qa.reader.extractive import ExtractiveReader
+from kgqa.qa.reader.extractive import ExtractiveReader, Reading
+from kgqa.qa.reader.verifier import Verifier, feature_rows
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
 from kgqa.qa.retrieval.modes import split_mode
@@ -45,10 +47,10 @@ class QAService:
         self.embedder = PassageEmbedder.configured(settings.embedding())
         reader = settings.reader()
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
-        self.calibration = (Calibration.load(settings.reader_model)
-                            if reader is not None and settings.calibrated_scores else None)
-        # the margin an uncalibrated answer must beat (the setting, or the reader's fitted one)
-        self.no_answer_threshold = settings.margin_threshold()
+        self.verifier = (Verifier.load(settings.reader_model)
+                         if reader is not None and settings.verifier else None)
+        # the margin an answer must beat when there is no verifier
+        self.no_answer_threshold = settings.no_answer_threshold
         set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
         self._swap_lock = threading.Lock()
@@ -225,16 +227,37 @@ class QAService:
         results = []
         for b in range(0, len(items), 32):
             part = items[b : b + 32]
-            spans = self.reader.read_pairs([q for _, q, _ in part], [c for _, _, c in part])
-            for (rid, _, _), (span, _null) in zip(part, spans):
-                if span is None or span.score <= self.no_answer_threshold:
-                    results.append({"id": rid, "answer": None,
-                                    "score": None if span is None else round(span.score, 6),
-                                    "start": None, "end": None})
-                else:
-                    results.append({"id": rid, "answer": span.text, "score": round(span.score, 6),
-                                    "start": span.start, "end": span.end})
+            readings = self.reader.read([q for _, q, _ in part], [c for _, _, c in part],
+                                        vectors=self.verifier is not None)
+            for (rid, question, context), reading in zip(part, readings):
+                span = reading.span
+                probability = self._probabilities(question, [context], [reading])[0]
+                shown = span is not None and span.text.strip() and (
+                    probability >= self.answer_threshold if probability is not None
+                    else span.score > self.no_answer_threshold)
+                result: dict[str, Any] = {
+                    "id": rid, "answer": span.text if shown and span else None,
+                    "score": None if span is None else round(span.score, 6),
+                    "start": span.start if shown and span else None,
+                    "end": span.end if shown and span else None}
+                if self.verifier is not None:
+                    result["probability"] = (None if probability is None
+                                             else round(probability, 4))
+                results.append(result)
         return results
+
+    def _probabilities(self, question: str, contexts: list[str], readings: list[Reading],
+                       ranks: list[int] | None = None) -> list[float | None]:
+        """The verifier's probability that each reading's span is right (None where there is
+        no span, or no verifier)."""
+        if self.verifier is None:
+            return [None] * len(readings)
+        rows = feature_rows(question, contexts, readings, ranks)
+        present = [r for r in rows if r is not None]
+        if not present:
+            return [None] * len(readings)
+        found = iter(self.verifier.probability(np.stack(present)).tolist())
+        return [None if r is None else float(next(found)) for r in rows]
 
     def similarity(self) -> Similarity:
         """Nearest passages, documents and entities in the generation being served."""
@@ -292,55 +315,74 @@ class QAService:
                  for u, v, d in sub.edges(data=True)]
         return Neighbourhood(center, hops, generation.name, nodes, edges)
 
-    def read_hits(self, question: str, hits: list[Hit], top_answers: int) -> list[Answer]:
+    def read_hits(self, question: str, hits: list[Hit], top_answers: int | None
+                  ) -> list[Answer]:
         """The reader's best span in each hit, copies of one answer merged (the best copy
-        leads, the others in ``also_in``), best first. With a calibration, an answer's score
-        is the probability that it is right (its copies pooled as the calibration says), and
-        answers under the threshold are dropped; without, the span margin, over
-        ``no_answer_threshold``."""
+        leads, the others in ``also_in``), best first. With the verifier, each answer carries
+        ``probability`` (the verifier's chance that it is right, its copies' best), answers under
+        the threshold are dropped, and without ``top_answers`` the best answer is shown with the
+        others that come within the verifier's margin of it; without a verifier, answers need
+        a margin over ``no_answer_threshold`` and the default is the best one."""
         assert self.reader is not None
-        spans = self.reader(question, [h.passage.text for h in hits])
-        calibration = self.calibration
-        found: list[tuple[str, Answer]] = []
-        rows: list[list[float]] = []
-        for rank, (hit, (span, null)) in enumerate(zip(hits, spans)):
+        contexts = [h.passage.text for h in hits]
+        readings = self.reader.read([question] * len(contexts), contexts,
+                                    vectors=self.verifier is not None)
+        probabilities = self._probabilities(question, contexts, readings)
+        groups: dict[str, list[Answer]] = {}
+        for hit, reading, probability in zip(hits, readings, probabilities):
+            span = reading.span
             if span is None or not span.text.strip():
                 continue
-            if calibration is None and span.score <= self.no_answer_threshold:
+            if probability is None and span.score <= self.no_answer_threshold:
                 continue
             p = hit.passage
-            found.append((normalize_answer(span.text) or span.text, Answer(
+            groups.setdefault(normalize_answer(span.text) or span.text, []).append(Answer(
                 text=span.text, score=span.score, doc_id=p.doc_id, passage_id=p.passage_id,
                 start=p.start + span.start, end=p.start + span.end, context=p.text,
-                passage_start=p.start, page=p.page_of(p.start + span.start))))
-            rows.append(candidate_features(span.score, null, hit.score, rank))
-        if calibration is not None and rows:
-            for (_, answer), probability in zip(found, calibration.probability(rows)):
-                answer.score = float(probability)
-        groups: dict[str, list[Answer]] = {}
-        for key, answer in found:
-            groups.setdefault(key, []).append(answer)
+                passage_start=p.start, page=p.page_of(p.start + span.start),
+                probability=probability))
         merged = []
         for copies in groups.values():
-            copies.sort(key=lambda a: -a.score)
+            copies.sort(key=_rank_key)
             best = copies[0]
             best.also_in = [{"doc_id": o.doc_id, "passage_id": o.passage_id, "start": o.start,
-                             "end": o.end, "score": round(o.score, 6)} for o in copies[1:]]
-            if calibration is not None:
-                best.score = calibration.pool([a.score for a in copies])
+                             "end": o.end, "score": round(o.score, 6),
+                             **({"probability": round(o.probability, 4)}
+                                if o.probability is not None else {})} for o in copies[1:]]
             merged.append(best)
-        if calibration is not None:
-            merged = [a for a in merged if a.score >= self.answer_threshold]
-        return sorted(merged, key=lambda a: -a.score)[:top_answers]
+        if self.verifier is not None:
+            merged = [a for a in merged if a.probability is not None
+                      and a.probability >= self.answer_threshold]
+        return shown_answers(merged, top_answers,
+                             None if self.verifier is None else self.verifier.answer_margin)
 
     @property
     def answer_threshold(self) -> float:
-        """The score an answer must reach: with a calibration, its probability threshold (or
-        the setting answer_threshold); without, the no-answer margin."""
-        if self.calibration is None:
+        """What an answer must reach: with the verifier, its probability threshold (or the
+        setting answer_threshold); without, the reader's margin over no answer."""
+        if self.verifier is None:
             return self.no_answer_threshold
-        return (self.calibration.threshold if self.settings.answer_threshold is None
+        return (self.verifier.threshold if self.settings.answer_threshold is None
                 else self.settings.answer_threshold)
+
+
+def _rank_key(answer: Answer) -> tuple[float, float]:
+    """Best first: by the verifier's probability when there is one, then by the margin."""
+    return (-(answer.probability if answer.probability is not None else 0.0), -answer.score)
+
+
+def shown_answers(answers: list[Answer], top_answers: int | None, margin: float | None
+                  ) -> list[Answer]:
+    """The answers to show, best first: the ``top_answers`` best when it is given; else the
+    best one, plus (with a verifier's ``margin``) the others whose probability comes within
+    ``margin`` of the best's."""
+    ranked = sorted(answers, key=_rank_key)
+    if top_answers is not None:
+        return ranked[:top_answers]
+    if not ranked or margin is None or ranked[0].probability is None:
+        return ranked[:1]
+    floor = ranked[0].probability - margin
+    return [ranked[0]] + [a for a in ranked[1:] if (a.probability or 0.0) >= floor]
 
 
 def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:

@@ -118,7 +118,8 @@ function renderAnswer(result, answer) {
   }
   const card = el("div", { class: "answer" },
     el("h2", { class: "answer-text", text: answer.text }),
-    el("div", { class: "meta", text: `score ${answer.score.toFixed(3)} · ${answer.doc_id} · ` +
+    el("div", { class: "meta", text: (answer.probability == null ? `score ${answer.score.toFixed(3)}`
+      : `${Math.round(100 * answer.probability)}% sure`) + ` · ${answer.doc_id} · ` +
       (answer.page ? `page ${answer.page} · ` : "") +
       `passage ${answer.passage_id} · characters ${answer.start}–${answer.end}` +
       (answer.also_in ? ` · also in ${answer.also_in.length} more passage(s)` : "") }),

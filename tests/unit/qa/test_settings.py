@@ -32,19 +32,3 @@ def test_an_empty_store_path_is_refused_not_taken_as_the_current_folder(
         Settings()
     result = CliRunner().invoke(app, ["stats"])
     assert result.exit_code == 2 and "KGQA_STORE" in result.stderr
-
-
-def test_the_fitted_no_answer_margin_is_the_readers_own(tmp_path: Path) -> None:
-    import json
-
-    from kgqa.qa.settings import Settings
-
-    reader = tmp_path / "reader"
-    reader.mkdir()
-    (reader / "calibration.json").write_text(json.dumps({"no_answer_threshold": 2.5}))
-    assert Settings(reader_model=str(reader), no_answer_threshold="fitted").margin_threshold() == 2.5
-    assert Settings(reader_model=str(reader)).margin_threshold() == 0.0  # the default
-    assert Settings(reader_model=str(reader), no_answer_threshold=1.5).margin_threshold() == 1.5
-    other = tmp_path / "uncalibrated"
-    other.mkdir()
-    assert Settings(reader_model=str(other), no_answer_threshold="fitted").margin_threshold() == 0.0

@@ -1,0 +1,66 @@
+"""The verifier's training reads: hard negatives made by removing the answer's sentence,
+open-like reads over an article's paragraphs ranked by BM25, and the choice of threshold."""
+
+from __future__ import annotations
+
+from kgqa.qa.squad import SquadExample
+from kgqa.qa.training.verifier import (
+    choose_answer_margin,
+    choose_threshold,
+    f1_at,
+    read_sets,
+    without_answer_sentences,
+)
+
+CONTEXT = ("Marie Curie was a physicist. She was born in Warsaw in 1867. She moved to Paris "
+           "in 1891. She won two Nobel Prizes.")
+
+
+def example(qid: str, question: str, answer: str | None, context: str = CONTEXT,
+            title: str = "Curie") -> SquadExample:
+    answers = () if answer is None else ((answer, context.index(answer)),)
+    return SquadExample(qid, title, context, question, answers)
+
+
+def test_removing_the_answers_sentence_leaves_a_passage_about_the_subject_without_it() -> None:
+    cut = without_answer_sentences(example("q1", "Where was Curie born?", "Warsaw"))
+    assert cut is not None and cut.is_impossible and cut.qid == "q1-removed"
+    assert "Warsaw" not in cut.context and "Marie Curie was a physicist." in cut.context
+    assert "Paris" in cut.context
+    # an answer that also stands in another sentence cannot be removed: no negative
+    twice = "Curie was born in 1867. Her sister was born in 1865. The year 1867 was cold."
+    assert without_answer_sentences(example("q2", "When?", "1867", twice)) is None
+    assert without_answer_sentences(example("q3", "Who?", None)) is None
+
+
+def test_open_like_reads_rank_the_articles_paragraphs_and_keep_gold_only_where_it_shows() -> None:
+    other = "Pierre Curie studied crystals. He married Marie in 1895 in Sceaux."
+    third = "The Sorbonne is a university in Paris."
+    examples = [example("q1", "Where was Marie Curie born?", "Warsaw"),
+                example("q2", "Where did Pierre Curie marry Marie?", "Sceaux", other),
+                example("q3", "What is the Sorbonne?", "a university", third)]
+    sets = read_sets(examples, passages=2)
+    kinds = [(s.qid, s.kind) for s in sets]
+    assert ("q1", "closed") in kinds and ("q1", "open") in kinds
+    assert ("q1-removed", "removed") in kinds
+    open_q1 = next(s for s in sets if s.qid == "q1" and s.kind == "open")
+    assert open_q1.contexts[0] == CONTEXT and len(open_q1.contexts) == 2
+    assert open_q1.golds == ("Warsaw",)
+    only_q2 = read_sets(examples, passages=1, removed=False, asked={"q2"})
+    assert {s.qid for s in only_q2} == {"q2"}
+    open_q2 = next(s for s in only_q2 if s.kind == "open")
+    assert open_q2.contexts == (other,)
+
+
+def test_the_threshold_trades_right_answers_against_abstaining() -> None:
+    scored = [(True, "closed", [(0.9, 1.0)]), (True, "closed", [(0.3, 0.0)]),
+              (False, "closed", [(0.35, 0.0)]), (False, "closed", [(0.2, 0.0)]),
+              (True, "open", [(0.8, 1.0), (0.75, 1.0), (0.4, 0.0)]), (False, "open", [(0.5, 0.0)])]
+    t = choose_threshold(scored)
+    assert 0.5 < t <= 0.8
+    at = f1_at(scored, t, ("closed",))
+    assert at["f1"] == 75.0 and at["NoAns_accuracy"] == 100.0
+    # further answers: one right 0.05 under its best, one wrong 0.2 under, one wrong 0.23 under
+    scored += [(True, "open", [(0.9, 1.0), (0.7, 0.0)]), (True, "open", [(0.95, 1.0), (0.72, 0.0)])]
+    margin, precision = choose_answer_margin(scored, 0.5)
+    assert margin == 0.22 and precision == 0.5  # past 0.22, two of three shown would be wrong
