@@ -193,7 +193,9 @@ def train_verifier_command(
     report: Annotated[Optional[list[Path]], typer.Option(
         help="SQuAD file to report beside dev (repeatable).")] = None,
     passages: Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")] = 3,
-    l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 10.0,
+    workers: Annotated[int, typer.Option(min=1, help="Reader processes (one torch thread "
+                                         "each).")] = 2,
+    l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 1000.0,
     seed: int = 13,
 ) -> None:
     """Train the answer verifier on the reader's own outputs: it gives every answer a
@@ -211,7 +213,8 @@ def train_verifier_command(
     record = train_verifier(VerifierTraining(
         reader=str(folder), train=[str(p) for p in data], dev=str(dev),
         others=str(others) if others else None, others_count=others_count,
-        report=tuple(str(p) for p in report or []), passages=passages, l2=l2, seed=seed,
+        report=tuple(str(p) for p in report or []), passages=passages, workers=workers, l2=l2,
+        seed=seed,
         command="kgqa " + " ".join(sys.argv[1:])), reader_config, progress=console.print)
     for name in ("dev_split", *(Path(p).stem for p in report or [])):
         r = record[name]

@@ -183,6 +183,43 @@ def read_candidates(reader: ExtractiveReader, sets: list[ReadSet],
     return out
 
 
+def _read_part(reader_config: ReaderConfig, sets: list[ReadSet]) -> list[Candidate]:
+    """One worker's share of the reads (a fresh process: the reader loads, one torch thread)."""
+    from kgqa.kg.models import set_torch_threads
+
+    set_torch_threads(1)
+    reader = ExtractiveReader.configured(reader_config)
+    reader.warm_up()
+    return read_candidates(reader, sets, progress=lambda _: None)
+
+
+def read_all(reader_config: ReaderConfig, groups: list[list[ReadSet]], workers: int,
+             progress: Callable[[str], None] = print) -> list[list[Candidate]]:
+    """The candidates of every group of reads, the reads shared among ``workers`` processes
+    (each group cut into ``workers`` parts, so that one large group is not one process's)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    started = time.perf_counter()
+    parts = [(g, group[i::workers]) for g, group in enumerate(groups) for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+        found = list(pool.map(_read_part, [reader_config] * len(parts), [p for _, p in parts]))
+    out: list[list[Candidate]] = []
+    for g, group in enumerate(groups):
+        # the parts hold every workers-th set: map each candidate back to its set's index
+        merged: list[Candidate] = []
+        for i in range(workers):
+            index = [k for k in range(len(group))][i::workers]
+            for c in found[g * workers + i]:
+                c.set_index = index[c.set_index]
+                merged.append(c)
+        merged.sort(key=lambda c: c.set_index)
+        out.append(merged)
+    progress(f"read {sum(len(g) for g in groups)} sets with {workers} workers "
+             f"({time.perf_counter() - started:.0f} s)")
+    return out
+
+
 def fit_platt(logits: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     """Platt scaling: a and b of sigmoid(a * logit + b), fitted by logistic regression."""
     weights, bias, mean, scale = fit_logistic(logits.reshape(-1, 1), right, l2=1e-6)
@@ -288,7 +325,8 @@ class VerifierTraining:
     others_count: int = 0
     report: tuple[str, ...] = ()  # SQuAD files reported beside dev
     passages: int = 3
-    l2: float = 10.0
+    workers: int = 2  # reader processes
+    l2: float = 1000.0
     seed: int = 13
     command: str = ""
 
@@ -314,8 +352,6 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     """Read, fit, calibrate, choose, report and save beside the reader; returns the record.
     ``reader_config``: how the reader at ``config.reader`` reads (the settings' slice)."""
     started = time.perf_counter()
-    reader = ExtractiveReader.configured(reader_config)
-    reader.warm_up()
     dev = load_squad([Path(config.dev)])
     reported = {Path(p).stem: load_squad([Path(p)]) for p in config.report}
     held = {e.title for e in dev} | {e.title for r in reported.values() for e in r}
@@ -329,10 +365,12 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
         train_sets += read_sets(every, config.passages, asked={o.qid for o in others})
     progress(f"training reads: {len(train_sets)} ({len(train)} questions of "
              f"{', '.join(config.train)}, {len(others)} of other sources)")
-    train_candidates = read_candidates(reader, train_sets, progress)
-    verifier = fit_verifier(train_candidates, config.l2)
     dev_sets = read_sets(dev, config.passages)
-    dev_candidates = read_candidates(reader, dev_sets, progress)
+    report_sets = {name: read_sets(examples, config.passages)
+                   for name, examples in reported.items()}
+    train_candidates, dev_candidates, *report_candidates = read_all(
+        reader_config, [train_sets, dev_sets, *report_sets.values()], config.workers, progress)
+    verifier = fit_verifier(train_candidates, config.l2)
     if not dev_candidates:
         raise QAError(f"{config.dev}: the reader proposed no answer to its questions")
     dev_rows = np.stack([c.row for c in dev_candidates])
@@ -345,7 +383,7 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     record: dict[str, Any] = {
         "command": config.command, "reader": config.reader, "train": config.train,
         "others": config.others, "others_count": len(others), "dev": config.dev,
-        "passages": config.passages, "l2": config.l2, "seed": config.seed,
+        "passages": config.passages, "workers": config.workers, "l2": config.l2, "seed": config.seed,
         "right": f"F1 with a gold answer >= {RIGHT_F1}",
         "train_reads": len(train_sets), "train_candidates": len(train_candidates),
         "train_right": int(sum(c.f1 >= RIGHT_F1 for c in train_candidates)),
@@ -355,9 +393,8 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
         "train_fit": evaluate_verifier(verifier, train_sets, train_candidates),
         "dev_split": evaluate_verifier(verifier, dev_sets, dev_candidates),
     }
-    for name, examples in reported.items():
-        sets = read_sets(examples, config.passages)
-        record[name] = evaluate_verifier(verifier, sets, read_candidates(reader, sets, progress))
+    for (name, sets), candidates in zip(report_sets.items(), report_candidates):
+        record[name] = evaluate_verifier(verifier, sets, candidates)
     record["seconds"] = round(time.perf_counter() - started, 1)
     verifier.record = record
     verifier.save(Path(config.reader))

@@ -5,6 +5,7 @@ Screenshots go to build/screenshots/ (or $KGQA_SCREENSHOTS)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def test_asking_shows_the_answer_highlighted_in_its_passage(page) -> None:
     mark.wait_for(timeout=60_000)
     assert mark.inner_text() == "Tim Berners-Lee"
     assert page.locator(".answer-text").first.inner_text() == "Tim Berners-Lee"
-    assert "tim_berners_lee.txt" in page.locator(".answer .meta").first.inner_text()
+    meta = page.locator(".answer .meta").first.inner_text()
+    assert "tim_berners_lee.txt" in meta
+    assert re.search(r"\b\d{1,3}% sure", meta), meta  # the verifier's probability, as a percentage
     page.screenshot(path=str(SHOTS / "ask.png"), full_page=True)
 
     page.fill("#question", "What is the boiling point of mercury on Mars?")
