@@ -14,7 +14,7 @@ from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest import pipeline
 from kgqa.qa.ingest.pipeline import ProgressCallback
 from kgqa.qa.reader.extractive import ExtractiveReader
-from kgqa.qa.reader.verifier import Verifier, feature_rows
+from kgqa.qa.reader.verifier import Verifier
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import SquadExample, load_squad, squad2_mix, squad_v2_metrics
 
@@ -38,9 +38,8 @@ def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_p
             preds[e.qid] = span.text if span else ""
             margins[e.qid] = span.score if span else float("-inf")
             if verifier is not None and span is not None:
-                row = feature_rows(e.question, [e.context], [reading])[0]
-                margins[e.qid] = (float(verifier.probability(row[None, :])[0])
-                                  if row is not None else float("-inf"))
+                probability = verifier.of_readings(e.question, [e.context], [reading])[0]
+                margins[e.qid] = float("-inf") if probability is None else probability
     return preds, margins
 
 
@@ -78,8 +77,7 @@ def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
     verifier = Verifier.load(config.reader_model) if settings.verifier else None
     threshold = settings.no_answer_threshold
     if verifier is not None:
-        threshold = (verifier.threshold if settings.answer_threshold is None
-                     else settings.answer_threshold)
+        threshold = verifier.threshold_in_force(settings.answer_threshold)
     examples = load_squad([squad])[:limit]
     return read_squad(reader, squad2_mix(examples) if mix else examples, threshold,
                       verifier=verifier)

@@ -178,6 +178,21 @@ class Verifier:
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return self.calibrate(self.logit(rows))
 
+    def of_readings(self, question: str, contexts: Sequence[str], readings: Sequence[Reading],
+                    ranks: Sequence[int] | None = None) -> list[float | None]:
+        """The probability that each reading's span is right (None where it has no span)."""
+        rows = feature_rows(question, contexts, readings, ranks)
+        present = [r for r in rows if r is not None]
+        if not present:
+            return [None] * len(rows)
+        found = iter(self.probability(np.stack(present)).tolist())
+        return [None if r is None else float(next(found)) for r in rows]
+
+    def threshold_in_force(self, override: float | None) -> float:
+        """The probability an answer must reach: ``override`` (the setting answer_threshold)
+        when set, else the threshold chosen with the verifier."""
+        return self.threshold if override is None else override
+
     def save(self, folder: Path) -> Path:
         path = Path(folder) / FILE
         data = asdict(self)

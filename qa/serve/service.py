@@ -8,14 +8,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import numpy as np
-
 from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
 from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
 from kgqa.kg.models import set_torch_threads
 from kgqa.qa.reader.extractive import ExtractiveReader, Reading
-from kgqa.qa.reader.verifier import Verifier, feature_rows
+from kgqa.qa.reader.verifier import Verifier
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
 from kgqa.qa.retrieval.modes import split_mode
@@ -252,12 +250,7 @@ class QAService:
         no span, or no verifier)."""
         if self.verifier is None:
             return [None] * len(readings)
-        rows = feature_rows(question, contexts, readings, ranks)
-        present = [r for r in rows if r is not None]
-        if not present:
-            return [None] * len(readings)
-        found = iter(self.verifier.probability(np.stack(present)).tolist())
-        return [None if r is None else float(next(found)) for r in rows]
+        return self.verifier.of_readings(question, contexts, readings, ranks)
 
     def similarity(self) -> Similarity:
         """Nearest passages, documents and entities in the generation being served."""
@@ -362,8 +355,7 @@ class QAService:
         setting answer_threshold); without, the reader's margin over no answer."""
         if self.verifier is None:
             return self.no_answer_threshold
-        return (self.verifier.threshold if self.settings.answer_threshold is None
-                else self.settings.answer_threshold)
+        return self.verifier.threshold_in_force(self.settings.answer_threshold)
 
 
 def _rank_key(answer: Answer) -> tuple[float, float]:

@@ -247,8 +247,9 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
                                                      "best_f1", "best_f1_thresh", "total")}
             metrics["step"] = step
             for name, questions in reported.items():
-                on_report, _ = evaluate(tokenizer, model, questions, squad2_mix(questions,
-                                        config.seed), config.max_seq_len, config.stride,
+                # only the file's own questions are reported: read them, not their mix
+                on_report, _ = evaluate(tokenizer, model, questions, questions,
+                                        config.max_seq_len, config.stride,
                                         config.max_answer_tokens, device=config.device)
                 metrics[name] = {k: on_report[k] for k in ("f1", "exact", "HasAns_f1",
                                                            "NoAns_f1", "best_f1", "total")}

@@ -156,6 +156,10 @@ class Candidate:
     f1: float
     row: np.ndarray
 
+    @property
+    def right(self) -> bool:
+        return self.f1 >= RIGHT_F1
+
 
 def read_candidates(reader: ExtractiveReader, sets: list[ReadSet],
                     progress: Callable[[str], None] = print) -> list[Candidate]:
@@ -201,17 +205,15 @@ def read_all(reader_config: ReaderConfig, groups: list[list[ReadSet]], workers: 
     from concurrent.futures import ProcessPoolExecutor
 
     started = time.perf_counter()
-    parts = [(g, group[i::workers]) for g, group in enumerate(groups) for i in range(workers)]
+    parts = [group[i::workers] for group in groups for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        found = list(pool.map(_read_part, [reader_config] * len(parts), [p for _, p in parts]))
+        found = list(pool.map(_read_part, [reader_config] * len(parts), parts))
     out: list[list[Candidate]] = []
-    for g, group in enumerate(groups):
-        # the parts hold every workers-th set: map each candidate back to its set's index
+    for g in range(len(groups)):
         merged: list[Candidate] = []
         for i in range(workers):
-            index = [k for k in range(len(group))][i::workers]
             for c in found[g * workers + i]:
-                c.set_index = index[c.set_index]
+                c.set_index = i + workers * c.set_index  # set k of part i is set i + workers*k
                 merged.append(c)
         merged.sort(key=lambda c: c.set_index)
         out.append(merged)
@@ -295,8 +297,7 @@ def evaluate_verifier(verifier: Verifier, sets: list[ReadSet], candidates: list[
     rows = np.stack([c.row for c in candidates]) if candidates else np.zeros((0, 1))
     probability = verifier.probability(rows) if candidates else np.zeros(0)
     scored = question_scores(sets, candidates, probability)
-    ece, table = expected_calibration_error(probability.tolist(),
-                                            [c.f1 >= RIGHT_F1 for c in candidates])
+    ece, table = expected_calibration_error(probability.tolist(), [c.right for c in candidates])
     out: dict[str, Any] = {kind: f1_at(scored, verifier.threshold, (kind,))
                            for kind in ("closed", "open", "removed")}
     out["ece"] = round(ece, 4)
@@ -306,7 +307,7 @@ def evaluate_verifier(verifier: Verifier, sets: list[ReadSet], candidates: list[
 
 
 def fit_verifier(train: list[Candidate], l2: float) -> Verifier:
-    labels = np.asarray([c.f1 >= RIGHT_F1 for c in train], dtype=np.float64)
+    labels = np.asarray([c.right for c in train], dtype=np.float64)
     if len(train) < 2 or labels.min() == labels.max():
         raise QAError(f"the verifier learns from right and wrong answers, and the reader's "
                       f"{len(train)} answers to the training questions were "
@@ -331,11 +332,13 @@ class VerifierTraining:
     command: str = ""
 
 
-def _other_sources(config: VerifierTraining, skip: set[str]) -> list[SquadExample]:
+def _other_sources(config: VerifierTraining, skip: set[str]
+                   ) -> tuple[list[SquadExample], list[SquadExample]]:
     """``others_count`` questions of the other file's non-SQuAD-2.0 articles (none of
-    ``skip``), drawn with the seed, with every paragraph of their articles for ranking."""
+    ``skip``), drawn with the seed, and every question of their articles (whose paragraphs the
+    open-like reads rank)."""
     if config.others is None or config.others_count <= 0:
-        return []
+        return [], []
     pool = [e for e in load_squad([Path(config.others)])
             if not is_squad2_part(e) and e.title not in skip]
     # A few SubjQA/Reddit "articles" hold thousands of questions: cap each article at 40.
@@ -344,7 +347,9 @@ def _other_sources(config: VerifierTraining, skip: set[str]) -> list[SquadExampl
         by_title[e.title].append(e)
     rng = random.Random(config.seed)
     capped = [e for found in by_title.values() for e in rng.sample(found, min(40, len(found)))]
-    return rng.sample(capped, min(config.others_count, len(capped)))
+    asked = rng.sample(capped, min(config.others_count, len(capped)))
+    titles = {e.title for e in asked}
+    return asked, [e for e in pool if e.title in titles]
 
 
 def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
@@ -356,13 +361,10 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     reported = {Path(p).stem: load_squad([Path(p)]) for p in config.report}
     held = {e.title for e in dev} | {e.title for r in reported.values() for e in r}
     train = [e for p in config.train for e in load_squad([Path(p)]) if e.title not in held]
-    others = _other_sources(config, held | {e.title for e in train})
+    others, their_articles = _other_sources(config, held | {e.title for e in train})
     train_sets = read_sets(train, config.passages)
     if others:
-        assert config.others is not None
-        titles = {o.title for o in others}
-        every = [e for e in load_squad([Path(config.others)]) if e.title in titles]
-        train_sets += read_sets(every, config.passages, asked={o.qid for o in others})
+        train_sets += read_sets(their_articles, config.passages, asked={o.qid for o in others})
     progress(f"training reads: {len(train_sets)} ({len(train)} questions of "
              f"{', '.join(config.train)}, {len(others)} of other sources)")
     dev_sets = read_sets(dev, config.passages)
@@ -374,7 +376,7 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     if not dev_candidates:
         raise QAError(f"{config.dev}: the reader proposed no answer to its questions")
     dev_rows = np.stack([c.row for c in dev_candidates])
-    dev_right = np.asarray([c.f1 >= RIGHT_F1 for c in dev_candidates], dtype=np.float64)
+    dev_right = np.asarray([c.right for c in dev_candidates], dtype=np.float64)
     if dev_right.min() < dev_right.max():
         verifier.platt = fit_platt(verifier.logit(dev_rows), dev_right)
     scored = question_scores(dev_sets, dev_candidates, verifier.probability(dev_rows))
@@ -386,7 +388,7 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
         "passages": config.passages, "workers": config.workers, "l2": config.l2, "seed": config.seed,
         "right": f"F1 with a gold answer >= {RIGHT_F1}",
         "train_reads": len(train_sets), "train_candidates": len(train_candidates),
-        "train_right": int(sum(c.f1 >= RIGHT_F1 for c in train_candidates)),
+        "train_right": sum(c.right for c in train_candidates),
         "threshold": round(verifier.threshold, 4), "answer_margin": verifier.answer_margin,
         "answer_margin_precision": round(extra_precision, 3),
         "platt": [round(v, 4) for v in verifier.platt],
