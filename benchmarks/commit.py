@@ -82,7 +82,7 @@ class Synthesis:
             head, tail = nodes[k], nodes[k + 2]
             if head != tail:
                 evidence.append(EvidenceRow(head, tail, RELATIONS[(i + k) % len(RELATIONS)],
-                                            round(rng.random(), 4), "classifier", doc_id,
+                                            round(rng.random(), 4), "joint", doc_id,
                                             passage_id, 0, min(len(text), 120), text[:120]))
         return ProcessedDocument(Document(doc_id, text, doc_id, f"h{i}-{edit}"),
                                  [Passage(passage_id, doc_id, 0, 0, len(text), text)], vector,

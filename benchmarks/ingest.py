@@ -7,7 +7,9 @@
     python benchmarks/ingest.py --dask-workers 1 2 --batch-documents 8   # smaller tasks
     python benchmarks/ingest.py --pdf 40             # 40 ten-page PDFs: parse and ingest pages/s
     python benchmarks/ingest.py --workers 1 2        # local model workers, 1 then 2
-    python benchmarks/ingest.py --compare-defaults   # old and new defaults, classifier on/off
+    python benchmarks/ingest.py --compare-defaults   # defaults, int8 joint model, no joint model
+    python benchmarks/ingest.py --paragraphs 600 --cli   # `kgqa ingest FILE --no-prefect` as a
+                                                     # user runs it: start-up and model loads in
 
 Prints figures; asserts nothing. Peak memory is the maximum resident set size of this process
 and of the per-document worker process (where models run by default); --compare-defaults
@@ -65,9 +67,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+",
                         help="ingest with these numbers of local model workers and compare")
     parser.add_argument("--compare-defaults", action="store_true",
-                        help="the old defaults (1 worker, fp32 classifier) beside the new ones, "
-                        "with the relation classifier on and off, in one run")
+                        help="the defaults beside the int8 joint model and no joint model")
+    parser.add_argument("--cli", action="store_true",
+                        help="time `kgqa ingest CORPUS --no-prefect` in a fresh process")
     args = parser.parse_args()
+    if args.cli:
+        cli_run(args)
+        return
     if args.compare_defaults:
         compare_defaults(args)
         return
@@ -185,25 +191,17 @@ class TreeMemory:
         self._thread.join()
 
 
-# The settings of the first round: one worker, torch's own threads, fp32 models, batches of
-# 32 passages and 64 pairs, whole sentences for the classifier.
-OLD_DEFAULTS = {"workers": 1, "torch_threads": 0, "classifier_precision": "fp32",
-                "embedder_precision": "fp32", "embed_batch_size": 32, "classifier_batch_size": 64,
-                "classifier_context_chars": 0}
-
-
 def compare_defaults(args: argparse.Namespace) -> None:
     """Fresh stores from the same corpus, one configuration after another, each in a fresh
-    child process (so model loads, worker start-up and peak memory are each run's own): the old
-    defaults (``OLD_DEFAULTS``) and the new ones, with the classifier on (the default
-    extractors) and off (dependency relations only)."""
+    child process (so model loads, worker start-up and peak memory are each run's own): the
+    defaults (the joint model in fp32, or bf16 where the CPU has it), the joint model in int8,
+    and without it (dependency relations and spaCy's entities only)."""
     import subprocess
 
     configs = [
-        ("old defaults", OLD_DEFAULTS),
-        ("new defaults", {}),
-        ("old, no classifier", {**OLD_DEFAULTS, "relation_extractors": ["dependency"]}),
-        ("new, no classifier", {"relation_extractors": ["dependency"]}),
+        ("defaults", {}),
+        ("joint model int8", {"relation_precision": "int8"}),
+        ("no joint model", {"relation_extractors": ["dependency"]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         corpus, words = corpus_and_words(args, Path(tmp))
@@ -220,6 +218,20 @@ def compare_defaults(args: argparse.Namespace) -> None:
                   f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['peak_rss_mb']:,.0f} | "
                   f"{r['passages']:,} | "
                   f"{r['nodes']:,} | {r['edges']:,} |", flush=True)
+
+
+def cli_run(args: argparse.Namespace) -> None:
+    """The corpus through the command line, wall clock from the command's start to its exit."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, words = corpus_and_words(args, Path(tmp))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(corpus), "--store",
+                        str(Path(tmp) / "store"), "--no-prefect"], check=True)
+        seconds = time.perf_counter() - started
+        print(f"kgqa ingest --no-prefect: {words:,} words in {seconds:.1f} s -> "
+              f"{words / seconds:,.0f} words/s (start-up and model loads included)")
 
 
 def one_run(corpus: str, store: str, overrides: str) -> None:

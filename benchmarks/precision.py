@@ -1,12 +1,12 @@
-"""fp32 against bf16 and int8 for the relation classifier and the embedder: speed and what
+"""fp32 against bf16 and int8 for the joint relation model and the embedder: speed and what
 changes.
 
-    python benchmarks/precision.py
+    python benchmarks/precision.py                     # both
+    python benchmarks/precision.py --relations-only    # the joint model only
 
-- Relation classifier (the shipped relation model, with the default settings' batch size and
-  context window): strict relation F1 on CoNLL04 dev
-  (`../shared/data/conll04_dev.json`, the schema NER in front, as `kgqa eval relations`), and
-  the classifier's pairs/s over that split's candidate pairs, one torch thread.
+- Joint entity and relation model (the shipped one, the settings' threshold and batch size):
+  strict relation and entity F1 on CoNLL04 dev (`../shared/data/conll04_dev.json`, as `kgqa
+  eval relations`) and its words/s over that split, one torch thread.
 - Embedder (all-MiniLM-L6-v2): passages/s over 2,000 Wikipedia paragraphs from
   `../shared/data/qa`, the top-10 overlap of 200 questions' exact cosine rankings between fp32 and
   each other precision (both sides embedded at their precision), and recall@5 (a top-5 paragraph
@@ -29,29 +29,25 @@ SHARED = REPO.parent / "shared" / "data"
 PRECISIONS = ["fp32", "bf16", "int8"]
 
 
-def classifier() -> None:
-    from kgqa.kg.relations import SchemaExtractor, candidate_pairs, evaluate_relations, load_sentences
+def relations() -> None:
+    from kgqa.kg.joint import JointModel, default_joint_model
+    from kgqa.kg.relations import evaluate_relations, load_sentences
     from kgqa.qa.settings import Settings
 
     dev = load_sentences(SHARED / "conll04_dev.json")
-    settings = Settings()  # the batch size and context window ingestion uses
+    words = sum(len(s.text.split()) for s in dev)
+    settings = Settings()
     for precision in PRECISIONS:
-        extractor = SchemaExtractor(None, "cpu", precision, settings.classifier_batch_size,
-                                    settings.classifier_context_chars)
-        extractor.warm_up()
+        model = JointModel(Path(default_joint_model()), "cpu", precision,
+                           relation_threshold=settings.relation_threshold)
+        model.warm_up()
         started = time.perf_counter()
-        metrics = evaluate_relations(extractor, dev)
+        metrics = evaluate_relations(model, dev, conll04=True)
         seconds = time.perf_counter() - started
-        clf = extractor.classifier
-        items = [(s.text, s.entities) for s in dev]
-        pairs = sum(len(candidate_pairs(e, clf.signatures())) for _, e in items)
-        t = time.perf_counter()
-        clf.predict_many(items)
-        pair_s = time.perf_counter() - t
-        r = metrics["relations"]
-        print(f"classifier {precision}: relation P {r['precision']:.1f} R {r['recall']:.1f} "
-              f"F1 {r['f1']:.2f}; {pairs} gold-entity pairs in {pair_s:.1f} s = "
-              f"{pairs / pair_s:,.0f} pairs/s; eval {seconds:.1f} s", flush=True)
+        r, e = metrics["relations"], metrics["entities"]
+        print(f"joint {precision}: relation P {r['precision']:.1f} R {r['recall']:.1f} "
+              f"F1 {r['f1']:.2f}; entity F1 {e['f1']:.2f}; {words:,} words in {seconds:.1f} s "
+              f"= {words / seconds:,.0f} words/s", flush=True)
 
 
 def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
@@ -98,8 +94,8 @@ def main() -> None:
     if not cpu_has_bf16():
         PRECISIONS.remove("bf16")
     if "--embedder-only" not in sys.argv:
-        classifier()
-    if "--classifier-only" not in sys.argv:
+        relations()
+    if "--relations-only" not in sys.argv:
         embedder()
 
 

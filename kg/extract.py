@@ -114,17 +114,17 @@ def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
     return found
 
 
-def _classifier(**options: Any) -> RelationExtractor:
-    from kgqa.kg.relations import ClassifierRelationExtractor
+def _joint(**options: Any) -> RelationExtractor:
+    from kgqa.kg.relations import JointRelationExtractor
 
-    return ClassifierRelationExtractor(**options)
+    return JointRelationExtractor(**options)
 
 
 # Relation extractors by name (setting relation_extractors); a plugin module registers its own.
 RELATION_EXTRACTORS: Registry[Callable[..., RelationExtractor]] = Registry(
     "relation extractor", "relation_extractors", error=KGError)
 RELATION_EXTRACTORS.register("dependency", lambda **_: DependencyRelationExtractor())
-RELATION_EXTRACTORS.register("classifier", _classifier)
+RELATION_EXTRACTORS.register("joint", _joint)
 
 
 def make_relation_extractor(name: str, **options: Any) -> RelationExtractor:
@@ -168,8 +168,11 @@ class EntityRelationExtractor:
 
     def extract_many(self, texts: list[str]) -> list[Extraction]:
         """``__call__`` for many texts at once: spaCy parses the blocks of all of them in one
-        ``nlp.pipe`` stream, and a model-based relation extractor reads each text's sentences
-        in shared, length-sorted batches. Each text's result is what ``__call__`` gives."""
+        ``nlp.pipe`` stream; the joint model (when configured) reads each text's sentences in
+        shared, length-sorted batches, finding the person, organisation, place and work
+        mentions and the typed relations between them; spaCy's mentions fill in the types the
+        joint model lacks (dates, numbers, nationalities, events, laws) and any span it left
+        untouched. Each text's result is what ``__call__`` gives."""
         self.warm_up()
         blocks: list[tuple[int, int, str]] = []  # (text number, offset, block)
         for n, text in enumerate(texts):
@@ -179,50 +182,248 @@ class EntityRelationExtractor:
                     blocks.extend((n, at, piece)
                                   for at, piece in cut_block(pos, block, self.max_block_chars))
                 pos += len(block) + 2
-        results = [Extraction() for _ in texts]
-        pending: list[tuple[int, tuple[Any, dict[int, Mention], int]]] = []
-        last_person: Mention | None = None
-        current = -1
+        by_text: dict[int, list[tuple[Any, int]]] = {}
         for (n, offset, _), doc in zip(blocks, self._nlp.pipe(b for _, _, b in blocks)):
-            if n != current:  # pronouns never reach back into another text
-                current, last_person = n, None
-            result = results[n]
-            mention_of: dict[int, Mention] = {}
-            for ent in doc.ents:
-                if ent.label_ not in self.entity_labels:
-                    continue
-                m = Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char)
-                result.mentions.append(m)
-                for tok in ent:
-                    mention_of[tok.i] = m
+            by_text.setdefault(n, []).append((doc, offset))
+        results = [Extraction() for _ in texts]
+        joint: Any = next((e for e in self.extractors if getattr(e, "finds_entities", False)),
+                          None)
+        others = [e for e in self.extractors if e is not joint]
+        for n, parsed in by_text.items():
+            # Never across texts: an int8 model quantises its activations per batch, so a
+            # result would depend on which documents shared a task.
+            sentences = [_SentenceWork(doc, text, offset, sent, ents)
+                         for doc, offset in parsed for text in [doc.text]
+                         for sent, ents in _with_entities(doc, self.entity_labels)]
+            if joint is not None:
+                found = joint.read([w.joint_input() for w in sentences])
+                for w, prediction in zip(sentences, found):
+                    w.take_joint(prediction)
             if self.resolve_pronouns:
-                last_person = _resolve_pronouns(doc, mention_of, last_person)
-            has_sents = doc.has_annotation("SENT_START")
-            sents = doc.sents if has_sents else [doc[:]]
-            for sent in sents:
-                result.sentences.append(Sentence(offset + sent.start_char, offset + sent.end_char))
-                if not self.extractors or not any(t.i in mention_of for t in sent):
-                    continue
-                if not doc.has_annotation("DEP"):
-                    continue
-                pending.append((n, (sent, mention_of, offset)))
-        for extractor in self.extractors:
-            batch = getattr(extractor, "batch", None)
-            if batch is not None:
-                # A model-based extractor reads all sentences of one text in one go, one list
-                # of relations per sentence. Never across texts: an int8 model quantises its
-                # activations per batch, so a pair's label would depend on which documents
-                # shared its task, and the same document would not give the same store on
-                # every runner (a resumed run, Dask, another batch_documents).
-                by_text: dict[int, list[tuple[Any, dict[int, Mention], int]]] = {}
-                for n, item in pending:
-                    by_text.setdefault(n, []).append(item)
-                for n, mine in by_text.items():
-                    results[n].relations.extend(r for found in batch(mine) for r in found)
-            else:
-                for n, (sent, mention_of, offset) in pending:
-                    results[n].relations.extend(extractor(sent, mention_of, offset))
+                _resolve_pronouns(sentences)
+            result = results[n]
+            for w in sentences:
+                result.mentions.extend(w.mentions)
+                result.sentences.append(w.span)
+                if joint is not None:
+                    result.relations.extend(w.joint_relations(joint.name))
+            pending = [(w.sent, w.mention_of, w.offset) for w in sentences
+                       if w.mention_of and w.doc.has_annotation("DEP")]
+            for extractor in others:
+                batch = getattr(extractor, "batch", None)
+                if batch is not None:
+                    result.relations.extend(r for rs in batch(pending) for r in rs)
+                else:
+                    for item in pending:
+                        result.relations.extend(extractor(*item))
         return results
+
+
+_PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+# spaCy's labels the joint model's types cover
+SCHEMA_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+
+
+def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
+    """Each sentence of ``doc`` with spaCy's entities of ``labels`` inside it (one pass)."""
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    ents = [e for e in doc.ents if e.label_ in labels]
+    out: list[tuple[Any, list[Any]]] = []
+    k = 0
+    for sent in sents:
+        while k < len(ents) and ents[k].start < sent.start:
+            k += 1
+        inside = []
+        while k < len(ents) and ents[k].end <= sent.end:
+            inside.append(ents[k])
+            k += 1
+        out.append((sent, inside))
+    return out
+
+
+class _SentenceWork:
+    """One parsed sentence on its way to mentions and relations: spaCy's mentions, the joint
+    model's entities and relations, pronouns and whom they stand for."""
+
+    def __init__(self, doc: Any, text: str, offset: int, sent: Any, ents: list[Any]) -> None:
+        """``text``: ``doc.text`` (which spaCy builds anew on each access)."""
+        from kgqa.kg.joint import Words
+
+        self.doc, self.text, self.offset, self.sent = doc, text, offset, sent
+        self.span = Sentence(offset + sent.start_char, offset + sent.end_char)
+        self.tokens = [t for t in sent if not t.is_space]
+        self.words = Words(text, [(t.idx, t.idx + len(t.text)) for t in self.tokens])
+        self.position = {t.i: k for k, t in enumerate(self.tokens)}
+        self.spacy = ents
+        self.pronouns = [k for k, t in enumerate(self.tokens)
+                         if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"]
+        self.referent: dict[int, Mention | None] = {}
+        self.prediction: Any = None
+        self.given: list[Any] = []
+        self.mentions: list[Mention] = [self._mention(e.start_char, e.end_char, e.label_)
+                                        for e in self.spacy]
+        self.mention_of: dict[int, Mention] = {}
+        self._index()
+
+    def _mention(self, start: int, end: int, label: str) -> Mention:
+        return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
+
+    def _words_of(self, span: Any) -> tuple[int, int] | None:
+        ks = [self.position[t.i] for t in span if t.i in self.position]
+        return (min(ks), max(ks) + 1) if ks else None
+
+    def joint_input(self) -> tuple[Any, list[tuple[int, int, str]]]:
+        """Words and the mentions handed to the joint model as they are (spaCy's of schema
+        types, and each personal pronoun as a person)."""
+        from kgqa.kg.joint import ONTONOTES_TO_SCHEMA, PERSON
+
+        given: list[tuple[int, int, str]] = []
+        self.given = []
+        for e in self.spacy:
+            kind = ONTONOTES_TO_SCHEMA.get(e.label_)
+            at = self._words_of(e)
+            if kind is not None and at is not None:
+                given.append((*at, kind))
+                self.given.append(e)
+        for k in self.pronouns:
+            given.append((k, k + 1, PERSON))
+            self.given.append(k)
+        return self.words, given
+
+    def take_joint(self, prediction: Any) -> None:
+        """The joint model's entities become this sentence's mentions; spaCy's stay where the
+        model found nothing over them, and for the types it lacks."""
+        from kgqa.kg.joint import SCHEMA_TO_ONTONOTES
+
+        self.prediction = prediction
+        self.entity_mentions: list[Mention | int | None] = []
+        mentions: list[Mention] = []
+        covered: list[tuple[int, int]] = []
+        given = {}
+        for g in self.given:
+            at = (g, g + 1) if isinstance(g, int) else self._words_of(g)
+            given[at] = g
+        for n, (i, j, kind, _) in enumerate(prediction.entities):
+            a, b = self.words.spans[i][0], self.words.spans[j - 1][1]
+            g = given.get((i, j)) if n in prediction.given else None
+            if isinstance(g, int):  # a pronoun: whom it stands for is decided later
+                self.entity_mentions.append(g)
+                continue
+            if g is not None:  # spaCy's own mention, kept with its finer label
+                m = self._mention(g.start_char, g.end_char, g.label_)
+            elif kind in SCHEMA_TO_ONTONOTES:
+                same = next((e for e in self.spacy if (e.start_char, e.end_char) == (a, b)
+                             and self._fits(e.label_, kind)), None)
+                m = self._mention(a, b, same.label_ if same is not None
+                                  else SCHEMA_TO_ONTONOTES[kind])
+            else:  # the model's Other (dates, numbers): spaCy types those
+                self.entity_mentions.append(None)
+                continue
+            mentions.append(m)
+            covered.append((a, b))
+            self.entity_mentions.append(m)
+        for e in self.spacy:
+            # spaCy keeps what the model left untouched: every type the schema lacks, and a
+            # name of a schema type (a capitalised word in it: "dairy farms" is no ORG)
+            if not any(e.start_char < b and a < e.end_char for a, b in covered) and (
+                    e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e)):
+                mentions.append(self._mention(e.start_char, e.end_char, e.label_))
+        mentions.sort(key=lambda m: m.start)
+        self.mentions = mentions
+        self._index()
+
+    @staticmethod
+    def _fits(label: str, kind: str) -> bool:
+        from kgqa.kg.joint import ONTONOTES_TO_SCHEMA
+
+        return ONTONOTES_TO_SCHEMA.get(label) == kind
+
+    def _index(self) -> None:
+        self.mention_of = {}
+        for m in self.mentions:
+            for t in self.tokens:
+                if m.start <= self.offset + t.idx < m.end:
+                    self.mention_of[t.i] = m
+
+    def persons(self, before: int | None = None) -> list[Mention]:
+        """The sentence's person mentions (those starting before word ``before``)."""
+        limit = self.offset + (self.words.spans[before][0] if before is not None
+                               else self.words.spans[-1][1] if self.words.spans else 0)
+        return [m for m in self.mentions if m.label == "PERSON" and m.start < limit]
+
+    def joint_relations(self, extractor: str) -> list[Relation]:
+        """The joint model's relations, pronouns replaced by whom they stand for (dropped
+        when that is unsure), the less specific of two labels on one pair dropped, each pair
+        and label in one direction."""
+        if self.prediction is None:
+            return []
+        ends: list[Mention | None] = []
+        for m in self.entity_mentions:
+            ends.append(self.referent.get(m) if isinstance(m, int) else m)
+        found: dict[tuple[Mention, Mention], dict[str, float]] = {}
+        for h, t, label, score in self.prediction.relations:
+            head, tail = ends[h], ends[t]
+            if head is not None and tail is not None and head != tail:
+                found.setdefault((head, tail), {})[label] = score
+        out = []
+        for (head, tail), labels in found.items():
+            for label in sorted(self.schema.most_specific(set(labels))):
+                back = found.get((tail, head), {}).get(label)
+                # one direction per pair and label: a symmetric relation once (head first in
+                # the text), an asymmetric one the way the model is surer of
+                if back is not None and (
+                        head.start > tail.start if self.schema.relation(label).symmetric
+                        else (back, head.start) > (labels[label], tail.start)):
+                    continue
+                out.append(Relation(head, tail, label, labels[label], extractor, self.span))
+        return out
+
+    @property
+    def schema(self) -> Any:
+        from kgqa.kg.joint import DEFAULT_SCHEMA
+
+        return DEFAULT_SCHEMA
+
+
+def _people(mentions: list[Mention]) -> dict[str, Mention]:
+    """Distinct people among person mentions, by name: a one-word name that ends a longer one
+    ("Lund" after "Jakob Lund") is not counted again; two full names sharing a surname ("Jakob
+    Lund", "Maren Lund") are two people."""
+    full = {m.text.casefold(): m for m in mentions if len(m.text.split()) > 1}
+    out = dict(full)
+    for m in mentions:
+        words = m.text.split()
+        if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
+            out.setdefault(words[0].casefold(), m)
+    return out
+
+
+def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
+    """Whom he/she/him/her stand for: the one person named earlier in the same sentence, else
+    the one person of the sentence before (or whom that sentence's pronouns stood for); none
+    when two people compete. A deliberate, cautious heuristic: a pronoun never becomes a
+    node, and wrong evidence is worse than none."""
+    topic: Mention | None = None
+    for w in sentences:
+        for k in w.pronouns:
+            before = _people(w.persons(k))
+            if len(before) == 1:
+                w.referent[k] = next(iter(before.values()))
+            elif not before:
+                w.referent[k] = topic
+            else:
+                w.referent[k] = None
+            if w.referent[k] is not None:
+                for t in w.tokens[k : k + 1]:
+                    w.mention_of[t.i] = w.referent[k]  # type: ignore[assignment]
+        people = _people(w.persons())
+        resolved = {id(r): r for r in w.referent.values() if r is not None}
+        if len(people) == 1:
+            topic = next(iter(people.values()))
+        elif len(people) > 1:
+            topic = None
+        elif resolved:
+            topic = next(iter(resolved.values())) if len(resolved) == 1 else None
 
 
 def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:
@@ -246,21 +447,3 @@ def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:
     pieces.append((offset + start, block[start:]))
     return [(at, piece) for at, piece in pieces if piece.strip()]
 
-
-_PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
-
-
-def _resolve_pronouns(doc: Any, mention_of: dict[int, Mention],
-                      last_person: Mention | None) -> Mention | None:
-    """Point he/she/him/her at the closest PERSON mention before it (this block or the one before).
-
-    A deliberately simple heuristic: it only links pronouns for relation extraction; the pronoun
-    itself never becomes a mention or a node.
-    """
-    for tok in doc:
-        m = mention_of.get(tok.i)
-        if m is not None and m.label == "PERSON":
-            last_person = m
-        elif tok.lower_ in _PERSONAL_PRONOUNS and tok.pos_ == "PRON" and last_person is not None:
-            mention_of[tok.i] = last_person
-    return last_person

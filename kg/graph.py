@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,12 +71,50 @@ def is_lone_surname(node: str) -> bool:
     return node.endswith(":PERSON") and "-" not in _base(node)
 
 
-class NodeResolver:
-    """Final node of each mention: the document's merges, then corpus-wide rules (an acronym
-    defined in one document holds in all; a lone surname that fits exactly one person of the
-    corpus is that person), then the settings' never/always rules."""
+# Extractors whose relations type both their ends (their votes count in type merges).
+TYPED_EXTRACTORS = ("joint",)
+# Which type a name takes when its votes tie: people and organisations are named most.
+TYPE_ORDER = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT",
+              "LAW")
 
-    def __init__(self, mentions: list[MentionRow], rules: MergeRules | None) -> None:
+
+def type_clashes(nodes: Iterable[str]) -> dict[str, list[str]]:
+    """Names (node id bases) that more than one node type holds, with those nodes."""
+    by_base: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(set(nodes)):
+        by_base[_base(node)].append(node)
+    return {base: found for base, found in by_base.items() if len(found) > 1}
+
+
+def type_votes(mention_nodes: Iterable[str], typed_ends: Iterable[str]) -> Counter[str]:
+    """A node's votes for its type: one per mention, two per typed relation it takes part in
+    (the joint model typed both ends of each)."""
+    votes: Counter[str] = Counter(mention_nodes)
+    for node in typed_ends:
+        votes[node] += 2
+    return votes
+
+
+def type_winner(nodes: list[str], votes: dict[str, int]) -> str:
+    """Of nodes of one name, the one whose type has the most votes (ties: ``TYPE_ORDER``)."""
+    def rank(node: str) -> tuple[int, int, str]:
+        kind = node.rsplit(":", 1)[-1]
+        order = TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
+        return (-votes.get(node, 0), order, node)
+
+    return min(nodes, key=rank)
+
+
+class NodeResolver:
+    """Final node of each mention: the document's merges, then corpus-wide rules (one name
+    typed differently across mentions is one node, of the type with the most votes; an
+    acronym defined in one document holds in all; a lone surname that fits exactly one person
+    of the corpus is that person), then the settings' never/always rules."""
+
+    def __init__(self, mentions: list[MentionRow], rules: MergeRules | None,
+                 votes: dict[str, int] | None = None) -> None:
+        """``votes``: each node's type votes (``type_votes``); only nodes whose name another
+        type also holds need one."""
         self.rules = rules or MergeRules({}, [])
         self.global_map: dict[str, tuple[str, str]] = {}
         acronym_targets: dict[str, set[str]] = defaultdict(set)
@@ -96,6 +134,10 @@ class NodeResolver:
             base = _base(node)
             if is_lone_surname(node) and len(people.get(base, ())) == 1:
                 self.global_map.setdefault(node, (next(iter(people[base])), "surname-corpus"))
+        # one name, several types: the type with the most votes takes the others' mentions
+        self.type_map: Mapping[str, str] = {
+            node: winner for found in type_clashes(nodes).values()
+            for winner in [type_winner(found, votes or {})] for node in found if node != winner}
         by_key: dict[str, list[str]] = defaultdict(list)
         for node in sorted(nodes):
             by_key[_base(node)].append(node)
@@ -124,6 +166,9 @@ class NodeResolver:
         rule = "" if node == own else "document"
         if node != own and (own, node) in self.never:
             node, rule = own, "never-merge"
+        merged = self.type_map.get(node)
+        if merged is not None and (own, merged) not in self.never and (node, merged) not in self.never:
+            node, rule = merged, "type-merge"
         if node in self.global_map:
             target, why = self.global_map[node]
             if (own, target) not in self.never and (node, target) not in self.never:
@@ -133,10 +178,14 @@ class NodeResolver:
                 return self.always[key], "always-merge"
         return node, rule
 
+    def type_sources(self, targets: set[str]) -> set[str]:
+        """The nodes a type merge sends to one of ``targets``."""
+        return {k for k, v in self.type_map.items() if v in targets}
+
     def state(self) -> tuple[Any, ...]:
         """What resolution depends on: two resolvers with equal states resolve every mention
         alike."""
-        return (self.global_map, self.never, self.always)
+        return (self.global_map, self.type_map, self.never, self.always)
 
 
 def node_attributes(node: str, mentions: list[tuple[MentionRow, str]]) -> dict[str, Any]:
@@ -156,7 +205,10 @@ def node_attributes(node: str, mentions: list[tuple[MentionRow, str]]) -> dict[s
     # the alphabetically first.
     pool = own_names or names
     name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    return {"label": name, "type": node.rsplit(":", 1)[-1],
+    kind = node.rsplit(":", 1)[-1]
+    also: Counter[str] = Counter(m.label for m, _ in mentions if m.label and m.label != kind)
+    return {"label": name, "type": kind,
+            "also_typed": [f"{label} ({n}x)" for label, n in sorted(also.items())],
             "mention_count": sum(names.values()), "document_count": len(docs),
             "aliases": sorted(names),
             "merged": [f"{alias} ({rule}, {n}x)" for (alias, rule), n in sorted(merges.items())]}
@@ -166,6 +218,9 @@ def edge_attributes(label: str, rows: list[EvidenceRow]) -> dict[str, Any]:
     """An edge's attributes from its evidence rows (strongest first)."""
     rows = sorted(rows, key=lambda r: (-r.confidence, r.doc_id, r.start))
     return {"label": label, "type": label,
+            # a relation of the joint model's schema, not an open predicate of the parse:
+            # listed before open ones wherever edges are ranked
+            "typed": any(r.extractor in TYPED_EXTRACTORS for r in rows),
             "confidence": max(r.confidence for r in rows),
             "evidence_count": len(rows),
             "extractors": sorted({r.extractor for r in rows}),
@@ -188,7 +243,14 @@ def build_graph(mentions: Iterable[MentionRow], evidence: Iterable[EvidenceRow],
                 resolver: NodeResolver | None = None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     mentions = list(mentions)
-    resolver = resolver or NodeResolver(mentions, rules)
+    evidence = list(evidence)
+    if resolver is None:
+        clashing = {n for found in type_clashes(m.node_id for m in mentions).values()
+                    for n in found}
+        votes = type_votes((m.node_id for m in mentions if m.node_id in clashing),
+                           (end for e in evidence if e.extractor in TYPED_EXTRACTORS
+                            for end in (e.head, e.tail) if end in clashing))
+        resolver = NodeResolver(mentions, rules, dict(votes))
     by_node: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
     for m in mentions:
         node, rule = resolver.resolve(m.node_id, m.own_node)

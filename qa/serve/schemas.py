@@ -40,6 +40,8 @@ class Fact(_Shape):
     target_name: str
     confidence: float
     example: str
+    typed: bool = Field(False, description="A relation of the joint model's schema (listed "
+                        "first), not an open predicate of the dependency parse.")
     evidence: list[dict[str, Any]]
 
 
@@ -122,6 +124,7 @@ class Edge(_Shape):
     confidence: float
     evidence: list[dict[str, Any]]
     example: str
+    typed: bool = False
 
 
 class EntityResponse(_Shape):
@@ -130,6 +133,7 @@ class EntityResponse(_Shape):
     mentions: list[Mention]
     edges: list[Edge]
     other_matches: list[str]
+    matches: list[dict[str, Any]]
 
 
 class LaidOutNode(_Shape):

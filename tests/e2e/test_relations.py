@@ -1,4 +1,4 @@
-"""Supervised relations: data layouts, markers, strict scoring, training, and the shipped model."""
+"""Supervised relations: data layouts, the schema, strict scoring, and the shipped joint model."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from kgqa.kg.relations import (
-    CONLL04_SIGNATURES,
-    Sentence,
-    candidate_pairs,
-    evaluate_relations,
-    load_conll04,
-    load_jsonl,
-    marked_text,
-    pair_examples,
-)
+from kgqa.kg.joint import DEFAULT_SCHEMA, Prediction, Schema, Words
+from kgqa.kg.relations import CONLL04_LABELS, Sentence, evaluate_relations, load_conll04, load_jsonl
 from kgqa.kg.types import KGError
 from tests.conftest import REPO, SHARED
 
@@ -49,49 +41,43 @@ def test_jsonl_layout_checks_offsets(tmp_path: Path) -> None:
         load_jsonl(f)
 
 
-def test_markers_and_type_constraints() -> None:
-    s = Sentence("John Smith works for Acme Corp .", [(0, 10, "Peop"), (21, 30, "Org")],
-                 [(0, 1, "Work_For")])
-    assert marked_text(s.text, s.entities[0], s.entities[1]) == \
-        "@ person : John Smith @ works for # organization : Acme Corp # ."
-    assert candidate_pairs(s.entities, CONLL04_SIGNATURES) == [(0, 1)]  # Org -> Peop joins nothing
-    assert pair_examples([s], CONLL04_SIGNATURES) == [
-        ("@ person : John Smith @ works for # organization : Acme Corp # .", "Work_For")]
+def test_schema_types_implications_and_symmetry() -> None:
+    schema = Schema.from_json(json.loads(json.dumps(DEFAULT_SCHEMA.to_json())))
+    assert schema.relation_names == DEFAULT_SCHEMA.relation_names
+    assert schema.allows("Founded_By", "Org", "Peop") and not schema.allows("Founded_By", "Peop", "Org")
+    assert not schema.joinable("Other", "Peop"), "dates join no relation"
+    assert schema.with_implied({"Born_In"}) == {"Born_In", "Live_In"}
+    assert schema.most_specific({"Leader_Of", "Work_For"}) == {"Leader_Of"}
+    assert schema.relation("Spouse").symmetric
+    assert set(CONLL04_LABELS) <= set(schema.relation_names)
 
 
-def test_a_pair_can_be_read_with_a_window_of_its_sentence() -> None:
-    text = ("In 1990 the small town of Springfield in Illinois was home to Homer Simpson, who "
-            "worked for the Springfield Nuclear Plant owned by Mr Burns.")
-    head = (text.index("Homer"), text.index("Homer") + len("Homer Simpson"), "Peop")
-    tail_at = text.index("Springfield Nuclear")
-    tail = (tail_at, tail_at + len("Springfield Nuclear Plant"), "Org")
-    pair = ("@ person : Homer Simpson @, who worked for the # organization : Springfield "
-            "Nuclear Plant #")
-    # whole words around the pair, never a word cut in half, both entities always whole
-    assert marked_text(text, head, tail, 20) == f"Illinois was home to {pair} owned by Mr Burns."
-    assert marked_text(text, head, tail, 0) == pair
-    assert marked_text(text, head, tail) == marked_text(text, head, tail, 1000) == \
-        f"In 1990 the small town of Springfield in Illinois was home to {pair} owned by Mr Burns."
+class FixedModel:
+    """Stands in for the joint model: gives fixed predictions on given words."""
 
+    schema = DEFAULT_SCHEMA
 
-class FixedExtractor:
-    def __init__(self, output: list[dict]) -> None:
+    def __init__(self, output: list[Prediction]) -> None:
         self.output = output
 
-    def __call__(self, texts: list[str]) -> list[dict]:
+    def predict(self, words: list[Words]) -> list[Prediction]:
         return self.output
 
 
-def test_strict_scoring_needs_exact_spans_and_type() -> None:
-    s = Sentence("John Smith works for Acme Corp .", [(0, 10, "Peop"), (21, 30, "Org")],
-                 [(0, 1, "Work_For")])
-    pred = [{"entities": [{"start": 0, "end": 10, "label": "Peop"},
-                          {"start": 21, "end": 25, "label": "Org"}],
-             "relations": [{"head": {"start": 0, "end": 10}, "tail": {"start": 21, "end": 25},
-                            "label": "Work_For"}]}]
-    m = evaluate_relations(FixedExtractor(pred), [s])  # type: ignore[arg-type]
-    assert m["relations"]["f1"] == 0.0, "a tail span one token short is wrong"
-    assert m["entities"]["precision"] == 50.0 and m["entities"]["recall"] == 50.0
+def test_strict_scoring_needs_exact_spans_and_type_and_speaks_conll04() -> None:
+    s = Sentence("John Smith , born in Boston , works for Acme Corp .",
+                 [(0, 10, "Peop"), (21, 27, "Loc"), (40, 49, "Org")],
+                 [(0, 1, "Live_In"), (0, 2, "Work_For")],
+                 words=[(0, 4), (5, 10), (11, 12), (13, 17), (18, 20), (21, 27), (28, 29),
+                        (30, 35), (36, 39), (40, 44), (45, 49), (50, 51)])
+    # John Smith, Boston, "Acme" one word short of "Acme Corp"
+    pred = [Prediction([(0, 2, "Peop", 0.9), (5, 6, "Loc", 0.9), (9, 10, "Org", 0.9)],
+                       [(0, 1, "Born_In", 0.8), (0, 2, "Work_For", 0.8)])]
+    m = evaluate_relations(FixedModel(pred), [s], conll04=True)  # type: ignore[arg-type]
+    assert m["relations"]["precision"] == 50.0, "Born_In counts as Live_In; the short tail is wrong"
+    assert m["entities"]["precision"] == m["entities"]["recall"] == pytest.approx(66.67)
+    plain = evaluate_relations(FixedModel(pred), [s])  # type: ignore[arg-type]
+    assert plain["relations"]["precision"] == 0.0, "without CoNLL04 terms Born_In is not Live_In"
 
 
 @pytest.mark.slow
@@ -102,7 +88,7 @@ def test_shipped_model_on_a_slice_of_conll04_dev() -> None:
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout)
     assert m["sentences"] == 60
-    assert m["relations"]["f1"] >= 40 and m["entities"]["f1"] >= 60
+    assert m["relations"]["f1"] >= 50 and m["entities"]["f1"] >= 75
 
 
 @pytest.mark.slow
@@ -122,7 +108,9 @@ def test_extract_gives_offsets_into_each_text(tmp_path: Path) -> None:
     for r in first["relations"]:
         assert (r["head"]["start"], r["head"]["end"]) in spans
         assert (r["tail"]["start"], r["tail"]["end"]) in spans
-        assert r["label"] in CONLL04_SIGNATURES and 0 < r["score"] <= 1
+        assert r["label"] in DEFAULT_SCHEMA.relation_names and 0 < r["score"] <= 1
+    assert {(e["text"], e["label"]) for e in first["entities"]} >= {
+        ("John Smith", "Peop"), ("Acme Corp", "Org"), ("Boston", "Loc")}
 
 
 def test_missing_relation_model_names_the_setting(tmp_path: Path) -> None:

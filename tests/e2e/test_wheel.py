@@ -26,7 +26,7 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_runs_the_demo(prefect_api: st
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"kgqa", wheel.name.split("-py3")[0] + ".dist-info"}
     assert "kgqa/data/reader/model.safetensors" in names
-    assert "kgqa/data/relations/classifier/model.safetensors" in names
+    assert "kgqa/data/relations/model.safetensors" in names
     # Dependencies come from this interpreter's site-packages; kgqa itself only from the wheel.
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],

@@ -69,5 +69,5 @@ def test_extractor_factories_get_only_the_options_they_declare() -> None:
             make_relation_extractor("test-broken", device="cpu")
     finally:
         RELATION_EXTRACTORS.unregister("test-broken")
-    with pytest.raises(KGError, match="valid: dependency, classifier"):
+    with pytest.raises(KGError, match="valid: dependency, joint"):
         make_relation_extractor("nope")

