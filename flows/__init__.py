@@ -73,3 +73,22 @@ def api_for_child_processes() -> Iterator[None]:
 
 
 __all__ = ["api_for_child_processes", "prefect_defaults", "tether_prefect_server"]
+
+
+def prefect_server_configured() -> bool:
+    """Whether a Prefect server is configured: ``PREFECT_API_URL`` in the environment or in
+    the active Prefect profile (``$PREFECT_HOME/profiles.toml``, read without importing
+    Prefect, which costs seconds)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    import tomllib
+    from pathlib import Path
+
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
+    return bool(profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"))

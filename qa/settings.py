@@ -175,10 +175,13 @@ class Settings(BaseSettings):
     skip_if_busy: bool = Field(
         False, description="When another ingest holds the store, skip (logged) instead of failing.")
     runner: Literal["local", "dask"] = Field("local", description="Where per-document work runs.")
-    prefect: bool = Field(
-        True, description="kgqa ingest runs as a Prefect flow (run history, task retries; "
-        "without PREFECT_API_URL a temporary server starts, about 11 s). False: the same flow "
-        "code called directly, no server (the fast path for small updates; local runner only).")
+    prefect: bool | None = Field(
+        None, description="kgqa ingest as a Prefect flow (run history, task retries). Unset: "
+        "a Prefect flow when a Prefect server is configured (PREFECT_API_URL, in the "
+        "environment or the active Prefect profile) or the runner is dask, else the same flow "
+        "code called directly, without starting Prefect's temporary server (about 11 s). "
+        "True: always a flow (a temporary server starts when none is configured). False: "
+        "never (local runner only).")
     dask_address: str | None = Field(
         None, description="Dask scheduler (tcp://host:port); unset starts a local cluster.")
     workers: int = Field(

@@ -22,7 +22,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
     read_lines,
 )
-from kgqa.flows.cli.ingest import print_report, quiet_prefect
+from kgqa.flows.cli.ingest import print_report, run_ingestion, through_prefect
 from kgqa.flows.cli.query import print_answers
 
 
@@ -57,8 +57,7 @@ def demo(
     started = time.monotonic()
     settings = cli_settings(store=store)
     quiet_model_loading()
-    quiet_prefect(verbose=False)
-    from kgqa.flows.ingest import run_ingest
+    use_prefect = through_prefect(settings)
     from kgqa.kg.export import EXPORTERS, export_graph
     from kgqa.kg.models import data_folder
     from kgqa.qa.serve.service import QAService
@@ -67,7 +66,7 @@ def demo(
     questions = data_folder() / "sample_questions.jsonl" if questions is None else questions
 
     console.rule("1. ingest")
-    report = run_ingest([str(corpus)], settings, prune=True)
+    report = run_ingestion([str(corpus)], settings, use_prefect, prune=True, show_progress=True)
     print_report(report)
     console.rule("2. ask")
     service = QAService(settings)

@@ -49,9 +49,9 @@ def ingest(
         help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
     prefect: Annotated[Optional[bool], typer.Option(
-        "--prefect/--no-prefect", help="Run as a Prefect flow (setting prefect, default), or "
-        "call the same flow code directly: no Prefect server, the fast path for small "
-        "updates (local runner).")] = None,
+        "--prefect/--no-prefect", help="Run as a Prefect flow, or call the same flow code "
+        "directly (no Prefect server). Default (setting prefect unset): a flow when a Prefect "
+        "server is configured (PREFECT_API_URL) or --runner dask, else directly.")] = None,
     as_json: JsonOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show Prefect's own log lines.")] =
         False,
@@ -65,24 +65,17 @@ def ingest(
         fail(f"{gate}: no such file (--gate)")
     from kgqa.qa.store import Store
 
-    if not settings.prefect and settings.runner == "dask":
+    if settings.prefect is False and settings.runner == "dask":
         fail("the Dask runner runs through Prefect: drop --no-prefect (or KGQA_PREFECT=false), "
              "or use the local runner")
+    use_prefect = through_prefect(settings)
     Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
     quiet_model_loading()
     sources = [str(p) for p in paths]
     show = progress and not as_json
     gate_file = None if gate is None else str(gate)
-    if settings.prefect:
-        quiet_prefect(verbose)
-        from kgqa.flows.ingest import run_ingest
-
-        report = run_ingest(sources, settings, prune=prune, show_progress=show, gate=gate_file)
-    else:
-        from kgqa.flows.progress import run_with_progress
-
-        report = run_with_progress(sources, settings, prune=prune, show_progress=show,
-                                   gate=gate_file).to_json()
+    report = run_ingestion(sources, settings, use_prefect, prune=prune, show_progress=show,
+                           gate=gate_file, verbose=verbose)
     if as_json:
         print(json.dumps(report))
     else:
@@ -91,6 +84,37 @@ def ingest(
         raise typer.Exit(1)
     if report.get("staged"):
         raise typer.Exit(3)
+
+
+def through_prefect(settings: Any) -> bool:
+    """Whether a one-off ingest runs as a Prefect flow: as the setting says, else (unset) when
+    a Prefect server is configured or the runner is Dask; says so in one line when it does
+    not."""
+    if settings.prefect is not None:
+        return bool(settings.prefect)
+    from kgqa.flows import prefect_server_configured
+
+    if settings.runner == "dask" or prefect_server_configured():
+        return True
+    err_console.print("Running the ingestion flow's code directly: no Prefect server is "
+                      "configured (PREFECT_API_URL). --prefect runs it as a Prefect flow, "
+                      "starting a temporary server.", highlight=False)
+    return False
+
+
+def run_ingestion(sources: list[str], settings: Any, use_prefect: bool, *, prune: bool,
+                  show_progress: bool, gate: str | None = None, verbose: bool = False
+                  ) -> dict[str, Any]:
+    """One ingest, as a Prefect flow or as the flow's code called directly; its report."""
+    if use_prefect:
+        quiet_prefect(verbose)
+        from kgqa.flows.ingest import run_ingest
+
+        return run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
+    from kgqa.flows.progress import run_with_progress
+
+    return run_with_progress(sources, settings, prune=prune, show_progress=show_progress,
+                             gate=gate).to_json()
 
 
 @app.command()

@@ -100,7 +100,7 @@ def test_killing_ingest_takes_prefect_s_temporary_server_with_it(tmp_path: Path)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["KGQA_STORE"] = str(tmp_path / "store")
     proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
-                             "--no-progress"], env=env, stdout=subprocess.DEVNULL,
+                             "--no-progress", "--prefect"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     marker = f"kgqa.qa.ingest.tether {proc.pid} uvicorn"
     deadline = time.monotonic() + 300
