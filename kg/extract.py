@@ -206,7 +206,7 @@ class EntityRelationExtractor:
                 result.mentions.extend(w.mentions)
                 result.sentences.append(w.span)
                 if joint is not None:
-                    result.relations.extend(w.joint_relations(joint.name))
+                    result.relations.extend(w.joint_relations(joint.name, joint.schema))
             pending = [(w.sent, w.mention_of, w.offset) for w in sentences
                        if w.mention_of and w.doc.has_annotation("DEP")]
             for extractor in others:
@@ -351,7 +351,7 @@ class _SentenceWork:
                                else self.words.spans[-1][1] if self.words.spans else 0)
         return [m for m in self.mentions if m.label == "PERSON" and m.start < limit]
 
-    def joint_relations(self, extractor: str) -> list[Relation]:
+    def joint_relations(self, extractor: str, schema: Any) -> list[Relation]:
         """The joint model's relations, pronouns replaced by whom they stand for (dropped
         when that is unsure), the less specific of two labels on one pair dropped, each pair
         and label in one direction."""
@@ -367,22 +367,16 @@ class _SentenceWork:
                 found.setdefault((head, tail), {})[label] = score
         out = []
         for (head, tail), labels in found.items():
-            for label in sorted(self.schema.most_specific(set(labels))):
+            for label in sorted(schema.most_specific(set(labels))):
                 back = found.get((tail, head), {}).get(label)
                 # one direction per pair and label: a symmetric relation once (head first in
                 # the text), an asymmetric one the way the model is surer of
                 if back is not None and (
-                        head.start > tail.start if self.schema.relation(label).symmetric
+                        head.start > tail.start if schema.relation(label).symmetric
                         else (back, head.start) > (labels[label], tail.start)):
                     continue
                 out.append(Relation(head, tail, label, labels[label], extractor, self.span))
         return out
-
-    @property
-    def schema(self) -> Any:
-        from kgqa.kg.joint import DEFAULT_SCHEMA
-
-        return DEFAULT_SCHEMA
 
 
 def _people(mentions: list[Mention]) -> dict[str, Mention]:

@@ -14,6 +14,7 @@ in" in CoNLL04's terms) or none.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,14 @@ class Prediction:
     given: set[int] = field(default_factory=set)  # entities that were handed in, not found
 
 
+@functools.lru_cache(maxsize=1)
+def blank_tokenizer() -> Any:
+    """spaCy's English tokenizer alone (no pipeline): how text becomes words outside ingestion."""
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
 def tokenizer_words(text: str, tokenizer: Any) -> Words:
     """``text`` as words by a spaCy tokenizer (whitespace dropped)."""
     doc = tokenizer(text)
@@ -258,7 +267,6 @@ class JointModel:
         self.net: Any = None
         self.tokenizer: Any = None
         self.schema = DEFAULT_SCHEMA
-        self._words: Any = None
 
     @classmethod
     def of_net(cls, net: Any, tokenizer: Any, schema: Schema, device: str) -> JointModel:
@@ -273,7 +281,6 @@ class JointModel:
         if not (self.folder / "schema.json").is_file():
             raise KGError(f"no joint relation model in {self.folder} (setting relation_model, env "
                           "KGQA_RELATION_MODEL); train one with `kgqa train relations`")
-        import torch
         from safetensors.torch import load_file
         from transformers import AutoConfig, AutoModel, AutoTokenizer
 
@@ -294,11 +301,7 @@ class JointModel:
         self.net = with_precision(net, precision, self.device, "relation_precision")
 
     def words_of(self, text: str) -> Words:
-        if self._words is None:
-            import spacy
-
-            self._words = spacy.blank("en").tokenizer
-        return tokenizer_words(text, self._words)
+        return tokenizer_words(text, blank_tokenizer())
 
     def predict(self, sentences: list[Words],
                 given: list[list[tuple[int, int, str]]] | None = None,

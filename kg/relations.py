@@ -21,6 +21,7 @@ from kgqa.kg.joint import (
     ONTONOTES_TO_SCHEMA,
     SCHEMA_TO_ONTONOTES,
     JointModel,
+    Schema,
     Words,
     default_joint_model,
 )
@@ -201,6 +202,12 @@ class JointRelationExtractor:
 
     def warm_up(self) -> None:
         self.model.warm_up()
+
+    @property
+    def schema(self) -> Schema:
+        """The model's own schema (read when it loads)."""
+        self.model.warm_up()
+        return self.model.schema
 
     def read(self, sentences: list[tuple[Words, list[tuple[int, int, str]]]]) -> list[Any]:
         return self.model.predict([w for w, _ in sentences], [g for _, g in sentences],

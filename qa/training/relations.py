@@ -20,13 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgqa.kg.joint import DEFAULT_SCHEMA, NONE, JointModel, Schema, Words, build_net, encode_words
+from kgqa.kg.joint import (
+    DEFAULT_SCHEMA,
+    JointModel,
+    Schema,
+    Words,
+    blank_tokenizer,
+    build_net,
+    encode_words,
+    tokenizer_words,
+)
 from kgqa.kg.models import resolve_model
-from kgqa.kg.relations import Sentence, evaluate_relations, load_sentences
+from kgqa.kg.relations import CONLL04_LABELS, Sentence, evaluate_relations, load_sentences
 from kgqa.kg.types import KGError
 from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 
-CONLL04_LABELS = ("Work_For", "Kill", "OrgBased_In", "Live_In", "Located_In")
 
 
 @dataclass
@@ -67,11 +75,7 @@ class RelationTraining:
 
 def to_example(s: Sentence, schema: Schema, supervised: set[str] | None) -> Example | None:
     """A labelled sentence on words; None when no entity lines up with its words."""
-    words = Words(s.text, s.words) if s.words else None
-    if words is None:
-        from kgqa.kg.joint import tokenizer_words
-
-        words = tokenizer_words(s.text, _blank_tokenizer())
+    words = Words(s.text, s.words) if s.words else tokenizer_words(s.text, blank_tokenizer())
     ents: list[tuple[int, int, str]] = []
     index: dict[int, int] = {}
     unsure = []
@@ -92,18 +96,6 @@ def to_example(s: Sentence, schema: Schema, supervised: set[str] | None) -> Exam
             if schema.relation(label).symmetric:
                 rels.setdefault((index[t], index[h]), set()).update(labels)
     return Example(words, ents, rels, supervised, unsure)
-
-
-_TOKENIZER: Any = None
-
-
-def _blank_tokenizer() -> Any:
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        import spacy
-
-        _TOKENIZER = spacy.blank("en").tokenizer
-    return _TOKENIZER
 
 
 def conll04_supervised(schema: Schema) -> set[str]:

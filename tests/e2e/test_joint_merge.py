@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kgqa.kg.extract import RELATION_EXTRACTORS, EntityRelationExtractor
-from kgqa.kg.joint import Prediction, Words
+from kgqa.kg.joint import DEFAULT_SCHEMA, Prediction, Words
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "DATE"]
 
@@ -20,6 +20,7 @@ class Scripted:
 
     name = "joint"
     finds_entities = True
+    schema = DEFAULT_SCHEMA
 
     def __init__(self, entities: dict[str, str], relations: list[tuple[str, str, str, float]]
                  ) -> None:
