@@ -50,7 +50,7 @@ class Synthesis:
         self.texts = paragraphs()
         self.entities = max(1000, int(0.3 * size))
         self.dimension = 384
-        self.cumulative = list(itertools.accumulate(r ** -0.7 for r in range(1, self.entities + 1)))
+        self.cumulative = list(itertools.accumulate(r**-0.7 for r in range(1, self.entities + 1)))
 
     def document(self, i: int, edit: int = 0) -> object:
         from kgqa.kg.graph import EvidenceRow, MentionRow
@@ -72,21 +72,45 @@ class Synthesis:
         for k, e in enumerate(drawn):
             label = LABELS[e % len(LABELS)]
             name = f"Given{e} Family{e % 997}" if label == "PERSON" else f"Entity {e}"
-            node = f"given{e}-family{e % 997}:PERSON" if label == "PERSON" else f"entity-{e}:{label}"
+            node = (
+                f"given{e}-family{e % 997}:PERSON" if label == "PERSON" else f"entity-{e}:{label}"
+            )
             start = (k * 40) % max(1, len(text) - 20)
-            mentions.append(PassageMention(passage_id, MentionRow(node, name, label, doc_id),
-                                           text[start:start + 10], start, start + 10))
+            mentions.append(
+                PassageMention(
+                    passage_id,
+                    MentionRow(node, name, label, doc_id),
+                    text[start : start + 10],
+                    start,
+                    start + 10,
+                )
+            )
             nodes.append(node)
         evidence = []
         for k in range(2):
             head, tail = nodes[k], nodes[k + 2]
             if head != tail:
-                evidence.append(EvidenceRow(head, tail, RELATIONS[(i + k) % len(RELATIONS)],
-                                            round(rng.random(), 4), "joint", doc_id,
-                                            passage_id, 0, min(len(text), 120), text[:120]))
-        return ProcessedDocument(Document(doc_id, text, doc_id, f"h{i}-{edit}"),
-                                 [Passage(passage_id, doc_id, 0, 0, len(text), text)], vector,
-                                 mentions, evidence)
+                evidence.append(
+                    EvidenceRow(
+                        head,
+                        tail,
+                        RELATIONS[(i + k) % len(RELATIONS)],
+                        round(rng.random(), 4),
+                        "joint",
+                        doc_id,
+                        passage_id,
+                        0,
+                        min(len(text), 120),
+                        text[:120],
+                    )
+                )
+        return ProcessedDocument(
+            Document(doc_id, text, doc_id, f"h{i}-{edit}"),
+            [Passage(passage_id, doc_id, 0, 0, len(text), text)],
+            vector,
+            mentions,
+            evidence,
+        )
 
 
 def run(root: Path, size: int, rounds: int) -> dict:
@@ -103,8 +127,14 @@ def run(root: Path, size: int, rounds: int) -> dict:
     if not store.exists():
         with store.writer_lock():
             docs = [synthesis.document(i) for i in range(size)]
-            store.commit([], docs, models, settings.model_dump(mode="json"),  # type: ignore[arg-type]
-                         keep=keep, rules=merge_rules(settings))
+            store.commit(
+                [],
+                docs,
+                models,
+                settings.model_dump(mode="json"),  # type: ignore[arg-type]
+                keep=keep,
+                rules=merge_rules(settings),
+            )
         del docs
     built = time.perf_counter() - started
     per_round = []
@@ -117,33 +147,53 @@ def run(root: Path, size: int, rounds: int) -> dict:
             started = time.perf_counter()
             base = store.open()
             opened = time.perf_counter()
-            manifest = store.stage([], [document], models,  # type: ignore[list-item]
-                                   settings.model_dump(mode="json"), rules=merge_rules(settings),
-                                   base=base, keep=keep)
+            manifest = store.stage(
+                [],
+                [document],
+                models,  # type: ignore[list-item]
+                settings.model_dump(mode="json"),
+                rules=merge_rules(settings),
+                base=base,
+                keep=keep,
+            )
             store.publish(manifest.generation, keep)
             base.close()
             done = time.perf_counter()
-        steps = {"open": opened - started, **store.stage_seconds, "total": done - opened,
-                 "reused": store.recycled is not None}
+        steps = {
+            "open": opened - started,
+            **store.stage_seconds,
+            "total": done - opened,
+            "reused": store.recycled is not None,
+        }
         per_round.append(steps)
     current = store.open()
-    return {"passages": size, "build_seconds": round(built, 1),
-            "counts": current.manifest["counts"],
-            "generation_mb": round(sum(f.stat().st_size for f in current.path.rglob("*")
-                                       if f.is_file()) / 2**20, 1),
-            "rounds": [{k: v if isinstance(v, bool) else round(v, 3) for k, v in s.items()}
-                       for s in per_round],
-            "commit_median_s": {k: round(statistics.median(s.get(k, 0.0) for s in per_round), 3)
-                                for k in per_round[-1] if k != "reused"}}
+    return {
+        "passages": size,
+        "build_seconds": round(built, 1),
+        "counts": current.manifest["counts"],
+        "generation_mb": round(
+            sum(f.stat().st_size for f in current.path.rglob("*") if f.is_file()) / 2**20, 1
+        ),
+        "rounds": [
+            {k: v if isinstance(v, bool) else round(v, 3) for k, v in s.items()} for s in per_round
+        ],
+        "commit_median_s": {
+            k: round(statistics.median(s.get(k, 0.0) for s in per_round), 3)
+            for k in per_round[-1]
+            if k != "reused"
+        },
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--keep", type=Path,
-                        help="keep the stores in this folder (store-SIZE), and reuse them")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the stores in this folder (store-SIZE), and reuse them"
+    )
     args = parser.parse_args()
     for size in args.sizes:
         if args.keep:

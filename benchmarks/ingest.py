@@ -37,7 +37,9 @@ def shared_paragraphs(n: int, out: Path) -> Path:
     with out.open("w") as fh:
         for article in data:
             for i, para in enumerate(article["paragraphs"]):
-                fh.write(json.dumps({"id": f"{article['title']}-{i}", "text": para["context"]}) + "\n")
+                fh.write(
+                    json.dumps({"id": f"{article['title']}-{i}", "text": para["context"]}) + "\n"
+                )
                 written += 1
                 if written == n:
                     return out
@@ -48,28 +50,54 @@ def corpus_and_words(args: argparse.Namespace, tmp: Path) -> tuple[Path, int]:
     """The JSONL corpus to ingest (--corpus, or --paragraphs from ../shared written into
     ``tmp``) and its number of words."""
     corpus = args.corpus or shared_paragraphs(args.paragraphs, tmp / "corpus.jsonl")
-    words = sum(len(json.loads(line)["text"].split())
-                for line in corpus.read_text().splitlines() if line.strip())
+    words = sum(
+        len(json.loads(line)["text"].split())
+        for line in corpus.read_text().splitlines()
+        if line.strip()
+    )
     return corpus, words
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, help="JSONL corpus (default: from ../shared)")
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--prefect", action="store_true", help="run the real flow, not flow.fn")
-    parser.add_argument("--dask-workers", type=int, nargs="+",
-                        help="run the flow on local Dask clusters of these sizes and compare")
-    parser.add_argument("--pdf", type=int, metavar="N",
-                        help="make N ten-page PDFs of the paragraphs; report pages/s")
-    parser.add_argument("--batch-documents", type=int,
-                        help="documents per task for --dask-workers (default: the setting's, 16)")
-    parser.add_argument("--workers", type=int, nargs="+",
-                        help="ingest with these numbers of local model workers and compare")
-    parser.add_argument("--compare-defaults", action="store_true",
-                        help="the defaults beside the int8 joint model and no joint model")
-    parser.add_argument("--cli", action="store_true",
-                        help="time `kgqa ingest CORPUS --no-prefect` in a fresh process")
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        nargs="+",
+        help="run the flow on local Dask clusters of these sizes and compare",
+    )
+    parser.add_argument(
+        "--pdf",
+        type=int,
+        metavar="N",
+        help="make N ten-page PDFs of the paragraphs; report pages/s",
+    )
+    parser.add_argument(
+        "--batch-documents",
+        type=int,
+        help="documents per task for --dask-workers (default: the setting's, 16)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        help="ingest with these numbers of local model workers and compare",
+    )
+    parser.add_argument(
+        "--compare-defaults",
+        action="store_true",
+        help="the defaults beside the int8 joint model and no joint model",
+    )
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="time `kgqa ingest CORPUS --no-prefect` in a fresh process",
+    )
     args = parser.parse_args()
     if args.cli:
         cli_run(args)
@@ -99,6 +127,7 @@ def main() -> None:
             if args.prefect:
                 return ingest_flow(paths, settings=settings, show_progress=show_progress)
             return pipeline.run(paths, Settings.model_validate(settings)).to_json()
+
         # Load the models first so the figure is steady-state throughput, and say how long it took.
         t0 = time.perf_counter()
         from kgqa.qa.ingest.process import cached_processor
@@ -121,11 +150,15 @@ def main() -> None:
     print(f"words              {words:,}")
     print(f"passages           {c['passages']:,}; entities {c['nodes']:,}; edges {c['edges']:,}")
     print(f"model load         {load_s:.1f} s")
-    print(f"ingest             {seconds:.1f} s  ->  {words / seconds:,.0f} words/s, "
-          f"{report['new'] / seconds:.1f} documents/s")
+    print(
+        f"ingest             {seconds:.1f} s  ->  {words / seconds:,.0f} words/s, "
+        f"{report['new'] / seconds:.1f} documents/s"
+    )
     print(f"re-ingest (no-op)  {reingest_s:.2f} s, {again['unchanged']} unchanged")
-    print(f"peak memory        {peak_mb:,.0f} MB (max RSS of this process), "
-          f"{worker_mb:,.0f} MB (largest worker process)")
+    print(
+        f"peak memory        {peak_mb:,.0f} MB (max RSS of this process), "
+        f"{worker_mb:,.0f} MB (largest worker process)"
+    )
 
 
 def compare_workers(args: argparse.Namespace) -> None:
@@ -145,10 +178,13 @@ def compare_workers(args: argparse.Namespace) -> None:
             seconds = time.perf_counter() - started
             _close_workers()
             base = base or seconds
-            print(f"{n} worker(s)  {seconds:6.1f} s  {words / seconds:7,.0f} words/s  "
-                  f"{base / seconds:.2f}x  ({report.new} documents, "
-                  f"{report.counts['passages']:,} passages, {report.counts['nodes']:,} entities, "
-                  f"{report.counts['edges']:,} edges)", flush=True)
+            print(
+                f"{n} worker(s)  {seconds:6.1f} s  {words / seconds:7,.0f} words/s  "
+                f"{base / seconds:.2f}x  ({report.new} documents, "
+                f"{report.counts['passages']:,} passages, {report.counts['nodes']:,} entities, "
+                f"{report.counts['edges']:,} edges)",
+                flush=True,
+            )
 
 
 class TreeMemory:
@@ -206,18 +242,34 @@ def compare_defaults(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, words = corpus_and_words(args, Path(tmp))
         print(f"corpus: {args.paragraphs} paragraphs, {words:,} words", flush=True)
-        print("| configuration | seconds | words/s | process stage words/s | peak tree PSS MB | "
-              "(RSS sum) | passages | entities | edges |", flush=True)
+        print(
+            "| configuration | seconds | words/s | process stage words/s | peak tree PSS MB | "
+            "(RSS sum) | passages | entities | edges |",
+            flush=True,
+        )
         print("|---|---|---|---|---|---|---|---|---|", flush=True)
         for n, (name, overrides) in enumerate(configs):
             out = subprocess.run(
-                [sys.executable, __file__, "--one-run", str(corpus), str(Path(tmp) / f"s{n}"),
-                 json.dumps(overrides)], capture_output=True, text=True, check=True)
+                [
+                    sys.executable,
+                    __file__,
+                    "--one-run",
+                    str(corpus),
+                    str(Path(tmp) / f"s{n}"),
+                    json.dumps(overrides),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"| {name} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
-                  f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['peak_rss_mb']:,.0f} | "
-                  f"{r['passages']:,} | "
-                  f"{r['nodes']:,} | {r['edges']:,} |", flush=True)
+            print(
+                f"| {name} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
+                f"{words / r['process']:,.0f} | {r['peak_mb']:,.0f} | {r['peak_rss_mb']:,.0f} | "
+                f"{r['passages']:,} | "
+                f"{r['nodes']:,} | {r['edges']:,} |",
+                flush=True,
+            )
 
 
 def cli_run(args: argparse.Namespace) -> None:
@@ -227,11 +279,24 @@ def cli_run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, words = corpus_and_words(args, Path(tmp))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(corpus), "--store",
-                        str(Path(tmp) / "store"), "--no-prefect"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kgqa.flows.cli",
+                "ingest",
+                str(corpus),
+                "--store",
+                str(Path(tmp) / "store"),
+                "--no-prefect",
+            ],
+            check=True,
+        )
         seconds = time.perf_counter() - started
-        print(f"kgqa ingest --no-prefect: {words:,} words in {seconds:.1f} s -> "
-              f"{words / seconds:,.0f} words/s (start-up and model loads included)")
+        print(
+            f"kgqa ingest --no-prefect: {words:,} words in {seconds:.1f} s -> "
+            f"{words / seconds:,.0f} words/s (start-up and model loads included)"
+        )
 
 
 def one_run(corpus: str, store: str, overrides: str) -> None:
@@ -245,10 +310,19 @@ def one_run(corpus: str, store: str, overrides: str) -> None:
         report = pipeline.run([corpus], settings)
         seconds = time.perf_counter() - started
     c = report.counts
-    print(json.dumps({"seconds": seconds, "process": report.stages["process"],
-                      "peak_mb": memory.peak_mb, "peak_rss_mb": memory.peak_rss_mb,
-                      "passages": c["passages"], "nodes": c["nodes"],
-                      "edges": c["edges"]}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "process": report.stages["process"],
+                "peak_mb": memory.peak_mb,
+                "peak_rss_mb": memory.peak_rss_mb,
+                "passages": c["passages"],
+                "nodes": c["nodes"],
+                "edges": c["edges"],
+            }
+        )
+    )
 
 
 def pdf_throughput(count: int) -> None:
@@ -270,8 +344,10 @@ def pdf_throughput(count: int) -> None:
         pages = 0
         for n in range(count):  # ten pages of two paragraphs each
             part = paragraphs[n * 20 : (n + 1) * 20]
-            doc_pages = [sum((textwrap.wrap(p, 90) + [""] for p in part[i : i + 2]), [])
-                         for i in range(0, len(part), 2)]
+            doc_pages = [
+                sum((textwrap.wrap(p, 90) + [""] for p in part[i : i + 2]), [])
+                for i in range(0, len(part), 2)
+            ]
             pages += len(doc_pages)
             (folder / f"doc{n:04d}.pdf").write_bytes(pdf_bytes(doc_pages, title=f"Doc {n}"))
         files = sorted(folder.iterdir())
@@ -286,11 +362,15 @@ def pdf_throughput(count: int) -> None:
         t1 = time.perf_counter()
         report = pipeline.run([folder], settings)
         ingest_s = time.perf_counter() - t1
-    print(f"PDFs               {len(files)} files, {pages} pages, {words:,} words "
-          f"({len(report.failed)} failed)")
+    print(
+        f"PDFs               {len(files)} files, {pages} pages, {words:,} words "
+        f"({len(report.failed)} failed)"
+    )
     print(f"parse (loader)     {parse_s:.2f} s  ->  {pages / parse_s:,.0f} pages/s")
-    print(f"ingest (pipeline)  {ingest_s:.1f} s  ->  {pages / ingest_s:,.1f} pages/s, "
-          f"{words / ingest_s:,.0f} words/s")
+    print(
+        f"ingest (pipeline)  {ingest_s:.1f} s  ->  {pages / ingest_s:,.1f} pages/s, "
+        f"{words / ingest_s:,.0f} words/s"
+    )
 
 
 def compare_dask(args: argparse.Namespace) -> None:
@@ -303,15 +383,18 @@ def compare_dask(args: argparse.Namespace) -> None:
         corpus, words = corpus_and_words(args, Path(tmp))
         for n in args.dask_workers:
             batch = {"batch_documents": args.batch_documents} if args.batch_documents else {}
-            settings = Settings(store=Path(tmp) / f"store-{n}", runner="dask", dask_workers=n,
-                                **batch)
+            settings = Settings(
+                store=Path(tmp) / f"store-{n}", runner="dask", dask_workers=n, **batch
+            )
             started = time.perf_counter()
             report = run_ingest([str(corpus)], settings, show_progress=False)
             seconds = time.perf_counter() - started
             rates[n] = words / seconds
-            print(f"dask workers {n}: {report['new']} documents, {words:,} words in {seconds:.1f} s "
-                  f"(cluster start and model loads included) -> {rates[n]:,.0f} words/s; "
-                  f"process stage {report['stages']['process']:.1f} s")
+            print(
+                f"dask workers {n}: {report['new']} documents, {words:,} words in {seconds:.1f} s "
+                f"(cluster start and model loads included) -> {rates[n]:,.0f} words/s; "
+                f"process stage {report['stages']['process']:.1f} s"
+            )
     base = rates[args.dask_workers[0]]
     for n, rate in rates.items():
         print(f"speed-up with {n} workers: {rate / base:.2f}x")

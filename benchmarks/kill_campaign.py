@@ -50,15 +50,20 @@ def set_state(corpus: Path, state: str) -> None:
         paris.write_text(paris.read_text() + "\nThe campaign added this sentence about Paris.")
         (corpus / "extra.txt").write_text(
             "Ada Lovelace corresponded with Charles Babbage in London about the Analytical "
-            "Engine, and wrote what many call the first computer program.")
+            "Engine, and wrote what many call the first computer program."
+        )
         victim = sorted(p for p in corpus.iterdir() if p.name not in ("paris.txt", "extra.txt"))[0]
         victim.unlink()
 
 
 def ingest(corpus: Path, store: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([*KGQA, "ingest", str(corpus), "--store", str(store), "--prune",
-                             "--no-progress", "--json"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*KGQA, "ingest", str(corpus), "--store", str(store), "--prune", "--no-progress", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def digest(store: Path) -> str:
@@ -101,8 +106,7 @@ def searchable(store: Path) -> tuple[int, list[str]]:
 
     service = QAService(Settings(store=store, reader_model=None))
     generation = service.generation
-    rows = generation.db.execute(
-        "SELECT doc_id, text FROM passages WHERE ordinal = 0").fetchall()
+    rows = generation.db.execute("SELECT doc_id, text FROM passages WHERE ordinal = 0").fetchall()
     docs = {r[0] for r in generation.db.execute("SELECT doc_id FROM documents")}
     missing = []
     for doc_id, text in rows:
@@ -127,9 +131,12 @@ class Client(threading.Thread):
     def run(self) -> None:
         body = json.dumps({"query": "Where was Marie Curie born?", "k": 3}).encode()
         while not self.stop.is_set():
-            for request in (urllib.request.Request(f"{self.base}/search", data=body,
-                                                   headers={"Content-Type": "application/json"}),
-                            urllib.request.Request(f"{self.base}/health")):
+            for request in (
+                urllib.request.Request(
+                    f"{self.base}/search", data=body, headers={"Content-Type": "application/json"}
+                ),
+                urllib.request.Request(f"{self.base}/health"),
+            ):
                 try:
                     with urllib.request.urlopen(request, timeout=60) as response:
                         status = response.status
@@ -162,8 +169,11 @@ def main() -> int:
     rng = random.Random(args.seed)
     failures: list[str] = []
     with prefect_test_harness(server_startup_timeout=180):
-        env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-               "KGQA_SEARCH_MODE": "hybrid"}
+        env = {
+            **os.environ,
+            "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "KGQA_SEARCH_MODE": "hybrid",
+        }
         clean: dict[str, str] = {}
         durations = []
         corpus = work / "corpus"  # one path for all: documents record their source path
@@ -177,16 +187,23 @@ def main() -> int:
             durations.append(time.monotonic() - started)
             clean[state] = digest(store)
         typical = max(durations)
-        print(f"clean runs: {', '.join(f'{d:.1f}' for d in durations)} s; digests "
-              f"A {clean['A'][:12]} B {clean['B'][:12]}", flush=True)
+        print(
+            f"clean runs: {', '.join(f'{d:.1f}' for d in durations)} s; digests "
+            f"A {clean['A'][:12]} B {clean['B'][:12]}",
+            flush=True,
+        )
 
         store = work / "store"
         set_state(corpus, "A")
         proc = ingest(corpus, store, env)
         proc.communicate()
         port = free_port()
-        server = subprocess.Popen([*KGQA, "serve", "--store", str(store), "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [*KGQA, "serve", "--store", str(store), "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
@@ -229,9 +246,11 @@ def main() -> int:
             resumed = ingest(corpus, store, env)
             _, err = resumed.communicate()
             converged = resumed.returncode == 0 and digest(store) == clean[state]
-            line = (f"kill {killed}/{args.kills} at {at:5.1f} s: store opens, {docs} documents, "
-                    f"{len(missing)} not found; {len(left)} orphans; next run "
-                    f"{'converges' if converged else 'DIFFERS'} ({state})")
+            line = (
+                f"kill {killed}/{args.kills} at {at:5.1f} s: store opens, {docs} documents, "
+                f"{len(missing)} not found; {len(left)} orphans; next run "
+                f"{'converges' if converged else 'DIFFERS'} ({state})"
+            )
             print(line, flush=True)
             if missing or left or not converged:
                 failures.append(line + ("" if resumed.returncode == 0 else f" {err[-300:]}"))
@@ -244,10 +263,12 @@ def main() -> int:
     minutes = (time.monotonic() - started_campaign) / 60
     ok = client.statuses.get(200, 0)
     other = {k: v for k, v in client.statuses.items() if k != 200}
-    print(f"\n{killed} SIGKILLs in {rounds} rounds ({minutes:.1f} min): {len(failures)} failed "
-          f"checks, {orphans} orphan processes; the server answered {ok} requests with 200 and "
-          f"{sum(other.values())} otherwise {other or ''} across {len(client.generations)} "
-          f"generations")
+    print(
+        f"\n{killed} SIGKILLs in {rounds} rounds ({minutes:.1f} min): {len(failures)} failed "
+        f"checks, {orphans} orphan processes; the server answered {ok} requests with 200 and "
+        f"{sum(other.values())} otherwise {other or ''} across {len(client.generations)} "
+        f"generations"
+    )
     for line in failures:
         print("FAILED:", line)
     shutil.rmtree(work, ignore_errors=True)

@@ -38,16 +38,23 @@ def relations() -> None:
     words = sum(len(s.text.split()) for s in dev)
     settings = Settings()
     for precision in PRECISIONS:
-        model = JointModel(Path(default_joint_model()), "cpu", precision,
-                           relation_threshold=settings.relation_threshold)
+        model = JointModel(
+            Path(default_joint_model()),
+            "cpu",
+            precision,
+            relation_threshold=settings.relation_threshold,
+        )
         model.warm_up()
         started = time.perf_counter()
         metrics = evaluate_relations(model, dev, conll04=True)
         seconds = time.perf_counter() - started
         r, e = metrics["relations"], metrics["entities"]
-        print(f"joint {precision}: relation P {r['precision']:.1f} R {r['recall']:.1f} "
-              f"F1 {r['f1']:.2f}; entity F1 {e['f1']:.2f}; {words:,} words in {seconds:.1f} s "
-              f"= {words / seconds:,.0f} words/s", flush=True)
+        print(
+            f"joint {precision}: relation P {r['precision']:.1f} R {r['recall']:.1f} "
+            f"F1 {r['f1']:.2f}; entity F1 {e['f1']:.2f}; {words:,} words in {seconds:.1f} s "
+            f"= {words / seconds:,.0f} words/s",
+            flush=True,
+        )
 
 
 def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
@@ -77,13 +84,21 @@ def embedder(paragraphs: int = 2000, questions: int = 200) -> None:
         queries = embed([q for q, _ in qas])
         top = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
         ranked[precision] = top
-        recall = np.mean([any(a in texts[i] for i in row[:5] for a in answers)
-                          for row, (_, answers) in zip(top, qas)])
-        print(f"embedder {precision}: {len(texts) / seconds:,.1f} passages/s ({seconds:.1f} s for "
-              f"{len(texts)}); recall@5 {recall:.3f} on {len(qas)} questions", flush=True)
+        recall = np.mean(
+            [
+                any(a in texts[i] for i in row[:5] for a in answers)
+                for row, (_, answers) in zip(top, qas)
+            ]
+        )
+        print(
+            f"embedder {precision}: {len(texts) / seconds:,.1f} passages/s ({seconds:.1f} s for "
+            f"{len(texts)}); recall@5 {recall:.3f} on {len(qas)} questions",
+            flush=True,
+        )
     for precision in PRECISIONS[1:]:
-        overlap = np.mean([len(set(a) & set(b)) / 10
-                           for a, b in zip(ranked["fp32"], ranked[precision])])
+        overlap = np.mean(
+            [len(set(a) & set(b)) / 10 for a, b in zip(ranked["fp32"], ranked[precision])]
+        )
         print(f"embedder top-10 overlap {precision} vs fp32: {overlap:.3f}")
 
 

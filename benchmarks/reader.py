@@ -24,18 +24,28 @@ SHARED_QA = REPO.parent / "shared" / "data" / "qa" / "train.json"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--reader-model", required=True)
     parser.add_argument("--store", type=Path)
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--top-k", type=int, default=5)
-    parser.add_argument("--precision", default="fp32,int8",
-                        help="Comma-separated reader precisions to measure, one after another.")
-    parser.add_argument("--threads", type=int, default=1, help="Torch threads (setting "
-                        "torch_threads).")
-    parser.add_argument("--dev", type=Path, help="Also measure closed-mode F1 on this SQuAD file "
-                        "(e.g. data/reader/dev.json) for each precision.")
+    parser.add_argument(
+        "--precision",
+        default="fp32,int8",
+        help="Comma-separated reader precisions to measure, one after another.",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Torch threads (setting torch_threads)."
+    )
+    parser.add_argument(
+        "--dev",
+        type=Path,
+        help="Also measure closed-mode F1 on this SQuAD file "
+        "(e.g. data/reader/dev.json) for each precision.",
+    )
     args = parser.parse_args()
 
     from kgqa.qa.ingest import pipeline
@@ -63,11 +73,19 @@ def main() -> None:
             pipeline.run([corpus], Settings(store=store, relation_extractors=["dependency"]))
         rows = []
         for precision in args.precision.split(","):
-            settings = Settings(store=store, reader_model=args.reader_model, ask_top_k=args.top_k,
-                                reader_precision=precision, torch_threads=args.threads)
+            settings = Settings(
+                store=store,
+                reader_model=args.reader_model,
+                ask_top_k=args.top_k,
+                reader_precision=precision,
+                torch_threads=args.threads,
+            )
             service = QAService(settings)
-            print(f"[{precision}] store: {service.generation.manifest['counts']['passages']} "
-                  "passages", flush=True)
+            print(
+                f"[{precision}] store: {service.generation.manifest['counts']['passages']} "
+                "passages",
+                flush=True,
+            )
             reader: ExtractiveReader = service.reader  # type: ignore[assignment]
             reader.warm_up()
             contexts = [p["text"] for p in paragraphs[:256]]
@@ -77,10 +95,13 @@ def main() -> None:
             seconds = time.perf_counter() - started
             tokens = sum(len(ids) for ids in enc["input_ids"])
             windows_s = len(owner) / seconds
-            print(f"[{precision}] reader: {len(owner)} windows (at most "
-                  f"{settings.reader_max_seq_len} tokens, {tokens / len(owner):.0f} on average) "
-                  f"in {seconds:.1f} s -> {windows_s:.1f} windows/s "
-                  f"(batch {settings.reader_batch_size}, {args.threads} thread(s))", flush=True)
+            print(
+                f"[{precision}] reader: {len(owner)} windows (at most "
+                f"{settings.reader_max_seq_len} tokens, {tokens / len(owner):.0f} on average) "
+                f"in {seconds:.1f} s -> {windows_s:.1f} windows/s "
+                f"(batch {settings.reader_batch_size}, {args.threads} thread(s))",
+                flush=True,
+            )
             service.ask(questions[0])  # warm
             times = []
             for q in questions[: args.questions]:
@@ -90,8 +111,11 @@ def main() -> None:
             times.sort()
             p50 = statistics.median(times)
             p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-            print(f"[{precision}] ask (top-k {args.top_k}, {len(times)} questions): "
-                  f"p50 {p50:.3f} s, p95 {p95:.3f} s", flush=True)
+            print(
+                f"[{precision}] ask (top-k {args.top_k}, {len(times)} questions): "
+                f"p50 {p50:.3f} s, p95 {p95:.3f} s",
+                flush=True,
+            )
             f1 = None
             if args.dev is not None:
                 from kgqa.qa.evaluation.evaluate import read_squad

@@ -35,7 +35,8 @@ HEX_ID = re.compile(r"[0-9a-f]{24}")
 
 def is_wikipedia(question_id: str) -> bool:
     return bool(HEX_ID.fullmatch(question_id)) or question_id.startswith(
-        ("squadshifts-newwiki", "qed"))
+        ("squadshifts-newwiki", "qed")
+    )
 
 
 def article_is_wikipedia(article: dict) -> bool:
@@ -43,18 +44,26 @@ def article_is_wikipedia(article: dict) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=REPO / "build" / "retrieval")
-    parser.add_argument("--paragraphs", type=int, default=3100,
-                        help="Held-out plus distractor paragraphs.")
+    parser.add_argument(
+        "--paragraphs", type=int, default=3100, help="Held-out plus distractor paragraphs."
+    )
     parser.add_argument("--sample", type=int, default=400)
     args = parser.parse_args()
     train = json.loads(SHARED_QA.read_text())["data"]
     dev = json.loads((REPO / "data" / "reader" / "dev.json").read_text())["data"]
     held = [a for a in dev if article_is_wikipedia(a)]
-    held_paragraphs = len({(a["title"], p["context"]) for a in held for p in a["paragraphs"]
-                           if any(q["answers"] and not q.get("is_impossible") for q in p["qas"])})
+    held_paragraphs = len(
+        {
+            (a["title"], p["context"])
+            for a in held
+            for p in a["paragraphs"]
+            if any(q["answers"] and not q.get("is_impossible") for q in p["qas"])
+        }
+    )
     dev_titles = {a["title"] for a in dev}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "heldout.json").write_text(json.dumps({"version": "v2.0", "data": held}))
@@ -69,27 +78,38 @@ def main() -> None:
         for n, p in enumerate(article["paragraphs"]):
             if len(distractors) == args.paragraphs - held_paragraphs:
                 break
-            distractors.append({"id": f"d-{article['title']}-{n}", "title": article["title"],
-                                "text": p["context"]})
+            distractors.append(
+                {"id": f"d-{article['title']}-{n}", "title": article["title"], "text": p["context"]}
+            )
     with (args.out / "distractors.jsonl").open("w") as fh:
         fh.writelines(json.dumps(d) + "\n" for d in distractors)
 
-    candidates = [(a["title"], p["context"], q) for a in train
-                  if a["title"] not in dev_titles and a["title"] not in used
-                  for p in a["paragraphs"] for q in p["qas"]
-                  if is_wikipedia(q["id"]) and q["answers"] and not q.get("is_impossible")]
+    candidates = [
+        (a["title"], p["context"], q)
+        for a in train
+        if a["title"] not in dev_titles and a["title"] not in used
+        for p in a["paragraphs"]
+        for q in p["qas"]
+        if is_wikipedia(q["id"]) and q["answers"] and not q.get("is_impossible")
+    ]
     picked = random.Random(5).sample(candidates, min(args.sample, len(candidates)))
     grouped: dict[str, dict[str, list[dict]]] = {}
     for title, context, q in picked:
         grouped.setdefault(title, {}).setdefault(context, []).append(q)
-    sample = {"version": "v2.0", "data": [
-        {"title": t, "paragraphs": [{"context": c, "qas": qs} for c, qs in ps.items()]}
-        for t, ps in grouped.items()]}
+    sample = {
+        "version": "v2.0",
+        "data": [
+            {"title": t, "paragraphs": [{"context": c, "qas": qs} for c, qs in ps.items()]}
+            for t, ps in grouped.items()
+        ],
+    }
     (args.out / "sample400.json").write_text(json.dumps(sample))
-    print(f"{args.out}: heldout.json ({len(held)} articles, {held_paragraphs} paragraphs with an "
-          f"answerable question), distractors.jsonl ({len(distractors)} paragraphs of "
-          f"{len(used)} articles), sample400.json ({len(picked)} questions, {len(grouped)} "
-          "articles)")
+    print(
+        f"{args.out}: heldout.json ({len(held)} articles, {held_paragraphs} paragraphs with an "
+        f"answerable question), distractors.jsonl ({len(distractors)} paragraphs of "
+        f"{len(used)} articles), sample400.json ({len(picked)} questions, {len(grouped)} "
+        "articles)"
+    )
 
 
 if __name__ == "__main__":

@@ -77,15 +77,25 @@ def build_store(root: Path, size: int, base: int, kind: str) -> dict:
             vector = vector + rng.normal(0, 0.03, vector.shape).astype(np.float32)
             vector /= np.linalg.norm(vector)
         doc_id = f"p{i}"
-        docs.append(ProcessedDocument(
-            Document(doc_id, text, doc_id, f"h{i}"),
-            [Passage(f"{doc_id}#0", doc_id, 0, 0, len(text), text)],
-            np.asarray(vector, dtype=np.float32).reshape(1, -1), [], []))
+        docs.append(
+            ProcessedDocument(
+                Document(doc_id, text, doc_id, f"h{i}"),
+                [Passage(f"{doc_id}#0", doc_id, 0, 0, len(text), text)],
+                np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                [],
+                [],
+            )
+        )
     store = Store(root)
     started = time.perf_counter()
     with store.writer_lock():
-        store.commit([], docs, models_info(settings, vectors.shape[1]),
-                     settings.model_dump(mode="json"), keep=1)
+        store.commit(
+            [],
+            docs,
+            models_info(settings, vectors.shape[1]),
+            settings.model_dump(mode="json"),
+            keep=1,
+        )
     return {"commit_seconds": time.perf_counter() - started}
 
 
@@ -95,15 +105,17 @@ def measure(root: Path, kind: str, asks: int, queries: list[str], mmap: bool) ->
     from kgqa.qa.settings import Settings
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    service = QAService(Settings(store=root, dense_index=kind, ann_min_passages=0,
-                                 dense_mmap=mmap))
+    service = QAService(Settings(store=root, dense_index=kind, ann_min_passages=0, dense_mmap=mmap))
     gen = service.generation
     service.embedder.warm_up()
     dense_file = gen.path / "dense.faiss"
-    out = {"passages": gen.manifest["counts"]["passages"], "kind": gen.dense.kind,
-           "dense_bytes_per_passage": dense_file.stat().st_size / gen.dense.size,
-           "bm25_bytes_per_passage": sum(f.stat().st_size for f in (gen.path / "bm25").iterdir())
-           / gen.dense.size}
+    out = {
+        "passages": gen.manifest["counts"]["passages"],
+        "kind": gen.dense.kind,
+        "dense_bytes_per_passage": dense_file.stat().st_size / gen.dense.size,
+        "bm25_bytes_per_passage": sum(f.stat().st_size for f in (gen.path / "bm25").iterdir())
+        / gen.dense.size,
+    }
     for mode in ("dense", "hybrid"):
         service.search(queries[0], 10, mode)
         times = []
@@ -129,20 +141,29 @@ def measure(root: Path, kind: str, asks: int, queries: list[str], mmap: bool) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 200_000])
     parser.add_argument("--kinds", nargs="+", default=["flat", "hnsw", "ivf"])
     parser.add_argument("--base", type=int, default=10_000, help="Real paragraphs embedded.")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--asks", type=int, default=20)
-    parser.add_argument("--mmap", action="store_true", help="Also measure flat with vectors on disk.")
-    parser.add_argument("--work", type=Path, default=None,
-                        help="Keep the stores and embedded vectors here for reruns (default: a "
-                             "temporary folder).")
-    parser.add_argument("--child", nargs=4, metavar=("ROOT", "KIND", "ASKS", "MMAP"),
-                        help=argparse.SUPPRESS)
-    parser.add_argument("--build", nargs=4, metavar=("ROOT", "SIZE", "BASE", "KIND"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mmap", action="store_true", help="Also measure flat with vectors on disk."
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="Keep the stores and embedded vectors here for reruns (default: a temporary folder).",
+    )
+    parser.add_argument(
+        "--child", nargs=4, metavar=("ROOT", "KIND", "ASKS", "MMAP"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--build", nargs=4, metavar=("ROOT", "SIZE", "BASE", "KIND"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     _, questions = real_paragraphs(args.base)
     queries = random.Random(1).sample(questions, min(args.queries, len(questions)))
@@ -156,8 +177,9 @@ def main() -> None:
         return
 
     def child(*extra: str) -> dict:
-        done = subprocess.run([sys.executable, __file__, *extra], capture_output=True, text=True,
-                              cwd=REPO)
+        done = subprocess.run(
+            [sys.executable, __file__, *extra], capture_output=True, text=True, cwd=REPO
+        )
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
         return json.loads(done.stdout.strip().splitlines()[-1])
@@ -179,17 +201,29 @@ def main() -> None:
                     exact = m["top10"]
                 recall = float("nan")
                 if exact is not None:
-                    recall = float(np.mean([len(set(a) & set(e)) / max(1, len(e))
-                                            for a, e in zip(m["top10"], exact)]))
+                    recall = float(
+                        np.mean(
+                            [
+                                len(set(a) & set(e)) / max(1, len(e))
+                                for a, e in zip(m["top10"], exact)
+                            ]
+                        )
+                    )
                 label = kind + (" (mmap)" if mmap else "")
-                asked = (f", ask p50 {m['ask_p50_s']:.2f} s p95 {m['ask_p95_s']:.2f} s"
-                         if "ask_p50_s" in m else "")
-                print(f"{size:>7} passages, {label:<11} commit {built['commit_seconds']:6.1f} s, "
-                      f"dense search p50 {m['dense_p50_ms']:.1f} ms p95 {m['dense_p95_ms']:.1f} ms, "
-                      f"hybrid search p50 {m['hybrid_p50_ms']:.1f} ms p95 {m['hybrid_p95_ms']:.1f} ms"
-                      f"{asked}, recall@10 vs flat {recall:.3f}, peak RSS {m['peak_rss_mb']:.0f} MB, "
-                      f"bytes/passage: vectors {m['dense_bytes_per_passage']:.0f}, "
-                      f"BM25 {m['bm25_bytes_per_passage']:.0f}", flush=True)
+                asked = (
+                    f", ask p50 {m['ask_p50_s']:.2f} s p95 {m['ask_p95_s']:.2f} s"
+                    if "ask_p50_s" in m
+                    else ""
+                )
+                print(
+                    f"{size:>7} passages, {label:<11} commit {built['commit_seconds']:6.1f} s, "
+                    f"dense search p50 {m['dense_p50_ms']:.1f} ms p95 {m['dense_p95_ms']:.1f} ms, "
+                    f"hybrid search p50 {m['hybrid_p50_ms']:.1f} ms p95 {m['hybrid_p95_ms']:.1f} ms"
+                    f"{asked}, recall@10 vs flat {recall:.3f}, peak RSS {m['peak_rss_mb']:.0f} MB, "
+                    f"bytes/passage: vectors {m['dense_bytes_per_passage']:.0f}, "
+                    f"BM25 {m['bm25_bytes_per_passage']:.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

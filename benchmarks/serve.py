@@ -34,7 +34,9 @@ def free_port() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--store", type=Path)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -42,8 +44,11 @@ def main() -> None:
 
     import httpx
 
-    questions = [json.loads(line)["question"] for line in
-                 (REPO / "data" / "sample_questions.jsonl").read_text().splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["question"]
+        for line in (REPO / "data" / "sample_questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
         if store is None:
@@ -54,8 +59,20 @@ def main() -> None:
             print("ingesting data/sample ...", flush=True)
             pipeline.run([REPO / "data" / "sample"], Settings(store=store))
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "serve", "--port", str(port),
-                                   "--store", str(store)], cwd=REPO, env=os.environ.copy())
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kgqa.flows.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+            ],
+            cwd=REPO,
+            env=os.environ.copy(),
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             started = time.monotonic()
@@ -76,8 +93,11 @@ def main() -> None:
                     http.post("/ask", json={"question": q}).raise_for_status()
                     unloaded.append(time.perf_counter() - t)
             unloaded_p95 = statistics.quantiles(unloaded, n=20)[18]
-            print(f"unloaded /ask: p50 {statistics.median(unloaded):.3f} s, p95 "
-                  f"{unloaded_p95:.3f} s ({len(unloaded)} asks, one client)", flush=True)
+            print(
+                f"unloaded /ask: p50 {statistics.median(unloaded):.3f} s, p95 "
+                f"{unloaded_p95:.3f} s ({len(unloaded)} asks, one client)",
+                flush=True,
+            )
             print(f"{args.clients} clients for {args.seconds:.0f} s", flush=True)
             latencies: list[float] = []
             refused: list[float] = []  # seconds to a 503
@@ -129,16 +149,22 @@ def main() -> None:
             server.terminate()
             server.wait(30)
     q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
-    print(f"accepted {len(latencies)} in {elapsed:.1f} s = {len(latencies) / elapsed:.2f}/s; "
-          f"errors {len(errors)} {sorted(set(errors))}; with an answer {answered[0]}")
-    print(f"accepted /ask latency p50 {statistics.median(latencies):.3f} s, p95 {q[18]:.3f} s, "
-          f"max {max(latencies):.3f} s; unloaded p50 {statistics.median(unloaded):.3f} s, p95 "
-          f"{statistics.quantiles(unloaded, n=20)[18]:.3f} s")
+    print(
+        f"accepted {len(latencies)} in {elapsed:.1f} s = {len(latencies) / elapsed:.2f}/s; "
+        f"errors {len(errors)} {sorted(set(errors))}; with an answer {answered[0]}"
+    )
+    print(
+        f"accepted /ask latency p50 {statistics.median(latencies):.3f} s, p95 {q[18]:.3f} s, "
+        f"max {max(latencies):.3f} s; unloaded p50 {statistics.median(unloaded):.3f} s, p95 "
+        f"{statistics.quantiles(unloaded, n=20)[18]:.3f} s"
+    )
     if refused:
         print(f"refused with 503: {len(refused)}, answered in at most {max(refused) * 1000:.0f} ms")
     hq = statistics.quantiles(health, n=20) if len(health) > 1 else health * 19
-    print(f"/health during the load: {len(health)} calls, p95 {hq[18] * 1000:.0f} ms, "
-          f"max {max(health) * 1000:.0f} ms")
+    print(
+        f"/health during the load: {len(health)} calls, p95 {hq[18] * 1000:.0f} ms, "
+        f"max {max(health) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def write_corpus(folder: Path, documents: int) -> None:
     data = json.loads(SHARED_QA.read_text())["data"]
     n = 0
     for article in data:
-        for i, para in enumerate(article["paragraphs"]):
+        for _i, para in enumerate(article["paragraphs"]):
             (folder / f"p{n:05d}.txt").write_text(para["context"])
             n += 1
             if n == documents:
@@ -39,16 +39,30 @@ def write_corpus(folder: Path, documents: int) -> None:
 
 def kgqa_ingest(corpus: Path, store: Path, *flags: str) -> tuple[float, dict]:
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(corpus),
-                          "--store", str(store), "--json", *flags],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kgqa.flows.cli",
+            "ingest",
+            str(corpus),
+            "--store",
+            str(store),
+            "--json",
+            *flags,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     seconds = time.perf_counter() - started
     return seconds, json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="folder for the corpus and the store")
     parser.add_argument("--prefect", action="store_true", help="also time the Prefect flow")
@@ -61,8 +75,11 @@ def main() -> None:
             write_corpus(corpus, args.documents)
         if not store.is_dir():
             seconds, report = kgqa_ingest(corpus, store, "--no-prefect")
-            print(f"store built: {report['counts']['documents']} documents, "
-                  f"{report['counts']['passages']} passages in {seconds:.1f} s", flush=True)
+            print(
+                f"store built: {report['counts']['documents']} documents, "
+                f"{report['counts']['passages']} passages in {seconds:.1f} s",
+                flush=True,
+            )
         target = sorted(corpus.glob("*.txt"))[0]
         original = target.read_text()
         ways = [("--no-prefect", ("--no-prefect",))]
@@ -73,10 +90,14 @@ def main() -> None:
                 target.write_text(original + f" Edited in run {name} {run}.")
                 seconds, report = kgqa_ingest(corpus, store, *flags)
                 stages = ", ".join(f"{k} {v:.2f} s" for k, v in report["stages"].items())
-                print(f"{name}: 1 of {report['counts']['documents']} documents changed "
-                      f"({report['changed']} changed, {report['unchanged']} unchanged): "
-                      f"{seconds:.1f} s wall end to end; the run's own report {report['seconds']:.1f} s"
-                      f" ({stages})", flush=True)
+                print(
+                    f"{name}: 1 of {report['counts']['documents']} documents changed "
+                    f"({report['changed']} changed, {report['unchanged']} unchanged): "
+                    f"{seconds:.1f} s wall end to end; "
+                    f"the run's own report {report['seconds']:.1f} s"
+                    f" ({stages})",
+                    flush=True,
+                )
         target.write_text(original)
 
 

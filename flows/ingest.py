@@ -25,8 +25,12 @@ from kgqa.qa.settings import Settings
 from kgqa.qa.types import Document, QAError
 
 
-@task(name="process-documents", cache_policy=NO_CACHE, retries=2,
-      retry_delay_seconds=exponential_backoff(backoff_factor=2))
+@task(
+    name="process-documents",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+)
 def process_documents(docs: list[Document], settings_json: str) -> list[pipeline.Result]:
     """Split, extract and embed a batch of documents; models load once per worker process."""
     return process_batch(docs, settings_json)
@@ -34,17 +38,25 @@ def process_documents(docs: list[Document], settings_json: str) -> list[pipeline
 
 def _task_mapper(retries: int) -> pipeline.BatchMapper:
     """Submit every batch as a Prefect task at once; yield their results in order."""
-    def map_batches(groups: list[list[Document]], settings_json: str
-                    ) -> Iterable[list[pipeline.Result]]:
+
+    def map_batches(
+        groups: list[list[Document]], settings_json: str
+    ) -> Iterable[list[pipeline.Result]]:
         runner = process_documents.with_options(retries=retries)
         pending = [runner.submit(group, settings_json) for group in groups]
         return (future.result() for future in pending)
+
     return map_batches
 
 
 @flow(name="kgqa-ingest")
-def ingest_flow(paths: list[str], prune: bool = False, settings: dict[str, Any] | None = None,
-                show_progress: bool = True, gate: str | None = None) -> dict[str, Any]:
+def ingest_flow(
+    paths: list[str],
+    prune: bool = False,
+    settings: dict[str, Any] | None = None,
+    show_progress: bool = True,
+    gate: str | None = None,
+) -> dict[str, Any]:
     """Ingest files and folders into the store named by the settings; return the report.
 
     With ``gate`` (a SQuAD-format file about the corpus), the new generation becomes current
@@ -54,18 +66,23 @@ def ingest_flow(paths: list[str], prune: bool = False, settings: dict[str, Any] 
     s = Settings.model_validate(settings or {})
     in_flow = FlowRunContext.get() is not None
     mapper = _task_mapper(s.task_retries) if in_flow else pipeline.map_on_workers
-    report = run_with_progress(paths, s, prune=prune, show_progress=show_progress, gate=gate,
-                               map_batches=mapper)
+    report = run_with_progress(
+        paths, s, prune=prune, show_progress=show_progress, gate=gate, map_batches=mapper
+    )
     if in_flow:
         log = get_run_logger()
         if report.skipped:
             log.info("skipped: %s", report.skipped)
         if report.staged:
-            log.info("gate failed: %s kept for inspection, %s stays current", report.staged,
-                     report.generation)
+            log.info(
+                "gate failed: %s kept for inspection, %s stays current",
+                report.staged,
+                report.generation,
+            )
         log.info("ingest report: %s", report.to_json())
-        create_markdown_artifact(report.markdown(), key="kgqa-ingest-report",
-                                 description="kgqa ingestion report")
+        create_markdown_artifact(
+            report.markdown(), key="kgqa-ingest-report", description="kgqa ingestion report"
+        )
     return report.to_json()
 
 
@@ -80,13 +97,23 @@ def dask_task_runner(settings: Settings) -> Any:
     # Worker processes must be allowed children: the per-document time limit runs each
     # document in a child process it can kill.
     dask.config.set({"distributed.worker.daemon": False})
-    return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers,
-                                          "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": settings.dask_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
 
 
-def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
-               show_progress: bool = True, gate: str | None = None) -> dict[str, Any]:
+def run_ingest(
+    paths: list[str],
+    settings: Settings,
+    prune: bool = False,
+    show_progress: bool = True,
+    gate: str | None = None,
+) -> dict[str, Any]:
     """Run the flow with the task runner the settings name (the CLI's entry point). When the
     temporary Prefect server does not come up, it is tried once more, then the error says
     what to do in one line."""
@@ -101,8 +128,13 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
     for attempt in (1, 2):
         try:
             with api_for_child_processes() if local_dask else nullcontext():
-                return flow_(paths, prune=prune, settings=settings.model_dump(mode="json"),
-                             show_progress=show_progress, gate=gate)
+                return flow_(
+                    paths,
+                    prune=prune,
+                    settings=settings.model_dump(mode="json"),
+                    show_progress=show_progress,
+                    gate=gate,
+                )
         except RuntimeError as err:
             if "ephemeral Prefect API server" not in str(err):
                 raise
@@ -111,7 +143,8 @@ def run_ingest(paths: list[str], settings: Settings, prune: bool = False,
                     "Prefect's temporary server did not start in time (twice; the machine is "
                     "busy): start one with `prefect server start` and set PREFECT_API_URL="
                     "http://127.0.0.1:4200/api, or raise "
-                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") from None
+                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+                ) from None
     raise AssertionError("unreachable")
 
 

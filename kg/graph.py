@@ -74,8 +74,18 @@ def is_lone_surname(node: str) -> bool:
 # Extractors whose relations type both their ends (their votes count in type merges).
 TYPED_EXTRACTORS = ("joint",)
 # Which type a name takes when its votes tie: people and organisations are named most.
-TYPE_ORDER = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT",
-              "LAW")
+TYPE_ORDER = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "FAC",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "NORP",
+    "EVENT",
+    "LAW",
+)
 
 
 def type_clashes(nodes: Iterable[str]) -> dict[str, list[str]]:
@@ -97,6 +107,7 @@ def type_votes(mention_nodes: Iterable[str], typed_ends: Iterable[str]) -> Count
 
 def type_winner(nodes: list[str], votes: dict[str, int]) -> str:
     """Of nodes of one name, the one whose type has the most votes (ties: ``TYPE_ORDER``)."""
+
     def rank(node: str) -> tuple[int, int, str]:
         kind = node.rsplit(":", 1)[-1]
         order = TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
@@ -111,8 +122,12 @@ class NodeResolver:
     acronym defined in one document holds in all; a lone surname that fits exactly one person
     of the corpus is that person), then the settings' never/always rules."""
 
-    def __init__(self, mentions: list[MentionRow], rules: MergeRules | None,
-                 votes: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        mentions: list[MentionRow],
+        rules: MergeRules | None,
+        votes: dict[str, int] | None = None,
+    ) -> None:
         """``votes``: each node's type votes (``type_votes``); only nodes whose name another
         type also holds need one."""
         self.rules = rules or MergeRules({}, [])
@@ -136,8 +151,12 @@ class NodeResolver:
                 self.global_map.setdefault(node, (next(iter(people[base])), "surname-corpus"))
         # one name, several types: the type with the most votes takes the others' mentions
         self.type_map: Mapping[str, str] = {
-            node: winner for found in type_clashes(nodes).values()
-            for winner in [type_winner(found, votes or {})] for node in found if node != winner}
+            node: winner
+            for found in type_clashes(nodes).values()
+            for winner in [type_winner(found, votes or {})]
+            for node in found
+            if node != winner
+        }
         by_key: dict[str, list[str]] = defaultdict(list)
         for node in sorted(nodes):
             by_key[_base(node)].append(node)
@@ -167,7 +186,11 @@ class NodeResolver:
         if node != own and (own, node) in self.never:
             node, rule = own, "never-merge"
         merged = self.type_map.get(node)
-        if merged is not None and (own, merged) not in self.never and (node, merged) not in self.never:
+        if (
+            merged is not None
+            and (own, merged) not in self.never
+            and (node, merged) not in self.never
+        ):
             node, rule = merged, "type-merge"
         if node in self.global_map:
             target, why = self.global_map[node]
@@ -207,28 +230,43 @@ def node_attributes(node: str, mentions: list[tuple[MentionRow, str]]) -> dict[s
     name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     kind = node.rsplit(":", 1)[-1]
     also: Counter[str] = Counter(m.label for m, _ in mentions if m.label and m.label != kind)
-    return {"label": name, "type": kind,
-            "also_typed": [f"{label} ({n}x)" for label, n in sorted(also.items())],
-            "mention_count": sum(names.values()), "document_count": len(docs),
-            "aliases": sorted(names),
-            "merged": [f"{alias} ({rule}, {n}x)" for (alias, rule), n in sorted(merges.items())]}
+    return {
+        "label": name,
+        "type": kind,
+        "also_typed": [f"{label} ({n}x)" for label, n in sorted(also.items())],
+        "mention_count": sum(names.values()),
+        "document_count": len(docs),
+        "aliases": sorted(names),
+        "merged": [f"{alias} ({rule}, {n}x)" for (alias, rule), n in sorted(merges.items())],
+    }
 
 
 def edge_attributes(label: str, rows: list[EvidenceRow]) -> dict[str, Any]:
     """An edge's attributes from its evidence rows (strongest first)."""
     rows = sorted(rows, key=lambda r: (-r.confidence, r.doc_id, r.start))
-    return {"label": label, "type": label,
-            # a relation of the joint model's schema, not an open predicate of the parse:
-            # listed before open ones wherever edges are ranked
-            "typed": any(r.extractor in TYPED_EXTRACTORS for r in rows),
-            "confidence": max(r.confidence for r in rows),
-            "evidence_count": len(rows),
-            "extractors": sorted({r.extractor for r in rows}),
-            "documents": sorted({r.doc_id for r in rows}),
-            "example": rows[0].sentence,
-            "evidence": [{"doc_id": r.doc_id, "passage_id": r.passage_id, "start": r.start,
-                          "end": r.end, "extractor": r.extractor, "confidence": r.confidence}
-                         for r in rows]}
+    return {
+        "label": label,
+        "type": label,
+        # a relation of the joint model's schema, not an open predicate of the parse:
+        # listed before open ones wherever edges are ranked
+        "typed": any(r.extractor in TYPED_EXTRACTORS for r in rows),
+        "confidence": max(r.confidence for r in rows),
+        "evidence_count": len(rows),
+        "extractors": sorted({r.extractor for r in rows}),
+        "documents": sorted({r.doc_id for r in rows}),
+        "example": rows[0].sentence,
+        "evidence": [
+            {
+                "doc_id": r.doc_id,
+                "passage_id": r.passage_id,
+                "start": r.start,
+                "end": r.end,
+                "extractor": r.extractor,
+                "confidence": r.confidence,
+            }
+            for r in rows
+        ],
+    }
 
 
 def edge_key(resolver: NodeResolver, e: EvidenceRow) -> tuple[str, str, str] | None:
@@ -238,18 +276,29 @@ def edge_key(resolver: NodeResolver, e: EvidenceRow) -> tuple[str, str, str] | N
     return (head, tail, e.label) if head != tail else None
 
 
-def build_graph(mentions: Iterable[MentionRow], evidence: Iterable[EvidenceRow],
-                rules: MergeRules | None = None,
-                resolver: NodeResolver | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    mentions: Iterable[MentionRow],
+    evidence: Iterable[EvidenceRow],
+    rules: MergeRules | None = None,
+    resolver: NodeResolver | None = None,
+) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     mentions = list(mentions)
     evidence = list(evidence)
     if resolver is None:
-        clashing = {n for found in type_clashes(m.node_id for m in mentions).values()
-                    for n in found}
-        votes = type_votes((m.node_id for m in mentions if m.node_id in clashing),
-                           (end for e in evidence if e.extractor in TYPED_EXTRACTORS
-                            for end in (e.head, e.tail) if end in clashing))
+        clashing = {
+            n for found in type_clashes(m.node_id for m in mentions).values() for n in found
+        }
+        votes = type_votes(
+            (m.node_id for m in mentions if m.node_id in clashing),
+            (
+                end
+                for e in evidence
+                if e.extractor in TYPED_EXTRACTORS
+                for end in (e.head, e.tail)
+                if end in clashing
+            ),
+        )
         resolver = NodeResolver(mentions, rules, dict(votes))
     by_node: dict[str, list[tuple[MentionRow, str]]] = defaultdict(list)
     for m in mentions:

@@ -81,17 +81,39 @@ class Schema:
         return {label for label in labels if label not in implied}
 
     def to_json(self) -> dict[str, Any]:
-        return {"entity_types": self.entity_types, "max_width": self.max_width,
-                "relations": [{"name": r.name, "head": list(r.head), "tail": list(r.tail),
-                               "implies": r.implies, "symmetric": r.symmetric,
-                               "phrase": r.phrase} for r in self.relations]}
+        return {
+            "entity_types": self.entity_types,
+            "max_width": self.max_width,
+            "relations": [
+                {
+                    "name": r.name,
+                    "head": list(r.head),
+                    "tail": list(r.tail),
+                    "implies": r.implies,
+                    "symmetric": r.symmetric,
+                    "phrase": r.phrase,
+                }
+                for r in self.relations
+            ],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Schema:
-        return cls(list(data["entity_types"]),
-                   [RelationType(r["name"], tuple(r["head"]), tuple(r["tail"]), r.get("implies"),
-                                 bool(r.get("symmetric")), r.get("phrase", ""))
-                    for r in data["relations"]], int(data.get("max_width", 10)))
+        return cls(
+            list(data["entity_types"]),
+            [
+                RelationType(
+                    r["name"],
+                    tuple(r["head"]),
+                    tuple(r["tail"]),
+                    r.get("implies"),
+                    bool(r.get("symmetric")),
+                    r.get("phrase", ""),
+                )
+                for r in data["relations"]
+            ],
+            int(data.get("max_width", 10)),
+        )
 
 
 PERSON, ORG, LOC, WORK, OTHER = "Peop", "Org", "Loc", "Work", "Other"
@@ -107,25 +129,45 @@ DEFAULT_SCHEMA = Schema(
         RelationType("Live_In", (PERSON,), (LOC,), phrase="lives or lived in"),
         RelationType("Located_In", (LOC,), (LOC,), phrase="is located in"),
         RelationType("Founded_By", (ORG, WORK), (PERSON, ORG), phrase="was founded by"),
-        RelationType("Leader_Of", (PERSON,), (ORG,), implies="Work_For",
-                     phrase="leads (CEO, president, chair, head of)"),
-        RelationType("Owned_By", (ORG, WORK), (ORG, PERSON),
-                     phrase="is owned by (acquired by, subsidiary of)"),
+        RelationType(
+            "Leader_Of",
+            (PERSON,),
+            (ORG,),
+            implies="Work_For",
+            phrase="leads (CEO, president, chair, head of)",
+        ),
+        RelationType(
+            "Owned_By",
+            (ORG, WORK),
+            (ORG, PERSON),
+            phrase="is owned by (acquired by, subsidiary of)",
+        ),
         RelationType("Born_In", (PERSON,), (LOC,), implies="Live_In", phrase="was born in"),
         RelationType("Died_In", (PERSON,), (LOC,), phrase="died in"),
         RelationType("Spouse", (PERSON,), (PERSON,), symmetric=True, phrase="is married to"),
         RelationType("Parent_Of", (PERSON,), (PERSON,), phrase="is a parent of"),
         RelationType("Member_Of", (PERSON, ORG, LOC), (ORG,), phrase="is a member of"),
         RelationType("Part_Of", (ORG, LOC, WORK), (ORG, LOC, WORK), phrase="is part of"),
-        RelationType("Creator_Of", (PERSON, ORG), (WORK,),
-                     phrase="created (author, director, composer, maker of)"),
+        RelationType(
+            "Creator_Of",
+            (PERSON, ORG),
+            (WORK,),
+            phrase="created (author, director, composer, maker of)",
+        ),
     ],
 )
 
 # spaCy's OntoNotes labels as schema types (for mentions the joint model does not type itself)
 # and the OntoNotes label a schema type gets in the graph.
-ONTONOTES_TO_SCHEMA = {"PERSON": PERSON, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC,
-                       "PRODUCT": WORK, "WORK_OF_ART": WORK}
+ONTONOTES_TO_SCHEMA = {
+    "PERSON": PERSON,
+    "ORG": ORG,
+    "GPE": LOC,
+    "LOC": LOC,
+    "FAC": LOC,
+    "PRODUCT": WORK,
+    "WORK_OF_ART": WORK,
+}
 SCHEMA_TO_ONTONOTES = {PERSON: "PERSON", ORG: "ORG", LOC: "GPE", WORK: "WORK_OF_ART"}
 
 
@@ -170,8 +212,14 @@ def tokenizer_words(text: str, tokenizer: Any) -> Words:
     return Words(text, [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space])
 
 
-def build_net(encoder: Any, n_types: int, n_relations: int, max_width: int,
-              width_dim: int = 25, dropout: float = 0.1) -> Any:
+def build_net(
+    encoder: Any,
+    n_types: int,
+    n_relations: int,
+    max_width: int,
+    width_dim: int = 25,
+    dropout: float = 0.1,
+) -> Any:
     """The torch module: encoder, width embedding, entity and relation heads."""
     import torch
     from torch import nn
@@ -193,8 +241,9 @@ def build_net(encoder: Any, n_types: int, n_relations: int, max_width: int,
             words = out.new_full((batch, n_words + 1, hidden), -1e4)
             index = word_index.clamp(min=0)
             index = torch.where(word_index >= 0, index, n_words)  # pieces of no word: a bin
-            words = words.scatter_reduce(1, index.unsqueeze(-1).expand(-1, -1, hidden), out,
-                                         reduce="amax", include_self=True)
+            words = words.scatter_reduce(
+                1, index.unsqueeze(-1).expand(-1, -1, hidden), out, reduce="amax", include_self=True
+            )
             return words[:, :n_words], out[:, 0]
 
         def span_table(self, words: Any) -> Any:
@@ -204,8 +253,9 @@ def build_net(encoder: Any, n_types: int, n_relations: int, max_width: int,
             for _ in range(1, max_width):
                 last = table[-1]
                 k = min(len(table), words.shape[1])
-                shifted = torch.cat([words[:, k:], words.new_full(
-                    (words.shape[0], k, words.shape[2]), -1e4)], 1)
+                shifted = torch.cat(
+                    [words[:, k:], words.new_full((words.shape[0], k, words.shape[2]), -1e4)], 1
+                )
                 table.append(torch.maximum(last, shifted))
             return torch.stack(table, 2)
 
@@ -232,14 +282,21 @@ def build_net(encoder: Any, n_types: int, n_relations: int, max_width: int,
     return JointNet()
 
 
-def encode_words(tokenizer: Any, sentences: list[list[str]], max_length: int = 256
-                 ) -> tuple[dict[str, Any], Any, int]:
+def encode_words(
+    tokenizer: Any, sentences: list[list[str]], max_length: int = 256
+) -> tuple[dict[str, Any], Any, int]:
     """Word pieces of word lists: the encoding, each piece's word (-1: none) and the most
     words a sentence keeps (words past ``max_length`` pieces are cut)."""
     import torch
 
-    enc = tokenizer(sentences, is_split_into_words=True, truncation=True, max_length=max_length,
-                    padding=True, return_tensors="pt")
+    enc = tokenizer(
+        sentences,
+        is_split_into_words=True,
+        truncation=True,
+        max_length=max_length,
+        padding=True,
+        return_tensors="pt",
+    )
     index = torch.full(enc["input_ids"].shape, -1, dtype=torch.long)
     kept = 0
     for b in range(len(sentences)):
@@ -255,8 +312,14 @@ class JointModel:
     """A trained joint model folder: ``schema.json``, the encoder with its heads
     (``model.safetensors``, ``config.json``, tokenizer files) and ``heads.json``."""
 
-    def __init__(self, folder: Path, device: str = "cpu", precision: str = "fp32",
-                 entity_threshold: float = 0.5, relation_threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        device: str = "cpu",
+        precision: str = "fp32",
+        entity_threshold: float = 0.5,
+        relation_threshold: float | None = None,
+    ) -> None:
         """``relation_threshold`` None: the one chosen on dev when the model was trained
         (``schema.json``), else 0.5."""
         self.folder = Path(folder)
@@ -279,8 +342,10 @@ class JointModel:
         if self.net is not None:
             return
         if not (self.folder / "schema.json").is_file():
-            raise KGError(f"no joint relation model in {self.folder} (setting relation_model, env "
-                          "KGQA_RELATION_MODEL); train one with `kgqa train relations`")
+            raise KGError(
+                f"no joint relation model in {self.folder} (setting relation_model, env "
+                "KGQA_RELATION_MODEL); train one with `kgqa train relations`"
+            )
         from safetensors.torch import load_file
         from transformers import AutoConfig, AutoModel, AutoTokenizer
 
@@ -292,8 +357,12 @@ class JointModel:
             self.relation_threshold = float(data.get("relation_threshold", 0.5))
         self.tokenizer = AutoTokenizer.from_pretrained(self.folder)
         encoder = AutoModel.from_config(AutoConfig.from_pretrained(self.folder))
-        net = build_net(encoder, len(self.schema.entity_types), len(self.schema.relations),
-                        self.schema.max_width)
+        net = build_net(
+            encoder,
+            len(self.schema.entity_types),
+            len(self.schema.relations),
+            self.schema.max_width,
+        )
         state = load_file(str(self.folder / "model.safetensors"))
         net.load_state_dict({k: v.float() for k, v in state.items()})
         net.to(self.device).eval()
@@ -303,9 +372,12 @@ class JointModel:
     def words_of(self, text: str) -> Words:
         return tokenizer_words(text, blank_tokenizer())
 
-    def predict(self, sentences: list[Words],
-                given: list[list[tuple[int, int, str]]] | None = None,
-                batch_size: int = 16) -> list[Prediction]:
+    def predict(
+        self,
+        sentences: list[Words],
+        given: list[list[tuple[int, int, str]]] | None = None,
+        batch_size: int = 16,
+    ) -> list[Prediction]:
         """Entities and relations of each sentence. ``given``: per sentence, mentions found
         elsewhere (first word, end word, schema type) that may join relations as they are,
         where no predicted entity overlaps them."""
@@ -315,14 +387,16 @@ class JointModel:
         for b in range(0, len(order), batch_size):
             chunk = [i for i in order[b : b + batch_size] if sentences[i].spans]
             if chunk:
-                found = self._predict_batch([sentences[i] for i in chunk],
-                                            [given[i] if given else [] for i in chunk])
+                found = self._predict_batch(
+                    [sentences[i] for i in chunk], [given[i] if given else [] for i in chunk]
+                )
                 for i, p in zip(chunk, found):
                     out[i] = p
         return out
 
-    def _predict_batch(self, sentences: list[Words], given: list[list[tuple[int, int, str]]]
-                       ) -> list[Prediction]:
+    def _predict_batch(
+        self, sentences: list[Words], given: list[list[tuple[int, int, str]]]
+    ) -> list[Prediction]:
         import torch
 
         schema = self.schema
@@ -335,8 +409,12 @@ class JointModel:
             spans: list[tuple[int, int, int]] = []
             for b, s in enumerate(sentences):
                 length = min(len(s.spans), n_words)
-                spans += [(b, i, i + w) for i in range(length)
-                          for w in range(1, schema.max_width + 1) if i + w <= length]
+                spans += [
+                    (b, i, i + w)
+                    for i in range(length)
+                    for w in range(1, schema.max_width + 1)
+                    if i + w <= length
+                ]
             t = torch.tensor(spans, dtype=torch.long, device=self.device)
             vectors = self.net.spans(table, t[:, 0], t[:, 1], t[:, 2])
             logits = self.net.entity_logits(vectors, cls[t[:, 0]]).float()
@@ -344,9 +422,12 @@ class JointModel:
         results = [Prediction() for _ in sentences]
         chosen: list[list[tuple[int, int, int, str, float]]] = [[] for _ in sentences]
         best = probs[:, 1:].max(-1)
-        candidates = [(float(best.values[k]), k) for k in range(len(spans))
-                      if float(best.values[k]) > float(probs[k, 0])
-                      and float(best.values[k]) >= self.entity_threshold]
+        candidates = [
+            (float(best.values[k]), k)
+            for k in range(len(spans))
+            if float(best.values[k]) > float(probs[k, 0])
+            and float(best.values[k]) >= self.entity_threshold
+        ]
         taken: list[set[int]] = [set() for _ in sentences]
         for score, k in sorted(candidates, reverse=True):
             b, i, j = spans[k]
@@ -356,8 +437,11 @@ class JointModel:
             chosen[b].append((k, i, j, types[int(best.indices[k])], score))
         for b, extra in enumerate(given):
             for i, j, label in extra:
-                if j - i <= self.schema.max_width and j <= min(len(sentences[b].spans), n_words) and \
-                        not any(w in taken[b] for w in range(i, j)):
+                if (
+                    j - i <= self.schema.max_width
+                    and j <= min(len(sentences[b].spans), n_words)
+                    and not any(w in taken[b] for w in range(i, j))
+                ):
                     taken[b].update(range(i, j))
                     chosen[b].append((-1, i, j, label, 1.0))
         for b in range(len(sentences)):
@@ -366,12 +450,16 @@ class JointModel:
             results[b].given = {n for n, c in enumerate(chosen[b]) if c[0] < 0}
         pairs: list[tuple[int, int, int]] = []
         for b, ents in enumerate(results):
-            pairs += [(b, x, y) for x, e in enumerate(ents.entities)
-                      for y, f in enumerate(ents.entities)
-                      if x != y and schema.joinable(e[2], f[2])]
+            pairs += [
+                (b, x, y)
+                for x, e in enumerate(ents.entities)
+                for y, f in enumerate(ents.entities)
+                if x != y and schema.joinable(e[2], f[2])
+            ]
         if not pairs:
             return results
         with torch.inference_mode():
+
             def span_vectors(which: int) -> Any:
                 ent = [results[b].entities[p[which]] for b, *p in pairs]
                 bi = torch.tensor([b for b, _, _ in pairs], device=self.device)
@@ -403,6 +491,8 @@ def default_joint_model() -> str:
 
     folder = shipped_model("relations")
     if folder is None:
-        raise KGError("this kgqa install has no shipped relation model; set relation_model "
-                      "(KGQA_RELATION_MODEL) to a folder made by kgqa train relations")
+        raise KGError(
+            "this kgqa install has no shipped relation model; set relation_model "
+            "(KGQA_RELATION_MODEL) to a folder made by kgqa train relations"
+        )
     return str(folder)

@@ -27,8 +27,13 @@ class Link:
     ner: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"node": self.node, "span": self.span, "how": self.how, "ner": self.ner,
-                "score": round(self.score, 3)}
+        return {
+            "node": self.node,
+            "span": self.span,
+            "how": self.how,
+            "ner": self.ner,
+            "score": round(self.score, 3),
+        }
 
 
 class EntityLinker:
@@ -36,8 +41,9 @@ class EntityLinker:
     n-grams, looked up in the alias table the canonicaliser built (names, aliases, acronyms),
     then fuzzily (difflib ratio at least ``fuzzy_cutoff``) for misspellings."""
 
-    def __init__(self, graph: Any, nlp: Any = None, fuzzy_cutoff: float = 0.85,
-                 max_ngram: int = 6) -> None:
+    def __init__(
+        self, graph: Any, nlp: Any = None, fuzzy_cutoff: float = 0.85, max_ngram: int = 6
+    ) -> None:
         self.nlp = nlp
         self.fuzzy_cutoff = fuzzy_cutoff
         self.max_ngram = max_ngram
@@ -75,7 +81,9 @@ class EntityLinker:
         if self.nlp is not None:
             for ent in self.nlp(question).ents:
                 found[(ent.start_char, ent.end_char)] = True
-        return sorted(((s, e, ner) for (s, e), ner in found.items()), key=lambda t: (t[0] - t[1], t[0]))
+        return sorted(
+            ((s, e, ner) for (s, e), ner in found.items()), key=lambda t: (t[0] - t[1], t[0])
+        )
 
     def fuzzy_candidates(self, key: str) -> list[str]:
         """The keys with ``key``'s initial that pass difflib's two cheap bounds on its ratio
@@ -87,7 +95,10 @@ class EntityLinker:
         if c <= 0:
             shortest, longest = 1, max((k[1] for k in self._by_initial), default=0)
         else:
-            shortest, longest = math.ceil(n * c / (2 - c) - 1e-9), math.floor(n * (2 - c) / c + 1e-9)
+            shortest, longest = (
+                math.ceil(n * c / (2 - c) - 1e-9),
+                math.floor(n * (2 - c) / c + 1e-9),
+            )
         mine = self._letters(key)
         out: list[str] = []
         for length in range(max(1, shortest), longest + 1):
@@ -124,8 +135,9 @@ class EntityLinker:
                 continue
             how, score, nodes = "alias", 1.0, self.table.get(key)
             if nodes is None and len(key) >= 4:
-                close = difflib.get_close_matches(key, self.fuzzy_candidates(key), n=1,
-                                                  cutoff=self.fuzzy_cutoff)
+                close = difflib.get_close_matches(
+                    key, self.fuzzy_candidates(key), n=1, cutoff=self.fuzzy_cutoff
+                )
                 if close:
                     how, score = "fuzzy", difflib.SequenceMatcher(None, key, close[0]).ratio()
                     nodes = self.table[close[0]]

@@ -119,8 +119,10 @@ def with_precision(model: Any, precision: str, device: str, setting: str) -> Any
 
     if precision == "bf16":
         if device == "cpu" and not cpu_has_bf16():
-            raise KGError(f"{setting} bf16: this CPU has no native bfloat16 (AVX-512 BF16 or "
-                          "AMX), where it would run slower than fp32; use fp32 or int8")
+            raise KGError(
+                f"{setting} bf16: this CPU has no native bfloat16 (AVX-512 BF16 or "
+                "AMX), where it would run slower than fp32; use fp32 or int8"
+            )
         return model.to(torch.bfloat16)
     if device != "cpu":
         raise KGError(f"{setting} int8 runs on the CPU only, not on {device!r}")
@@ -132,5 +134,6 @@ def with_precision(model: Any, precision: str, device: str, setting: str) -> Any
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
         # in place: no second copy of the fp32 weights alive while quantising
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
-                                                      inplace=True)
+        return torch.ao.quantization.quantize_dynamic(
+            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+        )

@@ -22,8 +22,12 @@ class Registry(Generic[T]):
     raised for it (each package raises its own family).
     """
 
-    def __init__(self, kind: str, setting: str | None = None,
-                 error: Callable[[str], Exception] = UnknownChoice) -> None:
+    def __init__(
+        self,
+        kind: str,
+        setting: str | None = None,
+        error: Callable[[str], Exception] = UnknownChoice,
+    ) -> None:
         self.kind = kind
         self.setting = setting
         self.error = error

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kgqa.kg.joint import (
-    ONTONOTES_TO_SCHEMA,
-    SCHEMA_TO_ONTONOTES,
     JointModel,
     Schema,
     Words,
@@ -72,12 +70,18 @@ def load_conll04(path: Path) -> list[Sentence]:
             starts.append(pos)
             pos += len(tok) + 1
         text = " ".join(tokens)
-        ents = [(starts[s], starts[e - 1] + len(tokens[e - 1]), label)
-                for s, e, label in _bilou_spans(tags)]
-        rels = [(r["head"], r["tail"], r["type"]) for r in item.get("relations", [])
-                if r["head"] < len(ents) and r["tail"] < len(ents)]
-        out.append(Sentence(text, ents, rels,
-                            [(a, a + len(tok)) for a, tok in zip(starts, tokens)]))
+        ents = [
+            (starts[s], starts[e - 1] + len(tokens[e - 1]), label)
+            for s, e, label in _bilou_spans(tags)
+        ]
+        rels = [
+            (r["head"], r["tail"], r["type"])
+            for r in item.get("relations", [])
+            if r["head"] < len(ents) and r["tail"] < len(ents)
+        ]
+        out.append(
+            Sentence(text, ents, rels, [(a, a + len(tok)) for a, tok in zip(starts, tokens)])
+        )
     return out
 
 
@@ -89,12 +93,16 @@ def load_jsonl(path: Path) -> list[Sentence]:
         try:
             r = json.loads(line)
             ents = [(int(e["start"]), int(e["end"]), str(e["label"])) for e in r["entities"]]
-            rels = [(int(x["head"]), int(x["tail"]), str(x["label"])) for x in r.get("relations", [])]
+            rels = [
+                (int(x["head"]), int(x["tail"]), str(x["label"])) for x in r.get("relations", [])
+            ]
             text = r["text"]
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
-            raise KGError(f"{path}:{number}: expected {{\"text\", \"entities\": [{{\"start\", "
-                          f"\"end\", \"label\"}}], \"relations\": [{{\"head\", \"tail\", "
-                          f"\"label\"}}]}}: {err}") from None
+            raise KGError(
+                f'{path}:{number}: expected {{"text", "entities": [{{"start", '
+                f'"end", "label"}}], "relations": [{{"head", "tail", '
+                f'"label"}}]}}: {err}'
+            ) from None
         for s, e, _ in ents:
             if not 0 <= s < e <= len(text):
                 raise KGError(f"{path}:{number}: entity span {s}-{e} is outside the text")
@@ -112,8 +120,9 @@ def conll04_labels(model: JointModel, label: str) -> set[str]:
     return model.schema.with_implied({label}) & set(CONLL04_LABELS)
 
 
-def evaluate_relations(model: JointModel, sentences: list[Sentence], conll04: bool = False
-                       ) -> dict[str, Any]:
+def evaluate_relations(
+    model: JointModel, sentences: list[Sentence], conll04: bool = False
+) -> dict[str, Any]:
     """Strict P/R/F1: relations need exact head span, tail span and type; entities span + type.
     ``conll04``: predicted relations are scored in CoNLL04's five labels (Born_In counts as the
     Live_In it implies)."""
@@ -128,8 +137,11 @@ def evaluate_relations(model: JointModel, sentences: list[Sentence], conll04: bo
         efp += len(pred_e - gold_e)
         efn += len(gold_e - pred_e)
         gold_r = {(s.entities[h][:2], s.entities[t][:2], label) for h, t, label in s.relations}
-        pred_r = {(chars[h][:2], chars[t][:2], name) for h, t, label, _ in pred.relations
-                  for name in (conll04_labels(model, label) if conll04 else {label})}
+        pred_r = {
+            (chars[h][:2], chars[t][:2], name)
+            for h, t, label, _ in pred.relations
+            for name in (conll04_labels(model, label) if conll04 else {label})
+        }
         tp += len(gold_r & pred_r)
         fp += len(pred_r - gold_r)
         fn += len(gold_r - pred_r)
@@ -138,24 +150,44 @@ def evaluate_relations(model: JointModel, sentences: list[Sentence], conll04: bo
         precision = t / (t + p) if t + p else 0.0
         recall = t / (t + n) if t + n else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2),
-                "f1": round(100 * f1, 2)}
+        return {
+            "precision": round(100 * precision, 2),
+            "recall": round(100 * recall, 2),
+            "f1": round(100 * f1, 2),
+        }
 
-    return {"sentences": len(sentences), "relations": prf(tp, fp, fn),
-            "entities": prf(etp, efp, efn),
-            "counts": {"relations_gold": tp + fn, "relations_predicted": tp + fp,
-                       "entities_gold": etp + efn, "entities_predicted": etp + efp}}
+    return {
+        "sentences": len(sentences),
+        "relations": prf(tp, fp, fn),
+        "entities": prf(etp, efp, efn),
+        "counts": {
+            "relations_gold": tp + fn,
+            "relations_predicted": tp + fp,
+            "entities_gold": etp + efn,
+            "entities_predicted": etp + efp,
+        },
+    }
 
 
 class SchemaExtractor:
     """Entities and typed relations of texts by the joint model, sentence by sentence: what
     ``kgqa extract`` returns."""
 
-    def __init__(self, relation_model: str | None, device: str, precision: str,
-                 batch_size: int = 16, threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        relation_model: str | None,
+        device: str,
+        precision: str,
+        batch_size: int = 16,
+        threshold: float | None = None,
+    ) -> None:
         """``relation_model`` None: the model shipped with kgqa."""
-        self.model = JointModel(Path(relation_model or default_joint_model()), device, precision,
-                                relation_threshold=threshold)
+        self.model = JointModel(
+            Path(relation_model or default_joint_model()),
+            device,
+            precision,
+            relation_threshold=threshold,
+        )
         self.batch_size = batch_size
         self._nlp: Any = None
 
@@ -174,15 +206,37 @@ class SchemaExtractor:
         out: list[dict[str, Any]] = [{"entities": [], "relations": []} for _ in texts]
         found = self.model.predict([w for _, w in sentences], batch_size=self.batch_size)
         for (n, w), pred in zip(sentences, found):
-            chars = [(w.spans[i][0], w.spans[j - 1][1], label, score)
-                     for i, j, label, score in pred.entities]
-            out[n]["entities"] += [{"start": a, "end": b, "text": texts[n][a:b], "label": label,
-                                    "score": round(score, 4)} for a, b, label, score in chars]
+            chars = [
+                (w.spans[i][0], w.spans[j - 1][1], label, score)
+                for i, j, label, score in pred.entities
+            ]
+            out[n]["entities"] += [
+                {
+                    "start": a,
+                    "end": b,
+                    "text": texts[n][a:b],
+                    "label": label,
+                    "score": round(score, 4),
+                }
+                for a, b, label, score in chars
+            ]
             out[n]["relations"] += [
-                {"head": {"start": chars[h][0], "end": chars[h][1], "text": texts[n][chars[h][0]:chars[h][1]]},
-                 "tail": {"start": chars[t][0], "end": chars[t][1], "text": texts[n][chars[t][0]:chars[t][1]]},
-                 "label": label, "score": round(score, 4)}
-                for h, t, label, score in pred.relations]
+                {
+                    "head": {
+                        "start": chars[h][0],
+                        "end": chars[h][1],
+                        "text": texts[n][chars[h][0] : chars[h][1]],
+                    },
+                    "tail": {
+                        "start": chars[t][0],
+                        "end": chars[t][1],
+                        "text": texts[n][chars[t][0] : chars[t][1]],
+                    },
+                    "label": label,
+                    "score": round(score, 4),
+                }
+                for h, t, label, score in pred.relations
+            ]
         return out
 
 
@@ -194,10 +248,22 @@ class JointRelationExtractor:
     name = "joint"
     finds_entities = True
 
-    def __init__(self, relation_model: str | None = None, *, device: str, precision: str,
-                 batch_size: int = 16, threshold: float | None = None, **_: Any) -> None:
-        self.model = JointModel(Path(relation_model or default_joint_model()), device, precision,
-                                relation_threshold=threshold)
+    def __init__(
+        self,
+        relation_model: str | None = None,
+        *,
+        device: str,
+        precision: str,
+        batch_size: int = 16,
+        threshold: float | None = None,
+        **_: Any,
+    ) -> None:
+        self.model = JointModel(
+            Path(relation_model or default_joint_model()),
+            device,
+            precision,
+            relation_threshold=threshold,
+        )
         self.batch_size = batch_size
 
     def warm_up(self) -> None:
@@ -210,9 +276,12 @@ class JointRelationExtractor:
         return self.model.schema
 
     def read(self, sentences: list[tuple[Words, list[tuple[int, int, str]]]]) -> list[Any]:
-        return self.model.predict([w for w, _ in sentences], [g for _, g in sentences],
-                                  self.batch_size)
+        return self.model.predict(
+            [w for w, _ in sentences], [g for _, g in sentences], self.batch_size
+        )
 
     def __call__(self, sent: Any, mention_of: dict[int, Any], offset: int) -> list[Any]:
-        raise KGError("the joint extractor reads whole sentences through the entity extractor "
-                      "(kgqa.kg.extract.EntityRelationExtractor), not one parsed sentence")
+        raise KGError(
+            "the joint extractor reads whole sentences through the entity extractor "
+            "(kgqa.kg.extract.EntityRelationExtractor), not one parsed sentence"
+        )

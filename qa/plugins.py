@@ -14,4 +14,6 @@ def import_plugins(modules: list[str]) -> None:
         try:
             importlib.import_module(name)
         except ImportError as err:
-            raise QAError(f"cannot import plugin module {name!r} (setting plugins): {err}") from None
+            raise QAError(
+                f"cannot import plugin module {name!r} (setting plugins): {err}"
+            ) from None

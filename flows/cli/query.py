@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -33,12 +33,18 @@ from kgqa.qa.types import AskResult
 @app.command()
 @guard
 def search(
-    query: Annotated[Optional[str], typer.Argument(help="What to look for.")] = None,
-    queries: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","query"} lines.')] = None,
-    k: Annotated[Optional[int], typer.Option("--k", min=1, help="Hits per query.")] = None,
-    mode: Annotated[Optional[str], typer.Option(help=(
-        f"{', '.join(RETRIEVAL_MODES.names())}, optionally followed by a reranker "
-        f"({', '.join('+' + r for r in RERANKERS.names())})."))] = None,
+    query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
+    queries: Annotated[Path | None, typer.Option(help='JSONL of {"id","query"} lines.')] = None,
+    k: Annotated[int | None, typer.Option("--k", min=1, help="Hits per query.")] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                f"{', '.join(RETRIEVAL_MODES.names())}, optionally followed by a reranker "
+                f"({', '.join('+' + r for r in RERANKERS.names())})."
+            )
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -71,20 +77,32 @@ def print_hits(query: str, hits: list[Any]) -> None:
     for col in ("#", "score", "document", "passage", "text"):
         table.add_column(col, overflow="fold")
     for i, h in enumerate(hits, 1):
-        table.add_row(str(i), f"{h.score:.4f}", escape(h.passage.doc_id),
-                      escape(h.passage.passage_id), one_line(h.passage.text, 300))
+        table.add_row(
+            str(i),
+            f"{h.score:.4f}",
+            escape(h.passage.doc_id),
+            escape(h.passage.passage_id),
+            one_line(h.passage.text, 300),
+        )
     console.print(table)
 
 
 @app.command()
 @guard
 def ask(
-    question: Annotated[Optional[str], typer.Argument(help="A question.")] = None,
-    questions: Annotated[Optional[Path], typer.Option(help='JSONL of {"id","question"} lines.')] = None,
-    top_k: Annotated[Optional[int], typer.Option(min=1, help="Passages to read.")] = None,
-    top_answers: Annotated[Optional[int], typer.Option(
-        min=1, help="Show the N best answers (default: the best one, plus the others whose "
-        "probability comes within the verifier's margin of it).")] = None,
+    question: Annotated[str | None, typer.Argument(help="A question.")] = None,
+    questions: Annotated[
+        Path | None, typer.Option(help='JSONL of {"id","question"} lines.')
+    ] = None,
+    top_k: Annotated[int | None, typer.Option(min=1, help="Passages to read.")] = None,
+    top_answers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Show the N best answers (default: the best one, plus the others whose "
+            "probability comes within the verifier's margin of it).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -97,15 +115,22 @@ def ask(
     settings = cli_settings(store=store)
     service = QAService(settings)
     if service.reader is None and not as_json:
-        err_console.print("[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "
-                          "reader_model in kgqa.toml); showing search hits instead")
+        err_console.print(
+            "[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "
+            "reader_model in kgqa.toml); showing search hits instead"
+        )
 
     def answer(line: Line, text: str) -> None:
         result = service.ask(text, top_k, top_answers)
         if as_json:
             full = result.to_json()
-            record = {"question": result.question, "no_answer": result.no_answer is not False,
-                      "answers": full["answers"], "reader": result.reader, "hits": full["hits"]}
+            record = {
+                "question": result.question,
+                "no_answer": result.no_answer is not False,
+                "answers": full["answers"],
+                "reader": result.reader,
+                "hits": full["hits"],
+            }
             if questions is not None:
                 record = {"id": line.id, **record}
             print(json.dumps(record, ensure_ascii=False), flush=True)
@@ -126,32 +151,46 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         for i, h in enumerate(result.hits[:max_hits], 1):
             p = h.passage
             page = f" page {p.page}" if p.page is not None else ""
-            console.print(f"  hit {i} \\[{escape(p.doc_id)}{page} chars {p.start}-{p.end}] "
-                          f"{one_line(p.text, 140)}", highlight=False)
+            console.print(
+                f"  hit {i} \\[{escape(p.doc_id)}{page} chars {p.start}-{p.end}] "
+                f"{one_line(p.text, 140)}",
+                highlight=False,
+            )
         return
     if result.no_answer:
         console.print("  [italic]no answer: the documents do not say[/]")
         return
     for i, a in enumerate(result.answers, 1):
-        sure = (f"{100 * a.probability:.0f}% sure" if a.probability is not None
-                else f"score {a.score:.2f}")
-        console.print(f"  {i}. [bold green]{escape(a.text)}[/] ({sure}) "
-                      f"{escape(a.doc_id)} {escape(a.passage_id)}"
-                      f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}",
-                      highlight=False)
+        sure = (
+            f"{100 * a.probability:.0f}% sure"
+            if a.probability is not None
+            else f"score {a.score:.2f}"
+        )
+        console.print(
+            f"  {i}. [bold green]{escape(a.text)}[/] ({sure}) "
+            f"{escape(a.doc_id)} {escape(a.passage_id)}"
+            f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}",
+            highlight=False,
+        )
         at, end = a.start - a.passage_start, a.end - a.passage_start
-        before, after = a.context[max(0, at - 80):at], a.context[end:end + 80]
-        console.print(f"     …{one_line(before, 80)} [reverse]{escape(a.text)}[/] "
-                      f"{one_line(after, 80)}…", highlight=False)
+        before, after = a.context[max(0, at - 80) : at], a.context[end : end + 80]
+        console.print(
+            f"     …{one_line(before, 80)} [reverse]{escape(a.text)}[/] {one_line(after, 80)}…",
+            highlight=False,
+        )
 
 
 @app.command()
 @guard
 def read(
-    file: Annotated[Optional[Path], typer.Argument(help='JSONL of {"id","question","context"}.')] = None,
-    question: Annotated[Optional[str], typer.Option(help="One question (with --context).")] = None,
-    context: Annotated[Optional[str], typer.Option(help="The text to read.")] = None,
-    reader_model: Annotated[Optional[str], typer.Option(help="Checkpoint (setting reader_model).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help='JSONL of {"id","question","context"}.')
+    ] = None,
+    question: Annotated[str | None, typer.Option(help="One question (with --context).")] = None,
+    context: Annotated[str | None, typer.Option(help="The text to read.")] = None,
+    reader_model: Annotated[
+        str | None, typer.Option(help="Checkpoint (setting reader_model).")
+    ] = None,
 ) -> None:
     """Run the reader alone: one JSON line {"id","answer","score","probability","start","end"}
     per question ("answer" null when it abstains)."""

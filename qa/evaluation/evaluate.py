@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from kgqa.qa.serve.service import QAService
 
 
-def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_pairs: int = 32,
-                 verifier: Verifier | None = None) -> tuple[dict[str, str], dict[str, float]]:
+def read_margins(
+    reader: ExtractiveReader,
+    examples: list[SquadExample],
+    batch_pairs: int = 32,
+    verifier: Verifier | None = None,
+) -> tuple[dict[str, str], dict[str, float]]:
     """Each question read with its own paragraph: its best span's text and the span's margin
     over the no-answer score (-inf when there is no span); with ``verifier``, the verifier's
     probability that the span is right instead of the margin."""
@@ -31,8 +35,9 @@ def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_p
     margins: dict[str, float] = {}
     for b in range(0, len(examples), batch_pairs):
         part = examples[b : b + batch_pairs]
-        readings = reader.read([e.question for e in part], [e.context for e in part],
-                               vectors=verifier is not None)
+        readings = reader.read(
+            [e.question for e in part], [e.context for e in part], vectors=verifier is not None
+        )
         for e, reading in zip(part, readings):
             span = reading.span
             preds[e.qid] = span.text if span else ""
@@ -43,8 +48,13 @@ def read_margins(reader: ExtractiveReader, examples: list[SquadExample], batch_p
     return preds, margins
 
 
-def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold: float,
-               batch_pairs: int = 32, verifier: Verifier | None = None) -> dict[str, Any]:
+def read_squad(
+    reader: ExtractiveReader,
+    examples: list[SquadExample],
+    threshold: float,
+    batch_pairs: int = 32,
+    verifier: Verifier | None = None,
+) -> dict[str, Any]:
     """SQuAD v2.0 metrics of ``reader``, each question read with its own paragraph, plus the
     number of questions and seconds per question. With ``verifier``, a question is answered
     when the verifier's probability reaches ``threshold``; without, when the reader's margin
@@ -61,8 +71,9 @@ def read_squad(reader: ExtractiveReader, examples: list[SquadExample], threshold
     return metrics
 
 
-def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
-                mix: bool = False) -> dict[str, Any]:
+def eval_reader(
+    settings: Settings, squad: Path, limit: int | None = None, mix: bool = False
+) -> dict[str, Any]:
     """SQuAD v2.0 metrics of the configured reader (and its verifier, when it has one and the
     setting verifier is on), each question read with its own paragraph; with ``mix``, on the
     SQuAD 2.0-like mix of the file's questions (``squad2_mix``)."""
@@ -79,8 +90,9 @@ def eval_reader(settings: Settings, squad: Path, limit: int | None = None,
     if verifier is not None:
         threshold = verifier.threshold_in_force(settings.answer_threshold)
     examples = load_squad([squad])[:limit]
-    return read_squad(reader, squad2_mix(examples) if mix else examples, threshold,
-                      verifier=verifier)
+    return read_squad(
+        reader, squad2_mix(examples) if mix else examples, threshold, verifier=verifier
+    )
 
 
 def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, str]:
@@ -98,9 +110,13 @@ def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, s
 
 
 @contextlib.contextmanager
-def service_over(examples: list[SquadExample], settings: Settings, store: Path | None,
-                  extra: list[Path], on_progress: ProgressCallback | None
-                  ) -> Iterator[tuple[QAService, dict[str, str]]]:
+def service_over(
+    examples: list[SquadExample],
+    settings: Settings,
+    store: Path | None,
+    extra: list[Path],
+    on_progress: ProgressCallback | None,
+) -> Iterator[tuple[QAService, dict[str, str]]]:
     """A query service over the examples' paragraphs (and ``extra`` inputs), ingested with the
     pipeline into ``store`` or a temporary one; also each question's paragraph document."""
     from kgqa.qa.serve.service import QAService
@@ -113,8 +129,13 @@ def service_over(examples: list[SquadExample], settings: Settings, store: Path |
         yield QAService(s), owner
 
 
-def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: int | None = None,
-            on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+def eval_qa(
+    settings: Settings,
+    squad: Path,
+    store: Path | None = None,
+    limit: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
     """Open mode: ingest the file's paragraphs, ask every question through the query path,
     and report SQuAD v2.0 metrics plus retrieval recall@1/5/10 (hit = the question's paragraph)."""
     examples = load_squad([squad])[:limit]
@@ -131,7 +152,9 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
                 docs = [h.passage.doc_id for h in hits]
                 for k in recall:
                     recall[k] += owner[e.qid] in docs[:k]
-            answers = service.read_hits(e.question, hits[: s.ask_top_k], 1) if service.reader else []
+            answers = (
+                service.read_hits(e.question, hits[: s.ask_top_k], 1) if service.reader else []
+            )
             preds[e.qid] = answers[0].text if answers else ""
             margins[e.qid] = answers[0].score if answers else float("-inf")
         seconds = time.perf_counter() - started
@@ -145,10 +168,16 @@ def eval_qa(settings: Settings, squad: Path, store: Path | None = None, limit: i
     return metrics
 
 
-def eval_retrieval(settings: Settings, squad: Path, modes: list[str],
-                   distractors: Path | None = None, store: Path | None = None,
-                   limit: int | None = None, ranks: Path | None = None,
-                   on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+def eval_retrieval(
+    settings: Settings,
+    squad: Path,
+    modes: list[str],
+    distractors: Path | None = None,
+    store: Path | None = None,
+    limit: int | None = None,
+    ranks: Path | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
     """Recall@1/5/10/20 and MRR per mode over the answerable questions of a SQuAD file, a hit
     being a passage of the question's own paragraph; the file's paragraphs (and optional
     distractor passages, JSONL) are ingested into a temporary store (or ``store``).
@@ -177,12 +206,25 @@ def eval_retrieval(settings: Settings, squad: Path, modes: list[str],
                         hits_at[k] += rank <= k
             seconds = time.perf_counter() - started
             n = max(1, len(examples))
-            out["modes"][mode] = {**{f"recall@{k}": hits_at[k] / n for k in ks},
-                                  "mrr": reciprocal / n, "queries_per_second": n / seconds}
+            out["modes"][mode] = {
+                **{f"recall@{k}": hits_at[k] / n for k in ks},
+                "mrr": reciprocal / n,
+                "queries_per_second": n / seconds,
+            }
     if ranks is not None:
         ranks.parent.mkdir(parents=True, exist_ok=True)
         with ranks.open("w") as fh:
-            fh.writelines(json.dumps({"id": e.qid, "question": e.question,
-                                      "paragraph": owner[e.qid], "ranks": found[e.qid]},
-                                     ensure_ascii=False) + "\n" for e in examples)
+            fh.writelines(
+                json.dumps(
+                    {
+                        "id": e.qid,
+                        "question": e.question,
+                        "paragraph": owner[e.qid],
+                        "ranks": found[e.qid],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for e in examples
+            )
     return out

@@ -14,8 +14,13 @@ from kgqa.qa.squad import SquadExample, load_squad
 from kgqa.qa.store.generations import Generation
 
 
-def gate_recall(generation: Generation, embedder: PassageEmbedder, settings: Settings,
-                questions: list[SquadExample], k: int = 5) -> float:
+def gate_recall(
+    generation: Generation,
+    embedder: PassageEmbedder,
+    settings: Settings,
+    questions: list[SquadExample],
+    k: int = 5,
+) -> float:
     """Share of answerable questions with a gold answer's text in one of the top-k passages."""
     mode = split_mode(settings.search_mode)[0]  # the gate measures retrieval, not reranking
     # The ranking served: the same fusion weights, graph weight and question linking.
@@ -31,8 +36,9 @@ def gate_recall(generation: Generation, embedder: PassageEmbedder, settings: Set
     return found / len(answerable)
 
 
-def check_gate(current: Generation | None, candidate: Generation, settings: Settings,
-               gate_file: Path) -> dict[str, Any]:
+def check_gate(
+    current: Generation | None, candidate: Generation, settings: Settings, gate_file: Path
+) -> dict[str, Any]:
     """Recall@5 of the candidate and the current generation; ``passed`` says whether the
     candidate may become current (no drop beyond ``gate_tolerance``)."""
     questions = load_squad([gate_file])
@@ -40,6 +46,11 @@ def check_gate(current: Generation | None, candidate: Generation, settings: Sett
     new = gate_recall(candidate, embedder, settings, questions)
     old = gate_recall(current, embedder, settings, questions) if current is not None else None
     passed = old is None or new >= old - settings.gate_tolerance
-    return {"file": str(gate_file), "questions": sum(1 for q in questions if q.answers),
-            "recall@5": round(new, 4), "current_recall@5": None if old is None else round(old, 4),
-            "tolerance": settings.gate_tolerance, "passed": passed}
+    return {
+        "file": str(gate_file),
+        "questions": sum(1 for q in questions if q.answers),
+        "recall@5": round(new, 4),
+        "current_recall@5": None if old is None else round(old, 4),
+        "tolerance": settings.gate_tolerance,
+        "passed": passed,
+    }

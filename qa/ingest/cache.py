@@ -50,9 +50,14 @@ def processing_fingerprint(settings: Settings) -> str:
         "spacy_model": _model_identity(settings.spacy_model),
         "embedder": _model_identity(settings.embedder),
         "relation_extractors": settings.relation_extractors,
-        "relation_model": _model_identity(settings.relation_model or str(shipped_model("relations"))),
-        "joint": [resolve_precision(settings.relation_precision, settings.device),
-                  settings.relation_batch_size, settings.relation_threshold],
+        "relation_model": _model_identity(
+            settings.relation_model or str(shipped_model("relations"))
+        ),
+        "joint": [
+            resolve_precision(settings.relation_precision, settings.device),
+            settings.relation_batch_size,
+            settings.relation_threshold,
+        ],
         "embedder_precision": resolve_precision(settings.embedder_precision, settings.device),
         "entity_labels": settings.entity_labels,
         "passage_max_chars": settings.passage_max_chars,
@@ -89,8 +94,9 @@ class ResultCache:
             document=doc,
             passages=[Passage(**p) for p in data["passages"]],
             vectors=vecs,
-            mentions=[PassageMention(m[0], MentionRow(**m[1]), m[2], m[3], m[4])
-                      for m in data["mentions"]],
+            mentions=[
+                PassageMention(m[0], MentionRow(**m[1]), m[2], m[3], m[4]) for m in data["mentions"]
+            ],
             evidence=[EvidenceRow(**e) for e in data["evidence"]],
         )
 
@@ -100,8 +106,9 @@ class ResultCache:
         data: dict[str, Any] = {
             "doc_id": item.document.doc_id,
             "passages": [asdict(p) for p in item.passages],
-            "mentions": [[m.passage_id, asdict(m.row), m.text, m.start, m.end]
-                         for m in item.mentions],
+            "mentions": [
+                [m.passage_id, asdict(m.row), m.text, m.start, m.end] for m in item.mentions
+            ],
             "evidence": [asdict(e) for e in item.evidence],
         }
         # Vectors first, then the JSON: an entry counts only when its JSON exists.

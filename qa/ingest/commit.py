@@ -27,8 +27,11 @@ def models_info(settings: Settings, dimension: int) -> dict[str, Any]:
             return None
 
     pipeline = Path(settings.spacy_model).expanduser() / "meta.json"
-    spacy_pipeline_version = (json.loads(pipeline.read_text()).get("version") if pipeline.is_file()
-                              else version(settings.spacy_model.replace("_", "-")))
+    spacy_pipeline_version = (
+        json.loads(pipeline.read_text()).get("version")
+        if pipeline.is_file()
+        else version(settings.spacy_model.replace("_", "-"))
+    )
     return {
         "embedder": settings.embedder,
         "embedding_dimension": dimension,
@@ -44,8 +47,13 @@ def merge_rules(settings: Settings) -> MergeRules:
     return MergeRules(dict(settings.always_merge), [(a, b) for a, b in settings.never_merge])
 
 
-def stage_results(store: Store, base: Generation | None, settings: Settings, plan: IngestPlan,
-                  results: list[ProcessedDocument | Failure]) -> Manifest | None:
+def stage_results(
+    store: Store,
+    base: Generation | None,
+    settings: Settings,
+    plan: IngestPlan,
+    results: list[ProcessedDocument | Failure],
+) -> Manifest | None:
     """The one writer's step: write the next generation (not yet current) from ``base``, the
     generation the writer opened, if anything changed; returns its manifest, or None when there
     was nothing to commit."""
@@ -70,6 +78,13 @@ def stage_results(store: Store, base: Generation | None, settings: Settings, pla
     if base is not None:
         store.check_models(base.manifest, models["embedder"], dimension)
     reembed = PassageEmbedder.configured(settings.embedding()) if reindex else None
-    return store.stage(plan.removed, processed, models=models,
-                       settings=settings.model_dump(mode="json"), rules=rules, reembed=reembed,
-                       base=base, keep=settings.keep_generations)
+    return store.stage(
+        plan.removed,
+        processed,
+        models=models,
+        settings=settings.model_dump(mode="json"),
+        rules=rules,
+        reembed=reembed,
+        base=base,
+        keep=settings.keep_generations,
+    )

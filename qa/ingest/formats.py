@@ -55,10 +55,13 @@ def pdf_to_text(raw: bytes, where: str) -> Extracted:
     except pdfium.PdfiumError as err:
         reason = str(err)
         if "password" in reason.lower():
-            raise InputError(where, "the PDF is encrypted (it needs a password); save an "
-                                    "unprotected copy") from None
-        raise InputError(where, f"not a readable PDF ({reason}); the file may be truncated or "
-                                "damaged: export it again") from None
+            raise InputError(
+                where, "the PDF is encrypted (it needs a password); save an unprotected copy"
+            ) from None
+        raise InputError(
+            where,
+            f"not a readable PDF ({reason}); the file may be truncated or damaged: export it again",
+        ) from None
     try:
         pages = []
         for index in range(len(pdf)):
@@ -69,14 +72,16 @@ def pdf_to_text(raw: bytes, where: str) -> Extracted:
             page.close()
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
     except pdfium.PdfiumError as err:
-        raise InputError(where, f"the PDF could not be read to the end ({err}); export it "
-                                "again") from None
+        raise InputError(
+            where, f"the PDF could not be read to the end ({err}); export it again"
+        ) from None
     finally:
         pdf.close()
     text, starts = join_pages(pages)
     if not text:
-        raise InputError(where, f"no text layer in its {len(pages)} page(s) (a scan?); run OCR "
-                                "first")
+        raise InputError(
+            where, f"no text layer in its {len(pages)} page(s) (a scan?); run OCR first"
+        )
     return Extracted(text, title, starts)
 
 
@@ -93,11 +98,13 @@ def docx_to_text(raw: bytes, where: str) -> Extracted:
     try:
         doc = open_docx(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise InputError(where, f"not a readable Word .docx file ({err}); save it again as "
-                                ".docx") from None
+        raise InputError(
+            where, f"not a readable Word .docx file ({err}); save it again as .docx"
+        ) from None
     except Exception as err:  # lxml and python-docx raise many kinds on damaged parts
-        raise InputError(where, f"the .docx could not be parsed ({type(err).__name__}: {err}); "
-                                "save it again") from None
+        raise InputError(
+            where, f"the .docx could not be parsed ({type(err).__name__}: {err}); save it again"
+        ) from None
     blocks: list[str] = []
     first_heading = None
     for element in doc.element.body.iterchildren():
@@ -136,7 +143,8 @@ def _unique_cells(cells: Any) -> list[str]:
 
 _OG_TITLE = re.compile(
     r"""<meta[^>]{0,200}?property=["']og:title["'][^>]{0,200}?content=["']([^"']{1,500})""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def web_page_to_text(html: str, where: str) -> Extracted:
@@ -150,9 +158,16 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     visible, page_title = html_to_text(html)
     main = None
     try:
-        main = trafilatura.extract(html, output_format="txt", include_comments=False,
-                                   include_tables=True, include_links=False, favor_recall=True,
-                                   deduplicate=False, with_metadata=False)
+        main = trafilatura.extract(
+            html,
+            output_format="txt",
+            include_comments=False,
+            include_tables=True,
+            include_links=False,
+            favor_recall=True,
+            deduplicate=False,
+            with_metadata=False,
+        )
     except Exception:  # noqa: BLE001 trafilatura's parsers raise many kinds on broken pages
         main = None
     og = _OG_TITLE.search(html[:200_000])

@@ -27,8 +27,11 @@ Loaded = list[Document | InputError]
 
 
 def _read(src: SourceFile, settings: Settings) -> Loaded:
-    return list(load_file(src, settings.max_document_bytes, settings.read_retries,
-                          settings.retry_backoff_seconds))
+    return list(
+        load_file(
+            src, settings.max_document_bytes, settings.read_retries, settings.retry_backoff_seconds
+        )
+    )
 
 
 def _serve_loads(conn: Connection, settings_json: str, parent: int) -> None:
@@ -40,8 +43,13 @@ def _serve_loads(conn: Connection, settings_json: str, parent: int) -> None:
 
     def answer(_: str, src: SourceFile) -> tuple[str, Any]:
         # Errors travel as (where, reason): exception objects need not survive pickling.
-        return ("ok", [item if isinstance(item, Document) else (item.where, item.reason)
-                       for item in _read(src, settings)])
+        return (
+            "ok",
+            [
+                item if isinstance(item, Document) else (item.where, item.reason)
+                for item in _read(src, settings)
+            ],
+        )
 
     serve_messages(conn, answer)
 
@@ -52,8 +60,12 @@ class IsolatedLoader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.timeout = settings.document_timeout_seconds
-        self.child = ChildProcess(_serve_loads, (settings.model_dump_json(),), "loader process",
-                                  settings.worker_start_timeout_seconds)
+        self.child = ChildProcess(
+            _serve_loads,
+            (settings.model_dump_json(),),
+            "loader process",
+            settings.worker_start_timeout_seconds,
+        )
 
     def __call__(self, src: SourceFile) -> Loaded:
         where = str(src.path)
@@ -62,12 +74,22 @@ class IsolatedLoader:
         if status == "ok":
             return [item if isinstance(item, Document) else InputError(*item) for item in payload]
         if status == "timeout":
-            return [InputError(where, f"reading and parsing took over {self.timeout:g} s "
-                                      "(setting document_timeout_seconds); the file was "
-                                      "stopped and skipped")]
-        return [InputError(where, f"the loader process died reading it on every one of {tries} "
-                                  f"tries (over loader_memory_mb = {self.settings.loader_memory_mb}"
-                                  " MB, or a parser crash); the file was skipped")]
+            return [
+                InputError(
+                    where,
+                    f"reading and parsing took over {self.timeout:g} s "
+                    "(setting document_timeout_seconds); the file was "
+                    "stopped and skipped",
+                )
+            ]
+        return [
+            InputError(
+                where,
+                f"the loader process died reading it on every one of {tries} "
+                f"tries (over loader_memory_mb = {self.settings.loader_memory_mb}"
+                " MB, or a parser crash); the file was skipped",
+            )
+        ]
 
     def close(self) -> None:
         self.child.close()

@@ -38,8 +38,9 @@ def content_hash(text: str, title: str | None = None) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def discover(paths: list[Path], follow_links: bool = False
-             ) -> tuple[list[SourceFile], list[InputError]]:
+def discover(
+    paths: list[Path], follow_links: bool = False
+) -> tuple[list[SourceFile], list[InputError]]:
     """Expand files and folders (recursively) into supported input files.
 
     A missing path or an unsupported file named directly is an error; unsupported files found
@@ -58,16 +59,28 @@ def discover(paths: list[Path], follow_links: bool = False
         if root.is_file():
             candidates = [(root, root.name)]
             if root.suffix.lower() not in LOADERS:
-                errors.append(InputError(str(root), f"unsupported file type {root.suffix!r}; "
-                                         f"kgqa reads {', '.join(LOADERS.names())}"))
+                errors.append(
+                    InputError(
+                        str(root),
+                        f"unsupported file type {root.suffix!r}; "
+                        f"kgqa reads {', '.join(LOADERS.names())}",
+                    )
+                )
                 continue
         elif root.is_dir():
-            candidates = [(p, p.relative_to(root).as_posix())
-                          for p in _walk(root, follow_links, errors)
-                          if p.suffix.lower() in LOADERS]
+            candidates = [
+                (p, p.relative_to(root).as_posix())
+                for p in _walk(root, follow_links, errors)
+                if p.suffix.lower() in LOADERS
+            ]
         else:
-            errors.append(InputError(str(root), "skipped: not a regular file or folder (a FIFO, "
-                                     "device or socket); kgqa reads files"))
+            errors.append(
+                InputError(
+                    str(root),
+                    "skipped: not a regular file or folder (a FIFO, "
+                    "device or socket); kgqa reads files",
+                )
+            )
             continue
         for path, doc_id in candidates:
             resolved = path.resolve()
@@ -95,7 +108,9 @@ def _walk(root: Path, follow_links: bool, errors: list[InputError]) -> list[Path
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
-            errors.append(InputError(str(folder), f"skipped: cannot list the folder ({err.strerror})"))
+            errors.append(
+                InputError(str(folder), f"skipped: cannot list the folder ({err.strerror})")
+            )
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -107,17 +122,23 @@ def _walk(root: Path, follow_links: bool, errors: list[InputError]) -> list[Path
                     errors.append(InputError(str(path), "skipped: a dangling symbolic link"))
                     continue
                 if not follow_links and not target.is_relative_to(inside):
-                    errors.append(InputError(str(path), f"skipped: a symbolic link to {target}, "
-                                             "outside the folder given; pass --follow-links "
-                                             "(setting follow_links) to read it"))
+                    errors.append(
+                        InputError(
+                            str(path),
+                            f"skipped: a symbolic link to {target}, "
+                            "outside the folder given; pass --follow-links "
+                            "(setting follow_links) to read it",
+                        )
+                    )
                     continue
             if entry.is_dir():
                 (linked if entry.is_symlink() else folders).append(path)
             elif entry.is_file():
                 found.append(path)
             else:
-                errors.append(InputError(str(path), "skipped: not a regular file (a FIFO, device "
-                                         "or socket)"))
+                errors.append(
+                    InputError(str(path), "skipped: not a regular file (a FIFO, device or socket)")
+                )
     return sorted(found)
 
 
@@ -146,8 +167,29 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section",
-               "article", "header", "footer", "blockquote", "pre", "table", "title", "dd", "dt")
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "br",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "table",
+    "title",
+    "dd",
+    "dt",
+)
 
 
 _HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
@@ -200,13 +242,25 @@ def html_to_text(text: str) -> tuple[str, str | None]:
     return "".join(parser.parts), title or None
 
 
-def _document(doc_id: str, text: str, source: str, where: str, title: str | None = None,
-              metadata: dict | None = None) -> Document:
+def _document(
+    doc_id: str,
+    text: str,
+    source: str,
+    where: str,
+    title: str | None = None,
+    metadata: dict | None = None,
+) -> Document:
     text = normalise(text)
     if not text:
         raise InputError(where, "no text left after extraction; the document is empty")
-    return Document(doc_id=doc_id, text=text, source=source, content_hash=content_hash(text, title),
-                    title=title, metadata=metadata or {})
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        source=source,
+        content_hash=content_hash(text, title),
+        title=title,
+        metadata=metadata or {},
+    )
 
 
 def _read_with_retries(path: Path, max_bytes: int, retries: int, backoff: float) -> bytes | None:
@@ -226,9 +280,11 @@ def _read_with_retries(path: Path, max_bytes: int, retries: int, backoff: float)
     raise AssertionError("unreachable")
 
 
-def load_file(src: SourceFile, max_bytes: int, retries: int = 0, backoff: float = 0.5
-              ) -> Iterator[Document | InputError]:
-    """Documents of one input file; a JSONL file yields one per good line and an error per bad one."""
+def load_file(
+    src: SourceFile, max_bytes: int, retries: int = 0, backoff: float = 0.5
+) -> Iterator[Document | InputError]:
+    """Documents of one input file; a JSONL file yields one per good line and an error per
+    bad one."""
     where = str(src.path)
     source = str(src.path.resolve())
     try:
@@ -304,7 +360,9 @@ def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | 
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            yield InputError(at, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line")
+            yield InputError(
+                at, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line"
+            )
             continue
         if not isinstance(record, dict):
             yield InputError(at, 'each line must be a JSON object like {"id": ..., "text": ...}')
@@ -315,10 +373,12 @@ def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | 
         doc_id = str(record["id"])
         body = record.get("text")
         if not isinstance(body, str):
-            yield InputError(at, f'field "text" is missing or not a string (id {doc_id!r}); add the text')
+            yield InputError(
+                at, f'field "text" is missing or not a string (id {doc_id!r}); add the text'
+            )
             continue
         if doc_id in seen:
-            yield InputError(at, f'id {doc_id!r} appears twice in this file; ids must be unique')
+            yield InputError(at, f"id {doc_id!r} appears twice in this file; ids must be unique")
             continue
         metadata = record.get("metadata") or {}
         if not isinstance(metadata, dict):
@@ -326,21 +386,60 @@ def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | 
             continue
         title = record.get("title")
         try:
-            yield _document(doc_id, body, source, at,
-                            title=str(title) if title is not None else None, metadata=metadata)
+            yield _document(
+                doc_id,
+                body,
+                source,
+                at,
+                title=str(title) if title is not None else None,
+                metadata=metadata,
+            )
             seen.add(doc_id)
         except InputError as err:
             yield err
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "no", "inc", "ltd",
-                  "co", "corp", "mt", "ft", "e.g", "i.e", "etc", "u.s", "u.k", "jan", "feb",
-                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "vs",
+    "no",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "mt",
+    "ft",
+    "e.g",
+    "i.e",
+    "etc",
+    "u.s",
+    "u.k",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (a rule-based splitter; fast and offset-exact)."""
+    """Character spans of the sentences of ``text`` (a rule-based splitter; fast and
+    offset-exact)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -385,8 +484,16 @@ def split_passages(doc: Document, max_chars: int, overlap_sentences: int) -> lis
             j += 1
         start, end = pieces[i][0], pieces[j][1]
         ordinal = len(passages)
-        passages.append(Passage(passage_id=f"{doc.doc_id}#{ordinal}", doc_id=doc.doc_id,
-                                ordinal=ordinal, start=start, end=end, text=doc.text[start:end]))
+        passages.append(
+            Passage(
+                passage_id=f"{doc.doc_id}#{ordinal}",
+                doc_id=doc.doc_id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+            )
+        )
         if j + 1 >= len(pieces):
             break
         i = max(j + 1 - overlap_sentences, i + 1)

@@ -49,9 +49,13 @@ def map_on_workers(groups: list[list[Document]], settings_json: str) -> Iterable
         yield from pool.map(lambda group: process_batch(group, settings_json), groups)
 
 
-def process_all(docs: list[Document], settings: Settings, cache: ResultCache,
-                map_batches: BatchMapper = map_serially,
-                on_progress: ProgressCallback | None = None) -> tuple[list[Result], set[str]]:
+def process_all(
+    docs: list[Document],
+    settings: Settings,
+    cache: ResultCache,
+    map_batches: BatchMapper = map_serially,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[list[Result], set[str]]:
     """Results for ``docs``: from the cache where a killed run finished them, else computed.
     Returns the results, in input order, and the ids of those that came from the cache."""
     done: dict[str, Result] = {}
@@ -93,9 +97,15 @@ def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, lis
     return base, notes
 
 
-def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
-        gate: Path | None = None, map_batches: BatchMapper = map_on_workers,
-        on_progress: ProgressCallback | None = None) -> IngestReport:
+def run(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    gate: Path | None = None,
+    map_batches: BatchMapper = map_on_workers,
+    on_progress: ProgressCallback | None = None,
+) -> IngestReport:
     """Ingest files and folders into the store named by the settings; return the report.
 
     With ``gate`` (a SQuAD-format file about the corpus), the new generation becomes current
@@ -127,11 +137,16 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
             stages["plan"] = time.monotonic() - t
             t = time.monotonic()
             cache = ResultCache(store.root / "cache", processing_fingerprint(settings))
-            results, reused = process_all(plan.to_process, settings, cache, map_batches, on_progress)
+            results, reused = process_all(
+                plan.to_process, settings, cache, map_batches, on_progress
+            )
             stages["process"] = time.monotonic() - t
             report = report_for(plan, results, len(reused), started)
-            report.words = sum(len(r.document.text.split()) for r in results
-                               if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused)
+            report.words = sum(
+                len(r.document.text.split())
+                for r in results
+                if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused
+            )
             report.warnings = notes
             if base is not None:
                 report.generation, report.counts = base.name, dict(base.manifest["counts"])
@@ -162,7 +177,8 @@ def run(paths: Sequence[str | Path], settings: Settings, *, prune: bool = False,
                 else:
                     report.staged = gen_name(number)
                     (store.root / report.staged / REJECTED).write_text(
-                        f"the quality gate refused this generation: {report.gate}\n")
+                        f"the quality gate refused this generation: {report.gate}\n"
+                    )
         except OSError as err:
             # Disk full, a read-only store...: the run stops (before its publish, the current
             # generation stays as it was) and still leaves a report saying why, when it can.

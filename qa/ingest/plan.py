@@ -27,8 +27,9 @@ class IngestPlan:
     failed: list[Failure] = field(default_factory=list)
 
 
-def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, prune: bool
-                ) -> IngestPlan:
+def plan_ingest(
+    base: Generation | None, paths: list[Path], settings: Settings, prune: bool
+) -> IngestPlan:
     """Read the inputs and sort each document into new, changed, unchanged or failed, against
     ``base``, the store's current generation (None for a new store)."""
     plan = IngestPlan()
@@ -49,8 +50,13 @@ def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, 
                     # A document that fails now keeps its committed version: nothing is lost.
                     continue
                 if item.doc_id in seen:
-                    plan.failed.append(Failure(item.source, f"document id {item.doc_id!r} was already "
-                                               "given by another input in this run; ids must be unique"))
+                    plan.failed.append(
+                        Failure(
+                            item.source,
+                            f"document id {item.doc_id!r} was already "
+                            "given by another input in this run; ids must be unique",
+                        )
+                    )
                     continue
                 seen.add(item.doc_id)
                 before = known.get(item.doc_id)
@@ -69,7 +75,8 @@ def plan_ingest(base: Generation | None, paths: list[Path], settings: Settings, 
                 continue
             gone = not Path(source).exists()
             dropped = source in scanned_sources and not any(
-                str(Path(w).resolve()) == source for w in failed_where)
+                str(Path(w).resolve()) == source for w in failed_where
+            )
             if gone or dropped:
                 plan.removed.append(doc_id)
     return plan

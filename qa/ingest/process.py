@@ -41,13 +41,19 @@ class DocumentProcessor:
         import_plugins(settings.plugins)
         self.settings = settings
         self.extractor = EntityRelationExtractor(
-            settings.spacy_model, settings.relation_extractors, settings.entity_labels,
-            resolve_pronouns=True, extractor_options={"relation_model": settings.relation_model,
-                               "device": settings.device,
-                               "precision": settings.relation_precision,
-                               "batch_size": settings.relation_batch_size,
-                               "threshold": settings.relation_threshold},
-            max_block_chars=settings.spacy_max_block_chars)
+            settings.spacy_model,
+            settings.relation_extractors,
+            settings.entity_labels,
+            resolve_pronouns=True,
+            extractor_options={
+                "relation_model": settings.relation_model,
+                "device": settings.device,
+                "precision": settings.relation_precision,
+                "batch_size": settings.relation_batch_size,
+                "threshold": settings.relation_threshold,
+            },
+            max_block_chars=settings.spacy_max_block_chars,
+        )
         self.embedder = PassageEmbedder.configured(settings.embedding())
 
     def warm_up(self) -> None:
@@ -60,7 +66,8 @@ class DocumentProcessor:
         try:
             # spaCy reads the whole batch in one stream (the joint model, each document's sentences)
             extractions: list[Extraction] | None = self.extractor.extract_many(
-                [doc.text for doc in docs])
+                [doc.text for doc in docs]
+            )
         except Exception:  # a bad document broke the shared pass: each alone, to find it
             extractions = None
         out: list[ProcessedDocument | Failure] = []
@@ -68,8 +75,13 @@ class DocumentProcessor:
             try:
                 out.append(self.process_one(doc, None if extractions is None else extractions[n]))
             except Exception as err:  # one bad document must not sink the batch
-                out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
-                                   f"{type(err).__name__}: {err}"))
+                out.append(
+                    Failure(
+                        doc.source,
+                        f"document {doc.doc_id!r} failed in processing: "
+                        f"{type(err).__name__}: {err}",
+                    )
+                )
         good = [p for p in out if isinstance(p, ProcessedDocument)]
         self.attach_vectors(good, self.embed(good))
         return out
@@ -77,8 +89,13 @@ class DocumentProcessor:
     def embed(self, items: list[ProcessedDocument]) -> np.ndarray:
         """Vectors of all passages of ``items``, in one batched pass."""
         title = self.settings.index_title
-        return self.embedder([index_text(p.text, item.document.title if title else None)
-                              for item in items for p in item.passages])
+        return self.embedder(
+            [
+                index_text(p.text, item.document.title if title else None)
+                for item in items
+                for p in item.passages
+            ]
+        )
 
     @staticmethod
     def attach_vectors(items: list[ProcessedDocument], vectors: np.ndarray) -> None:
@@ -104,11 +121,22 @@ class DocumentProcessor:
         final, rule = follow_alias_chains(own, merges)
         index = {m: i for i, m in enumerate(found)}
         mentions = [
-            PassageMention(_passage_for(passages, m.start, m.end).passage_id,
-                           MentionRow(final[i], names[i], m.label, doc.doc_id,
-                                      own[i] if own[i] != final[i] else "", rule[i]),
-                           m.text, m.start, m.end)
-            for i, m in enumerate(found)]
+            PassageMention(
+                _passage_for(passages, m.start, m.end).passage_id,
+                MentionRow(
+                    final[i],
+                    names[i],
+                    m.label,
+                    doc.doc_id,
+                    own[i] if own[i] != final[i] else "",
+                    rule[i],
+                ),
+                m.text,
+                m.start,
+                m.end,
+            )
+            for i, m in enumerate(found)
+        ]
         evidence = []
         seen: set[tuple[str, str, str, int]] = set()
         for r in extraction.relations:
@@ -121,13 +149,25 @@ class DocumentProcessor:
             seen.add(key)
             # Four decimals: thread counts and batch shapes change the last float bits, and the
             # same inputs must give the same store on any runner.
-            evidence.append(EvidenceRow(
-                final[h], final[t], r.label, round(r.score, 4), r.extractor, doc.doc_id,
-                _passage_for(passages, r.sentence.start, r.sentence.end).passage_id,
-                r.sentence.start, r.sentence.end, doc.text[r.sentence.start : r.sentence.end],
-                own[h] if own[h] != final[h] else "", own[t] if own[t] != final[t] else ""))
-        return ProcessedDocument(doc, passages, np.zeros((0, 0), dtype=np.float32), mentions,
-                                 evidence)
+            evidence.append(
+                EvidenceRow(
+                    final[h],
+                    final[t],
+                    r.label,
+                    round(r.score, 4),
+                    r.extractor,
+                    doc.doc_id,
+                    _passage_for(passages, r.sentence.start, r.sentence.end).passage_id,
+                    r.sentence.start,
+                    r.sentence.end,
+                    doc.text[r.sentence.start : r.sentence.end],
+                    own[h] if own[h] != final[h] else "",
+                    own[t] if own[t] != final[t] else "",
+                )
+            )
+        return ProcessedDocument(
+            doc, passages, np.zeros((0, 0), dtype=np.float32), mentions, evidence
+        )
 
 
 @functools.lru_cache(maxsize=2)

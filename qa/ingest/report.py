@@ -49,18 +49,30 @@ class IngestReport:
     reused_file_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
-                "removed": self.removed, "failed": [f.to_json() for f in self.failed],
-                "generation": self.generation, "committed": self.committed,
-                "counts": self.counts, "seconds": round(self.seconds, 3),
-                "processed": self.processed, "reused": self.reused,
-                "stages": {k: round(v, 3) for k, v in self.stages.items()},
-                "skipped": self.skipped, "gate": self.gate, "staged": self.staged,
-                "warnings": self.warnings, "words": self.words, "error": self.error,
-                "commit_steps": {k: round(v, 3) for k, v in self.commit_steps.items()},
-                "reused_file_of": self.reused_file_of,
-                "documents_per_second": self.rate(self.processed),
-                "words_per_second": self.rate(self.words)}
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [f.to_json() for f in self.failed],
+            "generation": self.generation,
+            "committed": self.committed,
+            "counts": self.counts,
+            "seconds": round(self.seconds, 3),
+            "processed": self.processed,
+            "reused": self.reused,
+            "stages": {k: round(v, 3) for k, v in self.stages.items()},
+            "skipped": self.skipped,
+            "gate": self.gate,
+            "staged": self.staged,
+            "warnings": self.warnings,
+            "words": self.words,
+            "error": self.error,
+            "commit_steps": {k: round(v, 3) for k, v in self.commit_steps.items()},
+            "reused_file_of": self.reused_file_of,
+            "documents_per_second": self.rate(self.processed),
+            "words_per_second": self.rate(self.words),
+        }
 
     def rate(self, amount: int) -> float:
         """``amount`` per second of the processing stage (0 when nothing was processed)."""
@@ -77,15 +89,22 @@ class IngestReport:
         lines += ["| documents | count |", "|---|---|"]
         for name in ("new", "changed", "unchanged", "removed"):
             lines.append(f"| {name} | {getattr(self, name)} |")
-        lines += [f"| failed | {len(self.failed)} |", f"| processed / reused from cache | "
-                  f"{self.processed} / {self.reused} |", ""]
+        lines += [
+            f"| failed | {len(self.failed)} |",
+            f"| processed / reused from cache | {self.processed} / {self.reused} |",
+            "",
+        ]
         lines += [f"Store: {', '.join(f'{k} {v}' for k, v in self.counts.items())}.", ""]
         lines += ["Stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.stages.items()), ""]
         if self.commit_steps:
-            reused = f" (the SQLite file of {self.reused_file_of} reused)" \
-                if self.reused_file_of else ""
-            lines += [f"Commit steps (s){reused}: " + ", ".join(
-                f"{k} {v:.2f}" for k, v in self.commit_steps.items()), ""]
+            reused = (
+                f" (the SQLite file of {self.reused_file_of} reused)" if self.reused_file_of else ""
+            )
+            lines += [
+                f"Commit steps (s){reused}: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in self.commit_steps.items()),
+                "",
+            ]
         if self.gate:
             lines += [f"Gate: {self.gate}", ""]
         for f in self.failed:
@@ -93,17 +112,25 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def report_for(plan: IngestPlan, results: list[ProcessedDocument | Failure], reused: int,
-               started: float) -> IngestReport:
+def report_for(
+    plan: IngestPlan, results: list[ProcessedDocument | Failure], reused: int, started: float
+) -> IngestReport:
     """The report of a run before its commit (counts and generation are filled in after)."""
     processed = [r for r in results if isinstance(r, ProcessedDocument)]
     done = {r.document.doc_id for r in processed}
     return IngestReport(
-        new=sum(d in done for d in plan.new), changed=sum(d in done for d in plan.changed),
-        unchanged=len(plan.unchanged), removed=len(plan.removed),
+        new=sum(d in done for d in plan.new),
+        changed=sum(d in done for d in plan.changed),
+        unchanged=len(plan.unchanged),
+        removed=len(plan.removed),
         failed=plan.failed + [r for r in results if isinstance(r, Failure)],
-        generation=None, committed=False, counts={}, seconds=time.monotonic() - started,
-        processed=len(processed) - reused, reused=reused)
+        generation=None,
+        committed=False,
+        counts={},
+        seconds=time.monotonic() - started,
+        processed=len(processed) - reused,
+        reused=reused,
+    )
 
 
 def finish_report(store: Store, report: IngestReport) -> IngestReport:

@@ -102,8 +102,7 @@ def model_worker_context(settings_json: str | None = None) -> Any:
     return ctx
 
 
-def _serve(conn: Connection, settings_json: str, environment: dict[str, str],
-           parent: int) -> None:
+def _serve(conn: Connection, settings_json: str, environment: dict[str, str], parent: int) -> None:
     die_with_parent(parent)
     # the fork server's environment is the one it started with: take the caller's of now
     os.environ.clear()
@@ -157,8 +156,14 @@ class ChildProcess:
     limit kills the child; the next call starts a fresh one. Children are spawned (a fresh
     interpreter) unless ``context`` says otherwise."""
 
-    def __init__(self, target: Callable[..., None], args: tuple[Any, ...], what: str,
-                 start_timeout: float, context: Any = None) -> None:
+    def __init__(
+        self,
+        target: Callable[..., None],
+        args: tuple[Any, ...],
+        what: str,
+        start_timeout: float,
+        context: Any = None,
+    ) -> None:
         self.context = context or mp.get_context("spawn")
         self.target = target
         self.args = args
@@ -173,8 +178,9 @@ class ChildProcess:
             return self._conn
         ctx = self.context
         parent, child = ctx.Pipe()
-        self._proc = ctx.Process(target=self.target, args=(child, *self.args, os.getpid()),
-                                 daemon=True)
+        self._proc = ctx.Process(
+            target=self.target, args=(child, *self.args, os.getpid()), daemon=True
+        )
         self._proc.start()
         self._conn = parent
         # ready, dead (a failed start need not wait out the limit), or neither in time
@@ -186,10 +192,13 @@ class ChildProcess:
             code = self._proc.exitcode
             self._kill()
             if code is not None:
-                raise RuntimeError(f"the {self.what} exited with status {code} while starting "
-                                   "(its error is printed above)")
-            raise RuntimeError(f"the {self.what} did not start in time "
-                               "(setting worker_start_timeout_seconds)")
+                raise RuntimeError(
+                    f"the {self.what} exited with status {code} while starting "
+                    "(its error is printed above)"
+                )
+            raise RuntimeError(
+                f"the {self.what} did not start in time (setting worker_start_timeout_seconds)"
+            )
         parent.recv()
         return parent
 
@@ -213,8 +222,9 @@ class ChildProcess:
         self._proc = None
         self._conn = None
 
-    def call(self, message: tuple[str, Any], limit: float | None, retries: int = 0
-             ) -> tuple[str, Any]:
+    def call(
+        self, message: tuple[str, Any], limit: float | None, retries: int = 0
+    ) -> tuple[str, Any]:
         """The child's answer, ("lost", why) if it died on each of ``retries`` + 1 tries (a
         fresh child each time), or ("timeout", None) if ``limit`` seconds passed (it is killed
         then; a timeout is not retried)."""
@@ -251,9 +261,13 @@ class IsolatedProcessor:
         self.settings_json = settings_json
         self.settings = Settings.model_validate_json(settings_json)
         self.timeout = self.settings.document_timeout_seconds
-        self.child = ChildProcess(_serve, (settings_json, dict(os.environ)), "worker process",
-                                  self.settings.worker_start_timeout_seconds,
-                                  model_worker_context(settings_json))
+        self.child = ChildProcess(
+            _serve,
+            (settings_json, dict(os.environ)),
+            "worker process",
+            self.settings.worker_start_timeout_seconds,
+            model_worker_context(settings_json),
+        )
 
     @property
     def restarts(self) -> int:
@@ -264,10 +278,11 @@ class IsolatedProcessor:
 
     def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """The batch in one message, so the worker parses and embeds its documents in shared
-        passes (``DocumentProcessor.process_batch``), under one document's time limit; when that pass passes the limit or
-        its worker dies, one of the documents is at fault: each is then processed alone, under
-        its own limit and retries, so that only that one is quarantined. Called by one thread at
-        a time: the WorkerPool hands each worker to one batch."""
+        passes (``DocumentProcessor.process_batch``), under one document's time limit; when
+        that pass passes the limit or its worker dies, one of the documents is at fault: each is
+        then processed alone, under its own limit and retries, so that only that one is
+        quarantined. Called by one thread at a time: the WorkerPool hands each worker to one
+        batch."""
         if len(docs) > 1:
             status, payload = self.child.call(("batch", docs), self.timeout)
             if status == "ok":
@@ -278,20 +293,32 @@ class IsolatedProcessor:
         """Document by document, each under the time limit, a lost worker retried."""
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
-            status, payload = self.child.call(("extract", doc), self.timeout,
-                                              self.settings.document_retries)
+            status, payload = self.child.call(
+                ("extract", doc), self.timeout, self.settings.document_retries
+            )
             if status == "ok":
                 out.append(payload)
             elif status == "timeout":
-                out.append(Failure(doc.source, f"document {doc.doc_id!r} exceeded the time limit of "
-                                   f"{self.timeout:g} s (setting document_timeout_seconds) and was "
-                                   "stopped"))
+                out.append(
+                    Failure(
+                        doc.source,
+                        f"document {doc.doc_id!r} exceeded the time limit of "
+                        f"{self.timeout:g} s (setting document_timeout_seconds) and was "
+                        "stopped",
+                    )
+                )
             elif status == "lost":
-                out.append(Failure(doc.source, f"document {doc.doc_id!r}: {payload} on every one of "
-                                   f"{self.settings.document_retries + 1} tries"))
+                out.append(
+                    Failure(
+                        doc.source,
+                        f"document {doc.doc_id!r}: {payload} on every one of "
+                        f"{self.settings.document_retries + 1} tries",
+                    )
+                )
             else:
-                out.append(Failure(doc.source, f"document {doc.doc_id!r} failed in processing: "
-                                   f"{payload}"))
+                out.append(
+                    Failure(doc.source, f"document {doc.doc_id!r} failed in processing: {payload}")
+                )
         good = [p for p in out if isinstance(p, ProcessedDocument)]
         if good:
             limit = None if self.timeout is None else self.timeout * max(1, len(good))
@@ -370,8 +397,10 @@ def isolated_processor(settings_json: str) -> WorkerPool:
     from kgqa.qa.ingest.cache import processing_fingerprint
 
     settings = Settings.model_validate_json(settings_json)
-    key = f"{processing_fingerprint(settings)}:{settings.document_timeout_seconds}:" \
-          f"{settings.document_retries}:{settings.device}:{worker_count(settings)}"
+    key = (
+        f"{processing_fingerprint(settings)}:{settings.document_timeout_seconds}:"
+        f"{settings.document_retries}:{settings.device}:{worker_count(settings)}"
+    )
     with _ISOLATED_LOCK:
         if key not in _ISOLATED:
             for old in _ISOLATED.values():

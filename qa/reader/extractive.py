@@ -76,8 +76,9 @@ def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-def _best_over(windows: list[WindowLogits], max_answer_tokens: int
-               ) -> tuple[tuple[float, int, int, int] | None, float]:
+def _best_over(
+    windows: list[WindowLogits], max_answer_tokens: int
+) -> tuple[tuple[float, int, int, int] | None, float]:
     """The best span over all windows as (score, first token, last token, window), and the
     no-answer score: the lowest over the windows, as the window that sees the answer best is
     the one least sure there is none."""
@@ -91,8 +92,9 @@ def _best_over(windows: list[WindowLogits], max_answer_tokens: int
     return best, null
 
 
-def read_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int,
-                 vectors: bool = True) -> Reading:
+def read_windows(
+    windows: list[WindowLogits], context: str, max_answer_tokens: int, vectors: bool = True
+) -> Reading:
     """The best span over all windows of one context and the no-answer score; the span's
     score is its margin over the no-answer score (both start+end logits), so scores are
     comparable across passages. With ``vectors``, also the probabilities and vectors of the
@@ -113,12 +115,20 @@ def read_windows(windows: list[WindowLogits], context: str, max_answer_tokens: i
     if w.hidden is not None:
         cls = w.hidden[0]
         span_vector = (w.hidden[a] + w.hidden[b]) / 2
-    return Reading(span, null, float(p_start[a] * p_end[b]), float(p_start[0] * p_end[0]),
-                   cls, span_vector, b - a + 1)
+    return Reading(
+        span,
+        null,
+        float(p_start[a] * p_end[b]),
+        float(p_start[0] * p_end[0]),
+        cls,
+        span_vector,
+        b - a + 1,
+    )
 
 
-def decode_windows(windows: list[WindowLogits], context: str, max_answer_tokens: int
-                   ) -> tuple[Span | None, float]:
+def decode_windows(
+    windows: list[WindowLogits], context: str, max_answer_tokens: int
+) -> tuple[Span | None, float]:
     """The best span over all windows of one context (None if none), and the no-answer score
     (see ``read_windows``)."""
     reading = read_windows(windows, context, max_answer_tokens, vectors=False)
@@ -161,8 +171,16 @@ def load_qa_model(name: str, device: str, precision: str = "fp32") -> tuple[Any,
 class ExtractiveReader:
     """Reads contexts and returns, per context, its best span (or None) with a margin score."""
 
-    def __init__(self, model: str, device: str, max_seq_len: int, stride: int,
-                 max_answer_tokens: int, batch_size: int, precision: str) -> None:
+    def __init__(
+        self,
+        model: str,
+        device: str,
+        max_seq_len: int,
+        stride: int,
+        max_answer_tokens: int,
+        batch_size: int,
+        precision: str,
+    ) -> None:
         self.model_name = model
         self.precision = precision
         self.device = device
@@ -176,21 +194,44 @@ class ExtractiveReader:
     @classmethod
     def configured(cls, config: ReaderConfig) -> ExtractiveReader:
         """The reader the settings describe (``Settings.reader()``)."""
-        return cls(config.reader_model, config.device, config.reader_max_seq_len,
-                   config.reader_stride, config.max_answer_tokens, config.reader_batch_size,
-                   config.reader_precision)
+        return cls(
+            config.reader_model,
+            config.device,
+            config.reader_max_seq_len,
+            config.reader_stride,
+            config.max_answer_tokens,
+            config.reader_batch_size,
+            config.reader_precision,
+        )
 
     def warm_up(self) -> None:
         if self._model is None:
-            self._tokenizer, self._model = load_qa_model(self.model_name, self.device,
-                                                         self.precision)
+            self._tokenizer, self._model = load_qa_model(
+                self.model_name, self.device, self.precision
+            )
 
     @classmethod
-    def from_loaded(cls, tokenizer: Any, model: Any, *, device: str, max_seq_len: int, stride: int,
-                    max_answer_tokens: int, batch_size: int) -> ExtractiveReader:
+    def from_loaded(
+        cls,
+        tokenizer: Any,
+        model: Any,
+        *,
+        device: str,
+        max_seq_len: int,
+        stride: int,
+        max_answer_tokens: int,
+        batch_size: int,
+    ) -> ExtractiveReader:
         """A reader over a tokenizer and model already in memory (training evaluates this way)."""
-        reader = cls(str(getattr(model, "name_or_path", "in-memory")), device, max_seq_len,
-                     stride, max_answer_tokens, batch_size, "fp32")
+        reader = cls(
+            str(getattr(model, "name_or_path", "in-memory")),
+            device,
+            max_seq_len,
+            stride,
+            max_answer_tokens,
+            batch_size,
+            "fp32",
+        )
         reader._tokenizer, reader._model = tokenizer, model
         return reader
 
@@ -204,13 +245,17 @@ class ExtractiveReader:
             questions if pad_right else contexts,
             contexts if pad_right else questions,
             truncation="only_second" if pad_right else "only_first",
-            max_length=self.max_seq_len, stride=stride, return_overflowing_tokens=True,
-            return_offsets_mapping=True, padding=False,
+            max_length=self.max_seq_len,
+            stride=stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=False,
         )
         return enc, [int(i) for i in enc["overflow_to_sample_mapping"]]
 
-    def logits(self, enc: Any, hidden: list[np.ndarray] | None = None
-               ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def logits(
+        self, enc: Any, hidden: list[np.ndarray] | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Start and end logits of every window, each as long as its window; with ``hidden``
         (a list), the last hidden states of every window are appended to it as well.
 
@@ -223,8 +268,11 @@ class ExtractiveReader:
         if "token_type_ids" in names and "token_type_ids" not in self._model_inputs():
             names.remove("token_type_ids")
         ids = enc["input_ids"]
-        pad = {"input_ids": self._tokenizer.pad_token_id or 0, "attention_mask": 0,
-               "token_type_ids": self._tokenizer.pad_token_type_id}
+        pad = {
+            "input_ids": self._tokenizer.pad_token_id or 0,
+            "attention_mask": 0,
+            "token_type_ids": self._tokenizer.pad_token_type_id,
+        }
         left = self._tokenizer.padding_side == "left"
         order = sorted(range(len(ids)), key=lambda w: len(ids[w]))
         starts: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids)
@@ -241,15 +289,14 @@ class ExtractiveReader:
                     for r, w in enumerate(group):
                         values = enc[name][w]
                         if left:
-                            rows[r, width - len(values):] = values
+                            rows[r, width - len(values) :] = values
                         else:
                             rows[r, : len(values)] = values
                     batch[name] = torch.as_tensor(rows).to(self.device)
                 out = self._model(**batch, output_hidden_states=hidden is not None)
                 start = out.start_logits.float().cpu().numpy()
                 end = out.end_logits.float().cpu().numpy()
-                last = (out.hidden_states[-1].float().cpu().numpy() if hidden is not None
-                        else None)
+                last = out.hidden_states[-1].float().cpu().numpy() if hidden is not None else None
                 for r, w in enumerate(group):
                     n = len(ids[w])
                     cut = slice(width - n, width) if left else slice(0, n)
@@ -269,13 +316,15 @@ class ExtractiveReader:
         """For each context: its best span (score = margin over no-answer) and no-answer score."""
         return self.read_pairs([question] * len(contexts), contexts)
 
-    def read_pairs(self, questions: list[str], contexts: list[str]
-                   ) -> list[tuple[Span | None, float]]:
+    def read_pairs(
+        self, questions: list[str], contexts: list[str]
+    ) -> list[tuple[Span | None, float]]:
         """Like ``__call__`` for many (question, context) pairs, batched across all windows."""
         return [(r.span, r.null) for r in self.read(questions, contexts, vectors=False)]
 
-    def read(self, questions: list[str], contexts: list[str], vectors: bool = True
-             ) -> list[Reading]:
+    def read(
+        self, questions: list[str], contexts: list[str], vectors: bool = True
+    ) -> list[Reading]:
         """Each (question, context) pair's ``Reading``; ``vectors``: with the encoder's vectors
         (what the answer verifier needs)."""
         if not contexts:
@@ -289,8 +338,12 @@ class ExtractiveReader:
             seq_ids = enc.sequence_ids(w)
             offsets: list[tuple[int, int] | None] = [
                 (int(o[0]), int(o[1])) if sid == context_side else None
-                for o, sid in zip(enc["offset_mapping"][w], seq_ids)]
-            per_context[owner[w]].append(WindowLogits(
-                start[w], end[w], offsets, hidden[w] if hidden is not None else None))
-        return [read_windows(ws, ctx, self.max_answer_tokens, vectors)
-                for ws, ctx in zip(per_context, contexts)]
+                for o, sid in zip(enc["offset_mapping"][w], seq_ids)
+            ]
+            per_context[owner[w]].append(
+                WindowLogits(start[w], end[w], offsets, hidden[w] if hidden is not None else None)
+            )
+        return [
+            read_windows(ws, ctx, self.max_answer_tokens, vectors)
+            for ws, ctx in zip(per_context, contexts)
+        ]

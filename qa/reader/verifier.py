@@ -44,27 +44,72 @@ from kgqa.qa.squad import normalize_answer
 FILE = "verifier.json"
 VERSION = 1
 
-WH_WORDS = ("who", "whom", "whose", "when", "where", "how many", "how much", "how long",
-            "what year", "which", "what", "why", "how")
+WH_WORDS = (
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "how many",
+    "how much",
+    "how long",
+    "what year",
+    "which",
+    "what",
+    "why",
+    "how",
+)
 QUESTION_TYPES = ("person", "time", "place", "number", "which", "what", "why", "how", "other")
-_TYPE_OF = {"who": "person", "whom": "person", "whose": "person", "when": "time",
-            "what year": "time", "where": "place", "how many": "number", "how much": "number",
-            "how long": "number", "which": "which", "what": "what", "why": "why", "how": "how"}
-_STOP = frozenset("""a an the of in on at to for by with from and or but is are was were be been
+_TYPE_OF = {
+    "who": "person",
+    "whom": "person",
+    "whose": "person",
+    "when": "time",
+    "what year": "time",
+    "where": "place",
+    "how many": "number",
+    "how much": "number",
+    "how long": "number",
+    "which": "which",
+    "what": "what",
+    "why": "why",
+    "how": "how",
+}
+_STOP = frozenset(
+    """a an the of in on at to for by with from and or but is are was were be been
 being do does did has have had what which who whom whose when where why how many much long
 that this these those it its as into than then there their they he she his her him them
 not no yes can could would should will shall may might must also about after before over
-under between during while if so such any some all each most more other same own very""".split())
+under between during while if so such any some all each most more other same own very""".split()
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 SCALARS = (
-    "margin", "null", "span", "span_probability", "null_probability", "log_span_tokens",
-    "margin_below_best", "inverse_rank", "log_passages", "agreement", "question_in_passage",
-    "question_in_sentence", "answer_in_question", "answer_words", "has_digit", "has_year",
-    "capitalised", "lowercase", "person_capitalised", "time_digit", "place_capitalised",
-    "number_digit", *(f"question_{t}" for t in QUESTION_TYPES),
+    "margin",
+    "null",
+    "span",
+    "span_probability",
+    "null_probability",
+    "log_span_tokens",
+    "margin_below_best",
+    "inverse_rank",
+    "log_passages",
+    "agreement",
+    "question_in_passage",
+    "question_in_sentence",
+    "answer_in_question",
+    "answer_words",
+    "has_digit",
+    "has_year",
+    "capitalised",
+    "lowercase",
+    "person_capitalised",
+    "time_digit",
+    "place_capitalised",
+    "number_digit",
+    *(f"question_{t}" for t in QUESTION_TYPES),
 )
 
 
@@ -92,8 +137,12 @@ def _share(words: set[str], within: set[str]) -> float:
     return len(words & within) / len(words) if words else 0.0
 
 
-def scalar_features(question: str, contexts: Sequence[str], readings: Sequence[Reading],
-                    ranks: Sequence[int] | None = None) -> list[list[float] | None]:
+def scalar_features(
+    question: str,
+    contexts: Sequence[str],
+    readings: Sequence[Reading],
+    ranks: Sequence[int] | None = None,
+) -> list[list[float] | None]:
     """The scalar features of each candidate (None where the reader found no span); ``ranks``:
     each passage's retrieval rank from 0 (default: the order given)."""
     ranks = list(range(len(readings))) if ranks is None else list(ranks)
@@ -115,22 +164,40 @@ def scalar_features(question: str, contexts: Sequence[str], readings: Sequence[R
         capital = float(text[:1].isupper())
         agree = sum(1 for k in keys if k is not None and k == key) - 1
         row = [
-            span.score, reading.null, span.score + reading.null, reading.span_probability,
-            reading.null_probability, math.log1p(reading.span_tokens), span.score - best,
-            1.0 / (1 + rank), math.log(len(readings)), agree / max(1, len(readings) - 1),
-            _share(qwords, content_words(context)), _share(qwords, sentence),
-            _share(answer, qwords), math.log1p(len(_WORD.findall(text))), digit,
-            float(bool(_YEAR.search(text))), capital, float(text == text.lower()),
-            float(qtype == "person") * capital, float(qtype == "time") * digit,
-            float(qtype == "place") * capital, float(qtype == "number") * digit,
+            span.score,
+            reading.null,
+            span.score + reading.null,
+            reading.span_probability,
+            reading.null_probability,
+            math.log1p(reading.span_tokens),
+            span.score - best,
+            1.0 / (1 + rank),
+            math.log(len(readings)),
+            agree / max(1, len(readings) - 1),
+            _share(qwords, content_words(context)),
+            _share(qwords, sentence),
+            _share(answer, qwords),
+            math.log1p(len(_WORD.findall(text))),
+            digit,
+            float(bool(_YEAR.search(text))),
+            capital,
+            float(text == text.lower()),
+            float(qtype == "person") * capital,
+            float(qtype == "time") * digit,
+            float(qtype == "place") * capital,
+            float(qtype == "number") * digit,
             *(float(qtype == t) for t in QUESTION_TYPES),
         ]
         rows.append(row)
     return rows
 
 
-def feature_rows(question: str, contexts: Sequence[str], readings: Sequence[Reading],
-                 ranks: Sequence[int] | None = None) -> list[np.ndarray | None]:
+def feature_rows(
+    question: str,
+    contexts: Sequence[str],
+    readings: Sequence[Reading],
+    ranks: Sequence[int] | None = None,
+) -> list[np.ndarray | None]:
     """Every candidate's whole feature vector (scalars, [CLS] vector, span vector), or None
     where the reader found no span."""
     out: list[np.ndarray | None] = []
@@ -138,9 +205,15 @@ def feature_rows(question: str, contexts: Sequence[str], readings: Sequence[Read
         if row is None or reading.cls is None or reading.span_vector is None:
             out.append(None)
             continue
-        out.append(np.concatenate([np.asarray(row, dtype=np.float32),
-                                   reading.cls.astype(np.float32),
-                                   reading.span_vector.astype(np.float32)]))
+        out.append(
+            np.concatenate(
+                [
+                    np.asarray(row, dtype=np.float32),
+                    reading.cls.astype(np.float32),
+                    reading.span_vector.astype(np.float32),
+                ]
+            )
+        )
     return out
 
 
@@ -165,8 +238,9 @@ class Verifier:
 
     def logit(self, rows: np.ndarray) -> np.ndarray:
         """The logistic model's raw score of each row (before calibration)."""
-        x = (np.atleast_2d(np.asarray(rows, dtype=np.float64)) - np.asarray(self.mean)) \
-            / np.asarray(self.scale)
+        x = (
+            np.atleast_2d(np.asarray(rows, dtype=np.float64)) - np.asarray(self.mean)
+        ) / np.asarray(self.scale)
         return x @ np.asarray(self.weights) + self.bias
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
@@ -178,8 +252,13 @@ class Verifier:
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return self.calibrate(self.logit(rows))
 
-    def of_readings(self, question: str, contexts: Sequence[str], readings: Sequence[Reading],
-                    ranks: Sequence[int] | None = None) -> list[float | None]:
+    def of_readings(
+        self,
+        question: str,
+        contexts: Sequence[str],
+        readings: Sequence[Reading],
+        ranks: Sequence[int] | None = None,
+    ) -> list[float | None]:
         """The probability that each reading's span is right (None where it has no span)."""
         rows = feature_rows(question, contexts, readings, ranks)
         present = [r for r in rows if r is not None]
@@ -215,8 +294,9 @@ class Verifier:
         return cls(**data)
 
 
-def expected_calibration_error(probabilities: Sequence[float], right: Sequence[bool],
-                               bins: int = 10) -> tuple[float, list[dict[str, float]]]:
+def expected_calibration_error(
+    probabilities: Sequence[float], right: Sequence[bool], bins: int = 10
+) -> tuple[float, list[dict[str, float]]]:
     """ECE over equal-width probability bins, and the reliability table (per bin: count, mean
     probability, share right)."""
     p = np.asarray(probabilities, dtype=np.float64)
@@ -231,6 +311,13 @@ def expected_calibration_error(probabilities: Sequence[float], right: Sequence[b
             continue
         mean_p, share = float(p[inside].mean()), float(y[inside].mean())
         ece += n / max(1, len(p)) * abs(mean_p - share)
-        table.append({"low": low, "high": high, "count": n, "mean_probability": round(mean_p, 4),
-                      "right": round(share, 4)})
+        table.append(
+            {
+                "low": low,
+                "high": high,
+                "count": n,
+                "mean_probability": round(mean_p, 4),
+                "right": round(share, 4),
+            }
+        )
     return ece, table

@@ -59,8 +59,9 @@ class PassageEmbedder:
     @classmethod
     def configured(cls, config: EmbedderConfig) -> PassageEmbedder:
         """The embedder the settings describe (``Settings.embedding()``)."""
-        return cls(config.embedder, config.device, config.embed_batch_size,
-                   config.embedder_precision)
+        return cls(
+            config.embedder, config.device, config.embed_batch_size, config.embedder_precision
+        )
 
     def warm_up(self) -> None:
         if self._model is None:
@@ -69,8 +70,10 @@ class PassageEmbedder:
     @property
     def dimension(self) -> int:
         self.warm_up()
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
-            self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         return int(get_dim())
 
     def __call__(self, texts: list[str]) -> np.ndarray:
@@ -78,8 +81,11 @@ class PassageEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(
-            texts, batch_size=self.batch_size, convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
         )
         vectors = np.asarray(vectors, dtype=np.float32)
         # unit length in float32 (a bf16 model's own normalisation is off by its rounding)

@@ -32,10 +32,9 @@ def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-
-
 # Hybrid fusions by name (setting fusion): (rankings, weights, rrf_k) -> fused ranking.
 FUSIONS: Registry[Callable[[list[Ranking], list[float], int], Ranking]] = Registry(
-    "fusion", "fusion", error=QAError)
+    "fusion", "fusion", error=QAError
+)
 FUSIONS.register("convex", lambda rankings, weights, _: convex_fusion(rankings, weights))
 FUSIONS.register("rrf", reciprocal_rank_fusion)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from kgqa.qa.retrieval.retriever import Retriever
 
 RETRIEVAL_MODES: Registry[Callable[[Retriever, str, int], Ranking]] = Registry(
-    "search mode", "search_mode", error=QAError)
+    "search mode", "search_mode", error=QAError
+)
 # Rerankers reorder a mode's first rerank_k candidates: "hybrid+reader", "bm25+cross".
 RERANKERS: Registry[str] = Registry("reranker", error=QAError)
 RERANKERS.register("reader", "the reader's best span margin in each passage")
@@ -40,21 +41,26 @@ def split_mode(mode: str) -> tuple[str, str | None]:
 
 def unknown_mode(mode: str) -> str:
     """The message for a search mode that is not registered."""
-    return (f"unknown search mode {mode!r}; valid: {', '.join(RETRIEVAL_MODES.names())}, each "
-            "optionally followed by a reranker, "
-            f"{' or '.join('+' + r for r in RERANKERS.names())}")
+    return (
+        f"unknown search mode {mode!r}; valid: {', '.join(RETRIEVAL_MODES.names())}, each "
+        "optionally followed by a reranker, "
+        f"{' or '.join('+' + r for r in RERANKERS.names())}"
+    )
 
 
 def bm25(r: Retriever, query: str, k: int) -> Ranking:
     return r.generation.bm25.search(query, k)
 
+
 def dense(r: Retriever, query: str, k: int) -> Ranking:
     return r.generation.dense.search(r.embedder([query])[0], k)
+
 
 def hybrid(r: Retriever, query: str, k: int) -> Ranking:
     n = max(k, r.candidate_k)
     rankings = [bm25(r, query, n), dense(r, query, n)]
     return FUSIONS[r.fusion](rankings, r.weights, r.rrf_k)[:k]
+
 
 def graph(r: Retriever, query: str, k: int) -> Ranking:
     """Passages that mention the question's entities (1 per entity), that are evidence of
@@ -72,11 +78,19 @@ def graph(r: Retriever, query: str, k: int) -> Ranking:
 
     for node, weight in linked.items():
         credit(gen.node_passages.get(node, ()), weight)
-        for u, v, data in list(graph.out_edges(node, data=True)) + list(graph.in_edges(node, data=True)):
+        for u, v, data in list(graph.out_edges(node, data=True)) + list(
+            graph.in_edges(node, data=True)
+        ):
             other = v if u == node else u
             both = other in linked
-            credit({gen.rowids[e["passage_id"]] for e in data["evidence"]
-                    if e["passage_id"] in gen.rowids}, weight * (1.0 if both else 0.5) / (2 if both else 1))
+            credit(
+                {
+                    gen.rowids[e["passage_id"]]
+                    for e in data["evidence"]
+                    if e["passage_id"] in gen.rowids
+                },
+                weight * (1.0 if both else 0.5) / (2 if both else 1),
+            )
             if not both:
                 credit(gen.node_passages.get(other, ()), weight * 0.1)
     if not scores:
@@ -84,7 +98,8 @@ def graph(r: Retriever, query: str, k: int) -> Ranking:
     bm25 = dict(gen.bm25.search(query, max(r.candidate_k, 4 * k)))
     top = max(bm25.values(), default=0.0) or 1.0
     ranked = [(rowid, score + 0.5 * bm25.get(rowid, 0.0) / top) for rowid, score in scores.items()]
-    return sorted(ranked, key=lambda kv: (-kv[1], kv[0]))[:max(k, r.candidate_k)]
+    return sorted(ranked, key=lambda kv: (-kv[1], kv[0]))[: max(k, r.candidate_k)]
+
 
 def hybrid_graph(r: Retriever, query: str, k: int) -> Ranking:
     n = max(k, r.candidate_k)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text())
@@ -34,27 +35,45 @@ def plain_layout(folder: Path) -> dict[str, Any] | None:
     if not isinstance(modules, list):
         return None
     kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules if isinstance(m, dict)]
-    if len(kinds) != len(modules) or kinds[:2] != ["Transformer", "Pooling"] \
-            or kinds[2:] not in ([], ["Normalize"]) or modules[0].get("path") not in ("", "."):
+    if (
+        len(kinds) != len(modules)
+        or kinds[:2] != ["Transformer", "Pooling"]
+        or kinds[2:] not in ([], ["Normalize"])
+        or modules[0].get("path") not in ("", ".")
+    ):
         return None
     st_config = _read_json(folder / "config_sentence_transformers.json")
     if st_config.get("default_prompt_name") or any(st_config.get("prompts", {}).values()):
         return None
     bert_config = _read_json(folder / "sentence_bert_config.json")
-    if bert_config.get("do_lower_case") or bert_config.get("transformer_task", "feature-extraction") \
-            != "feature-extraction":
+    if (
+        bert_config.get("do_lower_case")
+        or bert_config.get("transformer_task", "feature-extraction") != "feature-extraction"
+    ):
         return None
     pooling = _read_json(folder / str(modules[1].get("path", "")) / "config.json")
     mode = pooling.get("pooling_mode")
     if mode is None:  # the layout before sentence-transformers 6: one flag per mode
-        on = [k for k in ("cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens",
-                          "weightedmean_tokens", "lasttoken")
-              if pooling.get(f"pooling_mode_{k}")]
+        on = [
+            k
+            for k in (
+                "cls_token",
+                "mean_tokens",
+                "max_tokens",
+                "mean_sqrt_len_tokens",
+                "weightedmean_tokens",
+                "lasttoken",
+            )
+            if pooling.get(f"pooling_mode_{k}")
+        ]
         mode = {"mean_tokens": "mean", "cls_token": "cls"}.get(on[0]) if len(on) == 1 else None
     if mode not in ("mean", "cls") or pooling.get("include_prompt") is False:
         return None
-    return {"pooling": mode, "normalize": kinds[2:] == ["Normalize"],
-            "max_seq_length": bert_config.get("max_seq_length")}
+    return {
+        "pooling": mode,
+        "normalize": kinds[2:] == ["Normalize"],
+        "max_seq_length": bert_config.get("max_seq_length"),
+    }
 
 
 class PlainEncoder:
@@ -77,8 +96,9 @@ class PlainEncoder:
     def get_embedding_dimension(self) -> int:
         return int(self.module.config.hidden_size)
 
-    def encode(self, texts: list[str], batch_size: int, normalize_embeddings: bool = False,
-               **_: Any) -> np.ndarray:
+    def encode(
+        self, texts: list[str], batch_size: int, normalize_embeddings: bool = False, **_: Any
+    ) -> np.ndarray:
         """Unit-length (when normalising) float32 vectors of ``texts``, in order; batches of
         similar length (longest first, as sentence-transformers sorts them)."""
         import torch
@@ -87,8 +107,13 @@ class PlainEncoder:
         out = np.zeros((len(texts), self.get_embedding_dimension()), dtype=np.float32)
         for b in range(0, len(order), batch_size):
             chunk = order[b : b + batch_size]
-            enc = self.tokenizer([texts[i] for i in chunk], truncation=True, padding=True,
-                                 max_length=self.max_seq_length, return_tensors="pt")
+            enc = self.tokenizer(
+                [texts[i] for i in chunk],
+                truncation=True,
+                padding=True,
+                max_length=self.max_seq_length,
+                return_tensors="pt",
+            )
             with torch.inference_mode():
                 # pooled and normalised in float32 whatever the weights' precision
                 hidden = self.module(**enc.to(self.device)).last_hidden_state.float()

@@ -16,8 +16,13 @@ from kgqa.qa.types import Hit, QAError
 class Retriever:
     """Searches one generation by BM25, dense vectors, or their fusion."""
 
-    def __init__(self, generation: Generation, embedder: PassageEmbedder, config: RetrievalConfig,
-                 nlp: Any = None) -> None:
+    def __init__(
+        self,
+        generation: Generation,
+        embedder: PassageEmbedder,
+        config: RetrievalConfig,
+        nlp: Any = None,
+    ) -> None:
         FUSIONS[config.fusion]  # an unknown fusion fails here, naming the valid ones
         self.generation = generation
         self.embedder = embedder

@@ -44,8 +44,13 @@ class SimilarResults:
     options: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "query": self.query, "generation": self.generation,
-                **self.options, "results": self.results}
+        return {
+            "kind": self.kind,
+            "query": self.query,
+            "generation": self.generation,
+            **self.options,
+            "results": self.results,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,12 @@ class Similarity:
             rows = dict(self.generation.db.execute("SELECT id, doc_id FROM passages"))
             pids = {rowid: pid for pid, rowid in self.generation.rowids.items()}
             cache["similar_vectors"] = _Vectors(
-                ids, matrix, {int(r): i for i, r in enumerate(ids)},
-                [rows.get(int(r), "") for r in ids], [pids.get(int(r), "") for r in ids])
+                ids,
+                matrix,
+                {int(r): i for i, r in enumerate(ids)},
+                [rows.get(int(r), "") for r in ids],
+                [pids.get(int(r), "") for r in ids],
+            )
         found: _Vectors = cache["similar_vectors"]
         return found
 
@@ -95,8 +104,11 @@ class Similarity:
             for i, doc_id in enumerate(v.doc_ids):
                 rows.setdefault(doc_id, []).append(i)
             docs = sorted(rows)
-            means = _unit(np.stack([v.matrix[rows[d]].mean(axis=0) for d in docs])) if docs \
+            means = (
+                _unit(np.stack([v.matrix[rows[d]].mean(axis=0) for d in docs]))
+                if docs
                 else np.zeros((0, v.matrix.shape[1]), np.float32)
+            )
             cache["similar_documents"] = (docs, means, rows)
         found: tuple[list[str], np.ndarray, dict[str, list[int]]] = cache["similar_documents"]
         return found
@@ -119,35 +131,53 @@ class Similarity:
         for rowid, score in ranked:
             p = passages.get(rowid)
             if p is not None:
-                out.append({"passage_id": p.passage_id, "doc_id": p.doc_id,
-                            "score": round(float(score), 6), "start": p.start, "end": p.end,
-                            "text": p.text, **({"page": p.page} if p.page_starts else {})})
+                out.append(
+                    {
+                        "passage_id": p.passage_id,
+                        "doc_id": p.doc_id,
+                        "score": round(float(score), 6),
+                        "start": p.start,
+                        "end": p.end,
+                        "text": p.text,
+                        **({"page": p.page} if p.page_starts else {}),
+                    }
+                )
         return out
 
     def passages(self, passage_id: str, k: int) -> SimilarResults:
         rowid = self.generation.rowids.get(passage_id)
         if rowid is None:
-            raise UnknownItem("--passage", f"no passage {passage_id!r} in the store; passage ids "
-                             "look like DOC#N (see kgqa search --json)")
+            raise UnknownItem(
+                "--passage",
+                f"no passage {passage_id!r} in the store; passage ids "
+                "look like DOC#N (see kgqa search --json)",
+            )
         v = self._vectors()
         vector = v.matrix[v.row_of[rowid]]
-        return SimilarResults("passage", passage_id, self.generation.name,
-                              self._passage_results(vector, k, {rowid}))
+        return SimilarResults(
+            "passage", passage_id, self.generation.name, self._passage_results(vector, k, {rowid})
+        )
 
     def text(self, text: str, k: int) -> SimilarResults:
         if not text.strip():
             raise InputError("--text", "the text is empty; give the words to compare")
         vector = self.embedder([text])[0]
-        return SimilarResults("text", text, self.generation.name,
-                              self._passage_results(vector, k, set()))
+        return SimilarResults(
+            "text", text, self.generation.name, self._passage_results(vector, k, set())
+        )
 
     def documents(self, doc_id: str, k: int, by: str = "mean") -> SimilarResults:
         if by not in DOCUMENT_MEASURES:
-            raise InputError("--by", f"unknown measure {by!r}; valid: {', '.join(DOCUMENT_MEASURES)}")
+            raise InputError(
+                "--by", f"unknown measure {by!r}; valid: {', '.join(DOCUMENT_MEASURES)}"
+            )
         docs, means, rows = self._documents()
         if doc_id not in rows:
-            raise UnknownItem("--doc", f"no document {doc_id!r} in the store (see kgqa stats or "
-                             "kgqa search --json for document ids)")
+            raise UnknownItem(
+                "--doc",
+                f"no document {doc_id!r} in the store (see kgqa stats or "
+                "kgqa search --json for document ids)",
+            )
         v = self._vectors()
         if by == "mean":
             scores = means @ means[docs.index(doc_id)]
@@ -156,9 +186,15 @@ class Similarity:
             scores = np.array([best[rows[d]].max() for d in docs])
         titles = dict(self.generation.db.execute("SELECT doc_id, title FROM documents"))
         order = [i for i in np.argsort(-scores, kind="stable") if docs[i] != doc_id][:k]
-        results = [{"doc_id": docs[i], "title": titles.get(docs[i]),
-                    "score": round(float(scores[i]), 6), "passages": len(rows[docs[i]])}
-                   for i in order]
+        results = [
+            {
+                "doc_id": docs[i],
+                "title": titles.get(docs[i]),
+                "score": round(float(scores[i]), 6),
+                "passages": len(rows[docs[i]]),
+            }
+            for i in order
+        ]
         return SimilarResults("document", doc_id, self.generation.name, results, {"by": by})
 
     def entities(self, name: str, k: int, graph_weight: float = 0.0) -> SimilarResults:
@@ -176,15 +212,30 @@ class Similarity:
             proximity = np.array([min(1.0, rank.get(n, 0.0) / top) for n in nodes])
             scores = (1 - graph_weight) * scores + graph_weight * proximity
         order = [i for i in np.argsort(-scores, kind="stable") if nodes[i] != node][:k]
-        results = [{"id": nodes[i], "name": graph.nodes[nodes[i]].get("label", nodes[i]),
-                    "type": graph.nodes[nodes[i]].get("type"),
-                    "score": round(float(scores[i]), 6)} for i in order]
-        return SimilarResults("entity", node, self.generation.name, results,
-                              {"graph_weight": graph_weight})
+        results = [
+            {
+                "id": nodes[i],
+                "name": graph.nodes[nodes[i]].get("label", nodes[i]),
+                "type": graph.nodes[nodes[i]].get("type"),
+                "score": round(float(scores[i]), 6),
+            }
+            for i in order
+        ]
+        return SimilarResults(
+            "entity", node, self.generation.name, results, {"graph_weight": graph_weight}
+        )
 
-    def find(self, k: int, *, passage: str | None = None, doc: str | None = None,
-             text: str | None = None, entity: str | None = None, by: str = "mean",
-             graph_weight: float = 0.0) -> SimilarResults:
+    def find(
+        self,
+        k: int,
+        *,
+        passage: str | None = None,
+        doc: str | None = None,
+        text: str | None = None,
+        entity: str | None = None,
+        by: str = "mean",
+        graph_weight: float = 0.0,
+    ) -> SimilarResults:
         """Neighbours of the one item given: a passage, a document, free text or an entity
         (the callers check that exactly one is)."""
         if passage is not None:
@@ -201,8 +252,9 @@ class Similarity:
         """Pairs of passages from different documents whose cosine is at least ``threshold``,
         most similar first (each pair once)."""
         if not 0 < threshold <= 1:
-            raise InputError("--threshold", f"{threshold} is not in (0, 1]; 0.95 finds "
-                             "near-identical passages")
+            raise InputError(
+                "--threshold", f"{threshold} is not in (0, 1]; 0.95 finds near-identical passages"
+            )
         v = self._vectors()
         pairs: dict[tuple[int, int], float] = {}
         size = max(16, min(1024, 20_000_000 // max(1, len(v.rowids))))  # ~80 MB of scores
@@ -214,9 +266,14 @@ class Similarity:
                 if a < c and v.doc_ids[a] != v.doc_ids[c]:
                     pairs[(a, c)] = float(scores[i, j])
         ranked = sorted(pairs.items(), key=lambda item: -item[1])
-        results = [{"score": round(score, 6),
-                    "a": {"passage_id": v.passage_ids[a], "doc_id": v.doc_ids[a]},
-                    "b": {"passage_id": v.passage_ids[c], "doc_id": v.doc_ids[c]}}
-                   for (a, c), score in ranked]
-        return SimilarResults("duplicates", f">= {threshold}", self.generation.name, results,
-                              {"threshold": threshold})
+        results = [
+            {
+                "score": round(score, 6),
+                "a": {"passage_id": v.passage_ids[a], "doc_id": v.doc_ids[a]},
+                "b": {"passage_id": v.passage_ids[c], "doc_id": v.doc_ids[c]},
+            }
+            for (a, c), score in ranked
+        ]
+        return SimilarResults(
+            "duplicates", f">= {threshold}", self.generation.name, results, {"threshold": threshold}
+        )

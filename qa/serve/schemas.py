@@ -28,8 +28,11 @@ class HitShape(_Shape):
     start: int = Field(description="Character offset of the passage in its document.")
     end: int
     text: str
-    page: int | None = Field(None, description="The page the passage starts on, for documents "
-                             "with pages (PDF); absent for the others.")
+    page: int | None = Field(
+        None,
+        description="The page the passage starts on, for documents "
+        "with pages (PDF); absent for the others.",
+    )
 
 
 class Fact(_Shape):
@@ -40,8 +43,11 @@ class Fact(_Shape):
     target_name: str
     confidence: float
     example: str
-    typed: bool = Field(False, description="A relation of the joint model's schema (listed "
-                        "first), not an open predicate of the dependency parse.")
+    typed: bool = Field(
+        False,
+        description="A relation of the joint model's schema (listed "
+        "first), not an open predicate of the dependency parse.",
+    )
     evidence: list[dict[str, Any]]
 
 
@@ -51,26 +57,34 @@ class AnswerShape(_Shape):
     probability: float | None = Field(
         description="The answer verifier's calibrated chance that the answer is right, in "
         "[0, 1]; answers under the verifier's threshold are not returned. Null for a reader "
-        "without a verifier.")
+        "without a verifier."
+    )
     doc_id: str
     passage_id: str
     start: int = Field(description="Character offset of the answer in its document.")
     end: int
     context: str = Field(description="The passage the answer was read from.")
-    page: int | None = Field(None, description="The page the answer is on, for documents with "
-                             "pages (PDF); absent for the others.")
+    page: int | None = Field(
+        None,
+        description="The page the answer is on, for documents with "
+        "pages (PDF); absent for the others.",
+    )
     also_in: list[dict[str, Any]] | None = Field(
-        None, description="Other passages that gave the same answer (absent when none did).")
-    facts: list[Fact] = Field(description="Graph edges joining the answer to the question's "
-                              "entities, with their evidence.")
+        None, description="Other passages that gave the same answer (absent when none did)."
+    )
+    facts: list[Fact] = Field(
+        description="Graph edges joining the answer to the question's "
+        "entities, with their evidence."
+    )
 
 
 class AskResponse(_Shape):
     question: str
     generation: str = Field(description="The store generation that answered.")
     reader: str | None = Field(description="The reader model; null when none is configured.")
-    no_answer: bool | None = Field(description="True when the documents do not say; null "
-                                   "without a reader.")
+    no_answer: bool | None = Field(
+        description="True when the documents do not say; null without a reader."
+    )
     answers: list[AnswerShape]
     hits: list[HitShape]
 
@@ -83,12 +97,16 @@ class SearchResponse(_Shape):
 
 class ReadResponse(_Shape):
     id: str
-    answer: str | None = Field(description="The span read, or null when the reader abstains "
-                               "(or the verifier gives it less than its threshold).")
+    answer: str | None = Field(
+        description="The span read, or null when the reader abstains "
+        "(or the verifier gives it less than its threshold)."
+    )
     score: float | None
     probability: float | None = Field(
-        None, description="The verifier's chance that the best span is right (absent for a "
-        "reader without a verifier; null when there is no span).")
+        None,
+        description="The verifier's chance that the best span is right (absent for a "
+        "reader without a verifier; null when there is no span).",
+    )
     start: int | None = Field(description="Character offset of the answer in the context.")
     end: int | None
 
@@ -169,7 +187,8 @@ class SimilarResponse(_Shape):
     results: list[dict[str, Any]] = Field(
         description="Neighbours, best first, each with its cosine-based score: passages "
         "(passage_id, doc_id, score, start, end, text, page), documents (doc_id, title, score, "
-        "passages), entities (id, name, type, score) or duplicate pairs (score, a, b).")
+        "passages), entities (id, name, type, score) or duplicate pairs (score, a, b)."
+    )
 
 
 class StatsResponse(_Shape):

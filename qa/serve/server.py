@@ -61,12 +61,19 @@ class TimedReadH11(H11Protocol):
 
 def protocol_for(settings: Settings) -> type[TimedReadH11]:
     """The protocol class with the settings' read time limit."""
-    return type("TimedReadH11", (TimedReadH11,),
-                {"read_timeout": settings.client_read_timeout_seconds})
+    return type(
+        "TimedReadH11", (TimedReadH11,), {"read_timeout": settings.client_read_timeout_seconds}
+    )
 
 
 def serve(app: Any, settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=protocol_for(settings),
-                timeout_keep_alive=5)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=protocol_for(settings),
+        timeout_keep_alive=5,
+    )

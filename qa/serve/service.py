@@ -45,8 +45,11 @@ class QAService:
         self.embedder = PassageEmbedder.configured(settings.embedding())
         reader = settings.reader()
         self.reader = None if reader is None else ExtractiveReader.configured(reader)
-        self.verifier = (Verifier.load(settings.reader_model)
-                         if reader is not None and settings.verifier else None)
+        self.verifier = (
+            Verifier.load(settings.reader_model)
+            if reader is not None and settings.verifier
+            else None
+        )
         # the margin an answer must beat when there is no verifier
         self.no_answer_threshold = settings.no_answer_threshold
         set_torch_threads(settings.torch_threads)
@@ -71,7 +74,7 @@ class QAService:
             if self._generation is not None and self._generation.name == self.store.current_name():
                 return self._generation
             generation = self.store.open(embedder=self.settings.embedder)
-            generation.dense, generation.bm25, generation.graph  # load before serving
+            _ = generation.dense, generation.bm25, generation.graph  # load before serving
             self._generation = generation
             return generation
         finally:
@@ -85,7 +88,7 @@ class QAService:
 
     def warm_up(self) -> None:
         """Load the models and the current generation now rather than on the first request."""
-        self.generation
+        _ = self.generation
         self.embedder.warm_up()
         if self.reader is not None:
             self.reader.warm_up()
@@ -97,8 +100,11 @@ class QAService:
 
     def _question_nlp(self) -> Any:
         """The spaCy NER for linking question entities (graph modes only; loaded once)."""
-        if not self.settings.link_with_ner or "graph" not in self.settings.search_mode and \
-                not self._graph_asked:
+        if (
+            not self.settings.link_with_ner
+            or "graph" not in self.settings.search_mode
+            and not self._graph_asked
+        ):
             return None
         if self._nlp is None:
             from kgqa.kg.extract import load_spacy
@@ -111,12 +117,19 @@ class QAService:
         if not text:
             raise QAError(f"the {what} is empty; give some words to look for")
         if len(text) > self.settings.max_question_chars:
-            raise QAError(f"the {what} has {len(text)} characters, over the limit of "
-                          f"{self.settings.max_question_chars} (setting max_question_chars)")
+            raise QAError(
+                f"the {what} has {len(text)} characters, over the limit of "
+                f"{self.settings.max_question_chars} (setting max_question_chars)"
+            )
         return text
 
-    def search(self, query: str, k: int | None = None, mode: str | None = None,
-               generation: Generation | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        mode: str | None = None,
+        generation: Generation | None = None,
+    ) -> list[Hit]:
         """The k best passages. ``mode`` is a retrieval mode, optionally with a reranker:
         ``hybrid+reader`` or ``bm25+cross`` rerank the first rerank_k candidates."""
         query = self._check_question(query, "query")
@@ -125,7 +138,8 @@ class QAService:
         base, rerank = split_mode(mode)
         self._graph_asked |= "graph" in base
         hits = self.retriever(generation).search(
-            query, max(k, self.settings.rerank_k) if rerank else k, base)
+            query, max(k, self.settings.rerank_k) if rerank else k, base
+        )
         return self.rerank(query, hits, rerank)[:k] if rerank else hits
 
     def rerank(self, question: str, hits: list[Hit], how: str) -> list[Hit]:
@@ -137,60 +151,85 @@ class QAService:
             return hits
         if how == "reader":
             if self.reader is None:
-                raise NoReaderError("reranking by the reader needs a reader model (setting "
-                                    "reader_model)")
-            margins = [span.score if span is not None else None
-                       for span, _ in self.reader(question, texts)]
+                raise NoReaderError(
+                    "reranking by the reader needs a reader model (setting reader_model)"
+                )
+            margins = [
+                span.score if span is not None else None for span, _ in self.reader(question, texts)
+            ]
             floor = min((m for m in margins if m is not None), default=0.0)
             scores = [floor if m is None else m for m in margins]
         else:
-            scores = [float(x) for x in self._cross_encoder().predict(
-                [(question, t) for t in texts], show_progress_bar=False)]
+            scores = [
+                float(x)
+                for x in self._cross_encoder().predict(
+                    [(question, t) for t in texts], show_progress_bar=False
+                )
+            ]
         weight = self.settings.rerank_weight
-        fused = convex_fusion([[(i, h.score) for i, h in enumerate(hits)], list(enumerate(scores))],
-                              [1.0 - weight, weight])
+        fused = convex_fusion(
+            [[(i, h.score) for i, h in enumerate(hits)], list(enumerate(scores))],
+            [1.0 - weight, weight],
+        )
         return [Hit(hits[i].passage, score) for i, score in fused]
 
     def _cross_encoder(self) -> Any:
         if self._cross is None:
             name = self.settings.cross_encoder
             if not name:
-                raise QAError("no cross-encoder is configured; set KGQA_CROSS_ENCODER (setting "
-                              "cross_encoder) to a sentence-transformers CrossEncoder checkpoint")
+                raise QAError(
+                    "no cross-encoder is configured; set KGQA_CROSS_ENCODER (setting "
+                    "cross_encoder) to a sentence-transformers CrossEncoder checkpoint"
+                )
             from sentence_transformers import CrossEncoder
 
             try:
                 self._cross = CrossEncoder(name, device=self.settings.device)
             except Exception as err:
-                raise QAError(f"cannot load the cross-encoder {name!r} (setting cross_encoder): "
-                              f"{err}") from None
+                raise QAError(
+                    f"cannot load the cross-encoder {name!r} (setting cross_encoder): {err}"
+                ) from None
         return self._cross
 
-    def facts(self, generation: Generation, question: str, answers: list[Answer]
-              ) -> list[list[dict[str, Any]]]:
+    def facts(
+        self, generation: Generation, question: str, answers: list[Answer]
+    ) -> list[list[dict[str, Any]]]:
         """For each answer, the graph edges joining an entity of its span to an entity of the
         question, with their evidence: why the graph agrees with the answer."""
         linker = self.retriever(generation).linker()
         asked = {link.node for link in linker.link(question)}
-        return [self._facts(generation, linker, asked, answer) if asked else [] for answer in answers]
+        return [
+            self._facts(generation, linker, asked, answer) if asked else [] for answer in answers
+        ]
 
-    def _facts(self, generation: Generation, linker: Any, asked: set[str], answer: Answer
-               ) -> list[dict[str, Any]]:
+    def _facts(
+        self, generation: Generation, linker: Any, asked: set[str], answer: Answer
+    ) -> list[dict[str, Any]]:
         graph = generation.graph
         answered = {link.node for link in linker.link(answer.text)}
-        answered |= {m.node for m in self._passage_mentions(generation, answer.passage_id)
-                     if m.overlaps(answer.start, answer.end)}
+        answered |= {
+            m.node
+            for m in self._passage_mentions(generation, answer.passage_id)
+            if m.overlaps(answer.start, answer.end)
+        }
         found = []
         for a in answered - asked:
             for q in asked:
                 for u, v in ((a, q), (q, a)):
                     for data in (graph.get_edge_data(u, v) or {}).values():
-                        found.append({"source": u, "source_name": graph.nodes[u].get("label", u),
-                                      "label": data["label"], "target": v,
-                                      "target_name": graph.nodes[v].get("label", v),
-                                      "confidence": data["confidence"], "example": data["example"],
-                                      "typed": data.get("typed", False),
-                                      "evidence": data["evidence"][:5]})
+                        found.append(
+                            {
+                                "source": u,
+                                "source_name": graph.nodes[u].get("label", u),
+                                "label": data["label"],
+                                "target": v,
+                                "target_name": graph.nodes[v].get("label", v),
+                                "confidence": data["confidence"],
+                                "example": data["example"],
+                                "typed": data.get("typed", False),
+                                "evidence": data["evidence"][:5],
+                            }
+                        )
         # typed relations first, open predicates of the parse after them
         return sorted(found, key=lambda f: (not f["typed"], -f["confidence"]))[:5]
 
@@ -202,8 +241,9 @@ class QAService:
                 cache.setdefault(mention.passage_id, []).append(mention)
         return cache.get(passage_id, [])
 
-    def ask(self, question: str, top_k: int | None = None, top_answers: int | None = None
-            ) -> AskResult:
+    def ask(
+        self, question: str, top_k: int | None = None, top_answers: int | None = None
+    ) -> AskResult:
         """Answers to ``question``: ranked answers, or none when the reader abstains on every
         passage (``no_answer``). Without a reader, the hits alone and ``reader`` None.
         ``generation`` names the store generation that answered."""
@@ -215,39 +255,60 @@ class QAService:
         if self.reader is None:
             return AskResult(question, generation.name, None, [], [], hits)
         answers = self.read_hits(question, hits, top_answers)
-        return AskResult(question, generation.name, self.settings.reader_model, answers,
-                         self.facts(generation, question, answers), hits)
+        return AskResult(
+            question,
+            generation.name,
+            self.settings.reader_model,
+            answers,
+            self.facts(generation, question, answers),
+            hits,
+        )
 
     def read(self, items: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
         """The reader alone on (id, question, context) triples: the answer span with character
         offsets into the context, or ``answer: null`` when the reader abstains."""
         if self.reader is None:
-            raise NoReaderError("no reader model is configured; set KGQA_READER_MODEL (setting "
-                          "reader_model) to a checkpoint folder or hub id")
+            raise NoReaderError(
+                "no reader model is configured; set KGQA_READER_MODEL (setting "
+                "reader_model) to a checkpoint folder or hub id"
+            )
         results = []
         for b in range(0, len(items), 32):
             part = items[b : b + 32]
-            readings = self.reader.read([q for _, q, _ in part], [c for _, _, c in part],
-                                        vectors=self.verifier is not None)
+            readings = self.reader.read(
+                [q for _, q, _ in part], [c for _, _, c in part], vectors=self.verifier is not None
+            )
             for (rid, question, context), reading in zip(part, readings):
                 span = reading.span
                 probability = self._probabilities(question, [context], [reading])[0]
-                shown = span is not None and span.text.strip() and (
-                    probability >= self.answer_threshold if probability is not None
-                    else span.score > self.no_answer_threshold)
+                shown = (
+                    span is not None
+                    and span.text.strip()
+                    and (
+                        probability >= self.answer_threshold
+                        if probability is not None
+                        else span.score > self.no_answer_threshold
+                    )
+                )
                 result: dict[str, Any] = {
-                    "id": rid, "answer": span.text if shown and span else None,
+                    "id": rid,
+                    "answer": span.text if shown and span else None,
                     "score": None if span is None else round(span.score, 6),
                     "start": span.start if shown and span else None,
-                    "end": span.end if shown and span else None}
+                    "end": span.end if shown and span else None,
+                }
                 if self.verifier is not None:
-                    result["probability"] = (None if probability is None
-                                             else round(probability, 4))
+                    result["probability"] = None if probability is None else round(probability, 4)
                 results.append(result)
         return results
 
-    def _probabilities(self, question: str, contexts: list[str], readings: list[Reading],
-                       ranks: list[int] | None = None) -> list[float | None]:
+    def _probabilities(
+        self,
+        question: str,
+        contexts: list[str],
+        readings: list[Reading],
+        ranks: list[int] | None = None,
+    ) -> list[float | None]:
         """The verifier's probability that each reading's span is right (None where there is
         no span, or no verifier)."""
         if self.verifier is None:
@@ -262,8 +323,13 @@ class QAService:
     def stats(self) -> dict[str, Any]:
         generation = self.generation
         m = generation.manifest
-        return {"store": str(self.settings.store), "generation": generation.name, **m["counts"],
-                "models": m["models"], "graph": graph_stats(generation.graph)}
+        return {
+            "store": str(self.settings.store),
+            "generation": generation.name,
+            **m["counts"],
+            "models": m["models"],
+            "graph": graph_stats(generation.graph),
+        }
 
     def find_entities(self, query: str, limit: int = 20) -> EntityMatches:
         """Entities whose name or an alias contains ``query`` (exact matches first)."""
@@ -271,13 +337,27 @@ class QAService:
         graph = generation.graph
         exact = find_nodes(graph, query)
         key = canonical_key(query)
-        partial = [n for n, d in graph.nodes(data=True) if n not in exact and key and (
-            key in canonical_key(d.get("label", "")) or
-            any(key in canonical_key(a) for a in d.get("aliases", [])))]
+        partial = [
+            n
+            for n, d in graph.nodes(data=True)
+            if n not in exact
+            and key
+            and (
+                key in canonical_key(d.get("label", ""))
+                or any(key in canonical_key(a) for a in d.get("aliases", []))
+            )
+        ]
         partial.sort(key=lambda n: (-graph.nodes[n].get("mention_count", 0), n))
-        found = [{"id": n, "name": graph.nodes[n].get("label", n), "type": graph.nodes[n].get("type"),
-                  "mention_count": graph.nodes[n].get("mention_count", 0),
-                  "degree": graph.degree(n)} for n in (exact + partial)[:limit]]
+        found = [
+            {
+                "id": n,
+                "name": graph.nodes[n].get("label", n),
+                "type": graph.nodes[n].get("type"),
+                "mention_count": graph.nodes[n].get("mention_count", 0),
+                "degree": graph.degree(n),
+            }
+            for n in (exact + partial)[:limit]
+        ]
         return EntityMatches(query, generation.name, found)
 
     def entity(self, name: str) -> EntityView:
@@ -290,11 +370,18 @@ class QAService:
         edges += [_edge_json("in", u, graph, d) for u, _, d in graph.in_edges(node, data=True)]
         edges.sort(key=lambda e: not e.get("typed", False))  # typed relations first, stable
         found = find_nodes(graph, name)
-        matches = [{"id": n, "name": graph.nodes[n].get("label", n),
-                    "type": graph.nodes[n].get("type"),
-                    "mention_count": graph.nodes[n].get("mention_count", 0)} for n in found]
-        return EntityView(node, dict(graph.nodes[node]), generation.name, mentions, edges,
-                          found[1:], matches)
+        matches = [
+            {
+                "id": n,
+                "name": graph.nodes[n].get("label", n),
+                "type": graph.nodes[n].get("type"),
+                "mention_count": graph.nodes[n].get("mention_count", 0),
+            }
+            for n in found
+        ]
+        return EntityView(
+            node, dict(graph.nodes[node]), generation.name, mentions, edges, found[1:], matches
+        )
 
     def neighbourhood(self, name: str, hops: int = 1, max_nodes: int = 150) -> Neighbourhood:
         """An entity's neighbourhood with a layout: nodes (x, y in [-1, 1]) and edges with their
@@ -307,16 +394,31 @@ class QAService:
             keep = sorted(sub, key=lambda n: (n != center, -sub.degree(n), n))[:max_nodes]
             sub = sub.subgraph(keep).copy()
         pos = layout(sub)
-        nodes = [{"id": n, "name": d.get("label", n), "type": d.get("type"),
-                  "mention_count": d.get("mention_count", 0), "x": round(pos[n][0], 4),
-                  "y": round(pos[n][1], 4)} for n, d in sub.nodes(data=True)]
-        edges = [{"source": u, "target": v, "label": d["label"], "confidence": d["confidence"],
-                  "example": d["example"], "evidence": d["evidence"]}
-                 for u, v, d in sub.edges(data=True)]
+        nodes = [
+            {
+                "id": n,
+                "name": d.get("label", n),
+                "type": d.get("type"),
+                "mention_count": d.get("mention_count", 0),
+                "x": round(pos[n][0], 4),
+                "y": round(pos[n][1], 4),
+            }
+            for n, d in sub.nodes(data=True)
+        ]
+        edges = [
+            {
+                "source": u,
+                "target": v,
+                "label": d["label"],
+                "confidence": d["confidence"],
+                "example": d["example"],
+                "evidence": d["evidence"],
+            }
+            for u, v, d in sub.edges(data=True)
+        ]
         return Neighbourhood(center, hops, generation.name, nodes, edges)
 
-    def read_hits(self, question: str, hits: list[Hit], top_answers: int | None
-                  ) -> list[Answer]:
+    def read_hits(self, question: str, hits: list[Hit], top_answers: int | None) -> list[Answer]:
         """The reader's best span in each hit, copies of one answer merged (the best copy
         leads, the others in ``also_in``), best first. With the verifier, each answer carries
         ``probability`` (the verifier's chance that it is right, its copies' best), answers under
@@ -325,8 +427,9 @@ class QAService:
         a margin over ``no_answer_threshold`` and the default is the best one."""
         assert self.reader is not None
         contexts = [h.passage.text for h in hits]
-        readings = self.reader.read([question] * len(contexts), contexts,
-                                    vectors=self.verifier is not None)
+        readings = self.reader.read(
+            [question] * len(contexts), contexts, vectors=self.verifier is not None
+        )
         probabilities = self._probabilities(question, contexts, readings)
         groups: dict[str, list[Answer]] = {}
         for hit, reading, probability in zip(hits, readings, probabilities):
@@ -336,25 +439,49 @@ class QAService:
             if probability is None and span.score <= self.no_answer_threshold:
                 continue
             p = hit.passage
-            groups.setdefault(normalize_answer(span.text) or span.text, []).append(Answer(
-                text=span.text, score=span.score, doc_id=p.doc_id, passage_id=p.passage_id,
-                start=p.start + span.start, end=p.start + span.end, context=p.text,
-                passage_start=p.start, page=p.page_of(p.start + span.start),
-                probability=probability))
+            groups.setdefault(normalize_answer(span.text) or span.text, []).append(
+                Answer(
+                    text=span.text,
+                    score=span.score,
+                    doc_id=p.doc_id,
+                    passage_id=p.passage_id,
+                    start=p.start + span.start,
+                    end=p.start + span.end,
+                    context=p.text,
+                    passage_start=p.start,
+                    page=p.page_of(p.start + span.start),
+                    probability=probability,
+                )
+            )
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)
             best = copies[0]
-            best.also_in = [{"doc_id": o.doc_id, "passage_id": o.passage_id, "start": o.start,
-                             "end": o.end, "score": round(o.score, 6),
-                             **({"probability": round(o.probability, 4)}
-                                if o.probability is not None else {})} for o in copies[1:]]
+            best.also_in = [
+                {
+                    "doc_id": o.doc_id,
+                    "passage_id": o.passage_id,
+                    "start": o.start,
+                    "end": o.end,
+                    "score": round(o.score, 6),
+                    **(
+                        {"probability": round(o.probability, 4)}
+                        if o.probability is not None
+                        else {}
+                    ),
+                }
+                for o in copies[1:]
+            ]
             merged.append(best)
         if self.verifier is not None:
-            merged = [a for a in merged if a.probability is not None
-                      and a.probability >= self.answer_threshold]
-        return shown_answers(merged, top_answers,
-                             None if self.verifier is None else self.verifier.answer_margin)
+            merged = [
+                a
+                for a in merged
+                if a.probability is not None and a.probability >= self.answer_threshold
+            ]
+        return shown_answers(
+            merged, top_answers, None if self.verifier is None else self.verifier.answer_margin
+        )
 
     @property
     def answer_threshold(self) -> float:
@@ -370,8 +497,9 @@ def _rank_key(answer: Answer) -> tuple[float, float]:
     return (-(answer.probability if answer.probability is not None else 0.0), -answer.score)
 
 
-def shown_answers(answers: list[Answer], top_answers: int | None, margin: float | None
-                  ) -> list[Answer]:
+def shown_answers(
+    answers: list[Answer], top_answers: int | None, margin: float | None
+) -> list[Answer]:
     """The answers to show, best first: the ``top_answers`` best when it is given; else the
     best one, plus (with a verifier's ``margin``) the others whose probability comes within
     ``margin`` of the best's."""
@@ -385,6 +513,13 @@ def shown_answers(answers: list[Answer], top_answers: int | None, margin: float 
 
 
 def _edge_json(direction: str, other: str, graph: Any, d: dict[str, Any]) -> dict[str, Any]:
-    return {"direction": direction, "other": other, "other_name": graph.nodes[other].get("label"),
-            "label": d["label"], "confidence": d["confidence"], "evidence": d["evidence"],
-            "example": d["example"], "typed": d.get("typed", False)}
+    return {
+        "direction": direction,
+        "other": other,
+        "other_name": graph.nodes[other].get("label"),
+        "label": d["label"],
+        "confidence": d["confidence"],
+        "evidence": d["evidence"],
+        "example": d["example"],
+        "typed": d.get("typed", False),
+    }

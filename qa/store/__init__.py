@@ -22,8 +22,17 @@ if TYPE_CHECKING:
         rules_of,
     )
 
-__all__ = ["LAYOUT_VERSION", "Generation", "PassageMention", "ProcessedDocument", "Store",
-           "StoreError", "gen_name", "rules_json", "rules_of"]
+__all__ = [
+    "LAYOUT_VERSION",
+    "Generation",
+    "PassageMention",
+    "ProcessedDocument",
+    "Store",
+    "StoreError",
+    "gen_name",
+    "rules_json",
+    "rules_of",
+]
 
 
 def __getattr__(name: str) -> Any:

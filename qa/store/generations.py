@@ -178,12 +178,20 @@ class Manifest:
     chunked: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"layout_version": self.layout_version, "generation": self.generation,
-                "base": self.base, "created": self.created, "counts": self.counts,
-                "content_digest": self.content_digest,
-                "content_digest_kind": self.content_digest_kind, "graph_rules": self.graph_rules,
-                "files": self.files, "chunked": self.chunked,
-                "models": self.models, "settings": self.settings}
+        return {
+            "layout_version": self.layout_version,
+            "generation": self.generation,
+            "base": self.base,
+            "created": self.created,
+            "counts": self.counts,
+            "content_digest": self.content_digest,
+            "content_digest_kind": self.content_digest_kind,
+            "graph_rules": self.graph_rules,
+            "files": self.files,
+            "chunked": self.chunked,
+            "models": self.models,
+            "settings": self.settings,
+        }
 
 
 def _sha256(path: Path) -> str:
@@ -230,10 +238,11 @@ def _digests_of(db: sqlite3.Connection, doc_ids: list[str] | None) -> dict[str, 
     where = "" if doc_ids is None else f" WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
     for query in _DOCUMENT_CONTENT:
         # ORDER BY every column: rows are ordered by their content alone, not their row ids
-        columns = query[len("SELECT "):query.index(" FROM")]
+        columns = query[len("SELECT ") : query.index(" FROM")]
         for row in db.execute(f"{query}{where} ORDER BY {columns}", doc_ids or []):
             digests.setdefault(row[0], hashlib.sha256()).update(
-                json.dumps(row, ensure_ascii=False).encode())
+                json.dumps(row, ensure_ascii=False).encode()
+            )
         for digest in digests.values():
             digest.update(b"\x1e")
     return {doc_id: digest.hexdigest() for doc_id, digest in digests.items()}
@@ -244,10 +253,18 @@ def _update_document_digests(db: sqlite3.Connection, changed: set[str], fill: bo
     retracted or replaced; with ``fill`` (a table just added to a store from before it), for
     every document."""
     db.executemany("DELETE FROM document_digests WHERE doc_id = ?", [(d,) for d in changed])
-    missing = [r[0] for r in db.execute(
-        "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM document_digests) "
-        "ORDER BY doc_id")] if fill else \
-        sorted(r[0] for r in _where_in(db, "SELECT doc_id FROM documents", "doc_id", changed))
+    missing = (
+        [
+            r[0]
+            for r in db.execute(
+                "SELECT doc_id FROM documents "
+                "WHERE doc_id NOT IN (SELECT doc_id FROM document_digests) "
+                "ORDER BY doc_id"
+            )
+        ]
+        if fill
+        else sorted(r[0] for r in _where_in(db, "SELECT doc_id FROM documents", "doc_id", changed))
+    )
     if len(missing) > 500:
         wanted = set(missing)
         digests = {d: h for d, h in _digests_of(db, None).items() if d in wanted}
@@ -268,23 +285,29 @@ def _digest_term(doc_id: str, digest: str) -> int:
 
 def _content_digest(db: sqlite3.Connection) -> str:
     """The content digest of every document's rows (ingestion times left out)."""
-    total = sum(_digest_term(d, h) for d, h in db.execute(
-        "SELECT doc_id, digest FROM document_digests"))
+    total = sum(
+        _digest_term(d, h) for d, h in db.execute("SELECT doc_id, digest FROM document_digests")
+    )
     return f"{total % (1 << 256):064x}"
 
 
-def _by_rowid(db: sqlite3.Connection, table: str, columns: str,
-              rowids: list[int]) -> list[tuple[Any, ...]]:
+def _by_rowid(
+    db: sqlite3.Connection, table: str, columns: str, rowids: list[int]
+) -> list[tuple[Any, ...]]:
     """``columns`` of the rows of ``table`` with these row ids (those that exist)."""
     return list(_where_in(db, f"SELECT {columns} FROM {table}", "rowid", rowids))
 
 
 def _node_named(db: sqlite3.Connection, name: str) -> bool:
     """Whether the graph tables hold a node of this name (with mentions, or an edge's end)."""
-    return bool(db.execute(
-        "SELECT EXISTS (SELECT 1 FROM graph_nodes WHERE node = ?1) "
-        "OR EXISTS (SELECT 1 FROM graph_edges WHERE head = ?1) "
-        "OR EXISTS (SELECT 1 FROM graph_edges WHERE tail = ?1)", (name,)).fetchone()[0])
+    return bool(
+        db.execute(
+            "SELECT EXISTS (SELECT 1 FROM graph_nodes WHERE node = ?1) "
+            "OR EXISTS (SELECT 1 FROM graph_edges WHERE head = ?1) "
+            "OR EXISTS (SELECT 1 FROM graph_edges WHERE tail = ?1)",
+            (name,),
+        ).fetchone()[0]
+    )
 
 
 def _updated_counts(base: Generation, db: sqlite3.Connection) -> tuple[dict[str, int], str] | None:
@@ -292,19 +315,25 @@ def _updated_counts(base: Generation, db: sqlite3.Connection) -> tuple[dict[str,
     change log (``track_changes``) names, which ``db`` shares row ids with; None when the
     base's manifest or tables lack what this needs (then count everything)."""
     manifest = base.manifest
-    if manifest.get("content_digest_kind") != DIGEST_KIND or "nodes" not in manifest["counts"] \
-            or not base.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'graph_edges_tail'"
-                                   ).fetchone():
+    if (
+        manifest.get("content_digest_kind") != DIGEST_KIND
+        or "nodes" not in manifest["counts"]
+        or not base.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'graph_edges_tail'"
+        ).fetchone()
+    ):
         return None
     changed: dict[str, list[int]] = {t: [] for t in TRACKED}
     for table, rowid in db.execute("SELECT tbl, rid FROM temp.kgqa_changed ORDER BY tbl, rid"):
         changed[table].append(rowid)
     counts = dict(manifest["counts"])
     for table in ("documents", "passages", "mentions", "evidence"):
-        counts[table] += len(_by_rowid(db, table, "rowid", changed[table])) - \
-            len(_by_rowid(base.db, table, "rowid", changed[table]))
-    counts["edges"] += len(_by_rowid(db, "graph_edges", "rowid", changed["graph_edges"])) - \
-        len(_by_rowid(base.db, "graph_edges", "rowid", changed["graph_edges"]))
+        counts[table] += len(_by_rowid(db, table, "rowid", changed[table])) - len(
+            _by_rowid(base.db, table, "rowid", changed[table])
+        )
+    counts["edges"] += len(_by_rowid(db, "graph_edges", "rowid", changed["graph_edges"])) - len(
+        _by_rowid(base.db, "graph_edges", "rowid", changed["graph_edges"])
+    )
     names: set[str] = set()
     for source in (base.db, db):
         names.update(r[0] for r in _by_rowid(source, "graph_nodes", "node", changed["graph_nodes"]))
@@ -312,28 +341,39 @@ def _updated_counts(base: Generation, db: sqlite3.Connection) -> tuple[dict[str,
             names.update((head, tail))
     counts["nodes"] += sum(_node_named(db, n) - _node_named(base.db, n) for n in sorted(names))
     total = int(manifest["content_digest"], 16)
-    total -= sum(_digest_term(*r) for r in _by_rowid(
-        base.db, "document_digests", "doc_id, digest", changed["document_digests"]))
-    total += sum(_digest_term(*r) for r in _by_rowid(
-        db, "document_digests", "doc_id, digest", changed["document_digests"]))
+    total -= sum(
+        _digest_term(*r)
+        for r in _by_rowid(
+            base.db, "document_digests", "doc_id, digest", changed["document_digests"]
+        )
+    )
+    total += sum(
+        _digest_term(*r)
+        for r in _by_rowid(db, "document_digests", "doc_id, digest", changed["document_digests"])
+    )
     return counts, f"{total % (1 << 256):064x}"
 
 
 def _indexed_texts(db: sqlite3.Connection, titled: bool) -> tuple[list[int], list[str]]:
     """Every passage's row id and the text it is indexed under, in row id order."""
-    rows = db.execute("SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
-                      "USING (doc_id) ORDER BY p.id").fetchall()
-    return [r[0] for r in rows], [index_text(text, title if titled else None)
-                                  for _, text, title in rows]
+    rows = db.execute(
+        "SELECT p.id, p.text, d.title FROM passages p LEFT JOIN documents d "
+        "USING (doc_id) ORDER BY p.id"
+    ).fetchall()
+    return [r[0] for r in rows], [
+        index_text(text, title if titled else None) for _, text, title in rows
+    ]
 
 
-def _node_passages(db: sqlite3.Connection, rules: MergeRules | None,
-                   resolver: NodeResolver | None = None) -> dict[str, set[int]]:
+def _node_passages(
+    db: sqlite3.Connection, rules: MergeRules | None, resolver: NodeResolver | None = None
+) -> dict[str, set[int]]:
     """Graph node -> row ids of the passages that mention it, the merge rules applied."""
     resolver = resolver or resolver_of(db, rules)
     passages: dict[str, set[int]] = {}
     for node_id, own, rowid in db.execute(
-            "SELECT m.node_id, m.own_node, p.id FROM mentions m JOIN passages p USING (passage_id)"):
+        "SELECT m.node_id, m.own_node, p.id FROM mentions m JOIN passages p USING (passage_id)"
+    ):
         passages.setdefault(resolver.resolve(node_id, own)[0], set()).add(int(rowid))
     return passages
 
@@ -370,10 +410,13 @@ class _PendingVectors:
         return out
 
 
-def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex | _PendingVectors,
-                    rules: MergeRules | None,
-                    stored: tuple[dict[str, Any], np.ndarray] | None,
-                    resolver: NodeResolver | None = None) -> tuple[dict[str, Any], np.ndarray]:
+def _entity_vectors(
+    db: sqlite3.Connection,
+    dense: DenseIndex | _PendingVectors,
+    rules: MergeRules | None,
+    stored: tuple[dict[str, Any], np.ndarray] | None,
+    resolver: NodeResolver | None = None,
+) -> tuple[dict[str, Any], np.ndarray]:
     """Each graph node's context vector: the unit mean of the vectors of the distinct passages
     that mention it (merge rules applied), in node order, with a key of each node's passage set.
     Incremental: a node whose passages are those it had in ``stored`` (a base generation's
@@ -401,8 +444,10 @@ def _entity_vectors(db: sqlite3.Connection, dense: DenseIndex | _PendingVectors,
 
 def rules_json(rules: MergeRules | None) -> dict[str, Any]:
     rules = rules or MergeRules({}, [])
-    return {"always_merge": dict(sorted(rules.always.items())),
-            "never_merge": sorted([list(p) for p in rules.never])}
+    return {
+        "always_merge": dict(sorted(rules.always.items())),
+        "never_merge": sorted([list(p) for p in rules.never]),
+    }
 
 
 def rules_of(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -446,8 +491,9 @@ def gen_name(number: int) -> str:
 class Generation:
     """A committed, verified generation opened for reading."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any],
-                 dense_options: DenseOptions | None = None) -> None:
+    def __init__(
+        self, path: Path, manifest: dict[str, Any], dense_options: DenseOptions | None = None
+    ) -> None:
         self.path = path
         self.manifest = manifest
         self.dense_options = dense_options or DenseOptions.of({})  # the settings' defaults
@@ -455,8 +501,11 @@ class Generation:
         # A shared lock on the manifest while this object lives: a writer never takes a
         # generation someone reads for its next one (see Store._take_for_recycling).
         self._unlock = weakref.finalize(self, _unlock, _read_lock(path))
-        self.db = sqlite3.connect(f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1", uri=True,
-                                  check_same_thread=False)
+        self.db = sqlite3.connect(
+            f"file:{path / 'passages.sqlite'}?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+        )
         self._dense: DenseIndex | None = None
         self._bm25: BM25Index | None = None
         self._graph: nx.MultiDiGraph | None = None
@@ -511,13 +560,23 @@ class Generation:
         and the rule that moved it there (a document's own alias rule keeps its name)."""
         rows = self.db.execute(
             'SELECT node_id, name, label, doc_id, own_node, rule, passage_id, text, start, "end" '
-            "FROM mentions").fetchall()
+            "FROM mentions"
+        ).fetchall()
         resolver = resolver_of(self.db, self.merge_rules)
         out = []
         for node_id, _, _, doc_id, own_node, rule, passage_id, text, start, end in rows:
             node, merged_by = resolver.resolve(node_id, own_node)
-            out.append(Mention(node, rule if merged_by == "document" else merged_by, doc_id,
-                               passage_id, text, start, end))
+            out.append(
+                Mention(
+                    node,
+                    rule if merged_by == "document" else merged_by,
+                    doc_id,
+                    passage_id,
+                    text,
+                    start,
+                    end,
+                )
+            )
         return out
 
     @property
@@ -534,10 +593,13 @@ class Generation:
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
             f'SELECT id, passage_id, doc_id, ordinal, start, "end", text FROM passages '
-            f"WHERE id IN ({marks})", ids).fetchall()
+            f"WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
         pages = self.document_pages
-        return {r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ()))
-                for r in rows}
+        return {
+            r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], pages.get(r[2], ())) for r in rows
+        }
 
     @property
     def merge_rules(self) -> MergeRules:
@@ -549,8 +611,11 @@ class Generation:
         """The graph nodes' context vectors: ({"nodes", "keys", "computed"}, matrix), as stored
         with this generation, or computed now for generations written before they were."""
         stored = self.stored_entity_vectors()
-        return stored if stored is not None else \
-            _entity_vectors(self.db, self.dense, self.merge_rules, None)
+        return (
+            stored
+            if stored is not None
+            else _entity_vectors(self.db, self.dense, self.merge_rules, None)
+        )
 
     def stored_entity_vectors(self) -> tuple[dict[str, Any], np.ndarray] | None:
         """The entity vectors stored with this generation: its files with the change since
@@ -570,7 +635,8 @@ class Generation:
         if found is None:
             found = {}
             for doc_id, metadata in self.db.execute(
-                    "SELECT doc_id, metadata FROM documents WHERE metadata LIKE '%\"pages\"%'"):
+                "SELECT doc_id, metadata FROM documents WHERE metadata LIKE '%\"pages\"%'"
+            ):
                 starts = json.loads(metadata).get("pages")
                 if isinstance(starts, list) and starts:
                     found[doc_id] = tuple(int(x) for x in starts)
@@ -579,8 +645,10 @@ class Generation:
 
     def document_hashes(self) -> dict[str, tuple[str, str]]:
         """doc_id -> (content hash, source)."""
-        return {r[0]: (r[1], r[2]) for r in
-                self.db.execute("SELECT doc_id, content_hash, source FROM documents")}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.db.execute("SELECT doc_id, content_hash, source FROM documents")
+        }
 
     def close(self) -> None:
         self.db.close()
@@ -613,9 +681,11 @@ class Store:
     def generations(self) -> list[int]:
         if not self.root.is_dir():
             return []
-        return sorted(int(p.name[len(GEN_PREFIX):]) for p in self.root.iterdir()
-                      if p.is_dir() and p.name.startswith(GEN_PREFIX)
-                      and p.name[len(GEN_PREFIX):].isdigit())
+        return sorted(
+            int(p.name[len(GEN_PREFIX) :])
+            for p in self.root.iterdir()
+            if p.is_dir() and p.name.startswith(GEN_PREFIX) and p.name[len(GEN_PREFIX) :].isdigit()
+        )
 
     def exists(self) -> bool:
         """Whether there is a store here: a CURRENT pointer or any committed generation."""
@@ -644,8 +714,10 @@ class Store:
             file = path / name
             if not file.is_file():
                 raise StoreError(f"{path}: file {name} named in the manifest is missing")
-            if file.stat().st_size != entry["size"] or \
-                    chunk_digests(file, entry["chunk"]) != entry["sha256"]:
+            if (
+                file.stat().st_size != entry["size"]
+                or chunk_digests(file, entry["chunk"]) != entry["sha256"]
+            ):
                 raise StoreError(f"{path}: checksum mismatch for {name}; the file is damaged")
         return manifest
 
@@ -664,8 +736,10 @@ class Store:
             )
         # Generations a quality gate rejected stay on disk for inspection, never to be served.
         candidates = ([current] if current else []) + [
-            gen_name(n) for n in reversed(numbers)
-            if gen_name(n) != current and not (self.root / gen_name(n) / REJECTED).exists()]
+            gen_name(n)
+            for n in reversed(numbers)
+            if gen_name(n) != current and not (self.root / gen_name(n) / REJECTED).exists()
+        ]
         if current is None:
             problems_head = [f"{self.root / 'CURRENT'} is missing or does not name a generation"]
         else:
@@ -695,8 +769,12 @@ class Store:
             if problems:
                 import warnings
 
-                warnings.warn(f"kgqa store: using {name}, the newest intact generation; "
-                              + "; ".join(problems), StoreWarning, stacklevel=2)
+                warnings.warn(
+                    f"kgqa store: using {name}, the newest intact generation; "
+                    + "; ".join(problems),
+                    StoreWarning,
+                    stacklevel=2,
+                )
             return generation
         raise StoreError(f"no intact generation in {self.root}: " + "; ".join(problems))
 
@@ -711,7 +789,8 @@ class Store:
         built_dim = manifest["models"].get("embedding_dimension")
         if dimension is not None and built_dim is not None and built_dim != dimension:
             raise StoreError(
-                f"the store holds {built_dim}-dimensional vectors but the embedder gives {dimension}; "
+                f"the store holds {built_dim}-dimensional vectors "
+                f"but the embedder gives {dimension}; "
                 "use the embedder the store was built with, or re-ingest into a new store"
             )
 
@@ -720,13 +799,20 @@ class Store:
         """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or
         its parent) it may not write to."""
         if self.root.exists() and not self.root.is_dir():
-            raise StoreError(f"{self.root} is a file, not a store folder; give --store (or "
-                             "KGQA_STORE) a folder path")
-        existing = self.root if self.root.exists() else next(
-            (p for p in self.root.parents if p.exists()), Path("."))
+            raise StoreError(
+                f"{self.root} is a file, not a store folder; give --store (or "
+                "KGQA_STORE) a folder path"
+            )
+        existing = (
+            self.root
+            if self.root.exists()
+            else next((p for p in self.root.parents if p.exists()), Path("."))
+        )
         if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-            raise StoreError(f"cannot write to {existing} (read-only or no permission); give "
-                             "--store (or KGQA_STORE) a folder you can write to")
+            raise StoreError(
+                f"cannot write to {existing} (read-only or no permission); give "
+                "--store (or KGQA_STORE) a folder you can write to"
+            )
 
     @contextlib.contextmanager
     def writer_lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
@@ -766,20 +852,32 @@ class Store:
                 else:
                     path.unlink(missing_ok=True)
 
-    def commit(self, removed: Iterable[str], added: list[ProcessedDocument],
-               models: dict[str, Any], settings: dict[str, Any], keep: int,
-               rules: MergeRules | None = None) -> Manifest:
+    def commit(
+        self,
+        removed: Iterable[str],
+        added: list[ProcessedDocument],
+        models: dict[str, Any],
+        settings: dict[str, Any],
+        keep: int,
+        rules: MergeRules | None = None,
+    ) -> Manifest:
         """Write generation N+1 with ``removed`` documents (and the old versions of ``added``)
         retracted and ``added`` inserted, then make it current. Call under ``writer_lock``."""
         manifest = self.stage(removed, added, models, settings, rules, keep=keep)
         self.publish(manifest.generation, keep)
         return manifest
 
-    def stage(self, removed: Iterable[str], added: list[ProcessedDocument],
-              models: dict[str, Any], settings: dict[str, Any],
-              rules: MergeRules | None = None,
-              reembed: Callable[[list[str]], np.ndarray] | None = None,
-              base: Generation | None = None, keep: int | None = None) -> Manifest:
+    def stage(
+        self,
+        removed: Iterable[str],
+        added: list[ProcessedDocument],
+        models: dict[str, Any],
+        settings: dict[str, Any],
+        rules: MergeRules | None = None,
+        reembed: Callable[[list[str]], np.ndarray] | None = None,
+        base: Generation | None = None,
+        keep: int | None = None,
+    ) -> Manifest:
         """Write the next generation completely (fsynced, renamed into place) without making it
         current, so it can be checked first (the quality gate). Call under ``writer_lock``.
 
@@ -803,10 +901,17 @@ class Store:
             shutil.rmtree(self.root / (gen_name(self._staging) + ".tmp"), ignore_errors=True)
             return self._stage(removed, added, models, settings, rules, reembed, base, None)
 
-    def _stage(self, removed: list[str], added: list[ProcessedDocument], models: dict[str, Any],
-               settings: dict[str, Any], rules: MergeRules | None,
-               reembed: Callable[[list[str]], np.ndarray] | None, base: Generation | None,
-               keep: int | None) -> Manifest:
+    def _stage(
+        self,
+        removed: list[str],
+        added: list[ProcessedDocument],
+        models: dict[str, Any],
+        settings: dict[str, Any],
+        rules: MergeRules | None,
+        reembed: Callable[[list[str]], np.ndarray] | None,
+        base: Generation | None,
+        keep: int | None,
+    ) -> Manifest:
         seconds = self.stage_seconds = {}
         mark = time.perf_counter()
 
@@ -821,8 +926,11 @@ class Store:
         tmp = self.root / (gen_name(number) + ".tmp")
         db_path = tmp / "passages.sqlite"
         self.recycled = None
-        reuse = self._take_for_recycling(base, numbers + [number], keep, tmp) \
-            if base is not None and keep is not None else None
+        reuse = (
+            self._take_for_recycling(base, numbers + [number], keep, tmp)
+            if base is not None and keep is not None
+            else None
+        )
         if base is not None and reuse is not None:
             self.recycled = reuse.number
             dst = open_reused(db_path, reuse)
@@ -837,8 +945,13 @@ class Store:
             dst = sqlite3.connect(db_path)
             dst.executescript(SCHEMA)
         # Tables kept up to date by each commit are filled once, when they are added.
-        present = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE name IN "
-                                             "('person_surnames', 'document_digests')")}
+        present = {
+            r[0]
+            for r in dst.execute(
+                "SELECT name FROM sqlite_master WHERE name IN "
+                "('person_surnames', 'document_digests')"
+            )
+        }
         fill_surnames = "person_surnames" not in present
         fill_digests = "document_digests" not in present
         dst.executescript(SCHEMA_ADDITIONS)
@@ -860,20 +973,33 @@ class Store:
                 if item.vectors.shape[1:] != (dimension,):
                     raise QAError(
                         f"vector dimension {item.vectors.shape[1]} does not match the index "
-                        f"({dimension}); the embedder changed: re-ingest into a new store")
+                        f"({dimension}); the embedder changed: re-ingest into a new store"
+                    )
                 added_rowids += self._insert(dst, item)
                 added_vectors.append(item.vectors)
                 title = item.document.title if titled else None
                 added_texts += [index_text(p.text, title) for p in item.passages]
             _update_document_digests(dst, retract, fill_digests)
-            update_person_surnames(dst, None if fill_surnames else {
-                node for source in ([dst] if base is None else [base.db, dst])
-                for row in _where_in(source, "SELECT node_id, own_node FROM mentions", "doc_id",
-                                     retract) for node in row})
+            update_person_surnames(
+                dst,
+                None
+                if fill_surnames
+                else {
+                    node
+                    for source in ([dst] if base is None else [base.db, dst])
+                    for row in _where_in(
+                        source, "SELECT node_id, own_node FROM mentions", "doc_id", retract
+                    )
+                    for node in row
+                },
+            )
         stale = np.asarray(stale_rowids, dtype=np.int64)
         fresh_ids = np.asarray(added_rowids, dtype=np.int64)
-        fresh = np.concatenate(added_vectors).astype(np.float32) if added_vectors else \
-            np.zeros((0, dimension), np.float32)
+        fresh = (
+            np.concatenate(added_vectors).astype(np.float32)
+            if added_vectors
+            else np.zeros((0, dimension), np.float32)
+        )
         lap("apply")
         # The vectors: a small change to a flat index is kept as a delta beside the base's
         # file, which is copied as it is; anything else writes the whole index.
@@ -886,8 +1012,12 @@ class Store:
             after = base_delta.then(stale, fresh_ids, fresh)
             size = base.dense.size - len(stale) + len(fresh_ids)
             in_file = base.dense.size - len(base_delta.added_ids) + len(base_delta.removed)
-            if (base.dense.kind == "flat" and options.kind_for(size) == "flat" and not options.mmap
-                    and _kept_as_delta(len(after), lambda: in_file)):
+            if (
+                base.dense.kind == "flat"
+                and options.kind_for(size) == "flat"
+                and not options.mmap
+                and _kept_as_delta(len(after), lambda: in_file)
+            ):
                 delta = after
                 vectors = _PendingVectors(base.dense, delta, size)
             else:
@@ -902,8 +1032,7 @@ class Store:
             vocab = json.loads((base.path / "bm25" / "vocab.json").read_text())
             terms = BM25Delta.load(base.path).then(vocab, stale_rowids, added_rowids, added_texts)
             rows_in_file = base.path / "bm25" / "ids.npy"
-            if _kept_as_delta(len(terms),
-                              lambda: np.load(rows_in_file, mmap_mode="r").shape[0]):
+            if _kept_as_delta(len(terms), lambda: np.load(rows_in_file, mmap_mode="r").shape[0]):
                 bm25_delta = terms
             else:
                 bm25 = terms.apply(BM25Index.load(base.path / "bm25"))
@@ -919,19 +1048,25 @@ class Store:
         # the vectors are), which are copied as they are; anything else writes them whole.
         entity_change: EntityChange | None = None
         entities: tuple[dict[str, Any], np.ndarray] | None = None
-        stored = base is not None and reembed is None and \
-            (base.path / "entity_vectors.npy").is_file()
+        stored = (
+            base is not None and reembed is None and (base.path / "entity_vectors.npy").is_file()
+        )
         with dst:
-            if (base is not None and stored and not (base.path / "graph.json").exists()
-                    and rules_json(rules) == rules_of(base.manifest)
-                    and len(retract) <= max(100, base.manifest["counts"]["documents"] // 5)):
+            if (
+                base is not None
+                and stored
+                and not (base.path / "graph.json").exists()
+                and rules_json(rules) == rules_of(base.manifest)
+                and len(retract) <= max(100, base.manifest["counts"]["documents"] // 5)
+            ):
                 # A small change: only the nodes and edges it touches are recomputed.
                 change = update_derived(base.db, dst, retract, rules, vectors.reconstruct)
                 base_change = EntityChange.load(base.path, dimension)
                 entity_change = base_change.then(change)
                 nodes_in_file = base.path / "entity_vectors.json"
-                if not _kept_as_delta(len(entity_change), lambda: len(
-                        json.loads(nodes_in_file.read_text())["nodes"])):
+                if not _kept_as_delta(
+                    len(entity_change), lambda: len(json.loads(nodes_in_file.read_text())["nodes"])
+                ):
                     full = base.stored_entity_vectors()
                     assert full is not None
                     entities = change.applied(*full)
@@ -943,8 +1078,12 @@ class Store:
                 resolver = resolver_of(dst, rules)
                 write_graph(dst, graph_of(dst, rules, resolver))
                 entities = _entity_vectors(
-                    dst, vectors, rules, base.stored_entity_vectors() if stored and base else None,
-                    resolver)
+                    dst,
+                    vectors,
+                    rules,
+                    base.stored_entity_vectors() if stored and base else None,
+                    resolver,
+                )
         lap("graph")
         updated = _updated_counts(base, dst) if logged and base is not None else None
         if updated is not None:
@@ -959,8 +1098,10 @@ class Store:
             }
             content_digest = _content_digest(dst)
         counts["vectors"] = vectors.size
-        counts = {k: counts[k] for k in ("documents", "passages", "mentions", "evidence",
-                                         "vectors", "nodes", "edges")}
+        counts = {
+            k: counts[k]
+            for k in ("documents", "passages", "mentions", "evidence", "vectors", "nodes", "edges")
+        }
         lap("digest")
         if logged:
             (changed,) = dst.execute("SELECT COUNT(*) FROM temp.kgqa_changed").fetchone()
@@ -972,8 +1113,10 @@ class Store:
         lap("checkpoint")
         if counts["vectors"] != counts["passages"]:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise StoreError(f"internal error: {counts['vectors']} vectors for {counts['passages']} "
-                             "passages; nothing was committed")
+            raise StoreError(
+                f"internal error: {counts['vectors']} vectors for {counts['passages']} "
+                "passages; nothing was committed"
+            )
         carried: dict[str, str] = {}  # files copied from the base as they are: their checksums
         index_file = tmp / "dense.faiss"
         if delta is not None:
@@ -1002,15 +1145,25 @@ class Store:
         lap("write")
         if chunked is None:
             chunked = digests_of(db_path)
-        files = {name: carried.get(name) or _sha256(p) for p in sorted(tmp.rglob("*"))
-                 if p.is_file() and p != db_path
-                 for name in [p.relative_to(tmp).as_posix()]}
-        manifest = Manifest(generation=number, created=time.time(), counts=counts, files=files,
-                            chunked={"passages.sqlite": chunked},
-                            models=models, settings=settings, content_digest=content_digest,
-                            content_digest_kind=DIGEST_KIND,
-                            graph_rules=rules_json(rules),
-                            base=base.number if base is not None else None)
+        files = {
+            name: carried.get(name) or _sha256(p)
+            for p in sorted(tmp.rglob("*"))
+            if p.is_file() and p != db_path
+            for name in [p.relative_to(tmp).as_posix()]
+        }
+        manifest = Manifest(
+            generation=number,
+            created=time.time(),
+            counts=counts,
+            files=files,
+            chunked={"passages.sqlite": chunked},
+            models=models,
+            settings=settings,
+            content_digest=content_digest,
+            content_digest_kind=DIGEST_KIND,
+            graph_rules=rules_json(rules),
+            base=base.number if base is not None else None,
+        )
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2))
         lap("checksums")
         _fsync_tree(tmp)
@@ -1020,13 +1173,15 @@ class Store:
         lap("fsync")
         return manifest
 
-    def _take_for_recycling(self, base: Generation, numbers: list[int], keep: int,
-                            tmp: Path) -> Reuse | None:
+    def _take_for_recycling(
+        self, base: Generation, numbers: list[int], keep: int, tmp: Path
+    ) -> Reuse | None:
         """Move the newest generation that publishing would prune and that ``base`` descends
         from to ``tmp``, keeping its SQLite file and the index files a commit may keep
         (``_base_file``), with the change logs that bring that file to ``base``. None,
         touching nothing, when there is no such generation, a log in between is missing or
-        damaged, or a reader holds it: the caller then copies the base's file. Its SQLite file is checked where the commit will write it (``finish_reused``);
+        damaged, or a reader holds it: the caller then copies the base's file. Its SQLite
+        file is checked where the commit will write it (``finish_reused``);
         one from before chunk digests is checked whole here."""
         current = self.current_name()
         doomed = {n for n in numbers[:-keep] if gen_name(n) != current}
@@ -1060,15 +1215,21 @@ class Store:
             if any(not log.is_file() or _sha256(log) != digest for log, digest in chain):
                 return None
             chunked = old_manifest.get("chunked", {}).get("passages.sqlite")
-            if chunked is None and _sha256(old / "passages.sqlite") != \
-                    old_manifest["files"].get("passages.sqlite"):
+            if chunked is None and _sha256(old / "passages.sqlite") != old_manifest["files"].get(
+                "passages.sqlite"
+            ):
                 return None
             os.replace(old, tmp)
         finally:
             os.close(fd)
         for path in tmp.iterdir():
-            if path.name not in ("passages.sqlite", "dense.faiss", "entity_vectors.npy",
-                                 "entity_vectors.json", "bm25"):
+            if path.name not in (
+                "passages.sqlite",
+                "dense.faiss",
+                "entity_vectors.npy",
+                "entity_vectors.json",
+                "bm25",
+            ):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         return Reuse(parent, [log for log, _ in reversed(chain)], chunked, old_manifest["files"])
 
@@ -1111,7 +1272,9 @@ class Store:
     def _retract(db: sqlite3.Connection, doc_ids: set[str]) -> list[int]:
         stale: list[int] = []
         for doc_id in doc_ids:
-            stale += [r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ?", (doc_id,))]
+            stale += [
+                r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ?", (doc_id,))
+            ]
             for table in ("passages", "mentions", "evidence", "documents"):
                 db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return stale
@@ -1119,26 +1282,68 @@ class Store:
     @staticmethod
     def _insert(db: sqlite3.Connection, item: ProcessedDocument) -> list[int]:
         doc = item.document
-        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (doc.doc_id, doc.source, doc.content_hash, doc.title,
-                    json.dumps(doc.metadata, ensure_ascii=False), doc.text, time.time()))
+        db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.doc_id,
+                doc.source,
+                doc.content_hash,
+                doc.title,
+                json.dumps(doc.metadata, ensure_ascii=False),
+                doc.text,
+                time.time(),
+            ),
+        )
         rowids = []
         for p in item.passages:
-            cur = db.execute('INSERT INTO passages (passage_id, doc_id, ordinal, start, "end", text) '
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             (p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text))
+            cur = db.execute(
+                'INSERT INTO passages (passage_id, doc_id, ordinal, start, "end", text) '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text),
+            )
             assert cur.lastrowid is not None  # an INSERT always sets it
             rowids.append(cur.lastrowid)
         db.executemany(
             'INSERT INTO mentions (doc_id, passage_id, node_id, name, label, text, start, "end", '
             "own_node, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.doc_id, m.passage_id, m.row.node_id, m.row.name, m.row.label, m.text, m.start,
-              m.end, m.row.own_node, m.row.rule) for m in item.mentions])
+            [
+                (
+                    doc.doc_id,
+                    m.passage_id,
+                    m.row.node_id,
+                    m.row.name,
+                    m.row.label,
+                    m.text,
+                    m.start,
+                    m.end,
+                    m.row.own_node,
+                    m.row.rule,
+                )
+                for m in item.mentions
+            ],
+        )
         db.executemany(
             "INSERT INTO evidence (doc_id, passage_id, head, tail, label, confidence, extractor, "
-            'start, "end", sentence, head_own, tail_own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [(e.doc_id, e.passage_id, e.head, e.tail, e.label, e.confidence, e.extractor,
-              e.start, e.end, e.sentence, e.head_own, e.tail_own) for e in item.evidence])
+            'start, "end", sentence, head_own, tail_own) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.doc_id,
+                    e.passage_id,
+                    e.head,
+                    e.tail,
+                    e.label,
+                    e.confidence,
+                    e.extractor,
+                    e.start,
+                    e.end,
+                    e.sentence,
+                    e.head_own,
+                    e.tail_own,
+                )
+                for e in item.evidence
+            ],
+        )
         return rowids
 
     def quarantine(self, entries: list[dict[str, Any]]) -> None:

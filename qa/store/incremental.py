@@ -33,21 +33,25 @@ from kgqa.kg.graph import (
     build_graph,
     edge_attributes,
     edge_key,
-    type_clashes,
-    type_votes,
-    type_winner,
     is_lone_surname,
     node_attributes,
     person_surname,
+    type_clashes,
+    type_votes,
+    type_winner,
 )
 
 # the columns of EvidenceRow's and MentionRow's fields, in their order
-EVIDENCE_COLUMNS = ('head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
-                    "sentence, head_own, tail_own")
+EVIDENCE_COLUMNS = (
+    'head, tail, label, confidence, extractor, doc_id, passage_id, start, "end", '
+    "sentence, head_own, tail_own"
+)
 MENTION_COLUMNS = "node_id, name, label, doc_id, own_node, rule"
 # a mention row (MentionRow's fields) and the row id of its passage
-_MENTIONS = ("SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
-             "FROM mentions m JOIN passages p USING (passage_id)")
+_MENTIONS = (
+    "SELECT m.node_id, m.name, m.label, m.doc_id, m.own_node, m.rule, p.id "
+    "FROM mentions m JOIN passages p USING (passage_id)"
+)
 Pair = tuple[str, str]
 EdgeKey = tuple[str, str, str]
 
@@ -56,26 +60,43 @@ Triple = tuple[str, str, str]  # a mention's (node, own node, rule): all a NodeR
 _TRIPLES = "SELECT DISTINCT node_id, own_node, rule FROM mentions"
 
 
-def _resolver(triples: Iterable[Triple], rules: MergeRules | None,
-              votes: dict[str, int]) -> NodeResolver:
-    return NodeResolver([MentionRow(node, "", "", "", own, rule) for node, own, rule in triples],
-                        rules, votes)
+def _resolver(
+    triples: Iterable[Triple], rules: MergeRules | None, votes: dict[str, int]
+) -> NodeResolver:
+    return NodeResolver(
+        [MentionRow(node, "", "", "", own, rule) for node, own, rule in triples], rules, votes
+    )
 
 
 def _votes(db: sqlite3.Connection, triples: Iterable[Triple]) -> dict[str, int]:
     """Type votes (``kgqa.kg.graph.type_votes``) of the nodes whose name another type also
     holds: their mentions, and the typed evidence rows they are an end of."""
-    clashing = {n for found in type_clashes(n for t in triples for n in t[:2] if n).values()
-                for n in found}
+    clashing = {
+        n for found in type_clashes(n for t in triples for n in t[:2] if n).values() for n in found
+    }
     if not clashing:
         return {}
-    mentions = [node for node, count in _where_in(
-        db, "SELECT node_id, COUNT(*) FROM mentions", "node_id", clashing, group="node_id")
-        for _ in range(count)]
+    mentions = [
+        node
+        for node, count in _where_in(
+            db, "SELECT node_id, COUNT(*) FROM mentions", "node_id", clashing, group="node_id"
+        )
+        for _ in range(count)
+    ]
     typed = "','".join(TYPED_EXTRACTORS)
-    ends = [node for column in ("head", "tail") for node, count in _where_in(
-        db, f"SELECT {column}, COUNT(*) FROM evidence", column, clashing, group=column,
-        extra=f"extractor IN ('{typed}')") for _ in range(count)]
+    ends = [
+        node
+        for column in ("head", "tail")
+        for node, count in _where_in(
+            db,
+            f"SELECT {column}, COUNT(*) FROM evidence",
+            column,
+            clashing,
+            group=column,
+            extra=f"extractor IN ('{typed}')",
+        )
+        for _ in range(count)
+    ]
     return dict(type_votes(mentions, ends))
 
 
@@ -86,16 +107,21 @@ def resolver_of(db: sqlite3.Connection, rules: MergeRules | None) -> NodeResolve
     return _resolver(triples, rules, _votes(db, triples))
 
 
-def _triples_after(base_db: sqlite3.Connection, base: set[Triple], db: sqlite3.Connection,
-                   changed: set[str]) -> set[Triple]:
+def _triples_after(
+    base_db: sqlite3.Connection, base: set[Triple], db: sqlite3.Connection, changed: set[str]
+) -> set[Triple]:
     """The distinct triples of ``db``'s mentions, from its base's (``base``) and the mentions of
     the documents ``changed``: a triple only they held in the base goes unless another mention
     still holds it (one look-up in the mentions_resolution index each)."""
     before = set(_where_in(base_db, _TRIPLES, "doc_id", changed))
     after = set(_where_in(db, _TRIPLES, "doc_id", changed))
-    gone = {t for t in before - after if not db.execute(
-        "SELECT 1 FROM mentions WHERE node_id = ? AND own_node = ? AND rule = ? LIMIT 1",
-        t).fetchone()}
+    gone = {
+        t
+        for t in before - after
+        if not db.execute(
+            "SELECT 1 FROM mentions WHERE node_id = ? AND own_node = ? AND rule = ? LIMIT 1", t
+        ).fetchone()
+    }
     return (base - gone) | after
 
 
@@ -103,8 +129,10 @@ def _pairs(db: sqlite3.Connection, triples: set[Triple] | None = None) -> set[Pa
     """Every (node, own node) a mention or an evidence row holds (each query reads an index;
     the mentions' come from their ``triples`` when given)."""
     pairs: set[Pair] = set()
-    queries = ["SELECT DISTINCT head, head_own FROM evidence",
-               "SELECT DISTINCT tail, tail_own FROM evidence"]
+    queries = [
+        "SELECT DISTINCT head, head_own FROM evidence",
+        "SELECT DISTINCT tail, tail_own FROM evidence",
+    ]
     if triples is None:
         queries.append("SELECT DISTINCT node_id, own_node FROM mentions")
     else:
@@ -114,26 +142,37 @@ def _pairs(db: sqlite3.Connection, triples: set[Triple] | None = None) -> set[Pa
     return pairs
 
 
-def _where_in(db: sqlite3.Connection, query: str, column: str, values: Iterable[Any],
-              chunk: int = 500, group: str = "", extra: str = "") -> Iterator[tuple[Any, ...]]:
+def _where_in(
+    db: sqlite3.Connection,
+    query: str,
+    column: str,
+    values: Iterable[Any],
+    chunk: int = 500,
+    group: str = "",
+    extra: str = "",
+) -> Iterator[tuple[Any, ...]]:
     """Rows of ``query`` (a SELECT without WHERE) whose ``column`` is one of ``values`` (and
     that meet the condition ``extra``), grouped by ``group`` within each chunk (so a group must
     be a value of ``column``)."""
     values = sorted(set(values))
     for i in range(0, len(values), chunk):
-        part = values[i:i + chunk]
+        part = values[i : i + chunk]
         where = f"{column} IN ({','.join('?' * len(part))})" + (f" AND {extra}" if extra else "")
-        yield from db.execute(f"{query} WHERE {where}" + (f" GROUP BY {group}" if group else ""),
-                              part)
+        yield from db.execute(
+            f"{query} WHERE {where}" + (f" GROUP BY {group}" if group else ""), part
+        )
 
 
-def graph_of(db: sqlite3.Connection, rules: MergeRules | None,
-             resolver: NodeResolver | None = None) -> nx.MultiDiGraph:
+def graph_of(
+    db: sqlite3.Connection, rules: MergeRules | None, resolver: NodeResolver | None = None
+) -> nx.MultiDiGraph:
     """The graph built from every mention and evidence row (the rebuild an update must equal)."""
     return build_graph(
         (MentionRow(*r) for r in db.execute(f"SELECT {MENTION_COLUMNS} FROM mentions")),
         (EvidenceRow(*r) for r in db.execute(f"SELECT {EVIDENCE_COLUMNS} FROM evidence")),
-        rules, resolver or resolver_of(db, rules))
+        rules,
+        resolver or resolver_of(db, rules),
+    )
 
 
 def context_vector(reconstruct: Any, passages: set[int]) -> np.ndarray:
@@ -148,11 +187,17 @@ def write_graph(db: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
     edge's end, are not stored: loading the edges brings them back)."""
     db.execute("DELETE FROM graph_nodes")
     db.execute("DELETE FROM graph_edges")
-    db.executemany("INSERT INTO graph_nodes VALUES (?, ?)",
-                   [(n, json.dumps(d, ensure_ascii=False)) for n, d in graph.nodes(data=True) if d])
-    db.executemany("INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
-                   [(h, t, k, json.dumps(d, ensure_ascii=False))
-                    for h, t, k, d in graph.edges(keys=True, data=True)])
+    db.executemany(
+        "INSERT INTO graph_nodes VALUES (?, ?)",
+        [(n, json.dumps(d, ensure_ascii=False)) for n, d in graph.nodes(data=True) if d],
+    )
+    db.executemany(
+        "INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
+        [
+            (h, t, k, json.dumps(d, ensure_ascii=False))
+            for h, t, k, d in graph.edges(keys=True, data=True)
+        ],
+    )
 
 
 def read_graph(db: sqlite3.Connection) -> nx.MultiDiGraph:
@@ -162,7 +207,8 @@ def read_graph(db: sqlite3.Connection) -> nx.MultiDiGraph:
     for node, attributes in db.execute("SELECT node, attributes FROM graph_nodes ORDER BY node"):
         graph.add_node(node, **json.loads(attributes))
     for head, tail, label, attributes in db.execute(
-            "SELECT head, tail, label, attributes FROM graph_edges ORDER BY head, tail, label"):
+        "SELECT head, tail, label, attributes FROM graph_edges ORDER BY head, tail, label"
+    ):
         graph.add_edge(head, tail, key=label, **json.loads(attributes))
     return graph
 
@@ -172,7 +218,8 @@ def graph_counts(db: sqlite3.Connection) -> dict[str, int]:
     (nodes,) = db.execute(
         "SELECT (SELECT COUNT(*) FROM graph_nodes) + (SELECT COUNT(*) FROM (SELECT head AS n "
         "FROM graph_edges UNION SELECT tail FROM graph_edges) WHERE n NOT IN "
-        "(SELECT node FROM graph_nodes))").fetchone()
+        "(SELECT node FROM graph_nodes))"
+    ).fetchone()
     (edges,) = db.execute("SELECT COUNT(*) FROM graph_edges").fetchone()
     return {"nodes": int(nodes), "edges": int(edges)}
 
@@ -197,16 +244,21 @@ def _preimage(resolver: NodeResolver, targets: set[str]) -> set[str] | None:
     they look at the own node first, so every pair must be read."""
     if resolver.always:
         return None
-    found = set(targets) | {k for k, (target, _) in resolver.global_map.items()
-                            if target in targets}
+    found = set(targets) | {
+        k for k, (target, _) in resolver.global_map.items() if target in targets
+    }
     return found | resolver.type_sources(found) | _never_ids(resolver)
 
 
 def _is_node(db: sqlite3.Connection, node: str) -> bool:
     """Whether a mention holds ``node`` as its node or its own node (NodeResolver's nodes)."""
-    return bool(db.execute(
-        "SELECT EXISTS (SELECT 1 FROM mentions WHERE node_id = ?1) "
-        "OR EXISTS (SELECT 1 FROM mentions WHERE own_node = ?1)", (node,)).fetchone()[0])
+    return bool(
+        db.execute(
+            "SELECT EXISTS (SELECT 1 FROM mentions WHERE node_id = ?1) "
+            "OR EXISTS (SELECT 1 FROM mentions WHERE own_node = ?1)",
+            (node,),
+        ).fetchone()[0]
+    )
 
 
 def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) -> None:
@@ -214,8 +266,12 @@ def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) 
     mention holds) up to date for ``nodes``, or fill it from every mention (None)."""
     if nodes is None:
         db.execute("DELETE FROM person_surnames")
-        nodes = {n for (n,) in db.execute(
-            "SELECT DISTINCT node_id FROM mentions UNION SELECT DISTINCT own_node FROM mentions")}
+        nodes = {
+            n
+            for (n,) in db.execute(
+                "SELECT DISTINCT node_id FROM mentions UNION SELECT DISTINCT own_node FROM mentions"
+            )
+        }
     for node in sorted(set(nodes)):
         surname = person_surname(node)
         if surname is None:
@@ -223,8 +279,9 @@ def update_person_surnames(db: sqlite3.Connection, nodes: Iterable[str] | None) 
         if _is_node(db, node):
             db.execute("INSERT OR IGNORE INTO person_surnames VALUES (?, ?)", (surname, node))
         else:
-            db.execute("DELETE FROM person_surnames WHERE surname = ? AND node = ?",
-                       (surname, node))
+            db.execute(
+                "DELETE FROM person_surnames WHERE surname = ? AND node = ?", (surname, node)
+            )
 
 
 class _LookedUp(Mapping[str, Any]):
@@ -264,14 +321,22 @@ class _CorpusMap(_LookedUp):
     instead of built from every mention."""
 
     def _look_up(self, key: str) -> tuple[str, str] | None:
-        targets = [r[0] for r in self.db.execute(
-            "SELECT DISTINCT node_id FROM mentions WHERE own_node = ? AND rule = 'acronym'",
-            (key,))]
+        targets = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT node_id FROM mentions WHERE own_node = ? AND rule = 'acronym'",
+                (key,),
+            )
+        ]
         if len(targets) == 1:
             return targets[0], "acronym-corpus"
         if is_lone_surname(key) and _is_node(self.db, key):
-            people = [r[0] for r in self.db.execute(
-                "SELECT node FROM person_surnames WHERE surname = ?", (_base(key),))]
+            people = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT node FROM person_surnames WHERE surname = ?", (_base(key),)
+                )
+            ]
             if len(people) == 1:
                 return people[0], "surname-corpus"
         return None
@@ -279,8 +344,9 @@ class _CorpusMap(_LookedUp):
     def keys_to(self, targets: set[str]) -> set[str]:
         """The keys whose entry sends them to one of ``targets``."""
         out: set[str] = set()
-        for alias, rule in _where_in(self.db, "SELECT DISTINCT own_node, rule FROM mentions",
-                                     "node_id", targets):
+        for alias, rule in _where_in(
+            self.db, "SELECT DISTINCT own_node, rule FROM mentions", "node_id", targets
+        ):
             if rule == "acronym" and alias and self.get(alias, ("", ""))[0] in targets:
                 out.add(alias)
         for target in targets:
@@ -319,9 +385,14 @@ class StoreResolver(NodeResolver):
         def nodes_with_base(base: str) -> list[str]:
             found: set[str] = set()
             for column in ("node_id", "own_node"):
-                found.update(r[0] for r in db.execute(
-                    f"SELECT DISTINCT {column} FROM mentions WHERE {column} >= ? "
-                    f"AND {column} < ?", (base + ":", base + ";")))
+                found.update(
+                    r[0]
+                    for r in db.execute(
+                        f"SELECT DISTINCT {column} FROM mentions WHERE {column} >= ? "
+                        f"AND {column} < ?",
+                        (base + ":", base + ";"),
+                    )
+                )
             return sorted(n for n in found if _base(n) == base)
 
         self.nodes_with_base = nodes_with_base
@@ -329,15 +400,22 @@ class StoreResolver(NodeResolver):
         self._apply_rules(nodes_with_base)
 
     def type_sources(self, targets: set[str]) -> set[str]:
-        return {n for t in targets for n in self.nodes_with_base(_base(t))
-                if self.type_map.get(n) in targets}
+        return {
+            n
+            for t in targets
+            for n in self.nodes_with_base(_base(t))
+            if self.type_map.get(n) in targets
+        }
 
     @staticmethod
     def usable(db: sqlite3.Connection) -> bool:
         """Whether the tables have what it reads (stores from before it lack them)."""
-        return {r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE name IN ('person_surnames', 'mentions_own')"
-        )} == {"person_surnames", "mentions_own"}
+        return {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE name IN ('person_surnames', 'mentions_own')"
+            )
+        } == {"person_surnames", "mentions_own"}
 
 
 def _keys_touched(triples: Iterable[Triple]) -> set[str]:
@@ -356,8 +434,13 @@ def _keys_touched(triples: Iterable[Triple]) -> set[str]:
     return keys
 
 
-def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: set[str],
-                   rules: MergeRules | None, reconstruct: Any) -> EntityChange:
+def update_derived(
+    base_db: sqlite3.Connection,
+    db: sqlite3.Connection,
+    changed: set[str],
+    rules: MergeRules | None,
+    reconstruct: Any,
+) -> EntityChange:
     """Update the graph tables of ``db`` (the new generation's rows, with the base's graph
     tables) after the documents ``changed`` were retracted or replaced, and return the change
     to the base's entity vectors (built with the same ``rules``): the nodes recomputed and the
@@ -369,26 +452,38 @@ def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed:
         # documents' mentions touch can have moved.
         old, new = StoreResolver(base_db, rules), StoreResolver(db, rules)
         if not (old.always or new.always) and old.never == new.never:
-            triples = (set(_where_in(base_db, _TRIPLES, "doc_id", changed))
-                       | set(_where_in(db, _TRIPLES, "doc_id", changed)))
+            triples = set(_where_in(base_db, _TRIPLES, "doc_id", changed)) | set(
+                _where_in(db, _TRIPLES, "doc_id", changed)
+            )
             touched = _keys_touched(triples)
-            changed_keys = {k for k in touched
-                            if old.global_map.get(k) != new.global_map.get(k)}
+            changed_keys = {k for k in touched if old.global_map.get(k) != new.global_map.get(k)}
             # a changed document's names: their nodes of every type may merge differently
-            variants = {n for t in triples for name in t[:2] if name
-                        for n in (set(old.nodes_with_base(_base(name)))
-                                  | set(new.nodes_with_base(_base(name))))}
+            variants = {
+                n
+                for t in triples
+                for name in t[:2]
+                if name
+                for n in (
+                    set(old.nodes_with_base(_base(name))) | set(new.nodes_with_base(_base(name)))
+                )
+            }
             changed_keys |= {k for k in variants if old.type_map.get(k) != new.type_map.get(k)}
-            moved = {p for source in (base_db, db)
-                     for p in _pairs_of(source, changed_keys | _never_ids(new))
-                     if old.resolve(*p) != new.resolve(*p)}
+            moved = {
+                p
+                for source in (base_db, db)
+                for p in _pairs_of(source, changed_keys | _never_ids(new))
+                if old.resolve(*p) != new.resolve(*p)
+            }
             return _update_from(base_db, db, changed, old, new, moved, None, reconstruct)
     base_triples = set(base_db.execute(_TRIPLES))
     triples = _triples_after(base_db, base_triples, db, changed)
     old = _resolver(base_triples, rules, _votes(base_db, base_triples))
     new_votes = _votes(db, triples)
-    new = old if triples == base_triples and new_votes == _votes(base_db, base_triples) \
+    new = (
+        old
+        if triples == base_triples and new_votes == _votes(base_db, base_triples)
         else _resolver(triples, rules, new_votes)
+    )
     every_pair: set[Pair] | None = None  # read only where the resolvers cannot narrow it
 
     def all_pairs() -> set[Pair]:
@@ -405,18 +500,30 @@ def update_derived(base_db: sqlite3.Connection, db: sqlite3.Connection, changed:
             # Only the corpus-wide map changed: a pair moved only if the node it is looked
             # up under (its node, or its own node where a never-merge rule applies) is a key
             # whose entry changed.
-            changed_keys = {k for k in old.global_map.keys() | new.global_map.keys()
-                            if old.global_map.get(k) != new.global_map.get(k)}
-            candidates = {p for source in (base_db, db)
-                          for p in _pairs_of(source, changed_keys | _never_ids(new))}
+            changed_keys = {
+                k
+                for k in old.global_map.keys() | new.global_map.keys()
+                if old.global_map.get(k) != new.global_map.get(k)
+            }
+            candidates = {
+                p
+                for source in (base_db, db)
+                for p in _pairs_of(source, changed_keys | _never_ids(new))
+            }
         moved = {p for p in candidates if old.resolve(*p) != new.resolve(*p)}
     return _update_from(base_db, db, changed, old, new, moved, all_pairs, reconstruct)
 
 
-def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: set[str],
-                 old: NodeResolver, new: NodeResolver, moved: set[Pair],
-                 all_pairs: Callable[[], set[Pair]] | None,
-                 reconstruct: Any) -> EntityChange:
+def _update_from(
+    base_db: sqlite3.Connection,
+    db: sqlite3.Connection,
+    changed: set[str],
+    old: NodeResolver,
+    new: NodeResolver,
+    moved: set[Pair],
+    all_pairs: Callable[[], set[Pair]] | None,
+    reconstruct: Any,
+) -> EntityChange:
     """update_derived's work once the resolvers and the pairs that moved are known:
     ``all_pairs`` gives every pair where a resolver cannot name the raw nodes that resolve to
     a node (None: ``new`` is a StoreResolver, which can)."""
@@ -434,17 +541,29 @@ def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: s
     nodes = {n for p in moved for n in (old.resolve(*p)[0], new.resolve(*p)[0])}
     keys: set[EdgeKey] = set()
     for source, resolver in ((base_db, old), (db, new)):
-        for node_id, own in _where_in(source, "SELECT node_id, own_node FROM mentions",
-                                      "doc_id", changed):
+        for node_id, own in _where_in(
+            source, "SELECT node_id, own_node FROM mentions", "doc_id", changed
+        ):
             nodes.add(resolver.resolve(node_id, own)[0])
-        evidence = [EvidenceRow(*r) for r in _where_in(
-            source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "doc_id", changed)]
+        evidence = [
+            EvidenceRow(*r)
+            for r in _where_in(
+                source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", "doc_id", changed
+            )
+        ]
         if moved:
             raw = {node for node, _ in moved}
             for column in ("head", "tail"):
-                evidence += [e for e in (EvidenceRow(*r) for r in _where_in(
-                    source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", column, raw))
-                    if (e.head, e.head_own) in moved or (e.tail, e.tail_own) in moved]
+                evidence += [
+                    e
+                    for e in (
+                        EvidenceRow(*r)
+                        for r in _where_in(
+                            source, f"SELECT {EVIDENCE_COLUMNS} FROM evidence", column, raw
+                        )
+                    )
+                    if (e.head, e.head_own) in moved or (e.tail, e.tail_own) in moved
+                ]
         keys |= {k for k in (edge_key(resolver, e) for e in evidence) if k is not None}
 
     # the nodes: every mention that now resolves to one of them
@@ -467,22 +586,36 @@ def _update_from(base_db: sqlite3.Connection, db: sqlite3.Connection, changed: s
         if key in keys:
             grouped[key].append(e)
 
-    db.executemany("DELETE FROM graph_edges WHERE head = ? AND tail = ? AND label = ?",
-                   sorted(keys))
-    db.executemany("INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
-                   [(h, t, label, json.dumps(edge_attributes(label, rows), ensure_ascii=False))
-                    for (h, t, label), rows in sorted(grouped.items())])
+    db.executemany(
+        "DELETE FROM graph_edges WHERE head = ? AND tail = ? AND label = ?", sorted(keys)
+    )
+    db.executemany(
+        "INSERT INTO graph_edges VALUES (?, ?, ?, ?)",
+        [
+            (h, t, label, json.dumps(edge_attributes(label, rows), ensure_ascii=False))
+            for (h, t, label), rows in sorted(grouped.items())
+        ],
+    )
     db.executemany("DELETE FROM graph_nodes WHERE node = ?", [(n,) for n in sorted(nodes)])
-    db.executemany("INSERT INTO graph_nodes VALUES (?, ?)",
-                   [(n, json.dumps(node_attributes(n, rows), ensure_ascii=False))
-                    for n, rows in sorted(mentions.items())])
+    db.executemany(
+        "INSERT INTO graph_nodes VALUES (?, ?)",
+        [
+            (n, json.dumps(node_attributes(n, rows), ensure_ascii=False))
+            for n, rows in sorted(mentions.items())
+        ],
+    )
 
     fresh = sorted(passages)
     vectors = np.zeros((len(fresh), reconstruct([]).shape[1]), dtype=np.float32)
     for i, node in enumerate(fresh):
         vectors[i] = context_vector(reconstruct, passages[node])
-    return EntityChange(fresh, [passages_key(passages[node]) for node in fresh], vectors,
-                        nodes - set(fresh), len(fresh))
+    return EntityChange(
+        fresh,
+        [passages_key(passages[node]) for node in fresh],
+        vectors,
+        nodes - set(fresh),
+        len(fresh),
+    )
 
 
 @dataclass
@@ -500,18 +633,26 @@ class EntityChange:
     dropped: set[str]
     computed: int = 0
 
-    def applied(self, index: dict[str, Any], matrix: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+    def applied(
+        self, index: dict[str, Any], matrix: np.ndarray
+    ) -> tuple[dict[str, Any], np.ndarray]:
         """The whole table (index, matrix), in node order, after this change."""
         gone = self.dropped | set(self.nodes)
         kept = [i for i, n in enumerate(index["nodes"]) if n not in gone]
         names = [index["nodes"][i] for i in kept] + self.nodes
         keys = [index["keys"][i] for i in kept] + self.keys
         order = sorted(range(len(names)), key=names.__getitem__)
-        stacked = np.concatenate([matrix[kept],
-                                  self.vectors.reshape(len(self.nodes), matrix.shape[1])])
-        return ({"nodes": [names[i] for i in order], "keys": [keys[i] for i in order],
-                 "computed": self.computed},
-                np.ascontiguousarray(stacked[order], dtype=np.float32))
+        stacked = np.concatenate(
+            [matrix[kept], self.vectors.reshape(len(self.nodes), matrix.shape[1])]
+        )
+        return (
+            {
+                "nodes": [names[i] for i in order],
+                "keys": [keys[i] for i in order],
+                "computed": self.computed,
+            },
+            np.ascontiguousarray(stacked[order], dtype=np.float32),
+        )
 
     def then(self, later: EntityChange) -> EntityChange:
         """This change followed by ``later``."""
@@ -523,17 +664,30 @@ class EntityChange:
         vectors = np.zeros((len(names), later.vectors.shape[1]), dtype=np.float32)
         for i, name in enumerate(names):
             vectors[i] = rows[name][1]
-        return EntityChange(names, [rows[n][0] for n in names], vectors,
-                            (self.dropped | later.dropped) - set(rows), later.computed)
+        return EntityChange(
+            names,
+            [rows[n][0] for n in names],
+            vectors,
+            (self.dropped | later.dropped) - set(rows),
+            later.computed,
+        )
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.dropped)
 
     def save(self, folder: Path) -> None:
         np.save(folder / self.FILES[0], self.vectors, allow_pickle=False)
-        (folder / self.FILES[1]).write_text(json.dumps(
-            {"nodes": self.nodes, "keys": self.keys, "dropped": sorted(self.dropped),
-             "computed": self.computed}, ensure_ascii=False))
+        (folder / self.FILES[1]).write_text(
+            json.dumps(
+                {
+                    "nodes": self.nodes,
+                    "keys": self.keys,
+                    "dropped": sorted(self.dropped),
+                    "computed": self.computed,
+                },
+                ensure_ascii=False,
+            )
+        )
 
     @classmethod
     def load(cls, folder: Path, dimension: int) -> EntityChange:
@@ -541,9 +695,13 @@ class EntityChange:
         if not (folder / cls.FILES[1]).is_file():
             return cls([], [], np.zeros((0, dimension), np.float32), set())
         data = json.loads((folder / cls.FILES[1]).read_text())
-        return cls(data["nodes"], data["keys"],
-                   np.load(folder / cls.FILES[0], allow_pickle=False), set(data["dropped"]),
-                   data["computed"])
+        return cls(
+            data["nodes"],
+            data["keys"],
+            np.load(folder / cls.FILES[0], allow_pickle=False),
+            set(data["dropped"]),
+            data["computed"],
+        )
 
 
 def passages_key(passages: set[int]) -> str:

@@ -40,9 +40,14 @@ class DenseOptions:
 
     # Which setting each field comes from.
     SETTINGS: ClassVar[dict[str, str]] = {
-        "kind": "dense_index", "ann_min_passages": "ann_min_passages", "ivf_nlist": "ivf_nlist",
-        "ivf_nprobe": "ivf_nprobe", "hnsw_m": "hnsw_m", "hnsw_ef_search": "hnsw_ef_search",
-        "mmap": "dense_mmap"}
+        "kind": "dense_index",
+        "ann_min_passages": "ann_min_passages",
+        "ivf_nlist": "ivf_nlist",
+        "ivf_nprobe": "ivf_nprobe",
+        "hnsw_m": "hnsw_m",
+        "hnsw_ef_search": "hnsw_ef_search",
+        "mmap": "dense_mmap",
+    }
 
     @classmethod
     def of(cls, settings: Settings | dict[str, Any]) -> DenseOptions:
@@ -74,8 +79,9 @@ class DenseIndex:
 
         self.dimension = dimension
         # Any: the FAISS classes differ by kind and their stubs do not share the attributes.
-        self.index: Any = index if index is not None else faiss.IndexIDMap2(
-            faiss.IndexFlatIP(dimension))
+        self.index: Any = (
+            index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        )
 
     @property
     def size(self) -> int:
@@ -99,8 +105,9 @@ class DenseIndex:
                 f"vector dimension {vectors.shape[1]} does not match the index ({self.dimension}); "
                 "the embedder changed: re-ingest into a new store"
             )
-        self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                np.asarray(ids, dtype=np.int64))
+        self.index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
 
     def remove(self, ids: np.ndarray) -> None:
         import faiss
@@ -123,8 +130,11 @@ class DenseIndex:
 
         if self.kind != "ivf":
             ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
-            vectors = self.index.index.reconstruct_n(0, self.size) if self.size else \
-                np.zeros((0, self.dimension), np.float32)
+            vectors = (
+                self.index.index.reconstruct_n(0, self.size)
+                if self.size
+                else np.zeros((0, self.dimension), np.float32)
+            )
             return ids, vectors
         lists = self.index.invlists
         all_ids, all_vectors = [], []
@@ -172,9 +182,15 @@ class DenseIndex:
             index = _hnsw(self.dimension, options.hnsw_m)
         else:
             nlist = options.ivf_nlist or max(16, int(4 * np.sqrt(len(ids))))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dimension), self.dimension,
-                                       min(nlist, max(1, len(ids) // 39)), faiss.METRIC_INNER_PRODUCT)
-            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[:256 * index.nlist]]
+            index = faiss.IndexIVFFlat(
+                faiss.IndexFlatIP(self.dimension),
+                self.dimension,
+                min(nlist, max(1, len(ids) // 39)),
+                faiss.METRIC_INNER_PRODUCT,
+            )
+            sample = vectors[
+                np.random.default_rng(0).permutation(len(vectors))[: 256 * index.nlist]
+            ]
             index.train(np.ascontiguousarray(sample, dtype=np.float32))
         rebuilt = DenseIndex(self.dimension, index)
         rebuilt.add(ids, vectors)
@@ -194,8 +210,9 @@ class DenseIndex:
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0:
             return []
-        scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1),
-                                        min(k, self.size))
+        scores, ids = self.index.search(
+            np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, self.size)
+        )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def save(self, path: Path) -> None:
@@ -239,19 +256,22 @@ class BM25Delta:
 
     def save(self, generation: Path) -> None:
         folder = generation / self.FOLDER
-        BM25Index(self.rows.ids, self.extra, self.rows.indptr, self.rows.terms,
-                  self.rows.counts).save(folder)
+        BM25Index(
+            self.rows.ids, self.extra, self.rows.indptr, self.rows.terms, self.rows.counts
+        ).save(folder)
         np.save(folder / "removed.npy", self.removed, allow_pickle=False)
 
-    def then(self, vocab: list[str], removed: Iterable[int], ids: list[int],
-             texts: list[str]) -> BM25Delta:
+    def then(
+        self, vocab: list[str], removed: Iterable[int], ids: list[int], texts: list[str]
+    ) -> BM25Delta:
         """This delta (over a file of vocabulary ``vocab``) followed by removing the rows
         ``removed`` and adding ``ids`` indexed under ``texts`` (only those are tokenised)."""
         removed = np.fromiter(removed, dtype=np.int64)
-        rows = BM25Index(self.rows.ids, vocab + self.extra, self.rows.indptr, self.rows.terms,
-                         self.rows.counts).updated(removed, ids, texts)
+        rows = BM25Index(
+            self.rows.ids, vocab + self.extra, self.rows.indptr, self.rows.terms, self.rows.counts
+        ).updated(removed, ids, texts)
         gone = np.union1d(self.removed, removed[~np.isin(removed, self.rows.ids)])
-        return BM25Delta(rows, rows.vocab[len(vocab):], gone)
+        return BM25Delta(rows, rows.vocab[len(vocab) :], gone)
 
     def apply(self, base: BM25Index) -> BM25Index:
         """``base`` (the file's index) with this delta: the same index ``updated`` gives."""
@@ -261,10 +281,13 @@ class BM25Delta:
         keep = ~np.isin(base.ids, self.removed)
         kept_entries = np.repeat(keep, lengths)
         all_lengths = np.concatenate([lengths[keep], np.diff(self.rows.indptr)])
-        return BM25Index(np.concatenate([base.ids[keep], self.rows.ids]), base.vocab + self.extra,
-                         np.concatenate([[0], np.cumsum(all_lengths)]),
-                         np.concatenate([base.terms[kept_entries], self.rows.terms]),
-                         np.concatenate([base.counts[kept_entries], self.rows.counts]))
+        return BM25Index(
+            np.concatenate([base.ids[keep], self.rows.ids]),
+            base.vocab + self.extra,
+            np.concatenate([[0], np.cumsum(all_lengths)]),
+            np.concatenate([base.terms[kept_entries], self.rows.terms]),
+            np.concatenate([base.counts[kept_entries], self.rows.counts]),
+        )
 
 
 class DenseDelta:
@@ -275,8 +298,13 @@ class DenseDelta:
 
     FILES = ("dense_added_ids.npy", "dense_added.npy", "dense_removed.npy")
 
-    def __init__(self, dimension: int, added_ids: np.ndarray | None = None,
-                 added: np.ndarray | None = None, removed: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        dimension: int,
+        added_ids: np.ndarray | None = None,
+        added: np.ndarray | None = None,
+        removed: np.ndarray | None = None,
+    ) -> None:
         self.dimension = dimension
         self.added_ids = added_ids if added_ids is not None else np.zeros(0, np.int64)
         self.added = added if added is not None else np.zeros((0, dimension), np.float32)
@@ -302,10 +330,13 @@ class DenseDelta:
         removed = np.asarray(removed, dtype=np.int64)
         pending = np.isin(self.added_ids, removed)
         return DenseDelta(
-            self.dimension, np.concatenate([self.added_ids[~pending], ids]).astype(np.int64),
-            np.concatenate([self.added[~pending], vectors.reshape(-1, self.dimension)]
-                           ).astype(np.float32),
-            np.union1d(self.removed, removed[~np.isin(removed, self.added_ids)]).astype(np.int64))
+            self.dimension,
+            np.concatenate([self.added_ids[~pending], ids]).astype(np.int64),
+            np.concatenate([self.added[~pending], vectors.reshape(-1, self.dimension)]).astype(
+                np.float32
+            ),
+            np.union1d(self.removed, removed[~np.isin(removed, self.added_ids)]).astype(np.int64),
+        )
 
     def apply(self, index: DenseIndex) -> DenseIndex:
         index.remove(self.removed)
@@ -338,8 +369,9 @@ def index_text(text: str, title: str | None) -> str:
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False,
-                          show_progress=False)
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
 
 
 class BM25Index:
@@ -355,8 +387,14 @@ class BM25Index:
     B = 0.75
     FILES = ("ids.npy", "indptr.npy", "terms.npy", "counts.npy", "vocab.json")
 
-    def __init__(self, ids: np.ndarray, vocab: list[str], indptr: np.ndarray, terms: np.ndarray,
-                 counts: np.ndarray) -> None:
+    def __init__(
+        self,
+        ids: np.ndarray,
+        vocab: list[str],
+        indptr: np.ndarray,
+        terms: np.ndarray,
+        counts: np.ndarray,
+    ) -> None:
         self.ids = np.asarray(ids, dtype=np.int64)
         self.vocab = vocab
         self.indptr = np.asarray(indptr, dtype=np.int64)
@@ -377,8 +415,13 @@ class BM25Index:
 
     @classmethod
     def empty(cls) -> BM25Index:
-        return cls(np.zeros(0, np.int64), [], np.zeros(1, np.int64), np.zeros(0, np.int32),
-                   np.zeros(0, np.uint16))
+        return cls(
+            np.zeros(0, np.int64),
+            [],
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.uint16),
+        )
 
     @classmethod
     def build(cls, ids: list[int], texts: list[str]) -> BM25Index:
@@ -392,15 +435,19 @@ class BM25Index:
         kept_entries = np.repeat(keep, lengths)
         vocab_index = dict(self.vocab_index)
         tokens = bm25_tokens(texts) if texts else []
-        flat = np.fromiter((vocab_index.setdefault(t, len(vocab_index))
-                            for passage in tokens for t in passage), dtype=np.int64)
-        rows = np.repeat(np.arange(len(tokens), dtype=np.int64),
-                         [len(passage) for passage in tokens])
+        flat = np.fromiter(
+            (vocab_index.setdefault(t, len(vocab_index)) for passage in tokens for t in passage),
+            dtype=np.int64,
+        )
+        rows = np.repeat(
+            np.arange(len(tokens), dtype=np.int64), [len(passage) for passage in tokens]
+        )
         width = max(1, len(vocab_index))
         keys, counts = np.unique(rows * width + flat, return_counts=True)
         new_rows = keys // width
-        new_lengths = np.bincount(new_rows, minlength=len(tokens)) if len(tokens) else \
-            np.zeros(0, np.int64)
+        new_lengths = (
+            np.bincount(new_rows, minlength=len(tokens)) if len(tokens) else np.zeros(0, np.int64)
+        )
         all_lengths = np.concatenate([lengths[keep], new_lengths])
         return BM25Index(
             np.concatenate([self.ids[keep], np.asarray(ids, dtype=np.int64)]),
@@ -408,8 +455,10 @@ class BM25Index:
             np.concatenate([[0], np.cumsum(all_lengths)]),
             np.concatenate([self.terms[kept_entries], (keys % width).astype(np.int32)]),
             # BM25 saturates long before a term fills 16 bits
-            np.concatenate([self.counts[kept_entries],
-                            np.minimum(counts, 65535).astype(np.uint16)]))
+            np.concatenate(
+                [self.counts[kept_entries], np.minimum(counts, 65535).astype(np.uint16)]
+            ),
+        )
 
     def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(term pointers, passage positions, counts, per-passage length norm), the rows turned
@@ -418,13 +467,18 @@ class BM25Index:
             import scipy.sparse
 
             matrix = scipy.sparse.csr_matrix(
-                (self.counts, self.terms, self.indptr), shape=(self.size, len(self.vocab))).tocsc()
+                (self.counts, self.terms, self.indptr), shape=(self.size, len(self.vocab))
+            ).tocsc()
             rows = np.repeat(np.arange(self.size), np.diff(self.indptr))
             lengths = np.bincount(rows, weights=self.counts, minlength=self.size)
             average = float(lengths.mean()) if self.size else 1.0
             norm = self.K1 * ((1 - self.B) + self.B * lengths / (average or 1.0))
-            self._postings = (matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64),
-                              matrix.data.astype(np.float64), norm)
+            self._postings = (
+                matrix.indptr.astype(np.int64),
+                matrix.indices.astype(np.int64),
+                matrix.data.astype(np.float64),
+                norm,
+            )
         return self._postings
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
@@ -451,8 +505,12 @@ class BM25Index:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, array in (("ids", self.ids), ("indptr", self.indptr), ("terms", self.terms),
-                            ("counts", self.counts)):
+        for name, array in (
+            ("ids", self.ids),
+            ("indptr", self.indptr),
+            ("terms", self.terms),
+            ("counts", self.counts),
+        ):
             np.save(folder / f"{name}.npy", array, allow_pickle=False)
         (folder / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False))
 
@@ -467,5 +525,10 @@ class BM25Index:
         def array(name: str) -> np.ndarray:
             return np.load(folder / f"{name}.npy", allow_pickle=False)
 
-        return cls(array("ids"), json.loads((folder / "vocab.json").read_text()), array("indptr"),
-                   array("terms"), array("counts"))
+        return cls(
+            array("ids"),
+            json.loads((folder / "vocab.json").read_text()),
+            array("indptr"),
+            array("terms"),
+            array("counts"),
+        )

@@ -24,8 +24,12 @@ from typing import Any
 CHUNK = 1 << 20
 
 
-def chunk_digests(path: Path, chunk: int | None = None, known: list[str] | None = None,
-                   dirty: set[int] | None = None) -> list[str]:
+def chunk_digests(
+    path: Path,
+    chunk: int | None = None,
+    known: list[str] | None = None,
+    dirty: set[int] | None = None,
+) -> list[str]:
     """sha256 of each ``chunk`` (default CHUNK) bytes of ``path``; with ``known`` (the digests
     before some chunks were written) and ``dirty`` (those chunks), only the dirty ones and any
     past the end of ``known`` are read."""
@@ -80,22 +84,36 @@ class Reuse:
 # The tables a commit changes; each generation's changes.sqlite holds, per table, the row ids
 # its commit inserted, updated or deleted (``changed``) and those rows as they ended
 # (``rows_<table>``), plus the AUTOINCREMENT counters (``sequence``).
-TRACKED = ("documents", "passages", "mentions", "evidence", "document_digests", "graph_nodes",
-           "graph_edges", "person_surnames")
+TRACKED = (
+    "documents",
+    "passages",
+    "mentions",
+    "evidence",
+    "document_digests",
+    "graph_nodes",
+    "graph_edges",
+    "person_surnames",
+)
 CHANGES = "changes.sqlite"
 
 
 def track_changes(db: sqlite3.Connection) -> None:
     """Record, in temp.kgqa_changed, the row id of every row inserted, updated or deleted in the
     tracked tables from now on (temporary triggers: nothing is written to the file)."""
-    db.execute("CREATE TEMP TABLE kgqa_changed (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
-               "PRIMARY KEY (tbl, rid)) WITHOUT ROWID")
+    db.execute(
+        "CREATE TEMP TABLE kgqa_changed (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
+        "PRIMARY KEY (tbl, rid)) WITHOUT ROWID"
+    )
     for table in TRACKED:
         for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
-            body = " ".join(f"INSERT OR IGNORE INTO kgqa_changed VALUES ('{table}', "
-                            f"{ref}.rowid);" for ref in refs)
-            db.execute(f"CREATE TEMP TRIGGER kgqa_{table}_{event.lower()} AFTER {event} "
-                       f"ON main.{table} BEGIN {body} END")
+            body = " ".join(
+                f"INSERT OR IGNORE INTO kgqa_changed VALUES ('{table}', {ref}.rowid);"
+                for ref in refs
+            )
+            db.execute(
+                f"CREATE TEMP TRIGGER kgqa_{table}_{event.lower()} AFTER {event} "
+                f"ON main.{table} BEGIN {body} END"
+            )
 
 
 def untrack_changes(db: sqlite3.Connection) -> None:
@@ -111,9 +129,11 @@ def write_changes(db: sqlite3.Connection, path: Path) -> None:
     try:
         db.execute("CREATE TABLE log.changed AS SELECT tbl, rid FROM temp.kgqa_changed")
         for table in TRACKED:
-            db.execute(f"CREATE TABLE log.rows_{table} AS SELECT rowid AS kgqa_rowid, * "
-                       f"FROM main.{table} WHERE rowid IN "
-                       f"(SELECT rid FROM temp.kgqa_changed WHERE tbl = '{table}')")
+            db.execute(
+                f"CREATE TABLE log.rows_{table} AS SELECT rowid AS kgqa_rowid, * "
+                f"FROM main.{table} WHERE rowid IN "
+                f"(SELECT rid FROM temp.kgqa_changed WHERE tbl = '{table}')"
+            )
         db.execute("CREATE TABLE log.sequence AS SELECT name, seq FROM main.sqlite_sequence")
         db.commit()
     finally:
@@ -123,20 +143,28 @@ def write_changes(db: sqlite3.Connection, path: Path) -> None:
 def replay_changes(db: sqlite3.Connection, logs: list[Path]) -> None:
     """Bring ``db`` forward through the commits whose changes.sqlite files ``logs`` are (oldest
     first): each one's changed rows are deleted and put back as they ended, row ids included."""
-    columns = {table: ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA main.table_info({table})"))
-               for table in TRACKED}
+    columns = {
+        table: ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA main.table_info({table})"))
+        for table in TRACKED
+    }
     for log in logs:
         db.execute("ATTACH DATABASE ? AS log", (str(log),))
         try:
             with db:
                 for table in TRACKED:
-                    db.execute(f"DELETE FROM main.{table} WHERE rowid IN "
-                               f"(SELECT rid FROM log.changed WHERE tbl = '{table}')")
-                    db.execute(f"INSERT INTO main.{table} (rowid, {columns[table]}) "
-                               f"SELECT kgqa_rowid, {columns[table]} FROM log.rows_{table}")
+                    db.execute(
+                        f"DELETE FROM main.{table} WHERE rowid IN "
+                        f"(SELECT rid FROM log.changed WHERE tbl = '{table}')"
+                    )
+                    db.execute(
+                        f"INSERT INTO main.{table} (rowid, {columns[table]}) "
+                        f"SELECT kgqa_rowid, {columns[table]} FROM log.rows_{table}"
+                    )
                 db.execute("DELETE FROM main.sqlite_sequence")
-                db.execute("INSERT INTO main.sqlite_sequence (name, seq) "
-                           "SELECT name, seq FROM log.sequence")
+                db.execute(
+                    "INSERT INTO main.sqlite_sequence (name, seq) "
+                    "SELECT name, seq FROM log.sequence"
+                )
         finally:
             db.execute("DETACH DATABASE log")
 
@@ -185,5 +213,8 @@ def finish_reused(db: sqlite3.Connection, db_path: Path, reuse: Reuse) -> dict[s
         return digests_of(db_path)
     if size != old["size"]:
         dirty.update(range(old["size"] // chunk, (size + chunk - 1) // chunk))
-    return {"size": size, "chunk": chunk,
-            "sha256": chunk_digests(db_path, chunk, old["sha256"], dirty)}
+    return {
+        "size": size,
+        "chunk": chunk,
+        "sha256": chunk_digests(db_path, chunk, old["sha256"], dirty),
+    }

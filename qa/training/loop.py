@@ -65,10 +65,13 @@ class TrainingLoop:
         self.options = options
         self.progress = progress
         self.optimizer = torch.optim.AdamW(
-            [p for p in model.parameters() if p.requires_grad], lr=options.learning_rate,
-                                           weight_decay=options.weight_decay)
-        self.scheduler = linear_warmup_schedule(self.optimizer, options.total_steps,
-                                                options.warmup_fraction)
+            [p for p in model.parameters() if p.requires_grad],
+            lr=options.learning_rate,
+            weight_decay=options.weight_decay,
+        )
+        self.scheduler = linear_warmup_schedule(
+            self.optimizer, options.total_steps, options.warmup_fraction
+        )
         self.step = 0
         self.loss_avg = 0.0
 
@@ -79,8 +82,12 @@ class TrainingLoop:
         self.optimizer.load_state_dict(saved["optimizer"])
         self.scheduler.load_state_dict(saved["scheduler"])
 
-    def run(self, batch_at: Callable[[int], Any], loss_of: Callable[[Any], Any],
-            after_step: Callable[[int], None] | None = None) -> None:
+    def run(
+        self,
+        batch_at: Callable[[int], Any],
+        loss_of: Callable[[Any], Any],
+        after_step: Callable[[int], None] | None = None,
+    ) -> None:
         """Step until ``total_steps``: ``batch_at(step)`` builds the batch of a step (0-based),
         ``loss_of(batch)`` its scalar loss, ``after_step(steps taken)`` may evaluate or save
         (it puts the model back in training mode if it leaves it)."""
@@ -103,8 +110,10 @@ class TrainingLoop:
             self.loss_avg = 0.98 * self.loss_avg + 0.02 * value if self.step > first else value
             self.step += 1
             if self.step % o.log_every == 0 or self.step == o.total_steps:
-                self.progress(f"step {self.step}/{o.total_steps} loss {self.loss_avg:.3f} "
-                              f"({time.perf_counter() - started:.0f} s this run)")
+                self.progress(
+                    f"step {self.step}/{o.total_steps} loss {self.loss_avg:.3f} "
+                    f"({time.perf_counter() - started:.0f} s this run)"
+                )
             if after_step is not None:
                 after_step(self.step)
                 self.model.train()

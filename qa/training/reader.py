@@ -76,16 +76,23 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_features(tokenizer: Any, examples: list[SquadExample], max_seq_len: int, stride: int
-                   ) -> list[dict[str, Any]]:
+def build_features(
+    tokenizer: Any, examples: list[SquadExample], max_seq_len: int, stride: int
+) -> list[dict[str, Any]]:
     """Token windows with start/end labels; a window without the answer points at token 0."""
     features: list[dict[str, Any]] = []
     chunk = 2000
     for c in range(0, len(examples), chunk):
         part = examples[c : c + chunk]
-        enc = tokenizer([e.question for e in part], [e.context for e in part],
-                        truncation="only_second", max_length=max_seq_len, stride=stride,
-                        return_overflowing_tokens=True, return_offsets_mapping=True)
+        enc = tokenizer(
+            [e.question for e in part],
+            [e.context for e in part],
+            truncation="only_second",
+            max_length=max_seq_len,
+            stride=stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+        )
         for i in range(len(enc["input_ids"])):
             ex = part[enc["overflow_to_sample_mapping"][i]]
             seq = enc.sequence_ids(i)
@@ -98,8 +105,12 @@ def build_features(tokenizer: Any, examples: list[SquadExample], max_seq_len: in
                 if ctx and offsets[ctx[0]][0] <= char_start and offsets[ctx[-1]][1] >= char_end:
                     start = next(k for k in ctx if offsets[k][1] > char_start)
                     end = next(k for k in reversed(ctx) if offsets[k][0] < char_end)
-            feature = {"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i],
-                       "start_positions": start, "end_positions": end}
+            feature = {
+                "input_ids": enc["input_ids"][i],
+                "attention_mask": enc["attention_mask"][i],
+                "start_positions": start,
+                "end_positions": end,
+            }
             if "token_type_ids" in enc:
                 feature["token_type_ids"] = enc["token_type_ids"][i]
             features.append(feature)
@@ -114,26 +125,44 @@ def _collate(features: list[dict[str, Any]], pad_id: int, use_types: bool) -> di
     def pad(key: str, value: int) -> Any:
         return torch.tensor([f[key] + [value] * (width - len(f[key])) for f in features])
 
-    batch = {"input_ids": pad("input_ids", pad_id), "attention_mask": pad("attention_mask", 0),
-             "start_positions": torch.tensor([f["start_positions"] for f in features]),
-             "end_positions": torch.tensor([f["end_positions"] for f in features])}
+    batch = {
+        "input_ids": pad("input_ids", pad_id),
+        "attention_mask": pad("attention_mask", 0),
+        "start_positions": torch.tensor([f["start_positions"] for f in features]),
+        "end_positions": torch.tensor([f["end_positions"] for f in features]),
+    }
     if use_types and "token_type_ids" in features[0]:
         batch["token_type_ids"] = pad("token_type_ids", 0)
     return batch
 
 
-def evaluate(tokenizer: Any, model: Any, dev: list[SquadExample], mix: list[SquadExample],
-             max_seq_len: int, stride: int, max_answer_tokens: int, threshold: float = 0.0,
-             batch_pairs: int = 64, device: str = "cpu") -> tuple[dict[str, Any], dict[str, Any]]:
+def evaluate(
+    tokenizer: Any,
+    model: Any,
+    dev: list[SquadExample],
+    mix: list[SquadExample],
+    max_seq_len: int,
+    stride: int,
+    max_answer_tokens: int,
+    threshold: float = 0.0,
+    batch_pairs: int = 64,
+    device: str = "cpu",
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """SQuAD v2.0 metrics of a model on ``dev`` and on ``mix`` (which holds every dev question,
     so each question is read once), each question read with its own paragraph."""
     import time
 
     from kgqa.qa.evaluation.evaluate import read_margins
 
-    reader = ExtractiveReader.from_loaded(tokenizer, model, device=device, max_seq_len=max_seq_len,
-                                          stride=stride, max_answer_tokens=max_answer_tokens,
-                                          batch_size=64)
+    reader = ExtractiveReader.from_loaded(
+        tokenizer,
+        model,
+        device=device,
+        max_seq_len=max_seq_len,
+        stride=stride,
+        max_answer_tokens=max_answer_tokens,
+        batch_size=64,
+    )
     started = time.perf_counter()
     preds, margins = read_margins(reader, mix, batch_pairs)
     seconds = time.perf_counter() - started
@@ -157,8 +186,11 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     train, dev = _split(examples, config)
     reported = {Path(p).stem: load_squad([Path(p)]) for p in config.report}
     # partners drawn from every paragraph of the training articles, before any subsampling
-    partners = ([e for e in squad2_mix(train, config.seed) if e.qid.endswith("-other")]
-                if config.negatives > 0 else [])
+    partners = (
+        [e for e in squad2_mix(train, config.seed) if e.qid.endswith("-other")]
+        if config.negatives > 0
+        else []
+    )
     if config.max_train_examples is not None:
         train = random.Random(config.seed).sample(train, min(len(train), config.max_train_examples))
     if config.focus == "squad2":
@@ -178,9 +210,11 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     write_squad(dev, out / "dev.json")
     # the dev questions and as many unanswerable pairs; a chosen dev file has its own
     mix = squad2_mix(dev, config.seed) if config.dev_file is None else dev
-    progress(f"{len(train)} training questions ({sum(e.is_impossible for e in train)} "
-             f"unanswerable) and {len(dev)} dev questions "
-             f"({len({e.title for e in dev})} held-out articles; {len(mix)} in the dev mix)")
+    progress(
+        f"{len(train)} training questions ({sum(e.is_impossible for e in train)} "
+        f"unanswerable) and {len(dev)} dev questions "
+        f"({len({e.title for e in dev})} held-out articles; {len(mix)} in the dev mix)"
+    )
 
     resuming = (ckpt / "state.json").is_file()
     source = str(ckpt) if resuming else resolve_model(config.base_model)
@@ -188,20 +222,32 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
         tokenizer = AutoTokenizer.from_pretrained(source)
         model = AutoModelForQuestionAnswering.from_pretrained(source, dtype=torch.float32)
     except Exception as err:
-        raise QAError(f"cannot load the base model {config.base_model!r} from {source}: {err}") from None
+        raise QAError(
+            f"cannot load the base model {config.base_model!r} from {source}: {err}"
+        ) from None
     model.to(config.device)
     frozen = freeze_lower_layers(model, config.freeze_layers)
     if frozen:
-        progress(f"froze the embeddings and {config.freeze_layers} lower layers "
-                 f"({frozen:,} parameters)")
+        progress(
+            f"froze the embeddings and {config.freeze_layers} lower layers ({frozen:,} parameters)"
+        )
     features = build_features(tokenizer, train, config.max_seq_len, config.stride)
     use_types = "token_type_ids" in __import__("inspect").signature(model.forward).parameters
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
     total_steps = max(1, int(steps_per_epoch * config.epochs))
-    loop = TrainingLoop(model, Optimisation(
-        total_steps=total_steps, learning_rate=config.learning_rate,
-        weight_decay=config.weight_decay, warmup_fraction=config.warmup_fraction,
-        device=config.device, bf16=config.bf16, log_every=50), progress)
+    loop = TrainingLoop(
+        model,
+        Optimisation(
+            total_steps=total_steps,
+            learning_rate=config.learning_rate,
+            weight_decay=config.weight_decay,
+            warmup_fraction=config.warmup_fraction,
+            device=config.device,
+            bf16=config.bf16,
+            log_every=50,
+        ),
+        progress,
+    )
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
     if resuming:
         state = json.loads((ckpt / "state.json").read_text())
@@ -221,7 +267,9 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
         batches: list[list[int]] = []
         for p in range(0, len(idx), pool):
             part = sorted(idx[p : p + pool], key=lambda i: len(features[i]["input_ids"]))
-            batches += [part[b : b + config.batch_size] for b in range(0, len(part), config.batch_size)]
+            batches += [
+                part[b : b + config.batch_size] for b in range(0, len(part), config.batch_size)
+            ]
         rng.shuffle(batches)
         return [i for batch in batches for i in batch]
 
@@ -232,39 +280,76 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
         if epoch not in orders:
             orders[epoch] = order(epoch)
         idx = orders[epoch][within * config.batch_size : (within + 1) * config.batch_size]
-        return {k: v.to(config.device) for k, v in
-                _collate([features[i] for i in idx], tokenizer.pad_token_id, use_types).items()}
+        return {
+            k: v.to(config.device)
+            for k, v in _collate(
+                [features[i] for i in idx], tokenizer.pad_token_id, use_types
+            ).items()
+        }
 
     def after_step(step: int) -> None:
         state["step"] = step
         end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
         if end_of_epoch or (config.eval_every and step % config.eval_every == 0):
             model.eval()
-            metrics, on_mix = evaluate(tokenizer, model, dev, mix, config.max_seq_len,
-                                       config.stride, config.max_answer_tokens,
-                                       device=config.device)
-            metrics["mix"] = {k: on_mix[k] for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
-                                                     "best_f1", "best_f1_thresh", "total")}
+            metrics, on_mix = evaluate(
+                tokenizer,
+                model,
+                dev,
+                mix,
+                config.max_seq_len,
+                config.stride,
+                config.max_answer_tokens,
+                device=config.device,
+            )
+            metrics["mix"] = {
+                k: on_mix[k]
+                for k in (
+                    "f1",
+                    "exact",
+                    "HasAns_f1",
+                    "NoAns_f1",
+                    "best_f1",
+                    "best_f1_thresh",
+                    "total",
+                )
+            }
             metrics["step"] = step
             for name, questions in reported.items():
                 # only the file's own questions are reported: read them, not their mix
-                on_report, _ = evaluate(tokenizer, model, questions, questions,
-                                        config.max_seq_len, config.stride,
-                                        config.max_answer_tokens, device=config.device)
-                metrics[name] = {k: on_report[k] for k in ("f1", "exact", "HasAns_f1",
-                                                           "NoAns_f1", "best_f1", "total")}
-                progress(f"{name} after step {step}: F1 {on_report['f1']:.1f} "
-                         f"(HasAns {on_report['HasAns_f1']:.1f}, NoAns {on_report['NoAns_f1']:.1f})")
+                on_report, _ = evaluate(
+                    tokenizer,
+                    model,
+                    questions,
+                    questions,
+                    config.max_seq_len,
+                    config.stride,
+                    config.max_answer_tokens,
+                    device=config.device,
+                )
+                metrics[name] = {
+                    k: on_report[k]
+                    for k in ("f1", "exact", "HasAns_f1", "NoAns_f1", "best_f1", "total")
+                }
+                progress(
+                    f"{name} after step {step}: F1 {on_report['f1']:.1f} "
+                    f"(HasAns {on_report['HasAns_f1']:.1f}, NoAns {on_report['NoAns_f1']:.1f})"
+                )
             state["history"].append(metrics)
-            progress(f"dev after step {step}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
-                     f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
-                     f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}"
-                     f"; dev mix F1 {on_mix['f1']:.1f} (HasAns {on_mix['HasAns_f1']:.1f}, "
-                     f"NoAns {on_mix['NoAns_f1']:.1f})")
+            progress(
+                f"dev after step {step}: F1 {metrics['f1']:.1f} EM {metrics['exact']:.1f} "
+                f"HasAns F1 {metrics['HasAns_f1']:.1f} NoAns F1 {metrics['NoAns_f1']:.1f} "
+                f"best F1 {metrics['best_f1']:.1f} at threshold {metrics['best_f1_thresh']:.2f}"
+                f"; dev mix F1 {on_mix['f1']:.1f} (HasAns {on_mix['HasAns_f1']:.1f}, "
+                f"NoAns {on_mix['NoAns_f1']:.1f})"
+            )
             # Trained to abstain, a checkpoint is judged on both dev sets alike.
             # A chosen dev file holds its own unanswerable questions: its F1 alone decides.
-            score = (metrics["f1"] + on_mix["f1"]) / 2 if (
-                config.negatives > 0 and config.dev_file is None) else metrics["f1"]
+            score = (
+                (metrics["f1"] + on_mix["f1"]) / 2
+                if (config.negatives > 0 and config.dev_file is None)
+                else metrics["f1"]
+            )
             if score > state["best_f1"]:
                 state["best_f1"] = score
                 state["best"] = metrics
@@ -273,17 +358,24 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
             _save_checkpoint(model, tokenizer, loop.state_dict(), state, ckpt)
 
     loop.run(batch_at, lambda batch: model(**batch).loss, after_step)
-    result = {"config": asdict(config), "train_questions": len(train), "dev_questions": len(dev),
-              "train_windows": len(features), "steps": total_steps, "best": state.get("best"),
-              "history": state["history"]}
+    result = {
+        "config": asdict(config),
+        "train_questions": len(train),
+        "dev_questions": len(dev),
+        "train_windows": len(features),
+        "steps": total_steps,
+        "best": state.get("best"),
+        "history": state["history"],
+    }
     (out / "metrics.json").write_text(json.dumps(result, indent=2))
     write_card(out, result)
     shutil.rmtree(ckpt, ignore_errors=True)
     return result
 
 
-def _split(examples: list[SquadExample], config: TrainConfig
-           ) -> tuple[list[SquadExample], list[SquadExample]]:
+def _split(
+    examples: list[SquadExample], config: TrainConfig
+) -> tuple[list[SquadExample], list[SquadExample]]:
     """Training and dev questions: the dev file's articles (or a random share of all articles)
     are dev; the articles of the dev file and of every excluded file are never trained on."""
     held: set[str] = set()
@@ -327,8 +419,9 @@ def _save_model(model: Any, tokenizer: Any, out: Path, fp16: bool) -> None:
     tokenizer.save_pretrained(out)
 
 
-def _save_checkpoint(model: Any, tokenizer: Any, optimiser_state: dict[str, Any],
-                     state: dict[str, Any], ckpt: Path) -> None:
+def _save_checkpoint(
+    model: Any, tokenizer: Any, optimiser_state: dict[str, Any], state: dict[str, Any], ckpt: Path
+) -> None:
     import torch
 
     tmp = ckpt.with_name(ckpt.name + ".tmp")
@@ -353,32 +446,36 @@ def write_card(out: Path, result: dict[str, Any]) -> None:
         return f"{best[key]:.1f}" if key in best else "n/a"
 
     m = best.get("mix") or {}
-    mix = (f"{m['f1']:.1f} / {m['HasAns_f1']:.1f} / {m['NoAns_f1']:.1f} ({m['total']} questions)"
-           if m else "n/a")
+    mix = (
+        f"{m['f1']:.1f} / {m['HasAns_f1']:.1f} / {m['NoAns_f1']:.1f} ({m['total']} questions)"
+        if m
+        else "n/a"
+    )
 
     card = f"""# kgqa extractive reader
 
 An extractive question-answering model (span start/end head on a transformer encoder), trained
 by `kgqa train reader`.
 
-- Base model: `{c['base_model']}`
-- Training data: {', '.join(c['data'])}; {result['train_questions']} questions
-  ({result['train_windows']} windows), dev split of {result['dev_questions']} questions from
-  whole held-out articles (seed {c['seed']}, fraction {c['dev_fraction']}), saved as `dev.json`.
-- Command: `{c['command'] or 'kgqa train reader'}`
-- Settings: epochs {c['epochs']}, learning rate {c['learning_rate']}, batch {c['batch_size']},
-  max sequence length {c['max_seq_len']}, stride {c['stride']}, bf16 autocast {c.get('bf16', False)},
-  unanswerable pairs per answerable question {c.get('negatives', 0.0)}.
+- Base model: `{c["base_model"]}`
+- Training data: {", ".join(c["data"])}; {result["train_questions"]} questions
+  ({result["train_windows"]} windows), dev split of {result["dev_questions"]} questions from
+  whole held-out articles (seed {c["seed"]}, fraction {c["dev_fraction"]}), saved as `dev.json`.
+- Command: `{c["command"] or "kgqa train reader"}`
+- Settings: epochs {c["epochs"]}, learning rate {c["learning_rate"]}, batch {c["batch_size"]},
+  max sequence length {c["max_seq_len"]}, stride {c["stride"]},
+  bf16 autocast {c.get("bf16", False)},
+  unanswerable pairs per answerable question {c.get("negatives", 0.0)}.
 
 ## Dev metrics (SQuAD v2.0, closed mode, threshold 0)
 
 | metric | value |
 |---|---|
-| F1 | {fmt('f1')} |
-| exact match | {fmt('exact')} |
-| HasAns F1 / EM | {fmt('HasAns_f1')} / {fmt('HasAns_exact')} |
-| NoAns F1 | {fmt('NoAns_f1')} |
-| best F1 (threshold {best.get('best_f1_thresh', float('nan')):.2f}) | {fmt('best_f1')} |
+| F1 | {fmt("f1")} |
+| exact match | {fmt("exact")} |
+| HasAns F1 / EM | {fmt("HasAns_f1")} / {fmt("HasAns_exact")} |
+| NoAns F1 | {fmt("NoAns_f1")} |
+| best F1 (threshold {best.get("best_f1_thresh", float("nan")):.2f}) | {fmt("best_f1")} |
 | dev mix F1 / HasAns F1 / NoAns F1 (the dev questions and as many unanswerable pairs) | {mix} |
 
 ## License

@@ -29,19 +29,32 @@ from typing import Any
 from kgqa.kg.joint import DEFAULT_SCHEMA, ONTONOTES_TO_SCHEMA, OTHER
 from kgqa.kg.types import KGError
 
-FEWREL = {"P26": ("Spouse", False), "P25": ("Parent_Of", True), "P40": ("Parent_Of", False),
-          "P463": ("Member_Of", False), "P361": ("Part_Of", False)}
+FEWREL = {
+    "P26": ("Spouse", False),
+    "P25": ("Parent_Of", True),
+    "P40": ("Parent_Of", False),
+    "P463": ("Member_Of", False),
+    "P361": ("Part_Of", False),
+}
 # 2WikiMultiHopQA relation: (schema relation, reversed: the object is the head)
-TWOWIKI = {"director": ("Creator_Of", True), "composer": ("Creator_Of", True),
-           "place of birth": ("Born_In", False), "place of death": ("Died_In", False),
-           "father": ("Parent_Of", True), "mother": ("Parent_Of", True),
-           "spouse": ("Spouse", False), "child": ("Parent_Of", False),
-           "founded by": ("Founded_By", False), "employer": ("Work_For", False)}
+TWOWIKI = {
+    "director": ("Creator_Of", True),
+    "composer": ("Creator_Of", True),
+    "place of birth": ("Born_In", False),
+    "place of death": ("Died_In", False),
+    "father": ("Parent_Of", True),
+    "mother": ("Parent_Of", True),
+    "spouse": ("Spouse", False),
+    "child": ("Parent_Of", False),
+    "founded by": ("Founded_By", False),
+    "employer": ("Work_For", False),
+}
 NUMERIC = {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 
 
-def _record(text: str, head: tuple[int, int, str], tail: tuple[int, int, str], label: str,
-            doc: Any) -> dict[str, Any] | None:
+def _record(
+    text: str, head: tuple[int, int, str], tail: tuple[int, int, str], label: str, doc: Any
+) -> dict[str, Any] | None:
     """A JSONL record: the pair plus spaCy's other mentions (typed, or ``Unsure``)."""
     ents = [head, tail]
     if head[0] < tail[1] and tail[0] < head[1]:
@@ -52,8 +65,11 @@ def _record(text: str, head: tuple[int, int, str], tail: tuple[int, int, str], l
             continue
         kind = ONTONOTES_TO_SCHEMA.get(e.label_) or (OTHER if e.label_ in NUMERIC else "Unsure")
         ents.append((a, b, kind))
-    return {"text": text, "entities": [{"start": a, "end": b, "label": k} for a, b, k in ents],
-            "relations": [{"head": 0, "tail": 1, "label": label}]}
+    return {
+        "text": text,
+        "entities": [{"start": a, "end": b, "label": k} for a, b, k in ents],
+        "relations": [{"head": 0, "tail": 1, "label": label}],
+    }
 
 
 def _typed(doc: Any, a: int, b: int, allowed: tuple[str, ...]) -> str | None:
@@ -84,7 +100,9 @@ def fewrel_records(path: Path, nlp: Any, per_relation: int) -> Iterator[dict[str
                 pos += len(tok) + 1
             text = " ".join(tokens)
 
-            def chars(positions: list[int]) -> tuple[int, int]:
+            def chars(
+                positions: list[int], starts: list[int] = starts, tokens: list[str] = tokens
+            ) -> tuple[int, int]:
                 return starts[positions[0]], starts[positions[-1]] + len(tokens[positions[-1]])
 
             h, t = chars(item["h"][2][0]), chars(item["t"][2][0])
@@ -132,28 +150,72 @@ def twowiki_records(path: Path, nlp: Any) -> Iterator[dict[str, Any]]:
                         yield record
 
 
-_TITLE = r"(?:chief executive(?: officer)?|ceo|president|chairman|chairwoman|chair|managing director|head|director|leader)"
+_TITLE = (
+    r"(?:chief executive(?: officer)?|ceo|president|chairman|chairwoman|chair"
+    r"|managing director|head|director|leader)"
+)
 # (relation, head type, tail type, pattern the words between the first and the second entity
 # match, whether the second entity is the head)
 PATTERNS = [
-    ("Founded_By", "ORG", "PERSON", r"(?:, ?)?(?:which |that )?(?:was |were |is )?(?:co-?)?founded(?: in \d{4})? by", False),
+    (
+        "Founded_By",
+        "ORG",
+        "PERSON",
+        r"(?:, ?)?(?:which |that )?(?:was |were |is )?(?:co-?)?founded(?: in \d{4})? by",
+        False,
+    ),
     ("Founded_By", "PERSON", "ORG", r"(?:co-?)?founded(?: the)?", True),
     ("Founded_By", "PERSON", "ORG", r"(?:, ?)?(?:the |a )?(?:co-?)?founders? of(?: the)?", True),
-    ("Leader_Of", "PERSON", "ORG", rf"(?:, ?)?(?:the |a |its )?(?:former |then |current )?{_TITLE} of(?: the)?", False),
-    ("Leader_Of", "PERSON", "ORG", rf"(?:is|was|became|served as) (?:the )?{_TITLE} of(?: the)?", False),
+    (
+        "Leader_Of",
+        "PERSON",
+        "ORG",
+        rf"(?:, ?)?(?:the |a |its )?(?:former |then |current )?{_TITLE} of(?: the)?",
+        False,
+    ),
+    (
+        "Leader_Of",
+        "PERSON",
+        "ORG",
+        rf"(?:is|was|became|served as) (?:the )?{_TITLE} of(?: the)?",
+        False,
+    ),
     ("Leader_Of", "ORG", "PERSON", rf"(?:'s )?{_TITLE},?", True),
-    ("Owned_By", "ORG", "ORG", r"(?:, ?)?(?:which |that )?(?:is |was )?(?:a |the )?(?:wholly[- ]owned )?subsidiary of(?: the)?", False),
-    ("Owned_By", "ORG", "ORG", r"(?:is |was )?(?:acquired|bought|purchased|owned) by(?: the)?", False),
+    (
+        "Owned_By",
+        "ORG",
+        "ORG",
+        r"(?:, ?)?(?:which |that )?(?:is |was )?(?:a |the )?"
+        r"(?:wholly[- ]owned )?subsidiary of(?: the)?",
+        False,
+    ),
+    (
+        "Owned_By",
+        "ORG",
+        "ORG",
+        r"(?:is |was )?(?:acquired|bought|purchased|owned) by(?: the)?",
+        False,
+    ),
     ("Owned_By", "ORG", "ORG", r"(?:acquired|bought|purchased)(?: the)?", True),
-    ("OrgBased_In", "ORG", "GPE", r"(?:, ?)?(?:which is |is |was )?(?:headquartered|based) in", False),
+    (
+        "OrgBased_In",
+        "ORG",
+        "GPE",
+        r"(?:, ?)?(?:which is |is |was )?(?:headquartered|based) in",
+        False,
+    ),
     ("Born_In", "PERSON", "GPE", r"was born in", False),
     ("Died_In", "PERSON", "GPE", r"died in", False),
 ]
-_COMPILED = [(label, h, t, re.compile(between, re.IGNORECASE), swap)
-             for label, h, t, between, swap in PATTERNS]
-_KEYWORDS = re.compile(r"found|chief|CEO|president|chair|director|head|leader|subsidiar|acquired|"
-                       r"bought|purchased|owned|headquartered|based in|born in|died in",
-                       re.IGNORECASE)
+_COMPILED = [
+    (label, h, t, re.compile(between, re.IGNORECASE), swap)
+    for label, h, t, between, swap in PATTERNS
+]
+_KEYWORDS = re.compile(
+    r"found|chief|CEO|president|chair|director|head|leader|subsidiar|acquired|"
+    r"bought|purchased|owned|headquartered|based in|born in|died in",
+    re.IGNORECASE,
+)
 
 
 def _paragraphs(squad: Path | None, multihop: list[Path]) -> Iterator[str]:
@@ -176,8 +238,7 @@ def _paragraphs(squad: Path | None, multihop: list[Path]) -> Iterator[str]:
             yield text
 
 
-def pattern_records(squad: Path | None, multihop: list[Path], nlp: Any
-                    ) -> Iterator[dict[str, Any]]:
+def pattern_records(squad: Path | None, multihop: list[Path], nlp: Any) -> Iterator[dict[str, Any]]:
     """Sentences where the words between two of spaCy's entities match a pattern."""
     for text in _paragraphs(squad, multihop):
         for sentence in re.split(r"(?<=[.!?])\s+", text):
@@ -190,8 +251,9 @@ def pattern_records(squad: Path | None, multihop: list[Path], nlp: Any
                 for b in ents[i + 1 : i + 2]:  # neighbouring entities only
                     between = " ".join(sentence[a.end_char : b.start_char].split())
                     for label, ht, tt, pattern, swap in _COMPILED:
-                        if (a.label_, b.label_) == ((tt, ht) if swap else (ht, tt)) and \
-                                pattern.fullmatch(between):
+                        if (a.label_, b.label_) == (
+                            (tt, ht) if swap else (ht, tt)
+                        ) and pattern.fullmatch(between):
                             head, tail = (b, a) if swap else (a, b)
                             found = (head, tail, label)
                             break
@@ -203,8 +265,13 @@ def pattern_records(squad: Path | None, multihop: list[Path], nlp: Any
                 continue
             head, tail, label = found
             relation = DEFAULT_SCHEMA.relation(label)
-            record = _record(sentence, (head.start_char, head.end_char, relation.head[0]),
-                             (tail.start_char, tail.end_char, relation.tail[0]), label, doc)
+            record = _record(
+                sentence,
+                (head.start_char, head.end_char, relation.head[0]),
+                (tail.start_char, tail.end_char, relation.tail[0]),
+                label,
+                doc,
+            )
             if record is not None:
                 yield record
 
@@ -234,8 +301,9 @@ def written_records(path: Path, nlp: Any) -> Iterator[dict[str, Any]]:
         text, ents, pos = "", [], 0
         for m in _MARK.finditer(line):
             text += line[pos : m.start()]
-            ents.append({"start": len(text), "end": len(text) + len(m.group(1)),
-                         "label": m.group(2)})
+            ents.append(
+                {"start": len(text), "end": len(text) + len(m.group(1)), "label": m.group(2)}
+            )
             text += m.group(1)
             pos = m.end()
         text += line[pos:]
@@ -254,11 +322,18 @@ def _with_spacy(record: dict[str, Any], nlp: Any) -> dict[str, Any]:
     return record
 
 
-def build_relation_data(out: Path, fewrel: Path | None, twowiki: Path | None,
-                        written: Path | None, per_relation: int, spacy_model: str,
-                        progress: Callable[[str], None] = print, squad: Path | None = None,
-                        multihop: list[Path] | None = None, written_copies: int = 1
-                        ) -> dict[str, int]:
+def build_relation_data(
+    out: Path,
+    fewrel: Path | None,
+    twowiki: Path | None,
+    written: Path | None,
+    per_relation: int,
+    spacy_model: str,
+    progress: Callable[[str], None] = print,
+    squad: Path | None = None,
+    multihop: list[Path] | None = None,
+    written_copies: int = 1,
+) -> dict[str, int]:
     from kgqa.kg.extract import load_spacy
 
     nlp = load_spacy(spacy_model)
@@ -266,12 +341,19 @@ def build_relation_data(out: Path, fewrel: Path | None, twowiki: Path | None,
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w") as fh:
         for name, records in (
-                ("fewrel", fewrel_records(fewrel, nlp, per_relation) if fewrel else iter(())),
-                ("2wiki", twowiki_records(twowiki, nlp) if twowiki else iter(())),
-                ("patterns", pattern_records(squad, multihop or [], nlp)
-                 if squad or multihop else iter(())),
-                ("written", (r for _ in range(written_copies)
-                             for r in written_records(written, nlp)) if written else iter(()))):
+            ("fewrel", fewrel_records(fewrel, nlp, per_relation) if fewrel else iter(())),
+            ("2wiki", twowiki_records(twowiki, nlp) if twowiki else iter(())),
+            (
+                "patterns",
+                pattern_records(squad, multihop or [], nlp) if squad or multihop else iter(()),
+            ),
+            (
+                "written",
+                (r for _ in range(written_copies) for r in written_records(written, nlp))
+                if written
+                else iter(()),
+            ),
+        ):
             for record in records:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
                 counts[name] = counts.get(name, 0) + 1

@@ -36,7 +36,6 @@ from kgqa.kg.types import KGError
 from kgqa.qa.training.loop import Optimisation, TrainingLoop, seed_everything
 
 
-
 @dataclass
 class Example:
     """One training sentence as words, its entities (first word, end word, type), its related
@@ -101,26 +100,30 @@ def to_example(s: Sentence, schema: Schema, supervised: set[str] | None) -> Exam
 def conll04_supervised(schema: Schema) -> set[str]:
     """The relations a CoNLL04 sentence's labels speak for: its own five, and those implying
     one of them (no Live_In means no Born_In)."""
-    return {r.name for r in schema.relations
-            if schema.with_implied({r.name}) & set(CONLL04_LABELS)}
+    return {r.name for r in schema.relations if schema.with_implied({r.name}) & set(CONLL04_LABELS)}
 
 
-def load_examples(path: Path, schema: Schema, supervised: set[str] | None,
-                  progress: Callable[[str], None]) -> list[Example]:
+def load_examples(
+    path: Path, schema: Schema, supervised: set[str] | None, progress: Callable[[str], None]
+) -> list[Example]:
     sentences = load_sentences(path)
     out = [e for e in (to_example(s, schema, supervised) for s in sentences) if e is not None]
-    dropped = sum(len(s.entities) for s in sentences) - sum(len(e.entities) + len(e.unsure)
-                                                            for e in out)
-    progress(f"{len(out)} sentences from {path}" +
-             (f" ({dropped} entities not on word boundaries, left out)" if dropped else ""))
+    dropped = sum(len(s.entities) for s in sentences) - sum(
+        len(e.entities) + len(e.unsure) for e in out
+    )
+    progress(
+        f"{len(out)} sentences from {path}"
+        + (f" ({dropped} entities not on word boundaries, left out)" if dropped else "")
+    )
     return out
 
 
 Pair = tuple[int, int, int, int, list[float], list[float]]
 
 
-def targets(example: Example, schema: Schema, rng: random.Random, negative_spans: int,
-            negative_pairs: int) -> tuple[list[tuple[int, int, int]], list[Pair]]:
+def targets(
+    example: Example, schema: Schema, rng: random.Random, negative_spans: int, negative_pairs: int
+) -> tuple[list[tuple[int, int, int]], list[Pair]]:
     """Entity spans with their class (0: none) and relation pairs (head span, tail span,
     target, mask) of one example: gold ones plus sampled negatives."""
     types = schema.entity_types
@@ -131,8 +134,12 @@ def targets(example: Example, schema: Schema, rng: random.Random, negative_spans
     def clashes(i: int, j: int) -> bool:
         return any(i < b and a < j for a, b in unsure)
 
-    negatives = [(i, i + w) for i in range(n) for w in range(1, schema.max_width + 1)
-                 if i + w <= n and (i, i + w) not in gold and not clashes(i, i + w)]
+    negatives = [
+        (i, i + w)
+        for i in range(n)
+        for w in range(1, schema.max_width + 1)
+        if i + w <= n and (i, i + w) not in gold and not clashes(i, i + w)
+    ]
     spans = [(i, j, c) for (i, j), c in gold.items()]
     spans += [(i, j, 0) for i, j in rng.sample(negatives, min(negative_spans, len(negatives)))]
     names = schema.relation_names
@@ -140,8 +147,8 @@ def targets(example: Example, schema: Schema, rng: random.Random, negative_spans
     mask = [1.0 if supervised is None or r in supervised else 0.0 for r in names]
     pairs = []
     others = []
-    for x, (hi, hj, ht) in enumerate(example.entities):
-        for y, (ti, tj, tt) in enumerate(example.entities):
+    for x, (_hi, _hj, ht) in enumerate(example.entities):
+        for y, (_ti, _tj, tt) in enumerate(example.entities):
             if x == y or not schema.joinable(ht, tt):
                 continue
             labels = example.relations.get((x, y))
@@ -154,8 +161,9 @@ def targets(example: Example, schema: Schema, rng: random.Random, negative_spans
     return spans, [(ents[x][0], ents[x][1], ents[y][0], ents[y][1], t, m) for x, y, t, m in pairs]
 
 
-def train_relation_model(config: RelationTraining, progress: Callable[[str], None] = print
-                         ) -> dict[str, Any]:
+def train_relation_model(
+    config: RelationTraining, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Train the joint model into ``config.out``; evaluate on ``config.dev`` after each epoch,
     keep the best epoch, write ``metrics.json`` and the card. Resumes from
     ``config.out/checkpoint`` when one is there."""
@@ -166,15 +174,20 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
     schema = DEFAULT_SCHEMA
     seed_everything(config.seed)
     # CoNLL04 JSON speaks for its five relations; kgqa JSONL for the whole schema
-    train = load_examples(config.data, schema, None if str(config.data).endswith(".jsonl")
-                          else conll04_supervised(schema), progress)
+    train = load_examples(
+        config.data,
+        schema,
+        None if str(config.data).endswith(".jsonl") else conll04_supervised(schema),
+        progress,
+    )
     extra: list[Example] = []
     for path in config.extra:
         extra += load_examples(path, schema, None, progress)
     dev = load_sentences(config.dev) if config.dev else []
     per_extra = config.extra_per_epoch or len(extra)
-    per_epoch = (len(train) + min(per_extra, len(extra)) + config.batch_size - 1) \
-        // config.batch_size
+    per_epoch = (
+        len(train) + min(per_extra, len(extra)) + config.batch_size - 1
+    ) // config.batch_size
     total = per_epoch * config.epochs
     base = resolve_model(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -188,13 +201,24 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
 
         if not (config.init / "model.safetensors").is_file():
             raise KGError(f"--init {config.init}: no joint model there (model.safetensors)")
-        net.load_state_dict({k: v.float() for k, v in
-                             load_file(str(config.init / "model.safetensors")).items()})
+        net.load_state_dict(
+            {k: v.float() for k, v in load_file(str(config.init / "model.safetensors")).items()}
+        )
         progress(f"starting from the weights of {config.init}")
     net.to(config.device)
-    loop = TrainingLoop(net, Optimisation(
-        total_steps=total, learning_rate=config.learning_rate, weight_decay=0.01,
-        warmup_fraction=0.1, device=config.device, bf16=False, log_every=50), progress)
+    loop = TrainingLoop(
+        net,
+        Optimisation(
+            total_steps=total,
+            learning_rate=config.learning_rate,
+            weight_decay=0.01,
+            warmup_fraction=0.1,
+            device=config.device,
+            bf16=False,
+            log_every=50,
+        ),
+        progress,
+    )
     out = config.out
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "checkpoint"
@@ -211,8 +235,10 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
         loop.step, history, best = state["step"], state["history"], state["best"]
         elapsed_before = state["seconds"]
         progress(f"resumed at step {loop.step} of {total}")
-    progress(f"{len(train)} CoNLL04 sentences, {len(extra)} extra ({per_extra} a epoch), "
-             f"{per_epoch} steps an epoch, {total} steps")
+    progress(
+        f"{len(train)} CoNLL04 sentences, {len(extra)} extra ({per_extra} a epoch), "
+        f"{per_epoch} steps an epoch, {total} steps"
+    )
 
     orders: dict[int, list[Example]] = {}
 
@@ -248,21 +274,26 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
         loss = torch.nn.functional.cross_entropy(logits, labels)
         if pair_rows:
             bi = torch.tensor([r[0] for r in pair_rows], device=config.device)
-            hs, he, ts, te = (torch.tensor([r[k] for r in pair_rows], device=config.device)
-                              for k in (1, 2, 3, 4))
+            hs, he, ts, te = (
+                torch.tensor([r[k] for r in pair_rows], device=config.device) for k in (1, 2, 3, 4)
+            )
             y = torch.tensor([r[5] for r in pair_rows], device=config.device)
             m = torch.tensor([r[6] for r in pair_rows], device=config.device)
-            rel = net.relation_logits(net.spans(table, bi, hs, he), net.spans(table, bi, ts, te),
-                                      net.context(words, bi, torch.minimum(he, te),
-                                                  torch.maximum(hs, ts)))
+            rel = net.relation_logits(
+                net.spans(table, bi, hs, he),
+                net.spans(table, bi, ts, te),
+                net.context(words, bi, torch.minimum(he, te), torch.maximum(hs, ts)),
+            )
             bce = torch.nn.functional.binary_cross_entropy_with_logits(rel, y, reduction="none")
             loss = loss + (bce * m).sum() / m.sum().clamp(min=1.0)
         return loss
 
     def save_weights(folder: Path, fp16: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        state = {k: (v.half() if fp16 and v.is_floating_point() else v).contiguous().cpu()
-                 for k, v in net.state_dict().items()}
+        state = {
+            k: (v.half() if fp16 and v.is_floating_point() else v).contiguous().cpu()
+            for k, v in net.state_dict().items()
+        }
         save_file(state, str(folder / "model.safetensors"))
         encoder.config.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
@@ -273,15 +304,21 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
         if step % per_epoch and step != total:
             return
         epoch = (step + per_epoch - 1) // per_epoch
-        row: dict[str, Any] = {"epoch": epoch, "step": step, "loss": round(loop.loss_avg, 4),
-                               "seconds": round(elapsed_before + time.monotonic() - started)}
+        row: dict[str, Any] = {
+            "epoch": epoch,
+            "step": step,
+            "loss": round(loop.loss_avg, 4),
+            "seconds": round(elapsed_before + time.monotonic() - started),
+        }
         if dev:
             net.eval()
             model = JointModel.of_net(net, tokenizer, schema, config.device)
             row["dev"] = evaluate_relations(model, dev, conll04=True)
             r, e = row["dev"]["relations"], row["dev"]["entities"]
-            progress(f"epoch {epoch}: dev relations F1 {r['f1']:.1f} (P {r['precision']:.1f} "
-                     f"R {r['recall']:.1f}), entities F1 {e['f1']:.1f}")
+            progress(
+                f"epoch {epoch}: dev relations F1 {r['f1']:.1f} (P {r['precision']:.1f} "
+                f"R {r['recall']:.1f}), entities F1 {e['f1']:.1f}"
+            )
             if not best or r["f1"] > best["dev"]["relations"]["f1"]:
                 best = row
                 save_weights(out, fp16=True)
@@ -290,8 +327,9 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
         shutil.rmtree(tmp, ignore_errors=True)
         save_weights(tmp, fp16=False)
         torch.save(loop.state_dict(), tmp / "optimizer.pt")
-        (tmp / "state.json").write_text(json.dumps({"step": step, "history": history,
-                                                    "best": best, "seconds": row["seconds"]}))
+        (tmp / "state.json").write_text(
+            json.dumps({"step": step, "history": history, "best": best, "seconds": row["seconds"]})
+        )
         shutil.rmtree(ckpt, ignore_errors=True)
         tmp.rename(ckpt)
 
@@ -299,15 +337,23 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
     if not dev:
         save_weights(out, fp16=True)
     chosen = choose_threshold(out, dev, config.device, progress) if dev else None
-    metrics = {"command": config.command, "train": str(config.data),
-               "extra": [str(p) for p in config.extra], "train_sentences": len(train),
-               "extra_sentences": len(extra), "extra_per_epoch": per_extra,
-               "dev_file": str(config.dev) if config.dev else None,
-               "layers": config.layers or encoder.config.num_hidden_layers,
-               "epochs": config.epochs, "batch_size": config.batch_size,
-               "learning_rate": config.learning_rate,
-               "seconds": round(elapsed_before + time.monotonic() - started),
-               "history": history, "best": best, "threshold": chosen}
+    metrics = {
+        "command": config.command,
+        "train": str(config.data),
+        "extra": [str(p) for p in config.extra],
+        "train_sentences": len(train),
+        "extra_sentences": len(extra),
+        "extra_per_epoch": per_extra,
+        "dev_file": str(config.dev) if config.dev else None,
+        "layers": config.layers or encoder.config.num_hidden_layers,
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "learning_rate": config.learning_rate,
+        "seconds": round(elapsed_before + time.monotonic() - started),
+        "history": history,
+        "best": best,
+        "threshold": chosen,
+    }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     write_relations_card(out, metrics, config.base_model, schema)
     shutil.rmtree(ckpt, ignore_errors=True)
@@ -317,8 +363,9 @@ def train_relation_model(config: RelationTraining, progress: Callable[[str], Non
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
-def choose_threshold(folder: Path, dev: list[Sentence], device: str,
-                     progress: Callable[[str], None]) -> dict[str, Any]:
+def choose_threshold(
+    folder: Path, dev: list[Sentence], device: str, progress: Callable[[str], None]
+) -> dict[str, Any]:
     """The relation threshold with the best dev relation F1 for the model in ``folder`` (as
     shipped: fp16 weights read back in fp32), written into its ``schema.json``."""
     model = JointModel(folder, device, "fp32")
@@ -335,50 +382,55 @@ def choose_threshold(folder: Path, dev: list[Sentence], device: str,
     return {"chosen": best, "dev_relations": {str(t): scores[t] for t in THRESHOLDS}}
 
 
-def write_relations_card(out: Path, metrics: dict[str, Any], base_model: str,
-                         schema: Schema) -> None:
+def write_relations_card(
+    out: Path, metrics: dict[str, Any], base_model: str, schema: Schema
+) -> None:
     """The model card: what it is, data, command, time, per-epoch dev figures, licences."""
     rows = []
     for h in metrics["history"]:
         d = h.get("dev")
         if d:
             r, e = d["relations"], d["entities"]
-            rows.append(f"| {h['epoch']} | {h['loss']:.3f} | {r['precision']:.1f} | "
-                        f"{r['recall']:.1f} | {r['f1']:.1f} | {e['f1']:.1f} | {h['seconds']} |")
-    relations = "\n".join(f"| {r.name} | {', '.join(r.head)} | {', '.join(r.tail)} | "
-                          f"{r.implies or ''} | {r.phrase} |" for r in schema.relations)
+            rows.append(
+                f"| {h['epoch']} | {h['loss']:.3f} | {r['precision']:.1f} | "
+                f"{r['recall']:.1f} | {r['f1']:.1f} | {e['f1']:.1f} | {h['seconds']} |"
+            )
+    relations = "\n".join(
+        f"| {r.name} | {', '.join(r.head)} | {', '.join(r.tail)} | {r.implies or ''} | {r.phrase} |"
+        for r in schema.relations
+    )
     best = metrics.get("best") or {}
     chosen = metrics.get("threshold") or {}
     sweep = ", ".join(f"{t}: {r['f1']:.1f}" for t, r in chosen.get("dev_relations", {}).items())
     card = f"""# kgqa joint entity and relation model
 
 A span-based joint model in the manner of SpERT (Eberts and Ulges 2020): `{base_model}`
-({metrics['layers']} layers) reads a sentence once; every span of up to {schema.max_width} words is
+({metrics["layers"]} layers) reads a sentence once; every span of up to {schema.max_width} words is
 classified as an entity type or none (max-pooled word pieces, a width embedding, [CLS]); every
 ordered pair of entities whose types a relation can join is classified by one sigmoid per
 relation (both spans and the max-pooled words between them). Trained by `kgqa train relations`.
 
-- Command: `{metrics['command']}`
-- Time: {metrics['seconds']} s on this project's 2-core CPU, fp32, one torch thread.
-- Data: `{metrics['train']}` ({metrics['train_sentences']} sentences, labels for CoNLL04's five
-  relations) and {', '.join(f'`{p}`' for p in metrics['extra']) or 'no extra file'}
-  ({metrics['extra_sentences']} sentences, {metrics['extra_per_epoch']} drawn each epoch,
+- Command: `{metrics["command"]}`
+- Time: {metrics["seconds"]} s on this project's 2-core CPU, fp32, one torch thread.
+- Data: `{metrics["train"]}` ({metrics["train_sentences"]} sentences, labels for CoNLL04's five
+  relations) and {", ".join(f"`{p}`" for p in metrics["extra"]) or "no extra file"}
+  ({metrics["extra_sentences"]} sentences, {metrics["extra_per_epoch"]} drawn each epoch,
   labelled with the whole schema), made by `kgqa train relation-data` from FewRel 1.0,
   2WikiMultiHopQA evidence triples, phrasings found in Wikipedia sentences and
   `data/relations/written.txt`.
-- Schedule: {metrics['epochs']} epochs, batch {metrics['batch_size']}, learning rate
-  {metrics['learning_rate']}, 100 negative spans and 50 negative pairs per sentence; the epoch
-  with the best dev relation F1 (epoch {best.get('epoch', 'n/a')}) is the one shipped (fp16).
+- Schedule: {metrics["epochs"]} epochs, batch {metrics["batch_size"]}, learning rate
+  {metrics["learning_rate"]}, 100 negative spans and 50 negative pairs per sentence; the epoch
+  with the best dev relation F1 (epoch {best.get("epoch", "n/a")}) is the one shipped (fp16).
 
-## Dev figures per epoch (`{metrics.get('dev_file')}`, strict: exact spans and types; a label
+## Dev figures per epoch (`{metrics.get("dev_file")}`, strict: exact spans and types; a label
 counts as the CoNLL04 labels it implies)
 
 | epoch | loss | relation P | relation R | relation F1 | entity F1 | seconds |
 |---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Relation threshold: **{chosen.get('chosen', 0.5)}**, chosen on the same dev split after
-training (dev relation F1 at each threshold tried: {sweep or 'not chosen'}); the setting
+Relation threshold: **{chosen.get("chosen", 0.5)}**, chosen on the same dev split after
+training (dev relation F1 at each threshold tried: {sweep or "not chosen"}); the setting
 `relation_threshold` overrides it.
 
 ## Schema
@@ -387,7 +439,7 @@ training (dev relation F1 at each threshold tried: {sweep or 'not chosen'}); the
 |---|---|---|---|---|
 {relations}
 
-Entity types: {', '.join(schema.entity_types)} (Other: CoNLL04's dates, numbers and the like;
+Entity types: {", ".join(schema.entity_types)} (Other: CoNLL04's dates, numbers and the like;
 Work: works and products).
 
 ## Licences

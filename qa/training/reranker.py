@@ -62,8 +62,9 @@ def paragraph_pool(examples: list[SquadExample]) -> list[str]:
     return list(dict.fromkeys(e.context for e in examples))
 
 
-def build_groups(examples: list[SquadExample], pool: list[str], negatives: int, depth: int,
-                 seed: int = 13) -> list[Group]:
+def build_groups(
+    examples: list[SquadExample], pool: list[str], negatives: int, depth: int, seed: int = 13
+) -> list[Group]:
     """For each answerable question: its paragraph, then the first ``negatives`` of BM25's top
     ``depth`` paragraphs of ``pool`` that are not its own and do not contain an answer, topped
     up with random such paragraphs when BM25 finds too few."""
@@ -75,8 +76,8 @@ def build_groups(examples: list[SquadExample], pool: list[str], negatives: int, 
             continue
         answers = [text.lower() for text, _ in e.answers]
 
-        def usable(p: str) -> bool:
-            return p != e.context and not any(a in p.lower() for a in answers)
+        def usable(p: str, context: str = e.context, answers: list[str] = answers) -> bool:
+            return p != context and not any(a in p.lower() for a in answers)
 
         negs = [p for p in (pool[i] for i, _ in index.search(e.question, depth + 1)) if usable(p)]
         negs = negs[:negatives]
@@ -92,13 +93,20 @@ def build_groups(examples: list[SquadExample], pool: list[str], negatives: int, 
 
 def _scores(tokenizer: Any, model: Any, group: list[Group], max_seq_len: int, device: str) -> Any:
     pairs = [(g.question, p) for g in group for p in g.paragraphs]
-    batch = tokenizer([q for q, _ in pairs], [p for _, p in pairs], truncation="only_second",
-                      max_length=max_seq_len, padding=True, return_tensors="pt").to(device)
+    batch = tokenizer(
+        [q for q, _ in pairs],
+        [p for _, p in pairs],
+        truncation="only_second",
+        max_length=max_seq_len,
+        padding=True,
+        return_tensors="pt",
+    ).to(device)
     return model(**batch).logits.view(-1)
 
 
-def evaluate_groups(tokenizer: Any, model: Any, groups: list[Group], max_seq_len: int,
-                    device: str = "cpu") -> dict[str, float]:
+def evaluate_groups(
+    tokenizer: Any, model: Any, groups: list[Group], max_seq_len: int, device: str = "cpu"
+) -> dict[str, float]:
     """Accuracy@1 and MRR of each question's own paragraph among its group, by the model."""
     import torch
 
@@ -113,8 +121,9 @@ def evaluate_groups(tokenizer: Any, model: Any, groups: list[Group], max_seq_len
     return {"accuracy@1": hits / n, "mrr": reciprocal / n, "groups": len(groups)}
 
 
-def split_groups(examples: list[SquadExample], config: CrossTrainConfig,
-                 rng: random.Random | None = None) -> tuple[list[Group], list[Group]]:
+def split_groups(
+    examples: list[SquadExample], config: CrossTrainConfig, rng: random.Random | None = None
+) -> tuple[list[Group], list[Group]]:
     """Training and dev groups of the article split; each side draws its negatives from its
     own articles only, so no dev paragraph is ever seen in training, even as a negative.
     ``rng`` (default: seeded with config.seed) subsamples the questions."""
@@ -131,12 +140,15 @@ def split_groups(examples: list[SquadExample], config: CrossTrainConfig,
         dev = rng.sample(dev, config.max_dev_questions)
     train_pool = paragraph_pool([e for e in examples if e.title not in dev_titles])
     dev_pool = paragraph_pool([e for e in examples if e.title in dev_titles])
-    return (build_groups(train, train_pool, config.negatives, config.negative_pool, config.seed),
-            build_groups(dev, dev_pool, config.negatives, config.negative_pool, config.seed))
+    return (
+        build_groups(train, train_pool, config.negatives, config.negative_pool, config.seed),
+        build_groups(dev, dev_pool, config.negatives, config.negative_pool, config.seed),
+    )
 
 
-def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None] = print
-                        ) -> dict[str, Any]:
+def train_cross_encoder(
+    config: CrossTrainConfig, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Train on the train split's groups, evaluate on the dev split's, save the last model."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -148,25 +160,38 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
     started = time.perf_counter()
     rng = random.Random(config.seed)  # subsamples the questions, then orders the batches
     train_groups, dev_groups = split_groups(examples, config, rng)
-    progress(f"{len(train_groups)} training and {len(dev_groups)} dev questions with "
-             f"{config.negatives} hard negatives each ({time.perf_counter() - started:.0f} s)")
+    progress(
+        f"{len(train_groups)} training and {len(dev_groups)} dev questions with "
+        f"{config.negatives} hard negatives each ({time.perf_counter() - started:.0f} s)"
+    )
 
     source = resolve_model(config.base_model)
     try:
         tokenizer = AutoTokenizer.from_pretrained(source)
         model = AutoModelForSequenceClassification.from_pretrained(
-            source, num_labels=1, dtype=torch.float32)
+            source, num_labels=1, dtype=torch.float32
+        )
     except Exception as err:
-        raise QAError(f"cannot load the base model {config.base_model!r} from {source}: {err}"
-                      ) from None
+        raise QAError(
+            f"cannot load the base model {config.base_model!r} from {source}: {err}"
+        ) from None
     model.to(config.device)
     before = evaluate_groups(tokenizer, model, dev_groups, config.max_seq_len, config.device)
     per_step = config.questions_per_batch
     total_steps = max(1, int(math.ceil(len(train_groups) / per_step) * config.epochs))
-    loop = TrainingLoop(model, Optimisation(
-        total_steps=total_steps, learning_rate=config.learning_rate,
-        weight_decay=config.weight_decay, warmup_fraction=config.warmup_fraction,
-        device=config.device, bf16=config.bf16, log_every=50), progress)
+    loop = TrainingLoop(
+        model,
+        Optimisation(
+            total_steps=total_steps,
+            learning_rate=config.learning_rate,
+            weight_decay=config.weight_decay,
+            warmup_fraction=config.warmup_fraction,
+            device=config.device,
+            bf16=config.bf16,
+            log_every=50,
+        ),
+        progress,
+    )
     progress(f"{total_steps} steps of {per_step} questions")
     order: list[int] = []
 
@@ -181,10 +206,14 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
         scores = _scores(tokenizer, model, batch, config.max_seq_len, config.device)
         # A group is shorter than 1 + negatives when its pool has too few usable paragraphs,
         # so each group gets its own softmax.
-        return torch.stack([
-            torch.nn.functional.cross_entropy(part.float().unsqueeze(0),
-                                              torch.zeros(1, dtype=torch.long, device=part.device))
-            for part in torch.split(scores, [len(g.paragraphs) for g in batch])]).mean()
+        return torch.stack(
+            [
+                torch.nn.functional.cross_entropy(
+                    part.float().unsqueeze(0), torch.zeros(1, dtype=torch.long, device=part.device)
+                )
+                for part in torch.split(scores, [len(g.paragraphs) for g in batch])
+            ]
+        ).mean()
 
     started = time.perf_counter()
     loop.run(batch_at, loss_of)
@@ -192,13 +221,21 @@ def train_cross_encoder(config: CrossTrainConfig, progress: Callable[[str], None
     after = evaluate_groups(tokenizer, model, dev_groups, config.max_seq_len, config.device)
     model.save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
-    result = {"config": asdict(config), "train_questions": len(train_groups),
-              "dev_questions": len(dev_groups), "steps": total_steps,
-              "seconds": time.perf_counter() - started, "dev_before": before, "dev": after}
+    result = {
+        "config": asdict(config),
+        "train_questions": len(train_groups),
+        "dev_questions": len(dev_groups),
+        "steps": total_steps,
+        "seconds": time.perf_counter() - started,
+        "dev_before": before,
+        "dev": after,
+    }
     (out / "metrics.json").write_text(json.dumps(result, indent=2))
     write_cross_card(out, result)
-    progress(f"dev accuracy@1 {before['accuracy@1']:.3f} -> {after['accuracy@1']:.3f}, "
-             f"MRR {before['mrr']:.3f} -> {after['mrr']:.3f}")
+    progress(
+        f"dev accuracy@1 {before['accuracy@1']:.3f} -> {after['accuracy@1']:.3f}, "
+        f"MRR {before['mrr']:.3f} -> {after['mrr']:.3f}"
+    )
     return result
 
 
@@ -210,22 +247,23 @@ def write_cross_card(out: Path, result: dict[str, Any]) -> None:
 A cross-encoder (one relevance score per question and passage) for the `+cross` search modes,
 trained by `kgqa train reranker`. Use it with `KGQA_CROSS_ENCODER={out}`.
 
-- Base model: `{c['base_model']}` (encoder; a new one-output head)
-- Training data: {', '.join(c['data'])}; {result['train_questions']} questions, each with its
-  own paragraph and up to {c['negatives']} hard negatives (BM25's top {c['negative_pool']}
-  paragraphs that are not its own and hold no answer text, topped up at random). Dev: {result['dev_questions']}
-  questions of whole held-out articles (seed {c['seed']}, fraction {c['dev_fraction']}).
-- Command: `{c['command'] or 'kgqa train reranker'}`
-- Settings: epochs {c['epochs']}, learning rate {c['learning_rate']}, {c['questions_per_batch']}
-  questions per step, max sequence length {c['max_seq_len']}, bf16 autocast {c['bf16']};
-  {result['steps']} steps in {result['seconds']:.0f} s.
+- Base model: `{c["base_model"]}` (encoder; a new one-output head)
+- Training data: {", ".join(c["data"])}; {result["train_questions"]} questions, each with its
+  own paragraph and up to {c["negatives"]} hard negatives (BM25's top {c["negative_pool"]}
+  paragraphs that are not its own and hold no answer text, topped up at random).
+  Dev: {result["dev_questions"]} questions of whole held-out articles (seed {c["seed"]},
+  fraction {c["dev_fraction"]}).
+- Command: `{c["command"] or "kgqa train reranker"}`
+- Settings: epochs {c["epochs"]}, learning rate {c["learning_rate"]}, {c["questions_per_batch"]}
+  questions per step, max sequence length {c["max_seq_len"]}, bf16 autocast {c["bf16"]};
+  {result["steps"]} steps in {result["seconds"]:.0f} s.
 
 ## Dev metrics (own paragraph among its group)
 
 | | accuracy@1 | MRR |
 |---|---|---|
-| base model, untrained head | {before['accuracy@1']:.3f} | {before['mrr']:.3f} |
-| trained | {after['accuracy@1']:.3f} | {after['mrr']:.3f} |
+| base model, untrained head | {before["accuracy@1"]:.3f} | {before["mrr"]:.3f} |
+| trained | {after["accuracy@1"]:.3f} | {after["mrr"]:.3f} |
 
 ## License
 

@@ -35,15 +35,16 @@ from kgqa.qa.reader.verifier import (
     feature_rows,
 )
 from kgqa.qa.settings import ReaderConfig
-from kgqa.qa.types import QAError
 from kgqa.qa.squad import SquadExample, compute_f1, is_squad2_part, load_squad, normalize_answer
+from kgqa.qa.types import QAError
 
 RIGHT_F1 = 0.5  # a candidate is right when its F1 with a gold answer reaches this
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
-def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-3,
-                 iterations: int = 50) -> tuple[list[float], float, list[float], list[float]]:
+def fit_logistic(
+    rows: np.ndarray, labels: np.ndarray, l2: float = 1e-3, iterations: int = 50
+) -> tuple[list[float], float, list[float], list[float]]:
     """L2-regularised logistic regression by Newton's method on standardised features.
     Returns (weights, bias, mean, scale)."""
     x = np.asarray(rows, dtype=np.float64)
@@ -110,13 +111,18 @@ def _bm25_ranking(question: str, paragraphs: Sequence[str], idf: dict[str, float
     scores = []
     for p, n in zip(paragraphs, lengths):
         counts = Counter(w for w in re.findall(r"\w+", p.lower()) if w in q)
-        scores.append(sum(idf.get(w, 0.0) * c * 2.2 / (c + 1.2 * (0.25 + 0.75 * n / average))
-                          for w, c in counts.items()))
+        scores.append(
+            sum(
+                idf.get(w, 0.0) * c * 2.2 / (c + 1.2 * (0.25 + 0.75 * n / average))
+                for w, c in counts.items()
+            )
+        )
     return sorted(range(len(paragraphs)), key=lambda i: -scores[i])
 
 
-def read_sets(examples: list[SquadExample], passages: int, removed: bool = True,
-              asked: set[str] | None = None) -> list[ReadSet]:
+def read_sets(
+    examples: list[SquadExample], passages: int, removed: bool = True, asked: set[str] | None = None
+) -> list[ReadSet]:
     """The closed, open-like and (with ``removed``) answer-removed reads of every question (of
     those in ``asked`` when given; every paragraph of ``examples`` can be ranked)."""
     by_article: dict[str, list[str]] = defaultdict(list)
@@ -133,15 +139,28 @@ def read_sets(examples: list[SquadExample], passages: int, removed: bool = True,
         paragraphs = by_article[e.title]
         if e.title not in idf_of:
             df = Counter(w for p in paragraphs for w in set(re.findall(r"\w+", p.lower())))
-            idf_of[e.title] = {w: math.log(1 + (len(paragraphs) - n + 0.5) / (n + 0.5))
-                               for w, n in df.items()}
+            idf_of[e.title] = {
+                w: math.log(1 + (len(paragraphs) - n + 0.5) / (n + 0.5)) for w, n in df.items()
+            }
         order = _bm25_ranking(e.question, paragraphs, idf_of[e.title])[:passages]
         if len(paragraphs) > 1:
             chosen = tuple(paragraphs[i] for i in order)
-            in_any = golds and any(normalize_answer(g) in normalize_answer(c)
-                                   for g in golds for c in chosen if normalize_answer(g))
-            sets.append(ReadSet(e.qid, "open", e.question, chosen, tuple(range(len(chosen))),
-                                golds if in_any else ()))
+            in_any = golds and any(
+                normalize_answer(g) in normalize_answer(c)
+                for g in golds
+                for c in chosen
+                if normalize_answer(g)
+            )
+            sets.append(
+                ReadSet(
+                    e.qid,
+                    "open",
+                    e.question,
+                    chosen,
+                    tuple(range(len(chosen))),
+                    golds if in_any else (),
+                )
+            )
         cut = without_answer_sentences(e) if removed else None
         if cut is not None:
             sets.append(ReadSet(cut.qid, "removed", e.question, (cut.context,), (0,), ()))
@@ -161,8 +180,9 @@ class Candidate:
         return self.f1 >= RIGHT_F1
 
 
-def read_candidates(reader: ExtractiveReader, sets: list[ReadSet],
-                    progress: Callable[[str], None] = print) -> list[Candidate]:
+def read_candidates(
+    reader: ExtractiveReader, sets: list[ReadSet], progress: Callable[[str], None] = print
+) -> list[Candidate]:
     """The reader's candidates for every read set, with their features and their F1. Each
     distinct (question, passage) pair is read once."""
     pairs = sorted({(s.question, c) for s in sets for c in s.contexts})
@@ -173,8 +193,10 @@ def read_candidates(reader: ExtractiveReader, sets: list[ReadSet],
         for pair, reading in zip(part, reader.read([q for q, _ in part], [c for _, c in part])):
             readings[pair] = reading
         if (b // 64) % 20 == 0:
-            progress(f"read {min(b + 64, len(pairs))}/{len(pairs)} pairs "
-                     f"({time.perf_counter() - started:.0f} s)")
+            progress(
+                f"read {min(b + 64, len(pairs))}/{len(pairs)} pairs "
+                f"({time.perf_counter() - started:.0f} s)"
+            )
     out: list[Candidate] = []
     for index, s in enumerate(sets):
         found = [readings[(s.question, c)] for c in s.contexts]
@@ -197,8 +219,12 @@ def _read_part(reader_config: ReaderConfig, sets: list[ReadSet]) -> list[Candida
     return read_candidates(reader, sets, progress=lambda _: None)
 
 
-def read_all(reader_config: ReaderConfig, groups: list[list[ReadSet]], workers: int,
-             progress: Callable[[str], None] = print) -> list[list[Candidate]]:
+def read_all(
+    reader_config: ReaderConfig,
+    groups: list[list[ReadSet]],
+    workers: int,
+    progress: Callable[[str], None] = print,
+) -> list[list[Candidate]]:
     """The candidates of every group of reads, the reads shared among ``workers`` processes
     (each group cut into ``workers`` parts, so that one large group is not one process's)."""
     import multiprocessing as mp
@@ -217,8 +243,10 @@ def read_all(reader_config: ReaderConfig, groups: list[list[ReadSet]], workers: 
                 merged.append(c)
         merged.sort(key=lambda c: c.set_index)
         out.append(merged)
-    progress(f"read {sum(len(g) for g in groups)} sets with {workers} workers "
-             f"({time.perf_counter() - started:.0f} s)")
+    progress(
+        f"read {sum(len(g) for g in groups)} sets with {workers} workers "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
     return out
 
 
@@ -229,8 +257,9 @@ def fit_platt(logits: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     return float(a), float(bias - a * mean[0])
 
 
-def question_scores(sets: list[ReadSet], candidates: list[Candidate], probability: np.ndarray
-                    ) -> list[tuple[bool, str, list[tuple[float, float]]]]:
+def question_scores(
+    sets: list[ReadSet], candidates: list[Candidate], probability: np.ndarray
+) -> list[tuple[bool, str, list[tuple[float, float]]]]:
     """Per read set: whether it is answerable, its kind, and its distinct answers as
     (probability, F1), best first (copies of an answer pooled by their best probability)."""
     groups: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -238,12 +267,17 @@ def question_scores(sets: list[ReadSet], candidates: list[Candidate], probabilit
         old = groups[c.set_index].get(c.key)
         if old is None or p > old[0]:
             groups[c.set_index][c.key] = (float(p), c.f1)
-    return [(bool(s.golds), s.kind, sorted(groups[i].values(), reverse=True))
-            for i, s in enumerate(sets)]
+    return [
+        (bool(s.golds), s.kind, sorted(groups[i].values(), reverse=True))
+        for i, s in enumerate(sets)
+    ]
 
 
-def f1_at(scored: list[tuple[bool, str, list[tuple[float, float]]]], threshold: float,
-          kinds: Sequence[str] | None = None) -> dict[str, float]:
+def f1_at(
+    scored: list[tuple[bool, str, list[tuple[float, float]]]],
+    threshold: float,
+    kinds: Sequence[str] | None = None,
+) -> dict[str, float]:
     """SQuAD v2.0-style F1 when the best answer is shown at or above ``threshold`` and the
     question is abstained on below it: overall, HasAns F1 and NoAns accuracy (in %)."""
     has, no = [], []
@@ -256,10 +290,13 @@ def f1_at(scored: list[tuple[bool, str, list[tuple[float, float]]]], threshold: 
         else:
             no.append(0.0 if shown else 1.0)
     every = has + no
-    return {"f1": 100 * sum(every) / max(1, len(every)),
-            "HasAns_f1": 100 * sum(has) / max(1, len(has)),
-            "NoAns_accuracy": 100 * sum(no) / max(1, len(no)),
-            "questions": len(every), "unanswerable": len(no)}
+    return {
+        "f1": 100 * sum(every) / max(1, len(every)),
+        "HasAns_f1": 100 * sum(has) / max(1, len(has)),
+        "NoAns_accuracy": 100 * sum(no) / max(1, len(no)),
+        "questions": len(every),
+        "unanswerable": len(no),
+    }
 
 
 def choose_threshold(scored: list[tuple[bool, str, list[tuple[float, float]]]]) -> float:
@@ -273,15 +310,23 @@ def choose_threshold(scored: list[tuple[bool, str, list[tuple[float, float]]]]) 
     return float(best_t)
 
 
-def choose_answer_margin(scored: list[tuple[bool, str, list[tuple[float, float]]]],
-                         threshold: float, precision: float = 0.5) -> tuple[float, float]:
+def choose_answer_margin(
+    scored: list[tuple[bool, str, list[tuple[float, float]]]],
+    threshold: float,
+    precision: float = 0.5,
+) -> tuple[float, float]:
     """The widest margin under the best answer's probability within which the further answers
     shown are right (F1 >= 0.5) at least ``precision`` of the time; returns (margin, their
     precision)."""
     chosen, chosen_precision = 0.0, 1.0
     for margin in [m / 100 for m in range(0, 51, 2)]:
-        extra = [f1 for _, _, answers in scored if answers and answers[0][0] >= threshold
-                 for p, f1 in answers[1:] if p >= max(threshold, answers[0][0] - margin)]
+        extra = [
+            f1
+            for _, _, answers in scored
+            if answers and answers[0][0] >= threshold
+            for p, f1 in answers[1:]
+            if p >= max(threshold, answers[0][0] - margin)
+        ]
         if not extra:
             continue
         share = sum(f >= RIGHT_F1 for f in extra) / len(extra)
@@ -290,16 +335,18 @@ def choose_answer_margin(scored: list[tuple[bool, str, list[tuple[float, float]]
     return chosen, chosen_precision
 
 
-def evaluate_verifier(verifier: Verifier, sets: list[ReadSet], candidates: list[Candidate]
-                      ) -> dict[str, Any]:
+def evaluate_verifier(
+    verifier: Verifier, sets: list[ReadSet], candidates: list[Candidate]
+) -> dict[str, Any]:
     """F1 per kind of read at the verifier's threshold, and its calibration (ECE and the
     reliability table over every candidate)."""
     rows = np.stack([c.row for c in candidates]) if candidates else np.zeros((0, 1))
     probability = verifier.probability(rows) if candidates else np.zeros(0)
     scored = question_scores(sets, candidates, probability)
     ece, table = expected_calibration_error(probability.tolist(), [c.right for c in candidates])
-    out: dict[str, Any] = {kind: f1_at(scored, verifier.threshold, (kind,))
-                           for kind in ("closed", "open", "removed")}
+    out: dict[str, Any] = {
+        kind: f1_at(scored, verifier.threshold, (kind,)) for kind in ("closed", "open", "removed")
+    }
     out["ece"] = round(ece, 4)
     out["reliability"] = table
     out["candidates"] = len(candidates)
@@ -309,9 +356,11 @@ def evaluate_verifier(verifier: Verifier, sets: list[ReadSet], candidates: list[
 def fit_verifier(train: list[Candidate], l2: float) -> Verifier:
     labels = np.asarray([c.right for c in train], dtype=np.float64)
     if len(train) < 2 or labels.min() == labels.max():
-        raise QAError(f"the verifier learns from right and wrong answers, and the reader's "
-                      f"{len(train)} answers to the training questions were "
-                      f"{int(labels.sum())} right: give more questions (--data, --others)")
+        raise QAError(
+            f"the verifier learns from right and wrong answers, and the reader's "
+            f"{len(train)} answers to the training questions were "
+            f"{int(labels.sum())} right: give more questions (--data, --others)"
+        )
     rows = np.stack([c.row for c in train])
     weights, bias, mean, scale = fit_logistic(rows, labels, l2=l2)
     return Verifier(weights, bias, mean, scale)
@@ -332,15 +381,19 @@ class VerifierTraining:
     command: str = ""
 
 
-def _other_sources(config: VerifierTraining, skip: set[str]
-                   ) -> tuple[list[SquadExample], list[SquadExample]]:
+def _other_sources(
+    config: VerifierTraining, skip: set[str]
+) -> tuple[list[SquadExample], list[SquadExample]]:
     """``others_count`` questions of the other file's non-SQuAD-2.0 articles (none of
     ``skip``), drawn with the seed, and every question of their articles (whose paragraphs the
     open-like reads rank)."""
     if config.others is None or config.others_count <= 0:
         return [], []
-    pool = [e for e in load_squad([Path(config.others)])
-            if not is_squad2_part(e) and e.title not in skip]
+    pool = [
+        e
+        for e in load_squad([Path(config.others)])
+        if not is_squad2_part(e) and e.title not in skip
+    ]
     # A few SubjQA/Reddit "articles" hold thousands of questions: cap each article at 40.
     by_title: dict[str, list[SquadExample]] = defaultdict(list)
     for e in pool:
@@ -352,8 +405,9 @@ def _other_sources(config: VerifierTraining, skip: set[str]
     return asked, [e for e in pool if e.title in titles]
 
 
-def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
-                   progress: Callable[[str], None] = print) -> dict[str, Any]:
+def train_verifier(
+    config: VerifierTraining, reader_config: ReaderConfig, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Read, fit, calibrate, choose, report and save beside the reader; returns the record.
     ``reader_config``: how the reader at ``config.reader`` reads (the settings' slice)."""
     started = time.perf_counter()
@@ -365,13 +419,17 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     train_sets = read_sets(train, config.passages)
     if others:
         train_sets += read_sets(their_articles, config.passages, asked={o.qid for o in others})
-    progress(f"training reads: {len(train_sets)} ({len(train)} questions of "
-             f"{', '.join(config.train)}, {len(others)} of other sources)")
+    progress(
+        f"training reads: {len(train_sets)} ({len(train)} questions of "
+        f"{', '.join(config.train)}, {len(others)} of other sources)"
+    )
     dev_sets = read_sets(dev, config.passages)
-    report_sets = {name: read_sets(examples, config.passages)
-                   for name, examples in reported.items()}
+    report_sets = {
+        name: read_sets(examples, config.passages) for name, examples in reported.items()
+    }
     train_candidates, dev_candidates, *report_candidates = read_all(
-        reader_config, [train_sets, dev_sets, *report_sets.values()], config.workers, progress)
+        reader_config, [train_sets, dev_sets, *report_sets.values()], config.workers, progress
+    )
     verifier = fit_verifier(train_candidates, config.l2)
     if not dev_candidates:
         raise QAError(f"{config.dev}: the reader proposed no answer to its questions")
@@ -383,13 +441,22 @@ def train_verifier(config: VerifierTraining, reader_config: ReaderConfig,
     verifier.threshold = choose_threshold(scored)
     verifier.answer_margin, extra_precision = choose_answer_margin(scored, verifier.threshold)
     record: dict[str, Any] = {
-        "command": config.command, "reader": config.reader, "train": config.train,
-        "others": config.others, "others_count": len(others), "dev": config.dev,
-        "passages": config.passages, "workers": config.workers, "l2": config.l2, "seed": config.seed,
+        "command": config.command,
+        "reader": config.reader,
+        "train": config.train,
+        "others": config.others,
+        "others_count": len(others),
+        "dev": config.dev,
+        "passages": config.passages,
+        "workers": config.workers,
+        "l2": config.l2,
+        "seed": config.seed,
         "right": f"F1 with a gold answer >= {RIGHT_F1}",
-        "train_reads": len(train_sets), "train_candidates": len(train_candidates),
+        "train_reads": len(train_sets),
+        "train_candidates": len(train_candidates),
         "train_right": sum(c.right for c in train_candidates),
-        "threshold": round(verifier.threshold, 4), "answer_margin": verifier.answer_margin,
+        "threshold": round(verifier.threshold, 4),
+        "answer_margin": verifier.answer_margin,
         "answer_margin_precision": round(extra_precision, 3),
         "platt": [round(v, 4) for v in verifier.platt],
         "train_fit": evaluate_verifier(verifier, train_sets, train_candidates),

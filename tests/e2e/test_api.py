@@ -35,8 +35,9 @@ def client(service, **limits) -> TestClient:
     from kgqa.qa.serve.api import create_app
 
     settings = service.settings.model_copy(update=limits)
-    return TestClient(create_app(settings, service), raise_server_exceptions=False,
-                      base_url="http://localhost")
+    return TestClient(
+        create_app(settings, service), raise_server_exceptions=False, base_url="http://localhost"
+    )
 
 
 def test_every_route_answers_from_the_sample_store(served_sample: str) -> None:
@@ -52,17 +53,29 @@ def test_every_route_answers_from_the_sample_store(served_sample: str) -> None:
         document = (SAMPLE / "tim_berners_lee.txt").read_text()
         assert document[best["start"] : best["end"]] == "Tim Berners-Lee"
 
-        hits = http.post("/search", json={"query": "Einstein patent office", "k": 2, "mode": "bm25"}).json()
+        hits = http.post(
+            "/search", json={"query": "Einstein patent office", "k": 2, "mode": "bm25"}
+        ).json()
         assert len(hits["hits"]) == 2 and hits["hits"][0]["doc_id"] == "albert_einstein.md"
-        reranked = http.post("/search", json={"query": "Who founded the Pasteur Institute?", "k": 3,
-                                              "mode": "hybrid+reader"}).json()
+        reranked = http.post(
+            "/search",
+            json={"query": "Who founded the Pasteur Institute?", "k": 3, "mode": "hybrid+reader"},
+        ).json()
         # a passage that says who founded it leads (not MIT's, which the reader alone prefers)
         assert reranked["hits"][0]["doc_id"] in {"louis_pasteur.txt", "paris.txt"}
 
         context = "The Eiffel Tower was finished in 1889 for the World's Fair in Paris."
-        read = http.post("/read", json={"question": "When was the Eiffel Tower finished?",
-                                        "context": context, "id": "e1"}).json()
-        assert read["id"] == "e1" and context[read["start"] : read["end"]] == read["answer"] == "1889"
+        read = http.post(
+            "/read",
+            json={
+                "question": "When was the Eiffel Tower finished?",
+                "context": context,
+                "id": "e1",
+            },
+        ).json()
+        assert (
+            read["id"] == "e1" and context[read["start"] : read["end"]] == read["answer"] == "1889"
+        )
 
         found = http.get("/entities", params={"q": "curie"}).json()["entities"]
         assert found and "Curie" in found[0]["name"]
@@ -80,7 +93,10 @@ def test_every_route_answers_from_the_sample_store(served_sample: str) -> None:
         graphml = http.get("/export", params={"format": "graphml"})
         assert graphml.headers["x-kgqa-generation"] == stats["generation"]
         reloaded = nx.read_graphml(io.BytesIO(graphml.content))
-        assert (reloaded.number_of_nodes(), reloaded.number_of_edges()) == (stats["nodes"], stats["edges"])
+        assert (reloaded.number_of_nodes(), reloaded.number_of_edges()) == (
+            stats["nodes"],
+            stats["edges"],
+        )
         csv = zipfile.ZipFile(io.BytesIO(http.get("/export", params={"format": "csv"}).content))
         assert sorted(csv.namelist()) == ["edges.csv", "nodes.csv"]
         assert len(csv.read("nodes.csv").decode().splitlines()) == stats["nodes"] + 1
@@ -90,23 +106,32 @@ def test_every_route_answers_from_the_sample_store(served_sample: str) -> None:
 
 
 def test_no_answer_when_the_documents_do_not_say(served_sample: str) -> None:
-    asked = httpx.post(f"{served_sample}/ask", timeout=60,
-                       json={"question": "What is the boiling point of mercury on Mars?"}).json()
+    asked = httpx.post(
+        f"{served_sample}/ask",
+        timeout=60,
+        json={"question": "What is the boiling point of mercury on Mars?"},
+    ).json()
     assert asked["no_answer"] is True and asked["answers"] == [] and asked["hits"]
 
 
 def test_api_key_guards_every_route_but_health(service) -> None:
     http = client(service, api_key="s3cret")
     assert http.get("/health").status_code == 200
-    for method, path, body in [("POST", "/ask", {"question": "Who invented the World Wide Web?"}),
-                               ("POST", "/search", {"query": "Nobel"}), ("GET", "/stats", None),
-                               ("GET", "/entities?q=paris", None),
-                               ("GET", "/export?format=json", None)]:
+    for method, path, body in [
+        ("POST", "/ask", {"question": "Who invented the World Wide Web?"}),
+        ("POST", "/search", {"query": "Nobel"}),
+        ("GET", "/stats", None),
+        ("GET", "/entities?q=paris", None),
+        ("GET", "/export?format=json", None),
+    ]:
         assert http.request(method, path, json=body).status_code == 401, path
-        assert http.request(method, path, json=body,
-                            headers={"X-API-Key": "wrong"}).status_code == 401, path
-        assert http.request(method, path, json=body,
-                            headers={"X-API-Key": "s3cret"}).status_code == 200, path
+        assert (
+            http.request(method, path, json=body, headers={"X-API-Key": "wrong"}).status_code == 401
+        ), path
+        assert (
+            http.request(method, path, json=body, headers={"X-API-Key": "s3cret"}).status_code
+            == 200
+        ), path
     assert http.get("/stats", headers={"Authorization": "Bearer s3cret"}).status_code == 200
     # The page holds no data and asks for the key; a key in the address is not accepted.
     assert http.get("/").status_code == 200
@@ -127,10 +152,13 @@ def test_limits_and_malformed_requests_name_the_field(service) -> None:
     assert field(http.post("/ask", json={"question": "Who?", "top_k": 0})) == ["body.top_k"]
     assert field(http.post("/search", json={"query": "Nobel", "mode": "psychic"})) == ["body.mode"]
     assert field(http.post("/ask", json={})) == ["body.question"]
-    assert field(http.post("/ask", content=b'{"question": ', headers={
-        "Content-Type": "application/json"}))[0].startswith("body")
+    assert field(
+        http.post("/ask", content=b'{"question": ', headers={"Content-Type": "application/json"})
+    )[0].startswith("body")
     assert field(http.get("/export", params={"format": "docx"})) == ["query.format"]
-    assert field(http.get("/graph/neighbourhood", params={"entity": "Paris", "hops": 9})) == ["query.hops"]
+    assert field(http.get("/graph/neighbourhood", params={"entity": "Paris", "hops": 9})) == [
+        "query.hops"
+    ]
 
     big = {"question": "Who?", "padding": "x" * 5_000}
     assert http.post("/ask", json=big).status_code == 413
@@ -145,7 +173,8 @@ def test_limits_and_malformed_requests_name_the_field(service) -> None:
 
 
 def test_a_new_generation_is_served_without_restart_or_errors(
-        sample_store: Path, tmp_path: Path) -> None:
+    sample_store: Path, tmp_path: Path
+) -> None:
     from kgqa.flows.ingest import ingest_flow
     from kgqa.qa.serve.api import create_app
     from kgqa.qa.settings import Settings
@@ -173,9 +202,11 @@ def test_a_new_generation_is_served_without_restart_or_errors(
             t.start()
         (corpus / "ada_lovelace.txt").write_text(
             "Ada Lovelace wrote the first published program for Charles Babbage's Analytical "
-            "Engine in 1843.\n")
-        report = ingest_flow.fn([str(corpus)], settings=settings.model_dump(mode="json"),
-                                show_progress=False)
+            "Engine in 1843.\n"
+        )
+        report = ingest_flow.fn(
+            [str(corpus)], settings=settings.model_dump(mode="json"), show_progress=False
+        )
         assert report["committed"]
         after = report["generation"]
         deadline = threading.Event()
@@ -211,14 +242,21 @@ def test_openapi_fuzzing_finds_no_server_error(api_app) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=25,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         @given(case=operation.as_strategy())
         def check(case) -> None:
             response = case.call()
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.body!r} "
-                                f"{case.query!r}: {response.status_code} {response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.body!r} "
+                    f"{case.query!r}: {response.status_code} {response.text[:200]}"
+                )
 
         check()
     assert not failures, "\n".join(failures[:10])

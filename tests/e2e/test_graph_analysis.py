@@ -40,11 +40,26 @@ def test_entity_shows_aliases_mentions_and_edges_with_evidence(sample_store: Pat
 
 
 @pytest.mark.parametrize("fmt", ["png", "html", "graphml"])
-def test_neighbourhood_export_draws_or_writes_the_subgraph(sample_store: Path, tmp_path: Path,
-                                                            fmt: str) -> None:
+def test_neighbourhood_export_draws_or_writes_the_subgraph(
+    sample_store: Path, tmp_path: Path, fmt: str
+) -> None:
     out = tmp_path / f"n.{fmt}"
-    result = runner.invoke(app, ["export", "--around", "Marie Curie", "--hops", "1", "--format",
-                                 fmt, "--out", str(out), "--store", str(sample_store)])
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "--around",
+            "Marie Curie",
+            "--hops",
+            "1",
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--store",
+            str(sample_store),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     if fmt == "png":
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000

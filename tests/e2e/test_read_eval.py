@@ -16,20 +16,39 @@ runner = CliRunner()
 
 def test_read_one_question_gives_offsets_into_the_context(tiny_qa_model: Path) -> None:
     context = "Marie Curie was born in Warsaw in 1867."
-    result = runner.invoke(app, ["read", "--question", "Where was she born?", "--context", context,
-                                 "--reader-model", str(tiny_qa_model)],
-                           env={"KGQA_NO_ANSWER_THRESHOLD": "-1000"})
+    result = runner.invoke(
+        app,
+        [
+            "read",
+            "--question",
+            "Where was she born?",
+            "--context",
+            context,
+            "--reader-model",
+            str(tiny_qa_model),
+        ],
+        env={"KGQA_NO_ANSWER_THRESHOLD": "-1000"},
+    )
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
-    assert record["answer"] and context[record["start"]:record["end"]] == record["answer"]
+    assert record["answer"] and context[record["start"] : record["end"]] == record["answer"]
 
 
-def test_read_file_abstains_with_nulls_above_the_threshold(tiny_qa_model: Path, tmp_path: Path) -> None:
+def test_read_file_abstains_with_nulls_above_the_threshold(
+    tiny_qa_model: Path, tmp_path: Path
+) -> None:
     lines = tmp_path / "in.jsonl"
-    lines.write_text("".join(json.dumps({"id": f"q{i}", "question": "Who?", "context": c}) + "\n"
-                             for i, c in enumerate(["Ada Lovelace wrote notes.", "Long text. " * 200])))
-    result = runner.invoke(app, ["read", str(lines), "--reader-model", str(tiny_qa_model)],
-                           env={"KGQA_NO_ANSWER_THRESHOLD": "1000"})
+    lines.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "question": "Who?", "context": c}) + "\n"
+            for i, c in enumerate(["Ada Lovelace wrote notes.", "Long text. " * 200])
+        )
+    )
+    result = runner.invoke(
+        app,
+        ["read", str(lines), "--reader-model", str(tiny_qa_model)],
+        env={"KGQA_NO_ANSWER_THRESHOLD": "1000"},
+    )
     assert result.exit_code == 0, result.stderr
     records = [json.loads(x) for x in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["q0", "q1"]
@@ -45,21 +64,31 @@ def test_read_reports_a_bad_line_by_number(tiny_qa_model: Path, tmp_path: Path) 
 
 def test_eval_reader_reports_squad_v2_metrics(tiny_qa_model: Path, tmp_path: Path) -> None:
     squad = squad_file(tmp_path / "toy.json")
-    result = runner.invoke(app, ["eval", "reader", "--squad", str(squad), "--json",
-                                 "--reader-model", str(tiny_qa_model)])
+    result = runner.invoke(
+        app,
+        ["eval", "reader", "--squad", str(squad), "--json", "--reader-model", str(tiny_qa_model)],
+    )
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout)
     assert m["questions"] == 12 and m["HasAns_total"] == 10 and m["NoAns_total"] == 2
-    for key in ("exact", "f1", "HasAns_f1", "NoAns_f1", "best_f1", "best_f1_thresh",
-                "seconds_per_question"):
+    for key in (
+        "exact",
+        "f1",
+        "HasAns_f1",
+        "NoAns_f1",
+        "best_f1",
+        "best_f1_thresh",
+        "seconds_per_question",
+    ):
         assert key in m
 
 
 @pytest.mark.slow
 def test_eval_qa_reports_retrieval_recall_too(tiny_qa_model: Path, tmp_path: Path) -> None:
     squad = squad_file(tmp_path / "toy.json")
-    result = runner.invoke(app, ["eval", "qa", "--squad", str(squad), "--json",
-                                 "--reader-model", str(tiny_qa_model)])
+    result = runner.invoke(
+        app, ["eval", "qa", "--squad", str(squad), "--json", "--reader-model", str(tiny_qa_model)]
+    )
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout.splitlines()[-1])
     assert m["questions"] == 12
@@ -71,13 +100,31 @@ def test_eval_qa_reports_retrieval_recall_too(tiny_qa_model: Path, tmp_path: Pat
 def test_eval_retrieval_reports_recall_and_mrr_per_mode(tmp_path: Path) -> None:
     squad = squad_file(tmp_path / "toy.json")
     distractors = tmp_path / "d.jsonl"
-    distractors.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in
-                                   enumerate(["Bananas grow in warm places.",
-                                              "The Rhine flows through Basel."])))
+    distractors.write_text(
+        "".join(
+            json.dumps({"id": f"d{i}", "text": t}) + "\n"
+            for i, t in enumerate(
+                ["Bananas grow in warm places.", "The Rhine flows through Basel."]
+            )
+        )
+    )
     ranks = tmp_path / "ranks.jsonl"
-    result = runner.invoke(app, ["eval", "retrieval", "--squad", str(squad), "--json",
-                                 "--distractors", str(distractors), "--modes", "bm25,hybrid",
-                                 "--ranks", str(ranks)])
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "retrieval",
+            "--squad",
+            str(squad),
+            "--json",
+            "--distractors",
+            str(distractors),
+            "--modes",
+            "bm25,hybrid",
+            "--ranks",
+            str(ranks),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout.splitlines()[-1])
     assert m["questions"] == 10 and m["passages"] == 8
@@ -99,21 +146,38 @@ def test_int8_and_fp32_readers_give_the_same_answers(tmp_path: Path) -> None:
     from kgqa.qa.reader.extractive import ExtractiveReader
     from kgqa.qa.settings import Settings
 
-    pairs = [("Where was Marie Curie born?", "Marie Curie was born in Warsaw in 1867 and moved "
-              "to Paris in 1891, where she studied physics at the Sorbonne."),
-             ("Who invented the World Wide Web?", "Tim Berners-Lee invented the World Wide Web "
-              "in 1989 while working at CERN near Geneva."),
-             ("What did Alfred Nobel invent?", "Alfred Nobel was a Swedish chemist who invented "
-              "dynamite and left his fortune to establish the Nobel Prizes."),
-             ("When was CERN founded?", "CERN, the European Organization for Nuclear Research, "
-              "was founded in 1954 and is based in Geneva."),
-             ("Who founded the Pasteur Institute?", "The Pasteur Institute in Paris was founded "
-              "by Louis Pasteur in 1887.")]
+    pairs = [
+        (
+            "Where was Marie Curie born?",
+            "Marie Curie was born in Warsaw in 1867 and moved "
+            "to Paris in 1891, where she studied physics at the Sorbonne.",
+        ),
+        (
+            "Who invented the World Wide Web?",
+            "Tim Berners-Lee invented the World Wide Web "
+            "in 1989 while working at CERN near Geneva.",
+        ),
+        (
+            "What did Alfred Nobel invent?",
+            "Alfred Nobel was a Swedish chemist who invented "
+            "dynamite and left his fortune to establish the Nobel Prizes.",
+        ),
+        (
+            "When was CERN founded?",
+            "CERN, the European Organization for Nuclear Research, "
+            "was founded in 1954 and is based in Geneva.",
+        ),
+        (
+            "Who founded the Pasteur Institute?",
+            "The Pasteur Institute in Paris was founded by Louis Pasteur in 1887.",
+        ),
+    ]
     model = str(shipped_model("reader"))
     answers = {}
     for precision in ("fp32", "int8"):
         reader = ExtractiveReader.configured(
-            Settings(reader_model=model, reader_precision=precision).reader())
+            Settings(reader_model=model, reader_precision=precision).reader()
+        )
         spans = reader.read_pairs([q for q, _ in pairs], [c for _, c in pairs])
         answers[precision] = [span.text if span else None for span, _ in spans]
     assert answers["int8"] == answers["fp32"]

@@ -44,11 +44,13 @@ def test_hybrid_search_finds_the_source_paragraph_in_the_top_5(tmp_path: Path) -
     queries = tmp_path / "questions.jsonl"
     queries.write_text("".join(json.dumps(q) + "\n" for q in questions))
     store = tmp_path / "store"
-    report = ingest_flow.fn([str(corpus)], settings=Settings(store=store).model_dump(mode="json"),
-                            show_progress=False)
+    report = ingest_flow.fn(
+        [str(corpus)], settings=Settings(store=store).model_dump(mode="json"), show_progress=False
+    )
     assert report["new"] == PARAGRAPHS
-    result = CliRunner().invoke(app, ["search", "--queries", str(queries), "--json", "--k", "5",
-                                      "--store", str(store)])
+    result = CliRunner().invoke(
+        app, ["search", "--queries", str(queries), "--json", "--k", "5", "--store", str(store)]
+    )
     assert result.exit_code == 0, result.stderr
     lines = [json.loads(x) for x in result.stdout.splitlines()]
     expected = {q["id"]: q["doc_id"] for q in questions}

@@ -20,11 +20,30 @@ SHIPPED = REPO / "data" / "relations"
 
 def test_conll04_bilou_tags_become_character_spans(tmp_path: Path) -> None:
     f = tmp_path / "c.json"
-    f.write_text(json.dumps([{
-        "tokens": ["John", "Smith", "works", "for", "Acme", "Corp", "in", "Boston", "."],
-        "tags": ["B-Peop", "L-Peop", "O", "O", "B-Org", "L-Org", "O", "U-Loc", "O"],
-        "relations": [{"head": 0, "tail": 1, "type": "Work_For"},
-                      {"head": 1, "tail": 2, "type": "OrgBased_In"}]}]))
+    f.write_text(
+        json.dumps(
+            [
+                {
+                    "tokens": [
+                        "John",
+                        "Smith",
+                        "works",
+                        "for",
+                        "Acme",
+                        "Corp",
+                        "in",
+                        "Boston",
+                        ".",
+                    ],
+                    "tags": ["B-Peop", "L-Peop", "O", "O", "B-Org", "L-Org", "O", "U-Loc", "O"],
+                    "relations": [
+                        {"head": 0, "tail": 1, "type": "Work_For"},
+                        {"head": 1, "tail": 2, "type": "OrgBased_In"},
+                    ],
+                }
+            ]
+        )
+    )
     (s,) = load_conll04(f)
     assert s.text == "John Smith works for Acme Corp in Boston ."
     assert [s.text[a:b] for a, b, _ in s.entities] == ["John Smith", "Acme Corp", "Boston"]
@@ -33,10 +52,21 @@ def test_conll04_bilou_tags_become_character_spans(tmp_path: Path) -> None:
 
 def test_jsonl_layout_checks_offsets(tmp_path: Path) -> None:
     f = tmp_path / "r.jsonl"
-    f.write_text(json.dumps({"text": "Ada met Babbage.", "entities": [
-        {"start": 0, "end": 3, "label": "Peop"}, {"start": 8, "end": 15, "label": "Peop"}],
-        "relations": []}) + "\n" + json.dumps({"text": "x", "entities": [
-            {"start": 0, "end": 9, "label": "Peop"}]}) + "\n")
+    f.write_text(
+        json.dumps(
+            {
+                "text": "Ada met Babbage.",
+                "entities": [
+                    {"start": 0, "end": 3, "label": "Peop"},
+                    {"start": 8, "end": 15, "label": "Peop"},
+                ],
+                "relations": [],
+            }
+        )
+        + "\n"
+        + json.dumps({"text": "x", "entities": [{"start": 0, "end": 9, "label": "Peop"}]})
+        + "\n"
+    )
     with pytest.raises(KGError, match=r"r.jsonl:2: entity span 0-9 is outside"):
         load_jsonl(f)
 
@@ -44,7 +74,9 @@ def test_jsonl_layout_checks_offsets(tmp_path: Path) -> None:
 def test_schema_types_implications_and_symmetry() -> None:
     schema = Schema.from_json(json.loads(json.dumps(DEFAULT_SCHEMA.to_json())))
     assert schema.relation_names == DEFAULT_SCHEMA.relation_names
-    assert schema.allows("Founded_By", "Org", "Peop") and not schema.allows("Founded_By", "Peop", "Org")
+    assert schema.allows("Founded_By", "Org", "Peop") and not schema.allows(
+        "Founded_By", "Peop", "Org"
+    )
     assert not schema.joinable("Other", "Peop"), "dates join no relation"
     assert schema.with_implied({"Born_In"}) == {"Born_In", "Live_In"}
     assert schema.most_specific({"Leader_Of", "Work_For"}) == {"Leader_Of"}
@@ -65,14 +97,32 @@ class FixedModel:
 
 
 def test_strict_scoring_needs_exact_spans_and_type_and_speaks_conll04() -> None:
-    s = Sentence("John Smith , born in Boston , works for Acme Corp .",
-                 [(0, 10, "Peop"), (21, 27, "Loc"), (40, 49, "Org")],
-                 [(0, 1, "Live_In"), (0, 2, "Work_For")],
-                 words=[(0, 4), (5, 10), (11, 12), (13, 17), (18, 20), (21, 27), (28, 29),
-                        (30, 35), (36, 39), (40, 44), (45, 49), (50, 51)])
+    s = Sentence(
+        "John Smith , born in Boston , works for Acme Corp .",
+        [(0, 10, "Peop"), (21, 27, "Loc"), (40, 49, "Org")],
+        [(0, 1, "Live_In"), (0, 2, "Work_For")],
+        words=[
+            (0, 4),
+            (5, 10),
+            (11, 12),
+            (13, 17),
+            (18, 20),
+            (21, 27),
+            (28, 29),
+            (30, 35),
+            (36, 39),
+            (40, 44),
+            (45, 49),
+            (50, 51),
+        ],
+    )
     # John Smith, Boston, "Acme" one word short of "Acme Corp"
-    pred = [Prediction([(0, 2, "Peop", 0.9), (5, 6, "Loc", 0.9), (9, 10, "Org", 0.9)],
-                       [(0, 1, "Born_In", 0.8), (0, 2, "Work_For", 0.8)])]
+    pred = [
+        Prediction(
+            [(0, 2, "Peop", 0.9), (5, 6, "Loc", 0.9), (9, 10, "Org", 0.9)],
+            [(0, 1, "Born_In", 0.8), (0, 2, "Work_For", 0.8)],
+        )
+    ]
     m = evaluate_relations(FixedModel(pred), [s], conll04=True)  # type: ignore[arg-type]
     assert m["relations"]["precision"] == 50.0, "Born_In counts as Live_In; the short tail is wrong"
     assert m["entities"]["precision"] == m["entities"]["recall"] == pytest.approx(66.67)
@@ -83,8 +133,9 @@ def test_strict_scoring_needs_exact_spans_and_type_and_speaks_conll04() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not CONLL04_DEV.is_file(), reason="needs ../shared/data/conll04_dev.json")
 def test_shipped_model_on_a_slice_of_conll04_dev() -> None:
-    result = CliRunner().invoke(app, ["eval", "relations", "--conll04", str(CONLL04_DEV),
-                                      "--limit", "60", "--json"])
+    result = CliRunner().invoke(
+        app, ["eval", "relations", "--conll04", str(CONLL04_DEV), "--limit", "60", "--json"]
+    )
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout)
     assert m["sentences"] == 60
@@ -94,8 +145,7 @@ def test_shipped_model_on_a_slice_of_conll04_dev() -> None:
 @pytest.mark.slow
 def test_extract_gives_offsets_into_each_text(tmp_path: Path) -> None:
     lines = tmp_path / "in.jsonl"
-    texts = ["John Smith , a spokesman for Acme Corp in Boston , said nothing .",
-             "Nothing here ."]
+    texts = ["John Smith , a spokesman for Acme Corp in Boston , said nothing .", "Nothing here ."]
     lines.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
     result = CliRunner().invoke(app, ["extract", str(lines)])
     assert result.exit_code == 0, result.stderr
@@ -103,14 +153,17 @@ def test_extract_gives_offsets_into_each_text(tmp_path: Path) -> None:
     assert [r["id"] for r in records] == ["0", "1"]
     first = records[0]
     for e in first["entities"]:
-        assert texts[0][e["start"]:e["end"]] == e["text"]
+        assert texts[0][e["start"] : e["end"]] == e["text"]
     spans = {(e["start"], e["end"]) for e in first["entities"]}
     for r in first["relations"]:
         assert (r["head"]["start"], r["head"]["end"]) in spans
         assert (r["tail"]["start"], r["tail"]["end"]) in spans
         assert r["label"] in DEFAULT_SCHEMA.relation_names and 0 < r["score"] <= 1
     assert {(e["text"], e["label"]) for e in first["entities"]} >= {
-        ("John Smith", "Peop"), ("Acme Corp", "Org"), ("Boston", "Loc")}
+        ("John Smith", "Peop"),
+        ("Acme Corp", "Org"),
+        ("Boston", "Loc"),
+    }
 
 
 def test_missing_relation_model_names_the_setting(tmp_path: Path) -> None:
@@ -118,6 +171,7 @@ def test_missing_relation_model_names_the_setting(tmp_path: Path) -> None:
     assert result.exit_code == 2
     lines = tmp_path / "x.jsonl"
     lines.write_text(json.dumps({"id": 1, "text": "Hello ."}) + "\n")
-    result = CliRunner().invoke(app, ["extract", str(lines), "--relation-model",
-                                      str(tmp_path / "none")])
+    result = CliRunner().invoke(
+        app, ["extract", str(lines), "--relation-model", str(tmp_path / "none")]
+    )
     assert result.exit_code == 2 and "KGQA_RELATION_MODEL" in result.stderr

@@ -29,11 +29,14 @@ def service(sample_store: Path):
 
 
 @pytest.mark.parametrize("mode", MODES + ["hybrid+reader"])
-@pytest.mark.parametrize("question, doc", [
-    ("In which city did Einstein work as a patent examiner?", "albert_einstein.md"),
-    ("Who founded the Pasteur Institute?", "louis_pasteur.txt"),
-    ("What did Alfred Nobel invent?", "alfred_nobel.txt"),
-])
+@pytest.mark.parametrize(
+    "question, doc",
+    [
+        ("In which city did Einstein work as a patent examiner?", "albert_einstein.md"),
+        ("Who founded the Pasteur Institute?", "louis_pasteur.txt"),
+        ("What did Alfred Nobel invent?", "alfred_nobel.txt"),
+    ],
+)
 def test_each_mode_finds_the_passage(service, mode: str, question: str, doc: str) -> None:
     hits = service.search(question, 3, mode)
     assert doc in [h.passage.doc_id for h in hits], mode
@@ -57,7 +60,8 @@ def test_question_entities_are_linked_by_alias_ner_and_misspelling(service) -> N
     assert any(link.ner for link in linker.link("Where was Marie Curie born?"))
 
     assert linked("What did MIT build?") == {
-        "massachusetts-institute-of-technology:ORG": ("MIT", "alias")}
+        "massachusetts-institute-of-technology:ORG": ("MIT", "alias")
+    }
     fuzzy = linked("Where did Marie Cuire work?")
     assert fuzzy == {"marie-curie:PERSON": ("Marie Cuire", "fuzzy")}
     assert "albert-einstein:PERSON" in linked("When did Einstien publish relativity?")
@@ -75,14 +79,16 @@ def test_answers_carry_the_graph_facts_that_support_them(service) -> None:
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
-def test_deleted_documents_leave_no_stale_hit_in_any_index(tmp_path: Path, corpus_copy: Path,
-                                                           kind: str) -> None:
+def test_deleted_documents_leave_no_stale_hit_in_any_index(
+    tmp_path: Path, corpus_copy: Path, kind: str
+) -> None:
     store = tmp_path / "store"
     options = {"dense_index": kind, "ann_min_passages": 0, "ivf_nlist": 4}
     run([corpus_copy], store, **options)
     (corpus_copy / "warsaw.md").unlink()
     (corpus_copy / "alfred_nobel.txt").write_text(
-        "Alfred Nobel's will funded prizes in physics, chemistry, medicine, literature and peace.\n")
+        "Alfred Nobel's will funded prizes in physics, chemistry, medicine, literature and peace.\n"
+    )
     report = run([corpus_copy], store, prune=True, **options)
     assert report["removed"] == 1 and report["changed"] == 1
 
@@ -99,11 +105,14 @@ def test_deleted_documents_leave_no_stale_hit_in_any_index(tmp_path: Path, corpu
         for query in ("Warsaw capital of Poland Vistula", "Nobel invented dynamite explosives"):
             for hit in service.search(query, 20, mode):
                 assert hit.passage.doc_id != "warsaw.md", (mode, query)
-                assert not (hit.passage.doc_id == "alfred_nobel.txt" and "dynamite" in hit.passage.text)
+                assert not (
+                    hit.passage.doc_id == "alfred_nobel.txt" and "dynamite" in hit.passage.text
+                )
 
 
 def test_index_type_is_a_setting_and_switching_rebuilds_only_the_vectors(
-        sample_store_copy: Path) -> None:
+    sample_store_copy: Path,
+) -> None:
     from kgqa.qa.serve.service import QAService
     from kgqa.qa.store.index import DenseIndex
 
@@ -112,8 +121,9 @@ def test_index_type_is_a_setting_and_switching_rebuilds_only_the_vectors(
     ids, vectors = flat.dense.vectors()
     expected = [flat.dense.search(v, 3) for v in vectors[:10]]
     for kind in ("hnsw", "ivf", "flat"):
-        report = run([SAMPLE], store,
-                     dense_index=kind, ann_min_passages=0, ivf_nlist=2, ivf_nprobe=2)
+        report = run(
+            [SAMPLE], store, dense_index=kind, ann_min_passages=0, ivf_nlist=2, ivf_nprobe=2
+        )
         assert report["committed"] and report["processed"] == 0, kind
         gen = Store(store).open()
         assert gen.dense.kind == kind and gen.dense.size == len(ids)
@@ -138,10 +148,25 @@ def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_pat
 
     def write(title: str) -> None:
         docs.write_text(
-            json.dumps({"id": "isle", "title": title, "text": "Its main island is Unguja; cloves "
-                        "and nutmeg grow there and the old town is built of coral stone."}) + "\n"
-            + json.dumps({"id": "rain", "title": "Monsoon", "text": "Rain falls on the plains "
-                          "when the wet season arrives in March and lasts until May."}) + "\n")
+            json.dumps(
+                {
+                    "id": "isle",
+                    "title": title,
+                    "text": "Its main island is Unguja; cloves "
+                    "and nutmeg grow there and the old town is built of coral stone.",
+                }
+            )
+            + "\n"
+            + json.dumps(
+                {
+                    "id": "rain",
+                    "title": "Monsoon",
+                    "text": "Rain falls on the plains "
+                    "when the wet season arrives in March and lasts until May.",
+                }
+            )
+            + "\n"
+        )
 
     write("Zanzibar_Archipelago")
     store = tmp_path / "store"
@@ -163,8 +188,9 @@ def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_pat
     write("Pemba_Island")  # a new title alone re-processes the document
     report = run([docs], store)
     assert report["changed"] == 1 and report["unchanged"] == 1, report
-    assert [h.passage.doc_id for h in QAService(Settings(store=store)).search(
-        "Pemba island", 1, "bm25")] == ["isle"]
+    assert [
+        h.passage.doc_id for h in QAService(Settings(store=store)).search("Pemba island", 1, "bm25")
+    ] == ["isle"]
 
 
 def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: Path) -> None:
@@ -178,8 +204,10 @@ def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: P
     alone = QAService(Settings(store=sample_store, rerank_weight=1.0))
     hits = alone.search(question, 20, "hybrid+reader")
     assert sorted(h.passage.passage_id for h in hits) == sorted(retrieved)
-    margins = [span.score if span else float("-inf")
-               for span, _ in alone.reader(question, [h.passage.text for h in hits])]
+    margins = [
+        span.score if span else float("-inf")
+        for span, _ in alone.reader(question, [h.passage.text for h in hits])
+    ]
     assert margins == sorted(margins, reverse=True), "ranked by the reader's span margin alone"
 
     mixed = QAService(Settings(store=sample_store)).search(question, 5, "hybrid+reader")
@@ -190,11 +218,14 @@ def test_reranking_weighs_the_reader_against_the_retrieval_score(sample_store: P
     assert mixed[0].passage.doc_id in {"louis_pasteur.txt", "paris.txt"}
     assert [h.score for h in mixed] == sorted((h.score for h in mixed), reverse=True)
     default = QAService(Settings(store=sample_store, search_mode="hybrid+reader"))
-    assert [h.passage.passage_id for h in default.search(question, 5)] == \
-        [h.passage.passage_id for h in mixed], "a reranked mode can be the default"
+    assert [h.passage.passage_id for h in default.search(question, 5)] == [
+        h.passage.passage_id for h in mixed
+    ], "a reranked mode can be the default"
 
 
-def test_a_cross_encoder_reranks_by_its_relevance_scores(sample_store: Path, tmp_path: Path) -> None:
+def test_a_cross_encoder_reranks_by_its_relevance_scores(
+    sample_store: Path, tmp_path: Path
+) -> None:
     import torch
     from sentence_transformers import CrossEncoder
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
@@ -205,14 +236,22 @@ def test_a_cross_encoder_reranks_by_its_relevance_scores(sample_store: Path, tmp
 
     torch.manual_seed(0)  # a tiny random cross-encoder: its order differs from retrieval's
     tokenizer = BertTokenizerFast(vocab=build_vocab(), do_lower_case=True)
-    BertForSequenceClassification(BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-        num_attention_heads=2, intermediate_size=64, num_labels=1)).save_pretrained(tmp_path)
+    BertForSequenceClassification(
+        BertConfig(
+            vocab_size=tokenizer.vocab_size,
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=64,
+            num_labels=1,
+        )
+    ).save_pretrained(tmp_path)
     tokenizer.save_pretrained(tmp_path)
 
     question = "What did Alfred Nobel invent?"
-    service = QAService(Settings(store=sample_store, cross_encoder=str(tmp_path),
-                                 rerank_weight=1.0))
+    service = QAService(
+        Settings(store=sample_store, cross_encoder=str(tmp_path), rerank_weight=1.0)
+    )
     retrieved = [h.passage.passage_id for h in service.search(question, 20, "hybrid")]
     hits = service.search(question, 20, "hybrid+cross")
     assert sorted(h.passage.passage_id for h in hits) == sorted(retrieved)

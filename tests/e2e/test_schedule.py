@@ -53,8 +53,12 @@ async def _artifact(key: str, flow_run_id: object) -> object:
     )
 
     async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+        found = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[key]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+            )
+        )
         return found[0] if found else None
 
 
@@ -69,17 +73,36 @@ async def _wait_for_deployment(name: str, seconds: float) -> object:
             await asyncio.sleep(1)
 
 
-def test_serve_registers_the_schedule_and_a_triggered_run_ingests(prefect_api: str,
-                                                                  tmp_path: Path) -> None:
+def test_serve_registers_the_schedule_and_a_triggered_run_ingests(
+    prefect_api: str, tmp_path: Path
+) -> None:
     from prefect.deployments import run_deployment
 
     corpus = small_corpus(tmp_path / "in", ["paris.txt", "warsaw.md"])
     store = tmp_path / "store"
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "KGQA_STORE": str(store),
-           "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "kgqa.flows.cli", "schedule", str(corpus),
-                             "--cron", "0 3 * * *", "--name", "nightly-test"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "KGQA_STORE": str(store),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kgqa.flows.cli",
+            "schedule",
+            str(corpus),
+            "--cron",
+            "0 3 * * *",
+            "--name",
+            "nightly-test",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deployment = asyncio.run(_wait_for_deployment("kgqa-ingest/nightly-test", 120))
         crons = [s.schedule.cron for s in deployment.schedules]
@@ -109,10 +132,20 @@ def test_prefect_yaml_deploys_to_a_process_work_pool(prefect_api: str) -> None:
     Settings.model_validate(deployment["parameters"]["settings"])
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     pool = deployment["work_pool"]["name"]
-    subprocess.run(["prefect", "work-pool", "create", pool, "--type", "process"], env=env,
-                   check=True, capture_output=True, cwd=REPO)
-    result = subprocess.run(["prefect", "--no-prompt", "deploy", "--name", deployment["name"]],
-                            env=env, capture_output=True, text=True, cwd=REPO)
+    subprocess.run(
+        ["prefect", "work-pool", "create", pool, "--type", "process"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    )
+    result = subprocess.run(
+        ["prefect", "--no-prompt", "deploy", "--name", deployment["name"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     registered = asyncio.run(_deployment(f"kgqa-ingest/{deployment['name']}"))
     assert registered.work_pool_name == pool
@@ -163,8 +196,13 @@ def test_a_document_that_always_hangs_is_stopped_and_the_batch_commits(tmp_path:
     (corpus / "stuck.txt").write_text("Alan Turing wrote a note that makes the extractor HANG.")
     store = tmp_path / "store"
     started = time.monotonic()
-    report = run([corpus], store, plugins=["tests.plugins"],
-                 relation_extractors=["dependency", "test-hang"], document_timeout_seconds=20)
+    report = run(
+        [corpus],
+        store,
+        plugins=["tests.plugins"],
+        relation_extractors=["dependency", "test-hang"],
+        document_timeout_seconds=20,
+    )
     (failure,) = report["failed"]
     assert "stuck.txt" in failure["where"] and "time limit of 20 s" in failure["reason"]
     assert report["committed"] and report["new"] == 2
@@ -174,8 +212,13 @@ def test_a_document_that_always_hangs_is_stopped_and_the_batch_commits(tmp_path:
 def test_a_document_whose_worker_always_dies_is_retried_then_quarantined(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "in", ["paris.txt", "cern.md"])
     (corpus / "crash.txt").write_text("Alan Turing wrote a note that makes the extractor CRASH.")
-    report = run([corpus], tmp_path / "store", plugins=["tests.plugins"],
-                 relation_extractors=["dependency", "test-hang"], document_retries=1)
+    report = run(
+        [corpus],
+        tmp_path / "store",
+        plugins=["tests.plugins"],
+        relation_extractors=["dependency", "test-hang"],
+        document_retries=1,
+    )
     (failure,) = report["failed"]
     assert "crash.txt" in failure["where"]
     assert "worker process died on every one of 2 tries" in failure["reason"]
@@ -204,8 +247,9 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     resumed, fresh = Store(store).open().manifest, Store(tmp_path / "clean").open().manifest
     assert resumed["counts"] == fresh["counts"]
     assert resumed["content_digest"] == fresh["content_digest"]
-    graphs = [nx.node_link_data(Store(s).open().graph, edges="edges")
-              for s in (store, tmp_path / "clean")]
+    graphs = [
+        nx.node_link_data(Store(s).open().graph, edges="edges") for s in (store, tmp_path / "clean")
+    ]
     assert graphs[0] == graphs[1] and graphs[0]["nodes"]
     # Vectors agree to the embedder's precision (batches of different sizes round differently;
     # bf16, the default on a CPU that has it, keeps about three significant digits).
@@ -221,8 +265,9 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     assert float(np.min(np.sum(va * vb, axis=1))) > 0.9995  # cosine of unit vectors
 
 
-def test_unreadable_file_is_retried_then_quarantined(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_retried_then_quarantined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kgqa.qa.ingest import loaders as text
 
     corpus = small_corpus(tmp_path / "in", ["paris.txt", "cern.md"])
@@ -237,12 +282,22 @@ def test_unreadable_file_is_retried_then_quarantined(tmp_path: Path,
         return real(self)
 
     monkeypatch.setattr(text.Path, "read_bytes", flaky)
-    report = run([corpus], tmp_path / "store", read_retries=2, retry_backoff_seconds=0.01,
-                 document_timeout_seconds=0)
+    report = run(
+        [corpus],
+        tmp_path / "store",
+        read_retries=2,
+        retry_backoff_seconds=0.01,
+        document_timeout_seconds=0,
+    )
     assert report["new"] == 2 and not report["failed"] and calls["n"] == 3
     calls["n"] = -100  # fails every time now
     (corpus / "cern.md").write_text("Changed text about CERN in Geneva.")
-    report = run([corpus], tmp_path / "store", read_retries=2, retry_backoff_seconds=0.01,
-                 document_timeout_seconds=0)
+    report = run(
+        [corpus],
+        tmp_path / "store",
+        read_retries=2,
+        retry_backoff_seconds=0.01,
+        document_timeout_seconds=0,
+    )
     (failure,) = report["failed"]
     assert "cannot read after 3 tries" in failure["reason"]

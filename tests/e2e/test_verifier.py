@@ -22,8 +22,10 @@ runner = CliRunner()
 
 
 def hits(*texts: str) -> list[Hit]:
-    return [Hit(Passage(f"doc{i}#0", f"doc{i}", 0, 0, len(t), t), 1.0 - i / 10)
-            for i, t in enumerate(texts)]
+    return [
+        Hit(Passage(f"doc{i}#0", f"doc{i}", 0, 0, len(t), t), 1.0 - i / 10)
+        for i, t in enumerate(texts)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -36,21 +38,27 @@ def service(sample_store: Path):
 
 
 def test_a_right_answer_from_a_lower_ranked_passage_leads_a_wrong_one(service) -> None:
-    found = service.read_hits("Who founded the Pasteur Institute?", hits(
-        "William Barton Rogers founded the Massachusetts Institute of Technology in 1861, "
-        "and the institute opened its first classes in Boston in 1865.",
-        "The Pasteur Institute was founded in 1887 by Louis Pasteur, who directed it until "
-        "his death in 1895."), top_answers=5)
+    found = service.read_hits(
+        "Who founded the Pasteur Institute?",
+        hits(
+            "William Barton Rogers founded the Massachusetts Institute of Technology in 1861, "
+            "and the institute opened its first classes in Boston in 1865.",
+            "The Pasteur Institute was founded in 1887 by Louis Pasteur, who directed it until "
+            "his death in 1895.",
+        ),
+        top_answers=5,
+    )
     assert found and found[0].text == "Louis Pasteur" and found[0].doc_id == "doc1"
     assert all(a.probability is not None and 0.0 <= a.probability <= 1.0 for a in found)
     assert all(a.probability >= service.answer_threshold for a in found)  # type: ignore[operator]
 
 
-def test_ask_abstains_when_the_passage_talks_about_the_subject_without_answering(
-        service) -> None:
-    passage = ("Marie Curie was a Polish and naturalised-French physicist and chemist who "
-               "conducted pioneering research on radioactivity. She was the first woman to win "
-               "a Nobel Prize and the only person to win Nobel Prizes in two sciences.")
+def test_ask_abstains_when_the_passage_talks_about_the_subject_without_answering(service) -> None:
+    passage = (
+        "Marie Curie was a Polish and naturalised-French physicist and chemist who "
+        "conducted pioneering research on radioactivity. She was the first woman to win "
+        "a Nobel Prize and the only person to win Nobel Prizes in two sciences."
+    )
     assert service.read_hits("Where is Marie Curie buried?", hits(passage), None) == []
     (read,) = service.read([("q", "Where is Marie Curie buried?", passage)])
     assert read["answer"] is None and read["probability"] is not None
@@ -62,47 +70,82 @@ def test_ask_abstains_when_the_passage_talks_about_the_subject_without_answering
 
 def test_ask_shows_one_answer_by_default_and_n_with_top_answers(sample_store: Path) -> None:
     question = "Where did Marie Curie work?"
-    result = runner.invoke(app, ["ask", question, "--store", str(sample_store), "--json"],
-                           env={"KGQA_ANSWER_THRESHOLD": "0"})
+    result = runner.invoke(
+        app,
+        ["ask", question, "--store", str(sample_store), "--json"],
+        env={"KGQA_ANSWER_THRESHOLD": "0"},
+    )
     assert result.exit_code == 0, result.stderr
     default = json.loads(result.stdout)["answers"]
     probabilities = [a["probability"] for a in default]
     verifier = Verifier.load(Settings().reader_model)
     assert verifier is not None
     # the best answer, and only the others within the verifier's margin of it
-    assert len(default) >= 1 and all(p >= probabilities[0] - verifier.answer_margin
-                                     for p in probabilities)
-    result = runner.invoke(app, ["ask", question, "--store", str(sample_store), "--json",
-                                 "--top-answers", "3"], env={"KGQA_ANSWER_THRESHOLD": "0"})
+    assert len(default) >= 1 and all(
+        p >= probabilities[0] - verifier.answer_margin for p in probabilities
+    )
+    result = runner.invoke(
+        app,
+        ["ask", question, "--store", str(sample_store), "--json", "--top-answers", "3"],
+        env={"KGQA_ANSWER_THRESHOLD": "0"},
+    )
     assert result.exit_code == 0, result.stderr
     three = json.loads(result.stdout)["answers"]
     assert len(three) == 3 and three[0]["text"] == default[0]["text"]
-    assert [a["probability"] for a in three] == sorted((a["probability"] for a in three),
-                                                       reverse=True)
-    result = runner.invoke(app, ["ask", "Where was Marie Curie born?", "--store",
-                                 str(sample_store)])
+    assert [a["probability"] for a in three] == sorted(
+        (a["probability"] for a in three), reverse=True
+    )
+    result = runner.invoke(
+        app, ["ask", "Where was Marie Curie born?", "--store", str(sample_store)]
+    )
     assert result.exit_code == 0 and "Warsaw" in result.stdout
     assert "% sure" in result.stdout
 
 
 def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: Path) -> None:
     reader = tmp_path / "reader"
-    shutil.copytree(Settings().reader_model, reader,  # type: ignore[arg-type]
-                    ignore=shutil.ignore_patterns("verifier.json", "dev*.json"))
+    shutil.copytree(
+        Settings().reader_model,
+        reader,  # type: ignore[arg-type]
+        ignore=shutil.ignore_patterns("verifier.json", "dev*.json"),
+    )
     data = json.loads(squad_file(tmp_path / "toy.json").read_text())["data"]
     train, dev = tmp_path / "train.json", tmp_path / "dev.json"
     train.write_text(json.dumps({"version": "v2.0", "data": data[:1]}))
     dev.write_text(json.dumps({"version": "v2.0", "data": data[1:]}))
     assert Verifier.load(reader) is None
-    result = runner.invoke(app, ["train", "verifier", "--reader", str(reader), "--data",
-                                 str(train), "--dev", str(dev), "--passages", "2"])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "verifier",
+            "--reader",
+            str(reader),
+            "--data",
+            str(train),
+            "--dev",
+            str(dev),
+            "--passages",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     verifier = Verifier.load(reader)
     assert verifier is not None and 0.0 <= verifier.threshold <= 1.0
     assert verifier.record["train_reads"] > 0 and "dev_split" in verifier.record
     context = "Marie Curie was born in Warsaw. She moved to Paris in 1891."
-    result = runner.invoke(app, ["read", "--question", "Where was Marie Curie born?",
-                                 "--context", context, "--reader-model", str(reader)])
+    result = runner.invoke(
+        app,
+        [
+            "read",
+            "--question",
+            "Where was Marie Curie born?",
+            "--context",
+            context,
+            "--reader-model",
+            str(reader),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert 0.0 <= record["probability"] <= 1.0

@@ -17,15 +17,24 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("KGQA_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("KGQA_SCREENSHOTS", REPO / "build" / "screenshots"))
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def page(served_sample: str):
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"no chromium at {CHROMIUM}: install Debian's package (apt-get install "
-                    "chromium) or point KGQA_CHROMIUM at a chromium binary")
+        pytest.fail(
+            f"no chromium at {CHROMIUM}: install Debian's package (apt-get install "
+            "chromium) or point KGQA_CHROMIUM at a chromium binary"
+        )
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -33,8 +42,10 @@ def page(served_sample: str):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         tab = browser.new_page(viewport={"width": 1280, "height": 860})
         requests_out: list[str] = []
-        tab.on("request", lambda r: requests_out.append(r.url)
-               if not r.url.startswith(served_sample) else None)
+        tab.on(
+            "request",
+            lambda r: requests_out.append(r.url) if not r.url.startswith(served_sample) else None,
+        )
         tab.goto(served_sample + "/")
         yield tab
         browser.close()

@@ -17,11 +17,26 @@ from tests.conftest import REPO, SAMPLE_QUESTIONS
 pytestmark = pytest.mark.slow
 
 
-def test_the_wheel_installed_in_a_fresh_virtualenv_runs_the_demo(prefect_api: str,
-                                                                 tmp_path: Path) -> None:
+def test_the_wheel_installed_in_a_fresh_virtualenv_runs_the_demo(
+    prefect_api: str, tmp_path: Path
+) -> None:
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(dist), str(REPO)], check=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
+        check=True,
+        timeout=600,
+    )
     wheel = next(dist.glob("kgqa-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"kgqa", wheel.name.split("-py3")[0] + ".dist-info"}
@@ -29,26 +44,51 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_runs_the_demo(prefect_api: st
     assert "kgqa/data/relations/model.safetensors" in names
     # Dependencies come from this interpreter's site-packages; kgqa itself only from the wheel.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True, timeout=300)
-    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps",
-                    str(wheel)], check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300
+    )
+    subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        timeout=600,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KGQA_")}
     env.pop("PYTHONPATH", None)
     env["PREFECT_API_URL"] = prefect_api
     where = subprocess.run(
-        [venv / "bin" / "python", "-c", "import kgqa.qa, kgqa.kg.models as m; "
-         "print(kgqa.qa.__file__); print(m.shipped_model('reader'))"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True, timeout=300)
+        [
+            venv / "bin" / "python",
+            "-c",
+            "import kgqa.qa, kgqa.kg.models as m; "
+            "print(kgqa.qa.__file__); print(m.shipped_model('reader'))",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     assert all(line.startswith(str(venv)) for line in where.stdout.split()), where.stdout
     for top in ("qa", "kg", "flows"):
-        found = subprocess.run([venv / "bin" / "python", "-c", f"import {top}"], cwd=elsewhere,
-                               env=env, capture_output=True, timeout=300)
+        found = subprocess.run(
+            [venv / "bin" / "python", "-c", f"import {top}"],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            timeout=300,
+        )
         assert found.returncode != 0, f"the install put a top-level {top!r} package on the path"
-    demo = subprocess.run([venv / "bin" / "kgqa", "demo", "--store", "store", "--out", "export"],
-                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=1800)
+    demo = subprocess.run(
+        [venv / "bin" / "kgqa", "demo", "--store", "store", "--out", "export"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     expected = [json.loads(line)["answer"] for line in SAMPLE_QUESTIONS.read_text().splitlines()]
     found = [answer for answer in expected if answer in demo.stdout]

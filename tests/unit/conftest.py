@@ -22,8 +22,9 @@ class _NoPackagedModels:
 
 
 @pytest.fixture(autouse=True)
-def no_packaged_models(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-                       ) -> None:
+def no_packaged_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Unit tests see no packaged spaCy pipeline or embedder, and no shipped reader or relation
     model: what they need, they build."""
     import sys
@@ -35,8 +36,14 @@ def no_packaged_models(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(models, "data_folder", lambda: tmp_path_factory.getbasetemp())
 
-PEOPLE_AND_PLACES = [("PERSON", "Marie Curie"), ("PERSON", "Pierre Curie"), ("GPE", "Paris"),
-                     ("GPE", "Warsaw"), ("ORG", "Radium Institute")]
+
+PEOPLE_AND_PLACES = [
+    ("PERSON", "Marie Curie"),
+    ("PERSON", "Pierre Curie"),
+    ("GPE", "Paris"),
+    ("GPE", "Warsaw"),
+    ("ORG", "Radium Institute"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -49,8 +56,12 @@ def tiny_spacy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ruler = nlp.add_pipe("entity_ruler")
     # Token patterns on lower-cased words: the ruler finds names in any case, as a real NER
     # often does, where kgqa's capitalised n-gram linking cannot.
-    ruler.add_patterns([{"label": label, "pattern": [{"LOWER": w.lower()} for w in name.split()]}
-                        for label, name in PEOPLE_AND_PLACES])
+    ruler.add_patterns(
+        [
+            {"label": label, "pattern": [{"LOWER": w.lower()} for w in name.split()]}
+            for label, name in PEOPLE_AND_PLACES
+        ]
+    )
     folder = tmp_path_factory.mktemp("tiny-spacy") / "pipeline"
     nlp.to_disk(folder)
     return folder
@@ -80,6 +91,11 @@ def tiny_settings(tiny_spacy: Path, tiny_embedder: Path, tmp_path: Path):
     """Settings that ingest with the tiny models, in this process, into a fresh store."""
     from kgqa.qa.settings import Settings
 
-    return Settings(store=tmp_path / "store", spacy_model=str(tiny_spacy),
-                    embedder=str(tiny_embedder), relation_extractors=[], reader_model=None,
-                    document_timeout_seconds=0)
+    return Settings(
+        store=tmp_path / "store",
+        spacy_model=str(tiny_spacy),
+        embedder=str(tiny_embedder),
+        relation_extractors=[],
+        reader_model=None,
+        document_timeout_seconds=0,
+    )

@@ -1,5 +1,5 @@
-"""Tiny corpora and real stores for unit tests: documents with hand-made mentions and random unit vectors,
-committed through the store's own writer (no models involved)."""
+"""Tiny corpora and real stores for unit tests: documents with hand-made mentions and random
+unit vectors, committed through the store's own writer (no models involved)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ DIM = 8
 MODELS = {"embedder": "test-embedder", "embedding_dimension": DIM}
 
 
-def document(doc_id: str, text: str, entities: list[tuple[str, str]] = (), seed: int = 0,
-             relations: list[tuple[int, int, str]] = ()) -> ProcessedDocument:
+def document(
+    doc_id: str,
+    text: str,
+    entities: list[tuple[str, str]] = (),
+    seed: int = 0,
+    relations: list[tuple[int, int, str]] = (),
+) -> ProcessedDocument:
     """One passage holding ``text``; each (surface, label) entity is a mention where the surface
     first occurs; each (head, tail, label) relation joins two of them, with the text as evidence."""
     doc = Document(doc_id, text, f"/src/{doc_id}", content_hash(text))
@@ -30,12 +35,22 @@ def document(doc_id: str, text: str, entities: list[tuple[str, str]] = (), seed:
         start = text.index(surface)
         node = node_id(surface, label)
         nodes.append(node)
-        mentions.append(PassageMention(pid, MentionRow(node, canonical_name(surface, label), label,
-                                                      doc_id), surface, start, start + len(surface)))
-    evidence = [EvidenceRow(nodes[h], nodes[t], label, 0.9, "test", doc_id, pid, 0, len(text),
-                            text) for h, t, label in relations]
-    return ProcessedDocument(doc, [Passage(pid, doc_id, 0, 0, len(text), text)], vector,
-                             mentions, evidence)
+        mentions.append(
+            PassageMention(
+                pid,
+                MentionRow(node, canonical_name(surface, label), label, doc_id),
+                surface,
+                start,
+                start + len(surface),
+            )
+        )
+    evidence = [
+        EvidenceRow(nodes[h], nodes[t], label, 0.9, "test", doc_id, pid, 0, len(text), text)
+        for h, t, label in relations
+    ]
+    return ProcessedDocument(
+        doc, [Passage(pid, doc_id, 0, 0, len(text), text)], vector, mentions, evidence
+    )
 
 
 def tiny_store(root: Path, docs: list[ProcessedDocument]) -> Generation:

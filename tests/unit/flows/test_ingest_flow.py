@@ -11,12 +11,15 @@ from kgqa.flows import prefect_defaults
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import QAError
 
-SLOW_START = ("Timed out while attempting to connect to ephemeral Prefect API server. "
-              "Ephemeral server process exited with code 1.")
+SLOW_START = (
+    "Timed out while attempting to connect to ephemeral Prefect API server. "
+    "Ephemeral server process exited with code 1."
+)
 
 
 def test_a_server_that_misses_its_start_is_tried_once_more_then_explained(
-        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     calls: list[int] = []
 
     def never_starts(*args: object, **kwargs: object) -> dict:
@@ -37,11 +40,13 @@ def test_a_server_that_misses_its_start_is_tried_once_more_then_explained(
 
     monkeypatch.setattr(ingest_module, "ingest_flow", starts_the_second_time)
     assert ingest_module.run_ingest([str(tmp_path)], Settings(store=tmp_path / "s")) == {
-        "committed": True}
+        "committed": True
+    }
 
 
 def test_kgqa_gives_the_temporary_server_a_start_timeout_for_a_busy_machine(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
     prefect_defaults()
     assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 60

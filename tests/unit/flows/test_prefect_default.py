@@ -21,11 +21,13 @@ def no_prefect_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def test_a_server_is_configured_by_the_environment_or_the_active_profile(
-        no_prefect_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_prefect_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert not prefect_server_configured()
     (no_prefect_config / "profiles.toml").write_text(
         'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect:4200/api"\n'
-        '[profiles.local]\n')
+        "[profiles.local]\n"
+    )
     assert prefect_server_configured()
     monkeypatch.setenv("PREFECT_PROFILE", "local")
     assert not prefect_server_configured(), "the active profile decides"
@@ -34,8 +36,8 @@ def test_a_server_is_configured_by_the_environment_or_the_active_profile(
 
 
 def test_one_off_ingest_runs_without_a_server_unless_asked(
-        no_prefect_config: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    no_prefect_config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert through_prefect(Settings()) is False
     assert "no Prefect server is configured" in capsys.readouterr().err
     assert through_prefect(Settings(prefect=True)) is True

@@ -2,8 +2,13 @@ from kgqa.kg.canonical import display_name, node_id
 
 
 def test_determiners_case_whitespace_and_possessives_make_one_node() -> None:
-    forms = ["the University of Paris", "University of Paris", "THE UNIVERSITY  OF PARIS",
-             "University of Paris's", "  the university of\nParis. "]
+    forms = [
+        "the University of Paris",
+        "University of Paris",
+        "THE UNIVERSITY  OF PARIS",
+        "University of Paris's",
+        "  the university of\nParis. ",
+    ]
     assert {node_id(f, "ORG") for f in forms} == {"university-of-paris:ORG"}
 
 

@@ -20,13 +20,18 @@ def test_blocks_are_cut_after_sentences_within_the_limit_and_keep_their_offsets(
 
 
 @pytest.mark.timeout(300)
-def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(
-        tiny_spacy: Path) -> None:
+def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(tiny_spacy: Path) -> None:
     sentence = "Marie Curie was born in Warsaw. "
     text = sentence * (2_100_000 // len(sentence)) + "Pierre Curie lived in Paris."
     assert len(text) > 2_000_000 and "\n\n" not in text
-    extractor = EntityRelationExtractor(str(tiny_spacy), [], ["PERSON", "GPE"], resolve_pronouns=True,
-                                        extractor_options={}, max_block_chars=100_000)
+    extractor = EntityRelationExtractor(
+        str(tiny_spacy),
+        [],
+        ["PERSON", "GPE"],
+        resolve_pronouns=True,
+        extractor_options={},
+        max_block_chars=100_000,
+    )
     found = extractor(text)
     last = found.mentions[-1]
     assert (last.text, last.label) == ("Paris", "GPE")

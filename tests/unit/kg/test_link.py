@@ -23,18 +23,28 @@ def lower_case_ner() -> spacy.language.Language:
 
 
 def corpus(root: Path):
-    return tiny_store(root, [
-        document("curie", "Marie Curie worked at the Radium Institute in Paris.",
-                 [("Marie Curie", "PERSON"), ("Radium Institute", "ORG")], seed=1,
-                 relations=[(0, 1, "work_at")]),
-        document("other", "The Eiffel Tower stands in Paris.", [("Eiffel Tower", "FAC")], seed=2),
-    ])
+    return tiny_store(
+        root,
+        [
+            document(
+                "curie",
+                "Marie Curie worked at the Radium Institute in Paris.",
+                [("Marie Curie", "PERSON"), ("Radium Institute", "ORG")],
+                seed=1,
+                relations=[(0, 1, "work_at")],
+            ),
+            document(
+                "other", "The Eiffel Tower stands in Paris.", [("Eiffel Tower", "FAC")], seed=2
+            ),
+        ],
+    )
 
 
 def test_names_aliases_and_misspellings_link_to_their_nodes(tmp_path: Path) -> None:
     linker = EntityLinker(corpus(tmp_path / "s").graph)
     assert {link.node for link in linker.link("Where did Marie Curie work?")} == {
-        "marie-curie:PERSON"}
+        "marie-curie:PERSON"
+    }
     assert [link.how for link in linker.link("Where did Marie Cuire work?")] == ["fuzzy"]
     assert linker.link("where did marie curie work?") == []
 
@@ -49,9 +59,12 @@ def test_graph_search_links_ner_spans_after_a_search_without_ner(tmp_path: Path)
     with_ner = Retriever(generation, embedder, config, lower_case_ner())
     assert [h.passage.doc_id for h in with_ner.search(question, 3, "graph")] == ["curie"]
     # and link_with_ner=False really turns the NER off
-    off = Retriever(generation, embedder, Settings(store=tmp_path / "s",
-                                                   link_with_ner=False).retrieval(),
-                    lower_case_ner())
+    off = Retriever(
+        generation,
+        embedder,
+        Settings(store=tmp_path / "s", link_with_ner=False).retrieval(),
+        lower_case_ner(),
+    )
     assert off.search(question, 3, "graph") == []
 
 
@@ -81,7 +94,9 @@ def test_fuzzy_matching_over_length_buckets_finds_what_all_keys_would() -> None:
             key = "".join(typo)
             everything = [k for k in linker.keys if k[:1] == key[:1]]
             expected = difflib.get_close_matches(key, everything, n=1, cutoff=cutoff)
-            assert difflib.get_close_matches(key, linker.fuzzy_candidates(key), n=1,
-                                             cutoff=cutoff) == expected
+            assert (
+                difflib.get_close_matches(key, linker.fuzzy_candidates(key), n=1, cutoff=cutoff)
+                == expected
+            )
             matched += bool(expected)
         assert matched  # the typos do reach the cutoff

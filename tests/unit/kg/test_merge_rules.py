@@ -7,9 +7,11 @@ from kgqa.kg.graph import MentionRow, MergeRules, build_graph
 
 
 def test_always_merge_onto_a_name_without_ascii_letters_merges_like_an_ascii_one() -> None:
-    rows = [MentionRow(node_id("Peking", "GPE"), "Peking", "GPE", "a"),
-            MentionRow(node_id("北京", "GPE"), "北京", "GPE", "b"),
-            MentionRow(node_id("Beijing", "GPE"), "Beijing", "GPE", "c")]
+    rows = [
+        MentionRow(node_id("Peking", "GPE"), "Peking", "GPE", "a"),
+        MentionRow(node_id("北京", "GPE"), "北京", "GPE", "b"),
+        MentionRow(node_id("Beijing", "GPE"), "Beijing", "GPE", "c"),
+    ]
     graph = build_graph(rows, [], MergeRules({"Peking": "北京"}, []))
     assert "peking:GPE" not in graph and "北京:GPE" in graph
     ascii_graph = build_graph(rows, [], MergeRules({"Peking": "Beijing"}, []))

@@ -17,9 +17,14 @@ from kgqa.qa.settings import Settings
 from kgqa.qa.store.index import DENSE_KINDS
 
 
-@pytest.mark.parametrize("setting, registry", [("fusion", "convex, rrf"),
-                                               ("dense_index", ", ".join(DENSE_KINDS.names())),
-                                               ("search_mode", ", ".join(RETRIEVAL_MODES.names()))])
+@pytest.mark.parametrize(
+    "setting, registry",
+    [
+        ("fusion", "convex, rrf"),
+        ("dense_index", ", ".join(DENSE_KINDS.names())),
+        ("search_mode", ", ".join(RETRIEVAL_MODES.names())),
+    ],
+)
 def test_an_unknown_name_in_settings_lists_the_registered_ones(setting: str, registry: str) -> None:
     with pytest.raises(ValidationError, match=re.escape(f"valid: {registry}")):
         Settings(**{setting: "nope"})

@@ -16,8 +16,9 @@ def evidence(head: str, tail: str, label: str, extractor: str = "joint") -> Evid
 
 
 def test_the_type_with_most_mentions_takes_the_name() -> None:
-    graph = build_graph([mention("tallinn:GPE"), mention("tallinn:GPE", "d2"),
-                         mention("tallinn:PERSON", "d3")], [])
+    graph = build_graph(
+        [mention("tallinn:GPE"), mention("tallinn:GPE", "d2"), mention("tallinn:PERSON", "d3")], []
+    )
     assert list(graph.nodes) == ["tallinn:GPE"]
     node = graph.nodes["tallinn:GPE"]
     assert node["mention_count"] == 3 and node["document_count"] == 3
@@ -26,8 +27,12 @@ def test_the_type_with_most_mentions_takes_the_name() -> None:
 
 
 def test_typed_relations_vote_for_their_ends_types() -> None:
-    mentions = [mention("veltrani:PERSON"), mention("veltrani:PERSON", "d2"),
-                mention("veltrani:ORG", "d3"), mention("ilsa-marrow:PERSON")]
+    mentions = [
+        mention("veltrani:PERSON"),
+        mention("veltrani:PERSON", "d2"),
+        mention("veltrani:ORG", "d3"),
+        mention("ilsa-marrow:PERSON"),
+    ]
     # two PERSON mentions against one ORG mention: PERSON
     assert "veltrani:PERSON" in build_graph(mentions, [])
     # the ORG mention heads a typed relation (two votes): ORG, and its edge moves along

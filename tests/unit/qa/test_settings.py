@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
@@ -13,8 +11,13 @@ from kgqa.qa.settings import Settings, unknown_variables
 
 
 def test_unknown_kgqa_variables_are_listed_and_known_ones_are_not() -> None:
-    env = {"KGQA_STROE": "x", "KGQA_STORE": "s", "KGQA_CONFIG": "k.toml", "KGQA_TOP_K": "3",
-           "HOME": "/root"}
+    env = {
+        "KGQA_STROE": "x",
+        "KGQA_STORE": "s",
+        "KGQA_CONFIG": "k.toml",
+        "KGQA_TOP_K": "3",
+        "HOME": "/root",
+    }
     assert unknown_variables(env) == ["KGQA_STROE", "KGQA_TOP_K"]
 
 
@@ -26,7 +29,8 @@ def test_the_cli_warns_about_a_mistyped_variable(monkeypatch: pytest.MonkeyPatch
 
 
 def test_an_empty_store_path_is_refused_not_taken_as_the_current_folder(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("KGQA_STORE", "")
     with pytest.raises(ValidationError, match="store path is empty"):
         Settings()

@@ -18,7 +18,8 @@ def test_export_onto_a_folder_says_to_give_a_file(cli_env: Path) -> None:
 
 
 def test_a_store_path_that_is_a_file_is_refused_before_anything_starts(
-        cli_env: Path, monkeypatch) -> None:
+    cli_env: Path, monkeypatch
+) -> None:
     in_the_way = cli_env / "not-a-store"
     in_the_way.write_text("x")
     monkeypatch.setenv("KGQA_STORE", str(in_the_way))

@@ -13,16 +13,22 @@ from kgqa.flows.cli import app
 
 @pytest.mark.parametrize("command, field", [("ask", "--questions"), ("search", "--queries")])
 def test_a_bad_line_gets_its_own_error_and_the_lines_after_it_are_answered(
-        cli_env: Path, command: str, field: str) -> None:
+    cli_env: Path, command: str, field: str
+) -> None:
     questions = cli_env / "questions.jsonl"
     text_field = "question" if command == "ask" else "query"
-    questions.write_text("\n".join([
-        json.dumps({"id": "a", text_field: "Where was Marie Curie born?"}),
-        "{not json",
-        json.dumps({"id": "c", "something": "else"}),
-        json.dumps({"id": "d", text_field: "   "}),
-        json.dumps({"id": "e", text_field: "Who worked at the Radium Institute?"}),
-    ]) + "\n")
+    questions.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", text_field: "Where was Marie Curie born?"}),
+                "{not json",
+                json.dumps({"id": "c", "something": "else"}),
+                json.dumps({"id": "d", text_field: "   "}),
+                json.dumps({"id": "e", text_field: "Who worked at the Radium Institute?"}),
+            ]
+        )
+        + "\n"
+    )
     result = CliRunner().invoke(app, [command, field, str(questions), "--json"])
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r.get("id") for r in records] == ["a", "2", "c", "d", "e"]

@@ -15,8 +15,9 @@ from tests.unit.tiny import write_corpus
 QUESTION = SquadExample("q1", "gate", "", "where was marie curie born?", (("Warsaw", 0),))
 
 
-def test_gate_links_question_entities_with_ner_like_the_service(tiny_settings,
-                                                                 tmp_path: Path) -> None:
+def test_gate_links_question_entities_with_ner_like_the_service(
+    tiny_settings, tmp_path: Path
+) -> None:
     pipeline.run([write_corpus(tmp_path / "docs")], tiny_settings)
     settings = tiny_settings.model_copy(update={"search_mode": "graph"})
     served = QAService(settings).search(QUESTION.question, 5)

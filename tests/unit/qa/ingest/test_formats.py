@@ -13,9 +13,11 @@ from kgqa.qa.serve.service import QAService
 from kgqa.qa.types import Document, InputError
 
 KNOWN = "The observatory on the hill was finished in 1888 by the engineer Clara Voss."
-PAGES = [["Annual report", ""] + [f"The society met in hall number {n} on a rainy day in March."
-                                  for n in range(40)],
-         ["Buildings", "", KNOWN]]
+PAGES = [
+    ["Annual report", ""]
+    + [f"The society met in hall number {n} on a rainy day in March." for n in range(40)],
+    ["Buildings", "", KNOWN],
+]
 
 NEWS = """<!doctype html><html><head><title>Site name | Section</title>
 <meta property="og:title" content="River barge museum opens in Basel">
@@ -37,8 +39,18 @@ Strasbourg in 2004, and that the city gave the museum its building in 2019.</p>
 <footer><p>Copyright 2026 Example Media Group. All rights reserved.</p>
 <p><a href="/privacy">Privacy policy</a> | <a href="/terms">Terms of use</a></p></footer>
 </body></html>"""
-BOILERPLATE = ["cookies", "Accept", "Weather", "Sport", "Celebrity", "Transfer", "Copyright",
-               "Privacy", "Terms of use", "Most read"]
+BOILERPLATE = [
+    "cookies",
+    "Accept",
+    "Weather",
+    "Sport",
+    "Celebrity",
+    "Transfer",
+    "Copyright",
+    "Privacy",
+    "Terms of use",
+    "Most read",
+]
 
 
 def load(path: Path) -> list[Document | InputError]:
@@ -46,7 +58,8 @@ def load(path: Path) -> list[Document | InputError]:
 
 
 def test_a_pdf_keeps_its_pages_and_title_and_the_page_travels_with_hits_and_answers(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "report.pdf").write_bytes(pdf_bytes(PAGES, title="Society report"))
@@ -63,8 +76,9 @@ def test_a_pdf_keeps_its_pages_and_title_and_the_page_travels_with_hits_and_answ
         p = hit.passage
         assert hit.to_json()["page"] == p.page_of(p.start) == p.page
         assert p.page_of(p.start + p.text.index(KNOWN)) == 2, "an answer there is on page 2"
-    assert {h.to_json()["page"] for h in service.search("society met hall rainy March", 3,
-                                                        "bm25")} == {1}
+    assert {
+        h.to_json()["page"] for h in service.search("society met hall rainy March", 3, "bm25")
+    } == {1}
 
 
 def encrypted(pdf: bytes) -> bytes:
@@ -97,23 +111,35 @@ def test_pdfs_that_cannot_be_read_are_skipped_with_what_to_do(tmp_path: Path) ->
 
 
 def test_a_docx_gives_headings_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
-    path = write_docx(tmp_path / "notes.docx",
-                      [("Heading 1", "Harbour history"),
-                       ("Normal", "The harbour was dredged in 1850."),
-                       ("Heading 2", "Ships"), ("Normal", "Barges carried grain.")],
-                      [("Year", "Ships"), ("1850", "12"), ("1900", "40")])
+    path = write_docx(
+        tmp_path / "notes.docx",
+        [
+            ("Heading 1", "Harbour history"),
+            ("Normal", "The harbour was dredged in 1850."),
+            ("Heading 2", "Ships"),
+            ("Normal", "Barges carried grain."),
+        ],
+        [("Year", "Ships"), ("1850", "12"), ("1900", "40")],
+    )
     (doc,) = load(path)
     assert isinstance(doc, Document) and doc.title == "Harbour history"
-    assert doc.text.split("\n") == ["Harbour history", "The harbour was dredged in 1850.",
-                                    "Ships", "Barges carried grain.", "Year | Ships",
-                                    "1850 | 12", "1900 | 40"]
+    assert doc.text.split("\n") == [
+        "Harbour history",
+        "The harbour was dredged in 1850.",
+        "Ships",
+        "Barges carried grain.",
+        "Year | Ships",
+        "1850 | 12",
+        "1900 | 40",
+    ]
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (error,) = load(tmp_path / "broken.docx")
     assert isinstance(error, InputError) and ".docx" in error.reason
 
 
 def test_a_news_page_loses_its_boilerplate_and_keeps_its_article(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "barges.html").write_text(NEWS)
@@ -129,14 +155,20 @@ def test_a_news_page_loses_its_boilerplate_and_keeps_its_article(
     assert title == "River barge museum opens in Basel"
 
 
-@pytest.mark.parametrize("markdown, text", [
-    ("# Title\n\nSome **bold** and *em* text with a [link](http://x.org).\n",
-     "Title\n\nSome bold and em text with a link."),
-    ("Intro\n\n```python\nprint('code')\n```\n\n- one\n- two\n", "Intro\n\none\n\ntwo"),
-    ("Setext heading\n==============\n\n> quoted words\n", "Setext heading\n\nquoted words"),
-])
-def test_markdown_goes_through_a_commonmark_parser(tmp_path: Path, markdown: str,
-                                                   text: str) -> None:
+@pytest.mark.parametrize(
+    "markdown, text",
+    [
+        (
+            "# Title\n\nSome **bold** and *em* text with a [link](http://x.org).\n",
+            "Title\n\nSome bold and em text with a link.",
+        ),
+        ("Intro\n\n```python\nprint('code')\n```\n\n- one\n- two\n", "Intro\n\none\n\ntwo"),
+        ("Setext heading\n==============\n\n> quoted words\n", "Setext heading\n\nquoted words"),
+    ],
+)
+def test_markdown_goes_through_a_commonmark_parser(
+    tmp_path: Path, markdown: str, text: str
+) -> None:
     (tmp_path / "a.md").write_text(markdown)
     (doc,) = load(tmp_path / "a.md")
     assert isinstance(doc, Document) and doc.text == text
@@ -153,11 +185,14 @@ def bomb_pdf(gigabytes: float) -> bytes:
         parts.append(squeeze.compress(chunk))
         total += len(chunk)
     stream = b"".join(parts) + squeeze.flush()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
-               b"<< /F1 5 0 R >> >> /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream +
-               b"\nendstream", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
+        b"<< /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -165,21 +200,25 @@ def bomb_pdf(gigabytes: float) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
-                                                                                xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def test_a_pdf_bomb_is_stopped_by_the_loader_s_memory_limit_and_the_rest_goes_on(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     from kgqa.qa.ingest.plan import plan_ingest
 
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "bomb.pdf").write_bytes(bomb_pdf(1.5))
     (docs / "report.pdf").write_bytes(pdf_bytes(PAGES))
-    settings = tiny_settings.model_copy(update={
-        "document_timeout_seconds": 300.0, "document_retries": 0, "loader_memory_mb": 1024})
+    settings = tiny_settings.model_copy(
+        update={"document_timeout_seconds": 300.0, "document_retries": 0, "loader_memory_mb": 1024}
+    )
     plan = plan_ingest(None, [docs], settings, prune=False)
     assert plan.new == ["report.pdf"]
     (failure,) = plan.failed

@@ -15,8 +15,10 @@ def _load(path: Path, max_bytes: int = 10_000_000) -> list[Document | InputError
 
 def test_formats_give_text_without_markup(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Title\n\nSome **bold** text with a [link](http://x.org).\n")
-    (tmp_path / "b.html").write_text("<html><head><title>T</title><script>var x=1;</script></head>"
-                                     "<body><h1>Head</h1><p>Para one.</p><p>Para two.</p></body></html>")
+    (tmp_path / "b.html").write_text(
+        "<html><head><title>T</title><script>var x=1;</script></head>"
+        "<body><h1>Head</h1><p>Para one.</p><p>Para two.</p></body></html>"
+    )
     (tmp_path / "c.txt").write_text("Plain\r\ntext.\n\n\n\nMore.")
     docs = {d.doc_id: d for p in sorted(tmp_path.iterdir()) for d in _load(p)}
     assert docs["a.md"].text == "Title\n\nSome bold text with a link."
@@ -27,13 +29,17 @@ def test_formats_give_text_without_markup(tmp_path: Path) -> None:
 
 def test_jsonl_keeps_ids_and_reports_bad_lines_by_number(tmp_path: Path) -> None:
     f = tmp_path / "d.jsonl"
-    f.write_text("\n".join([
-        json.dumps({"id": 7, "text": "Seven.", "title": "T", "metadata": {"k": 1}}),
-        "{not json",
-        json.dumps({"id": "x"}),
-        json.dumps({"text": "no id"}),
-        json.dumps({"id": "y", "text": "Why."}),
-    ]))
+    f.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": 7, "text": "Seven.", "title": "T", "metadata": {"k": 1}}),
+                "{not json",
+                json.dumps({"id": "x"}),
+                json.dumps({"text": "no id"}),
+                json.dumps({"id": "y", "text": "Why."}),
+            ]
+        )
+    )
     items = _load(f)
     docs = [i for i in items if isinstance(i, Document)]
     errors = [i for i in items if isinstance(i, InputError)]
@@ -85,18 +91,22 @@ def test_sentences_respect_abbreviations() -> None:
     text = "Dr. Smith met Mr. Jones in the U.S. in 1990. They talked. Then J. K. Rowling wrote."
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
-        "Dr. Smith met Mr. Jones in the U.S. in 1990.", "They talked.",
-        "Then J. K. Rowling wrote."]
+        "Dr. Smith met Mr. Jones in the U.S. in 1990.",
+        "They talked.",
+        "Then J. K. Rowling wrote.",
+    ]
 
 
 def test_passages_have_exact_offsets_overlap_and_bounded_length() -> None:
-    sentences = [f"Sentence number {i} talks about topic {i % 5} at some length." for i in range(40)]
+    sentences = [
+        f"Sentence number {i} talks about topic {i % 5} at some length." for i in range(40)
+    ]
     text = " ".join(sentences)
     doc = Document("d", text, "src", "h")
     passages = split_passages(doc, max_chars=200, overlap_sentences=1)
     assert len(passages) > 5
     for p in passages:
-        assert doc.text[p.start:p.end] == p.text
+        assert doc.text[p.start : p.end] == p.text
         assert len(p.text) <= 200
     for a, b in zip(passages, passages[1:]):
         assert b.start < a.end, "consecutive passages share a sentence"
@@ -113,7 +123,8 @@ def test_a_sentence_longer_than_a_passage_is_cut_at_spaces() -> None:
 
 
 def test_links_out_of_the_folder_dangling_links_and_fifos_are_skipped_not_read(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     import os
 
     from kgqa.qa.ingest.loaders import discover
@@ -146,8 +157,13 @@ def test_hostile_markup_is_parsed_in_linear_time(tmp_path: Path) -> None:
     from kgqa.qa.ingest.loaders import SourceFile, load_file
 
     deep = tmp_path / "deep.html"
-    deep.write_text("<html><title>Deep</title><body>" + "<div>" * 100_000 + "the words"
-                    + "</div>" * 100_000 + "</body></html>")
+    deep.write_text(
+        "<html><title>Deep</title><body>"
+        + "<div>" * 100_000
+        + "the words"
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     brackets = tmp_path / "brackets.md"
     brackets.write_text("[" * 300_000 + " and (" * 50_000 + "\n" * 100_000 + "text")
     (doc,) = load_file(SourceFile(deep, "deep.html"), 20_000_000)

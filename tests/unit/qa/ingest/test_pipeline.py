@@ -11,8 +11,9 @@ from kgqa.qa.store import Store
 from tests.unit.tiny import write_corpus
 
 
-def test_run_commits_new_then_skips_unchanged_then_replaces_changed(tiny_settings,
-                                                                     tmp_path: Path) -> None:
+def test_run_commits_new_then_skips_unchanged_then_replaces_changed(
+    tiny_settings, tmp_path: Path
+) -> None:
     corpus = write_corpus(tmp_path / "docs")
     seen: list[tuple[int, int]] = []
     report = pipeline.run([corpus], tiny_settings, on_progress=lambda d, t: seen.append((d, t)))
@@ -52,13 +53,16 @@ def test_a_batch_mapper_sees_every_document_once(tiny_settings, tmp_path: Path) 
 
 
 def test_the_library_never_imports_prefect() -> None:
-    code = ("import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.evaluation.gate;"
-            "sys.exit('prefect' in sys.modules)")
+    code = (
+        "import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.evaluation.gate;"
+        "sys.exit('prefect' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0
 
 
 def test_a_disk_full_while_staging_leaves_the_store_as_it_was_and_a_report_saying_why(
-        tiny_settings, tmp_path: Path, monkeypatch) -> None:
+    tiny_settings, tmp_path: Path, monkeypatch
+) -> None:
     import errno
     import json
 
@@ -83,7 +87,8 @@ def test_a_disk_full_while_staging_leaves_the_store_as_it_was_and_a_report_sayin
 
 
 def test_a_file_whose_parser_hangs_is_stopped_and_skipped_and_plugin_loaders_work(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     import time
 
     from kgqa.qa.ingest.plan import plan_ingest
@@ -91,14 +96,20 @@ def test_a_file_whose_parser_hangs_is_stopped_and_skipped_and_plugin_loaders_wor
     corpus = write_corpus(tmp_path / "docs")
     (corpus / "trap.hang").write_text("never parsed")
     (corpus / "note.shout").write_text("Marie Curie was born in Warsaw.")
-    settings = tiny_settings.model_copy(update={
-        "document_timeout_seconds": 3.0, "document_retries": 0,
-        "plugins": ["tests.unit.qa.ingest.plugin_loaders"]})
+    settings = tiny_settings.model_copy(
+        update={
+            "document_timeout_seconds": 3.0,
+            "document_retries": 0,
+            "plugins": ["tests.unit.qa.ingest.plugin_loaders"],
+        }
+    )
     started = time.monotonic()
     plan = plan_ingest(None, [corpus], settings, prune=False)
     assert time.monotonic() - started < 600, "planning was not held up for the trap's hour"
     failed = {Path(f.where).name: f.reason for f in plan.failed}
-    assert "took over 3 s" in failed["trap.hang"] and "document_timeout_seconds" in failed["trap.hang"]
+    assert (
+        "took over 3 s" in failed["trap.hang"] and "document_timeout_seconds" in failed["trap.hang"]
+    )
     assert sorted(plan.new) == ["curie.txt", "note.shout", "pierre.txt"]
     shouted = next(d for d in plan.to_process if d.doc_id == "note.shout")
     assert shouted.text == "MARIE CURIE WAS BORN IN WARSAW." and shouted.title == "Shouted"
@@ -124,9 +135,12 @@ def test_a_document_that_breaks_the_shared_extraction_pass_fails_alone(tiny_sett
                 yield doc
 
     processor.extractor._nlp = Brittle()
-    docs = [Document(f"d{n}", text, f"d{n}.txt", f"h{n}")
-            for n, text in enumerate(["Marie Curie was born in Warsaw.", "POISON pill.",
-                                      "Pierre Curie was born in Paris."])]
+    docs = [
+        Document(f"d{n}", text, f"d{n}.txt", f"h{n}")
+        for n, text in enumerate(
+            ["Marie Curie was born in Warsaw.", "POISON pill.", "Pierre Curie was born in Paris."]
+        )
+    ]
     out = processor.process_batch(docs)
     assert [type(item) for item in out] == [ProcessedDocument, Failure, ProcessedDocument]
     assert "d1" in out[1].reason and "the parser broke" in out[1].reason
@@ -134,7 +148,9 @@ def test_a_document_that_breaks_the_shared_extraction_pass_fails_alone(tiny_sett
     assert out[0].vectors.shape[0] == len(out[0].passages)
 
 
-def test_a_commit_reuses_the_file_of_the_generation_it_prunes(tiny_settings, tmp_path: Path) -> None:
+def test_a_commit_reuses_the_file_of_the_generation_it_prunes(
+    tiny_settings, tmp_path: Path
+) -> None:
     corpus = write_corpus(tmp_path / "docs")
     settings = tiny_settings.model_copy(update={"keep_generations": 2})
     reports = [pipeline.run([corpus], settings)]
@@ -144,11 +160,16 @@ def test_a_commit_reuses_the_file_of_the_generation_it_prunes(tiny_settings, tmp
     assert all(r.committed for r in reports)
     # the first two commits had no generation to prune; each one after took the file of the
     # generation it pruned, and says so in its report
-    assert [r.to_json()["reused_file_of"] for r in reports] == \
-        [None, None, "gen-000001", "gen-000002"]
+    assert [r.to_json()["reused_file_of"] for r in reports] == [
+        None,
+        None,
+        "gen-000001",
+        "gen-000002",
+    ]
     assert {"copy", "apply", "graph", "checkpoint"} <= set(reports[-1].commit_steps)
     generation = Store(settings.store).open()
     pierre = generation.db.execute(
-        "SELECT text FROM documents WHERE doc_id LIKE '%pierre.txt'").fetchone()[0]
+        "SELECT text FROM documents WHERE doc_id LIKE '%pierre.txt'"
+    ).fetchone()[0]
     assert pierre == "Pierre Curie was born in Warsaw."
     assert "lyon:GPE" not in generation.graph and "warsaw:GPE" in generation.graph

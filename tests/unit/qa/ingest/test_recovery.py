@@ -33,7 +33,8 @@ def documents(store: Path) -> set[str]:
 
 @pytest.mark.parametrize("pointer", [None, "../../elsewhere/gen-000001", "gen-1", "garbage\x00"])
 def test_a_lost_or_bogus_current_recovers_the_newest_intact_generation(
-        tiny_settings, tmp_path: Path, pointer: str | None) -> None:
+    tiny_settings, tmp_path: Path, pointer: str | None
+) -> None:
     two_generations(tiny_settings, tmp_path)
     store = tiny_settings.store
     current = store / "CURRENT"
@@ -61,7 +62,8 @@ def test_nothing_to_commit_still_rewrites_a_lost_current(tiny_settings, tmp_path
 
 
 def test_a_damaged_current_generation_is_passed_over_and_ingestion_goes_on(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     two_generations(tiny_settings, tmp_path)
     store = tiny_settings.store
     damaged = store / "gen-000002" / "dense.faiss"

@@ -54,7 +54,8 @@ def test_a_worker_exits_when_its_parent_is_killed(tmp_path) -> None:
 
 @pytest.mark.timeout(600)
 def test_a_worker_killed_mid_document_is_replaced_and_its_documents_retried(
-        tiny_embedder, tmp_path, monkeypatch) -> None:
+    tiny_embedder, tmp_path, monkeypatch
+) -> None:
     """Two workers; one is SIGKILLed while it is inside a document (a spaCy component holds it
     there). The pool starts a fresh worker, the documents of that batch are retried, and the
     run commits every document with no failure."""
@@ -78,12 +79,20 @@ def test_a_worker_killed_mid_document_is_replaced_and_its_documents_retried(
     corpus = tmp_path / "docs"
     corpus.mkdir()
     for n in range(6):
-        (corpus / f"d{n}.txt").write_text(f"Document {n} says something about topic {n}."
-                                          + (" STALL here." if n == 3 else ""))
-    settings = Settings(store=tmp_path / "store", spacy_model=str(tmp_path / "stalling"),
-                        embedder=str(tiny_embedder), relation_extractors=[], reader_model=None,
-                        plugins=["tests.unit.qa.ingest.plugin_stall"], workers=2,
-                        batch_documents=2, document_timeout_seconds=300)
+        (corpus / f"d{n}.txt").write_text(
+            f"Document {n} says something about topic {n}." + (" STALL here." if n == 3 else "")
+        )
+    settings = Settings(
+        store=tmp_path / "store",
+        spacy_model=str(tmp_path / "stalling"),
+        embedder=str(tiny_embedder),
+        relation_extractors=[],
+        reader_model=None,
+        plugins=["tests.unit.qa.ingest.plugin_stall"],
+        workers=2,
+        batch_documents=2,
+        document_timeout_seconds=300,
+    )
     result: dict = {}
     runner = threading.Thread(target=lambda: result.update(report=pipeline.run([corpus], settings)))
     runner.start()
@@ -133,9 +142,18 @@ def test_workers_are_forked_with_the_models_already_loaded(tiny_embedder, tmp_pa
     script.write_text(PRELOAD)
 
     def loaded_in_worker(threads: int) -> str:
-        out = subprocess.run([sys.executable, str(script), str(tmp_path / "store"),
-                              str(tiny_embedder), str(threads)],
-                             capture_output=True, text=True, timeout=600)
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(script),
+                str(tmp_path / "store"),
+                str(tiny_embedder),
+                str(threads),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout.split("\n")[0]
 

@@ -18,13 +18,27 @@ def reader_settings(model: Path) -> ReaderConfig:
     return config
 
 
-def _window(start: list[float], end: list[float], offsets: list[tuple[int, int] | None]) -> WindowLogits:
+def _window(
+    start: list[float], end: list[float], offsets: list[tuple[int, int] | None]
+) -> WindowLogits:
     return WindowLogits(np.array(start, dtype=float), np.array(end, dtype=float), offsets)
 
 
 CONTEXT = "Marie Curie was born in Warsaw."
 # tokens: [CLS] q [SEP] Marie Curie was born in Warsaw . [SEP]
-OFFSETS = [None, None, None, (0, 5), (6, 11), (12, 15), (16, 20), (21, 23), (24, 30), (30, 31), None]
+OFFSETS = [
+    None,
+    None,
+    None,
+    (0, 5),
+    (6, 11),
+    (12, 15),
+    (16, 20),
+    (21, 23),
+    (24, 30),
+    (30, 31),
+    None,
+]
 
 
 def test_best_span_is_highest_valid_pair() -> None:
@@ -69,7 +83,7 @@ def test_offsets_across_window_boundaries_map_to_the_context() -> None:
     w2 = _window([0, 0, 7, 0, 0], [0, 0, 0, 7, 0], [None, (17, 22), (23, 30), (31, 35), None])
     span, _ = decode_windows([w1, w2], context, max_answer_tokens=4)
     assert span is not None and span.text == "epsilon zeta"
-    assert context[span.start:span.end] == "epsilon zeta"
+    assert context[span.start : span.end] == "epsilon zeta"
 
 
 def test_unicode_offsets() -> None:
@@ -87,14 +101,21 @@ def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: st
     from tests.conftest import build_tiny_qa_model
 
     folder = build_tiny_qa_model(tmp_path / kind, kind)
-    reader = ExtractiveReader(str(folder), "cpu", max_seq_len=64, stride=16, max_answer_tokens=8,
-                              batch_size=16, precision="fp32")
+    reader = ExtractiveReader(
+        str(folder),
+        "cpu",
+        max_seq_len=64,
+        stride=16,
+        max_answer_tokens=8,
+        batch_size=16,
+        precision="fp32",
+    )
     contexts = ["Marie Curie was born in Warsaw in 1867. " * 6, "Short one."]
     results = reader("Where was she born?", contexts)
     assert len(results) == 2
     for (span, null), context in zip(results, contexts):
         assert span is not None
-        assert context[span.start:span.end] == span.text
+        assert context[span.start : span.end] == span.text
         assert 0 <= span.start < span.end <= len(context)
         assert np.isfinite(null)
     windows, owner = reader.windows(["Where was she born?"] * 2, contexts)
@@ -102,15 +123,26 @@ def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: st
 
 
 def test_a_context_read_in_a_batch_of_longer_ones_gets_the_same_answer_as_alone(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Batches are padded to their longest window only: padding must not change any answer."""
     from tests.conftest import build_tiny_qa_model
 
-    reader = ExtractiveReader(str(build_tiny_qa_model(tmp_path / "bert", "bert")), "cpu",
-                              max_seq_len=96, stride=24, max_answer_tokens=8, batch_size=4,
-                              precision="fp32")
-    contexts = ["Short one.", "Marie Curie was born in Warsaw in 1867. " * 5, "Paris, France.",
-                "She moved to Paris in 1891 and studied physics at the Sorbonne. " * 2]
+    reader = ExtractiveReader(
+        str(build_tiny_qa_model(tmp_path / "bert", "bert")),
+        "cpu",
+        max_seq_len=96,
+        stride=24,
+        max_answer_tokens=8,
+        batch_size=4,
+        precision="fp32",
+    )
+    contexts = [
+        "Short one.",
+        "Marie Curie was born in Warsaw in 1867. " * 5,
+        "Paris, France.",
+        "She moved to Paris in 1891 and studied physics at the Sorbonne. " * 2,
+    ]
     question = "Where was she born?"
     together = reader(question, contexts)
     for context, (span, null) in zip(contexts, together):

@@ -22,8 +22,15 @@ from kgqa.qa.types import Answer, Span
 
 def verifier(width: int, seed: int = 0) -> Verifier:
     rng = np.random.default_rng(seed)
-    return Verifier(rng.normal(size=width).tolist(), 0.3, [0.0] * width, [1.0] * width,
-                    platt=(0.8, -0.2), threshold=0.4, answer_margin=0.1)
+    return Verifier(
+        rng.normal(size=width).tolist(),
+        0.3,
+        [0.0] * width,
+        [1.0] * width,
+        platt=(0.8, -0.2),
+        threshold=0.4,
+        answer_margin=0.1,
+    )
 
 
 def test_probability_is_monotone_in_the_verifiers_output_and_lies_in_0_1() -> None:
@@ -49,16 +56,29 @@ def test_the_wh_word_says_what_kind_of_answer_is_asked_for() -> None:
 
 def reading(text: str, context: str, margin: float, width: int = 3) -> Reading:
     start = context.index(text)
-    return Reading(Span(text, margin, start, start + len(text)), -1.0, 0.6, 0.1,
-                   np.ones(width, np.float32), np.full(width, 2.0, np.float32), 2)
+    return Reading(
+        Span(text, margin, start, start + len(text)),
+        -1.0,
+        0.6,
+        0.1,
+        np.ones(width, np.float32),
+        np.full(width, 2.0, np.float32),
+        2,
+    )
 
 
 def test_features_read_the_question_against_the_answer_and_its_passage() -> None:
     question = "When was Marie Curie born?"
-    contexts = ["Marie Curie was born in 1867 in Warsaw.", "Paris is a city. It has 1867 cafes.",
-                "No span here."]
-    found = [reading("1867", contexts[0], 5.0), reading("1867", contexts[1], 1.0),
-             Reading(None, 2.0)]
+    contexts = [
+        "Marie Curie was born in 1867 in Warsaw.",
+        "Paris is a city. It has 1867 cafes.",
+        "No span here.",
+    ]
+    found = [
+        reading("1867", contexts[0], 5.0),
+        reading("1867", contexts[1], 1.0),
+        Reading(None, 2.0),
+    ]
     rows = scalar_features(question, contexts, found)
     assert rows[2] is None and rows[0] is not None and rows[1] is not None
     first, second = (dict(zip(SCALARS, r)) for r in (rows[0], rows[1]))

@@ -23,12 +23,16 @@ def test_convex_fusion_keeps_a_list_of_equal_scores_and_skips_empty_ones() -> No
 
 
 def test_reciprocal_rank_fusion_sums_weight_over_k_plus_rank() -> None:
-    fused = dict(reciprocal_rank_fusion([[(1, 9.0), (2, 1.0)], [(2, 0.3), (3, 0.2)]],
-                                        [1.0, 0.5], k=60))
+    fused = dict(
+        reciprocal_rank_fusion([[(1, 9.0), (2, 1.0)], [(2, 0.3), (3, 0.2)]], [1.0, 0.5], k=60)
+    )
     assert fused[1] == pytest.approx(1 / 61)
     assert fused[2] == pytest.approx(1 / 62 + 0.5 / 61)
     assert fused[3] == pytest.approx(0.5 / 62)
 
 
 def test_ties_break_by_id_so_rankings_are_reproducible() -> None:
-    assert [pid for pid, _ in reciprocal_rank_fusion([[(9, 1.0)], [(4, 1.0)]], [1, 1], 60)] == [4, 9]
+    assert [pid for pid, _ in reciprocal_rank_fusion([[(9, 1.0)], [(4, 1.0)]], [1, 1], 60)] == [
+        4,
+        9,
+    ]

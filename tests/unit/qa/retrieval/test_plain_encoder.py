@@ -6,11 +6,16 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from kgqa.qa.retrieval.plain_encoder import PlainEncoder, plain_layout
 
-TEXTS = ["Marie Curie was born in Warsaw.", "Radium", "",
-         "The Radium Institute in Paris was founded in 1909 by the University of Paris and the "
-         "Pasteur Institute. " * 12]
+TEXTS = [
+    "Marie Curie was born in Warsaw.",
+    "Radium",
+    "",
+    "The Radium Institute in Paris was founded in 1909 by the University of Paris and the "
+    "Pasteur Institute. " * 12,
+]
 
 
 def test_the_plain_encoder_gives_sentence_transformers_vectors(tiny_embedder: Path) -> None:
@@ -24,10 +29,12 @@ def assert_same_vectors(folder: Path) -> None:
 
     layout = plain_layout(folder)
     assert layout is not None and layout["pooling"] == "mean"
-    ours = PlainEncoder(folder, layout, "cpu").encode(TEXTS, batch_size=2,
-                                                     normalize_embeddings=True)
+    ours = PlainEncoder(folder, layout, "cpu").encode(
+        TEXTS, batch_size=2, normalize_embeddings=True
+    )
     theirs = SentenceTransformer(str(folder), device="cpu").encode(
-        TEXTS, batch_size=2, normalize_embeddings=True, convert_to_numpy=True)
+        TEXTS, batch_size=2, normalize_embeddings=True, convert_to_numpy=True
+    )
     assert ours.shape == theirs.shape
     assert np.abs(ours - theirs).max() < 1e-4
 
@@ -35,15 +42,18 @@ def assert_same_vectors(folder: Path) -> None:
 def test_other_layouts_are_left_to_sentence_transformers(tmp_path: Path) -> None:
     folder = tmp_path / "m"
     (folder / "1_Pooling").mkdir(parents=True)
-    modules = [{"path": "", "type": "sentence_transformers.models.Transformer"},
-               {"path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
+    modules = [
+        {"path": "", "type": "sentence_transformers.models.Transformer"},
+        {"path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+    ]
     (folder / "modules.json").write_text(json.dumps(modules))
     (folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "max"}))
     assert plain_layout(folder) is None  # max pooling
     (folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "mean"}))
     assert plain_layout(folder) is not None
     (folder / "config_sentence_transformers.json").write_text(
-        json.dumps({"prompts": {"query": "query: "}, "default_prompt_name": None}))
+        json.dumps({"prompts": {"query": "query: "}, "default_prompt_name": None})
+    )
     assert plain_layout(folder) is None  # prompts
     (folder / "config_sentence_transformers.json").unlink()
     dense = modules + [{"path": "2_Dense", "type": "sentence_transformers.models.Dense"}]

@@ -21,16 +21,22 @@ def near(vector: np.ndarray, noise: float, seed: int) -> np.ndarray:
     return (out / np.linalg.norm(out)).astype(np.float32)
 
 
-def two_passages(doc_id: str, texts: tuple[str, str], vectors: tuple[np.ndarray, np.ndarray],
-                 entities: list[tuple[str, str]] = ()):
+def two_passages(
+    doc_id: str,
+    texts: tuple[str, str],
+    vectors: tuple[np.ndarray, np.ndarray],
+    entities: list[tuple[str, str]] = (),
+):
     """A document of two passages with the given vectors (and mentions in the first)."""
     first = document(doc_id, texts[0], entities)
-    second = Passage(f"{doc_id}#1", doc_id, 1, len(texts[0]) + 1, len(texts[0]) + 1 +
-                     len(texts[1]), texts[1])
+    second = Passage(
+        f"{doc_id}#1", doc_id, 1, len(texts[0]) + 1, len(texts[0]) + 1 + len(texts[1]), texts[1]
+    )
     text = texts[0] + "\n" + texts[1]
     doc = first.document.__class__(doc_id, text, f"/src/{doc_id}", first.document.content_hash)
-    return first.__class__(doc, [first.passages[0], second], np.stack(vectors), first.mentions,
-                           first.evidence)
+    return first.__class__(
+        doc, [first.passages[0], second], np.stack(vectors), first.mentions, first.evidence
+    )
 
 
 @pytest.fixture
@@ -39,18 +45,30 @@ def store(tmp_path: Path):
     topics = [v / np.linalg.norm(v) for v in rng.normal(size=(4, DIM))]
     docs = [
         # a and b: the same two topics (b a paraphrase of a); c: two other topics; d: a's copy
-        two_passages("a.txt", ("Ada met Babbage in London.", "The engine computed tables."),
-                     (near(topics[0], 0.05, 1), near(topics[1], 0.05, 2)),
-                     [("Ada", "PERSON"), ("London", "GPE")]),
-        two_passages("b.txt", ("Babbage was visited by Ada.", "Tables came from the engine."),
-                     (near(topics[0], 0.1, 3), near(topics[1], 0.1, 4)),
-                     [("Ada", "PERSON")]),
-        two_passages("c.txt", ("Curie studied in Paris.", "Radium glows in the dark."),
-                     (near(topics[2], 0.05, 5), near(topics[3], 0.05, 6)),
-                     [("Curie", "PERSON"), ("Paris", "GPE")]),
-        two_passages("d.txt", ("Ada met Babbage in London!", "Unrelated words here."),
-                     (near(topics[0], 0.0001, 1), near(topics[3], 0.3, 8)),
-                     [("London", "GPE")]),
+        two_passages(
+            "a.txt",
+            ("Ada met Babbage in London.", "The engine computed tables."),
+            (near(topics[0], 0.05, 1), near(topics[1], 0.05, 2)),
+            [("Ada", "PERSON"), ("London", "GPE")],
+        ),
+        two_passages(
+            "b.txt",
+            ("Babbage was visited by Ada.", "Tables came from the engine."),
+            (near(topics[0], 0.1, 3), near(topics[1], 0.1, 4)),
+            [("Ada", "PERSON")],
+        ),
+        two_passages(
+            "c.txt",
+            ("Curie studied in Paris.", "Radium glows in the dark."),
+            (near(topics[2], 0.05, 5), near(topics[3], 0.05, 6)),
+            [("Curie", "PERSON"), ("Paris", "GPE")],
+        ),
+        two_passages(
+            "d.txt",
+            ("Ada met Babbage in London!", "Unrelated words here."),
+            (near(topics[0], 0.0001, 1), near(topics[3], 0.3, 8)),
+            [("London", "GPE")],
+        ),
     ]
     return tiny_store(tmp_path / "store", docs)
 
@@ -82,7 +100,8 @@ def test_nearest_passages_documents_and_duplicates(store) -> None:
     assert [r["doc_id"] for r in s.documents("a.txt", 3, "max").results][0] == "d.txt"
     duplicates = s.duplicates(0.99).results
     assert [(r["a"]["passage_id"], r["b"]["passage_id"]) for r in duplicates] == [
-        ("a.txt#0", "d.txt#0")]
+        ("a.txt#0", "d.txt#0")
+    ]
     assert s.duplicates(0.9).results[0]["score"] >= 0.99
 
 
@@ -125,16 +144,18 @@ def test_similar_from_the_cli_and_the_api(tiny_settings, tmp_path: Path, monkeyp
     record = json.loads(result.stdout)
     assert record["kind"] == "passage" and record["results"][0]["doc_id"] == "copy.txt"
     assert record["results"][0]["score"] == pytest.approx(1.0, abs=1e-4)
-    text = CliRunner().invoke(app, ["similar", "--text", (corpus / "pierre.txt").read_text(),
-                                    "--json"])
+    text = CliRunner().invoke(
+        app, ["similar", "--text", (corpus / "pierre.txt").read_text(), "--json"]
+    )
     assert json.loads(text.stdout)["results"][0]["doc_id"] == "pierre.txt"
     dupes = CliRunner().invoke(app, ["similar", "--duplicates"])
     assert dupes.exit_code == 0 and "copy.txt#0" in dupes.stdout
     both = CliRunner().invoke(app, ["similar", "--doc", "curie.txt", "--text", "x"])
     assert both.exit_code == 2 and "exactly one of" in both.stderr
 
-    http = TestClient(create_app(tiny_settings, QAService(tiny_settings)),
-                      base_url="http://localhost")
+    http = TestClient(
+        create_app(tiny_settings, QAService(tiny_settings)), base_url="http://localhost"
+    )
     got = http.get("/similar", params={"doc": "curie.txt", "k": 1})
     assert got.status_code == 200 and got.json()["results"][0]["doc_id"] == "copy.txt"
     assert http.get("/similar", params={"passage": "nope#0"}).status_code == 404
@@ -158,16 +179,23 @@ def test_a_commit_computes_only_the_entity_vectors_whose_passages_changed(store,
     before_index, before = store.entity_vectors()
     assert before_index["computed"] == len(before_index["nodes"]), "a new store computes all"
     writer = Store(store.path.parent)
-    extra = document("e.txt", "Curie wrote to Ada.", [("Curie", "PERSON"), ("Ada", "PERSON")],
-                     seed=11)
+    extra = document(
+        "e.txt", "Curie wrote to Ada.", [("Curie", "PERSON"), ("Ada", "PERSON")], seed=11
+    )
     with writer.writer_lock():
-        writer.commit([], [extra], models={"embedder": "test-embedder", "embedding_dimension": DIM},
-                      settings={}, keep=3)
+        writer.commit(
+            [],
+            [extra],
+            models={"embedder": "test-embedder", "embedding_dimension": DIM},
+            settings={},
+            keep=3,
+        )
     after_index, after = writer.open().entity_vectors()
     assert after_index["computed"] == 2, "only Ada and Curie gained a passage"
     kept = [n for n in after_index["nodes"] if n not in ("ada:PERSON", "curie:PERSON")]
     for node in kept:
-        assert np.array_equal(after[after_index["nodes"].index(node)],
-                              before[before_index["nodes"].index(node)])
+        assert np.array_equal(
+            after[after_index["nodes"].index(node)], before[before_index["nodes"].index(node)]
+        )
     fresh_nodes, fresh = derived_here(writer.open())
     assert fresh_nodes == after_index["nodes"] and np.allclose(after, fresh, atol=1e-5)

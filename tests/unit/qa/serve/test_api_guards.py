@@ -30,8 +30,11 @@ def client(service: QAService, **settings: object) -> TestClient:
 
 def test_a_lone_surrogate_is_a_422_naming_the_field_not_a_500(service: QAService) -> None:
     http = client(service)
-    for path, body in [("/search", '{"query": "\\ud800"}'), ("/ask", '{"question": "\\ud800"}'),
-                       ("/read", '{"question": "\\ud800", "context": "x"}')]:
+    for path, body in [
+        ("/search", '{"query": "\\ud800"}'),
+        ("/ask", '{"question": "\\ud800"}'),
+        ("/read", '{"question": "\\ud800", "context": "x"}'),
+    ]:
         response = http.post(path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 422, (path, response.text)
         assert response.json()["detail"][0]["loc"][-1] in ("query", "question")
@@ -39,7 +42,8 @@ def test_a_lone_surrogate_is_a_422_naming_the_field_not_a_500(service: QAService
 
 def test_a_422_does_not_echo_the_input(service: QAService) -> None:
     response = client(service, max_context_chars=1000).post(
-        "/read", json={"question": "Who?", "context": "x" * 50_000})
+        "/read", json={"question": "Who?", "context": "x" * 50_000}
+    )
     assert response.status_code == 422
     assert len(response.content) < 1000 and "xxxx" not in response.text
 
@@ -55,7 +59,8 @@ def test_only_allowed_host_names_are_answered(service: QAService) -> None:
 
 
 def test_every_response_carries_the_security_headers_and_the_csp_fits_the_page(
-        service: QAService) -> None:
+    service: QAService,
+) -> None:
     http = client(service)
     for path in ["/", "/health", "/stats", "/nope"]:
         headers = http.get(path).headers
@@ -69,7 +74,8 @@ def test_every_response_carries_the_security_headers_and_the_csp_fits_the_page(
 
 
 def test_the_api_docs_work_offline_under_their_own_strict_policy_and_offer_the_key(
-        service: QAService) -> None:
+    service: QAService,
+) -> None:
     http = client(service, api_key="s3cret")
     page = http.get("/docs")
     assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
@@ -88,7 +94,8 @@ def test_the_api_docs_work_offline_under_their_own_strict_policy_and_offer_the_k
 
 
 def test_stats_and_health_show_no_server_paths_and_the_generation_served(
-        service: QAService) -> None:
+    service: QAService,
+) -> None:
     http = client(service)
     stats = http.get("/stats").json()
     assert stats["store"] == service.settings.store.name
@@ -97,7 +104,8 @@ def test_stats_and_health_show_no_server_paths_and_the_generation_served(
 
 
 def test_past_its_queue_the_api_answers_503_at_once_and_health_stays_fast(
-        service: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    service: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
     real_stats = service.stats
 
@@ -108,8 +116,10 @@ def test_past_its_queue_the_api_answers_503_at_once_and_health_stays_fast(
     monkeypatch.setattr(service, "stats", slow_stats)
     http = client(service, serve_concurrency=1, serve_queue=1)
     results: list[int] = []
-    busy = [threading.Thread(target=lambda: results.append(http.get("/stats").status_code))
-            for _ in range(2)]
+    busy = [
+        threading.Thread(target=lambda: results.append(http.get("/stats").status_code))
+        for _ in range(2)
+    ]
     for thread in busy:
         thread.start()
     deadline = time.monotonic() + 30
@@ -138,8 +148,11 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(service: QAService) -
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, service), log_level="warning",
-                                           http=protocol_for(settings)))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, service), log_level="warning", http=protocol_for(settings)
+        )
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:
@@ -160,8 +173,10 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(service: QAService) -
         slow.sendall(b"st: local")  # still under the limit in total, then stalls
         assert slow.recv(100) == b"", "a request whose headers stall is closed"
         body = connect()
-        body.sendall(b"POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
-                     b"\r\nContent-Length: 100\r\n\r\n{\"query\"")
+        body.sendall(
+            b"POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+            b'\r\nContent-Length: 100\r\n\r\n{"query"'
+        )
         assert body.recv(100) == b"", "a request whose body stalls is closed"
 
         def response(conn: socket.socket) -> bytes:
@@ -186,13 +201,19 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(service: QAService) -
 
 
 def test_a_read_past_its_time_limit_stops_between_window_batches_and_frees_its_slot(
-        service: QAService, tmp_path: Path) -> None:
+    service: QAService, tmp_path: Path
+) -> None:
     from tests.conftest import build_tiny_qa_model
 
-    settings = service.settings.model_copy(update={
-        "reader_model": str(build_tiny_qa_model(tmp_path / "reader")),
-        "request_timeout_seconds": 1.0, "reader_max_seq_len": 64, "reader_stride": 16,
-        "reader_batch_size": 2})
+    settings = service.settings.model_copy(
+        update={
+            "reader_model": str(build_tiny_qa_model(tmp_path / "reader")),
+            "request_timeout_seconds": 1.0,
+            "reader_max_seq_len": 64,
+            "reader_stride": 16,
+            "reader_batch_size": 2,
+        }
+    )
     reading = QAService(settings)
     reading.warm_up()
     model = reading.reader._model

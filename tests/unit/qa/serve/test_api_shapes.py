@@ -14,17 +14,22 @@ from tests.unit.tiny import write_corpus
 
 
 def test_routes_document_their_responses_and_return_what_the_service_gives(
-        tiny_settings, tmp_path: Path) -> None:
+    tiny_settings, tmp_path: Path
+) -> None:
     pipeline.run([write_corpus(tmp_path / "docs")], tiny_settings)
     service = QAService(tiny_settings)
     client = TestClient(create_app(tiny_settings, service), base_url="http://localhost")
     paths = client.get("/openapi.json").json()["paths"]
-    for path, method, shape in [("/ask", "post", "AskResponse"), ("/search", "post",
-                                "SearchResponse"), ("/read", "post", "ReadResponse"),
-                                ("/entities", "get", "EntitiesResponse"),
-                                ("/entities/{entity_id}", "get", "EntityResponse"),
-                                ("/graph/neighbourhood", "get", "NeighbourhoodResponse"),
-                                ("/stats", "get", "StatsResponse"), ("/health", "get", "Health")]:
+    for path, method, shape in [
+        ("/ask", "post", "AskResponse"),
+        ("/search", "post", "SearchResponse"),
+        ("/read", "post", "ReadResponse"),
+        ("/entities", "get", "EntitiesResponse"),
+        ("/entities/{entity_id}", "get", "EntityResponse"),
+        ("/graph/neighbourhood", "get", "NeighbourhoodResponse"),
+        ("/stats", "get", "StatsResponse"),
+        ("/health", "get", "Health"),
+    ]:
         ok = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok == {"$ref": f"#/components/schemas/{shape}"}, (path, ok)
 

@@ -32,10 +32,15 @@ def processed(doc_id: str, text: str, seed: int = 0) -> ProcessedDocument:
     vec = rng.normal(size=(1, DIM)).astype(np.float32)
     vec /= np.linalg.norm(vec)
     head, tail = f"{doc_id}-a:PERSON", f"{doc_id}-b:GPE"
-    mentions = [PassageMention(f"{doc_id}#0", MentionRow(head, "A", "PERSON", doc_id), "A", 0, 1),
-                PassageMention(f"{doc_id}#0", MentionRow(tail, "B", "GPE", doc_id), "B", 2, 3)]
-    evidence = [EvidenceRow(head, tail, "born_in", 0.6, "dependency", doc_id, f"{doc_id}#0", 0,
-                            len(text), text)]
+    mentions = [
+        PassageMention(f"{doc_id}#0", MentionRow(head, "A", "PERSON", doc_id), "A", 0, 1),
+        PassageMention(f"{doc_id}#0", MentionRow(tail, "B", "GPE", doc_id), "B", 2, 3),
+    ]
+    evidence = [
+        EvidenceRow(
+            head, tail, "born_in", 0.6, "dependency", doc_id, f"{doc_id}#0", 0, len(text), text
+        )
+    ]
     return ProcessedDocument(doc, passages, vec, mentions, evidence)
 
 
@@ -46,7 +51,9 @@ def commit(store: Store, removed: list[str], added: list[ProcessedDocument], kee
 
 def test_commit_then_open_sees_everything(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
-    commit(store, [], [processed("a", "alpha words here", 1), processed("b", "beta words there", 2)])
+    commit(
+        store, [], [processed("a", "alpha words here", 1), processed("b", "beta words there", 2)]
+    )
     gen = store.open(embedder="test-embedder", dimension=DIM)
     assert gen.name == "gen-000001"
     assert gen.manifest["counts"]["documents"] == 2
@@ -61,8 +68,13 @@ def test_replacing_and_removing_documents_retracts_vectors_terms_and_edges(tmp_p
     commit(store, [], [processed("a", "alpha words", 1), processed("b", "beta words", 2)])
     commit(store, ["b"], [processed("a", "gamma words", 3)])
     gen = store.open()
-    assert gen.manifest["counts"] == {**gen.manifest["counts"], "documents": 1, "passages": 1,
-                                      "vectors": 1, "edges": 1}
+    assert gen.manifest["counts"] == {
+        **gen.manifest["counts"],
+        "documents": 1,
+        "passages": 1,
+        "vectors": 1,
+        "edges": 1,
+    }
     assert gen.bm25.search("beta", 5) == [] and gen.bm25.search("alpha", 5) == []
     assert len(gen.bm25.search("gamma", 5)) == 1
     assert not any(d for _, _, d in gen.graph.edges(data=True) if "b" in d["documents"])
@@ -122,8 +134,9 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
                 pass
 
 
-def test_interrupted_commit_at_every_rename_leaves_a_loadable_store(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_commit_at_every_rename_leaves_a_loadable_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Fault injection: stop the commit at each of its os.replace steps in turn (folder rename,
     CURRENT swap, removal of an old generation)."""
     real_replace = os.replace
@@ -132,7 +145,9 @@ def test_interrupted_commit_at_every_rename_leaves_a_loadable_store(tmp_path: Pa
         commit(store, [], [processed("a", "alpha", 1)])
         calls = {"n": 0}
 
-        def flaky(src: object, dst: object, _fail_at: int = fail_at) -> None:
+        def flaky(
+            src: object, dst: object, _fail_at: int = fail_at, calls: dict[str, int] = calls
+        ) -> None:
             if calls["n"] == _fail_at:
                 raise OSError("simulated crash")
             calls["n"] += 1

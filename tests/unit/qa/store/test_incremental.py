@@ -63,27 +63,51 @@ def document(doc_id: str, rng: random.Random) -> ProcessedDocument:
         passages.append(Passage(passage_id, doc_id, ordinal, start, start + len(text), text))
         chosen = [rng.choice(MENTIONS) for _ in range(rng.randint(1, 4))]
         for node, own, rule, name in chosen:
-            mentions.append(PassageMention(passage_id, MentionRow(node, name, node.rsplit(":")[1],
-                                                                  doc_id, own, rule),
-                                           name, start, start + 1))
+            mentions.append(
+                PassageMention(
+                    passage_id,
+                    MentionRow(node, name, node.rsplit(":")[1], doc_id, own, rule),
+                    name,
+                    start,
+                    start + 1,
+                )
+            )
         for a, b in zip(chosen, chosen[1:]):
-            evidence.append(EvidenceRow(a[0], b[0], rng.choice(["Live_In", "Work_For"]),
-                                        round(rng.random(), 3), rng.choice(["joint", "dependency"]),
-                                        doc_id, passage_id,
-                                        start, start + 5, text, a[1], b[1]))
+            evidence.append(
+                EvidenceRow(
+                    a[0],
+                    b[0],
+                    rng.choice(["Live_In", "Work_For"]),
+                    round(rng.random(), 3),
+                    rng.choice(["joint", "dependency"]),
+                    doc_id,
+                    passage_id,
+                    start,
+                    start + 5,
+                    text,
+                    a[1],
+                    b[1],
+                )
+            )
         start += len(text) + 1
     text = " ".join(text_words)
     vectors = np.random.default_rng(rng.randrange(1 << 30)).normal(size=(len(passages), DIM))
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return ProcessedDocument(Document(doc_id, text, f"/src/{doc_id}", f"h{rng.random()}",
-                                      title=doc_id),
-                             passages, vectors.astype(np.float32), mentions, evidence)
+    return ProcessedDocument(
+        Document(doc_id, text, f"/src/{doc_id}", f"h{rng.random()}", title=doc_id),
+        passages,
+        vectors.astype(np.float32),
+        mentions,
+        evidence,
+    )
 
 
 def canonical(graph: nx.MultiDiGraph) -> dict[str, Any]:
     data = nx.node_link_data(graph, edges="edges")
-    return {"nodes": sorted(data["nodes"], key=lambda n: n["id"]),
-            "edges": sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"]))}
+    return {
+        "nodes": sorted(data["nodes"], key=lambda n: n["id"]),
+        "edges": sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"])),
+    }
 
 
 def rebuilt(gen: generations.Generation, rules: MergeRules | None) -> dict[str, Any]:
@@ -94,10 +118,12 @@ def rebuilt(gen: generations.Generation, rules: MergeRules | None) -> dict[str, 
     return {"graph": canonical(graph), "index": index, "matrix": matrix, "bm25": bm25}
 
 
-@pytest.mark.parametrize("rules", [None, MergeRules({"Varsovie": "Warsaw"},
-                                                    [("Curie", "Marie Curie")])])
-def test_random_edits_give_what_a_rebuild_gives(tmp_path: Path, rules: MergeRules | None,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "rules", [None, MergeRules({"Varsovie": "Warsaw"}, [("Curie", "Marie Curie")])]
+)
+def test_random_edits_give_what_a_rebuild_gives(
+    tmp_path: Path, rules: MergeRules | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     updates = []
     original = generations.update_derived
 
@@ -116,8 +142,9 @@ def test_random_edits_give_what_a_rebuild_gives(tmp_path: Path, rules: MergeRule
         if not added and not removed:
             added = [document(f"d{rng.randrange(30)}", rng)]
         with store.writer_lock():
-            store.commit(removed, added, models=MODELS, settings={"index_title": True}, keep=2,
-                         rules=rules)
+            store.commit(
+                removed, added, models=MODELS, settings={"index_title": True}, keep=2, rules=rules
+            )
         live = (live - set(removed)) | {d.document.doc_id for d in added}
         gen = store.open()
         expected = rebuilt(gen, rules)
@@ -129,8 +156,10 @@ def test_random_edits_give_what_a_rebuild_gives(tmp_path: Path, rules: MergeRule
         for query in WORDS[:4] + ["Curie radium", "health health"]:
             assert gen.bm25.search(query, 10) == expected["bm25"].search(query, 10)
         # the counts and the content digest, updated from the changed rows, are a recount's
-        recount = {t: gen.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                   for t in ("documents", "passages", "mentions", "evidence")}
+        recount = {
+            t: gen.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "passages", "mentions", "evidence")
+        }
         recount.update(vectors=gen.dense.size, **graph_counts(gen.db))
         assert gen.manifest["counts"] == recount, f"counts differ after step {step}"
         assert gen.manifest["content_digest"] == generations._content_digest(gen.db)
@@ -160,11 +189,18 @@ def test_the_content_digest_depends_on_content_not_on_history(tmp_path: Path) ->
         one.commit([], list(docs.values()), models=MODELS, settings={}, keep=2)
     with two.writer_lock():
         two.commit([], [docs["d5"], docs["d0"]], models=MODELS, settings={}, keep=2)
-        two.commit([], [document("d9", rng)] + [docs[d] for d in ("d3", "d1")], models=MODELS,
-                   settings={}, keep=2)
+        two.commit(
+            [],
+            [document("d9", rng)] + [docs[d] for d in ("d3", "d1")],
+            models=MODELS,
+            settings={},
+            keep=2,
+        )
         two.commit(["d9"], [docs["d2"], docs["d4"]], models=MODELS, settings={}, keep=2)
-    digest = [json.loads((s.root / s.current_name() / "manifest.json").read_text())  # type: ignore[operator]
-              ["content_digest"] for s in (one, two)]
+    digest = [
+        json.loads((s.root / s.current_name() / "manifest.json").read_text())["content_digest"]  # type: ignore[operator]
+        for s in (one, two)
+    ]
     assert digest[0] == digest[1]
     with two.writer_lock():
         changed = document("d4", rng)
@@ -176,8 +212,9 @@ def test_a_store_written_before_the_term_count_index_still_searches(tmp_path: Pa
     rng = random.Random(5)
     store = Store(tmp_path / "s")
     with store.writer_lock():
-        store.commit([], [document(f"d{i}", rng) for i in range(4)], models=MODELS,
-                     settings={}, keep=2)
+        store.commit(
+            [], [document(f"d{i}", rng) for i in range(4)], models=MODELS, settings={}, keep=2
+        )
     gen = store.open()
     expected = gen.bm25.search("radium physics", 5)
     manifest = json.loads((gen.path / "manifest.json").read_text())

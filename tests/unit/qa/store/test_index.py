@@ -17,8 +17,15 @@ def test_stored_vectors_come_back_by_id_after_removals(kind: str) -> None:
     index = DenseIndex(16)
     index.add(ids, vectors)
     index.remove(ids[:100])
-    options = DenseOptions(kind=kind, ann_min_passages=0, ivf_nlist=8, ivf_nprobe=8, hnsw_m=16,
-                           hnsw_ef_search=64, mmap=False)
+    options = DenseOptions(
+        kind=kind,
+        ann_min_passages=0,
+        ivf_nlist=8,
+        ivf_nprobe=8,
+        hnsw_m=16,
+        hnsw_ef_search=64,
+        mmap=False,
+    )
     index = index.conform(options)
     assert index.kind == kind
     wanted = [int(ids[i]) for i in (100, 350, 599)]

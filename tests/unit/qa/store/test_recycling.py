@@ -32,12 +32,15 @@ def tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
         warnings.simplefilter("error", StoreWarning)
         gen = store.open()
     try:
-        out = {t: gen.db.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid").fetchall()
-               for t in reuse.TRACKED}
+        out = {
+            t: gen.db.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid").fetchall()
+            for t in reuse.TRACKED
+        }
         # ingestion times are the clock's, not the content's
         out["documents"] = [row[:-1] for row in out["documents"]]
         out["sqlite_sequence"] = gen.db.execute(
-            "SELECT * FROM sqlite_sequence ORDER BY name").fetchall()
+            "SELECT * FROM sqlite_sequence ORDER BY name"
+        ).fetchall()
         out["manifest"] = [(gen.manifest["content_digest"], sorted(gen.manifest["counts"].items()))]
         return out
     finally:
@@ -46,13 +49,15 @@ def tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
 
 def commit(store: Store, removed: list[str], added: list, keep: int) -> None:  # type: ignore[type-arg]
     with store.writer_lock():
-        store.commit(removed, added, models=MODELS, settings={"index_title": True}, keep=keep,
-                     rules=RULES)
+        store.commit(
+            removed, added, models=MODELS, settings={"index_title": True}, keep=keep, rules=RULES
+        )
 
 
 @pytest.mark.parametrize("chunk", [4096, 1 << 20])
-def test_reusing_an_old_generation_gives_the_rows_a_copy_gives(tmp_path: Path, chunk: int,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reusing_an_old_generation_gives_the_rows_a_copy_gives(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # with one-page chunks most of the file's checksums are carried over, not recomputed
     monkeypatch.setattr(reuse, "CHUNK", chunk)
     rng = random.Random(11)
@@ -91,8 +96,10 @@ def test_a_generation_being_read_is_copied_past_not_reused(tmp_path: Path) -> No
     assert store.recycled == 2
     commit(store, ["d0"], [document("d8", rng)], keep=2)
     assert store.recycled is None  # gen 3 is read: the commit copied gen 4 instead
-    assert reader.db.execute("SELECT passage_id, text FROM passages ORDER BY id").fetchall() \
+    assert (
+        reader.db.execute("SELECT passage_id, text FROM passages ORDER BY id").fetchall()
         == passages
+    )
     reader.close()
     commit(store, [], [document("d9", rng)], keep=2)
     assert store.recycled == 4
@@ -120,8 +127,9 @@ def manifest(store: Store, number: int) -> dict:  # type: ignore[type-arg]
     return json.loads((store.root / f"gen-{number:06d}" / "manifest.json").read_text())
 
 
-def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_damage_in_a_reused_file_is_never_checksummed_as_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A reused file's chunks that the commit does not write keep their old checksums, so
     damage there still shows when the new generation is opened; a chunk it writes is checked
     first, and damage there makes the commit copy instead."""
@@ -143,7 +151,7 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
     assert kept and written
 
     outcomes = []
-    for chunk in [written[0]] + kept[::max(1, len(kept) // 8)]:
+    for chunk in [written[0]] + kept[:: max(1, len(kept) // 8)]:
         root = tmp_path / f"damaged-{chunk}"
         shutil.copytree(tmp_path / "s", root)
         old = root / "gen-000001" / "passages.sqlite"
@@ -166,8 +174,9 @@ def test_damage_in_a_reused_file_is_never_checksummed_as_good(tmp_path: Path,
 
 
 @pytest.mark.parametrize("delta_min", [1000, 4])
-def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta_min: int,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vectors_kept_as_a_delta_are_the_documents_vectors(
+    tmp_path: Path, delta_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A small commit copies the base's vector index, entity vectors and BM25 files as they are
     and writes the change beside them; whatever the history, the vectors a reader gets and its
     search are those of the live documents' passages, the entity vectors a recomputation's and
@@ -178,8 +187,12 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta
     live: dict[str, ProcessedDocument] = {}
     pending, entity_pending, bm25_pending = [], [], []
     for step in range(25):
-        added = list({d.document.doc_id: d for d in (
-            document(f"d{rng.randrange(25)}", rng) for _ in range(rng.randint(0, 3)))}.values())
+        added = list(
+            {
+                d.document.doc_id: d
+                for d in (document(f"d{rng.randrange(25)}", rng) for _ in range(rng.randint(0, 3)))
+            }.values()
+        )
         removed = rng.sample(sorted(live), k=min(len(live), rng.choice([0, 1, 2])))
         if not added and not removed:
             added = [document(f"d{rng.randrange(25)}", rng)]
@@ -201,9 +214,12 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(tmp_path: Path, delta
             # the entity vectors, kept as a change the same way, are a recomputation's
             index, matrix = gen.entity_vectors()
             expected_index, expected_matrix = generations._entity_vectors(
-                gen.db, gen.dense, RULES, None)
-            assert (index["nodes"], index["keys"]) == \
-                (expected_index["nodes"], expected_index["keys"]), f"step {step}"
+                gen.db, gen.dense, RULES, None
+            )
+            assert (index["nodes"], index["keys"]) == (
+                expected_index["nodes"],
+                expected_index["keys"],
+            ), f"step {step}"
             np.testing.assert_allclose(matrix, expected_matrix, atol=1e-6)
             # and BM25, kept as a delta too, scores as an index built from every passage
             built = BM25Index.build(*generations._indexed_texts(gen.db, True))

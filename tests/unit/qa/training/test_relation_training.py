@@ -21,8 +21,9 @@ SENTENCES = [
 def write_jsonl(path: Path) -> Path:
     lines = []
     for text, ents, label in SENTENCES:
-        entities = [{"start": text.index(w), "end": text.index(w) + len(w), "label": t}
-                    for w, t in ents]
+        entities = [
+            {"start": text.index(w), "end": text.index(w) + len(w), "label": t} for w, t in ents
+        ]
         relations = [] if label is None else [{"head": 0, "tail": 1, "label": label}]
         lines.append(json.dumps({"text": text, "entities": entities, "relations": relations}))
     path.write_text("\n".join(lines) + "\n")
@@ -42,10 +43,29 @@ def test_a_tiny_joint_model_learns_its_labelled_entities_and_pairs(tmp_path: Pat
 
     data = write_jsonl(tmp_path / "train.jsonl")
     out = tmp_path / "relations"
-    result = CliRunner().invoke(app, [
-        "train", "relations", "--data", str(data), "--dev", str(data), "--out", str(out),
-        "--base-model", str(tiny_encoder(tmp_path / "base")), "--epochs", "40",
-        "--learning-rate", "3e-3", "--batch-size", "2", "--seed", "1"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "relations",
+            "--data",
+            str(data),
+            "--dev",
+            str(data),
+            "--out",
+            str(out),
+            "--base-model",
+            str(tiny_encoder(tmp_path / "base")),
+            "--epochs",
+            "40",
+            "--learning-rate",
+            "3e-3",
+            "--batch-size",
+            "2",
+            "--seed",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "step 50/" in result.output, "the shared loop reports its progress"
     assert "epoch 40: dev relations F1" in result.output
@@ -56,13 +76,18 @@ def test_a_tiny_joint_model_learns_its_labelled_entities_and_pairs(tmp_path: Pat
     model = JointModel(out, "cpu", "fp32")
     found = model.predict([model.words_of(text) for text, _, _ in SENTENCES])
     words = [model.words_of(text).words() for text, _, _ in SENTENCES]
-    got = [[(" ".join(w[i:j]), kind) for i, j, kind, _ in f.entities]
-           for w, f in zip(words, found)]
+    got = [[(" ".join(w[i:j]), kind) for i, j, kind, _ in f.entities] for w, f in zip(words, found)]
     assert got[:4] == [ents for _, ents, _ in SENTENCES[:4]], "the related pairs' entities"
     assert sum(e in g for (_, ents, _), g in zip(SENTENCES, got) for e in ents) >= 11
     assert all(e in [x for _, ents, _ in SENTENCES for x in ents] for g in got for e in g)
     assert [[label for _, _, label, _ in f.relations] for f in found] == [
-        ["Work_For"], ["Work_For"], ["Live_In"], ["Live_In"], [], []]
+        ["Work_For"],
+        ["Work_For"],
+        ["Live_In"],
+        ["Live_In"],
+        [],
+        [],
+    ]
 
     missing = CliRunner().invoke(app, ["train", "relations", "--data", str(tmp_path / "no.jsonl")])
     assert missing.exit_code != 0 and "no.jsonl: no such file (--data)" in missing.output

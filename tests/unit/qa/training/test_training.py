@@ -11,12 +11,18 @@ from kgqa.qa.squad import load_squad, squad_v2_metrics
 from kgqa.qa.training.reader import TrainConfig, train_reader
 
 PARAGRAPHS = [
-    ("Marie Curie was born in Warsaw. She moved to Paris in 1891.",
-     [("Where was Marie Curie born?", "Warsaw"), ("When did she move to Paris?", "1891")]),
-    ("Alan Turing worked at Bletchley Park. He was born in London.",
-     [("Where did Alan Turing work?", "Bletchley Park"), ("Where was Turing born?", "London")]),
-    ("Alfred Nobel invented dynamite in Stockholm.",
-     [("What did Alfred Nobel invent?", "dynamite"), ("Who is the capital of Mars?", None)]),
+    (
+        "Marie Curie was born in Warsaw. She moved to Paris in 1891.",
+        [("Where was Marie Curie born?", "Warsaw"), ("When did she move to Paris?", "1891")],
+    ),
+    (
+        "Alan Turing worked at Bletchley Park. He was born in London.",
+        [("Where did Alan Turing work?", "Bletchley Park"), ("Where was Turing born?", "London")],
+    ),
+    (
+        "Alfred Nobel invented dynamite in Stockholm.",
+        [("What did Alfred Nobel invent?", "dynamite"), ("Who is the capital of Mars?", None)],
+    ),
 ]
 
 
@@ -25,10 +31,22 @@ def squad_file(path: Path) -> Path:
     for title in ("train-article", "dev-article"):
         paras = []
         for p_i, (context, qas) in enumerate(PARAGRAPHS):
-            paras.append({"context": context, "qas": [
-                {"id": f"{title}-{p_i}-{q_i}", "question": q, "is_impossible": a is None,
-                 "answers": [] if a is None else [{"text": a, "answer_start": context.index(a)}]}
-                for q_i, (q, a) in enumerate(qas)]})
+            paras.append(
+                {
+                    "context": context,
+                    "qas": [
+                        {
+                            "id": f"{title}-{p_i}-{q_i}",
+                            "question": q,
+                            "is_impossible": a is None,
+                            "answers": []
+                            if a is None
+                            else [{"text": a, "answer_start": context.index(a)}],
+                        }
+                        for q_i, (q, a) in enumerate(qas)
+                    ],
+                }
+            )
         data.append({"title": title, "paragraphs": paras})
     path.write_text(json.dumps({"version": "v2.0", "data": data}))
     return path
@@ -44,10 +62,21 @@ def word_model(tmp_path: Path) -> Path:
 
 
 def config(tmp_path: Path, base: Path, **extra: object) -> TrainConfig:
-    options = dict(data=[str(squad_file(tmp_path / "toy.json"))], out=str(tmp_path / "out"),
-                   base_model=str(base), epochs=60, learning_rate=3e-3, batch_size=8,
-                   max_seq_len=64, stride=16, dev_fraction=0.5, seed=1, warmup_fraction=0.0,
-                   fp16_weights=False, save_every=10)
+    options = dict(
+        data=[str(squad_file(tmp_path / "toy.json"))],
+        out=str(tmp_path / "out"),
+        base_model=str(base),
+        epochs=60,
+        learning_rate=3e-3,
+        batch_size=8,
+        max_seq_len=64,
+        stride=16,
+        dev_fraction=0.5,
+        seed=1,
+        warmup_fraction=0.0,
+        fp16_weights=False,
+        save_every=10,
+    )
     options.update(extra)
     return TrainConfig(**options)  # type: ignore[arg-type]
 
@@ -105,18 +134,42 @@ def test_squad_v2_metrics_match_hand_computed_values() -> None:
 
 
 def test_a_tiny_cross_encoder_learns_to_rank_each_question_s_own_paragraph_first(
-        tmp_path: Path, word_model: Path) -> None:
+    tmp_path: Path, word_model: Path
+) -> None:
     from sentence_transformers import CrossEncoder
     from typer.testing import CliRunner
 
     from kgqa.flows.cli import app
 
     out = tmp_path / "reranker"
-    result = CliRunner().invoke(app, [
-        "train", "reranker", "--data", str(squad_file(tmp_path / "toy.json")), "--out", str(out),
-        "--base-model", str(word_model), "--epochs", "600", "--learning-rate", "1e-3",
-        "--questions-per-batch", "5", "--max-seq-len", "64", "--dev-fraction", "0.5",
-        "--seed", "1", "--warmup-fraction", "0", "--no-prefect"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "reranker",
+            "--data",
+            str(squad_file(tmp_path / "toy.json")),
+            "--out",
+            str(out),
+            "--base-model",
+            str(word_model),
+            "--epochs",
+            "600",
+            "--learning-rate",
+            "1e-3",
+            "--questions-per-batch",
+            "5",
+            "--max-seq-len",
+            "64",
+            "--dev-fraction",
+            "0.5",
+            "--seed",
+            "1",
+            "--warmup-fraction",
+            "0",
+            "--no-prefect",
+        ],
+    )
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["dev_questions"] == 5 and metrics["dev"]["accuracy@1"] == 1.0
@@ -124,11 +177,22 @@ def test_a_tiny_cross_encoder_learns_to_rank_each_question_s_own_paragraph_first
     assert "kgqa train reranker" in (out / "README.md").read_text()
 
     scores = CrossEncoder(str(out)).predict(
-        [("Where did Alan Turing work?", context) for context, _ in PARAGRAPHS])
+        [("Where did Alan Turing work?", context) for context, _ in PARAGRAPHS]
+    )
     assert scores.argmax() == 1, "the saved model loads as a CrossEncoder and ranks the same"
 
-    missing = CliRunner().invoke(app, ["train", "reranker", "--data", str(tmp_path / "no.json"),
-                                       "--out", str(out), "--no-prefect"])
+    missing = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "reranker",
+            "--data",
+            str(tmp_path / "no.json"),
+            "--out",
+            str(out),
+            "--no-prefect",
+        ],
+    )
     assert missing.exit_code != 0 and "no.json: no such file (--data)" in missing.output
 
 
@@ -136,15 +200,40 @@ def test_reranker_negatives_never_come_from_held_out_articles(tmp_path: Path) ->
     from kgqa.qa.training.reranker import CrossTrainConfig, split_groups
 
     cities = ["Warsaw", "Paris", "London", "Vienna", "Prague", "Berlin", "Madrid", "Rome"]
-    data = [{"title": f"article-{i}", "paragraphs": [{
-        "context": f"The scientist number {i} was born in {city}. The scientist worked there.",
-        "qas": [{"id": f"q{i}", "question": f"Where was scientist number {i} born?",
-                 "answers": [{"text": city, "answer_start": len(f"The scientist number {i} was born in ")}]}]}]}
-        for i, city in enumerate(cities)]
+    data = [
+        {
+            "title": f"article-{i}",
+            "paragraphs": [
+                {
+                    "context": f"The scientist number {i} was born in {city}. "
+                    "The scientist worked there.",
+                    "qas": [
+                        {
+                            "id": f"q{i}",
+                            "question": f"Where was scientist number {i} born?",
+                            "answers": [
+                                {
+                                    "text": city,
+                                    "answer_start": len(f"The scientist number {i} was born in "),
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+        for i, city in enumerate(cities)
+    ]
     path = tmp_path / "cities.json"
     path.write_text(json.dumps({"version": "v2.0", "data": data}))
-    config = CrossTrainConfig(data=[str(path)], out=str(tmp_path / "out"), dev_fraction=0.5,
-                              max_dev_questions=1, negatives=2, seed=3)
+    config = CrossTrainConfig(
+        data=[str(path)],
+        out=str(tmp_path / "out"),
+        dev_fraction=0.5,
+        max_dev_questions=1,
+        negatives=2,
+        seed=3,
+    )
     train, dev = split_groups(load_squad([path]), config)
     contexts = {a["paragraphs"][0]["context"]: a["title"] for a in data}
     dev_titles = {contexts[g.paragraphs[0]] for g in dev}
@@ -160,14 +249,15 @@ def test_reranker_negatives_never_come_from_held_out_articles(tmp_path: Path) ->
 
 
 def test_the_squad2_mix_pairs_each_answerable_question_with_a_paragraph_that_does_not_answer(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from kgqa.qa.squad import normalize_answer, squad2_mix
 
     examples = load_squad([squad_file(tmp_path / "toy.json")])
     mix = squad2_mix(examples, seed=3)
     partners = [e for e in mix if e.qid.endswith("-other")]
     answerable = {e.qid: e for e in examples if e.answers}
-    assert len(partners) == len(answerable) and mix[:len(examples)] == examples
+    assert len(partners) == len(answerable) and mix[: len(examples)] == examples
     for p in partners:
         own = answerable[p.qid.removesuffix("-other")]
         assert p.is_impossible and p.question == own.question and p.title == own.title
@@ -175,8 +265,9 @@ def test_the_squad2_mix_pairs_each_answerable_question_with_a_paragraph_that_doe
         assert normalize_answer(own.answers[0][0]) not in normalize_answer(p.context)
 
 
-def test_a_reader_trained_with_unanswerable_pairs_abstains_on_them(tmp_path: Path,
-                                                                   word_model: Path) -> None:
+def test_a_reader_trained_with_unanswerable_pairs_abstains_on_them(
+    tmp_path: Path, word_model: Path
+) -> None:
     seen: list[str] = []
     result = train_reader(config(tmp_path, word_model, negatives=1.0), progress=seen.append)
     # the training article's 5 answerable questions got 5 unanswerable partners (plus its own 1)

@@ -12,12 +12,15 @@ from kgqa.qa.training.verifier import (
     without_answer_sentences,
 )
 
-CONTEXT = ("Marie Curie was a physicist. She was born in Warsaw in 1867. She moved to Paris "
-           "in 1891. She won two Nobel Prizes.")
+CONTEXT = (
+    "Marie Curie was a physicist. She was born in Warsaw in 1867. She moved to Paris "
+    "in 1891. She won two Nobel Prizes."
+)
 
 
-def example(qid: str, question: str, answer: str | None, context: str = CONTEXT,
-            title: str = "Curie") -> SquadExample:
+def example(
+    qid: str, question: str, answer: str | None, context: str = CONTEXT, title: str = "Curie"
+) -> SquadExample:
     answers = () if answer is None else ((answer, context.index(answer)),)
     return SquadExample(qid, title, context, question, answers)
 
@@ -36,9 +39,11 @@ def test_removing_the_answers_sentence_leaves_a_passage_about_the_subject_withou
 def test_open_like_reads_rank_the_articles_paragraphs_and_keep_gold_only_where_it_shows() -> None:
     other = "Pierre Curie studied crystals. He married Marie in 1895 in Sceaux."
     third = "The Sorbonne is a university in Paris."
-    examples = [example("q1", "Where was Marie Curie born?", "Warsaw"),
-                example("q2", "Where did Pierre Curie marry Marie?", "Sceaux", other),
-                example("q3", "What is the Sorbonne?", "a university", third)]
+    examples = [
+        example("q1", "Where was Marie Curie born?", "Warsaw"),
+        example("q2", "Where did Pierre Curie marry Marie?", "Sceaux", other),
+        example("q3", "What is the Sorbonne?", "a university", third),
+    ]
     sets = read_sets(examples, passages=2)
     kinds = [(s.qid, s.kind) for s in sets]
     assert ("q1", "closed") in kinds and ("q1", "open") in kinds
@@ -53,9 +58,14 @@ def test_open_like_reads_rank_the_articles_paragraphs_and_keep_gold_only_where_i
 
 
 def test_the_threshold_trades_right_answers_against_abstaining() -> None:
-    scored = [(True, "closed", [(0.9, 1.0)]), (True, "closed", [(0.3, 0.0)]),
-              (False, "closed", [(0.35, 0.0)]), (False, "closed", [(0.2, 0.0)]),
-              (True, "open", [(0.8, 1.0), (0.75, 1.0), (0.4, 0.0)]), (False, "open", [(0.5, 0.0)])]
+    scored = [
+        (True, "closed", [(0.9, 1.0)]),
+        (True, "closed", [(0.3, 0.0)]),
+        (False, "closed", [(0.35, 0.0)]),
+        (False, "closed", [(0.2, 0.0)]),
+        (True, "open", [(0.8, 1.0), (0.75, 1.0), (0.4, 0.0)]),
+        (False, "open", [(0.5, 0.0)]),
+    ]
     t = choose_threshold(scored)
     assert 0.5 < t <= 0.8
     at = f1_at(scored, t, ("closed",))
