@@ -54,7 +54,7 @@ class Synthesis:
 
     def document(self, i: int, edit: int = 0) -> object:
         from kgqa.kg.graph import EvidenceRow, MentionRow
-        from kgqa.qa.store.generations import PassageMention, ProcessedDocument
+        from kgqa.qa.store import PassageMention, ProcessedDocument
         from kgqa.qa.types import Document, Passage
 
         rng = random.Random(i * 1000 + edit)
@@ -170,7 +170,7 @@ def run(root: Path, size: int, rounds: int) -> dict:
     return {
         "passages": size,
         "build_seconds": round(built, 1),
-        "counts": current.manifest["counts"],
+        "counts": current.manifest.counts,
         "generation_mb": round(
             sum(f.stat().st_size for f in current.path.rglob("*") if f.is_file()) / 2**20, 1
         ),

@@ -82,8 +82,7 @@ def main() -> None:
             )
             service = QAService(settings)
             print(
-                f"[{precision}] store: {service.generation.manifest['counts']['passages']} "
-                "passages",
+                f"[{precision}] store: {service.generation.manifest.counts['passages']} passages",
                 flush=True,
             )
             reader: ExtractiveReader = service.reader  # type: ignore[assignment]

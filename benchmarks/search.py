@@ -53,7 +53,7 @@ def build_store(root: Path, size: int, base: int, kind: str) -> dict:
     from kgqa.qa.ingest.commit import models_info
     from kgqa.qa.retrieval.embed import PassageEmbedder
     from kgqa.qa.settings import Settings
-    from kgqa.qa.store.generations import ProcessedDocument, Store
+    from kgqa.qa.store import ProcessedDocument, Store
     from kgqa.qa.types import Document, Passage
 
     settings = Settings(store=root, dense_index=kind, ann_min_passages=0)
@@ -110,7 +110,7 @@ def measure(root: Path, kind: str, asks: int, queries: list[str], mmap: bool) ->
     service.embedder.warm_up()
     dense_file = gen.path / "dense.faiss"
     out = {
-        "passages": gen.manifest["counts"]["passages"],
+        "passages": gen.manifest.counts["passages"],
         "kind": gen.dense.kind,
         "dense_bytes_per_passage": dense_file.stat().st_size / gen.dense.size,
         "bm25_bytes_per_passage": sum(f.stat().st_size for f in (gen.path / "bm25").iterdir())

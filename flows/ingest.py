@@ -20,7 +20,7 @@ from prefect.tasks import exponential_backoff
 from kgqa.flows import api_for_child_processes, prefect_defaults, tether_prefect_server
 from kgqa.flows.progress import run_with_progress
 from kgqa.qa.ingest import pipeline
-from kgqa.qa.ingest.process import process_batch
+from kgqa.qa.ingest.worker import process_group
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import Document, QAError
 
@@ -33,7 +33,7 @@ from kgqa.qa.types import Document, QAError
 )
 def process_documents(docs: list[Document], settings_json: str) -> list[pipeline.Result]:
     """Split, extract and embed a batch of documents; models load once per worker process."""
-    return process_batch(docs, settings_json)
+    return process_group(docs, settings_json)
 
 
 def _task_mapper(retries: int) -> pipeline.BatchMapper:

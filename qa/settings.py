@@ -22,9 +22,7 @@ from pydantic_settings import (
 
 from kgqa.kg.models import shipped_model
 from kgqa.kg.registry import Registry
-from kgqa.qa.retrieval.fusion import FUSIONS
-from kgqa.qa.retrieval.modes import search_modes, unknown_mode
-from kgqa.qa.store.index import DENSE_KINDS
+from kgqa.qa.choices import DENSE_KINDS, FUSIONS, search_modes, unknown_mode
 
 CONFIG_ENV = "KGQA_CONFIG"
 SliceT = TypeVar("SliceT", "ReaderConfig", "RetrievalConfig", "EmbedderConfig")

@@ -158,7 +158,7 @@ def answer_each(lines: Iterable[Line], answer: Callable[[Line, str], None], as_j
     """Call ``answer`` for every usable line; a bad line, or one whose question kgqa refuses
     (empty, too long), gets its own error (a JSON object with ``error``, or a line on stderr)
     and the lines after it are still answered. Returns how many lines failed."""
-    from kgqa.qa.store.generations import StoreError
+    from kgqa.qa.store import StoreError
 
     failed = 0
     for line in lines:

@@ -22,7 +22,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
 )
 from kgqa.flows.progress import ProgressBar
-from kgqa.qa.retrieval.modes import RETRIEVAL_MODES
+from kgqa.qa.choices import RETRIEVAL_MODES
 
 eval_app = typer.Typer(help="Measure models and the question path.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")

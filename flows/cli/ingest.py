@@ -22,6 +22,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
 )
 from kgqa.qa.ingest.loaders import LOADERS
+from kgqa.qa.ingest.report import IngestReport
 
 
 @app.command()
@@ -116,12 +117,12 @@ def ingest(
         verbose=verbose,
     )
     if as_json:
-        print(json.dumps(report))
+        print(json.dumps(report.to_json()))
     else:
         print_report(report)
-    if report["failed"] and not report["committed"] and not report["unchanged"]:
+    if report.failed and not report.committed and not report.unchanged:
         raise typer.Exit(1)
-    if report.get("staged"):
+    if report.staged:
         raise typer.Exit(3)
 
 
@@ -153,18 +154,18 @@ def run_ingestion(
     show_progress: bool,
     gate: str | None = None,
     verbose: bool = False,
-) -> dict[str, Any]:
+) -> IngestReport:
     """One ingest, as a Prefect flow or as the flow's code called directly; its report."""
     if use_prefect:
         quiet_prefect(verbose)
         from kgqa.flows.ingest import run_ingest
 
-        return run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
+        return IngestReport.from_json(
+            run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
+        )
     from kgqa.flows.progress import run_with_progress
 
-    return run_with_progress(
-        sources, settings, prune=prune, show_progress=show_progress, gate=gate
-    ).to_json()
+    return run_with_progress(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
 
 
 @app.command()
@@ -232,35 +233,33 @@ def quiet_prefect(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
-def print_report(report: dict[str, Any]) -> None:
-    if report.get("skipped"):
-        console.print(f"[yellow]skipped[/]: {escape(report['skipped'])}")
+def print_report(report: IngestReport) -> None:
+    if report.skipped:
+        console.print(f"[yellow]skipped[/]: {escape(report.skipped)}")
         return
-    c = report["counts"]
+    c = report.counts
     console.print(
-        f"[bold]ingest[/]: {report['new']} new, {report['changed']} changed, "
-        f"{report['unchanged']} unchanged, {report['removed']} removed, "
-        f"{len(report['failed'])} failed in {report['seconds']:.1f} s"
+        f"[bold]ingest[/]: {report.new} new, {report.changed} changed, "
+        f"{report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.failed)} failed in {report.seconds:.1f} s"
         + (
-            f" ({report['documents_per_second']:g} documents/s, {report['words_per_second']:g} "
+            f" ({report.rate(report.processed):g} documents/s, {report.rate(report.words):g} "
             "words/s)"
-            if report.get("processed")
+            if report.processed
             else ""
         )
     )
     if c:
         console.print(
-            f"store {report['generation']}: {c['documents']} documents, {c['passages']} "
+            f"store {report.generation}: {c['documents']} documents, {c['passages']} "
             f"passages, {c['nodes']} entities, {c['edges']} edges"
-            + ("" if report["committed"] else " (nothing to commit)")
+            + ("" if report.committed else " (nothing to commit)")
         )
-    for f in report["failed"]:
+    for f in report.failed:
         err_console.print(
-            f"[yellow]failed[/] {escape(f['where'])}: {escape(f['reason'])}", highlight=False
+            f"[yellow]failed[/] {escape(f.where)}: {escape(f.reason)}", highlight=False
         )
-    if report.get("gate"):
-        g = report["gate"]
-        verdict = (
-            "passed" if g["passed"] else f"[red]failed[/]: {report['staged']} kept, not current"
-        )
+    if report.gate:
+        g = report.gate
+        verdict = "passed" if g["passed"] else f"[red]failed[/]: {report.staged} kept, not current"
         console.print(f"gate recall@5 {g['recall@5']} (current {g['current_recall@5']}): {verdict}")

@@ -26,7 +26,7 @@ from kgqa.flows.cli.common import (
     read_lines,
     read_records,
 )
-from kgqa.qa.retrieval.modes import RERANKERS, RETRIEVAL_MODES
+from kgqa.qa.choices import RERANKERS, RETRIEVAL_MODES
 from kgqa.qa.types import AskResult
 
 

@@ -189,7 +189,7 @@ def eval_retrieval(
     ks = (1, 5, 10, 20)
     extra = [distractors] if distractors else []
     with service_over(examples, settings, store, extra, on_progress) as (service, owner):
-        passages = service.generation.manifest["counts"]["passages"]
+        passages = service.generation.manifest.counts["passages"]
         out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
         found: dict[str, dict[str, int | None]] = {e.qid: {} for e in examples}
         for mode in modes:

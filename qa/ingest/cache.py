@@ -21,7 +21,7 @@ import numpy as np
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.kg.models import resolve_precision, shipped_model
 from kgqa.qa.settings import Settings
-from kgqa.qa.store.generations import PassageMention, ProcessedDocument
+from kgqa.qa.store import PassageMention, ProcessedDocument
 from kgqa.qa.types import Document, Passage
 
 _PACKAGES = ("kgqa", "spacy", "sentence-transformers", "transformers", "torch")

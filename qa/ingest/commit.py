@@ -11,8 +11,7 @@ from kgqa.qa.ingest.plan import IngestPlan
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import Generation, ProcessedDocument, Store, rules_json, rules_of
-from kgqa.qa.store.generations import Manifest
+from kgqa.qa.store import Generation, Manifest, ProcessedDocument, Store, rules_json, rules_of
 from kgqa.qa.store.index import DenseOptions
 
 
@@ -66,14 +65,14 @@ def stage_results(
         # A change of the index settings alone rebuilds the vector index on this run.
         rules_changed |= base.dense.kind != options.kind_for(base.dense.size)
         # Stores from before index_title were indexed without titles.
-        reindex = base.manifest["models"].get("index_title", False) != settings.index_title
+        reindex = base.manifest.models.get("index_title", False) != settings.index_title
     if not processed and not plan.removed and not rules_changed and not reindex:
         return None
     if processed:
         dimension = int(processed[0].vectors.shape[1])
     else:
         assert base is not None  # removals and rebuilds happen in an existing store
-        dimension = int(base.manifest["models"]["embedding_dimension"])
+        dimension = int(base.manifest.models["embedding_dimension"])
     models = models_info(settings, dimension)
     if base is not None:
         store.check_models(base.manifest, models["embedder"], dimension)

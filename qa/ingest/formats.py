@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kgqa.qa.ingest.text import html_to_text, normalise
 from kgqa.qa.types import InputError
 
 
@@ -27,18 +28,12 @@ class Extracted:
     pages: tuple[int, ...] = ()  # offset in ``text`` where page 1, 2, ... starts
 
 
-def _normalise(text: str) -> str:
-    from kgqa.qa.ingest.loaders import normalise
-
-    return normalise(text)
-
-
 def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
     """Normalised page texts joined by blank lines, and where each page starts (an empty page
     starts where the next one does)."""
     text, starts = "", []
     for page in pages:
-        part = _normalise(page)
+        part = normalise(page)
         if part and text:
             text += "\n\n"
         starts.append(len(text))
@@ -124,7 +119,7 @@ def docx_to_text(raw: bytes, where: str) -> Extracted:
                 if any(cells):
                     blocks.append(" | ".join(cells))
     title = (doc.core_properties.title or "").strip() or first_heading
-    text = _normalise("\n".join(blocks))
+    text = normalise("\n".join(blocks))
     if not text:
         raise InputError(where, "the .docx holds no text")
     return Extracted(text, title)
@@ -153,8 +148,6 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     trafilatura finds no main content (a bare fragment) keeps all its visible text."""
     import trafilatura
 
-    from kgqa.qa.ingest.loaders import html_to_text
-
     visible, page_title = html_to_text(html)
     main = None
     try:
@@ -179,8 +172,6 @@ def markdown_to_text(text: str) -> str:
     """Markdown as plain text through a CommonMark parser: the rendered blocks' visible text
     (inline HTML read as HTML), code blocks dropped, link texts kept without their targets."""
     from markdown_it import MarkdownIt
-
-    from kgqa.qa.ingest.loaders import html_to_text
 
     parser = MarkdownIt("commonmark")
     tokens = [t for t in parser.parse(text) if t.type not in ("fence", "code_block")]

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kgqa.qa.ingest.child import ChildProcess, serve_messages
 from kgqa.qa.ingest.loaders import SourceFile, load_file
 from kgqa.qa.ingest.tether import die_with_parent
-from kgqa.qa.ingest.worker import ChildProcess, serve_messages
 from kgqa.qa.plugins import import_plugins
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import Document, InputError

@@ -13,15 +13,23 @@ from pathlib import Path
 from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
 from kgqa.qa.ingest.commit import stage_results
 from kgqa.qa.ingest.plan import plan_ingest
-from kgqa.qa.ingest.process import batches, process_batch
-from kgqa.qa.ingest.report import Failure, IngestReport, finish_report, report_for
+from kgqa.qa.ingest.process import batches
+from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
+from kgqa.qa.ingest.worker import process_group, worker_count
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import Generation, ProcessedDocument, Store, StoreError, gen_name
-from kgqa.qa.store.generations import REJECTED, StoreWarning
+from kgqa.qa.store import (
+    REJECTED,
+    Generation,
+    ProcessedDocument,
+    Store,
+    StoreError,
+    StoreWarning,
+    gen_name,
+)
 from kgqa.qa.types import Document
 
 Result = ProcessedDocument | Failure
-# Runs process_batch over groups of documents (given the settings as JSON) and yields each
+# Runs process_group over groups of documents (given the settings as JSON) and yields each
 # group's results in the order of the groups: serially here, as Prefect tasks in the flow.
 BatchMapper = Callable[[list[list[Document]], str], Iterable[list[Result]]]
 # Called with (documents done, documents in all) as processing goes on.
@@ -30,7 +38,7 @@ ProgressCallback = Callable[[int, int], None]
 
 def map_serially(groups: list[list[Document]], settings_json: str) -> Iterable[list[Result]]:
     """Process the groups one after another in this process (or its worker)."""
-    return (process_batch(group, settings_json) for group in groups)
+    return (process_group(group, settings_json) for group in groups)
 
 
 def map_on_workers(groups: list[list[Document]], settings_json: str) -> Iterable[list[Result]]:
@@ -38,15 +46,13 @@ def map_on_workers(groups: list[list[Document]], settings_json: str) -> Iterable
     group order; serially when the work runs in this process (no time limit)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kgqa.qa.ingest.worker import worker_count
-
     settings = Settings.model_validate_json(settings_json)
     workers = worker_count(settings)
     if settings.document_timeout_seconds <= 0 or workers == 1 or len(groups) < 2:
         yield from map_serially(groups, settings_json)
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="kgqa-batch") as pool:
-        yield from pool.map(lambda group: process_batch(group, settings_json), groups)
+        yield from pool.map(lambda group: process_group(group, settings_json), groups)
 
 
 def process_all(
@@ -124,7 +130,7 @@ def run(
             report = IngestReport(0, 0, 0, 0, [], None, False, {}, 0.0, skipped=str(err))
             if store.exists():  # the other writer holds the lock; reading is still safe
                 current = store.open()
-                report.generation, report.counts = current.name, dict(current.manifest["counts"])
+                report.generation, report.counts = current.name, dict(current.manifest.counts)
             return finish_report(store, report)
         stages: dict[str, float] = {}
         report = IngestReport(0, 0, 0, 0, [], None, False, {}, 0.0)
@@ -141,7 +147,7 @@ def run(
                 plan.to_process, settings, cache, map_batches, on_progress
             )
             stages["process"] = time.monotonic() - t
-            report = report_for(plan, results, len(reused), started)
+            report = plan.report(results, len(reused), started)
             report.words = sum(
                 len(r.document.text.split())
                 for r in results
@@ -149,7 +155,7 @@ def run(
             )
             report.warnings = notes
             if base is not None:
-                report.generation, report.counts = base.name, dict(base.manifest["counts"])
+                report.generation, report.counts = base.name, dict(base.manifest.counts)
             t = time.monotonic()
             manifest = stage_results(store, base, settings, plan, results)
             stages["stage"] = time.monotonic() - t
@@ -160,10 +166,10 @@ def run(
                 publish = True
                 if gate is not None:
                     t = time.monotonic()
-                    from kgqa.qa.evaluation.gate import check_gate
+                    from kgqa.qa.ingest.gate import check_gate
 
                     # stage() just wrote and hashed these files: its manifest needs no re-check
-                    candidate = Generation(store.root / gen_name(number), manifest.to_json())
+                    candidate = Generation(store.root / gen_name(number), manifest)
                     report.gate = check_gate(base, candidate, settings, Path(gate))
                     publish = bool(report.gate["passed"])
                     stages["gate"] = time.monotonic() - t

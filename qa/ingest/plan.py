@@ -3,15 +3,16 @@ unchanged, removed or failed, before any expensive work."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kgqa.qa.ingest.isolated_load import file_loader
 from kgqa.qa.ingest.loaders import discover
-from kgqa.qa.ingest.report import Failure
+from kgqa.qa.ingest.report import Failure, IngestReport
 from kgqa.qa.plugins import import_plugins
 from kgqa.qa.settings import Settings
-from kgqa.qa.store import Generation
+from kgqa.qa.store import Generation, ProcessedDocument
 from kgqa.qa.types import Document, InputError
 
 
@@ -25,6 +26,27 @@ class IngestPlan:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+
+    def report(
+        self, results: list[ProcessedDocument | Failure], reused: int, started: float
+    ) -> IngestReport:
+        """The report of a run of this plan before its commit (counts and generation are
+        filled in after)."""
+        processed = [r for r in results if isinstance(r, ProcessedDocument)]
+        done = {r.document.doc_id for r in processed}
+        return IngestReport(
+            new=sum(d in done for d in self.new),
+            changed=sum(d in done for d in self.changed),
+            unchanged=len(self.unchanged),
+            removed=len(self.removed),
+            failed=self.failed + [r for r in results if isinstance(r, Failure)],
+            generation=None,
+            committed=False,
+            counts={},
+            seconds=time.monotonic() - started,
+            processed=len(processed) - reused,
+            reused=reused,
+        )
 
 
 def plan_ingest(

@@ -60,7 +60,7 @@ class DocumentProcessor:
         self.extractor.warm_up()
         self.embedder.warm_up()
 
-    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+    def process_many(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """Process documents; one that fails becomes a Failure and the others go on."""
         self.warm_up()
         try:
@@ -182,14 +182,3 @@ def cached_processor(settings_json: str) -> DocumentProcessor:
 
 def batches(docs: list[Document], size: int) -> list[list[Document]]:
     return [docs[i : i + size] for i in range(0, len(docs), size)]
-
-
-def process_batch(docs: list[Document], settings_json: str) -> list[ProcessedDocument | Failure]:
-    """Process a batch of documents with this process's models: in the isolated worker process
-    when ``document_timeout_seconds`` is set (so a runaway document can be killed), else here."""
-    settings = Settings.model_validate_json(settings_json)
-    if settings.document_timeout_seconds > 0:
-        from kgqa.qa.ingest.worker import isolated_processor
-
-        return isolated_processor(settings_json).process_batch(docs)
-    return cached_processor(settings_json).process_batch(docs)

@@ -6,12 +6,9 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kgqa.qa.store import ProcessedDocument, Store
-
-if TYPE_CHECKING:
-    from kgqa.qa.ingest.plan import IngestPlan
+from kgqa.qa.store import Store
 
 
 @dataclass
@@ -21,6 +18,10 @@ class Failure:
 
     def to_json(self) -> dict[str, str]:
         return {"where": self.where, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Failure:
+        return cls(str(data["where"]), str(data["reason"]))
 
 
 @dataclass
@@ -74,6 +75,32 @@ class IngestReport:
             "words_per_second": self.rate(self.words),
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IngestReport:
+        """The report ``to_json`` gave (as a Prefect flow run returns it)."""
+        return cls(
+            new=int(data["new"]),
+            changed=int(data["changed"]),
+            unchanged=int(data["unchanged"]),
+            removed=int(data["removed"]),
+            failed=[Failure.from_json(f) for f in data["failed"]],
+            generation=data["generation"],
+            committed=bool(data["committed"]),
+            counts=dict(data["counts"]),
+            seconds=float(data["seconds"]),
+            processed=int(data.get("processed", 0)),
+            reused=int(data.get("reused", 0)),
+            stages=dict(data.get("stages") or {}),
+            skipped=data.get("skipped"),
+            gate=data.get("gate"),
+            staged=data.get("staged"),
+            warnings=list(data.get("warnings") or []),
+            words=int(data.get("words", 0)),
+            error=data.get("error"),
+            commit_steps=dict(data.get("commit_steps") or {}),
+            reused_file_of=data.get("reused_file_of"),
+        )
+
     def rate(self, amount: int) -> float:
         """``amount`` per second of the processing stage (0 when nothing was processed)."""
         seconds = self.stages.get("process", 0.0)
@@ -110,27 +137,6 @@ class IngestReport:
         for f in self.failed:
             lines.append(f"- failed `{f.where}`: {f.reason}")
         return "\n".join(lines)
-
-
-def report_for(
-    plan: IngestPlan, results: list[ProcessedDocument | Failure], reused: int, started: float
-) -> IngestReport:
-    """The report of a run before its commit (counts and generation are filled in after)."""
-    processed = [r for r in results if isinstance(r, ProcessedDocument)]
-    done = {r.document.doc_id for r in processed}
-    return IngestReport(
-        new=sum(d in done for d in plan.new),
-        changed=sum(d in done for d in plan.changed),
-        unchanged=len(plan.unchanged),
-        removed=len(plan.removed),
-        failed=plan.failed + [r for r in results if isinstance(r, Failure)],
-        generation=None,
-        committed=False,
-        counts={},
-        seconds=time.monotonic() - started,
-        processed=len(processed) - reused,
-        reused=reused,
-    )
 
 
 def finish_report(store: Store, report: IngestReport) -> IngestReport:

@@ -16,17 +16,15 @@ import functools
 import multiprocessing as mp
 import os
 import threading
-import time
-from collections.abc import Callable
 from multiprocessing.connection import Connection
-from multiprocessing.connection import wait as wait_for
 from typing import Any
 
 from kgqa.kg.models import set_torch_threads
+from kgqa.qa.ingest.child import ChildProcess, serve_messages
 from kgqa.qa.ingest.process import DocumentProcessor, Failure, cached_processor
 from kgqa.qa.ingest.tether import die_with_parent
 from kgqa.qa.settings import Settings
-from kgqa.qa.store.generations import ProcessedDocument
+from kgqa.qa.store import ProcessedDocument
 from kgqa.qa.types import Document
 
 
@@ -130,128 +128,13 @@ def _serve(conn: Connection, settings_json: str, environment: dict[str, str], pa
         if kind == "embed":
             return ("ok", processor.embed(payload))
         if kind == "batch":  # failures inside are per document already
-            return ("ok", processor.process_batch(payload))
+            return ("ok", processor.process_many(payload))
         try:
             return ("ok", processor.process_one(payload))
         except Exception as err:  # reported to the parent as this document's failure
             return ("error", f"{type(err).__name__}: {err}")
 
     serve_messages(conn, answer)
-
-
-def serve_messages(conn: Connection, answer: Callable[[str, Any], tuple[str, Any]]) -> None:
-    """A child's side of ChildProcess, once it is set up: say it is ready, then answer each
-    (kind, payload) message until the parent sends None."""
-    conn.send(("ready", None))
-    while True:
-        message = conn.recv()
-        if message is None:
-            return
-        conn.send(answer(*message))
-
-
-class ChildProcess:
-    """One child process that serves messages over a pipe. ``target(conn, *args, parent_pid)``
-    sends ("ready", None) once set up, then answers each message. A call that passes its time
-    limit kills the child; the next call starts a fresh one. Children are spawned (a fresh
-    interpreter) unless ``context`` says otherwise."""
-
-    def __init__(
-        self,
-        target: Callable[..., None],
-        args: tuple[Any, ...],
-        what: str,
-        start_timeout: float,
-        context: Any = None,
-    ) -> None:
-        self.context = context or mp.get_context("spawn")
-        self.target = target
-        self.args = args
-        self.what = what
-        self.start_timeout = start_timeout
-        self._proc: Any = None
-        self._conn: Connection | None = None
-        self.restarts = 0
-
-    def _start(self) -> Connection:
-        if self._proc is not None and self._proc.is_alive() and self._conn is not None:
-            return self._conn
-        ctx = self.context
-        parent, child = ctx.Pipe()
-        self._proc = ctx.Process(
-            target=self.target, args=(child, *self.args, os.getpid()), daemon=True
-        )
-        self._proc.start()
-        self._conn = parent
-        # ready, dead (a failed start need not wait out the limit), or neither in time
-        ready = wait_for([parent, self._proc.sentinel], self.start_timeout)
-        if not parent.poll():
-            if self._proc.sentinel in ready:
-                # it has ended, but its exit status can lag behind the sentinel: reap it
-                self._proc.join(5)
-            code = self._proc.exitcode
-            self._kill()
-            if code is not None:
-                raise RuntimeError(
-                    f"the {self.what} exited with status {code} while starting "
-                    "(its error is printed above)"
-                )
-            raise RuntimeError(
-                f"the {self.what} did not start in time (setting worker_start_timeout_seconds)"
-            )
-        parent.recv()
-        return parent
-
-    def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.join(5)
-        self._proc = None
-        self._conn = None
-        self.restarts += 1
-
-    def close(self) -> None:
-        if self._conn is not None and self._proc is not None and self._proc.is_alive():
-            try:
-                self._conn.send(None)
-                self._proc.join(5)
-            except (OSError, EOFError):
-                pass
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.kill()
-        self._proc = None
-        self._conn = None
-
-    def call(
-        self, message: tuple[str, Any], limit: float | None, retries: int = 0
-    ) -> tuple[str, Any]:
-        """The child's answer, ("lost", why) if it died on each of ``retries`` + 1 tries (a
-        fresh child each time), or ("timeout", None) if ``limit`` seconds passed (it is killed
-        then; a timeout is not retried)."""
-        for _ in range(retries):
-            status, payload = self._call_once(message, limit)
-            if status != "lost":
-                return status, payload
-        return self._call_once(message, limit)
-
-    def _call_once(self, message: tuple[str, Any], limit: float | None) -> tuple[str, Any]:
-        conn = self._start()
-        conn.send(message)
-        deadline = None if limit is None else time.monotonic() + limit
-        while True:
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                if conn.poll(wait if wait is not None else 1.0):
-                    return conn.recv()
-            except (EOFError, OSError):
-                self._kill()
-                return ("lost", f"the {self.what} died")
-            if self._proc is None or not self._proc.is_alive():
-                self._kill()
-                return ("lost", f"the {self.what} died")
-            if deadline is not None and time.monotonic() >= deadline:
-                self._kill()
-                return ("timeout", None)
 
 
 class IsolatedProcessor:
@@ -276,9 +159,9 @@ class IsolatedProcessor:
     def close(self) -> None:
         self.child.close()
 
-    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+    def process_many(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """The batch in one message, so the worker parses and embeds its documents in shared
-        passes (``DocumentProcessor.process_batch``), under one document's time limit; when
+        passes (``DocumentProcessor.process_many``), under one document's time limit; when
         that pass passes the limit or its worker dies, one of the documents is at fault: each is
         then processed alone, under its own limit and retries, so that only that one is
         quarantined. Called by one thread at a time: the WorkerPool hands each worker to one
@@ -351,10 +234,10 @@ class WorkerPool:
         self.started: list[IsolatedProcessor] = []
         self._changed = threading.Condition()
 
-    def process_batch(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
+    def process_many(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         worker = self._acquire()
         try:
-            return worker.process_batch(docs)
+            return worker.process_many(docs)
         finally:
             with self._changed:
                 self.free.append(worker)
@@ -408,3 +291,12 @@ def isolated_processor(settings_json: str) -> WorkerPool:
             _ISOLATED.clear()
             _ISOLATED[key] = WorkerPool(settings_json)
         return _ISOLATED[key]
+
+
+def process_group(docs: list[Document], settings_json: str) -> list[ProcessedDocument | Failure]:
+    """Process a group of documents with this process's models: in the isolated workers when
+    ``document_timeout_seconds`` is set (so a runaway document can be killed), else here."""
+    settings = Settings.model_validate_json(settings_json)
+    if settings.document_timeout_seconds > 0:
+        return isolated_processor(settings_json).process_many(docs)
+    return cached_processor(settings_json).process_many(docs)

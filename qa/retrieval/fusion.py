@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from kgqa.kg.registry import Registry
-from kgqa.qa.types import QAError
-
-Ranking = list[tuple[int, float]]
+from kgqa.qa.choices import Ranking
 
 
 def reciprocal_rank_fusion(rankings: list[Ranking], weights: list[float], k: int) -> Ranking:
@@ -32,9 +27,6 @@ def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-# Hybrid fusions by name (setting fusion): (rankings, weights, rrf_k) -> fused ranking.
-FUSIONS: Registry[Callable[[list[Ranking], list[float], int], Ranking]] = Registry(
-    "fusion", "fusion", error=QAError
-)
-FUSIONS.register("convex", lambda rankings, weights, _: convex_fusion(rankings, weights))
-FUSIONS.register("rrf", reciprocal_rank_fusion)
+def convex(rankings: list[Ranking], weights: list[float], _rrf_k: int) -> Ranking:
+    """Convex fusion as a fusion of the registry (which passes rrf_k to every fusion)."""
+    return convex_fusion(rankings, weights)

@@ -1,51 +1,17 @@
-"""Retrieval modes and rerankers, picked by name: the one list of them that settings, the
-HTTP API, CLI help and error messages read.
+"""The built-in retrieval modes, named in ``kgqa.qa.choices.RETRIEVAL_MODES``.
 
 A mode is a function of (retriever, query, k) giving ranked (passage rowid, score) pairs; a
-plugin module (setting plugins) can register its own."""
+plugin module (setting plugins) can register its own there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kgqa.kg.registry import Registry
-from kgqa.qa.retrieval.fusion import FUSIONS, Ranking
-from kgqa.qa.types import QAError
+from kgqa.qa.choices import FUSIONS, Ranking
 
 if TYPE_CHECKING:
     from kgqa.qa.retrieval.retriever import Retriever
-
-RETRIEVAL_MODES: Registry[Callable[[Retriever, str, int], Ranking]] = Registry(
-    "search mode", "search_mode", error=QAError
-)
-# Rerankers reorder a mode's first rerank_k candidates: "hybrid+reader", "bm25+cross".
-RERANKERS: Registry[str] = Registry("reranker", error=QAError)
-RERANKERS.register("reader", "the reader's best span margin in each passage")
-RERANKERS.register("cross", "a sentence-transformers CrossEncoder (setting cross_encoder)")
-
-
-def search_modes() -> tuple[str, ...]:
-    """Every valid search mode: each retrieval mode, alone or followed by a reranker."""
-    modes = RETRIEVAL_MODES.names()
-    return modes + tuple(f"{m}+{r}" for m in modes for r in RERANKERS.names())
-
-
-def split_mode(mode: str) -> tuple[str, str | None]:
-    """A search mode's retrieval mode and its reranker (None when it has none)."""
-    for reranker in RERANKERS.names():
-        if mode.endswith("+" + reranker):
-            return mode[: -len(reranker) - 1], reranker
-    return mode, None
-
-
-def unknown_mode(mode: str) -> str:
-    """The message for a search mode that is not registered."""
-    return (
-        f"unknown search mode {mode!r}; valid: {', '.join(RETRIEVAL_MODES.names())}, each "
-        "optionally followed by a reranker, "
-        f"{' or '.join('+' + r for r in RERANKERS.names())}"
-    )
 
 
 def bm25(r: Retriever, query: str, k: int) -> Ranking:
@@ -107,10 +73,3 @@ def hybrid_graph(r: Retriever, query: str, k: int) -> Ranking:
     rankings = [bm25(r, query, n), dense(r, query, n), graph(r, query, n)]
     weights = [w * (1 - g) for w in r.weights] + [g]
     return FUSIONS[r.fusion](rankings, weights, r.rrf_k)[:k]
-
-
-RETRIEVAL_MODES.register("bm25", bm25)
-RETRIEVAL_MODES.register("dense", dense)
-RETRIEVAL_MODES.register("hybrid", hybrid)
-RETRIEVAL_MODES.register("graph", graph)
-RETRIEVAL_MODES.register("hybrid+graph", hybrid_graph)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kgqa.kg.link import EntityLinker
+from kgqa.qa.choices import FUSIONS, RETRIEVAL_MODES, unknown_mode
 from kgqa.qa.retrieval.embed import PassageEmbedder
-from kgqa.qa.retrieval.fusion import FUSIONS
-from kgqa.qa.retrieval.modes import RETRIEVAL_MODES, unknown_mode
 from kgqa.qa.settings import RetrievalConfig
-from kgqa.qa.store.generations import Generation
+from kgqa.qa.store import Generation
 from kgqa.qa.types import Hit, QAError
 
 

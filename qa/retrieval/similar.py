@@ -23,7 +23,7 @@ import numpy as np
 
 from kgqa.kg.analysis import resolve_entity
 from kgqa.qa.retrieval.embed import PassageEmbedder
-from kgqa.qa.store.generations import Generation
+from kgqa.qa.store import Generation
 from kgqa.qa.types import InputError
 
 DOCUMENT_MEASURES = ("mean", "max")

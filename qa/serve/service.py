@@ -12,16 +12,16 @@ from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
 from kgqa.kg.canonical import canonical_key
 from kgqa.kg.export import graph_stats
 from kgqa.kg.models import set_torch_threads
+from kgqa.qa.choices import split_mode
 from kgqa.qa.reader.extractive import ExtractiveReader, Reading
 from kgqa.qa.reader.verifier import Verifier
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
-from kgqa.qa.retrieval.modes import split_mode
 from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.retrieval.similar import Similarity
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import normalize_answer
-from kgqa.qa.store.generations import Generation, Store
+from kgqa.qa.store import Generation, Store
 from kgqa.qa.store.index import DenseOptions
 from kgqa.qa.types import (
     Answer,
@@ -326,8 +326,8 @@ class QAService:
         return {
             "store": str(self.settings.store),
             "generation": generation.name,
-            **m["counts"],
-            "models": m["models"],
+            **m.counts,
+            "models": m.models,
             "graph": graph_stats(generation.graph),
         }
 

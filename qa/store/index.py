@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from kgqa.kg.registry import Registry
+from kgqa.qa.choices import DENSE_KINDS
 from kgqa.qa.types import QAError
 
 if TYPE_CHECKING:
     from kgqa.qa.settings import Settings
 
 # Vector index kinds by name (setting dense_index).
-DENSE_KINDS: Registry[str] = Registry("vector index kind", "dense_index", error=QAError)
-DENSE_KINDS.register("flat", "exact inner product (IndexFlatIP in an IndexIDMap2)")
-DENSE_KINDS.register("hnsw", "a graph index (IndexHNSWFlat in an IndexIDMap2)")
-DENSE_KINDS.register("ivf", "inverted lists (IndexIVFFlat), trained on the store's vectors")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def test_dask_runner_with_two_workers_builds_the_same_store_as_the_local_runner(
     assert local["committed"] and dask["committed"]
     assert dask["counts"] == local["counts"]
     a, b = Store(tmp_path / "local").open().manifest, Store(tmp_path / "dask").open().manifest
-    assert a["content_digest"] == b["content_digest"]
+    assert a.content_digest == b.content_digest
     graphs = [
         nx.node_link_data(Store(tmp_path / n).open().graph, edges="edges")
         for n in ("local", "dask")
@@ -124,5 +124,5 @@ def test_local_dask_workers_report_to_the_flow_s_temporary_server(tmp_path: Path
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert output.count("Starting temporary server") == 1, output[-3000:]
-    documents = Store(tmp_path / "store").open().manifest["counts"]["documents"]
+    documents = Store(tmp_path / "store").open().manifest.counts["documents"]
     assert documents >= len(list(SAMPLE.iterdir()))  # every file (the JSONL holds several)

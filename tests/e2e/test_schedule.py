@@ -245,8 +245,8 @@ def test_a_killed_run_resumes_without_recomputing_finished_documents(tmp_path: P
     clean = run([corpus], tmp_path / "clean", document_timeout_seconds=0)
     assert clean["reused"] == 0
     resumed, fresh = Store(store).open().manifest, Store(tmp_path / "clean").open().manifest
-    assert resumed["counts"] == fresh["counts"]
-    assert resumed["content_digest"] == fresh["content_digest"]
+    assert resumed.counts == fresh.counts
+    assert resumed.content_digest == fresh.content_digest
     graphs = [
         nx.node_link_data(Store(s).open().graph, edges="edges") for s in (store, tmp_path / "clean")
     ]

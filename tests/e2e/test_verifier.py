@@ -15,7 +15,7 @@ from kgqa.flows.cli import app
 from kgqa.qa.reader.verifier import Verifier
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import Hit, Passage
-from tests.unit.qa.training.test_training import squad_file
+from tests.unit.squad_data import squad_file
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

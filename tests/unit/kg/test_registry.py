@@ -12,9 +12,8 @@ from pydantic import ValidationError
 from kgqa.kg.export import EXPORTERS, PICTURES, export_formats, export_graph
 from kgqa.kg.extract import RELATION_EXTRACTORS, make_relation_extractor
 from kgqa.kg.types import KGError
-from kgqa.qa.retrieval.modes import RETRIEVAL_MODES, search_modes
+from kgqa.qa.choices import DENSE_KINDS, RETRIEVAL_MODES, search_modes
 from kgqa.qa.settings import Settings
-from kgqa.qa.store.index import DENSE_KINDS
 
 
 @pytest.mark.parametrize(

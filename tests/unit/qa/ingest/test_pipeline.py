@@ -24,7 +24,7 @@ def test_run_commits_new_then_skips_unchanged_then_replaces_changed(
     assert report.words == words
     assert report.to_json()["words_per_second"] > 0 and report.to_json()["documents_per_second"] > 0
     generation = Store(tiny_settings.store).open()
-    assert generation.manifest["counts"]["documents"] == 2
+    assert generation.manifest.counts["documents"] == 2
     assert {"marie-curie:PERSON", "warsaw:GPE", "radium-institute:ORG"} <= set(generation.graph)
 
     again = pipeline.run([corpus], tiny_settings)
@@ -54,7 +54,7 @@ def test_a_batch_mapper_sees_every_document_once(tiny_settings, tmp_path: Path) 
 
 def test_the_library_never_imports_prefect() -> None:
     code = (
-        "import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.evaluation.gate;"
+        "import sys, kgqa.qa.ingest.pipeline, kgqa.qa.serve.service, kgqa.qa.ingest.gate;"
         "sys.exit('prefect' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0
@@ -141,7 +141,7 @@ def test_a_document_that_breaks_the_shared_extraction_pass_fails_alone(tiny_sett
             ["Marie Curie was born in Warsaw.", "POISON pill.", "Pierre Curie was born in Paris."]
         )
     ]
-    out = processor.process_batch(docs)
+    out = processor.process_many(docs)
     assert [type(item) for item in out] == [ProcessedDocument, Failure, ProcessedDocument]
     assert "d1" in out[1].reason and "the parser broke" in out[1].reason
     assert [m.text for m in out[2].mentions] == ["Pierre Curie", "Paris"]

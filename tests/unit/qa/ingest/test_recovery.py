@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from kgqa.qa.ingest import pipeline
-from kgqa.qa.store import Store
-from kgqa.qa.store.generations import StoreWarning
+from kgqa.qa.store import Store, StoreWarning
 from tests.unit.tiny import write_corpus
 
 

@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_document_is_replaced_and_its_documents_retried(
     assert report.committed and not report.failed and report.new == 6
     assert isolated_processor(settings.model_dump_json()).restarts >= 1
     generation = Store(settings.store).open()
-    assert generation.manifest["counts"]["documents"] == 6
+    assert generation.manifest.counts["documents"] == 6
     passages = generation.passages_by_rowid(generation.rowids.values()).values()
     assert any(p.doc_id == "d3.txt" and "STALL" in p.text for p in passages)
 

@@ -5,38 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
-from kgqa.qa.retrieval.plain_encoder import PlainEncoder, plain_layout
-
-TEXTS = [
-    "Marie Curie was born in Warsaw.",
-    "Radium",
-    "",
-    "The Radium Institute in Paris was founded in 1909 by the University of Paris and the "
-    "Pasteur Institute. " * 12,
-]
+from kgqa.qa.retrieval.plain_encoder import plain_layout
+from tests.unit.vectors import assert_same_vectors
 
 
 def test_the_plain_encoder_gives_sentence_transformers_vectors(tiny_embedder: Path) -> None:
     """The version-6 layout of the test model; texts longer than the model's limit included.
     (tests/e2e/test_plain_encoder.py checks the default model's older layout.)"""
     assert_same_vectors(tiny_embedder)
-
-
-def assert_same_vectors(folder: Path) -> None:
-    from sentence_transformers import SentenceTransformer
-
-    layout = plain_layout(folder)
-    assert layout is not None and layout["pooling"] == "mean"
-    ours = PlainEncoder(folder, layout, "cpu").encode(
-        TEXTS, batch_size=2, normalize_embeddings=True
-    )
-    theirs = SentenceTransformer(str(folder), device="cpu").encode(
-        TEXTS, batch_size=2, normalize_embeddings=True, convert_to_numpy=True
-    )
-    assert ours.shape == theirs.shape
-    assert np.abs(ours - theirs).max() < 1e-4
 
 
 def test_other_layouts_are_left_to_sentence_transformers(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_similar_from_the_cli_and_the_api(tiny_settings, tmp_path: Path, monkeyp
 
 def test_entity_vectors_are_stored_with_the_generation_and_match_its_passages(store) -> None:
     stored = store.entity_vectors()
-    assert stored is not None and "entity_vectors.npy" in store.manifest["files"]
+    assert stored is not None and "entity_vectors.npy" in store.manifest.files
     nodes, matrix = stored[0]["nodes"], stored[1]
     derived_nodes, derived = derived_here(store)
     assert nodes == derived_nodes and set(nodes) <= set(store.graph)

@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kgqa.qa.ingest import pipeline
-from kgqa.qa.serve.api import WEB, create_app
+from kgqa.qa.serve.api import create_app
+from kgqa.qa.serve.guards import WEB
 from kgqa.qa.serve.service import QAService
 from tests.unit.tiny import write_corpus
 

@@ -12,7 +12,7 @@ import pytest
 
 from kgqa.kg.graph import EvidenceRow, MentionRow
 from kgqa.qa.ingest.loaders import content_hash
-from kgqa.qa.store.generations import (
+from kgqa.qa.store import (
     LAYOUT_VERSION,
     PassageMention,
     ProcessedDocument,
@@ -56,7 +56,7 @@ def test_commit_then_open_sees_everything(tmp_path: Path) -> None:
     )
     gen = store.open(embedder="test-embedder", dimension=DIM)
     assert gen.name == "gen-000001"
-    assert gen.manifest["counts"]["documents"] == 2
+    assert gen.manifest.counts["documents"] == 2
     assert gen.dense.size == 2 and gen.bm25.size == 2
     assert gen.graph.number_of_edges() == 2
     hits = gen.bm25.search("alpha", 5)
@@ -68,8 +68,8 @@ def test_replacing_and_removing_documents_retracts_vectors_terms_and_edges(tmp_p
     commit(store, [], [processed("a", "alpha words", 1), processed("b", "beta words", 2)])
     commit(store, ["b"], [processed("a", "gamma words", 3)])
     gen = store.open()
-    assert gen.manifest["counts"] == {
-        **gen.manifest["counts"],
+    assert gen.manifest.counts == {
+        **gen.manifest.counts,
         "documents": 1,
         "passages": 1,
         "vectors": 1,
@@ -87,7 +87,7 @@ def test_old_generations_are_pruned_to_keep(tmp_path: Path) -> None:
     for i in range(5):
         commit(store, [], [processed(f"d{i}", f"text {i}", i)])
     assert store.generations() == [3, 4, 5]
-    assert store.open().manifest["counts"]["documents"] == 5
+    assert store.open().manifest.counts["documents"] == 5
 
 
 def test_damaged_current_generation_falls_back_with_a_warning(tmp_path: Path) -> None:

@@ -13,93 +13,22 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import kgqa.qa.store.generations as generations
-from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules
-from kgqa.qa.store.generations import PassageMention, ProcessedDocument, Store
-from kgqa.qa.store.incremental import (
+import kgqa.qa.store.staging as staging
+from kgqa.kg.graph import MergeRules
+from kgqa.qa.store import Store
+from kgqa.qa.store.entity_vectors import entity_vectors_of
+from kgqa.qa.store.generation import Generation
+from kgqa.qa.store.graph_tables import (
     StoreResolver,
-    _pairs,
     graph_counts,
     graph_of,
+    pairs_in,
     resolver_of,
     update_person_surnames,
 )
 from kgqa.qa.store.index import BM25Index
-from kgqa.qa.types import Document, Passage
-
-DIM = 8
-MODELS = {"embedder": "test-embedder", "embedding_dimension": DIM}
-# (node after the document's rules, own node, rule, name): full names, lone surnames that a
-# second Curie makes ambiguous, acronyms defined for one or two organisations, plain places,
-# names typed differently across mentions (which a type merge makes one node, by votes)
-MENTIONS = [
-    ("cork:GPE", "", "", "Cork"),
-    ("cork:PERSON", "", "", "Cork"),
-    ("cork:ORG", "", "", "Cork"),
-    ("curie:ORG", "", "", "Curie"),
-    ("marie-curie:PERSON", "", "", "Marie Curie"),
-    ("pierre-curie:PERSON", "", "", "Pierre Curie"),
-    ("curie:PERSON", "", "", "Curie"),
-    ("albert-einstein:PERSON", "", "", "Albert Einstein"),
-    ("einstein:PERSON", "", "", "Einstein"),
-    ("world-health-organization:ORG", "who:ORG", "acronym", "WHO"),
-    ("world-hockey-organisation:ORG", "who:ORG", "acronym", "WHO"),
-    ("who:ORG", "", "", "WHO"),
-    ("world-health-organization:ORG", "", "", "World Health Organization"),
-    ("paris:GPE", "", "", "Paris"),
-    ("warsaw:GPE", "", "", "Warsaw"),
-    ("varsovie:GPE", "", "", "Varsovie"),
-]
-WORDS = "radium physics prize city health hockey born worked studied museum river".split()
-
-
-def document(doc_id: str, rng: random.Random) -> ProcessedDocument:
-    text_words = rng.sample(WORDS, 5)
-    passages, mentions, evidence = [], [], []
-    start = 0
-    for ordinal in range(rng.randint(1, 2)):
-        text = " ".join(rng.sample(WORDS, 4))
-        passage_id = f"{doc_id}#{ordinal}"
-        passages.append(Passage(passage_id, doc_id, ordinal, start, start + len(text), text))
-        chosen = [rng.choice(MENTIONS) for _ in range(rng.randint(1, 4))]
-        for node, own, rule, name in chosen:
-            mentions.append(
-                PassageMention(
-                    passage_id,
-                    MentionRow(node, name, node.rsplit(":")[1], doc_id, own, rule),
-                    name,
-                    start,
-                    start + 1,
-                )
-            )
-        for a, b in zip(chosen, chosen[1:]):
-            evidence.append(
-                EvidenceRow(
-                    a[0],
-                    b[0],
-                    rng.choice(["Live_In", "Work_For"]),
-                    round(rng.random(), 3),
-                    rng.choice(["joint", "dependency"]),
-                    doc_id,
-                    passage_id,
-                    start,
-                    start + 5,
-                    text,
-                    a[1],
-                    b[1],
-                )
-            )
-        start += len(text) + 1
-    text = " ".join(text_words)
-    vectors = np.random.default_rng(rng.randrange(1 << 30)).normal(size=(len(passages), DIM))
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return ProcessedDocument(
-        Document(doc_id, text, f"/src/{doc_id}", f"h{rng.random()}", title=doc_id),
-        passages,
-        vectors.astype(np.float32),
-        mentions,
-        evidence,
-    )
+from kgqa.qa.store.tables import content_digest_of, indexed_texts
+from tests.unit.random_documents import MODELS, WORDS, document
 
 
 def canonical(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -110,11 +39,11 @@ def canonical(graph: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def rebuilt(gen: generations.Generation, rules: MergeRules | None) -> dict[str, Any]:
+def rebuilt(gen: Generation, rules: MergeRules | None) -> dict[str, Any]:
     """The graph, entity vectors and BM25 scores a rebuild from every row gives."""
     graph = graph_of(gen.db, rules)
-    index, matrix = generations._entity_vectors(gen.db, gen.dense, rules, None)
-    bm25 = BM25Index.build(*generations._indexed_texts(gen.db, True))
+    index, matrix = entity_vectors_of(gen.db, gen.dense, rules, None)
+    bm25 = BM25Index.build(*indexed_texts(gen.db, True))
     return {"graph": canonical(graph), "index": index, "matrix": matrix, "bm25": bm25}
 
 
@@ -125,13 +54,13 @@ def test_random_edits_give_what_a_rebuild_gives(
     tmp_path: Path, rules: MergeRules | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     updates = []
-    original = generations.update_derived
+    original = staging.update_derived
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         updates.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(generations, "update_derived", counted)
+    monkeypatch.setattr(staging, "update_derived", counted)
     rng = random.Random(7)
     store = Store(tmp_path / "s")
     live: set[str] = set()
@@ -161,12 +90,12 @@ def test_random_edits_give_what_a_rebuild_gives(
             for t in ("documents", "passages", "mentions", "evidence")
         }
         recount.update(vectors=gen.dense.size, **graph_counts(gen.db))
-        assert gen.manifest["counts"] == recount, f"counts differ after step {step}"
-        assert gen.manifest["content_digest"] == generations._content_digest(gen.db)
+        assert gen.manifest.counts == recount, f"counts differ after step {step}"
+        assert gen.manifest.content_digest == content_digest_of(gen.db)
         # the resolver that looks keys up in the tables resolves every pair as the one built
         # from every mention, and its surname table is what a fill from every mention gives
         full, looked_up = resolver_of(gen.db, rules), StoreResolver(gen.db, rules)
-        for pair in sorted(_pairs(gen.db)):
+        for pair in sorted(pairs_in(gen.db)):
             assert looked_up.resolve(*pair) == full.resolve(*pair), f"{pair} after step {step}"
         assert (looked_up.never, looked_up.always) == (full.never, full.always)
         surnames = gen.db.execute("SELECT * FROM person_surnames ORDER BY 1, 2").fetchall()
@@ -205,7 +134,7 @@ def test_the_content_digest_depends_on_content_not_on_history(tmp_path: Path) ->
     with two.writer_lock():
         changed = document("d4", rng)
         two.commit([], [changed], models=MODELS, settings={}, keep=2)
-    assert two.open().manifest["content_digest"] != digest[0]
+    assert two.open().manifest.content_digest != digest[0]
 
 
 def test_a_store_written_before_the_term_count_index_still_searches(tmp_path: Path) -> None:

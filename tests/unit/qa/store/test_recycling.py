@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kgqa.qa.store.generations as generations
+import kgqa.qa.store.deltas as deltas
 import kgqa.qa.store.reuse as reuse
 from kgqa.kg.graph import MergeRules
-from kgqa.qa.store.generations import ProcessedDocument, Store, StoreWarning
-from kgqa.qa.store.incremental import EntityChange
+from kgqa.qa.store import ProcessedDocument, Store, StoreWarning
+from kgqa.qa.store.entity_vectors import EntityChange, entity_vectors_of
 from kgqa.qa.store.index import BM25Delta, BM25Index, DenseDelta, DenseOptions
-from tests.unit.qa.store.test_incremental import MODELS, document
+from kgqa.qa.store.tables import indexed_texts
+from tests.unit.random_documents import MODELS, document
 
 RULES = MergeRules({"Varsovie": "Warsaw"}, [("Curie", "Marie Curie")])
 
@@ -41,7 +42,7 @@ def tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
         out["sqlite_sequence"] = gen.db.execute(
             "SELECT * FROM sqlite_sequence ORDER BY name"
         ).fetchall()
-        out["manifest"] = [(gen.manifest["content_digest"], sorted(gen.manifest["counts"].items()))]
+        out["manifest"] = [(gen.manifest.content_digest, sorted(gen.manifest.counts.items()))]
         return out
     finally:
         gen.close()
@@ -181,7 +182,7 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(
     and writes the change beside them; whatever the history, the vectors a reader gets and its
     search are those of the live documents' passages, the entity vectors a recomputation's and
     BM25 scores a rebuild's (with 4, most commits write them whole again)."""
-    monkeypatch.setattr(generations, "DELTA_MIN", delta_min)
+    monkeypatch.setattr(deltas, "DELTA_MIN", delta_min)
     rng = random.Random(21)
     store = Store(tmp_path / "s")
     live: dict[str, ProcessedDocument] = {}
@@ -213,16 +214,14 @@ def test_vectors_kept_as_a_delta_are_the_documents_vectors(
             assert [by_rowid[i] for i, _ in gen.dense.search(query, 3)] == exact
             # the entity vectors, kept as a change the same way, are a recomputation's
             index, matrix = gen.entity_vectors()
-            expected_index, expected_matrix = generations._entity_vectors(
-                gen.db, gen.dense, RULES, None
-            )
+            expected_index, expected_matrix = entity_vectors_of(gen.db, gen.dense, RULES, None)
             assert (index["nodes"], index["keys"]) == (
                 expected_index["nodes"],
                 expected_index["keys"],
             ), f"step {step}"
             np.testing.assert_allclose(matrix, expected_matrix, atol=1e-6)
             # and BM25, kept as a delta too, scores as an index built from every passage
-            built = BM25Index.build(*generations._indexed_texts(gen.db, True))
+            built = BM25Index.build(*indexed_texts(gen.db, True))
             for words in ("radium physics", "health museum river", "Curie"):
                 assert gen.bm25.search(words, 10) == built.search(words, 10), f"step {step}"
             gen.close()

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from kgqa.kg.extract import load_spacy
+from kgqa.qa.choices import split_mode
 from kgqa.qa.retrieval.embed import PassageEmbedder
-from kgqa.qa.retrieval.modes import split_mode
 from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import SquadExample, load_squad
-from kgqa.qa.store.generations import Generation
+from kgqa.qa.store import Generation
 
 
 def gate_recall(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kgqa.qa.evaluation.gate import gate_recall
 from kgqa.qa.ingest import pipeline
+from kgqa.qa.ingest.gate import gate_recall
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.serve.service import QAService
 from kgqa.qa.squad import SquadExample

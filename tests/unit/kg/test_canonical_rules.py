@@ -1,0 +1,85 @@
+"""Entity canonicalisation rules on hand-made mentions: titles and case, acronyms and surnames
+within a document, corpus rules and the merge settings."""
+
+from __future__ import annotations
+
+from kgqa.kg.canonical import document_aliases, node_id, strip_title
+from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
+
+
+def test_titles_determiners_and_case_give_one_id() -> None:
+    assert strip_title("Dr. Marie Curie") == "Marie Curie"
+    assert strip_title("President") == "President"
+    assert node_id("the United Nations", "ORG") == node_id("UNITED NATIONS", "ORG")
+
+
+def test_document_rules_acronym_and_closest_surname() -> None:
+    text = (
+        "The World Health Organization (WHO) met Marie Curie and Pierre Curie. Curie and WHO left."
+    )
+
+    def m(surface: str, label: str, nth: int = 0) -> tuple[str, str, int, int]:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.index(surface, at + 1)
+        return surface, label, at, at + len(surface)
+
+    mentions = [
+        m("The World Health Organization", "ORG"),
+        m("WHO", "ORG"),
+        m("Marie Curie", "PERSON"),
+        m("Pierre Curie", "PERSON"),
+        m("Curie", "PERSON", 2),
+        m("WHO", "ORG", 1),
+    ]
+    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
+    assert merges == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
+
+
+def test_corpus_rules_and_settings_rules() -> None:
+    rows = [
+        MentionRow("marie-curie:PERSON", "Marie Curie", "PERSON", "a"),
+        MentionRow("curie:PERSON", "Curie", "PERSON", "b"),
+        MentionRow(
+            "world-health-organization:ORG",
+            "World Health Organization",
+            "ORG",
+            "c",
+            "who:ORG",
+            "acronym",
+        ),
+        MentionRow("who:ORG", "WHO", "ORG", "d"),
+        MentionRow("sorbonne:ORG", "Sorbonne", "ORG", "e"),
+        MentionRow("university-of-paris:ORG", "University of Paris", "ORG", "e"),
+    ]
+    ev = [
+        EvidenceRow(
+            "curie:PERSON",
+            "sorbonne:ORG",
+            "study_at",
+            0.6,
+            "dependency",
+            "b",
+            "b#0",
+            0,
+            9,
+            "Curie studied at the Sorbonne.",
+        )
+    ]
+    g = build_graph(rows, ev)
+    assert set(g) == {
+        "marie-curie:PERSON",
+        "world-health-organization:ORG",
+        "sorbonne:ORG",
+        "university-of-paris:ORG",
+    }, "lone surname and acronym hold across documents"
+    assert g.has_edge("marie-curie:PERSON", "sorbonne:ORG", "study_at")
+    g = build_graph(
+        rows, ev, MergeRules({"Sorbonne": "University of Paris"}, [("Curie", "Marie Curie")])
+    )
+    assert "curie:PERSON" in g and "sorbonne:ORG" not in g
+    assert g.has_edge("curie:PERSON", "university-of-paris:ORG", "study_at")
+    assert any("always-merge" in m for m in g.nodes["university-of-paris:ORG"]["merged"])
+    # two different people who share a surname: the lone surname is ambiguous across documents
+    rows.append(MentionRow("pierre-curie:PERSON", "Pierre Curie", "PERSON", "f"))
+    assert "curie:PERSON" in build_graph(rows, ev)
