@@ -7,12 +7,13 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kgqa.kg.registry import Registry
 from kgqa.kg.types import KGError
+
+if TYPE_CHECKING:  # networkx loads when a graph is written, not when the CLI starts
+    import networkx as nx
 
 LIST_SEPARATOR = ";"  # neo4j-admin import's default array delimiter
 
@@ -20,6 +21,8 @@ LIST_SEPARATOR = ";"  # neo4j-admin import's default array delimiter
 def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all scalars (what GraphML and GEXF can hold): lists are
     joined with ';' and the per-evidence records are summarised by their count and an example."""
+    import networkx as nx
+
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **_scalars(data))
@@ -42,16 +45,22 @@ def _scalars(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_graphml(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    import networkx as nx
+
     nx.write_graphml(flat_graph(graph), out)
     return [out]
 
 
 def export_gexf(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    import networkx as nx
+
     nx.write_gexf(flat_graph(graph), out)
     return [out]
 
 
 def export_json(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    import networkx as nx
+
     out.write_text(
         json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
     )

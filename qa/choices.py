@@ -46,6 +46,10 @@ DENSE_KINDS.register("hnsw", "a graph index (IndexHNSWFlat in an IndexIDMap2)")
 DENSE_KINDS.register("ivf", "inverted lists (IndexIVFFlat), trained on the store's vectors")
 
 
+# How `kgqa similar --doc` compares documents by their passages' vectors (setting-free).
+DOCUMENT_MEASURES = ("mean", "max")
+
+
 def search_modes() -> tuple[str, ...]:
     """Every valid search mode: each retrieval mode, alone or followed by a reranker."""
     modes = RETRIEVAL_MODES.names()

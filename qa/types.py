@@ -11,6 +11,20 @@ class QAError(Exception):
     """Base error of the ``qa`` package: the message says what failed, where, and what to do."""
 
 
+def check_question(text: str, what: str, limit: int) -> str:
+    """``text`` stripped, or QAError when it is empty or longer than ``limit`` characters (the
+    setting max_question_chars); checked before any model loads."""
+    text = text.strip()
+    if not text:
+        raise QAError(f"the {what} is empty; give some words to look for")
+    if len(text) > limit:
+        raise QAError(
+            f"the {what} has {len(text)} characters, over the limit of {limit} "
+            "(setting max_question_chars)"
+        )
+    return text
+
+
 class NoReaderError(QAError):
     """A reader was needed but the setting reader_model names none."""
 

@@ -18,19 +18,88 @@ from rich.markup import escape
 from rich.table import Table
 
 from kgqa.kg.types import KGError
+from kgqa.qa.language import language_warning
 from kgqa.qa.settings import Settings, load_settings, unknown_variables
-from kgqa.qa.types import QAError
+from kgqa.qa.types import QAError, check_question
+
+EXIT_CODES = """Exit status: 0 done; 1 nothing done because every input failed (ingest), or
+some lines of a --questions / --queries file failed (each is reported); 2 a usage, settings or
+input error (the message says which and what to do); 3 the quality gate kept the new
+generation back (ingest --gate); 4 ingest committed, but some files failed (listed, and kept in
+STORE/quarantine.jsonl)."""
 
 app = typer.Typer(
     help="kgqa: documents in, a knowledge graph and answers out.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _short_type(param: Any, ctx: Any) -> str | None:
+    """The type column of --help: nothing for a flag or an argument (its name says it), a
+    short word otherwise (N, X, PATH, TEXT, or the choices)."""
+    if getattr(param, "metavar", None) is not None:
+        return str(param.metavar)
+    if getattr(param, "param_type_name", "") == "argument" or getattr(param, "is_flag", False):
+        return None
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None:  # another Typer: keep its own display
+        return None
+    if getattr(desc, "is_choice", False):
+        word = "|".join(str(getattr(c, "value", c)) for c in desc.choices or ())
+    elif getattr(desc, "is_path", False):
+        word = "PATH"
+    else:
+        bare = param.bare_type()
+        word = {"int": "N", "float": "X"}.get(bare, "TEXT")
+        if bare == "bool":
+            return None
+    return word + ("..." if getattr(desc, "is_list", False) else "")
+
+
+# Typer shows every parameter's Python type (<bool>, <int range>, <path>); show what a person
+# types instead.
+for _cls in (typer.core.TyperOption, typer.core.TyperArgument):
+    if hasattr(_cls, "display_type_rich"):
+        setattr(_cls, "display_type_rich", _short_type)  # noqa: B010  (a method of the class)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"kgqa {version('kgqa')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """kgqa: documents in, a knowledge graph and answers out."""
+
+
+def setting_default(name: str) -> str:
+    """How --help shows an option whose default is a setting: its value and the setting."""
+    return f"setting {name}: {Settings.model_fields[name].default}"
+
+
 console = Console()
 err_console = Console(stderr=True)
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory (env KGQA_STORE).")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="Store directory (env KGQA_STORE).", show_default=setting_default("store")
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 # Options shared by the training commands.
 TrainDataOpt = Annotated[
@@ -75,6 +144,29 @@ def cli_settings(**overrides: Any) -> Settings:
     except Exception as err:
         fail(f"invalid settings: {err}")
         raise  # unreachable
+
+
+def check_given(text: str | None, what: str, settings: Settings) -> None:
+    """A question or query given on the command line, checked before any model loads: refused
+    (exit 2) when it is empty or too long, warned about when it does not look like English. And
+    the store, which must be a folder holding a store."""
+    if text is not None:
+        try:
+            check_question(text, what, settings.max_question_chars)
+        except QAError as err:
+            fail(str(err))
+        warning = language_warning(text, what)
+        if warning:
+            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    from kgqa.qa.store.generations import Store
+
+    store = Store(settings.store)
+    try:
+        store.check_is_folder()
+        if not store.exists():
+            store.open()  # says there is no store here, and what to do
+    except QAError as err:
+        fail(str(err))
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -21,7 +21,6 @@ from kgqa.flows.cli.common import (
     print_metrics,
     quiet_model_loading,
 )
-from kgqa.flows.progress import ProgressBar
 from kgqa.qa.choices import RETRIEVAL_MODES
 
 eval_app = typer.Typer(help="Measure models and the question path.", no_args_is_help=True)
@@ -116,6 +115,7 @@ def eval_retrieval_command(
 ) -> None:
     """Recall@1/5/10/20 and MRR per retrieval mode (hit = a passage of the question's paragraph)."""
     quiet_model_loading()
+    from kgqa.flows.progress import ProgressBar
     from kgqa.qa.evaluation.evaluate import eval_retrieval
 
     with ProgressBar(not as_json) as on_progress:
@@ -187,6 +187,8 @@ def eval_qa_command(
     from kgqa.qa.evaluation.evaluate import eval_qa
 
     settings = cli_settings(reader_model=reader_model)
+    from kgqa.flows.progress import ProgressBar
+
     with ProgressBar(not as_json) as on_progress:
         metrics = eval_qa(settings, squad, store=store, limit=limit, on_progress=on_progress)
     print_metrics(metrics, as_json)

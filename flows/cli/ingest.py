@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -22,7 +22,9 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
 )
 from kgqa.qa.ingest.loaders import LOADERS
-from kgqa.qa.ingest.report import IngestReport
+
+if TYPE_CHECKING:
+    from kgqa.qa.ingest.report import IngestReport
 
 
 @app.command()
@@ -124,6 +126,8 @@ def ingest(
         raise typer.Exit(1)
     if report.staged:
         raise typer.Exit(3)
+    if report.failed:
+        raise typer.Exit(4)  # committed, but some files failed (kgqa --help: exit status)
 
 
 def through_prefect(settings: Any) -> bool:
@@ -159,6 +163,7 @@ def run_ingestion(
     if use_prefect:
         quiet_prefect(verbose)
         from kgqa.flows.ingest import run_ingest
+        from kgqa.qa.ingest.report import IngestReport
 
         return IngestReport.from_json(
             run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
@@ -259,6 +264,8 @@ def print_report(report: IngestReport) -> None:
         err_console.print(
             f"[yellow]failed[/] {escape(f.where)}: {escape(f.reason)}", highlight=False
         )
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if report.gate:
         g = report.gate
         verdict = "passed" if g["passed"] else f"[red]failed[/]: {report.staged} kept, not current"

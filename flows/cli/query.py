@@ -16,6 +16,7 @@ from kgqa.flows.cli.common import (
     StoreOpt,
     answer_each,
     app,
+    check_given,
     cli_settings,
     console,
     err_console,
@@ -25,6 +26,7 @@ from kgqa.flows.cli.common import (
     quiet_model_loading,
     read_lines,
     read_records,
+    setting_default,
 )
 from kgqa.qa.choices import RERANKERS, RETRIEVAL_MODES
 from kgqa.qa.types import AskResult
@@ -35,14 +37,20 @@ from kgqa.qa.types import AskResult
 def search(
     query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
     queries: Annotated[Path | None, typer.Option(help='JSONL of {"id","query"} lines.')] = None,
-    k: Annotated[int | None, typer.Option("--k", min=1, help="Hits per query.")] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "--k", min=1, help="Hits per query.", show_default=setting_default("search_k")
+        ),
+    ] = None,
     mode: Annotated[
         str | None,
         typer.Option(
             help=(
                 f"{', '.join(RETRIEVAL_MODES.names())}, optionally followed by a reranker "
                 f"({', '.join('+' + r for r in RERANKERS.names())})."
-            )
+            ),
+            show_default=setting_default("search_mode"),
         ),
     ] = None,
     store: StoreOpt = None,
@@ -51,10 +59,12 @@ def search(
     """Find passages by BM25, dense vectors, or both fused."""
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE (one of them)")
+    settings = cli_settings(store=store)
+    check_given(query, "query", settings)
     quiet_model_loading()
     from kgqa.qa.serve.service import QAService
 
-    service = QAService(cli_settings(store=store))
+    service = QAService(settings)
 
     def answer(line: Line, text: str) -> None:
         hits = service.search(text, k, mode)
@@ -94,7 +104,10 @@ def ask(
     questions: Annotated[
         Path | None, typer.Option(help='JSONL of {"id","question"} lines.')
     ] = None,
-    top_k: Annotated[int | None, typer.Option(min=1, help="Passages to read.")] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(min=1, help="Passages to read.", show_default=setting_default("ask_top_k")),
+    ] = None,
     top_answers: Annotated[
         int | None,
         typer.Option(
@@ -109,10 +122,11 @@ def ask(
     """Answer a question from the store with the extractive reader."""
     if (question is None) == (questions is None):
         fail("give a QUESTION or --questions FILE (one of them)")
+    settings = cli_settings(store=store)
+    check_given(question, "question", settings)
     quiet_model_loading()
     from kgqa.qa.serve.service import QAService
 
-    settings = cli_settings(store=store)
     service = QAService(settings)
     if service.reader is None and not as_json:
         err_console.print(

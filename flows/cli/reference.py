@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from kgqa.flows.cli.common import EXIT_CODES
 from kgqa.qa.settings import Settings
 
 
@@ -61,6 +62,8 @@ def cli_markdown() -> str:
         "Generated from the CLI itself (`kgqa --help` shows the same). Options whose default",
         "comes from a setting name it; `kgqa config` shows the values in force.",
         "",
+        " ".join(EXIT_CODES.split()),
+        "",
     ]
     for path, command in commands().items():
         if not command.options and path.count(" ") == 0 and path in ("eval", "graph", "train"):
@@ -78,6 +81,8 @@ def cli_markdown() -> str:
                 name = ", ".join([*p.opts, *p.secondary_opts])
             default = p.default
             shown = "" if default in (None, (), [], False) or callable(default) else default
+            if isinstance(getattr(p, "show_default", None), str):
+                shown = p.show_default  # "setting NAME: VALUE"
             help_text = getattr(p, "help", "") or ""
             lines.append(f"| `{_cell(name)}` | {_cell(shown)} | {_cell(help_text)} |")
         lines.append("")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -20,7 +20,10 @@ from kgqa.flows.cli.common import (
     one_line,
     quiet_model_loading,
 )
-from kgqa.qa.retrieval.similar import DOCUMENT_MEASURES, SimilarResults
+from kgqa.qa.choices import DOCUMENT_MEASURES
+
+if TYPE_CHECKING:
+    from kgqa.qa.retrieval.similar import SimilarResults
 
 
 @app.command()
@@ -37,7 +40,15 @@ def similar(
     duplicates: Annotated[
         bool, typer.Option("--duplicates", help="List near-identical passages across documents.")
     ] = False,
-    k: Annotated[int, typer.Option(min=1, max=200, help="How many neighbours.")] = 10,
+    k: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=200,
+            help="How many neighbours (--duplicates: of each passage, so the work stays "
+            "passages x k).",
+        ),
+    ] = 10,
     by: Annotated[
         str,
         typer.Option(
@@ -56,6 +67,10 @@ def similar(
     threshold: Annotated[
         float, typer.Option(help="--duplicates: the least cosine similarity of a pair.")
     ] = 0.95,
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, help="--duplicates: pairs shown (one page).")
+    ] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="--duplicates: pairs skipped first.")] = 0,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -84,7 +99,8 @@ def similar(
 
     similarity = QAService(settings).similarity()
     if duplicates:
-        result = similarity.duplicates(threshold)
+        # each passage's k nearest neighbours (--k), kept when over the threshold
+        result = similarity.duplicates(threshold, neighbours=k, limit=limit, offset=offset)
     else:
         result = similarity.find(
             k,

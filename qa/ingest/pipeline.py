@@ -16,6 +16,7 @@ from kgqa.qa.ingest.plan import plan_ingest
 from kgqa.qa.ingest.process import batches
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
 from kgqa.qa.ingest.worker import process_group, worker_count
+from kgqa.qa.language import looks_english
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import (
     REJECTED,
@@ -103,6 +104,24 @@ def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, lis
     return base, notes
 
 
+def _language_notes(results: Sequence[Result]) -> list[str]:
+    """One warning naming the documents that do not look like English (the shipped models read
+    English), or none."""
+    foreign = [
+        r.document.doc_id
+        for r in results
+        if isinstance(r, ProcessedDocument) and not looks_english(r.document.text[:20_000])
+    ]
+    if not foreign:
+        return []
+    named = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return [
+        f"{len(foreign)} document(s) do not look like English ({named}); kgqa's shipped models "
+        "read English, so their entities, relations and answers will be poor (settings "
+        "spacy_model, embedder, reader_model and relation_model take other models)"
+    ]
+
+
 def run(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -153,7 +172,7 @@ def run(
                 for r in results
                 if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused
             )
-            report.warnings = notes
+            report.warnings = notes + _language_notes(results)
             if base is not None:
                 report.generation, report.counts = base.name, dict(base.manifest.counts)
             t = time.monotonic()

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.analysis import resolve_entity
+from kgqa.qa.cancel import checkpoint
+from kgqa.qa.choices import DOCUMENT_MEASURES
 from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.store import Generation
 from kgqa.qa.types import InputError
-
-DOCUMENT_MEASURES = ("mean", "max")
 
 
 class UnknownItem(InputError):
@@ -248,32 +248,59 @@ class Similarity:
             return self.entities(entity, k, graph_weight)
         raise InputError("similar", "give a passage, a document, a text or an entity")
 
-    def duplicates(self, threshold: float) -> SimilarResults:
+    def duplicates(
+        self, threshold: float, neighbours: int = 10, limit: int = 100, offset: int = 0
+    ) -> SimilarResults:
         """Pairs of passages from different documents whose cosine is at least ``threshold``,
-        most similar first (each pair once)."""
+        most similar first (each pair once): each passage's ``neighbours`` nearest passages,
+        kept when over the threshold, so work and memory grow as passages x neighbours
+        whatever the threshold. One page of ``limit`` pairs from ``offset``; ``pairs`` says
+        how many there are in all."""
         if not 0 < threshold <= 1:
             raise InputError(
                 "--threshold", f"{threshold} is not in (0, 1]; 0.95 finds near-identical passages"
             )
+        for name, value, least in (("--neighbours", neighbours, 1), ("--limit", limit, 1)):
+            if value < least:
+                raise InputError(name, f"{value} is below {least}")
+        if offset < 0:
+            raise InputError("--offset", f"{offset} is negative")
         v = self._vectors()
+        n = len(v.rowids)
+        k = min(neighbours + 1, n)  # + the passage itself
         pairs: dict[tuple[int, int], float] = {}
-        size = max(16, min(1024, 20_000_000 // max(1, len(v.rowids))))  # ~80 MB of scores
-        for b in range(0, len(v.rowids), size):
-            block = v.matrix[b : b + size]
-            scores = block @ v.matrix.T
-            for i, j in zip(*np.nonzero(scores >= threshold)):
-                a, c = b + int(i), int(j)
-                if a < c and v.doc_ids[a] != v.doc_ids[c]:
-                    pairs[(a, c)] = float(scores[i, j])
-        ranked = sorted(pairs.items(), key=lambda item: -item[1])
+        size = max(16, min(1024, 20_000_000 // max(1, n)))  # a block of scores: ~80 MB at most
+        for b in range(0, n, size):
+            scores = v.matrix[b : b + size] @ v.matrix.T
+            if k < n:
+                nearest = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            else:
+                nearest = np.broadcast_to(np.arange(n), scores.shape)
+            near = np.take_along_axis(scores, nearest, axis=1)
+            for i, j in zip(*np.nonzero(near >= threshold)):
+                a, c = b + int(i), int(nearest[i, j])
+                if a != c and v.doc_ids[a] != v.doc_ids[c]:
+                    pairs[(min(a, c), max(a, c))] = float(near[i, j])
+            checkpoint()  # an HTTP request past its time limit stops here
+        ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
         results = [
             {
                 "score": round(score, 6),
                 "a": {"passage_id": v.passage_ids[a], "doc_id": v.doc_ids[a]},
                 "b": {"passage_id": v.passage_ids[c], "doc_id": v.doc_ids[c]},
             }
-            for (a, c), score in ranked
+            for (a, c), score in ranked[offset : offset + limit]
         ]
         return SimilarResults(
-            "duplicates", f">= {threshold}", self.generation.name, results, {"threshold": threshold}
+            "duplicates",
+            f">= {threshold}",
+            self.generation.name,
+            results,
+            {
+                "threshold": threshold,
+                "neighbours": neighbours,
+                "pairs": len(ranked),
+                "offset": offset,
+                "limit": limit,
+            },
         )

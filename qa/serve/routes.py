@@ -13,8 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
 from kgqa.kg.export import EXPORTERS
-from kgqa.qa.choices import search_modes
-from kgqa.qa.retrieval.similar import DOCUMENT_MEASURES
+from kgqa.qa.choices import DOCUMENT_MEASURES, search_modes
 from kgqa.qa.serve import schemas
 from kgqa.qa.serve.admission import Runner
 from kgqa.qa.serve.guards import HttpError
@@ -158,10 +157,19 @@ def question_routes(service: QAService, settings: Settings, run: Runner) -> APIR
         **shape(schemas.SimilarResponse),
     )
     async def similar_duplicates(
-        request: Request, threshold: Annotated[float, Query(gt=0, le=1)] = 0.95
+        request: Request,
+        threshold: Annotated[float, Query(gt=0, le=1)] = 0.95,
+        k: Annotated[int, Query(ge=1, le=50)] = 10,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
-        """Pairs of near-identical passages across documents (cosine at least threshold)."""
-        return await run(lambda: service.similarity().duplicates(threshold).to_json(), request)
+        """Pairs of near-identical passages across documents (cosine at least threshold),
+        found among each passage's k nearest neighbours, one page (limit, offset) at a time;
+        pairs says how many there are."""
+        return await run(
+            lambda: service.similarity().duplicates(threshold, k, limit, offset).to_json(),
+            request,
+        )
 
     return router
 

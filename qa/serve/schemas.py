@@ -189,6 +189,11 @@ class SimilarResponse(_Shape):
         "(passage_id, doc_id, score, start, end, text, page), documents (doc_id, title, score, "
         "passages), entities (id, name, type, score) or duplicate pairs (score, a, b)."
     )
+    pairs: int | None = Field(
+        None, description="Duplicates: how many pairs there are in all (results is one page)."
+    )
+    offset: int | None = Field(None, description="Duplicates: pairs skipped before this page.")
+    limit: int | None = Field(None, description="Duplicates: the most pairs in a page.")
 
 
 class StatsResponse(_Shape):

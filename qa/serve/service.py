@@ -33,6 +33,7 @@ from kgqa.qa.types import (
     Neighbourhood,
     NoReaderError,
     QAError,
+    check_question,
 )
 
 
@@ -113,15 +114,7 @@ class QAService:
         return self._nlp
 
     def _check_question(self, text: str, what: str) -> str:
-        text = text.strip()
-        if not text:
-            raise QAError(f"the {what} is empty; give some words to look for")
-        if len(text) > self.settings.max_question_chars:
-            raise QAError(
-                f"the {what} has {len(text)} characters, over the limit of "
-                f"{self.settings.max_question_chars} (setting max_question_chars)"
-            )
-        return text
+        return check_question(text, what, self.settings.max_question_chars)
 
     def search(
         self,

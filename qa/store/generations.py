@@ -140,6 +140,7 @@ class Store:
         Raises StoreError when there is no store, the layout is from another version, or the
         store was built with a different embedder than the one configured.
         """
+        self.check_is_folder()
         current = self.current_name()
         numbers = self.generations()
         if current is None and not numbers:
@@ -208,14 +209,19 @@ class Store:
             )
 
     # --- writing -----------------------------------------------------------------------------
-    def check_writable(self) -> None:
-        """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or
-        its parent) it may not write to."""
+    def check_is_folder(self) -> None:
+        """StoreError when the store's path is a file (reading and writing both need a
+        folder: ingest creates it)."""
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(
                 f"{self.root} is a file, not a store folder; give --store (or "
-                "KGQA_STORE) a folder path"
+                "KGQA_STORE) a folder path (kgqa ingest creates the folder)"
             )
+
+    def check_writable(self) -> None:
+        """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or
+        its parent) it may not write to."""
+        self.check_is_folder()
         existing = (
             self.root
             if self.root.exists()

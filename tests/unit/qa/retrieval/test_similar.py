@@ -105,6 +105,32 @@ def test_nearest_passages_documents_and_duplicates(store) -> None:
     assert s.duplicates(0.9).results[0]["score"] >= 0.99
 
 
+def test_duplicates_at_any_threshold_are_bounded_by_neighbours_and_paged(tmp_path: Path) -> None:
+    """60 one-passage documents, all near one direction: at threshold 0.05 every pair of the
+    1,770 qualifies, but only each passage's k nearest are looked at, and a page is a page."""
+    base = np.ones(DIM, dtype=np.float32) / np.sqrt(DIM)
+    docs = []
+    for i in range(60):
+        doc = document(f"d{i:02d}.txt", f"Passage number {i} about the same thing.", [])
+        docs.append(
+            doc.__class__(
+                doc.document, doc.passages, near(base, 0.3, i)[None, :], doc.mentions, doc.evidence
+            )
+        )
+    s = similarity(tiny_store(tmp_path / "s", docs))
+    first = s.duplicates(0.05, neighbours=3, limit=25).to_json()
+    assert 60 * 3 / 2 <= first["pairs"] <= 60 * 3, "each passage's 3 nearest, each pair once"
+    assert len(first["results"]) == 25 and first["offset"] == 0 and first["limit"] == 25
+    second = s.duplicates(0.05, neighbours=3, limit=25, offset=25).to_json()
+    everything = s.duplicates(0.05, neighbours=3, limit=10_000).to_json()["results"]
+    assert first["results"] + second["results"] == everything[:50]
+    scores = [r["score"] for r in everything]
+    assert scores == sorted(scores, reverse=True) and len(everything) == first["pairs"]
+    assert {r["a"]["doc_id"] != r["b"]["doc_id"] for r in everything} == {True}
+    with pytest.raises(InputError, match="--limit"):
+        s.duplicates(0.5, limit=0)
+
+
 def test_entities_are_alike_by_their_contexts_and_by_the_graph(store) -> None:
     s = similarity(store)
     alike = s.entities("Ada", 5).results
