@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -199,9 +200,11 @@ class EntityRelationExtractor:
         for n, text in enumerate(texts):
             pos = 0
             for block in text.split("\n\n"):
-                if block.strip():
+                readable = blank_junk(block)
+                if readable.strip():
                     blocks.extend(
-                        (n, at, piece) for at, piece in cut_block(pos, block, self.max_block_chars)
+                        (n, at, piece)
+                        for at, piece in cut_block(pos, readable, self.max_block_chars)
                     )
                 pos += len(block) + 2
         by_text: dict[int, list[tuple[Any, int]]] = {}
@@ -464,6 +467,18 @@ def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
             topic = None
         elif resolved:
             topic = next(iter(resolved.values())) if len(resolved) == 1 else None
+
+
+# What no model reads: a "word" of more than 64 characters without a space (spaCy's tokenizer
+# takes time quadratic in a token's length: 67 s for 20,000 brackets), and a run of 8 or more
+# punctuation marks or symbols (rules, markup left over, "[[[[[[[[").
+_JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
+
+
+def blank_junk(text: str) -> str:
+    """``text`` with its junk (``_JUNK``) turned into as many spaces, so offsets stay those of
+    ``text`` and parsing costs time linear in the length, whatever the content."""
+    return _JUNK.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kgqa.kg.extract import EntityRelationExtractor, cut_block, load_spacy
+from kgqa.kg.extract import EntityRelationExtractor, blank_junk, cut_block, load_spacy
 
 
 def test_blocks_are_cut_after_sentences_within_the_limit_and_keep_their_offsets() -> None:
@@ -43,3 +43,37 @@ def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(tiny_spa
     assert (last.text, last.label) == ("Paris", "GPE")
     assert text[last.start : last.end] == "Paris"
     assert len(found.mentions) == 2 * (330_000 // len(sentence)) + 2
+
+
+def test_junk_is_blanked_for_parsing_with_every_offset_kept() -> None:
+    text = "Marie Curie [[[[[[[[[[ lived in Paris. " + "x" * 70 + " Pierre Curie ----- too."
+    blanked = blank_junk(text)
+    assert len(blanked) == len(text)
+    assert blanked.index("Paris") == text.index("Paris")
+    assert "[" not in blanked and "x" * 65 not in blanked
+    assert "-----" in blanked, "a short run of marks is text"
+    assert blanked.split() == [
+        "Marie", "Curie", "lived", "in", "Paris.", "Pierre", "Curie", "-----", "too."
+    ]  # fmt: skip
+
+
+@pytest.mark.timeout(120)  # a hang guard: unblanked, spaCy's tokenizer took 67 s on 20,000
+def test_a_document_of_brackets_around_names_is_parsed_and_its_names_found(
+    tiny_spacy: Path,
+) -> None:
+    junk = "[" * 20_000
+    text = f"{junk} Marie Curie was born in Warsaw. {junk}\n\n{'x' * 30_000} Pierre Curie."
+    extractor = EntityRelationExtractor(
+        str(tiny_spacy),
+        [],
+        ["PERSON", "GPE"],
+        resolve_pronouns=True,
+        extractor_options={},
+        max_block_chars=100_000,
+    )
+    found = extractor(text)
+    assert [(m.text, text[m.start : m.end]) for m in found.mentions] == [
+        ("Marie Curie", "Marie Curie"),
+        ("Warsaw", "Warsaw"),
+        ("Pierre Curie", "Pierre Curie"),
+    ]
