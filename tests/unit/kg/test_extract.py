@@ -19,6 +19,18 @@ def test_blocks_are_cut_after_sentences_within_the_limit_and_keep_their_offsets(
     assert pieces[0][1].endswith(". ")
 
 
+def people_and_places(tiny_spacy: Path) -> EntityRelationExtractor:
+    """The tiny pipeline's PERSON and GPE mentions, no relations, blocks of 100,000 characters."""
+    return EntityRelationExtractor(
+        str(tiny_spacy),
+        [],
+        ["PERSON", "GPE"],
+        resolve_pronouns=True,
+        extractor_options={},
+        max_block_chars=100_000,
+    )
+
+
 @pytest.mark.timeout(300)
 def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(tiny_spacy: Path) -> None:
     nlp = load_spacy(str(tiny_spacy))
@@ -28,14 +40,7 @@ def test_a_block_longer_than_spacys_max_length_is_extracted_not_refused(tiny_spa
         sentence = "Marie Curie was born in Warsaw. "
         text = sentence * (330_000 // len(sentence)) + "Pierre Curie lived in Paris."
         assert len(text) > 2 * nlp.max_length and "\n\n" not in text
-        extractor = EntityRelationExtractor(
-            str(tiny_spacy),
-            [],
-            ["PERSON", "GPE"],
-            resolve_pronouns=True,
-            extractor_options={},
-            max_block_chars=100_000,
-        )
+        extractor = people_and_places(tiny_spacy)
         found = extractor(text)
     finally:
         nlp.max_length = before
@@ -63,14 +68,7 @@ def test_a_document_of_brackets_around_names_is_parsed_and_its_names_found(
 ) -> None:
     junk = "[" * 20_000
     text = f"{junk} Marie Curie was born in Warsaw. {junk}\n\n{'x' * 30_000} Pierre Curie."
-    extractor = EntityRelationExtractor(
-        str(tiny_spacy),
-        [],
-        ["PERSON", "GPE"],
-        resolve_pronouns=True,
-        extractor_options={},
-        max_block_chars=100_000,
-    )
+    extractor = people_and_places(tiny_spacy)
     found = extractor(text)
     assert [(m.text, text[m.start : m.end]) for m in found.mentions] == [
         ("Marie Curie", "Marie Curie"),
