@@ -193,7 +193,15 @@ class Settings(BaseSettings):
         300.0,
         ge=0,
         description="Per-document time limit; the work runs in a worker process "
-        "that is killed when it passes. 0 runs in-process with no limit.",
+        "that is killed when it passes. 0 runs in-process with no limit. A document longer "
+        "than document_timeout_chars gets this limit once per that many characters.",
+    )
+    document_timeout_chars: int = Field(
+        200_000,
+        ge=1_000,
+        description="The time limit scales with a document's length: each this many characters "
+        "(or part) get document_timeout_seconds, so the limit stops a stuck worker, not a long "
+        "document.",
     )
     loader_memory_mb: int = Field(
         2048,

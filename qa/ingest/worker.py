@@ -137,6 +137,14 @@ def _serve(conn: Connection, settings_json: str, environment: dict[str, str], pa
     serve_messages(conn, answer)
 
 
+def time_limit(docs: list[Document], seconds: float, chars: int) -> float:
+    """The time limit of processing ``docs`` together: ``seconds`` for each ``chars``
+    characters (or part) of the longest, at least once. It stops a stuck worker, not a long
+    document."""
+    longest = max((len(d.text) for d in docs), default=0)
+    return seconds * max(1, -(-longest // chars))
+
+
 class IsolatedProcessor:
     """A DocumentProcessor in a child process with a per-document time limit."""
 
@@ -159,6 +167,9 @@ class IsolatedProcessor:
     def close(self) -> None:
         self.child.close()
 
+    def limit_for(self, docs: list[Document]) -> float:
+        return time_limit(docs, self.timeout, self.settings.document_timeout_chars)
+
     def process_many(self, docs: list[Document]) -> list[ProcessedDocument | Failure]:
         """The batch in one message, so the worker parses and embeds its documents in shared
         passes (``DocumentProcessor.process_many``), under one document's time limit; when
@@ -167,7 +178,7 @@ class IsolatedProcessor:
         quarantined. Called by one thread at a time: the WorkerPool hands each worker to one
         batch."""
         if len(docs) > 1:
-            status, payload = self.child.call(("batch", docs), self.timeout)
+            status, payload = self.child.call(("batch", docs), self.limit_for(docs))
             if status == "ok":
                 return list(payload)
         return self.process_each(docs)
@@ -176,8 +187,9 @@ class IsolatedProcessor:
         """Document by document, each under the time limit, a lost worker retried."""
         out: list[ProcessedDocument | Failure] = []
         for doc in docs:
+            limit = self.limit_for([doc])
             status, payload = self.child.call(
-                ("extract", doc), self.timeout, self.settings.document_retries
+                ("extract", doc), limit, self.settings.document_retries
             )
             if status == "ok":
                 out.append(payload)
@@ -185,9 +197,10 @@ class IsolatedProcessor:
                 out.append(
                     Failure(
                         doc.source,
-                        f"document {doc.doc_id!r} exceeded the time limit of "
-                        f"{self.timeout:g} s (setting document_timeout_seconds) and was "
-                        "stopped",
+                        f"document {doc.doc_id!r} exceeded its time limit of {limit:g} s "
+                        f"({self.timeout:g} s per {self.settings.document_timeout_chars:,} "
+                        "characters, settings document_timeout_seconds and "
+                        "document_timeout_chars) and was stopped; it is not retried",
                     )
                 )
             elif status == "lost":

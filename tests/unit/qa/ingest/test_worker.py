@@ -170,3 +170,16 @@ def test_a_worker_that_dies_while_starting_is_reported_at_once() -> None:
     child = ChildProcess(sys.exit, (), "test process", start_timeout=240)
     with pytest.raises(RuntimeError, match="test process exited with status 1 while starting"):
         child.call(("ping", None), limit=None)
+
+
+def test_the_time_limit_grows_with_the_longest_document() -> None:
+    from kgqa.qa.ingest.worker import time_limit
+    from kgqa.qa.types import Document
+
+    def doc(chars: int) -> Document:
+        return Document(f"d{chars}", "a" * chars, "/src", "h")
+
+    assert time_limit([doc(10)], 300, 200_000) == 300
+    assert time_limit([doc(200_000)], 300, 200_000) == 300
+    assert time_limit([doc(200_001), doc(5)], 300, 200_000) == 600
+    assert time_limit([doc(15_000_000)], 300, 200_000) == 300 * 75  # a 15 MB text: 6 h 15 min
