@@ -169,6 +169,19 @@ def evaluate_relations(
     }
 
 
+def load_joint_model(
+    relation_model: str | None, device: str, precision: str, threshold: float | None
+) -> JointModel:
+    """The joint model at ``relation_model`` (None: the one shipped with kgqa), with the
+    relation threshold ``threshold`` (None: the model's own)."""
+    return JointModel(
+        Path(relation_model or default_joint_model()),
+        device,
+        precision,
+        relation_threshold=threshold,
+    )
+
+
 class SchemaExtractor:
     """Entities and typed relations of texts by the joint model, sentence by sentence: what
     ``kgqa extract`` returns."""
@@ -182,12 +195,7 @@ class SchemaExtractor:
         threshold: float | None = None,
     ) -> None:
         """``relation_model`` None: the model shipped with kgqa."""
-        self.model = JointModel(
-            Path(relation_model or default_joint_model()),
-            device,
-            precision,
-            relation_threshold=threshold,
-        )
+        self.model = load_joint_model(relation_model, device, precision, threshold)
         self.batch_size = batch_size
         self._nlp: Any = None
 
@@ -258,12 +266,7 @@ class JointRelationExtractor:
         threshold: float | None = None,
         **_: Any,
     ) -> None:
-        self.model = JointModel(
-            Path(relation_model or default_joint_model()),
-            device,
-            precision,
-            relation_threshold=threshold,
-        )
+        self.model = load_joint_model(relation_model, device, precision, threshold)
         self.batch_size = batch_size
 
     def warm_up(self) -> None:

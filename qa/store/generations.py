@@ -310,35 +310,26 @@ class Store:
         if base is None and self.exists():
             base = self.open()
         removed = list(removed)
+
+        def attempt(keep: int | None) -> Manifest:
+            staging = self._staging = Staging(self.root, self.generations(), self.current_name())
+            self.stage_seconds, self.recycled = staging.seconds, None
+            try:
+                return stage_generation(
+                    staging, removed, added, models, settings, rules, reembed, base, keep
+                )
+            finally:
+                self.recycled = staging.recycled
+
         try:
-            return self._stage_once(removed, added, models, settings, rules, reembed, base, keep)
+            return attempt(keep)
         except (ReuseFailed, sqlite3.DatabaseError) as err:
             # A reused file that turns out damaged beyond what its checks cover costs only
             # time: the commit starts over from a copy of the base's file.
             if not isinstance(err, ReuseFailed) and self.recycled is None:
                 raise
             shutil.rmtree(self.root / (gen_name(self._staging.number) + ".tmp"), ignore_errors=True)
-            return self._stage_once(removed, added, models, settings, rules, reembed, base, None)
-
-    def _stage_once(
-        self,
-        removed: list[str],
-        added: list[ProcessedDocument],
-        models: dict[str, Any],
-        settings: dict[str, Any],
-        rules: MergeRules | None,
-        reembed: Callable[[list[str]], np.ndarray] | None,
-        base: Generation | None,
-        keep: int | None,
-    ) -> Manifest:
-        staging = self._staging = Staging(self.root, self.generations(), self.current_name())
-        self.stage_seconds, self.recycled = staging.seconds, None
-        try:
-            return stage_generation(
-                staging, removed, added, models, settings, rules, reembed, base, keep
-            )
-        finally:
-            self.recycled = staging.recycled
+            return attempt(None)
 
     def publish(self, number: int, keep: int) -> None:
         """Make a staged generation current (atomically) and drop old generations."""
