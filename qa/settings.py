@@ -376,6 +376,13 @@ class Settings(BaseSettings):
         "the verifier on its dev split.",
     )
 
+    multihop: bool = Field(
+        True,
+        description="Answer questions that need two facts or more (chains such as 'the mother "
+        "of the director of X', comparisons, yes/no about two things) hop by hop, each answer "
+        "with its path.",
+    )
+
     similar_graph_weight: float = Field(
         0.3,
         ge=0,

@@ -241,6 +241,8 @@ class AskResult:
     answers: list[Answer]
     facts: list[list[dict[str, Any]]]
     hits: list[Hit]
+    # a multi-hop answer's hops, in order (``kgqa.qa.multihop.solve.Step.to_json``)
+    path: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def no_answer(self) -> bool | None:
@@ -256,4 +258,5 @@ class AskResult:
         }
         out["answers"] = [{**a.to_json(), "facts": f} for a, f in zip(self.answers, self.facts)]
         out["hits"] = [h.to_json() for h in self.hits]
+        out["path"] = self.path
         return out

@@ -144,6 +144,7 @@ def ask(
                 "answers": full["answers"],
                 "reader": result.reader,
                 "hits": full["hits"],
+                "path": full["path"],
             }
             if questions is not None:
                 record = {"id": line.id, **record}
@@ -190,6 +191,26 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         before, after = a.context[max(0, at - 80) : at], a.context[end : end + 80]
         console.print(
             f"     …{one_line(before, 80)} [reverse]{escape(a.text)}[/] {one_line(after, 80)}…",
+            highlight=False,
+        )
+    print_path(result.path)
+
+
+def print_path(path: list[dict[str, Any]]) -> None:
+    """A multi-hop answer's hops: each sub-question, its answer, and what answered it."""
+    if not path:
+        return
+    console.print("  [bold]path:[/]")
+    for i, step in enumerate(path, 1):
+        if step.get("edge"):
+            where = f"graph edge {step['edge']['label']} ({escape(step['doc_id'])})"
+        elif step.get("doc_id"):
+            where = f"{step['how']} in {escape(step['doc_id'])} chars {step['start']}-{step['end']}"
+        else:
+            where = step["how"]
+        console.print(
+            f"    {i}. {escape(step['question'])} -> [bold]{escape(step['answer'])}[/]"
+            f"  [dim]{where}[/]",
             highlight=False,
         )
 

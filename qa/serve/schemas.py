@@ -78,6 +78,21 @@ class AnswerShape(_Shape):
     )
 
 
+class StepShape(_Shape):
+    question: str = Field(description="The hop's sub-question.")
+    answer: str
+    how: str = Field(
+        description="What answered it: graph (a typed edge), reader (a span), text (a date or "
+        "country read in the passage) or comparison (of the hops before it)."
+    )
+    doc_id: str | None = None
+    passage_id: str | None = None
+    start: int | None = Field(None, description="Start of the span or edge evidence.")
+    end: int | None = None
+    probability: float | None = None
+    edge: dict[str, Any] | None = Field(None, description="The graph edge, when one answered.")
+
+
 class AskResponse(_Shape):
     question: str
     generation: str = Field(description="The store generation that answered.")
@@ -87,6 +102,11 @@ class AskResponse(_Shape):
     )
     answers: list[AnswerShape]
     hits: list[HitShape]
+    path: list[StepShape] = Field(
+        default_factory=list,
+        description="For a question that needs two facts or more: each hop, in order (empty "
+        "for a question one passage answers).",
+    )
 
 
 class SearchResponse(_Shape):

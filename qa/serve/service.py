@@ -244,6 +244,10 @@ class QAService:
         top_k = self.settings.ask_top_k if top_k is None else top_k
         top_answers = self.settings.top_answers if top_answers is None else top_answers
         generation = self.generation
+        if self.reader is not None and self.settings.multihop:
+            followed = self.ask_multihop(question, generation)
+            if followed is not None:
+                return followed
         hits = self.search(question, top_k, generation=generation)
         if self.reader is None:
             return AskResult(question, generation.name, None, [], [], hits)
@@ -255,6 +259,31 @@ class QAService:
             answers,
             self.facts(generation, question, answers),
             hits,
+        )
+
+    def ask_multihop(self, question: str, generation: Generation) -> AskResult | None:
+        """The answer of a question that needs two facts or more ("the mother of the director
+        of X", "which came out first, A or B", "are A and B both Z"), hop by hop with its
+        ``path``; None for a question of another shape, or when a hop finds nothing (the
+        question then goes the single-passage way)."""
+        from kgqa.qa.multihop.parse import parse
+        from kgqa.qa.multihop.solve import MultiHop
+
+        shape = parse(question)
+        if shape is None:
+            return None
+        solved = MultiHop(self).solve(question, shape)
+        if solved is None:
+            return None
+        answer = solved.answer_in(generation)
+        return AskResult(
+            question,
+            generation.name,
+            self.settings.reader_model,
+            [answer],
+            [[]],
+            solved.hits,
+            [step.to_json() for step in solved.steps],
         )
 
     def read(self, items: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
@@ -273,7 +302,7 @@ class QAService:
             )
             for (rid, question, context), reading in zip(part, readings):
                 span = reading.span
-                probability = self._probabilities(question, [context], [reading])[0]
+                probability = self.probabilities(question, [context], [reading])[0]
                 shown = (
                     span is not None
                     and span.text.strip()
@@ -295,7 +324,7 @@ class QAService:
                 results.append(result)
         return results
 
-    def _probabilities(
+    def probabilities(
         self,
         question: str,
         contexts: list[str],
@@ -423,7 +452,7 @@ class QAService:
         readings = self.reader.read(
             [question] * len(contexts), contexts, vectors=self.verifier is not None
         )
-        probabilities = self._probabilities(question, contexts, readings)
+        probabilities = self.probabilities(question, contexts, readings)
         groups: dict[str, list[Answer]] = {}
         for hit, reading, probability in zip(hits, readings, probabilities):
             span = reading.span

@@ -131,6 +131,20 @@ function renderAnswer(result, answer) {
     }
     card.append(el("div", { class: "meta", text: "supporting graph facts" }), list);
   }
+  if (result.path && result.path.length) {
+    // a multi-hop answer: each hop's sub-question, its answer, and the edge or span behind it
+    const steps = el("ol", { class: "path" });
+    for (const step of result.path) {
+      const where = step.edge ? `graph edge ${step.edge.label} · ${step.doc_id}`
+        : step.doc_id ? `${step.how} · ${step.doc_id} · characters ${step.start}–${step.end}`
+          : step.how;
+      steps.append(el("li", {},
+        el("span", { text: `${step.question} → ` }),
+        el("strong", { text: step.answer }),
+        el("span", { class: "meta", text: ` (${where})` })));
+    }
+    card.append(el("div", { class: "meta", text: "path: the answer, hop by hop" }), steps);
+  }
   return withMoreLikeThis(card, `passage=${encodeURIComponent(answer.passage_id)}`);
 }
 

@@ -1,0 +1,141 @@
+"""Small facts read out of text for comparisons: dates (to say which came first) and
+countries (to say whether two things share one)."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>\d{{3,4}})"
+    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{3,4}})"
+    rf"|(?P<m3>{_MONTH})\.?\s+(?P<y3>\d{{3,4}})"
+    rf"|(?P<y4>1\d{{3}}|20\d{{2}}|\d{{3}}(?=\s*(?:AD|CE|BC|BCE)\b)))"
+    rf"(?P<bc>\s*(?:BC|BCE)\b)?",
+    re.IGNORECASE,
+)
+
+Date = tuple[int, int, int]
+
+
+def dates_in(text: str) -> list[tuple[Date, int, int]]:
+    """Every date in ``text`` as ((year, month, day), start, end); a missing month or day is 0.
+    A year before Christ is negative."""
+    found = []
+    for m in _DATE.finditer(text):
+        g = m.groupdict()
+        year = int(g["y1"] or g["y2"] or g["y3"] or g["y4"])
+        month_name = (g["m1"] or g["m2"] or g["m3"] or "").lower().rstrip(".")
+        day = int(g["d1"] or g["d2"] or 0)
+        if g["bc"]:
+            year = -year
+        found.append(((year, MONTHS.get(month_name, 0), day), m.start(), m.end()))
+    return found
+
+
+def first_date(text: str) -> Date | None:
+    found = dates_in(text)
+    return found[0][0] if found else None
+
+
+def life_dates(text: str, name: str) -> tuple[Date | None, Date | None]:
+    """Birth and death dates of the person a passage is about, from the bracket after their
+    name ("Ann Lee (12 May 1900 – 3 June 1980)", "(born 1950)") or from "born ... died"."""
+    at = text.lower().find(name.lower()) if name else -1
+    window = text[max(0, at) : max(0, at) + 400] if at >= 0 else text[:400]
+    bracket = re.search(r"\(([^()]*\d{3,4}[^()]*)\)", window)
+    if bracket:
+        inside = bracket.group(1)
+        found = dates_in(inside)
+        if found:
+            if re.search(r"\b(died|d\.)\s", inside) and not re.search(r"\b(born|b\.)\s", inside):
+                return None, found[0][0]
+            death = found[1][0] if len(found) > 1 else None
+            return found[0][0], death
+    born = re.search(r"\bborn\b[^.]{0,60}", window)
+    died = re.search(r"\b(?:died|death)\b[^.]{0,60}", text)
+    return (
+        first_date(born.group(0)) if born else None,
+        first_date(died.group(0)) if died else None,
+    )
+
+
+# Names people give one country, lower case -> one key.
+COUNTRIES = {
+    "american": "united states", "usa": "united states", "u.s.": "united states",
+    "us": "united states", "u.s.a.": "united states", "united states of america": "united states",
+    "america": "united states", "british": "united kingdom", "uk": "united kingdom",
+    "english": "united kingdom", "england": "united kingdom", "scottish": "united kingdom",
+    "scotland": "united kingdom", "welsh": "united kingdom", "wales": "united kingdom",
+    "great britain": "united kingdom", "britain": "united kingdom", "french": "france",
+    "german": "germany", "italian": "italy", "spanish": "spain", "indian": "india",
+    "chinese": "china", "japanese": "japan", "russian": "russia", "soviet": "russia",
+    "soviet union": "russia", "canadian": "canada", "australian": "australia",
+    "mexican": "mexico", "brazilian": "brazil", "swedish": "sweden", "norwegian": "norway",
+    "danish": "denmark", "finnish": "finland", "dutch": "netherlands", "polish": "poland",
+    "iranian": "iran", "persian": "iran", "irish": "ireland", "greek": "greece",
+    "turkish": "turkey", "egyptian": "egypt", "argentine": "argentina",
+    "argentinian": "argentina", "portuguese": "portugal", "belgian": "belgium",
+    "swiss": "switzerland", "austrian": "austria", "hungarian": "hungary", "czech": "czech",
+    "czechoslovak": "czech", "filipino": "philippines", "philippine": "philippines",
+    "korean": "south korea", "south korean": "south korea", "pakistani": "pakistan",
+    "bangladeshi": "bangladesh", "israeli": "israel", "nigerian": "nigeria",
+    "south african": "south africa", "new zealand": "new zealand", "chilean": "chile",
+    "colombian": "colombia", "peruvian": "peru", "cuban": "cuba", "romanian": "romania",
+    "bulgarian": "bulgaria", "serbian": "serbia", "croatian": "croatia", "ukrainian": "ukraine",
+    "thai": "thailand", "vietnamese": "vietnam", "indonesian": "indonesia",
+    "malaysian": "malaysia", "sri lankan": "sri lanka", "nepali": "nepal", "afghan": "afghanistan",
+    "iraqi": "iraq", "syrian": "syria", "lebanese": "lebanon", "saudi": "saudi arabia",
+    "icelandic": "iceland", "estonian": "estonia", "latvian": "latvia",
+    "lithuanian": "lithuania", "slovak": "slovakia", "slovenian": "slovenia",
+    "georgian": "georgia", "armenian": "armenia", "azerbaijani": "azerbaijan",
+    "kazakh": "kazakhstan", "uzbek": "uzbekistan", "mongolian": "mongolia",
+    "taiwanese": "taiwan", "venezuelan": "venezuela", "jamaican": "jamaica",
+}  # fmt: skip
+_COUNTRY_NAMES = sorted(
+    set(COUNTRIES) | set(COUNTRIES.values()) | {"iran", "india", "china", "japan", "italy"},
+    key=len,
+    reverse=True,
+)
+_COUNTRY = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(c) for c in _COUNTRY_NAMES) + r")(?![\w])", re.IGNORECASE
+)
+
+
+def country_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a country (by name or adjective), in order."""
+    return [
+        (m.start(1), m.end(1)) for m in _COUNTRY.finditer(text) if m.group(1) not in {"us", "Us"}
+    ]
+
+
+def countries_in(text: str) -> list[str]:
+    """The countries a text names (by name or adjective), each as one key, in order."""
+    out: list[str] = []
+    for m in _COUNTRY.finditer(text):
+        word = m.group(1)
+        if word in {"US", "us"} and word != "US":
+            continue  # the pronoun
+        key = COUNTRIES.get(word.lower(), word.lower())
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def country_key(text: str) -> str:
+    """One key for a country answer ("American", "U.S.", "United States" -> the same)."""
+    found = countries_in(text)
+    return found[0] if found else text.strip().lower()

@@ -1,0 +1,309 @@
+"""Reading a question's shape: a chain of relations ("the mother of the director of X"), a
+comparison of two named things ("Which film came out first, A or B?") or a yes/no question
+about two of them ("Are A and B both Z?", "... the same nationality?"). No model: the forms
+are the ones people use when a question needs two facts, and anything else is a plain
+question (``None``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A relation word or phrase of a chain -> the question that asks one hop of it about {e}.
+# The keys are matched longest first, so "place of birth" wins over "birth".
+HOPS: dict[str, str] = {
+    "director": "Who is the director of {e}?",
+    "composer": "Who is the composer of {e}?",
+    "performer": "Who is the performer of {e}?",
+    "singer": "Who is the singer of {e}?",
+    "producer": "Who is the producer of {e}?",
+    "author": "Who is the author of {e}?",
+    "writer": "Who is the writer of {e}?",
+    "screenwriter": "Who is the screenwriter of {e}?",
+    "creator": "Who is the creator of {e}?",
+    "founder": "Who is the founder of {e}?",
+    "publisher": "Who published {e}?",
+    "owner": "Who owns {e}?",
+    "mother": "Who is the mother of {e}?",
+    "father": "Who is the father of {e}?",
+    "parent": "Who is the parent of {e}?",
+    "wife": "Who is the wife of {e}?",
+    "husband": "Who is the husband of {e}?",
+    "spouse": "Who is the spouse of {e}?",
+    "child": "Who is the child of {e}?",
+    "son": "Who is the son of {e}?",
+    "daughter": "Who is the daughter of {e}?",
+    "sibling": "Who is the sibling of {e}?",
+    "brother": "Who is the brother of {e}?",
+    "sister": "Who is the sister of {e}?",
+    "place of birth": "Where was {e} born?",
+    "birthplace": "Where was {e} born?",
+    "place of death": "Where did {e} die?",
+    "date of birth": "When was {e} born?",
+    "date of death": "When did {e} die?",
+    "cause of death": "What was the cause of death of {e}?",
+    "place of burial": "Where was {e} buried?",
+    "nationality": "What is the nationality of {e}?",
+    "country of citizenship": "What is the nationality of {e}?",
+    "country of origin": "What is the country of origin of {e}?",
+    "headquarters": "Where is the headquarters of {e}?",
+    "leader": "Who is the leader of {e}?",
+    "chief executive": "Who is the chief executive of {e}?",
+    "ceo": "Who is the CEO of {e}?",
+    "capital": "What is the capital of {e}?",
+    "employer": "Who is the employer of {e}?",
+}
+# Kinship that is two hops: the word -> its hops, innermost first.
+COMPOUND: dict[str, list[str]] = {
+    "paternal grandfather": ["father", "father"],
+    "paternal grandmother": ["father", "mother"],
+    "maternal grandfather": ["mother", "father"],
+    "maternal grandmother": ["mother", "mother"],
+    "grandfather": ["father", "father"],
+    "grandmother": ["father", "mother"],
+    "father-in-law": ["spouse", "father"],
+    "mother-in-law": ["spouse", "mother"],
+    "stepmother": ["father", "spouse"],
+    "stepfather": ["mother", "spouse"],
+    "uncle": ["father", "brother"],
+    "aunt": ["father", "sister"],
+}
+# What kind of thing a relation's answer is: comparisons of dates need these.
+PEOPLE = {
+    "director", "composer", "performer", "singer", "producer", "author", "writer",
+    "screenwriter", "creator", "founder", "mother", "father", "parent", "wife", "husband",
+    "spouse", "child", "son", "daughter", "sibling", "brother", "sister", "leader",
+    "chief executive", "ceo",
+}  # fmt: skip
+
+_WORDS = sorted([*HOPS, *COMPOUND], key=len, reverse=True)
+_RELATION = "|".join(re.escape(w) for w in _WORDS)
+# "film", "song", "band" ...: a kind word before a name ("the director of film X")
+_KIND = (
+    r"(?:the\s+)?(?:films?|songs?|albums?|books?|novels?|bands?|groups?|company|plays?|shows?"
+    r"|series|games?|video games?)\s+"
+)
+# a possessive: "X's father" -> "the father of X"
+_POSSESSIVE = re.compile(
+    rf"((?:[A-Z0-9][^\s]*)(?:\s+(?:[A-Z0-9(][^\s]*|of|the|de|da|del|la|le|von|van|and))*?)"
+    rf"\s?'s?\s+((?:paternal |maternal )?(?:{_RELATION}))\b"
+)
+
+
+@dataclass
+class Chain:
+    """Hops to follow from ``entity`` (innermost first), and the question to ask of the last
+    bridge: ``outer`` with ``{bridge}`` where the chain stood (None: the bridge is the answer)."""
+
+    entity: str
+    relations: list[str]
+    outer: str | None
+
+
+@dataclass
+class Comparison:
+    """Pick one of ``sides`` by a date (``attribute`` birth, death or date; ``latest``: the
+    later wins), after following ``relations`` from each side (a bridge comparison: "the film
+    whose director was born first")."""
+
+    sides: list[str]
+    attribute: str
+    latest: bool
+    relations: list[str] = field(default_factory=list)
+    verb: str = "released"
+
+
+@dataclass
+class YesNo:
+    """Yes or no about two things: do they share ``attribute`` (``same``), or is each of them
+    ``claim``; ``relations`` are followed first ("both directors of films A and B ...")."""
+
+    sides: list[str]
+    same: bool
+    attribute: str
+    claim: str
+    relations: list[str] = field(default_factory=list)
+
+
+Shape = Chain | Comparison | YesNo
+
+
+def parse(question: str) -> Shape | None:
+    """The question's shape, or None for a question one passage can answer."""
+    q = " ".join(question.strip().split())
+    return comparison(q) or yes_no(q) or chain(q)
+
+
+def _relations_in(text: str) -> list[str]:
+    """The relation words in ``text``, as single hops (a compound word expanded), in order."""
+    found = []
+    for m in re.finditer(rf"\b({_RELATION})s?\b", text, re.IGNORECASE):
+        word = m.group(1).lower()
+        found.extend(COMPOUND.get(word, [word]))
+    return found
+
+
+def _strip_kind(name: str) -> str:
+    return re.sub(rf"^{_KIND}", "", name.strip(" ,.?"), flags=re.IGNORECASE).strip()
+
+
+_EARLY = r"\b(first|earlier|earliest|older|oldest|before|sooner)\b"
+_LATE = (
+    r"\b(later|latest|last|more recent(?:ly)?|most recent(?:ly)?|younger|youngest|newer|newest"
+    r"|after|second)\b"
+)
+_DATE_VERB = (
+    r"\b(released|published|founded|established|formed|started|created|built|opened|made"
+    r"|launched|came out|produced|premiered|born|died)\b"
+)
+
+
+def comparison(q: str) -> Comparison | None:
+    """ "Which film came out first, A or B?", "Who was born later, A or B?",
+    "Which film has the director who died first, A or B?"."""
+    m = re.match(r"^(?P<head>.+?),\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\?*$", q)
+    if not m or not re.match(r"(?i)^(which|who|what)\b", q):
+        return None
+    head = m.group("head")
+    early = re.search(_EARLY, head, re.IGNORECASE)
+    late = re.search(_LATE, head, re.IGNORECASE)
+    if not early and not late:
+        return Comparison(
+            [_strip_kind(m.group("a")), _strip_kind(m.group("b"))], "choice", False, [], ""
+        )
+    lowered = head.lower()
+    if re.search(r"\b(born|birth|older|oldest|younger|youngest)\b", lowered):
+        attribute = "birth"
+    elif re.search(r"\b(died|death|die)\b", lowered):
+        attribute = "death"
+    else:
+        attribute = "date"
+    verb = re.search(_DATE_VERB, lowered)
+    return Comparison(
+        [_strip_kind(m.group("a")), _strip_kind(m.group("b"))],
+        attribute,
+        latest=late is not None and not (early is not None and early.start() > late.start()),
+        relations=[r for r in _relations_in(head) if r in PEOPLE],
+        verb=verb.group(1) if verb else "released",
+    )
+
+
+_SAME = re.compile(
+    r"\bthe same\s+(?P<what>[a-z ]+?)(?:\s+as\b|\?|$)|\bshare the same (?P<what2>[a-z]+)"
+)
+
+
+def yes_no(q: str) -> YesNo | None:
+    """ "Are A and B both Z?", "Are both A and B Z?", "Were A and B directed by the same
+    person?", "Do A and B have the same nationality?"."""
+    if not re.match(r"(?i)^(are|were|is|was|do|does|did|have|has)\b", q):
+        return None
+    body = re.sub(r"(?i)^(are|were|is|was|do|does|did|have|has)\s+(both\s+)?", "", q).rstrip("?")
+    sides = _two_names(body)
+    if sides is None:
+        return None
+    (a, b), before, after = sides
+    same = _SAME.search(q)
+    rest = before + (f" {after.split(' same ')[0]}" if same else "")
+    relations = [r for r in _relations_in(rest) if r in PEOPLE]
+    relations += [r for r in _relations_in(a_b_prefix(body, a)) if r in PEOPLE]
+    if same:
+        what = (same.group("what") or same.group("what2") or "").strip()
+        if re.search(r"\b(direct|directed)\b", q) and what in {"person", "people", "man", "woman"}:
+            relations, what = relations + ["director"], "identity"
+        elif what in {"person", "people"}:
+            what = "identity"
+        elif what in {"country", "nation", "nationality", "citizenship"}:
+            what = "country"
+        return YesNo([a, b], True, what, "", relations)
+    claim = re.sub(r"(?i)^\s*(both|all)\s+", "", after).strip()
+    if not claim:
+        return None
+    return YesNo([a, b], False, "", claim, relations)
+
+
+def a_b_prefix(body: str, name: str) -> str:
+    """The words just before ``name`` in ``body`` ("director of film")."""
+    at = body.find(name)
+    return body[max(0, at - 30) : max(0, at)] if at > 0 else ""
+
+
+def _two_names(body: str) -> tuple[tuple[str, str], str, str] | None:
+    """Two names joined by "and" in ``body``, with the text before and after them. A name is
+    a run of capitalised words (small words, numbers and punctuation inside it allowed)."""
+    word = r"(?:[A-Z0-9\"'(][^\s]*|of|the|de|da|del|la|le|von|van|in|on|and|for|a|an|to|\d+)"
+    prefix = rf"(?:(?:{_RELATION})s?\s+of\s+)?(?:{_KIND})?"
+    name = rf"{prefix}[A-Z0-9\"'(][^\s]*(?:\s+{word})*?"
+    m = re.search(
+        rf"(?P<before>^|.*?\s)(?P<a>{name}(?:,\s+{name})*)\s+and\s+(?P<b>{name}(?:,\s+{name})*)"
+        rf"(?P<after>\s+(?!(?:of|the|de|and|for|in|on|a)\s+[A-Z])[a-z\-\"].*|$)",
+        body,
+    )
+    if not m:
+        return None
+    a, b = _strip_kind(m.group("a")), _strip_kind(m.group("b"))
+    a = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", a, flags=re.IGNORECASE)
+    b = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", b, flags=re.IGNORECASE)
+    a, b = _strip_kind(a), _strip_kind(b)
+    if not a or not b:
+        return None
+    return (a, b), m.group("before") + " " + body[: m.start("b")], m.group("after")
+
+
+def name_end(text: str, start: int = 0) -> int:
+    """Where the name that starts at ``start`` ends: a run of capitalised words, numbers and
+    quoted or bracketed words, with small words inside it ("The Wild Women of Chastity Gulch",
+    "Moscow Pride '06", "Crime After Crime (Film)")."""
+    end = start
+    pos = start
+    for m in re.finditer(r"\S+", text[start:]):
+        token = m.group(0)
+        bare = token.strip("\"'(),.;:!?")
+        capital = bool(re.match(r"[A-Z0-9\u00c0-\u024f\"'(]", token)) and not (
+            bare.lower() in _SMALL and not bare[:1].isupper()
+        )
+        if capital or (token.startswith("(") and end > start):
+            end = start + m.end()
+        elif bare.lower() not in _SMALL and token not in {"-", "&", ":"}:
+            break
+        pos = start + m.end()
+        if token.endswith((",", "?")) and not capital:
+            break
+    del pos
+    return end
+
+
+_SMALL = {"of", "the", "de", "da", "del", "la", "le", "von", "van", "in", "on", "for", "a",
+          "an", "to", "and", "at", "du", "des", "y", "e", "i", "el"}  # fmt: skip
+
+
+def chain(q: str) -> Chain | None:
+    """ "Who is the mother of the director of film X?", "Where was the wife of X born?",
+    "What is the place of birth of X's father?"."""
+    text = q
+    for _ in range(3):  # "X's father's mother"
+        text = _POSSESSIVE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
+    m = re.search(
+        rf"\b(?:the\s+)?(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
+        rf"(?:{_KIND})?(?=[A-Z0-9\"'(])",
+        text,
+    )
+    if not m:
+        return None
+    words = re.findall(rf"\b((?:paternal |maternal )?(?:{_RELATION}))s?\b", m.group("rels"), re.I)
+    relations = [r for w in reversed(words) for r in _relations_in(w)]
+    end = name_end(text, m.end())
+    entity = text[m.end() : end].strip(" ,.?")
+    if not relations or not entity:
+        return None
+    outer = text[: m.start()] + "{bridge}" + text[end:]
+    if not outer.rstrip().endswith("?"):
+        outer = outer.rstrip() + "?"
+    # a single hop whose outer question is plain ("Who is the director of X?") is one fact
+    if re.fullmatch(
+        r"(?i)(who|what|which|where)\s+(is|was|are|were)\s+\{bridge\}\?*", outer.strip()
+    ):
+        if len(relations) == 1:
+            return None
+        return Chain(entity, relations, None)
+    return Chain(entity, relations, outer)

@@ -1,0 +1,531 @@
+"""Answering a question that needs two or more facts, one hop at a time.
+
+A chain ("the mother of the director of X") is followed from its named entity: each hop is
+answered by a typed graph edge when the graph has one of the matching relation, else by the
+reader over passages that mention the entity (retrieved with the hop's question, so retrieval
+follows the bridge). A comparison reads a date for each side; a yes/no question compares a fact
+of each side or checks a claim against each side's passage. Every hop becomes a ``Step`` of the
+answer's path, with the edge or span that answered it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgqa.kg.canonical import canonical_key
+from kgqa.qa.multihop.facts import (
+    Date,
+    countries_in,
+    country_key,
+    country_spans,
+    dates_in,
+    life_dates,
+)
+from kgqa.qa.multihop.parse import HOPS, PEOPLE, Chain, Comparison, Shape, YesNo, name_end
+from kgqa.qa.squad import normalize_answer
+from kgqa.qa.types import Answer, Hit
+
+# relation word -> (graph relation type, direction from the entity: "in" means the answer is
+# the edge's head); kinship that the schema does not tell apart by sex is left to the reader
+# when the graph offers more than one edge.
+GRAPH_RELATIONS: dict[str, tuple[str, str]] = {
+    **{w: ("Creator_Of", "in") for w in ("director", "composer", "author", "writer", "creator",
+                                          "producer", "performer", "singer", "screenwriter")},
+    "founder": ("Founded_By", "out"),
+    "mother": ("Parent_Of", "in"),
+    "father": ("Parent_Of", "in"),
+    "parent": ("Parent_Of", "in"),
+    "child": ("Parent_Of", "out"),
+    "son": ("Parent_Of", "out"),
+    "daughter": ("Parent_Of", "out"),
+    "wife": ("Spouse", "any"),
+    "husband": ("Spouse", "any"),
+    "spouse": ("Spouse", "any"),
+    "place of birth": ("Born_In", "out"),
+    "birthplace": ("Born_In", "out"),
+    "place of death": ("Died_In", "out"),
+    "leader": ("Leader_Of", "in"),
+    "chief executive": ("Leader_Of", "in"),
+    "ceo": ("Leader_Of", "in"),
+    "owner": ("Owned_By", "out"),
+    "headquarters": ("OrgBased_In", "out"),
+}  # fmt: skip
+_SEXED = {"mother", "father", "son", "daughter", "wife", "husband"}
+_STOP = set(
+    "a an the of in on at to for and or is are was were be been both all each by with from as "
+    "that this these those it its their his her they them which who what type types kind "
+    "kinds considered described located species genus".split()
+)
+
+
+@dataclass
+class Step:
+    """One hop of an answer's path: the sub-question, its answer, and what answered it (a
+    typed graph ``edge`` or a reader ``span`` in a document, or a ``comparison`` of the
+    steps before it)."""
+
+    question: str
+    answer: str
+    how: str  # "graph", "reader", "text" (a date or country read in a passage), "comparison"
+    doc_id: str | None = None
+    passage_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    probability: float | None = None
+    edge: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"question": self.question, "answer": self.answer, "how": self.how}
+        if self.doc_id is not None:
+            out.update(
+                doc_id=self.doc_id, passage_id=self.passage_id, start=self.start, end=self.end
+            )
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 4)
+        if self.edge is not None:
+            out["edge"] = self.edge
+        return out
+
+
+@dataclass
+class Solved:
+    """A multi-hop answer: its text, the steps that led there, the passages they used."""
+
+    text: str
+    steps: list[Step]
+    hits: list[Hit] = field(default_factory=list)
+
+    def answer_in(self, generation: Any) -> Answer:
+        """The answer located where the last step that read a passage read it."""
+        located = next((s for s in reversed(self.steps) if s.passage_id is not None), None)
+        hit = next(
+            (h for h in self.hits if located and h.passage.passage_id == located.passage_id),
+            None,
+        )
+        if located is None or hit is None:
+            passage = self.hits[0].passage if self.hits else None
+            start = end = passage.start if passage else 0
+        else:
+            passage = hit.passage
+            start, end = located.start or passage.start, located.end or passage.start
+            if located.how != "reader" or normalize_answer(located.answer) != normalize_answer(
+                self.text
+            ):
+                start = end = passage.start
+        probability = next((s.probability for s in reversed(self.steps) if s.probability), None)
+        return Answer(
+            self.text,
+            0.0,
+            passage.doc_id if passage else "",
+            passage.passage_id if passage else "",
+            start,
+            end,
+            passage.text if passage else "",
+            passage.start if passage else 0,
+            probability=probability,
+        )
+
+
+def _key(name: str) -> str:
+    """A name without its bracketed kind ("Petra (Film)" -> "petra"), for matching text."""
+    return canonical_key(re.sub(r"\s*\([^)]*\)\s*", " ", name)).strip()
+
+
+class MultiHop:
+    """Follows the shapes of ``kgqa.qa.multihop.parse`` over one service's store."""
+
+    def __init__(self, service: Any, k: int = 4) -> None:
+        """``service``: the ``kgqa.qa.serve.service.QAService`` asking (its search, reader and
+        verifier), not imported here so that the service can import this module."""
+        self.service = service
+        self.k = k
+        self.generation = service.generation
+        self.hits: dict[str, Hit] = {}
+
+    # --- passages about an entity --------------------------------------------------------
+    def about(self, name: str, query: str) -> list[Hit]:
+        """Passages that mention ``name`` among those retrieved for ``query`` and for the name
+        itself: first those of a document named after it, then those that name it early."""
+        key = _key(name)
+        if not key:
+            return []
+        found: dict[str, Hit] = {}
+        for q in (query, name):
+            for hit in self.service.search(q, 20, "hybrid", self.generation):
+                found.setdefault(hit.passage.passage_id, hit)
+
+        def rank(hit: Hit) -> tuple[int, float] | None:
+            doc = _key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            text = canonical_key(hit.passage.text)
+            at = text.find(key)
+            if doc == key:
+                return (0, -hit.score)
+            if at < 0:
+                return None
+            return (1 if at < 150 else 2, -hit.score)
+
+        ranked = [(r, h) for h in found.values() if (r := rank(h)) is not None]
+        ranked.sort(key=lambda rh: rh[0])
+        hits = [h for _, h in ranked[: self.k]]
+        for h in hits:
+            self.hits.setdefault(h.passage.passage_id, h)
+        return hits
+
+    # --- one hop -----------------------------------------------------------------------
+    def hop(self, entity: str, relation: str) -> Step | None:
+        question = HOPS.get(relation, "Who is the {r} of {e}?").format(e=entity, r=relation)
+        return (
+            self.from_text(entity, relation, question)
+            or self.from_graph(entity, relation, question)
+            or self.read(question, entity, person=relation in PEOPLE)
+        )
+
+    def from_text(self, entity: str, relation: str, question: str) -> Step | None:
+        """Dates, places of birth and death and countries, read in the entity's passage the
+        way an encyclopedia states them ("Ann Lee (12 May 1900 - 1980) ... born in Leeds")."""
+        if relation in ("date of birth", "date of death"):
+            found = self.date_of(entity, relation.split()[-1], "")
+            return None if found is None else found[1]
+        if relation in ("place of birth", "birthplace", "place of death"):
+            verb = r"(?:died|death)" if relation == "place of death" else r"born"
+            word = r"[A-Z][\w'\-]+"
+            place = (
+                rf"\b{verb}\b[^.;()]{{0,60}}?\b(?:in|at)\s+((?:the\s+)?{word}"
+                rf"(?:(?:,\s*|\s+(?:de\s+|upon\s+|on\s+)?){word})*)"
+            )
+            for hit in self.about(entity, question)[:2]:
+                m = re.search(place, hit.passage.text)
+                if m:
+                    return self.text_step(question, hit, m.start(1), m.end(1))
+            return None
+        if relation in ("nationality", "country of citizenship", "country", "country of origin"):
+            for hit in self.about(entity, question)[:1]:
+                spans = country_spans(hit.passage.text[:400])
+                if spans:
+                    return self.text_step(question, hit, *spans[0])
+        return None
+
+    @staticmethod
+    def text_step(question: str, hit: Hit, start: int, end: int) -> Step:
+        """A step answered by the words at [start, end) of ``hit``'s passage."""
+        p = hit.passage
+        return Step(
+            question, p.text[start:end], "text", p.doc_id, p.passage_id, p.start + start,
+            p.start + end,
+        )  # fmt: skip
+
+    def from_graph(self, entity: str, relation: str, question: str) -> Step | None:
+        wanted = GRAPH_RELATIONS.get(relation)
+        if wanted is None:
+            return None
+        label, direction = wanted
+        graph = self.generation.graph
+        linker = self.service.retriever(self.generation).linker()
+        nodes = [link.node for link in linker.link(entity) if _key(link.span) == _key(entity)]
+        edges = []
+        for node in nodes[:1]:
+            if direction in ("in", "any"):
+                edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
+            if direction in ("out", "any"):
+                edges += [(v, d) for _, v, d in graph.out_edges(node, data=True)]
+        edges = [(o, d) for o, d in edges if d.get("typed") and d["label"] == label]
+        if not edges or (relation in _SEXED and len({o for o, _ in edges}) > 1):
+            return None
+        other, data = max(edges, key=lambda od: od[1]["confidence"])
+        evidence = data["evidence"][0]
+        rowid = self.generation.rowids.get(evidence["passage_id"])
+        for passage in self.generation.passages_by_rowid([] if rowid is None else [rowid]).values():
+            self.hits.setdefault(passage.passage_id, Hit(passage, data["confidence"]))
+        return Step(
+            question,
+            graph.nodes[other].get("label", other),
+            "graph",
+            evidence["doc_id"],
+            evidence["passage_id"],
+            evidence["start"],
+            evidence["end"],
+            data["confidence"],
+            {"label": label, "example": data["example"], "confidence": data["confidence"]},
+        )
+
+    def read(self, question: str, entity: str, person: bool = False) -> Step | None:
+        """The reader's best span for ``question`` in the passages about ``entity``; with
+        ``person``, the best span that is a name (cut to the name it starts with)."""
+        answer = self.best_span(question, self.about(entity, question), person)
+        return None if answer is None else _read_step(question, answer)
+
+    def best_span(self, question: str, hits: list[Hit], person: bool = False) -> Answer | None:
+        """The reader's best span over ``hits`` (by the verifier's probability when there is
+        one, else the margin), with no threshold: the hop's passages were chosen for it."""
+        service = self.service
+        if service.reader is None or not hits:
+            return None
+        contexts = [h.passage.text for h in hits]
+        readings = service.reader.read(
+            [question] * len(hits), contexts, vectors=service.verifier is not None
+        )
+        probabilities = service.probabilities(question, contexts, readings)
+        best: Answer | None = None
+        for hit, reading, probability in zip(hits, readings, probabilities):
+            span = reading.span
+            if span is None or not span.text.strip():
+                continue
+            start, end = span.start, span.end
+            if person:
+                at = re.search(r"[A-Z]", span.text)
+                if at is None:
+                    continue
+                start += at.start()
+                end = min(end, name_end(hit.passage.text, start))
+                if end <= start:
+                    continue
+            p = hit.passage
+            answer = Answer(
+                p.text[start:end], span.score, p.doc_id, p.passage_id, p.start + start,
+                p.start + end, p.text, p.start, probability=probability,
+            )  # fmt: skip
+            if best is None or (probability or span.score, span.score) > (
+                best.probability or best.score,
+                best.score,
+            ):
+                best = answer
+        return best
+
+    # --- shapes ------------------------------------------------------------------------
+    def solve(self, question: str, shape: Shape) -> Solved | None:
+        if isinstance(shape, Chain):
+            return self.chain(shape)
+        if isinstance(shape, Comparison):
+            return self.comparison(question, shape)
+        return self.yes_no(shape)
+
+    def follow(self, entity: str, relations: list[str]) -> tuple[str, list[Step]] | None:
+        steps = []
+        for relation in relations:
+            step = self.hop(entity, relation)
+            if step is None:
+                return None
+            steps.append(step)
+            entity = step.answer
+        return entity, steps
+
+    def chain(self, shape: Chain) -> Solved | None:
+        followed = self.follow(shape.entity, shape.relations)
+        if followed is None:
+            return None
+        bridge, steps = followed
+        if shape.outer is None:
+            return Solved(bridge, steps, self.used())
+        outer = shape.outer.replace("{bridge}", bridge)
+        known = _outer_relation(shape.outer)
+        last = (self.hop(bridge, known) if known else None) or self.read(outer, bridge)
+        if last is None:
+            return None
+        return Solved(last.answer, [*steps, last], self.used())
+
+    def comparison(self, question: str, shape: Comparison) -> Solved | None:
+        if shape.attribute == "choice":
+            return self.choice(question, shape)
+        steps: list[Step] = []
+        dates: list[Date | None] = []
+        for side in shape.sides:
+            entity = side
+            if shape.relations:
+                followed = self.follow(side, shape.relations)
+                if followed is None:
+                    dates.append(None)
+                    continue
+                entity, more = followed
+                steps += more
+            step = self.date_of(entity, shape.attribute, shape.verb)
+            dates.append(None if step is None else step[0])
+            if step is not None:
+                steps.append(step[1])
+        known = [(d, i) for i, d in enumerate(dates) if d is not None]
+        if not known:
+            return None
+        if len(known) == 2:
+            (da, _), (db, _) = known
+            pick = _pick(da, db, shape.latest)
+        else:
+            pick = known[0][1] if not shape.latest else 1 - known[0][1]
+        what = {"birth": "was born", "death": "died", "date": f"was {shape.verb}"}[shape.attribute]
+        what = "came out" if shape.verb == "came out" and shape.attribute == "date" else what
+        side = shape.sides[pick]
+        steps.append(
+            Step(f"Which {what} {'later' if shape.latest else 'first'}?", side, "comparison")
+        )
+        return Solved(side, steps, self.used())
+
+    def date_of(self, entity: str, attribute: str, verb: str) -> tuple[Date, Step] | None:
+        """A date of ``entity``: its birth or death (from the bracket of its passage) or the
+        date it was released, founded ... (the first date of its passage), else the reader's."""
+        question = {
+            "birth": f"When was {entity} born?",
+            "death": f"When did {entity} die?",
+        }.get(
+            attribute,
+            f"When did {entity} come out?"
+            if verb == "came out"
+            else f"When was {entity} {verb or 'released'}?",
+        )
+        for hit in self.about(entity, question)[:2]:
+            text = hit.passage.text
+            if attribute in ("birth", "death"):
+                name = re.sub(r"\s*\(.*", "", entity)
+                if _key(name) not in canonical_key(text[:80]):
+                    continue  # a date in a bracket is the date of whom the passage is about
+                born, died = life_dates(text, name)
+                date = born if attribute == "birth" else died
+            else:
+                found = dates_in(text[:300])
+                date = found[0][0] if found else None
+            if date is not None:
+                where = next(((a, b) for d, a, b in dates_in(text) if d == date), None)
+                if where is None:
+                    continue
+                return date, self.text_step(question, hit, *where)
+        step = self.read(question, entity)
+        if step is None:
+            return None
+        found = dates_in(step.answer)
+        if not found:
+            return None
+        # "1 December 1636 – 5 February 1718": the first date is the birth, the last the death
+        date, a, b = found[-1] if attribute == "death" else found[0]
+        if step.start is not None:
+            step.start, step.end = step.start + a, step.start + b
+        step.answer = step.answer[a:b]
+        return date, step
+
+    def choice(self, question: str, shape: Comparison) -> Solved | None:
+        """Pick a side by reading the question in each side's passages: the side the reader's
+        best span names, else the side whose passage the reader is surer of."""
+        scored = []
+        steps = []
+        for side in shape.sides:
+            hits = self.about(side, question)
+            answer = self.best_span(question, hits)
+            if answer is None:
+                continue
+            steps.append(_read_step(question, answer))
+            scored.append((side, answer))
+        if not scored:
+            return None
+        for _, answer in scored:
+            for other in shape.sides:
+                if _key(other) and _key(other) in canonical_key(answer.text):
+                    steps.append(Step("Which side does it name?", other, "comparison"))
+                    return Solved(other, steps, self.used())
+        side, _ = max(scored, key=lambda sa: sa[1].probability or sa[1].score)
+        steps.append(Step("Which side's passage answers it?", side, "comparison"))
+        return Solved(side, steps, self.used())
+
+    def yes_no(self, shape: YesNo) -> Solved | None:
+        relations = list(dict.fromkeys(shape.relations))
+        steps: list[Step] = []
+        values: list[str] = []
+        for side in shape.sides:
+            entity = side
+            if relations:
+                followed = self.follow(side, relations)
+                if followed is None:
+                    return None
+                entity, more = followed
+                steps += more
+            if shape.same:
+                step = self.fact(entity, shape.attribute)
+            else:
+                step = self.claim(entity, shape.claim)
+            if step is None:
+                return None
+            steps.append(step)
+            values.append(step.answer)
+        if shape.same:
+            keys = [
+                country_key(v) if shape.attribute == "country" else normalize_answer(v)
+                for v in values
+            ]
+            yes = keys[0] == keys[1] or bool(keys[0] and keys[1] and keys[0] in keys[1])
+        else:
+            yes = all(v == "yes" for v in values)
+        steps.append(Step("Do both agree?", "yes" if yes else "no", "comparison"))
+        return Solved("yes" if yes else "no", steps, self.used())
+
+    def fact(self, entity: str, attribute: str) -> Step | None:
+        """The ``attribute`` of ``entity`` for a "same ..." question: its country from its
+        passage's text when it names one, else the reader's answer."""
+        if attribute == "identity":
+            return Step(f"Who is {entity}?", entity, "comparison")
+        if attribute == "country":
+            question = f"Which country is {entity} from?"
+            for hit in self.about(entity, question)[:1]:
+                found = countries_in(hit.passage.text[:400])
+                if found:
+                    p = hit.passage
+                    return Step(question, found[0], "text", p.doc_id, p.passage_id, p.start, p.end)
+            return self.read(question, entity)
+        return self.read(f"What is the {attribute} of {entity}?", entity)
+
+    def claim(self, entity: str, claim: str) -> Step | None:
+        """Whether the passage about ``entity`` says ``claim``: most of its words are there."""
+        words = [w for w in re.findall(r"[a-z0-9]+", claim.lower()) if w not in _STOP]
+        hits = self.about(entity, f"{entity} {claim}")
+        if not hits:
+            return None
+        p = hits[0].passage
+        text = p.text.lower()
+        present = sum(1 for w in words if w[:5] in text)
+        yes = not words or present / len(words) >= 0.5
+        return Step(
+            f"Is {entity} {claim}?", "yes" if yes else "no", "text", p.doc_id, p.passage_id,
+            p.start, p.end,
+        )  # fmt: skip
+
+    def used(self) -> list[Hit]:
+        return list(self.hits.values())
+
+
+_OUTER = [
+    (r"\bwhen (?:was|is) \{bridge\} born\b|\bbirthday\b", "date of birth"),
+    (r"\bwhen did \{bridge\} die\b", "date of death"),
+    (r"\bwhere (?:was|is) \{bridge\} born\b", "place of birth"),
+    (r"\bwhere did \{bridge\} die\b", "place of death"),
+    (r"\bnationality\b|\bwhich country\b.*\bfrom\b|\bwhat country\b.*\bfrom\b", "nationality"),
+]
+
+
+def _outer_relation(outer: str) -> str | None:
+    """The relation an outer question asks of its bridge, when it is one read from text."""
+    for pattern, relation in _OUTER:
+        if re.search(pattern, outer, re.IGNORECASE):
+            return relation
+    return None
+
+
+def _read_step(question: str, answer: Answer) -> Step:
+    """A step answered by the reader's span ``answer``."""
+    return Step(
+        question, answer.text, "reader", answer.doc_id, answer.passage_id, answer.start,
+        answer.end, answer.probability,
+    )  # fmt: skip
+
+
+def _pick(a: Date, b: Date, latest: bool) -> int:
+    """0 when date ``a`` wins, 1 when ``b`` does; compared on what both dates know."""
+    if a[0] != b[0] or not (a[1] and b[1]):
+        later = b[0] > a[0]
+    elif a[1] != b[1] or not (a[2] and b[2]):
+        later = b[1] > a[1]
+    else:
+        later = b[2] > a[2]
+    return (1 if later else 0) if latest else (0 if later else 1)
+
+
+def _show(date: Date) -> str:
+    year, month, day = date
+    text = str(abs(year)) + (" BC" if year < 0 else "")
+    if month:
+        text = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+    return text

@@ -1,0 +1,110 @@
+"""Questions that need two facts, asked with the shipped models of a store of invented
+paragraphs: the answer follows the hops, and each hop is in the answer's path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgqa.flows.cli import app
+
+runner = CliRunner()
+
+PARAGRAPHS = {
+    "The Silent River": "The Silent River is a 1961 Dutch drama film directed by Mara Velden. "
+    "It follows a ferryman through one winter.",
+    "Mara Velden": "Mara Velden (4 March 1920 – 9 June 1990) was a Dutch film director, born "
+    "in Utrecht. Her mother was the painter Ilse Korvan, who taught her to draw.",
+    "Ilse Korvan": "Ilse Korvan (1895 – 1970) was a Dutch painter of river landscapes.",
+    "Harbour Lights": "Harbour Lights is a 1978 German comedy film directed by Tomas Brandt.",
+    "Tomas Brandt": "Tomas Brandt (12 May 1931 – 2 February 2001) was a German film director, "
+    "born in Kiel.",
+    "Armand Foundry": "The Armand Foundry is a metalworks in Rouen founded by Jules Armand "
+    "in 1902.",
+    "Jules Armand": "Jules Armand (1870 – 1944) was a French engineer, born in Lyon.",
+}
+QUESTIONS = [
+    ("Who is the mother of the director of The Silent River?", "Ilse Korvan"),
+    ("Which film came out first, The Silent River or Harbour Lights?", "The Silent River"),
+    (
+        "Which film has the director born later, The Silent River or Harbour Lights?",
+        "Harbour Lights",
+    ),
+    ("Are Mara Velden and Tomas Brandt from the same country?", "no"),
+    ("Where was the founder of the Armand Foundry born?", "Lyon"),
+]
+
+
+def _data(path: Path) -> Path:
+    paragraphs = [{"title": t, "text": x, "supporting": True} for t, x in PARAGRAPHS.items()]
+    path.write_text(
+        "".join(
+            json.dumps({"question": q, "answers": [a], "paragraphs": paragraphs, "source": "ours"})
+            + "\n"
+            for q, a in QUESTIONS
+        )
+    )
+    return path
+
+
+@pytest.mark.slow
+def test_eval_multihop_builds_the_store_and_answers_hop_by_hop(tmp_path: Path) -> None:
+    data = _data(tmp_path / "mh.jsonl")
+    store = tmp_path / "store"
+    answers = tmp_path / "answers.jsonl"
+    result = runner.invoke(
+        app,
+        ["eval", "multihop", "--data", str(data), "--store", str(store), "--answers",
+         str(answers), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout.splitlines()[-1])
+    assert m["all"]["questions"] == 5 and m["source:ours"]["questions"] == 5
+    rows = [json.loads(line) for line in answers.read_text().splitlines()]
+    right = [r["question"] for r in rows if r["em"] == 1]
+    assert len(right) >= 4, rows
+    assert all(r["path"] for r in rows), "every question here needs two facts"
+
+    # the same store answers from the CLI, with the path of hops
+    asked = runner.invoke(app, ["ask", QUESTIONS[0][0], "--store", str(store), "--json"])
+    assert asked.exit_code == 0, asked.stderr
+    out = json.loads(asked.stdout.splitlines()[-1])
+    assert out["answers"][0]["text"] == "Ilse Korvan"
+    path = out["path"]
+    assert path[0]["answer"] == "Mara Velden" and path[0]["doc_id"] in PARAGRAPHS
+    assert path[-1]["answer"] == "Ilse Korvan" and path[-1]["doc_id"] == "Mara Velden"
+    shown = runner.invoke(app, ["ask", QUESTIONS[1][0], "--store", str(store)])
+    assert "path:" in shown.stdout and "1961" in shown.stdout and "1978" in shown.stdout
+
+    # a question one passage answers keeps the single-passage way (no path)
+    single = runner.invoke(
+        app, ["ask", "Who directed Harbour Lights?", "--store", str(store), "--json"]
+    )
+    out = json.loads(single.stdout.splitlines()[-1])
+    assert out["path"] == [] and out["answers"][0]["text"] == "Tomas Brandt"
+
+
+@pytest.mark.slow
+def test_the_http_api_returns_the_path(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.serve.api import create_app
+    from kgqa.qa.serve.service import QAService
+    from kgqa.qa.settings import Settings
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": t, "title": t, "text": x}) + "\n" for t, x in PARAGRAPHS.items())
+    )
+    settings = Settings(store=tmp_path / "store")
+    pipeline.run([corpus], settings)
+    http = TestClient(create_app(settings, QAService(settings)), base_url="http://localhost")
+    asked = http.post("/ask", json={"question": QUESTIONS[4][0]}).json()
+    assert asked["answers"][0]["text"] == "Lyon"
+    assert [s["answer"] for s in asked["path"]] == ["Jules Armand", "Lyon"]
+    schema = http.get("/openapi.json").json()
+    assert "path" in schema["components"]["schemas"]["AskResponse"]["properties"]

@@ -1,0 +1,76 @@
+"""Reading a question's shape: chains, comparisons, yes/no about two things, and plain."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
+from kgqa.qa.multihop.parse import Chain, Comparison, YesNo, parse
+
+
+def test_a_chain_is_followed_innermost_first() -> None:
+    shape = parse("Who is the mother of the director of film The Silent River?")
+    assert shape == Chain("The Silent River", ["director", "mother"], None)
+
+
+def test_a_possessive_and_an_outer_question() -> None:
+    shape = parse("Where was Eiludd Powys's father born?")
+    assert isinstance(shape, Chain)
+    assert shape.entity == "Eiludd Powys" and shape.relations == ["father"]
+    assert shape.outer == "Where was {bridge} born?"
+
+
+def test_kinship_of_two_hops_is_spelled_out() -> None:
+    shape = parse("Who is the paternal grandmother of Princess Augusta Of Waldeck-Pyrmont?")
+    assert shape == Chain("Princess Augusta Of Waldeck-Pyrmont", ["father", "mother"], None)
+
+
+def test_a_date_comparison_and_a_bridge_comparison() -> None:
+    plain = parse("Which film came out earlier, Kaaka Muttai or En Sømand Går I Land?")
+    assert isinstance(plain, Comparison)
+    assert plain.sides == ["Kaaka Muttai", "En Sømand Går I Land"]
+    assert (plain.attribute, plain.latest, plain.relations) == ("date", False, [])
+    bridged = parse(
+        "Which film has the director who died later, Majhli Didi or Dream Of The Rhine?"
+    )
+    assert isinstance(bridged, Comparison)
+    assert (bridged.attribute, bridged.latest, bridged.relations) == ("death", True, ["director"])
+
+
+def test_yes_no_same_and_both() -> None:
+    same = parse(
+        "Are director of film Sacro Gra and director of film Das Boot from the same country?"
+    )
+    assert isinstance(same, YesNo) and same.same and same.attribute == "country"
+    assert same.sides == ["Sacro Gra", "Das Boot"] and "director" in same.relations
+    both = parse("Are Broughtonia and Laeliocattleya both orchids?")
+    assert both == YesNo(["Broughtonia", "Laeliocattleya"], False, "", "orchids", [])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who directed The Silent River?",
+        "Who is the director of The Silent River?",
+        "When was the Eiffel Tower built?",
+        "What is the capital of France?",
+    ],
+)
+def test_one_fact_questions_stay_plain(question: str) -> None:
+    assert parse(question) is None
+
+
+def test_dates_and_life_dates() -> None:
+    assert [d for d, _, _ in dates_in("on 4 March 1920 and June 9, 1990, then 1066")] == [
+        (1920, 3, 4),
+        (1990, 6, 9),
+        (1066, 0, 0),
+    ]
+    text = "Mara Velden (4 March 1920 – 9 June 1990) was a Dutch film director."
+    assert life_dates(text, "Mara Velden") == ((1920, 3, 4), (1990, 6, 9))
+    assert life_dates("Ann Lee (born 1950) is a poet.", "Ann Lee") == ((1950, 0, 0), None)
+
+
+def test_country_names_and_adjectives_meet() -> None:
+    assert country_key("American") == country_key("U.S.") == country_key("United States")
+    assert country_key("Dutch") != country_key("German")
