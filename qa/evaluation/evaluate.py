@@ -6,9 +6,10 @@ import contextlib
 import json
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgqa.kg.models import set_torch_threads
 from kgqa.qa.ingest import pipeline
@@ -20,6 +21,8 @@ from kgqa.qa.squad import SquadExample, load_squad, squad2_mix, squad_v2_metrics
 
 if TYPE_CHECKING:
     from kgqa.qa.serve.service import QAService
+
+T = TypeVar("T")
 
 
 def read_margins(
@@ -111,22 +114,27 @@ def paragraphs_as_jsonl(examples: list[SquadExample], path: Path) -> dict[str, s
 
 @contextlib.contextmanager
 def service_over(
-    examples: list[SquadExample],
+    write: Callable[[Path], T],
     settings: Settings,
     store: Path | None,
     extra: list[Path],
     on_progress: ProgressCallback | None,
-) -> Iterator[tuple[QAService, dict[str, str]]]:
-    """A query service over the examples' paragraphs (and ``extra`` inputs), ingested with the
-    pipeline into ``store`` or a temporary one; also each question's paragraph document."""
+    reuse: bool = False,
+) -> Iterator[tuple[QAService, T]]:
+    """A query service over a corpus that ``write`` writes (JSONL, to the path it is given;
+    what it returns is yielded beside the service) and ``extra`` inputs, ingested with the
+    pipeline into ``store`` or a temporary one; with ``reuse``, a store that already has a
+    generation is asked as it is."""
     from kgqa.qa.serve.service import QAService
+    from kgqa.qa.store.generations import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "paragraphs.jsonl"
-        owner = paragraphs_as_jsonl(examples, corpus)
+        written = write(corpus)
         s = settings.model_copy(update={"store": store or Path(tmp) / "store"})
-        pipeline.run([corpus, *extra], s, on_progress=on_progress)
-        yield QAService(s), owner
+        if not reuse or Store(s.store).current_name() is None:
+            pipeline.run([corpus, *extra], s, on_progress=on_progress)
+        yield QAService(s), written
 
 
 def eval_qa(
@@ -139,7 +147,8 @@ def eval_qa(
     """Open mode: ingest the file's paragraphs, ask every question through the query path,
     and report SQuAD v2.0 metrics plus retrieval recall@1/5/10 (hit = the question's paragraph)."""
     examples = load_squad([squad])[:limit]
-    with service_over(examples, settings, store, [], on_progress) as (service, owner):
+    write = partial(paragraphs_as_jsonl, examples)
+    with service_over(write, settings, store, [], on_progress) as (service, owner):
         s = service.settings
         preds, margins = {}, {}
         recall = {1: 0, 5: 0, 10: 0}
@@ -188,7 +197,8 @@ def eval_retrieval(
     examples = [e for e in load_squad([squad]) if e.answers][:limit]
     ks = (1, 5, 10, 20)
     extra = [distractors] if distractors else []
-    with service_over(examples, settings, store, extra, on_progress) as (service, owner):
+    write = partial(paragraphs_as_jsonl, examples)
+    with service_over(write, settings, store, extra, on_progress) as (service, owner):
         passages = service.generation.manifest.counts["passages"]
         out: dict[str, Any] = {"questions": len(examples), "passages": passages, "modes": {}}
         found: dict[str, dict[str, int | None]] = {e.qid: {} for e in examples}

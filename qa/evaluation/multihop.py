@@ -6,13 +6,13 @@ BM25 + dense retrieval alone finds for the question."""
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kgqa.qa.ingest import pipeline
+from kgqa.qa.evaluation.evaluate import service_over
 from kgqa.qa.ingest.pipeline import ProgressCallback
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import compute_exact, compute_f1
@@ -82,17 +82,12 @@ def eval_multihop(
     """Answer EM/F1 (overall, per source and per type), supporting-paragraph recall@5 among
     the passages the answer used and among BM25 + dense hits for the question, and ask
     latency; the store is built from the file's pooled paragraphs when ``store`` has none."""
-    from kgqa.qa.serve.service import QAService
-    from kgqa.qa.store.generations import Store
-
     records = load_multihop(data)[:limit]
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "paragraphs.jsonl"
-        supporting = pool_paragraphs(records, corpus)
-        s = settings.model_copy(update={"store": store or Path(tmp) / "store"})
-        if Store(s.store).current_name() is None:
-            pipeline.run([corpus], s, on_progress=on_progress)
-        service = QAService(s)
+    write = partial(pool_paragraphs, records)
+    with service_over(write, settings, store, [], on_progress, reuse=True) as (
+        service,
+        supporting,
+    ):
         service.warm_up()
         groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         seconds = []

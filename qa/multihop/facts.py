@@ -118,21 +118,16 @@ _COUNTRY = re.compile(
 def country_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` names a country (by name or adjective), in order."""
     return [
-        (m.start(1), m.end(1)) for m in _COUNTRY.finditer(text) if m.group(1) not in {"us", "Us"}
+        (m.start(1), m.end(1))
+        for m in _COUNTRY.finditer(text)
+        if m.group(1) not in {"us", "Us"}  # the pronoun
     ]
 
 
 def countries_in(text: str) -> list[str]:
     """The countries a text names (by name or adjective), each as one key, in order."""
-    out: list[str] = []
-    for m in _COUNTRY.finditer(text):
-        word = m.group(1)
-        if word in {"US", "us"} and word != "US":
-            continue  # the pronoun
-        key = COUNTRIES.get(word.lower(), word.lower())
-        if key not in out:
-            out.append(key)
-    return out
+    words = (text[a:b].lower() for a, b in country_spans(text))
+    return list(dict.fromkeys(COUNTRIES.get(w, w) for w in words))
 
 
 def country_key(text: str) -> str:

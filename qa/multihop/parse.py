@@ -165,12 +165,11 @@ def comparison(q: str) -> Comparison | None:
     if not m or not re.match(r"(?i)^(which|who|what)\b", q):
         return None
     head = m.group("head")
+    sides = [_strip_kind(m.group("a")), _strip_kind(m.group("b"))]
     early = re.search(_EARLY, head, re.IGNORECASE)
     late = re.search(_LATE, head, re.IGNORECASE)
     if not early and not late:
-        return Comparison(
-            [_strip_kind(m.group("a")), _strip_kind(m.group("b"))], "choice", False, [], ""
-        )
+        return Comparison(sides, "choice", False, [], "")
     lowered = head.lower()
     if re.search(r"\b(born|birth|older|oldest|younger|youngest)\b", lowered):
         attribute = "birth"
@@ -180,7 +179,7 @@ def comparison(q: str) -> Comparison | None:
         attribute = "date"
     verb = re.search(_DATE_VERB, lowered)
     return Comparison(
-        [_strip_kind(m.group("a")), _strip_kind(m.group("b"))],
+        sides,
         attribute,
         latest=late is not None and not (early is not None and early.start() > late.start()),
         relations=[r for r in _relations_in(head) if r in PEOPLE],
@@ -241,13 +240,16 @@ def _two_names(body: str) -> tuple[tuple[str, str], str, str] | None:
     )
     if not m:
         return None
-    a, b = _strip_kind(m.group("a")), _strip_kind(m.group("b"))
-    a = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", a, flags=re.IGNORECASE)
-    b = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", b, flags=re.IGNORECASE)
-    a, b = _strip_kind(a), _strip_kind(b)
+    a, b = _bare_name(m.group("a")), _bare_name(m.group("b"))
     if not a or not b:
         return None
     return (a, b), m.group("before") + " " + body[: m.start("b")], m.group("after")
+
+
+def _bare_name(name: str) -> str:
+    """A side's name without the relation and kind words before it ("director of film X")."""
+    name = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", _strip_kind(name), flags=re.IGNORECASE)
+    return _strip_kind(name)
 
 
 def name_end(text: str, start: int = 0) -> int:
@@ -255,7 +257,6 @@ def name_end(text: str, start: int = 0) -> int:
     quoted or bracketed words, with small words inside it ("The Wild Women of Chastity Gulch",
     "Moscow Pride '06", "Crime After Crime (Film)")."""
     end = start
-    pos = start
     for m in re.finditer(r"\S+", text[start:]):
         token = m.group(0)
         bare = token.strip("\"'(),.;:!?")
@@ -266,10 +267,8 @@ def name_end(text: str, start: int = 0) -> int:
             end = start + m.end()
         elif bare.lower() not in _SMALL and token not in {"-", "&", ":"}:
             break
-        pos = start + m.end()
         if token.endswith((",", "?")) and not capital:
             break
-    del pos
     return end
 
 

@@ -96,7 +96,7 @@ class Solved:
     steps: list[Step]
     hits: list[Hit] = field(default_factory=list)
 
-    def answer_in(self, generation: Any) -> Answer:
+    def answer(self) -> Answer:
         """The answer located where the last step that read a passage read it."""
         located = next((s for s in reversed(self.steps) if s.passage_id is not None), None)
         hit = next(
@@ -135,13 +135,21 @@ def _key(name: str) -> str:
 class MultiHop:
     """Follows the shapes of ``kgqa.qa.multihop.parse`` over one service's store."""
 
-    def __init__(self, service: Any, k: int = 4) -> None:
+    def __init__(self, service: Any, generation: Any, k: int = 4) -> None:
         """``service``: the ``kgqa.qa.serve.service.QAService`` asking (its search, reader and
-        verifier), not imported here so that the service can import this module."""
+        verifier), not imported here so that the service can import this module;
+        ``generation``: the store generation the whole question is answered from."""
         self.service = service
         self.k = k
-        self.generation = service.generation
+        self.generation = generation
         self.hits: dict[str, Hit] = {}
+        self.searched: dict[str, list[Hit]] = {}  # hybrid hits by query, for this question
+
+    def search(self, query: str) -> list[Hit]:
+        """The hybrid hits of ``query`` (searched once per question: hops ask again)."""
+        if query not in self.searched:
+            self.searched[query] = self.service.search(query, 20, "hybrid", self.generation)
+        return self.searched[query]
 
     # --- passages about an entity --------------------------------------------------------
     def about(self, name: str, query: str) -> list[Hit]:
@@ -152,7 +160,7 @@ class MultiHop:
             return []
         found: dict[str, Hit] = {}
         for q in (query, name):
-            for hit in self.service.search(q, 20, "hybrid", self.generation):
+            for hit in self.search(q):
                 found.setdefault(hit.passage.passage_id, hit)
 
         def rank(hit: Hit) -> tuple[int, float] | None:
@@ -222,13 +230,16 @@ class MultiHop:
         label, direction = wanted
         graph = self.generation.graph
         linker = self.service.retriever(self.generation).linker()
-        nodes = [link.node for link in linker.link(entity) if _key(link.span) == _key(entity)]
+        node = next(
+            (link.node for link in linker.link(entity) if _key(link.span) == _key(entity)), None
+        )
+        if node is None:
+            return None
         edges = []
-        for node in nodes[:1]:
-            if direction in ("in", "any"):
-                edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
-            if direction in ("out", "any"):
-                edges += [(v, d) for _, v, d in graph.out_edges(node, data=True)]
+        if direction in ("in", "any"):
+            edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
+        if direction in ("out", "any"):
+            edges += [(v, d) for _, v, d in graph.out_edges(node, data=True)]
         edges = [(o, d) for o, d in edges if d.get("typed") and d["label"] == label]
         if not edges or (relation in _SEXED and len({o for o, _ in edges}) > 1):
             return None
@@ -258,14 +269,9 @@ class MultiHop:
     def best_span(self, question: str, hits: list[Hit], person: bool = False) -> Answer | None:
         """The reader's best span over ``hits`` (by the verifier's probability when there is
         one, else the margin), with no threshold: the hop's passages were chosen for it."""
-        service = self.service
-        if service.reader is None or not hits:
+        if self.service.reader is None or not hits:
             return None
-        contexts = [h.passage.text for h in hits]
-        readings = service.reader.read(
-            [question] * len(hits), contexts, vectors=service.verifier is not None
-        )
-        probabilities = service.probabilities(question, contexts, readings)
+        readings, probabilities = self.service.read_passages(question, hits)
         best: Answer | None = None
         for hit, reading, probability in zip(hits, readings, probabilities):
             span = reading.span

@@ -272,10 +272,10 @@ class QAService:
         shape = parse(question)
         if shape is None:
             return None
-        solved = MultiHop(self).solve(question, shape)
+        solved = MultiHop(self, generation).solve(question, shape)
         if solved is None:
             return None
-        answer = solved.answer_in(generation)
+        answer = solved.answer()
         return AskResult(
             question,
             generation.name,
@@ -302,7 +302,7 @@ class QAService:
             )
             for (rid, question, context), reading in zip(part, readings):
                 span = reading.span
-                probability = self.probabilities(question, [context], [reading])[0]
+                probability = self._probabilities(question, [context], [reading])[0]
                 shown = (
                     span is not None
                     and span.text.strip()
@@ -324,7 +324,19 @@ class QAService:
                 results.append(result)
         return results
 
-    def probabilities(
+    def read_passages(
+        self, question: str, hits: list[Hit]
+    ) -> tuple[list[Reading], list[float | None]]:
+        """The reader's reading of ``question`` in each hit's passage, and the verifier's
+        probability that its span is right (None without a span or a verifier)."""
+        assert self.reader is not None
+        contexts = [h.passage.text for h in hits]
+        readings = self.reader.read(
+            [question] * len(contexts), contexts, vectors=self.verifier is not None
+        )
+        return readings, self._probabilities(question, contexts, readings)
+
+    def _probabilities(
         self,
         question: str,
         contexts: list[str],
@@ -447,12 +459,7 @@ class QAService:
         the threshold are dropped, and without ``top_answers`` the best answer is shown with the
         others that come within the verifier's margin of it; without a verifier, answers need
         a margin over ``no_answer_threshold`` and the default is the best one."""
-        assert self.reader is not None
-        contexts = [h.passage.text for h in hits]
-        readings = self.reader.read(
-            [question] * len(contexts), contexts, vectors=self.verifier is not None
-        )
-        probabilities = self.probabilities(question, contexts, readings)
+        readings, probabilities = self.read_passages(question, hits)
         groups: dict[str, list[Answer]] = {}
         for hit, reading, probability in zip(hits, readings, probabilities):
             span = reading.span

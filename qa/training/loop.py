@@ -53,6 +53,20 @@ class Optimisation:
     log_every: int
     clip_norm: float = 1.0
 
+    @classmethod
+    def of(cls, config: Any, total_steps: int, log_every: int = 50) -> Optimisation:
+        """The options of a trainer's ``config`` that carries them by these names
+        (``learning_rate``, ``weight_decay``, ``warmup_fraction``, ``device``, ``bf16``)."""
+        return cls(
+            total_steps=total_steps,
+            learning_rate=config.learning_rate,
+            weight_decay=config.weight_decay,
+            warmup_fraction=config.warmup_fraction,
+            device=config.device,
+            bf16=config.bf16,
+            log_every=log_every,
+        )
+
 
 class TrainingLoop:
     """Runs ``total_steps`` optimiser steps over a model; ``step`` counts the steps taken, also

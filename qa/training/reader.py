@@ -237,15 +237,7 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
     total_steps = max(1, int(steps_per_epoch * config.epochs))
     loop = TrainingLoop(
         model,
-        Optimisation(
-            total_steps=total_steps,
-            learning_rate=config.learning_rate,
-            weight_decay=config.weight_decay,
-            warmup_fraction=config.warmup_fraction,
-            device=config.device,
-            bf16=config.bf16,
-            log_every=50,
-        ),
+        Optimisation.of(config, total_steps),
         progress,
     )
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}

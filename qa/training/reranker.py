@@ -181,15 +181,7 @@ def train_cross_encoder(
     total_steps = max(1, int(math.ceil(len(train_groups) / per_step) * config.epochs))
     loop = TrainingLoop(
         model,
-        Optimisation(
-            total_steps=total_steps,
-            learning_rate=config.learning_rate,
-            weight_decay=config.weight_decay,
-            warmup_fraction=config.warmup_fraction,
-            device=config.device,
-            bf16=config.bf16,
-            log_every=50,
-        ),
+        Optimisation.of(config, total_steps),
         progress,
     )
     progress(f"{total_steps} steps of {per_step} questions")
