@@ -408,6 +408,15 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = Field(
         30.0, gt=0, description="Per-request time limit of the HTTP API (504 when passed)."
     )
+    warm: bool = Field(
+        True,
+        description="One-shot ask, search, entity, stats and similar hand their work to a warm "
+        "background process per store that keeps the models loaded (started by the first such "
+        "command; kgqa warm status / stop), instead of loading them each time.",
+    )
+    warm_idle_seconds: int = Field(
+        600, ge=1, description="A warm process stops after this long without a command."
+    )
     api_key: str | None = Field(
         None,
         description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "

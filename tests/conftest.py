@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Commands run here answer in their own process: a warm process per test store would stay for
+# minutes holding its models. tests/e2e/test_warm.py turns it on where it is under test.
+os.environ.setdefault("KGQA_WARM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"

@@ -9,6 +9,7 @@ from kgqa.flows.cli import (  # noqa: F401  (registers)
     query,
     similar,
     train,
+    warm,
 )
 from kgqa.flows.cli.common import app
 

@@ -169,6 +169,34 @@ def check_given(text: str | None, what: str, settings: Settings) -> None:
         fail(str(err))
 
 
+def open_service(settings: Settings, reader: bool = True) -> Any:
+    """What a one-shot command asks: the store's warm process (started on demand) when the
+    setting warm is on, else a QAService loaded here (without the reader unless ``reader``).
+    The store is checked first, before anything starts or loads."""
+    check_given(None, "", settings)
+
+    def here() -> Any:
+        quiet_model_loading()
+        from kgqa.qa.serve.service import QAService
+
+        return QAService(settings if reader else settings.model_copy(update={"reader_model": None}))
+
+    if settings.warm:
+        from kgqa.qa.serve.warm import connect
+
+        def say(message: str) -> None:
+            err_console.print(f"[dim]{escape(message)}[/]", highlight=False, soft_wrap=True)
+
+        try:
+            service = connect(settings, say=say, fallback=here)
+        except QAError as err:
+            say(f"no warm process: {err}")
+            service = None
+        if service is not None:
+            return service
+    return here()
+
+
 def fail(message: str, code: int = 2) -> None:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -17,6 +17,7 @@ from kgqa.flows.cli.common import (
     console,
     guard,
     one_line,
+    open_service,
 )
 from kgqa.kg.export import export_formats, export_graph
 
@@ -58,9 +59,7 @@ def entity(
     as_json: JsonOpt = False,
 ) -> None:
     """An entity's aliases, merges (by which rule), mentions and edges with evidence."""
-    from kgqa.qa.serve.service import QAService
-
-    out = data = QAService(cli_settings(store=store)).entity(name).to_json()
+    out = data = open_service(cli_settings(store=store), reader=False).entity(name).to_json()
     node, mentions, edges = out["id"], out["mentions"], out["edges"]
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
@@ -149,10 +148,8 @@ def graph_stats_command(
 @guard
 def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Counts of the current store generation."""
-    from kgqa.qa.serve.service import QAService
-
     settings = cli_settings(store=store)
-    out = QAService(settings).stats()
+    out = open_service(settings, reader=False).stats()
     if as_json:
         print(json.dumps(out))
         return

@@ -23,6 +23,7 @@ from kgqa.flows.cli.common import (
     fail,
     guard,
     one_line,
+    open_service,
     quiet_model_loading,
     read_lines,
     read_records,
@@ -61,10 +62,7 @@ def search(
         fail("give a QUERY or --queries FILE (one of them)")
     settings = cli_settings(store=store)
     check_given(query, "query", settings)
-    quiet_model_loading()
-    from kgqa.qa.serve.service import QAService
-
-    service = QAService(settings)
+    service = open_service(settings)
 
     def answer(line: Line, text: str) -> None:
         hits = service.search(text, k, mode)
@@ -124,10 +122,7 @@ def ask(
         fail("give a QUESTION or --questions FILE (one of them)")
     settings = cli_settings(store=store)
     check_given(question, "question", settings)
-    quiet_model_loading()
-    from kgqa.qa.serve.service import QAService
-
-    service = QAService(settings)
+    service = open_service(settings)
     if service.reader is None and not as_json:
         err_console.print(
             "[yellow]no reader model is configured[/] (set KGQA_READER_MODEL or "

@@ -18,7 +18,7 @@ from kgqa.flows.cli.common import (
     fail,
     guard,
     one_line,
-    quiet_model_loading,
+    open_service,
 )
 from kgqa.qa.choices import DOCUMENT_MEASURES
 
@@ -93,11 +93,8 @@ def similar(
             "give exactly one of --passage ID, --doc ID, --text TEXT, --entity NAME or "
             f"--duplicates{f' (got {len(given)}: ' + ', '.join(given) + ')' if given else ''}"
         )
-    settings = cli_settings(store=store, reader_model=None)
-    quiet_model_loading()
-    from kgqa.qa.serve.service import QAService
-
-    similarity = QAService(settings).similarity()
+    settings = cli_settings(store=store)
+    similarity = open_service(settings, reader=False).similarity()
     if duplicates:
         # each passage's k nearest neighbours (--k), kept when over the threshold
         result = similarity.duplicates(threshold, neighbours=k, limit=limit, offset=offset)
