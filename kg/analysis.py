@@ -31,6 +31,48 @@ def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
     return sorted(found, key=lambda n: -graph.nodes[n].get("mention_count", 0))
 
 
+def search_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
+    """Nodes whose name or an alias contains ``query`` (case and determiners ignored), ranked
+    by how they match, then by mentions: a node id given exactly; then the query's words as
+    whole words of the name or an alias ("Veltrani" in "Veltrani Robotics"; an exact name first
+    when the mentions tie); then the query inside a word ("Veltranis")."""
+    key = canonical_key(query)
+    if not key:
+        return []
+    words = key.split()
+    ranked = []
+    for node, data in graph.nodes(data=True):
+        names = [canonical_key(x) for x in [data.get("label", ""), *data.get("aliases", [])]]
+        if node == query:
+            tier = 0
+        elif any(_has_words(name.split(), words) for name in names):
+            tier = 1
+        elif any(key in name for name in names):
+            tier = 2
+        else:
+            continue
+        exact = key in names
+        ranked.append((tier, -data.get("mention_count", 0), not exact, node))
+    return [node for *_, node in sorted(ranked)]
+
+
+def entity_summary(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    """A node as entity lists show it: id, name, type, mentions, edges."""
+    data = graph.nodes[node]
+    return {
+        "id": node,
+        "name": data.get("label", node),
+        "type": data.get("type"),
+        "mention_count": data.get("mention_count", 0),
+        "degree": graph.degree(node),
+    }
+
+
+def _has_words(parts: list[str], words: list[str]) -> bool:
+    k = len(words)
+    return any(parts[i : i + k] == words for i in range(len(parts) - k + 1))
+
+
 def resolve_entity(graph: nx.MultiDiGraph, name: str) -> str:
     nodes = find_nodes(graph, name)
     if not nodes:

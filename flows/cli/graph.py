@@ -146,12 +146,27 @@ def graph_stats_command(
 
 @app.command()
 @guard
-def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Counts of the current store generation."""
+def stats(
+    store: StoreOpt = None,
+    questions: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=10,
+            help="Also N questions drawn from the graph that ask answers (each is asked).",
+        ),
+    ] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts of the current store generation and its most mentioned entities."""
     settings = cli_settings(store=store)
-    out = open_service(settings, reader=False).stats()
+    service = open_service(settings, reader=questions > 0)
+    out = service.stats()
+    first = service.overview(8, questions)
+    if questions:
+        out["questions"] = first["questions"]
     if as_json:
-        print(json.dumps(out))
+        print(json.dumps({**out, "top_entities": first["top_entities"]}))
         return
     c = out
     console.print(
@@ -163,3 +178,13 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         "entities by type: "
         + ", ".join(f"{k} {v}" for k, v in out["graph"]["nodes_by_type"].items())
     )
+    console.print(
+        "most mentioned: "
+        + ", ".join(
+            f"{escape(e['name'])} ({e['type']}, {e['mention_count']})"
+            for e in first["top_entities"]
+        ),
+        highlight=False,
+    )
+    for q in out.get("questions", []):
+        console.print(f"  try: kgqa ask {escape(repr(q['question']))}  -> {escape(q['answer'])}")

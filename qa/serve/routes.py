@@ -175,7 +175,7 @@ def question_routes(service: QAService, settings: Settings, run: Runner) -> APIR
 
 
 def graph_routes(service: QAService, settings: Settings, run: Runner) -> APIRouter:
-    """/entities, /entities/{id}, /graph/neighbourhood, /export and /stats."""
+    """/entities, /entities/{id}, /graph/neighbourhood, /export, /overview and /stats."""
     router = APIRouter()
 
     @router.get("/entities", tags=["graph"], **shape(schemas.EntitiesResponse))
@@ -244,6 +244,16 @@ def graph_routes(service: QAService, settings: Settings, run: Runner) -> APIRout
                 "X-KGQA-Generation": generation,
             },
         )
+
+    @router.get("/overview", tags=["graph"], **shape(schemas.OverviewResponse))
+    async def store_overview(
+        questions: Annotated[int, Query(ge=0, le=5)] = 0,
+        top: Annotated[int, Query(ge=1, le=50)] = 8,
+    ) -> dict[str, Any]:
+        """What the store holds, for a first look: counts, the top most mentioned entities,
+        and (questions > 0) up to that many questions drawn from the graph's typed edges that
+        ask answers with the entity the edge names (asked once per generation, then cached)."""
+        return await run(lambda: service.overview(top, questions))
 
     @router.get("/stats", tags=["graph"], **shape(schemas.StatsResponse))
     async def stats() -> dict[str, Any]:

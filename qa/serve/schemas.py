@@ -145,6 +145,25 @@ class EntitiesResponse(_Shape):
     entities: list[EntitySummary]
 
 
+class SuggestedQuestion(_Shape):
+    question: str = Field(description="A question drawn from a typed edge of the graph.")
+    answer: str = Field(description="What ask answered (the entity the edge names).")
+    doc_id: str
+    probability: float | None
+
+
+class OverviewResponse(_Shape):
+    generation: str
+    documents: int
+    passages: int
+    entities: int
+    edges: int
+    top_entities: list[EntitySummary] = Field(description="The most mentioned entities.")
+    questions: list[SuggestedQuestion] | None = Field(
+        None, description="With questions=N: up to N questions the store answers."
+    )
+
+
 class Mention(_Shape):
     doc_id: str
     passage_id: str

@@ -8,8 +8,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from kgqa.kg.analysis import find_nodes, layout, neighbourhood, resolve_entity
-from kgqa.kg.canonical import canonical_key
+from kgqa.kg.analysis import (
+    entity_summary,
+    find_nodes,
+    layout,
+    neighbourhood,
+    resolve_entity,
+    search_nodes,
+)
 from kgqa.kg.export import graph_stats
 from kgqa.kg.models import set_torch_threads
 from kgqa.qa.choices import split_mode
@@ -19,6 +25,7 @@ from kgqa.qa.retrieval.embed import PassageEmbedder
 from kgqa.qa.retrieval.fusion import convex_fusion
 from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.retrieval.similar import Similarity
+from kgqa.qa.serve.overview import overview
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.store import Generation, Store
@@ -366,33 +373,17 @@ class QAService:
         }
 
     def find_entities(self, query: str, limit: int = 20) -> EntityMatches:
-        """Entities whose name or an alias contains ``query`` (exact matches first)."""
+        """Entities whose name or an alias contains ``query``, ranked by how they match, then
+        by mentions (``kgqa.kg.analysis.search_nodes``)."""
         generation = self.generation
         graph = generation.graph
-        exact = find_nodes(graph, query)
-        key = canonical_key(query)
-        partial = [
-            n
-            for n, d in graph.nodes(data=True)
-            if n not in exact
-            and key
-            and (
-                key in canonical_key(d.get("label", ""))
-                or any(key in canonical_key(a) for a in d.get("aliases", []))
-            )
-        ]
-        partial.sort(key=lambda n: (-graph.nodes[n].get("mention_count", 0), n))
-        found = [
-            {
-                "id": n,
-                "name": graph.nodes[n].get("label", n),
-                "type": graph.nodes[n].get("type"),
-                "mention_count": graph.nodes[n].get("mention_count", 0),
-                "degree": graph.degree(n),
-            }
-            for n in (exact + partial)[:limit]
-        ]
+        found = [entity_summary(graph, n) for n in search_nodes(graph, query)[:limit]]
         return EntityMatches(query, generation.name, found)
+
+    def overview(self, top: int = 8, questions: int = 0) -> dict[str, Any]:
+        """Counts, the ``top`` most mentioned entities and (``questions`` > 0) that many
+        questions drawn from the graph that ``ask`` answers (``kgqa.qa.serve.overview``)."""
+        return overview(self, top, questions)
 
     def entity(self, name: str) -> EntityView:
         """An entity's aliases, merges (by which rule), mentions and edges with evidence."""

@@ -162,6 +162,7 @@ OPS: dict[str, Callable[..., Any]] = {
     "search": lambda s, *a, **k: s.search(*a, **k),
     "entity": lambda s, *a, **k: s.entity(*a, **k),
     "stats": lambda s: s.stats(),
+    "overview": lambda s, *a, **k: s.overview(*a, **k),
     "similar.find": lambda s, *a, **k: s.similarity().find(*a, **k),
     "similar.duplicates": lambda s, *a, **k: s.similarity().duplicates(*a, **k),
 }
@@ -220,6 +221,9 @@ class WarmService:
 
     def stats(self) -> Any:
         return self.call("stats")
+
+    def overview(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("overview", *args, **kwargs)
 
     def similarity(self) -> _RemoteSimilarity:
         return _RemoteSimilarity(self)

@@ -260,3 +260,19 @@ def test_openapi_fuzzing_finds_no_server_error(api_app) -> None:
 
         check()
     assert not failures, "\n".join(failures[:10])
+
+
+def test_overview_says_what_the_store_holds_and_what_it_can_answer(service) -> None:
+    http = client(service)
+    stats = http.get("/stats").json()
+    first = http.get("/overview").json()
+    assert (first["documents"], first["entities"]) == (stats["documents"], stats["nodes"])
+    assert "questions" not in first  # asking costs time: only when asked for
+    mentions = [e["mention_count"] for e in first["top_entities"]]
+    assert len(mentions) == 8 and mentions == sorted(mentions, reverse=True)
+    found = http.get("/overview?questions=3").json()["questions"]
+    assert 1 <= len(found) <= 3
+    for q in found:  # each is answered as the overview says
+        asked = http.post("/ask", json={"question": q["question"]}).json()
+        assert asked["answers"][0]["text"] == q["answer"]
+    assert http.get("/overview?questions=9").status_code == 422

@@ -52,6 +52,34 @@ def page(served_sample: str):
         assert not requests_out, f"the page reached outside the server: {requests_out}"
 
 
+def test_the_first_screen_says_what_the_store_holds(page) -> None:
+    summary = page.locator("#store-summary")
+    summary.wait_for(timeout=30_000)
+    assert "23 documents" in summary.inner_text()
+    chips = page.locator("#top-entities li")
+    assert chips.count() == 8 and "Paris" in chips.all_text_contents()
+    suggested = page.locator("#suggested a")
+    suggested.first.wait_for(timeout=60_000)
+    page.screenshot(path=str(SHOTS / "first-screen.png"), full_page=True)
+    question = suggested.first.inner_text()
+    suggested.first.click()  # asks it
+    page.locator(".answer mark").first.wait_for(timeout=60_000)
+    assert page.locator("#question").input_value() == question
+    # a top entity opens its graph
+    page.locator("#top-entities li", has_text="Marie Curie").click()
+    page.locator('#graph .node.center[data-id="marie-curie:PERSON"]').wait_for(timeout=30_000)
+    page.click("#tab-ask")
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
 def test_asking_shows_the_answer_highlighted_in_its_passage(page) -> None:
     page.fill("#question", "Who invented the World Wide Web?")
     page.click("#ask")
@@ -80,6 +108,17 @@ def test_entity_search_draws_its_graph_and_shows_evidence(page) -> None:
     assert "Curie" in page.locator("#graph-title").inner_text()
     labels = page.locator("#graph .edge text").all_text_contents()
     assert all(labels)
+    # every node's type is in the legend, and the edge labels shown do not overlap
+    legend = set(
+        page.locator("#legend [data-type]").evaluate_all("els => els.map(e => e.dataset.type)")
+    )
+    drawn = {page.locator("#graph .node circle").count()}
+    assert "PERSON" in legend and drawn
+    shown = [
+        b for b in (t.bounding_box() for t in page.locator("#graph .edge text:visible").all()) if b
+    ]
+    assert len(shown) >= 2
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1 :])
 
     # the click event itself, not a click at the line's middle, where another node or edge
     # of the layout may lie on top

@@ -246,17 +246,47 @@ async function drawGraph(entityId) {
   for (const n of Object.values(nodes)) {
     const r = 7 + Math.min(10, Math.sqrt(n.mention_count || 1) * 2);
     const group = el("svg:g", { class: "node" + (n.id === data.center ? " center" : ""),
-                                "data-id": n.id, transform: `translate(${n.px},${n.py})` },
+                                "data-id": n.id, "data-type": n.type || "other", transform: `translate(${n.px},${n.py})` },
       el("svg:circle", { r, fill: TYPE_COLOURS[n.type] || "#8c8c8c" }),
       el("svg:text", { x: r + 3, y: 4, text: n.name }),
       el("svg:title", { text: `${n.name} (${n.type || "?"}), ${n.mention_count} mentions — click to recentre` }));
     group.addEventListener("click", (ev) => { ev.stopPropagation(); drawGraph(n.id); });
     nodeLayer.append(group);
   }
+  placeEdgeLabels(edgeLayer, nodeLayer);
+  const types = [...new Set(Object.values(nodes).map((n) => n.type || "other"))].sort();
+  $("legend").replaceChildren(...types.map((t) => el("span", { "data-type": t }, typeSwatch(t), t)),
+    el("span", { class: "muted", text: "lines: relations (click one for its evidence)" }));
   const centre = nodes[data.center];
   $("graph-title").textContent = `${centre.name}: ${data.nodes.length} entities, ${data.edges.length} edges`;
   showNode(centre, data.edges.length);
   fit();
+}
+
+// Edge labels where they overlap nothing: each label tries points along its edge, middle
+// first, and takes the first whose box is clear of the labels placed before it and of every
+// node and node name; a label with no clear point is shown only when its edge is hovered or
+// selected.
+function placeEdgeLabels(edgeLayer, nodeLayer) {
+  const boxes = [...nodeLayer.querySelectorAll(".node")].map((g) => {
+    const b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix;
+    return { x: b.x + m.e - 2, y: b.y + m.f - 2, w: b.width + 4, h: b.height + 4 };
+  });
+  const clear = (r) => boxes.every((o) =>
+    r.x + r.w <= o.x || o.x + o.w <= r.x || r.y + r.h <= o.y || o.y + o.h <= r.y);
+  for (const group of edgeLayer.querySelectorAll(".edge")) {
+    const line = group.querySelector("line"), text = group.querySelector("text");
+    const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => +line.getAttribute(a));
+    const shiftX = +text.getAttribute("x") - (x1 + x2) / 2, shiftY = +text.getAttribute("y") - (y1 + y2) / 2;
+    let placed = false;
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      text.setAttribute("x", x1 + (x2 - x1) * t + shiftX);
+      text.setAttribute("y", y1 + (y2 - y1) * t + shiftY);
+      const b = text.getBBox(), r = { x: b.x - 1, y: b.y - 1, w: b.width + 2, h: b.height + 2 };
+      if (clear(r)) { boxes.push(r); placed = true; break; }
+    }
+    text.classList.toggle("unplaced", !placed);
+  }
 }
 
 $("entity-form").addEventListener("submit", async (event) => {
@@ -268,7 +298,7 @@ $("entity-form").addEventListener("submit", async (event) => {
     const data = await api("GET", `/entities?q=${encodeURIComponent(q)}`);
     if (!data.entities.length) list.append(el("li", { class: "muted", text: "No entity matches." }));
     for (const e of data.entities) {
-      const item = el("li", { "data-id": e.id }, el("span", { text: `${e.name} (${e.type || "?"}, ${e.degree}) ` }));
+      const item = el("li", { "data-id": e.id }, el("span", { text: `${e.name} (${e.type || "?"}, ${e.mention_count} mentions) ` }));
       item.firstChild.addEventListener("click", () => {
         for (const li of list.children) li.classList.toggle("active", li === item);
         drawGraph(e.id);
@@ -308,3 +338,62 @@ $("entity-form").addEventListener("submit", async (event) => {
   $("zoom-out").addEventListener("click", () => zoom(0.8, svg.clientWidth / 2, svg.clientHeight / 2));
   $("zoom-reset").addEventListener("click", fit);
 })();
+
+// --- the first screen: what the store holds, its best-known entities, questions to try ------
+function typeSwatch(type) {
+  const swatch = el("span", { class: "swatch" });
+  // through the CSS object model: the page's Content-Security-Policy refuses style attributes
+  swatch.style.background = TYPE_COLOURS[type] || "#8c8c8c";
+  return swatch;
+}
+
+function showEntity(entityId, name) {
+  $("tab-entities").click();
+  $("entity-query").value = name;
+  drawGraph(entityId);
+}
+
+async function loadOverview() {
+  const box = $("overview");
+  try {
+    const data = await api("GET", "/overview");
+    const chips = el("ul", { class: "chips", id: "top-entities" });
+    for (const e of data.top_entities) {
+      const chip = el("li", { "data-id": e.id, title: `${e.type || "?"}, ${e.mention_count} mentions, ${e.degree} edges` },
+        typeSwatch(e.type), e.name);
+      chip.addEventListener("click", () => showEntity(e.id, e.name));
+      chips.append(chip);
+    }
+    box.replaceChildren(
+      el("p", { id: "store-summary", text: `This store holds ${data.documents} documents ` +
+        `(${data.passages} passages), ${data.entities} entities and ${data.edges} relations.` }),
+      el("div", { class: "muted", text: "Most mentioned (click to see its graph):" }), chips,
+      el("div", { class: "muted", id: "suggested-status", text: "Finding questions it can answer…" }));
+  } catch (err) {
+    box.replaceChildren(el("p", { class: "muted", text: `No store summary: ${err.message}` }));
+    return;
+  }
+  try {
+    const data = await api("GET", "/overview?questions=3");
+    const status = $("suggested-status");
+    if (!data.questions || !data.questions.length) {
+      status.textContent = "Ask anything the documents say.";
+      return;
+    }
+    status.textContent = "Questions it can answer, drawn from its graph:";
+    const list = el("ul", { class: "suggested", id: "suggested" });
+    for (const q of data.questions) {
+      const link = el("a", { href: "#", text: q.question });
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        $("question").value = q.question;
+        $("ask").click();
+      });
+      list.append(el("li", {}, link));
+    }
+    status.after(list);
+  } catch (err) {
+    $("suggested-status").textContent = "";
+  }
+}
+loadOverview();
