@@ -45,11 +45,15 @@ class ProgressBar:
                 if total == 0:
                     return
                 self.bar = self.progress.add_task(
-                    "processing documents", total=total, rate="", start_done=done
+                    "processing documents (long ones in pieces)",
+                    total=total,
+                    rate="",
+                    start_done=done,
                 )
             task = self.progress.tasks[self.bar]
-            fresh = done - task.fields["start_done"]  # documents from the cache do not count
-            rate = f"{fresh / task.elapsed:.1f} documents/s" if task.elapsed and fresh else ""
+            # documents from the cache do not count; a long document counts once per piece
+            fresh = done - task.fields["start_done"]
+            rate = f"{fresh / task.elapsed:.1f}/s" if task.elapsed and fresh else ""
             self.progress.update(self.bar, completed=done, rate=rate)
 
         return on_progress

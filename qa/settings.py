@@ -203,6 +203,13 @@ class Settings(BaseSettings):
         "(or part) get document_timeout_seconds, so the limit stops a stuck worker, not a long "
         "document.",
     )
+    document_piece_chars: int = Field(
+        100_000,
+        ge=1_000,
+        description="A longer document is processed in pieces of about this many characters "
+        "(cut at paragraph breaks), each under its own time limit and counted by the progress "
+        "bar, then put back together as one document.",
+    )
     loader_memory_mb: int = Field(
         2048,
         ge=256,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
 from kgqa.qa.ingest.commit import stage_results
+from kgqa.qa.ingest.pieces import join_pieces, pieces_of
 from kgqa.qa.ingest.plan import plan_ingest
 from kgqa.qa.ingest.process import batches
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
@@ -33,7 +34,8 @@ Result = ProcessedDocument | Failure
 # Runs process_group over groups of documents (given the settings as JSON) and yields each
 # group's results in the order of the groups: serially here, as Prefect tasks in the flow.
 BatchMapper = Callable[[list[list[Document]], str], Iterable[list[Result]]]
-# Called with (documents done, documents in all) as processing goes on.
+# Called with (units done, units in all) as processing goes on: a unit is a document, or a
+# piece of a long one (``kgqa.qa.ingest.pieces``).
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -74,16 +76,36 @@ def process_all(
         else:
             todo.append(doc)
     reused = set(done)
+    # Work units: a document, or a piece of a long one (each under its own time limit).
+    units: list[tuple[Document, int, Document]] = []  # (document, piece start or -1, unit)
+    pieces: dict[str, list[tuple[int, Result]]] = {}
+    wanted: dict[str, int] = {}
+    for doc in todo:
+        if len(doc.text) > settings.document_piece_chars:
+            cut = pieces_of(doc, settings.document_piece_chars)
+            units += [(doc, start, piece) for start, piece in cut]
+            pieces[doc.doc_id], wanted[doc.doc_id] = [], len(cut)
+        else:
+            units.append((doc, -1, doc))
+    whole = [u for u in units if u[1] < 0]
+    groups = batches(whole, settings.batch_documents) + [[u] for u in units if u[1] >= 0]
+    finished, total = len(reused), len(reused) + len(units)
     if on_progress is not None:
-        on_progress(len(reused), len(docs))
-    groups = batches(todo, settings.batch_documents)
-    for group, outcome in zip(groups, map_batches(groups, settings.model_dump_json())):
-        for doc, item in zip(group, outcome):
+        on_progress(finished, total)
+    work = [[unit for _, _, unit in group] for group in groups]
+    for group, outcome in zip(groups, map_batches(work, settings.model_dump_json())):
+        for (doc, start, _), item in zip(group, outcome):
+            if start >= 0:
+                pieces[doc.doc_id].append((start, item))
+                if len(pieces[doc.doc_id]) < wanted[doc.doc_id]:
+                    continue
+                item = join_pieces(doc, pieces.pop(doc.doc_id))
             if isinstance(item, ProcessedDocument):
                 cache.put(item)  # finished work survives a killed run
             done[doc.doc_id] = item
+        finished += len(group)
         if on_progress is not None:
-            on_progress(len(done), len(docs))
+            on_progress(finished, total)
     # Input order, however the work was split, so a resumed run commits what a clean run would.
     return [done[doc.doc_id] for doc in docs], reused
 

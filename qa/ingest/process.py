@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from kgqa.qa.settings import Settings
 from kgqa.qa.store import PassageMention, ProcessedDocument
 from kgqa.qa.store.index import index_text
 from kgqa.qa.types import Document, Passage
+
+T = TypeVar("T")
 
 
 def _passage_for(passages: list[Passage], start: int, end: int) -> Passage:
@@ -180,5 +183,5 @@ def cached_processor(settings_json: str) -> DocumentProcessor:
     return processor
 
 
-def batches(docs: list[Document], size: int) -> list[list[Document]]:
-    return [docs[i : i + size] for i in range(0, len(docs), size)]
+def batches(items: list[T], size: int) -> list[list[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

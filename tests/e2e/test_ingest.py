@@ -178,3 +178,38 @@ def test_a_committed_document_that_turns_bad_keeps_its_old_version(tmp_path: Pat
     assert report["removed"] == 0 and len(report["failed"]) == 1
     texts = {r[0]: r[1] for r in rows(store, "SELECT doc_id, text FROM documents")}
     assert texts["a.txt"] == "Alan Turing worked at Bletchley Park."
+
+
+def test_a_long_document_is_processed_in_pieces_as_one_document(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE
+
+    paragraphs = [
+        (SAMPLE / name).read_text(encoding="utf-8").strip()
+        for name in sorted(os.listdir(SAMPLE))
+        if name.endswith((".txt", ".md"))
+    ]
+    text = "\n\n".join(paragraphs)
+    assert len(text) > 6_000
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "all.txt").write_text(text, encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    report = pipeline.run(
+        [corpus],
+        Settings(store=tmp_path / "store", document_piece_chars=2_000),
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    assert report.committed and not report.failed
+    pieces = seen[-1][1]
+    assert pieces >= len(text) // 2_000 and seen[-1] == (pieces, pieces)  # progress by piece
+    passages = rows(
+        tmp_path / "store", 'SELECT ordinal, start, "end", text FROM passages ORDER BY ordinal'
+    )
+    ordinals = [p[0] for p in passages]
+    assert list(ordinals) == list(range(len(ordinals)))
+    assert all(text[s:e] == t for _, s, e, t in passages)  # offsets into the whole document
+    mentions = rows(tmp_path / "store", 'SELECT text, start, "end" FROM mentions')
+    assert len(mentions) > 50 and all(text[s:e] == m for m, s, e in mentions)
+    gen = Store(tmp_path / "store").open()
+    assert gen.graph.has_edge("marie-curie:PERSON", "warsaw:GPE")  # relations in every piece
+    gen.close()
