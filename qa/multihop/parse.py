@@ -125,13 +125,25 @@ class YesNo:
     relations: list[str] = field(default_factory=list)
 
 
-Shape = Chain | Comparison | YesNo
+@dataclass
+class Clause:
+    """A relative clause to answer first: ``inner`` asks it on its own ("Which company
+    published Starship Command?"), and its answer stands for ``{bridge}`` in ``outer`` ("What
+    year did {bridge} end?"), which may have a shape of its own. ``person``: the inner answer
+    is someone ("the person who ...")."""
+
+    inner: str
+    outer: str
+    person: bool = False
+
+
+Shape = Chain | Comparison | YesNo | Clause
 
 
 def parse(question: str) -> Shape | None:
     """The question's shape, or None for a question one passage can answer."""
     q = " ".join(question.strip().split())
-    return comparison(q) or yes_no(q) or chain(q)
+    return comparison(q) or yes_no(q) or chain(q) or clause(q)
 
 
 def _relations_in(text: str) -> list[str]:
@@ -299,10 +311,105 @@ def chain(q: str) -> Chain | None:
     if not outer.rstrip().endswith("?"):
         outer = outer.rstrip() + "?"
     # a single hop whose outer question is plain ("Who is the director of X?") is one fact
-    if re.fullmatch(
-        r"(?i)(who|what|which|where)\s+(is|was|are|were)\s+\{bridge\}\?*", outer.strip()
+    if re.fullmatch(  # "the federal leader of X", "the executive producer of X": one fact
+        r"(?i)(who|what|which|where)\s+(is|was|are|were)\s+(?:the\s+)?(?:[a-z\-]+\s+)?"
+        r"\{bridge\}\?*",
+        outer.strip(),
     ):
         if len(relations) == 1:
             return None
         return Chain(entity, relations, None)
     return Chain(entity, relations, outer)
+
+
+_PREPOSITION = (
+    r"in|on|at|from|under|by|for|with|to|of|through|during|into|after|before|since|over|within"
+)
+# "the company that published X", "the county in which X was born", "the president under
+# whom Y happened": a noun of up to four words, then the relative word
+_RELATIVE = re.compile(
+    rf"the\s+(?P<noun>(?:(?!(?:{'|'.join(_SMALL)})\s)[a-z][a-z\-]*\s+){{0,3}}?[a-z][a-z\-]*)\s+"
+    rf"(?P<rel>(?:(?:{_PREPOSITION})\s+(?:which|whom))|that|which|who|whom|where|when)\s+"
+    r"(?P<clause>[^?]+)"
+)
+_AUXILIARY = {"is", "was", "are", "were", "has", "have", "had", "did", "does", "do", "can",
+              "could", "will", "would"}  # fmt: skip
+_SUBJECT_WORDS = {"the", "a", "an", "his", "her", "its", "their", "he", "she", "it", "they",
+                  "we", "you", "i", "this", "these", "those"}  # fmt: skip
+_PEOPLE_NOUNS = {"person", "man", "woman", "one", "people", "actor", "actress", "singer",
+                 "player", "artist", "author", "writer", "president", "king", "queen"}  # fmt: skip
+_TIMES = {"year", "day", "date", "time", "period", "era", "season", "month", "decade", "century"}
+_NOT_CONTENT = re.compile(
+    r"\{bridge\}|\b(?:what|which|who|whom|where|when|how|is|was|are|were|the|of|a|an|did|does"
+    r"|do|in|on|at|to|for)\b|[?,.]",
+    re.IGNORECASE,
+)
+
+
+def clause(q: str) -> Clause | None:
+    """ "What year did the company that published X end?", "Who is the child of the president
+    under whom prohibition occurred?": the innermost (last) relative clause becomes a question
+    of its own. Its words run to the end of the question, except a verb that the outer
+    question needs after its subject ("... did the company that published X *end*?")."""
+    starts = [the.start() for the in re.finditer(r"\bthe\s", q)]
+    m = next((m for at in reversed(starts) if (m := _RELATIVE.match(q, at))), None)
+    if m is None:
+        return None
+    noun, rel = m.group("noun"), m.group("rel").lower()
+    words = m.group("clause").strip(" ,").split()
+    if noun in {"same", "other", "one", "way"} or (rel == "when" and noun not in _TIMES):
+        return None  # "the object when it is not in use": not a relative clause
+    before = q[: m.start()].rstrip()
+    if len(words) < 2 or not re.search(r"(?i)\b(what|which|who|whom|where|when|how)\b", before):
+        return None  # the question's own wh-word is in the clause: it is not a bridge
+    subject = rel in ("that", "which", "who") and not (
+        words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS
+    )  # the noun is the clause's subject: "the company that published X"
+    tail: list[str] = []
+    if subject and before.split()[-1:] and before.split()[-1].lower() in _AUXILIARY:
+        cut = _outer_verb(words)
+        words, tail = words[:cut], words[cut:]
+    outer = " ".join([before, "{bridge}", *tail]).strip() + "?"
+    if not _NOT_CONTENT.sub(" ", outer).strip():
+        return None  # "What is {bridge}?": the clause is the whole question
+    person = rel in ("who", "whom") or rel.endswith("whom") or noun in _PEOPLE_NOUNS
+    body = " ".join(words)
+    if subject:
+        inner = f"{'Who' if rel == 'who' else f'Which {noun}'} {body}?"
+        return Clause(inner, outer, person)
+    if rel in ("where", "when"):
+        wh = rel.capitalize()
+    elif " " in rel:  # "in which", "under whom"
+        wh = f"{rel.split()[0].capitalize()} which {noun}"
+    else:
+        wh = "Who" if person else f"Which {noun}"
+    # the object or place of the clause: put its auxiliary first ("was X born")
+    aux = next((i for i, w in enumerate(words) if i > 0 and w.lower() in _AUXILIARY), None)
+    if aux is not None:
+        body = " ".join([words[aux], *words[:aux], *words[aux + 1 :]])
+    return Clause(f"{wh} {body}?", outer, person)
+
+
+def _outer_verb(words: list[str]) -> int:
+    """Where the outer question's own words start in a clause that ran to the question's end:
+    the first lower-case word (not a small word) after a name ("published Starship Command |
+    end"); the clause's length when there is none."""
+    seen_name = False
+    for i, word in enumerate(words):
+        if word[:1].isupper():
+            seen_name = True
+        elif seen_name and word.lower() not in _SMALL:
+            return i
+    return len(words)
+
+
+def relation_of(outer: str) -> str | None:
+    """The one relation an outer question asks of its bridge ("Who is the child of
+    {bridge}?", "Who is the federal leader of {bridge}?"), or None."""
+    m = re.fullmatch(
+        rf"(?i)(?:who|what|where|when)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[a-z\-]+\s+)?"
+        rf"(?P<rel>{_RELATION})s?\s+of\s+\{{bridge\}}\?*",
+        outer.strip(),
+    )
+    word = m.group("rel").lower() if m else None
+    return word if word in HOPS else None

@@ -22,7 +22,18 @@ from kgqa.qa.multihop.facts import (
     dates_in,
     life_dates,
 )
-from kgqa.qa.multihop.parse import HOPS, PEOPLE, Chain, Comparison, Shape, YesNo, name_end
+from kgqa.qa.multihop.parse import (
+    HOPS,
+    PEOPLE,
+    Chain,
+    Clause,
+    Comparison,
+    Shape,
+    YesNo,
+    name_end,
+    parse,
+    relation_of,
+)
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
@@ -299,12 +310,42 @@ class MultiHop:
         return best
 
     # --- shapes ------------------------------------------------------------------------
-    def solve(self, question: str, shape: Shape) -> Solved | None:
+    def solve(self, question: str, shape: Shape, depth: int = 0) -> Solved | None:
         if isinstance(shape, Chain):
             return self.chain(shape)
         if isinstance(shape, Comparison):
             return self.comparison(question, shape)
+        if isinstance(shape, Clause):
+            return self.clause(shape, depth)
         return self.yes_no(shape)
+
+    def clause(self, shape: Clause, depth: int) -> Solved | None:
+        """The clause's own question first, over the passages it retrieves; its answer (a
+        name: a bridge is a thing with a name) then stands in the outer question, which is
+        followed in turn when it has a shape (at most three clauses deep), else read over the
+        passages about the bridge. None when the bridge is not a name, or the outer answer is
+        under the verifier's threshold: the question then goes the single-passage way."""
+        hits = self.search(shape.inner)[: self.k]
+        first = self.best_span(shape.inner, hits, shape.person)
+        if first is None or not re.match(r"[A-Z0-9]", first.text):
+            return None
+        for h in hits:
+            self.hits.setdefault(h.passage.passage_id, h)
+        bridge = _read_step(shape.inner, first)
+        outer = shape.outer.replace("{bridge}", first.text)
+        if _NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"
+            return Solved(first.text, [bridge], self.used())
+        deeper = parse(outer) if depth < 2 else None
+        if deeper is not None:
+            solved = self.solve(outer, deeper, depth + 1)
+            if solved is not None:
+                return Solved(solved.text, [bridge, *solved.steps], self.used())
+        known = relation_of(shape.outer) or _outer_relation(shape.outer)
+        last = (self.hop(first.text, known) if known else None) or self.read(outer, first.text)
+        threshold = self.service.answer_threshold if self.service.verifier else 0.0
+        if last is None or (last.how == "reader" and (last.probability or 0.0) < threshold):
+            return None
+        return Solved(last.answer, [bridge, last], self.used())
 
     def follow(self, entity: str, relations: list[str]) -> tuple[str, list[Step]] | None:
         steps = []
@@ -500,6 +541,13 @@ _OUTER = [
     (r"\bwhere did \{bridge\} die\b", "place of death"),
     (r"\bnationality\b|\bwhich country\b.*\bfrom\b|\bwhat country\b.*\bfrom\b", "nationality"),
 ]
+
+
+# an outer question whose answer is its bridge
+_NAME_OF = re.compile(
+    r"(?i)^(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
+    r"(?:name|title)s?\s+of\s+\{bridge\}\??$"
+)
 
 
 def _outer_relation(outer: str) -> str | None:

@@ -25,6 +25,8 @@ PARAGRAPHS = {
     "Armand Foundry": "The Armand Foundry is a metalworks in Rouen founded by Jules Armand "
     "in 1902.",
     "Jules Armand": "Jules Armand (1870 – 1944) was a French engineer, born in Lyon.",
+    "Rouen Bell": "The Rouen Bell is a bronze bell of 1910. The Armand Foundry casts the Rouen "
+    "Bell again every fifty years.",
 }
 QUESTIONS = [
     ("Who is the mother of the director of The Silent River?", "Ilse Korvan"),
@@ -35,6 +37,8 @@ QUESTIONS = [
     ),
     ("Are Mara Velden and Tomas Brandt from the same country?", "no"),
     ("Where was the founder of the Armand Foundry born?", "Lyon"),
+    # a relative clause: "Which foundry makes the Rouen Bell?" first
+    ("In which city was the foundry that casts the Rouen Bell founded?", "Rouen"),
 ]
 
 
@@ -62,11 +66,13 @@ def test_eval_multihop_builds_the_store_and_answers_hop_by_hop(tmp_path: Path) -
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     m = json.loads(result.stdout.splitlines()[-1])
-    assert m["all"]["questions"] == 5 and m["source:ours"]["questions"] == 5
+    assert m["all"]["questions"] == 6 and m["source:ours"]["questions"] == 6
     rows = [json.loads(line) for line in answers.read_text().splitlines()]
     right = [r["question"] for r in rows if r["em"] == 1]
-    assert len(right) >= 4, rows
+    assert len(right) >= 5, rows
     assert all(r["path"] for r in rows), "every question here needs two facts"
+    clause = rows[-1]  # the relative clause: asked on its own first, then the rest
+    assert clause["em"] == 1 and "Armand Foundry" in clause["path"][0]["answer"], clause
 
     # the same store answers from the CLI, with the path of hops
     asked = runner.invoke(app, ["ask", QUESTIONS[0][0], "--store", str(store), "--json"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
-from kgqa.qa.multihop.parse import Chain, Comparison, YesNo, parse
+from kgqa.qa.multihop.parse import Chain, Clause, Comparison, YesNo, parse
 
 
 def test_a_chain_is_followed_innermost_first() -> None:
@@ -57,6 +57,49 @@ def test_yes_no_same_and_both() -> None:
     ],
 )
 def test_one_fact_questions_stay_plain(question: str) -> None:
+    assert parse(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "inner", "outer"),
+    [
+        (  # the clause's subject is its noun; the outer question keeps its own verb
+            "What year did the studio that released Harbour Lights close?",
+            "Which studio released Harbour Lights?",
+            "What year did {bridge} close?",
+        ),
+        (  # the innermost clause first; its auxiliary moves to the front
+            "Who is the mayor of the town in which Tamsin Hale was born?",
+            "In which town was Tamsin Hale born?",
+            "Who is the mayor of {bridge}?",
+        ),
+        (
+            "Who is the spouse of the actor who played Corin in The Two Norths?",
+            "Who played Corin in The Two Norths?",
+            "Who is the spouse of {bridge}?",
+        ),
+        (
+            "Who leads the party that Ines Halloran is a member of?",
+            "Which party is Ines Halloran a member of?",
+            "Who leads {bridge}?",
+        ),
+    ],
+)
+def test_a_relative_clause_is_asked_first(question: str, inner: str, outer: str) -> None:
+    shape = parse(question)
+    assert isinstance(shape, Clause)
+    assert (shape.inner, shape.outer) == (inner, outer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the company that makes the Fjell Scout?",  # the clause is the question
+        "Where does the reviewer put the kettle when it is not in use?",  # not a relative
+        "Fjell Subsea was bought by the company which the founders sold in which year?",
+    ],
+)
+def test_clauses_that_are_not_bridges_stay_plain(question: str) -> None:
     assert parse(question) is None
 
 
