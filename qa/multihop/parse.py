@@ -338,6 +338,7 @@ _SUBJECT_WORDS = {"the", "a", "an", "his", "her", "its", "their", "he", "she", "
                   "we", "you", "i", "this", "these", "those"}  # fmt: skip
 _PEOPLE_NOUNS = {"person", "man", "woman", "one", "people", "actor", "actress", "singer",
                  "player", "artist", "author", "writer", "president", "king", "queen"}  # fmt: skip
+_PARTICIPLE = r"[a-z]+ed|born|held|made|built|based|known|found|run|shot|written|sung"
 _TIMES = {"year", "day", "date", "time", "period", "era", "season", "month", "decade", "century"}
 _NOT_CONTENT = re.compile(
     r"\{bridge\}|\b(?:what|which|who|whom|where|when|how|is|was|are|were|the|of|a|an|did|does"
@@ -366,8 +367,13 @@ def clause(q: str) -> Clause | None:
         words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS
     )  # the noun is the clause's subject: "the company that published X"
     tail: list[str] = []
-    if subject and before.split()[-1:] and before.split()[-1].lower() in _AUXILIARY:
-        cut = _outer_verb(words)
+    if before.split()[-1:] and before.split()[-1].lower() in _AUXILIARY:
+        # the outer question needs its own verb after its subject, the bridge
+        cut = _outer_verb(words) if subject else len(words)
+        if cut == len(words) and len(words) > 2:  # "... located (in)?", "... headquartered?"
+            last = len(words) - (2 if words[-1].lower() in _SMALL else 1)
+            if re.fullmatch(_PARTICIPLE, words[last].lower()):
+                cut = last
         words, tail = words[:cut], words[cut:]
     outer = " ".join([before, "{bridge}", *tail]).strip() + "?"
     if not _NOT_CONTENT.sub(" ", outer).strip():
