@@ -5,9 +5,10 @@
     python benchmarks/update.py --keep DIR       # keep (or reuse) the corpus and store in DIR
     python benchmarks/update.py --prefect        # also through the Prefect flow (temporary server)
 
-Each run edits one file of the corpus, then times `kgqa ingest CORPUS --no-prefect` (and, with
---prefect, `kgqa ingest CORPUS`, which starts Prefect's temporary server unless PREFECT_API_URL
-is set). Prints figures; asserts nothing.
+Each run edits one file of the corpus, then times `kgqa ingest CORPUS` as a user runs it (no
+Prefect server unless PREFECT_API_URL is set: the flow's code runs directly), and with
+--prefect also `kgqa ingest CORPUS --prefect`, which starts Prefect's temporary server unless
+one is configured. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -82,9 +83,9 @@ def main() -> None:
             )
         target = sorted(corpus.glob("*.txt"))[0]
         original = target.read_text()
-        ways = [("--no-prefect", ("--no-prefect",))]
+        ways: list[tuple[str, tuple[str, ...]]] = [("kgqa ingest (the default)", ())]
         if args.prefect:
-            ways.append(("Prefect flow", ()))
+            ways.append(("Prefect flow (--prefect)", ("--prefect",)))
         for name, flags in ways:
             for run in range(args.runs):
                 target.write_text(original + f" Edited in run {name} {run}.")

@@ -16,7 +16,12 @@ from kgqa.qa.ingest.pieces import join_pieces, pieces_of
 from kgqa.qa.ingest.plan import plan_ingest
 from kgqa.qa.ingest.process import batches
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
-from kgqa.qa.ingest.worker import process_group, worker_count
+from kgqa.qa.ingest.worker import (
+    process_group,
+    start_workers_early,
+    stop_unused_workers,
+    worker_count,
+)
 from kgqa.qa.language import looks_english
 from kgqa.qa.settings import Settings
 from kgqa.qa.store import (
@@ -175,6 +180,10 @@ def run(
             return finish_report(store, report)
         stages: dict[str, float] = {}
         report = IngestReport(0, 0, 0, 0, [], None, False, {}, 0.0)
+        if map_batches is map_on_workers or map_batches is map_serially:
+            # the models load in the workers' fork server while this run plans
+            start_workers_early(settings)
+            stack.callback(stop_unused_workers)
         try:
             t = time.monotonic()
             # The writer opens (and so verifies) the current generation once; everything below

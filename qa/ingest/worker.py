@@ -12,9 +12,11 @@ of memory, a crash, killed) is restarted and its documents retried, each up to
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import multiprocessing as mp
 import os
+import signal
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
@@ -98,6 +100,47 @@ def model_worker_context(settings_json: str | None = None) -> Any:
                 else:
                     os.environ[PRELOAD_SETTINGS] = before
     return ctx
+
+
+_EARLY: list[threading.Thread] = []
+
+
+def start_workers_early(settings: Settings) -> None:
+    """Start the model workers' fork server (it imports torch, transformers and spaCy and
+    loads the models: about 6 s here) in the background, while the run plans on this core, so
+    that a small update does not wait for it after planning. Only where local workers will be
+    used (a time limit is set)."""
+    if settings.document_timeout_seconds <= 0:
+        return
+    thread = threading.Thread(
+        target=model_worker_context,
+        args=(settings.model_dump_json(),),
+        name="kgqa-workers",
+        daemon=True,
+    )
+    thread.start()
+    _EARLY.append(thread)
+
+
+def stop_unused_workers() -> None:
+    """Stop a fork server started early that no worker came from (a run with nothing to
+    process), at once: it would otherwise finish loading the models before noticing, holding
+    the caller's output pipes open meanwhile."""
+    for thread in _EARLY:
+        thread.join()
+    started, _EARLY[:] = bool(_EARLY), []
+    if not started or _ISOLATED:
+        return
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if server is None or pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        server._stop()
 
 
 def _serve(conn: Connection, settings_json: str, environment: dict[str, str], parent: int) -> None:
