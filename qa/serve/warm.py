@@ -40,6 +40,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
@@ -251,8 +252,8 @@ def _connect(place: Place, **client: Any) -> WarmService | None:
     try:
         key = place.file("key").read_bytes()
         connection = Client(str(place.socket), family="AF_UNIX", authkey=key)
-    except (OSError, EOFError, ValueError):
-        return None
+    except (OSError, EOFError, ValueError, AuthenticationError):
+        return None  # not running, or starting (its key just changed)
     return WarmService(connection, info, **client)
 
 

@@ -97,7 +97,7 @@ def test_commands_share_one_warm_process_per_store(
 
 
 def test_a_warm_process_stops_when_idle(sample_store: Path, warm_env: dict[str, str]) -> None:
-    env = {**warm_env, "KGQA_WARM_IDLE_SECONDS": "2"}
+    env = {**warm_env, "KGQA_WARM_IDLE_SECONDS": "8"}  # long enough for the next command
     done = run("search", "Pasteur", "--store", str(sample_store), "--json", env=env)
     assert done.returncode == 0 and json.loads(done.stdout)["hits"]
     assert len(processes(env)) == 1
