@@ -24,11 +24,14 @@ def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
     found = [
         n
         for n, d in graph.nodes(data=True)
-        if canonical_key(d.get("label", "")) == key
-        or any(canonical_key(a) == key for a in d.get("aliases", []))
-        or n.rsplit(":", 1)[0] == slug(key)
+        if key in name_keys(d) or n.rsplit(":", 1)[0] == slug(key)
     ]
     return sorted(found, key=lambda n: -graph.nodes[n].get("mention_count", 0))
+
+
+def name_keys(data: dict[str, Any], label: str = "") -> list[str]:
+    """The canonical keys of a node's name (``label`` when it has none) and its aliases."""
+    return [canonical_key(x) for x in [data.get("label", label), *data.get("aliases", [])]]
 
 
 def search_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
@@ -42,7 +45,7 @@ def search_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
     words = key.split()
     ranked = []
     for node, data in graph.nodes(data=True):
-        names = [canonical_key(x) for x in [data.get("label", ""), *data.get("aliases", [])]]
+        names = name_keys(data)
         if node == query:
             tier = 0
         elif any(_has_words(name.split(), words) for name in names):

@@ -149,16 +149,22 @@ def cli_settings(**overrides: Any) -> Settings:
 
 def check_given(text: str | None, what: str, settings: Settings) -> None:
     """A question or query given on the command line, checked before any model loads: refused
-    (exit 2) when it is empty or too long, warned about when it does not look like English. And
-    the store, which must be a folder holding a store."""
-    if text is not None:
-        try:
-            check_question(text, what, settings.max_question_chars)
-        except QAError as err:
-            fail(str(err))
-        warning = language_warning(text, what)
-        if warning:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    (exit 2) when it is empty or too long, warned about when it does not look like English.
+    (The store is checked by ``open_service``.)"""
+    if text is None:
+        return
+    try:
+        check_question(text, what, settings.max_question_chars)
+    except QAError as err:
+        fail(str(err))
+    warning = language_warning(text, what)
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+
+
+def check_store(settings: Settings) -> None:
+    """The store, which must be a folder holding a store: checked before anything starts or
+    loads, exit 2 with what to do otherwise."""
     from kgqa.qa.store.generations import Store
 
     store = Store(settings.store)
@@ -174,7 +180,7 @@ def open_service(settings: Settings, reader: bool = True) -> Any:
     """What a one-shot command asks: the store's warm process (started on demand) when the
     setting warm is on, else a QAService loaded here (without the reader unless ``reader``).
     The store is checked first, before anything starts or loads."""
-    check_given(None, "", settings)
+    check_store(settings)
 
     def here() -> Any:
         quiet_model_loading()

@@ -12,7 +12,7 @@ from kgqa.flows.cli.common import (
     JsonOpt,
     StoreOpt,
     app,
-    check_given,
+    check_store,
     cli_settings,
     console,
     err_console,
@@ -36,7 +36,7 @@ def start(store: StoreOpt = None) -> None:
     from kgqa.qa.serve.warm import connect
 
     settings = cli_settings(store=store)
-    check_given(None, "", settings)
+    check_store(settings)
     service = connect(
         settings, say=lambda m: err_console.print(f"[dim]{escape(m)}[/]", highlight=False)
     )

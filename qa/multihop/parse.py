@@ -367,7 +367,7 @@ def clause(q: str) -> Clause | None:
         words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS
     )  # the noun is the clause's subject: "the company that published X"
     tail: list[str] = []
-    if before.split()[-1:] and before.split()[-1].lower() in _AUXILIARY:
+    if before.split()[-1].lower() in _AUXILIARY:  # (before holds a wh-word: not empty)
         # the outer question needs its own verb after its subject, the bridge
         cut = _outer_verb(words) if subject else len(words)
         if cut == len(words) and len(words) > 2:  # "... located (in)?", "... headquartered?"
@@ -378,7 +378,7 @@ def clause(q: str) -> Clause | None:
     outer = " ".join([before, "{bridge}", *tail]).strip() + "?"
     if not _NOT_CONTENT.sub(" ", outer).strip():
         return None  # "What is {bridge}?": the clause is the whole question
-    person = rel in ("who", "whom") or rel.endswith("whom") or noun in _PEOPLE_NOUNS
+    person = rel == "who" or rel.endswith("whom") or noun in _PEOPLE_NOUNS
     body = " ".join(words)
     if subject:
         inner = f"{'Who' if rel == 'who' else f'Which {noun}'} {body}?"

@@ -340,8 +340,7 @@ class MultiHop:
             solved = self.solve(outer, deeper, depth + 1)
             if solved is not None:
                 return Solved(solved.text, [bridge, *solved.steps], self.used())
-        known = relation_of(shape.outer) or _outer_relation(shape.outer)
-        last = (self.hop(first.text, known) if known else None) or self.read(outer, first.text)
+        last = self.outer_hop(shape.outer, first.text)
         threshold = self.service.answer_threshold if self.service.verifier else 0.0
         if last is None or (last.how == "reader" and (last.probability or 0.0) < threshold):
             return None
@@ -364,12 +363,19 @@ class MultiHop:
         bridge, steps = followed
         if shape.outer is None:
             return Solved(bridge, steps, self.used())
-        outer = shape.outer.replace("{bridge}", bridge)
-        known = _outer_relation(shape.outer)
-        last = (self.hop(bridge, known) if known else None) or self.read(outer, bridge)
+        last = self.outer_hop(shape.outer, bridge)
         if last is None:
             return None
         return Solved(last.answer, [*steps, last], self.used())
+
+    def outer_hop(self, outer: str, bridge: str) -> Step | None:
+        """The last hop, the outer question (``{bridge}`` where the bridge stands) asked of
+        the bridge: by the relation it asks when it asks one ("Who is the child of {bridge}?",
+        "Where was {bridge} born?"), else read over the passages about the bridge."""
+        known = relation_of(outer) or _outer_relation(outer)
+        return (self.hop(bridge, known) if known else None) or self.read(
+            outer.replace("{bridge}", bridge), bridge
+        )
 
     def comparison(self, question: str, shape: Comparison) -> Solved | None:
         if shape.attribute == "choice":

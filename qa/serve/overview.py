@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kgqa.kg.analysis import entity_summary
+from kgqa.kg.analysis import entity_summary, name_keys
 from kgqa.kg.canonical import canonical_key
 from kgqa.qa.types import QAError
 
@@ -63,11 +63,6 @@ def candidate_questions(graph: Any) -> Iterator[tuple[str, str]]:
                     yield question, answered
 
 
-def _names(graph: Any, node: str) -> set[str]:
-    data = graph.nodes[node]
-    return {canonical_key(x) for x in [data.get("label", node), *data.get("aliases", [])]} - {""}
-
-
 def answerable_questions(service: Any, n: int = 3, tries: int = 8) -> list[dict[str, Any]]:
     """Up to ``n`` questions drawn from the graph that ``ask`` answers with the entity the
     graph expects (asking at most ``tries``), each with its answer; cached per generation."""
@@ -88,7 +83,8 @@ def answerable_questions(service: Any, n: int = 3, tries: int = 8) -> list[dict[
             continue
         best = result.answers[0]
         said = canonical_key(best.text)
-        if len(said) >= 2 and any(said in k or k in said for k in _names(graph, node)):
+        names = {k for k in name_keys(graph.nodes[node], node) if k}
+        if len(said) >= 2 and any(said in k or k in said for k in names):
             found.append(
                 {
                     "question": question,

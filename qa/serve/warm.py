@@ -126,15 +126,17 @@ class Place:
 
     def held(self) -> bool:
         """Whether a live process holds this name's lock."""
-        with self._lock(wait=False) as got:
+        with self.lock() as got:
             return not got
 
     @contextlib.contextmanager
-    def _lock(self, wait: bool) -> Iterator[bool]:
+    def lock(self) -> Iterator[bool]:
+        """This name's lock, taken when free (True) for as long as the block runs; False at
+        once when a live process holds it."""
         fd = os.open(self.file("lock"), os.O_CREAT | os.O_RDWR, 0o600)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 yield False
                 return
@@ -313,7 +315,7 @@ def _spawn(place: Place, data: dict[str, Any]) -> subprocess.Popen[bytes]:
 
 
 def running() -> list[dict[str, Any]]:
-    """Every live warm process of this user: its info (pid, store, started, requests)."""
+    """Every live warm process of this user: its info (pid, store, reader, started, idle)."""
     out = []
     for path in sorted(runtime_dir().glob("*.json")):
         place = Place(path.parent, path.stem)
@@ -359,7 +361,6 @@ class _Server:
             self.service.ask("Who wrote this?")
         self.busy = threading.Lock()
         self.last = time.monotonic()
-        self.requests = 0
 
     def info(self) -> dict[str, Any]:
         reader = self.settings.reader_model if self.service.reader is not None else None
@@ -393,7 +394,6 @@ class _Server:
                 op, args, kwargs = connection.recv()
             except (EOFError, OSError):
                 return
-            self.requests += 1
             if op == "stop":
                 connection.send(("ok", None))
                 self.exit()
@@ -441,7 +441,7 @@ def main(name: str) -> None:
     """The warm process: settings as JSON on stdin; serve until idle or stopped."""
     data = json.loads(sys.stdin.read())
     place = Place(runtime_dir(), name)
-    with place._lock(wait=False) as got:
+    with place.lock() as got:
         if not got:
             sys.exit(ALREADY_RUNNING)
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
