@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
+from ingest import TreeMemory  # benchmarks/ingest.py: this folder is the script's path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_QA = REPO.parent / "shared" / "data" / "qa" / "train.json"
@@ -45,16 +45,6 @@ def write_file(path: Path, megabytes: float) -> int:
     return words
 
 
-def tree_rss(process: psutil.Process) -> int:
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=15.0)
@@ -70,18 +60,18 @@ def main() -> None:
         command = [sys.executable, "-m", "kgqa.flows.cli", "ingest", str(corpus)]
         command += ["--store", str(store), "--json"]
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        watched, peak = psutil.Process(child.pid), 0
-        while child.poll() is None:
-            peak = max(peak, tree_rss(watched))
-            time.sleep(0.5)
+        with TreeMemory() as memory:  # this script and the command with its workers
+            done = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - started
-        out, err = child.communicate()
+        out, err = done.stdout, done.stderr
         lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         print(f"file: {size / 1e6:.1f} MB, {words:,} words, one document")
-        print(f"kgqa ingest: exit status {child.returncode}, {seconds:.0f} s wall")
+        print(f"kgqa ingest: exit status {done.returncode}, {seconds:.0f} s wall")
         print(f"speed: {words / seconds:,.0f} words/s end to end")
-        print(f"peak memory, the command and its workers: {peak / 2**20:,.0f} MB")
+        print(
+            f"peak memory, the command and its workers: {memory.peak_mb:,.0f} MB (sum of PSS; "
+            f"{memory.peak_rss_mb:,.0f} MB sum of RSS, which counts shared pages once per process)"
+        )
         if lines:
             report = lines[-1]
             print(f"report: new {report.get('new')}, failed {report.get('failed')}")
