@@ -70,7 +70,8 @@ def train_reader_command(
         Path | None,
         typer.Option(
             help="SQuAD file whose articles are the dev split that chooses the checkpoint "
-            "(instead of --dev-fraction); never trained on."
+            "by its F1 at the best no-answer threshold (instead of --dev-fraction); never "
+            "trained on."
         ),
     ] = None,
     exclude: Annotated[

@@ -336,12 +336,15 @@ def train_reader(config: TrainConfig, progress: Callable[[str], None] = print) -
                 f"NoAns {on_mix['NoAns_f1']:.1f})"
             )
             # Trained to abstain, a checkpoint is judged on both dev sets alike.
-            # A chosen dev file holds its own unanswerable questions: its F1 alone decides.
-            score = (
-                (metrics["f1"] + on_mix["f1"]) / 2
-                if (config.negatives > 0 and config.dev_file is None)
-                else metrics["f1"]
-            )
+            # A chosen dev file holds its own unanswerable questions: its F1 at its best
+            # no-answer threshold decides (answers are kept or dropped by a threshold chosen
+            # afterwards, the verifier's, never at margin 0).
+            if config.dev_file is not None:
+                score = metrics["best_f1"]
+            elif config.negatives > 0:
+                score = (metrics["f1"] + on_mix["f1"]) / 2
+            else:
+                score = metrics["f1"]
             if score > state["best_f1"]:
                 state["best_f1"] = score
                 state["best"] = metrics

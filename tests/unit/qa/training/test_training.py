@@ -235,3 +235,23 @@ def test_a_reader_trained_with_unanswerable_pairs_abstains_on_them(
     mix = result["best"]["mix"]
     assert mix["total"] == 11 and mix["NoAns_f1"] >= 80 and mix["HasAns_f1"] >= 60, mix
     assert "dev mix F1" in (tmp_path / "out" / "README.md").read_text()
+
+
+def test_a_dev_file_keeps_the_checkpoint_with_the_best_thresholded_f1(
+    tmp_path: Path, word_model: Path
+) -> None:
+    from kgqa.qa.squad import write_squad
+
+    toy = squad_file(tmp_path / "toy.json")
+    dev = [e for e in load_squad([toy]) if e.title == "dev-article"]
+    assert dev, "the toy data has a dev article"
+    write_squad(dev, tmp_path / "dev_file.json")
+    result = train_reader(
+        config(tmp_path, word_model, epochs=20, dev_file=str(tmp_path / "dev_file.json")),
+        progress=lambda _: None,
+    )
+    history = result["history"]
+    # the verifier's threshold, not margin 0, decides what is shown: the F1 at the best
+    # no-answer threshold chooses the checkpoint, and the kept one is that evaluation's
+    assert result["best"]["best_f1"] == max(h["best_f1"] for h in history)
+    assert result["best"]["step"] == max(history, key=lambda h: h["best_f1"])["step"]
