@@ -273,7 +273,7 @@ class QAService:
         of X", "which came out first, A or B", "are A and B both Z"), hop by hop with its
         ``path``; None for a question of another shape, or when a hop finds nothing (the
         question then goes the single-passage way)."""
-        from kgqa.qa.multihop.parse import parse
+        from kgqa.qa.multihop.parse import Chain, parse
         from kgqa.qa.multihop.solve import MultiHop
 
         shape = parse(question)
@@ -282,6 +282,31 @@ class QAService:
         solved = MultiHop(self, generation).solve(question, shape)
         if solved is None:
             return None
+        last = solved.steps[-1] if solved.steps else None
+        if (
+            self.verifier is not None
+            and last is not None
+            and last.how == "reader"
+            and last.probability is not None
+            and last.probability < self.answer_threshold
+        ):
+            # an answer the reader read last, under the verifier's threshold, is not shown on
+            # any path (comparisons, graph edges and dates read from text are not the reader's
+            # spans, and keep their answer). A chain ("the mother of the founder of X") then
+            # has no answer, with its path: read as one passage it would answer the inner
+            # question. Other shapes, a relative clause often a one-fact question, go the
+            # single-passage way, which shows what passes or abstains.
+            if not isinstance(shape, Chain):
+                return None
+            return AskResult(
+                question,
+                generation.name,
+                self.settings.reader_model,
+                [],
+                [],
+                solved.hits,
+                [step.to_json() for step in solved.steps],
+            )
         answer = solved.answer()
         return AskResult(
             question,

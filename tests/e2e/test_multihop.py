@@ -114,3 +114,20 @@ def test_the_http_api_returns_the_path(tmp_path: Path) -> None:
     assert [s["answer"] for s in asked["path"]] == ["Jules Armand", "Lyon"]
     schema = http.get("/openapi.json").json()
     assert "path" in schema["components"]["schemas"]["AskResponse"]["properties"]
+
+
+def test_a_chain_whose_last_hop_the_documents_do_not_answer_has_no_answer(
+    sample_store: Path,
+) -> None:
+    from kgqa.qa.serve.service import QAService
+    from kgqa.qa.settings import Settings
+
+    service = QAService(Settings(store=sample_store))
+    # The sample corpus says who founded the Pasteur Institute and where he was born, but not
+    # who his mother was: the first chain is answered hop by hop, the second shows its path
+    # and no answer (read as one passage, it would answer "Louis Pasteur", the inner hop).
+    born = service.ask("Where was the founder of the Pasteur Institute born?")
+    assert [a.text for a in born.answers] == ["Dole"] and len(born.path) == 2
+    mother = service.ask("Who is the mother of the founder of the Pasteur Institute?")
+    assert mother.answers == [], [(a.text, a.probability) for a in mother.answers]
+    assert [step["answer"] for step in mother.path][:1] == ["Louis Pasteur"], mother.path
