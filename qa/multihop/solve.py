@@ -348,8 +348,7 @@ class MultiHop:
             if solved is not None:
                 return Solved(solved.text, [bridge, *solved.steps], self.used())
         last = self.outer_hop(shape.outer, first.text)
-        threshold = self.service.answer_threshold if self.service.verifier else 0.0
-        if last is None or (last.how == "reader" and (last.probability or 0.0) < threshold):
+        if last is None or self.service.hides(last):
             return None
         return Solved(last.answer, [bridge, last], self.used())
 

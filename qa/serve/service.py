@@ -282,38 +282,22 @@ class QAService:
         solved = MultiHop(self, generation).solve(question, shape)
         if solved is None:
             return None
-        last = solved.steps[-1] if solved.steps else None
-        if (
-            self.verifier is not None
-            and last is not None
-            and last.how == "reader"
-            and last.probability is not None
-            and last.probability < self.answer_threshold
-        ):
-            # an answer the reader read last, under the verifier's threshold, is not shown on
-            # any path (comparisons, graph edges and dates read from text are not the reader's
-            # spans, and keep their answer). A chain ("the mother of the founder of X") then
-            # has no answer, with its path: read as one passage it would answer the inner
-            # question. Other shapes, a relative clause often a one-fact question, go the
-            # single-passage way, which shows what passes or abstains.
-            if not isinstance(shape, Chain):
-                return None
-            return AskResult(
-                question,
-                generation.name,
-                self.settings.reader_model,
-                [],
-                [],
-                solved.hits,
-                [step.to_json() for step in solved.steps],
-            )
-        answer = solved.answer()
+        # an answer the reader read last, under the verifier's threshold, is not shown on any
+        # path (comparisons, graph edges and dates read from text are not the reader's spans,
+        # and keep their answer). A chain ("the mother of the founder of X") then has no
+        # answer, with its path: read as one passage it would answer the inner question. Other
+        # shapes, a relative clause often a one-fact question, go the single-passage way,
+        # which shows what passes or abstains.
+        hidden = bool(solved.steps) and self.hides(solved.steps[-1])
+        if hidden and not isinstance(shape, Chain):
+            return None
+        answers = [] if hidden else [solved.answer()]
         return AskResult(
             question,
             generation.name,
             self.settings.reader_model,
-            [answer],
-            [[]],
+            answers,
+            [[] for _ in answers],
             solved.hits,
             [step.to_json() for step in solved.steps],
         )
@@ -526,6 +510,16 @@ class QAService:
             ]
         return shown_answers(
             merged, top_answers, None if self.verifier is None else self.verifier.answer_margin
+        )
+
+    def hides(self, step: Any) -> bool:
+        """Whether a multi-hop ``step`` (``kgqa.qa.multihop.solve.Step``) is a reading of the
+        reader under the verifier's threshold (never without a verifier): its answer is not
+        shown."""
+        return (
+            self.verifier is not None
+            and step.how == "reader"
+            and (step.probability or 0.0) < self.answer_threshold
         )
 
     @property
