@@ -249,7 +249,32 @@ class EntityRelationExtractor:
         return results
 
 
-_PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+_PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
+# "it", "its" and "the company" stand for an organisation named before them
+_ORG_PRONOUNS = {"it", "its"}
+_ORG_NOUNS = {
+    "company", "firm", "group", "business", "bank", "brand", "maker", "manufacturer",
+    "startup", "corporation", "organisation", "organization", "studio", "publisher",
+}  # fmt: skip
+
+
+def _org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
+    """Word spans of "it"/"its" (not the "it" of "it is raining") and of "the company", "the
+    firm" ... where no name follows ("the company Quiver" names it)."""
+    out: list[tuple[int, int]] = []
+    for k, t in enumerate(tokens):
+        if t.lower_ in _ORG_PRONOUNS and t.pos_ == "PRON" and t.dep_ != "expl":
+            out.append((k, k + 1))
+        elif (
+            t.lower_ == "the"
+            and k + 1 < len(tokens)
+            and tokens[k + 1].lower_ in _ORG_NOUNS
+            and not (k + 2 < len(tokens) and tokens[k + 2].pos_ in ("PROPN", "NOUN"))
+        ):
+            out.append((k, k + 2))
+    return out
+
+
 # spaCy's labels the joint model's types cover
 SCHEMA_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
 
@@ -290,7 +315,8 @@ class _SentenceWork:
             for k, t in enumerate(self.tokens)
             if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"
         ]
-        self.referent: dict[int, Mention | None] = {}
+        self.org_anaphors = _org_anaphors(self.tokens)
+        self.referent: dict[int | tuple[int, int], Mention | None] = {}
         self.prediction: Any = None
         self.given: list[Any] = []
         self.mentions: list[Mention] = [
@@ -309,7 +335,7 @@ class _SentenceWork:
     def joint_input(self) -> tuple[Any, list[tuple[int, int, str]]]:
         """Words and the mentions handed to the joint model as they are (spaCy's of schema
         types, and each personal pronoun as a person)."""
-        from kgqa.kg.joint import ONTONOTES_TO_SCHEMA, PERSON
+        from kgqa.kg.joint import ONTONOTES_TO_SCHEMA, ORG, PERSON
 
         given: list[tuple[int, int, str]] = []
         self.given = []
@@ -322,6 +348,9 @@ class _SentenceWork:
         for k in self.pronouns:
             given.append((k, k + 1, PERSON))
             self.given.append(k)
+        for i, j in self.org_anaphors:
+            given.append((i, j, ORG))
+            self.given.append((i, j))
         return self.words, given
 
     def take_joint(self, prediction: Any) -> None:
@@ -330,18 +359,33 @@ class _SentenceWork:
         from kgqa.kg.joint import SCHEMA_TO_ONTONOTES
 
         self.prediction = prediction
-        self.entity_mentions: list[Mention | int | None] = []
+        self.entity_mentions: list[Mention | int | tuple[int, int] | None] = []
         mentions: list[Mention] = []
         covered: list[tuple[int, int]] = []
         given = {}
         for g in self.given:
-            at = (g, g + 1) if isinstance(g, int) else self._words_of(g)
+            at = (
+                (g, g + 1)
+                if isinstance(g, int)
+                else g
+                if isinstance(g, tuple)
+                else self._words_of(g)
+            )
             given[at] = g
         for n, (i, j, kind, _) in enumerate(prediction.entities):
             a, b = self.words.spans[i][0], self.words.spans[j - 1][1]
             g = given.get((i, j)) if n in prediction.given else None
-            if isinstance(g, int):  # a pronoun: whom it stands for is decided later
+            if g is None:
+                # "the company" (or its "company") found as an entity is still an anaphor,
+                # and "she" a pronoun: neither becomes a node
+                g = next(((x, y) for x, y in self.org_anaphors if x <= i and j <= y), None)
+                if g is None and j == i + 1 and i in self.pronouns:
+                    g = i
+            if isinstance(g, (int, tuple)):  # whom a pronoun stands for is decided later
                 self.entity_mentions.append(g)
+                continue
+            if g is None and not any(w[:1].isupper() for w in self.words.words()[i:j]):
+                self.entity_mentions.append(None)  # no capital, no name: "oat biscuits"
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
                 m = self._mention(g.start_char, g.end_char, g.label_)
@@ -387,8 +431,9 @@ class _SentenceWork:
                 if m.start <= self.offset + t.idx < m.end:
                     self.mention_of[t.i] = m
 
-    def persons(self, before: int | None = None) -> list[Mention]:
-        """The sentence's person mentions (those starting before word ``before``)."""
+    def persons(self, before: int | None = None, label: str = "PERSON") -> list[Mention]:
+        """The sentence's person mentions (those starting before word ``before``; of another
+        ``label``: organisations)."""
         limit = self.offset + (
             self.words.spans[before][0]
             if before is not None
@@ -396,7 +441,7 @@ class _SentenceWork:
             if self.words.spans
             else 0
         )
-        return [m for m in self.mentions if m.label == "PERSON" and m.start < limit]
+        return [m for m in self.mentions if m.label == label and m.start < limit]
 
     def joint_relations(self, extractor: str, schema: Any) -> list[Relation]:
         """The joint model's relations, pronouns replaced by whom they stand for (dropped
@@ -406,7 +451,7 @@ class _SentenceWork:
             return []
         ends: list[Mention | None] = []
         for m in self.entity_mentions:
-            ends.append(self.referent.get(m) if isinstance(m, int) else m)
+            ends.append(self.referent.get(m) if isinstance(m, (int, tuple)) else m)
         found: dict[tuple[Mention, Mention], dict[str, float]] = {}
         for h, t, label, score in self.prediction.relations:
             head, tail = ends[h], ends[t]
@@ -444,8 +489,48 @@ def _people(mentions: list[Mention]) -> dict[str, Mention]:
 def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
     """Whom he/she/him/her stand for: the one person named earlier in the same sentence, else
     the one person of the sentence before (or whom that sentence's pronouns stood for); none
-    when two people compete. A deliberate, cautious heuristic: a pronoun never becomes a
-    node, and wrong evidence is worse than none."""
+    when two people compete. What it/its/"the company" stand for: the same rule over
+    organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
+    wrong evidence is worse than none."""
+    _resolve_people(sentences)
+    _resolve_organisations(sentences)
+
+
+def _resolve_organisations(sentences: list[_SentenceWork]) -> None:
+    topic: Mention | None = None
+    for w in sentences:
+        for i, j in w.org_anaphors:
+            before = {m.text.casefold(): m for m in w.persons(i, "ORG")}
+            if len(before) == 1:
+                w.referent[(i, j)] = next(iter(before.values()))
+            else:
+                w.referent[(i, j)] = topic if not before else None
+            if w.referent[(i, j)] is not None:
+                for t in w.tokens[i:j]:
+                    w.mention_of[t.i] = w.referent[(i, j)]  # type: ignore[assignment]
+        named = {m.text.casefold(): m for m in w.persons(label="ORG")}
+        subject = _subject_referent(w, w.org_anaphors)
+        if subject is not None:
+            topic = subject
+        elif len(named) == 1:
+            topic = next(iter(named.values()))
+        elif len(named) > 1:
+            topic = None
+
+
+def _subject_referent(w: _SentenceWork, spans: list[tuple[int, int]]) -> Mention | None:
+    """Whom the sentence's subject stands for, when its subject is one of the resolved
+    pronouns at ``spans``: the sentence is about them, whoever else it names."""
+    for i, j in spans:
+        key: int | tuple[int, int] = i if (i, j) == (i, i + 1) and i in w.pronouns else (i, j)
+        if w.referent.get(key) is not None and any(
+            t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j]
+        ):
+            return w.referent[key]
+    return None
+
+
+def _resolve_people(sentences: list[_SentenceWork]) -> None:
     topic: Mention | None = None
     for w in sentences:
         for k in w.pronouns:
@@ -461,7 +546,10 @@ def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
                     w.mention_of[t.i] = w.referent[k]  # type: ignore[assignment]
         people = _people(w.persons())
         resolved = {id(r): r for r in w.referent.values() if r is not None}
-        if len(people) == 1:
+        subject = _subject_referent(w, [(k, k + 1) for k in w.pronouns])
+        if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
+            topic = subject
+        elif len(people) == 1:
             topic = next(iter(people.values()))
         elif len(people) > 1:
             topic = None

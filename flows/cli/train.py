@@ -356,6 +356,13 @@ def train_relations_command(
     batch_size: Annotated[int, typer.Option(min=1)] = 8,
     seed: int = 13,
     device: DeviceOpt = None,
+    keep_epochs: Annotated[
+        bool,
+        typer.Option(
+            "--keep-epochs",
+            help="Also save every epoch's weights in OUT/epoch-N (to choose on other dev data).",
+        ),
+    ] = False,
 ) -> None:
     """Train the joint entity and relation model (resumes from OUT/checkpoint)."""
     settings = training_settings([data, *(extra or [])] + ([dev] if dev is not None else []))
@@ -377,6 +384,7 @@ def train_relations_command(
             layers=layers,
             extra_per_epoch=extra_per_epoch,
             init=init,
+            keep_epochs=keep_epochs,
         ),
         progress=console.print,
     )
@@ -404,6 +412,12 @@ def train_relation_data_command(
     written_copies: Annotated[
         int, typer.Option(min=1, help="Copies of each written sentence.")
     ] = 1,
+    written_variants: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Variants of each written sentence with made-up names of the same types."
+        ),
+    ] = 0,
     squad: Annotated[
         Path | None,
         typer.Option(help="SQuAD JSON whose contexts are searched for relation patterns."),
@@ -433,6 +447,7 @@ def train_relation_data_command(
         squad=squad,
         multihop=list(multihop or []),
         written_copies=written_copies,
+        written_variants=written_variants,
     )
     console.print(f"{sum(counts.values())} sentences written to {out}")
 

@@ -21,6 +21,7 @@ a label is a negative.
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 from kgqa.kg.joint import DEFAULT_SCHEMA, ONTONOTES_TO_SCHEMA, OTHER
 from kgqa.kg.types import KGError
+from kgqa.qa.training.name_swap import swap_names
 
 FEWREL = {
     "P26": ("Spouse", False),
@@ -279,8 +281,24 @@ def pattern_records(squad: Path | None, multihop: list[Path], nlp: Any) -> Itera
 _MARK = re.compile(r"\[([^\[\]|]+)\|(\w+)\]")
 
 
-def written_records(path: Path, nlp: Any) -> Iterator[dict[str, Any]]:
-    """Sentences of the markup file, with spaCy's other mentions added."""
+def written_records(
+    path: Path, nlp: Any, variants: int = 0, seed: int = 13
+) -> Iterator[dict[str, Any]]:
+    """Sentences of the markup file, with spaCy's other mentions added; after each, ``variants``
+    copies with the marked names replaced by made-up names of the same types (``name_swap``)."""
+    for record in _marked(path):
+        yield _with_spacy(record, nlp)
+    rng = random.Random(seed)
+    for record in _marked(path) if variants else ():
+        for _ in range(variants):
+            text, ents = swap_names(record["text"], record["entities"], rng)
+            yield _with_spacy(
+                {"text": text, "entities": ents, "relations": list(record["relations"])}, nlp
+            )
+
+
+def _marked(path: Path) -> Iterator[dict[str, Any]]:
+    """The markup file's sentences: text, marked entities and relations."""
     pending: dict[str, Any] | None = None
     for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
         line = line.strip()
@@ -297,7 +315,7 @@ def written_records(path: Path, nlp: Any) -> Iterator[dict[str, Any]]:
                 raise KGError(f"{path}:{number}: expected '= HEAD LABEL TAIL': {err}") from None
             continue
         if pending is not None:
-            yield _with_spacy(pending, nlp)
+            yield pending
         text, ents, pos = "", [], 0
         for m in _MARK.finditer(line):
             text += line[pos : m.start()]
@@ -309,7 +327,7 @@ def written_records(path: Path, nlp: Any) -> Iterator[dict[str, Any]]:
         text += line[pos:]
         pending = {"text": text, "entities": ents, "relations": []}
     if pending is not None:
-        yield _with_spacy(pending, nlp)
+        yield pending
 
 
 def _with_spacy(record: dict[str, Any], nlp: Any) -> dict[str, Any]:
@@ -333,6 +351,7 @@ def build_relation_data(
     squad: Path | None = None,
     multihop: list[Path] | None = None,
     written_copies: int = 1,
+    written_variants: int = 0,
 ) -> dict[str, int]:
     from kgqa.kg.extract import load_spacy
 
@@ -349,7 +368,11 @@ def build_relation_data(
             ),
             (
                 "written",
-                (r for _ in range(written_copies) for r in written_records(written, nlp))
+                (
+                    r
+                    for copy in range(written_copies)
+                    for r in written_records(written, nlp, written_variants if copy == 0 else 0)
+                )
                 if written
                 else iter(()),
             ),

@@ -70,6 +70,7 @@ class RelationTraining:
     extra_per_epoch: int = 0  # extra sentences drawn per epoch (0: all)
     negative_spans: int = 100
     negative_pairs: int = 50
+    keep_epochs: bool = False  # also save each epoch's weights in out/epoch-N
 
 
 def to_example(s: Sentence, schema: Schema, supervised: set[str] | None) -> Example | None:
@@ -323,6 +324,8 @@ def train_relation_model(
                 best = row
                 save_weights(out, fp16=True)
         history.append(row)
+        if config.keep_epochs:
+            save_weights(out / f"epoch-{epoch}", fp16=True)
         tmp = out / "checkpoint.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         save_weights(tmp, fp16=False)

@@ -104,6 +104,53 @@ def test_a_pronoun_stands_for_one_person_or_nobody() -> None:
     assert facts(one) == {("Ilsa Marrow", "Leader_Of", "Veltrani")}
     two = extractor(joint)("Ilsa Marrow met Tomas Kerr in Oslo. He now leads Veltrani.")
     assert facts(two) == set(), "two people before the pronoun: evidence for nobody"
+    subject = extractor(joint)(
+        "Ilsa Marrow studied in Oslo. She then worked with Tomas Kerr. She now leads Veltrani."
+    )
+    assert facts(subject) == {("Ilsa Marrow", "Leader_Of", "Veltrani")}, (
+        "a sentence whose subject is 'she' stays about her, whoever else it names"
+    )
+
+
+@pytest.mark.slow
+def test_it_and_the_company_stand_for_one_organisation_or_none() -> None:
+    joint = Scripted(
+        {"Veltrani": "Org", "Dunmore Sensors": "Org", "Ilsa Marrow": "Peop", "Tallinn": "Loc"},
+        [
+            ("It", "Founded_By", "Ilsa Marrow", 0.8),
+            ("The company", "OrgBased_In", "Tallinn", 0.9),
+            ("Its", "Founded_By", "Ilsa Marrow", 0.8),
+        ],
+    )
+    one = extractor(joint)(
+        "Veltrani makes dairy software. It was founded by Ilsa Marrow. "
+        "The company is based in Tallinn."
+    )
+    assert facts(one) == {
+        ("Veltrani", "Founded_By", "Ilsa Marrow"),
+        ("Veltrani", "OrgBased_In", "Tallinn"),
+    }
+    assert not {m.text for m in one.mentions} & {"It", "The company"}, "no node for a pronoun"
+    two = extractor(joint)("Veltrani bought Dunmore Sensors. It was founded by Ilsa Marrow.")
+    assert facts(two) == set(), "two organisations before 'it': evidence for neither"
+    none = extractor(joint)("It was founded by Ilsa Marrow.")
+    assert facts(none) == set(), "no organisation named before: evidence for none"
+
+
+@pytest.mark.slow
+def test_a_word_of_the_company_or_without_a_capital_is_no_name() -> None:
+    joint = Scripted(
+        {"Veltrani": "Org", "Ilsa Marrow": "Peop", "company": "Org", "oat biscuits": "Org"},
+        [
+            ("Ilsa Marrow", "Leader_Of", "company", 0.9),
+            ("oat biscuits", "Founded_By", "Ilsa Marrow", 0.9),
+        ],
+    )
+    found = extractor(joint)(
+        "Veltrani bakes oat biscuits. Ilsa Marrow is the company's chief executive."
+    )
+    assert facts(found) == {("Ilsa Marrow", "Leader_Of", "Veltrani")}
+    assert not {m.text for m in found.mentions} & {"company", "oat biscuits"}
 
 
 @pytest.mark.slow

@@ -136,3 +136,33 @@ def test_missing_relation_model_names_the_setting(tmp_path: Path) -> None:
         app, ["extract", str(lines), "--relation-model", str(tmp_path / "none")]
     )
     assert result.exit_code == 2 and "KGQA_RELATION_MODEL" in result.stderr
+
+
+def test_name_swapped_variants_keep_types_offsets_and_repeated_names() -> None:
+    import random
+
+    from kgqa.qa.training.name_swap import swap_names
+
+    text = "Halvor Lund founded Lundgrain in Bergen in 1990; Lund still runs Lundgrain."
+    names = ["Halvor Lund", "Lundgrain", "Bergen", "1990", "Lund", "Lundgrain"]
+    labels = ["Peop", "Org", "Loc", "Other", "Peop", "Org"]
+    ents, pos = [], 0
+    for name, label in zip(names, labels):
+        start = text.index(name, pos)
+        ents.append({"start": start, "end": start + len(name), "label": label})
+        pos = start + len(name)
+    seen = set()
+    for seed in range(20):
+        new, moved = swap_names(text, ents, random.Random(seed))
+        got = [new[e["start"] : e["end"]] for e in moved]
+        assert [e["label"] for e in moved] == labels
+        assert got[1] == got[5], "a name said twice gets one replacement"
+        assert len(got[4].split()) == 1, "a surname alone stays one word"
+        assert got[3].isdigit() and 1900 <= int(got[3]) <= 2023
+        assert new.endswith(" still runs " + got[5] + ".")
+        seen.add(got[0])
+    assert len(seen) > 10, "the names vary from variant to variant"
+    text = "Its chief executive is Hanna Berg."
+    ents = [{"start": 0, "end": 3, "label": "Org"}, {"start": 23, "end": 33, "label": "Peop"}]
+    new, moved = swap_names(text, ents, random.Random(1))
+    assert new.startswith("Its chief executive is ") and moved[0] == ents[0], "a pronoun stays"
