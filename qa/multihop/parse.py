@@ -156,7 +156,11 @@ def _relations_in(text: str) -> list[str]:
 
 
 def _strip_kind(name: str) -> str:
-    return re.sub(rf"^{_KIND}", "", name.strip(" ,.?"), flags=re.IGNORECASE).strip()
+    """ "film X" -> "X", but "Band of Skulls" stays (a kind word followed by a small word is
+    part of the name)."""
+    name = name.strip(" ,.?")
+    bare = re.sub(rf"^{_KIND}", "", name, flags=re.IGNORECASE).strip()
+    return name if bare.split(" ", 1)[0] in _SMALL else bare
 
 
 _EARLY = r"\b(first|earlier|earliest|older|oldest|before|sooner)\b"
@@ -173,7 +177,7 @@ _DATE_VERB = (
 def comparison(q: str) -> Comparison | None:
     """ "Which film came out first, A or B?", "Who was born later, A or B?",
     "Which film has the director who died first, A or B?"."""
-    m = re.match(r"^(?P<head>.+?),\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\?*$", q)
+    m = re.match(r"^(?P<head>.+?)[,:?]\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\s*\?*$", q) or _unmarked(q)
     if not m or not re.match(r"(?i)^(which|who|what)\b", q):
         return None
     head = m.group("head")
@@ -197,6 +201,30 @@ def comparison(q: str) -> Comparison | None:
         relations=[r for r in _relations_in(head) if r in PEOPLE],
         verb=verb.group(1) if verb else "released",
     )
+
+
+_COMPARATIVE = (
+    rf"{_EARLY}|{_LATE}|\b(more|most|less|fewer|larger|largest|bigger|biggest|smaller|smallest"
+    r"|higher|highest|longer|longest|taller|tallest|closer|closest|greater|further)\b"
+)
+
+
+def _unmarked(q: str) -> re.Match[str] | None:
+    """ "Who was born first A or B?": the sides start at the first capital after the
+    question word, and the second side is a name to the end."""
+    m = re.match(
+        r"^(?P<head>(?i:which|who|what)\b[^A-Z]*?)\s+(?P<a>[A-Z].*?)\s+or\s+(?P<b>[A-Z].*?)\s*\?*$",
+        q.strip(),
+    )
+    if (
+        m is None
+        or not re.search(_COMPARATIVE, m.group("head"), re.IGNORECASE)
+        or not all(
+            w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in m.group("b").split()
+        )
+    ):
+        return None
+    return m
 
 
 _SAME = re.compile(

@@ -37,6 +37,39 @@ def test_a_date_comparison_and_a_bridge_comparison() -> None:
     assert (bridged.attribute, bridged.latest, bridged.relations) == ("death", True, ["director"])
 
 
+@pytest.mark.parametrize(
+    ("question", "sides", "attribute"),
+    [
+        ("Who was born first Am Rong or Ava DuVernay ?", ["Am Rong", "Ava DuVernay"], "birth"),
+        (
+            "Which band has more members Band of Skulls or Live ?",
+            ["Band of Skulls", "Live"],
+            "choice",
+        ),
+        (
+            "Which novelist wrote as Walter Ericson: Laura Esquivel or Howard Fast?",
+            ["Laura Esquivel", "Howard Fast"],
+            "choice",
+        ),
+        (
+            "Who has more shops? Bearno's or Patxi's Chicago Pizza?",
+            ["Bearno's", "Patxi's Chicago Pizza"],
+            "choice",
+        ),
+    ],
+)
+def test_a_comparison_without_a_comma_before_its_sides(
+    question: str, sides: list[str], attribute: str
+) -> None:
+    shape = parse(question)
+    assert isinstance(shape, Comparison) and shape.sides == sides
+    assert shape.attribute == attribute
+
+
+def test_two_names_joined_by_or_without_a_comparative_are_no_comparison() -> None:
+    assert not isinstance(parse("What is the population of Paris or London?"), Comparison)
+
+
 def test_yes_no_same_and_both() -> None:
     same = parse(
         "Are director of film Sacro Gra and director of film Das Boot from the same country?"
