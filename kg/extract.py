@@ -258,6 +258,15 @@ _ORG_NOUNS = {
 }  # fmt: skip
 
 
+def is_anaphor(text: str) -> bool:
+    """Whether ingestion hands ``text`` to the joint model as a pronoun or "the company" that
+    stands for someone named elsewhere (rather than as a name)."""
+    words = text.casefold().split()
+    if len(words) == 1:
+        return words[0] in _PERSONAL_PRONOUNS | _ORG_PRONOUNS
+    return len(words) == 2 and words[0] == "the" and words[1] in _ORG_NOUNS
+
+
 def _org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
     """Word spans of "it"/"its" (not the "it" of "it is raining") and of "the company", "the
     firm" ... where no name follows ("the company Quiver" names it)."""
@@ -310,13 +319,14 @@ class _SentenceWork:
         self.words = Words(text, [(t.idx, t.idx + len(t.text)) for t in self.tokens])
         self.position = {t.i: k for k, t in enumerate(self.tokens)}
         self.spacy = ents
+        # anaphors as word spans: he/she/him/her/his, and it/its/"the company"
         self.pronouns = [
-            k
+            (k, k + 1)
             for k, t in enumerate(self.tokens)
             if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"
         ]
         self.org_anaphors = _org_anaphors(self.tokens)
-        self.referent: dict[int | tuple[int, int], Mention | None] = {}
+        self.referent: dict[tuple[int, int], Mention | None] = {}
         self.prediction: Any = None
         self.given: list[Any] = []
         self.mentions: list[Mention] = [
@@ -324,6 +334,10 @@ class _SentenceWork:
         ]
         self.mention_of: dict[int, Mention] = {}
         self._index()
+
+    def _slices(self, i: int, j: int) -> list[slice]:
+        """Where words ``i`` .. ``j - 1`` stand in ``text``."""
+        return [slice(a, b) for a, b in self.words.spans[i:j]]
 
     def _mention(self, start: int, end: int, label: str) -> Mention:
         return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
@@ -345,12 +359,10 @@ class _SentenceWork:
             if kind is not None and at is not None:
                 given.append((*at, kind))
                 self.given.append(e)
-        for k in self.pronouns:
-            given.append((k, k + 1, PERSON))
-            self.given.append(k)
-        for i, j in self.org_anaphors:
-            given.append((i, j, ORG))
-            self.given.append((i, j))
+        for kind, spans in ((PERSON, self.pronouns), (ORG, self.org_anaphors)):
+            for i, j in spans:
+                given.append((i, j, kind))
+                self.given.append((i, j))
         return self.words, given
 
     def take_joint(self, prediction: Any) -> None:
@@ -359,32 +371,24 @@ class _SentenceWork:
         from kgqa.kg.joint import SCHEMA_TO_ONTONOTES
 
         self.prediction = prediction
-        self.entity_mentions: list[Mention | int | tuple[int, int] | None] = []
+        self.entity_mentions: list[Mention | tuple[int, int] | None] = []
         mentions: list[Mention] = []
         covered: list[tuple[int, int]] = []
         given = {}
         for g in self.given:
-            at = (
-                (g, g + 1)
-                if isinstance(g, int)
-                else g
-                if isinstance(g, tuple)
-                else self._words_of(g)
-            )
-            given[at] = g
+            given[g if isinstance(g, tuple) else self._words_of(g)] = g
         for n, (i, j, kind, _) in enumerate(prediction.entities):
             a, b = self.words.spans[i][0], self.words.spans[j - 1][1]
             g = given.get((i, j)) if n in prediction.given else None
             if g is None:
-                # "the company" (or its "company") found as an entity is still an anaphor,
-                # and "she" a pronoun: neither becomes a node
-                g = next(((x, y) for x, y in self.org_anaphors if x <= i and j <= y), None)
-                if g is None and j == i + 1 and i in self.pronouns:
-                    g = i
-            if isinstance(g, (int, tuple)):  # whom a pronoun stands for is decided later
+                # "she", "the company" (or its "company") found as an entity is still an
+                # anaphor: none becomes a node
+                anaphors = (*self.pronouns, *self.org_anaphors)
+                g = next(((x, y) for x, y in anaphors if x <= i and j <= y), None)
+            if isinstance(g, tuple):  # whom an anaphor stands for is decided later
                 self.entity_mentions.append(g)
                 continue
-            if g is None and not any(w[:1].isupper() for w in self.words.words()[i:j]):
+            if g is None and not any(self.text[x][:1].isupper() for x in self._slices(i, j)):
                 self.entity_mentions.append(None)  # no capital, no name: "oat biscuits"
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
@@ -431,9 +435,8 @@ class _SentenceWork:
                 if m.start <= self.offset + t.idx < m.end:
                     self.mention_of[t.i] = m
 
-    def persons(self, before: int | None = None, label: str = "PERSON") -> list[Mention]:
-        """The sentence's person mentions (those starting before word ``before``; of another
-        ``label``: organisations)."""
+    def named(self, label: str, before: int | None = None) -> list[Mention]:
+        """The sentence's mentions of ``label`` (those starting before word ``before``)."""
         limit = self.offset + (
             self.words.spans[before][0]
             if before is not None
@@ -451,7 +454,7 @@ class _SentenceWork:
             return []
         ends: list[Mention | None] = []
         for m in self.entity_mentions:
-            ends.append(self.referent.get(m) if isinstance(m, (int, tuple)) else m)
+            ends.append(self.referent.get(m) if isinstance(m, tuple) else m)
         found: dict[tuple[Mention, Mention], dict[str, float]] = {}
         for h, t, label, score in self.prediction.relations:
             head, tail = ends[h], ends[t]
@@ -487,20 +490,31 @@ def _people(mentions: list[Mention]) -> dict[str, Mention]:
 
 
 def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
-    """Whom he/she/him/her stand for: the one person named earlier in the same sentence, else
-    the one person of the sentence before (or whom that sentence's pronouns stood for); none
-    when two people compete. What it/its/"the company" stand for: the same rule over
-    organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
+    """Whom he/she/him/her/his stand for: the one person named earlier in the same sentence,
+    else the one person of the sentence before (or whom that sentence's subject pronoun stood
+    for); none when two people compete. What it/its/"the company" stand for: the same rule
+    over organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
     wrong evidence is worse than none."""
-    _resolve_people(sentences)
-    _resolve_organisations(sentences)
+    _resolve(sentences, lambda w: w.pronouns, lambda w, before: _people(w.named("PERSON", before)))
+    _resolve(
+        sentences,
+        lambda w: w.org_anaphors,
+        lambda w, before: {m.text.casefold(): m for m in w.named("ORG", before)},
+    )
 
 
-def _resolve_organisations(sentences: list[_SentenceWork]) -> None:
+def _resolve(
+    sentences: list[_SentenceWork],
+    spans_of: Callable[[_SentenceWork], list[tuple[int, int]]],
+    named: Callable[[_SentenceWork, int | None], dict[str, Mention]],
+) -> None:
+    """The rule of ``_resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
+    the distinct things of that kind a sentence names (``named``, before a word or in all)."""
     topic: Mention | None = None
     for w in sentences:
-        for i, j in w.org_anaphors:
-            before = {m.text.casefold(): m for m in w.persons(i, "ORG")}
+        spans = spans_of(w)
+        for i, j in spans:
+            before = named(w, i)
             if len(before) == 1:
                 w.referent[(i, j)] = next(iter(before.values()))
             else:
@@ -508,53 +522,22 @@ def _resolve_organisations(sentences: list[_SentenceWork]) -> None:
             if w.referent[(i, j)] is not None:
                 for t in w.tokens[i:j]:
                     w.mention_of[t.i] = w.referent[(i, j)]  # type: ignore[assignment]
-        named = {m.text.casefold(): m for m in w.persons(label="ORG")}
-        subject = _subject_referent(w, w.org_anaphors)
-        if subject is not None:
-            topic = subject
-        elif len(named) == 1:
-            topic = next(iter(named.values()))
-        elif len(named) > 1:
-            topic = None
-
-
-def _subject_referent(w: _SentenceWork, spans: list[tuple[int, int]]) -> Mention | None:
-    """Whom the sentence's subject stands for, when its subject is one of the resolved
-    pronouns at ``spans``: the sentence is about them, whoever else it names."""
-    for i, j in spans:
-        key: int | tuple[int, int] = i if (i, j) == (i, i + 1) and i in w.pronouns else (i, j)
-        if w.referent.get(key) is not None and any(
-            t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j]
-        ):
-            return w.referent[key]
-    return None
-
-
-def _resolve_people(sentences: list[_SentenceWork]) -> None:
-    topic: Mention | None = None
-    for w in sentences:
-        for k in w.pronouns:
-            before = _people(w.persons(k))
-            if len(before) == 1:
-                w.referent[k] = next(iter(before.values()))
-            elif not before:
-                w.referent[k] = topic
-            else:
-                w.referent[k] = None
-            if w.referent[k] is not None:
-                for t in w.tokens[k : k + 1]:
-                    w.mention_of[t.i] = w.referent[k]  # type: ignore[assignment]
-        people = _people(w.persons())
-        resolved = {id(r): r for r in w.referent.values() if r is not None}
-        subject = _subject_referent(w, [(k, k + 1) for k in w.pronouns])
+        here = named(w, None)
+        subject = next(
+            (
+                w.referent[(i, j)]
+                for i, j in spans
+                if w.referent[(i, j)] is not None
+                and any(t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j])
+            ),
+            None,
+        )
         if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
             topic = subject
-        elif len(people) == 1:
-            topic = next(iter(people.values()))
-        elif len(people) > 1:
+        elif len(here) == 1:
+            topic = next(iter(here.values()))
+        elif len(here) > 1:
             topic = None
-        elif resolved:
-            topic = next(iter(resolved.values())) if len(resolved) == 1 else None
 
 
 # What no model reads: a "word" of more than 64 characters without a space (spaCy's tokenizer

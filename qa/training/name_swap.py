@@ -12,6 +12,8 @@ import random
 import re
 from typing import Any
 
+from kgqa.kg.extract import is_anaphor
+
 FIRST = (
     "Ada Aisha Alan Alejandro Amina Anders Annika Arjun Beatriz Bogdan Carmen Cecile Chen Dara "
     "Dmitri Eamon Elif Emeka Esther Fatima Florian Freya Gideon Hana Hector Ilse Imran Ingrid "
@@ -65,8 +67,6 @@ TITLE_NOUN = (
 PRODUCT = "Arc Atlas Beacon Cirrus Delta Echo Fjord Kite Lumen Nova Pike Quill Sable Tern".split()
 
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
-# what a written sentence marks as the person or organisation it stands for, kept as it is
-ANAPHORS = {"he", "she", "him", "her", "his", "it", "its", "the company", "the firm"}
 _BODY_WORDS = tuple(ORG_BODY)
 
 
@@ -116,7 +116,7 @@ def swap_names(
     for e in sorted(entities, key=lambda e: e["start"]):
         name = text[e["start"] : e["end"]]
         key = (name, e["label"])
-        if name.casefold() in ANAPHORS:
+        if is_anaphor(name):  # marked as whom it stands for, as ingestion hands it over: kept
             chosen[key] = name
         if key not in chosen:
             make = _MAKERS.get(e["label"], _other)

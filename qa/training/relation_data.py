@@ -289,6 +289,7 @@ def written_records(
     for record in _marked(path):
         yield _with_spacy(record, nlp)
     rng = random.Random(seed)
+    # the file is read again: _with_spacy adds spaCy's mentions to the record it is given
     for record in _marked(path) if variants else ():
         for _ in range(variants):
             text, ents = swap_names(record["text"], record["entities"], rng)
