@@ -354,8 +354,8 @@ class Settings(BaseSettings):
         "auto",
         description="Joint relation model arithmetic: auto (bf16 on a CPU with native "
         "bfloat16, fp32 elsewhere and on a GPU), fp32, bf16, or int8 (dynamic quantisation: "
-        "1.5x the words/s on the CPU, but CoNLL04 dev relation F1 59.8 against 63.5; see the "
-        "relation model's card).",
+        "1.5x the words/s on the CPU, at a cost in relation F1 that the relation model's card "
+        "gives).",
     )
     reader_precision: Literal["fp32", "bf16", "int8", "auto"] = Field(
         "auto",

@@ -192,7 +192,7 @@ def train_relation_model(
     total = per_epoch * config.epochs
     base = resolve_model(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    encoder = AutoModel.from_pretrained(base)
+    encoder = AutoModel.from_pretrained(base, dtype=torch.float32)
     if config.layers:
         encoder.encoder.layer = encoder.encoder.layer[: config.layers]
         encoder.config.num_hidden_layers = config.layers

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
 from kgqa.flows.ingest import ingest_flow
-from kgqa.kg.graph import MentionRow
 from kgqa.qa.settings import Settings
 from kgqa.qa.store.generations import Store
 
@@ -75,12 +74,11 @@ def test_merge_precision_and_recall_on_a_corpus_with_known_aliases(tmp_path: Pat
     s = Settings(store=store, document_timeout_seconds=0)
     ingest_flow.fn([str(corpus)], settings=s.model_dump(mode="json"), show_progress=False)
     gen = Store(store).open()
-    rows = gen.db.execute("SELECT doc_id, text, node_id, own_node FROM mentions").fetchall()
-    from kgqa.kg.graph import NodeResolver
-
-    resolver = NodeResolver([MentionRow(r[2], r[1], "", r[0], r[3]) for r in rows], None)
+    # each mention's node as the store resolves it (every merge rule, the corpus-wide ones too)
     labelled = [
-        (CORPUS[d][1][t], resolver.resolve(n, o)[0]) for d, t, n, o in rows if t in CORPUS[d][1]
+        (CORPUS[m.doc_id][1][m.text], m.node)
+        for m in gen.resolved_mentions()
+        if m.text in CORPUS[m.doc_id][1]
     ]
     assert len(labelled) >= 12, "spaCy finds most of the mentions"
     pairs = list(itertools.combinations(labelled, 2))

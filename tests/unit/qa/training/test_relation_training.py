@@ -91,3 +91,29 @@ def test_a_tiny_joint_model_learns_its_labelled_entities_and_pairs(tmp_path: Pat
 
     missing = CliRunner().invoke(app, ["train", "relations", "--data", str(tmp_path / "no.jsonl")])
     assert missing.exit_code != 0 and "no.jsonl: no such file (--data)" in missing.output
+
+
+def test_an_encoder_saved_in_half_precision_trains_in_full_precision(tmp_path: Path) -> None:
+    """Shipped checkpoints are fp16 (half the size); loaded as they are, training on the CPU
+    diverged at once (loss nan, nothing learnt)."""
+    import math
+
+    import torch
+    from transformers import AutoModel
+
+    from kgqa.flows.cli import app
+
+    base = tiny_encoder(tmp_path / "base")
+    AutoModel.from_pretrained(base).to(torch.float16).save_pretrained(base)
+    data = write_jsonl(tmp_path / "train.jsonl")
+    out = tmp_path / "relations"
+    result = CliRunner().invoke(
+        app,
+        ["train", "relations", "--data", str(data), "--dev", str(data), "--out", str(out),
+         "--base-model", str(base), "--epochs", "3", "--learning-rate", "3e-3",
+         "--batch-size", "2", "--seed", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    losses = [row["loss"] for row in json.loads((out / "metrics.json").read_text())["history"]]
+    assert len(losses) == 3 and all(math.isfinite(x) for x in losses), losses
+    assert losses[-1] < losses[0]
