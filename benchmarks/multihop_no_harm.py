@@ -5,8 +5,10 @@ comparison, a yes/no or a relative clause) is asked through `ask` of a store tha
 file's paragraphs (build it with `kgqa eval qa --squad FILE --store DIR`), once with the
 setting multihop on and once off; SQuAD v2.0 F1 of the first answer shown is printed for both.
 (`kgqa eval qa` reads the retrieved passages directly, so it never takes the multi-hop path.)
+With `--all`, every question of the file is asked: the second search for a bridge, which only
+questions that no passage answers take, is measured there (unanswerable ones among them).
 
-    python benchmarks/multihop_no_harm.py --squad data/reader/dev_squad2.json --store DIR
+    python benchmarks/multihop_no_harm.py --squad data/reader/dev_squad2.json --store DIR [--all]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, required=True)
     parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--all", action="store_true", help="Ask every question of the file.")
     args = parser.parse_args()
 
     from kgqa.qa.multihop.parse import parse
@@ -26,8 +29,11 @@ def main() -> None:
     from kgqa.qa.settings import Settings
     from kgqa.qa.squad import load_squad, squad_v2_metrics
 
-    examples = [e for e in load_squad([args.squad]) if parse(e.question) is not None]
-    print(f"{len(examples)} questions of {args.squad} take a multi-hop shape")
+    examples = [e for e in load_squad([args.squad]) if args.all or parse(e.question) is not None]
+    print(
+        f"{len(examples)} questions of {args.squad}"
+        + ("" if args.all else " take a multi-hop shape")
+    )
     for multihop in (False, True):
         service = QAService(Settings(store=args.store, multihop=multihop))
         preds, scores, taken = {}, {}, 0

@@ -209,7 +209,7 @@ class QAService:
         answered = {link.node for link in linker.link(answer.text)}
         answered |= {
             m.node
-            for m in self._passage_mentions(generation, answer.passage_id)
+            for m in self.passage_mentions(generation, answer.passage_id)
             if m.overlaps(answer.start, answer.end)
         }
         found = []
@@ -234,7 +234,7 @@ class QAService:
         return sorted(found, key=lambda f: (not f["typed"], -f["confidence"]))[:5]
 
     @staticmethod
-    def _passage_mentions(generation: Generation, passage_id: str) -> list[Mention]:
+    def passage_mentions(generation: Generation, passage_id: str) -> list[Mention]:
         cache = generation.cache.setdefault("mentions_by_passage", {})
         if not cache:
             for mention in generation.resolved_mentions():
@@ -259,6 +259,14 @@ class QAService:
         if self.reader is None:
             return AskResult(question, generation.name, None, [], [], hits)
         answers = self.read_hits(question, hits, top_answers)
+        path: list[dict[str, Any]] = []
+        if not answers and self.settings.multihop:
+            # no passage answers alone: search again with the bridge the question describes
+            from kgqa.qa.multihop.iterative import second_round
+
+            again = second_round(self, generation, question, hits)
+            if again is not None:
+                answers, hits, path = again
         return AskResult(
             question,
             generation.name,
@@ -266,6 +274,7 @@ class QAService:
             answers,
             self.facts(generation, question, answers),
             hits,
+            path,
         )
 
     def ask_multihop(self, question: str, generation: Generation) -> AskResult | None:
@@ -320,13 +329,7 @@ class QAService:
                 span = reading.span
                 probability = self._probabilities(question, [context], [reading])[0]
                 shown = (
-                    span is not None
-                    and span.text.strip()
-                    and (
-                        probability >= self.answer_threshold
-                        if probability is not None
-                        else span.score > self.no_answer_threshold
-                    )
+                    span is not None and span.text.strip() and self.passes(span.score, probability)
                 )
                 result: dict[str, Any] = {
                     "id": rid,
@@ -345,12 +348,24 @@ class QAService:
     ) -> tuple[list[Reading], list[float | None]]:
         """The reader's reading of ``question`` in each hit's passage, and the verifier's
         probability that its span is right (None without a span or a verifier)."""
+        return self.read_contexts(question, [h.passage.text for h in hits])
+
+    def read_contexts(
+        self, question: str, contexts: list[str]
+    ) -> tuple[list[Reading], list[float | None]]:
+        """``read_passages`` on texts of any origin (two passages joined, say)."""
         assert self.reader is not None
-        contexts = [h.passage.text for h in hits]
         readings = self.reader.read(
             [question] * len(contexts), contexts, vectors=self.verifier is not None
         )
         return readings, self._probabilities(question, contexts, readings)
+
+    def passes(self, score: float, probability: float | None) -> bool:
+        """Whether a span is shown: the verifier's probability at its threshold, else (no
+        verifier) the reader's margin over ``no_answer_threshold``."""
+        if probability is not None:
+            return probability >= self.answer_threshold
+        return self.verifier is None and score > self.no_answer_threshold
 
     def _probabilities(
         self,

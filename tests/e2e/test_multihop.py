@@ -131,3 +131,59 @@ def test_a_chain_whose_last_hop_the_documents_do_not_answer_has_no_answer(
     mother = service.ask("Who is the mother of the founder of the Pasteur Institute?")
     assert mother.answers == [], [(a.text, a.probability) for a in mother.answers]
     assert [step["answer"] for step in mother.path][:1] == ["Louis Pasteur"], mother.path
+
+
+# A question that no shape fits and no passage answers alone: the passage about korvite names
+# its yellow component, the one about Lumenol says where it melts.
+BRIDGED = {
+    "Korvite": "Korvite is a blasting explosive used in Welsh slate quarries from 1894. It is a "
+    "mixture of two components: Lumenol, a yellow crystal, and Brasic salt, a white powder.",
+    "Lumenol": "Lumenol is an organic compound first made by the chemist Ada Fenwick in 1881. "
+    "It melts at 122 °C and burns with a green flame.",
+    "Brasic salt": "Brasic salt is a white powder that dissolves readily in water. It is mined "
+    "near Tarn in Norway.",
+    "Ada Fenwick": "Ada Fenwick (1850 – 1921) was an English chemist who worked in Manchester.",
+    "Penrhyn Quarry": "Penrhyn Quarry is a slate quarry in Wales. It was once the largest slate "
+    "quarry in the world.",
+}
+
+
+@pytest.mark.slow
+def test_a_question_no_passage_answers_alone_is_searched_again_with_its_bridge(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": t, "title": t, "text": x}) + "\n" for t, x in BRIDGED.items())
+    )
+    store = tmp_path / "store"
+    ingested = runner.invoke(app, ["ingest", str(corpus), "--store", str(store), "--no-prefect"])
+    assert ingested.exit_code == 0, ingested.stderr
+    question = "At what temperature does the yellow component of korvite melt?"
+
+    asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+    assert asked.exit_code == 0, asked.stderr
+    out = json.loads(asked.stdout.splitlines()[-1])
+    answer = out["answers"][0]
+    assert answer["text"] == "122 °C" and answer["doc_id"] == "Lumenol", out["answers"]
+    assert BRIDGED["Lumenol"][answer["start"] : answer["end"]] == "122 °C"
+    first, second = out["path"]
+    assert first["answer"] == "Lumenol" and first["doc_id"] == "Korvite"
+    assert BRIDGED["Korvite"][first["start"] : first["end"]] == "Lumenol"
+    assert second["answer"] == "122 °C" and second["doc_id"] == "Lumenol"
+    assert 0.43 <= answer["probability"] <= 1.0
+
+    # read one passage at a time, as with the setting multihop off, nothing answers it
+    alone = runner.invoke(
+        app,
+        ["ask", question, "--store", str(store), "--json"],
+        env={"KGQA_MULTIHOP": "false"},
+    )
+    out = json.loads(alone.stdout.splitlines()[-1])
+    assert out["no_answer"] is True and out["path"] == [], out["answers"]
+    # a yes/no question is never answered with a span of a second search
+    yes_no = runner.invoke(
+        app, ["ask", "Is the yellow component of korvite green?", "--store", str(store), "--json"]
+    )
+    out = json.loads(yes_no.stdout.splitlines()[-1])
+    assert all(a["text"] != "122 °C" for a in out["answers"]) and out["path"] == []

@@ -1,0 +1,136 @@
+"""Iterative retrieval: the fallback for a question that no shape of ``parse`` fits and that no
+passage answers on its own ("At what temperature does the yellow component of korvite melt?").
+
+In the manner of MDR (Xiong et al. 2021) and IRCoT (Trivedi et al. 2023), without their large
+models: the names of each of the first passages that the question does not already name are
+added to the question, and it is searched again. A passage found so that is about one of them
+(the bridge: its document is named after it, or its first words name it) is read joined to the
+first one, as one text, so that the reader and the verifier
+see the whole chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at 122 °C").
+The answer must lie in the second passage; it is shown only when the verifier passes it, as on
+every path, and carries its two steps as its ``path``: the bridge named in the first passage,
+then the span read in the second."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.kg.canonical import canonical_key
+from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, Step
+from kgqa.qa.squad import normalize_answer
+from kgqa.qa.types import Answer, Hit, Mention
+
+# the first-round passages a bridge is looked for in, the names of each added to the query,
+# and the passages of the second search read beside each
+FIRST = 2
+NAMES = 4
+SECOND = 3
+# how far into a passage its subject is named
+ABOUT = 100
+# a yes/no question ("Are A and B both directors?") wants no span of a passage
+_YES_NO = re.compile(r"(?i)^\s*(?:is|was|are|were|do|does|did|has|have|had|can|could|will|would)\b")
+
+
+def bridge_names(
+    service: Any, generation: Any, hit: Hit, question: str, asked: set[str]
+) -> dict[str, Mention]:
+    """The names in ``hit``'s passage (by graph node, first mention each, in text order) that
+    the question does not name: no node of ``asked``, no words of the question, no digits, no
+    nationality."""
+    said = canonical_key(question)
+    names: dict[str, Mention] = {}
+    for m in sorted(service.passage_mentions(generation, hit.passage.passage_id), key=_at):
+        key = canonical_key(m.text)
+        if (
+            m.node in asked
+            or m.node in names
+            or m.node.endswith(":NORP")  # "French", "American": a nationality bridges nothing
+            or not key
+            or key in said
+            or not any(c.isupper() for c in m.text)
+            or any(c.isdigit() for c in m.text)
+        ):
+            continue
+        names[m.node] = m
+    return dict(list(names.items())[:NAMES])
+
+
+def second_round(
+    service: Any, generation: Any, question: str, hits: list[Hit]
+) -> tuple[list[Answer], list[Hit], list[dict[str, Any]]] | None:
+    """The answer read in a passage found with a bridge added to the question, the hits used
+    (the pair first) and the path; None when no pair gives an answer that passes.
+    ``service``: the asking ``QAService``; ``hits``: the first round's."""
+    if _YES_NO.match(question) or service.reader is None:
+        return None
+    linker = service.retriever(generation).linker()
+    asked_nodes = {link.node for link in linker.link(question)}
+    asked = normalize_answer(question)
+    best: tuple[float, Answer, Hit, Hit, Mention] | None = None
+    for first in hits[:FIRST]:
+        names = bridge_names(service, generation, first, question, asked_nodes)
+        if not names:
+            continue
+        query = f"{question} " + " ".join(m.text for m in names.values())
+        found = service.search(query, SECOND + 1, HOP_SEARCH_MODE, generation)
+        pairs = []
+        for hit in found:
+            if hit.passage.passage_id == first.passage.passage_id:
+                continue
+            nodes = {m.node for m in service.passage_mentions(generation, hit.passage.passage_id)}
+            shared = [m for node, m in names.items() if node in nodes and _about(hit, m.text)]
+            if shared:
+                pairs.append((hit, shared[0]))
+        prefix = first.passage.text + "\n"
+        contexts = [prefix + hit.passage.text for hit, _ in pairs[:SECOND]]
+        if not contexts:
+            continue
+        readings, probabilities = service.read_contexts(question, contexts)
+        for (hit, bridge), reading, probability in zip(pairs, readings, probabilities):
+            span = reading.span
+            if span is None or span.start < len(prefix) or not span.text.strip():
+                continue
+            key = normalize_answer(span.text)
+            if not key or key in asked or key == normalize_answer(bridge.text):
+                continue
+            if not service.passes(span.score, probability):
+                continue
+            rank = probability if probability is not None else span.score
+            if best is None or rank > best[0]:
+                p = hit.passage
+                start, end = span.start - len(prefix), span.end - len(prefix)
+                answer = Answer(
+                    span.text, span.score, p.doc_id, p.passage_id, p.start + start,
+                    p.start + end, p.text, p.start, page=p.page_of(p.start + start),
+                    probability=probability,
+                )  # fmt: skip
+                best = (rank, answer, first, hit, bridge)
+    if best is None:
+        return None
+    _, answer, first, hit, bridge = best
+    f = first.passage
+    path = [
+        Step(
+            question, bridge.text, "text", f.doc_id, f.passage_id, bridge.start, bridge.end
+        ).to_json(),
+        Step(
+            f"{question} ({bridge.text})", answer.text, "reader", answer.doc_id,
+            answer.passage_id, answer.start, answer.end, answer.probability,
+        ).to_json(),
+    ]  # fmt: skip
+    used = [first, hit] + [h for h in hits if h not in (first, hit)]
+    return [answer], used[: max(len(hits), 2)], path
+
+
+def _at(mention: Mention) -> int:
+    return mention.start
+
+
+def _about(hit: Hit, name: str) -> bool:
+    """Whether ``hit``'s passage is about ``name``: its document is named after it, or its first
+    words name it ("Lumenol is an organic compound ..."). A passage that only mentions the
+    bridge on the way (a city, a country) does not continue the chain."""
+    key = canonical_key(name)
+    doc = canonical_key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return doc == key or key in canonical_key(hit.passage.text[:ABOUT])
