@@ -282,7 +282,7 @@ class MultiHop:
         """The reader's best span for ``question`` in the passages about ``entity``; with
         ``person``, the best span that is a name (cut to the name it starts with)."""
         answer = self.best_span(question, self.about(entity, question), person)
-        return None if answer is None else read_step(question, answer)
+        return None if answer is None else _read_step(question, answer)
 
     def best_span(self, question: str, hits: list[Hit], person: bool = False) -> Answer | None:
         """The reader's best span over ``hits`` (by the verifier's probability when there is
@@ -338,7 +338,7 @@ class MultiHop:
             return None
         for h in hits:
             self.hits.setdefault(h.passage.passage_id, h)
-        bridge = read_step(shape.inner, first)
+        bridge = _read_step(shape.inner, first)
         outer = shape.outer.replace("{bridge}", first.text)
         if _NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"
             return Solved(first.text, [bridge], self.used())
@@ -468,7 +468,7 @@ class MultiHop:
             answer = self.best_span(question, hits)
             if answer is None:
                 continue
-            steps.append(read_step(question, answer))
+            steps.append(_read_step(question, answer))
             scored.append((side, answer))
         if not scored:
             return None
@@ -570,7 +570,7 @@ def _outer_relation(outer: str) -> str | None:
     return None
 
 
-def read_step(question: str, answer: Answer) -> Step:
+def _read_step(question: str, answer: Answer) -> Step:
     """A step answered by the reader's span ``answer``."""
     return Step(
         question, answer.text, "reader", answer.doc_id, answer.passage_id, answer.start,

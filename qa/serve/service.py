@@ -518,11 +518,7 @@ class QAService:
             ]
             merged.append(best)
         if self.verifier is not None:
-            merged = [
-                a
-                for a in merged
-                if a.probability is not None and a.probability >= self.answer_threshold
-            ]
+            merged = [a for a in merged if self.passes(a.score, a.probability)]
         return shown_answers(
             merged, top_answers, None if self.verifier is None else self.verifier.answer_margin
         )
