@@ -266,12 +266,21 @@ def build_net(
             return torch.cat([pooled, self.width(width)], -1)
 
         def context(self, words: Any, batch_index: Any, a: Any, b: Any) -> Any:
-            """Max-pool of the words between two spans (zeros when they touch)."""
+            """Max-pool of the words a .. b - 1 between two spans (zeros when they touch).
+            From a table of maxima over runs of 1, 2, 4, ... words: the run from a and the run
+            ending at b of the largest such length that fits cover a .. b - 1 exactly."""
             n_words = words.shape[1]
-            positions = torch.arange(n_words, device=words.device)
-            inside = (positions[None, :] >= a[:, None]) & (positions[None, :] < b[:, None])
-            pooled = torch.where(inside[:, :, None], words[batch_index], -1e4).amax(1)
-            return torch.where(inside.any(1, keepdim=True), pooled, 0.0)
+            levels = [words]
+            while 2 ** len(levels) <= n_words:
+                last, step = levels[-1], 2 ** (len(levels) - 1)
+                pad = last.new_full((last.shape[0], step, last.shape[2]), -1e4)
+                levels.append(torch.maximum(last, torch.cat([last[:, step:], pad], 1)))
+            table = torch.stack(levels)
+            length = (b - a).clamp(min=1)
+            k = length.float().log2().floor().long()
+            left = table[k, batch_index, a.clamp(0, n_words - 1)]
+            right = table[k, batch_index, (b - 2**k).clamp(0, n_words - 1)]
+            return torch.where((b > a)[:, None], torch.maximum(left, right), 0.0)
 
         def entity_logits(self, span_vectors: Any, cls: Any) -> Any:
             return self.entity_head(self.dropout(torch.cat([span_vectors, cls], -1)))
@@ -297,14 +306,11 @@ def encode_words(
         padding=True,
         return_tensors="pt",
     )
-    index = torch.full(enc["input_ids"].shape, -1, dtype=torch.long)
-    kept = 0
-    for b in range(len(sentences)):
-        ids = enc.word_ids(b)
-        for t, w in enumerate(ids):
-            if w is not None:
-                index[b, t] = w
-                kept = max(kept, w + 1)
+    index = torch.tensor(
+        [[-1 if w is None else w for w in enc.word_ids(b)] for b in range(len(sentences))],
+        dtype=torch.long,
+    ).reshape(enc["input_ids"].shape)
+    kept = int(index.max()) + 1 if index.numel() else 0
     return dict(enc), index, kept
 
 
@@ -422,12 +428,10 @@ class JointModel:
         results = [Prediction() for _ in sentences]
         chosen: list[list[tuple[int, int, int, str, float]]] = [[] for _ in sentences]
         best = probs[:, 1:].max(-1)
-        candidates = [
-            (float(best.values[k]), k)
-            for k in range(len(spans))
-            if float(best.values[k]) > float(probs[k, 0])
-            and float(best.values[k]) >= self.entity_threshold
-        ]
+        # most spans are no entity: filter in torch, then visit the few that are
+        keep = ((best.values > probs[:, 0]) & (best.values >= self.entity_threshold)).nonzero()
+        kept = keep.flatten().tolist()
+        candidates = list(zip(best.values[kept].tolist(), kept))
         taken: list[set[int]] = [set() for _ in sentences]
         for score, k in sorted(candidates, reverse=True):
             b, i, j = spans[k]
@@ -476,12 +480,11 @@ class JointModel:
             rel = rel.sigmoid().cpu()
         names = schema.relation_names
         threshold = 0.5 if self.relation_threshold is None else self.relation_threshold
-        for k, (b, x, y) in enumerate(pairs):
+        for k, r in (rel.double() >= threshold).nonzero().tolist():  # pair, then relation order
+            b, x, y = pairs[k]
             hx, tx = results[b].entities[x][2], results[b].entities[y][2]
-            for r, name in enumerate(names):
-                p = float(rel[k, r])
-                if p >= threshold and schema.allows(name, hx, tx):
-                    results[b].relations.append((x, y, name, p))
+            if schema.allows(names[r], hx, tx):
+                results[b].relations.append((x, y, names[r], float(rel[k, r])))
         return results
 
 

@@ -363,6 +363,7 @@ def train_relations_command(
             help="Also save every epoch's weights in OUT/epoch-N (to choose on other dev data).",
         ),
     ] = False,
+    bf16: Bf16Opt = False,
 ) -> None:
     """Train the joint entity and relation model (resumes from OUT/checkpoint)."""
     settings = training_settings([data, *(extra or [])] + ([dev] if dev is not None else []))
@@ -385,6 +386,7 @@ def train_relations_command(
             extra_per_epoch=extra_per_epoch,
             init=init,
             keep_epochs=keep_epochs,
+            bf16=bf16,
         ),
         progress=console.print,
     )

@@ -71,6 +71,7 @@ class RelationTraining:
     negative_spans: int = 100
     negative_pairs: int = 50
     keep_epochs: bool = False  # also save each epoch's weights in out/epoch-N
+    bf16: bool = False  # bfloat16 autocast (a CPU with native bf16, or a GPU)
 
 
 def to_example(s: Sentence, schema: Schema, supervised: set[str] | None) -> Example | None:
@@ -215,7 +216,7 @@ def train_relation_model(
             weight_decay=0.01,
             warmup_fraction=0.1,
             device=config.device,
-            bf16=False,
+            bf16=config.bf16,
             log_every=50,
         ),
         progress,
@@ -352,6 +353,8 @@ def train_relation_model(
         "epochs": config.epochs,
         "batch_size": config.batch_size,
         "learning_rate": config.learning_rate,
+        "device": config.device,
+        "bf16": config.bf16,
         "seconds": round(elapsed_before + time.monotonic() - started),
         "history": history,
         "best": best,
@@ -414,7 +417,8 @@ ordered pair of entities whose types a relation can join is classified by one si
 relation (both spans and the max-pooled words between them). Trained by `kgqa train relations`.
 
 - Command: `{metrics["command"]}`
-- Time: {metrics["seconds"]} s on this project's 2-core CPU, fp32, one torch thread.
+- Time: {metrics["seconds"]} s on {metrics.get("device", "cpu")}, \
+{"bf16 autocast" if metrics.get("bf16") else "fp32"}.
 - Data: `{metrics["train"]}` ({metrics["train_sentences"]} sentences, labels for CoNLL04's five
   relations) and {", ".join(f"`{p}`" for p in metrics["extra"]) or "no extra file"}
   ({metrics["extra_sentences"]} sentences, {metrics["extra_per_epoch"]} drawn each epoch,
