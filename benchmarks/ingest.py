@@ -140,9 +140,9 @@ def main() -> None:
         t2 = time.perf_counter()
         again = run([str(corpus)], settings=settings, show_progress=False)
         reingest_s = time.perf_counter() - t2
-    from kgqa.qa.ingest.worker import _close_workers
+    from kgqa.qa.ingest.worker import close_workers
 
-    _close_workers()  # reaped workers count in RUSAGE_CHILDREN
+    close_workers()  # reaped workers count in RUSAGE_CHILDREN
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     c = report["counts"]
@@ -165,7 +165,7 @@ def compare_workers(args: argparse.Namespace) -> None:
     """The same corpus into fresh stores with N local model workers (worker start-up and model
     loading included, as a user's run pays them)."""
     from kgqa.qa.ingest import pipeline
-    from kgqa.qa.ingest.worker import _close_workers
+    from kgqa.qa.ingest.worker import close_workers
     from kgqa.qa.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,7 +176,7 @@ def compare_workers(args: argparse.Namespace) -> None:
             started = time.perf_counter()
             report = pipeline.run([str(corpus)], settings)
             seconds = time.perf_counter() - started
-            _close_workers()
+            close_workers()
             base = base or seconds
             print(
                 f"{n} worker(s)  {seconds:6.1f} s  {words / seconds:7,.0f} words/s  "

@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     weights = [0.0] + [float(w) for w in args.weights.split(",")]
 
-    from kgqa.qa.evaluation.multihop import _recall, load_multihop, pool_paragraphs
+    from kgqa.qa.evaluation.multihop import load_multihop, pool_paragraphs, support_recall
     from kgqa.qa.serve.service import QAService
     from kgqa.qa.settings import Settings
 
@@ -45,7 +45,7 @@ def main() -> None:
                 retriever.graph_weight = weight
                 mode = "hybrid+graph" if weight else "hybrid"
                 hits = retriever.search(record["question"], 10, mode)
-                found[weight].append(_recall([h.passage.doc_id for h in hits], gold))
+                found[weight].append(support_recall([h.passage.doc_id for h in hits], gold))
         for weight in weights:
             pooled[weight] += found[weight]
         row = ", ".join(

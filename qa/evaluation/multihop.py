@@ -66,7 +66,8 @@ def pool_paragraphs(records: list[dict[str, Any]], path: Path) -> list[set[str]]
     return supporting
 
 
-def _recall(found: list[str], gold: set[str], k: int = 5) -> float:
+def support_recall(found: list[str], gold: set[str], k: int = 5) -> float:
+    """The share of the gold documents among the first k distinct documents found."""
     firsts = list(dict.fromkeys(found))[:k]
     return len(gold & set(firsts)) / len(gold) if gold else 0.0
 
@@ -106,8 +107,8 @@ def eval_multihop(
             row = {
                 "f1": max(compute_f1(a, text) for a in record["answers"]),
                 "em": max(compute_exact(a, text) for a in record["answers"]),
-                "recall@5": _recall(used, gold),
-                "hybrid_recall@5": _recall(plain, gold),
+                "recall@5": support_recall(used, gold),
+                "hybrid_recall@5": support_recall(plain, gold),
                 "multihop": float(bool(result.path)),
             }
             for group in (

@@ -325,7 +325,8 @@ _ISOLATED_LOCK = threading.Lock()
 
 
 @atexit.register
-def _close_workers() -> None:
+def close_workers() -> None:
+    """Stop this process's ingest workers (at exit; a benchmark, to count their usage)."""
     for pool in _ISOLATED.values():
         pool.close()
 
