@@ -241,7 +241,7 @@ class AskResult:
     answers: list[Answer]
     facts: list[list[dict[str, Any]]]
     hits: list[Hit]
-    # a multi-hop answer's hops, in order (``kgqa.qa.multihop.solve.Step.to_json``)
+    # a multi-hop answer's hops, in order (``kgqa.qa.multihop.steps.Step.to_json``)
     path: list[dict[str, Any]] = field(default_factory=list)
 
     @property

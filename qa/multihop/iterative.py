@@ -17,7 +17,8 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, Step
+from kgqa.qa.multihop.solve import HOP_SEARCH_MODE
+from kgqa.qa.multihop.steps import Step
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit, Mention
 

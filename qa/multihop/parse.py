@@ -180,8 +180,12 @@ def comparison(q: str) -> Comparison | None:
     m = re.match(r"^(?P<head>.+?)[,:?]\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\s*\?*$", q) or _unmarked(q)
     if not m or not re.match(r"(?i)^(which|who|what)\b", q):
         return None
-    head = m.group("head")
-    sides = [_strip_kind(m.group("a")), _strip_kind(m.group("b"))]
+    head, b = m.group("head"), m.group("b")
+    # "Which novelist, A or B, wrote of ...?": the claim goes on after the second side
+    tail = re.match(r"^(?P<b>.+?),\s+(?P<rest>[a-z].*)$", b)
+    if tail:
+        b, head = tail.group("b"), f"{head} {tail.group('rest')}"
+    sides = [_strip_kind(m.group("a")), _strip_kind(b)]
     early = re.search(_EARLY, head, re.IGNORECASE)
     late = re.search(_LATE, head, re.IGNORECASE)
     if not early and not late:

@@ -10,10 +10,10 @@ answer's path, with the edge or span that answered it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
+from kgqa.qa.multihop.claims import counted_side, supported_side
 from kgqa.qa.multihop.facts import (
     Date,
     countries_in,
@@ -34,6 +34,7 @@ from kgqa.qa.multihop.parse import (
     parse,
     relation_of,
 )
+from kgqa.qa.multihop.steps import Solved, Step
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
@@ -68,74 +69,6 @@ _STOP = set(
     "that this these those it its their his her they them which who what type types kind "
     "kinds considered described located species genus".split()
 )
-
-
-@dataclass
-class Step:
-    """One hop of an answer's path: the sub-question, its answer, and what answered it (a
-    typed graph ``edge`` or a reader ``span`` in a document, or a ``comparison`` of the
-    steps before it)."""
-
-    question: str
-    answer: str
-    how: str  # "graph", "reader", "text" (a date or country read in a passage), "comparison"
-    doc_id: str | None = None
-    passage_id: str | None = None
-    start: int | None = None
-    end: int | None = None
-    probability: float | None = None
-    edge: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"question": self.question, "answer": self.answer, "how": self.how}
-        if self.doc_id is not None:
-            out.update(
-                doc_id=self.doc_id, passage_id=self.passage_id, start=self.start, end=self.end
-            )
-        if self.probability is not None:
-            out["probability"] = round(self.probability, 4)
-        if self.edge is not None:
-            out["edge"] = self.edge
-        return out
-
-
-@dataclass
-class Solved:
-    """A multi-hop answer: its text, the steps that led there, the passages they used."""
-
-    text: str
-    steps: list[Step]
-    hits: list[Hit] = field(default_factory=list)
-
-    def answer(self) -> Answer:
-        """The answer located where the last step that read a passage read it."""
-        located = next((s for s in reversed(self.steps) if s.passage_id is not None), None)
-        hit = next(
-            (h for h in self.hits if located and h.passage.passage_id == located.passage_id),
-            None,
-        )
-        if located is None or hit is None:
-            passage = self.hits[0].passage if self.hits else None
-            start = end = passage.start if passage else 0
-        else:
-            passage = hit.passage
-            start, end = located.start or passage.start, located.end or passage.start
-            if located.how != "reader" or normalize_answer(located.answer) != normalize_answer(
-                self.text
-            ):
-                start = end = passage.start
-        probability = next((s.probability for s in reversed(self.steps) if s.probability), None)
-        return Answer(
-            self.text,
-            0.0,
-            passage.doc_id if passage else "",
-            passage.passage_id if passage else "",
-            start,
-            end,
-            passage.text if passage else "",
-            passage.start if passage else 0,
-            probability=probability,
-        )
 
 
 # A hop's passages come from BM25 + dense + the graph walk (personalised PageRank from the
@@ -459,12 +392,31 @@ class MultiHop:
         return date, step
 
     def choice(self, question: str, shape: Comparison) -> Solved | None:
-        """Pick a side by reading the question in each side's passages: the side the reader's
-        best span names, else the side whose passage the reader is surer of."""
+        """Pick a side: the one whose passages alone hold the claim's words (``claims``), else
+        by reading the question in each side's passages: the side the reader's best span
+        names, else the side whose passage the reader is surer of."""
+        about = {side: self.about(side, question) for side in shape.sides}
+        texts = {side: [h.passage.text for h in hits[:2]] for side, hits in about.items()}
+        counted = counted_side(question, texts)
+        if counted is not None:
+            side, thing, n, start, end = counted
+            step = self.text_step(f"How many {thing} for {side}?", about[side][n], start, end)
+            compared = Step("Which side's count wins?", side, "comparison")
+            return Solved(side, [step, compared], self.used())
+        picked = supported_side(question, texts)
+        if picked is not None:
+            side, words = picked
+            said = f"Which side's passage says {', '.join(words)}?"
+            for hit in about[side][:2]:
+                where = re.search(rf"(?i)\b{re.escape(words[0])}\b", hit.passage.text)
+                if where is not None:
+                    step = self.text_step(said, hit, where.start(), where.end())
+                    compared = Step("Which side does the text support?", side, "comparison")
+                    return Solved(side, [step, compared], self.used())
         scored = []
         steps = []
         for side in shape.sides:
-            hits = self.about(side, question)
+            hits = about[side]
             answer = self.best_span(question, hits)
             if answer is None:
                 continue

@@ -524,7 +524,7 @@ class QAService:
         )
 
     def hides(self, step: Any) -> bool:
-        """Whether a multi-hop ``step`` (``kgqa.qa.multihop.solve.Step``) is a reading of the
+        """Whether a multi-hop ``step`` (``kgqa.qa.multihop.steps.Step``) is a reading of the
         reader under the verifier's threshold (never without a verifier): its answer is not
         shown."""
         return (

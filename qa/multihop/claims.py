@@ -1,0 +1,108 @@
+"""Which side of "Which musician played in the band Soulfly, Max Cavalera or Billy Idol?" the
+text supports: the claim's own words ("played", "band", "Soulfly") looked for in each side's
+passages. A word that only one side's passages hold speaks for that side; a name ("Soulfly",
+"Walter Ericson") speaks louder than a common word. The side with clearly more support wins;
+when the words do not tell the sides apart, the caller decides another way."""
+
+from __future__ import annotations
+
+import re
+
+from kgqa.qa.reader.verifier import content_words
+
+# the question's own frame: its wh-word and the kind of thing it asks for ("which musician")
+_FRAME = re.compile(r"(?i)^\s*(?:which|what|who|whose)\s+(?:\w+\s+)?")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# a name is worth this many common words
+NAME_WEIGHT = 2.0
+# the winner needs this much more support than the other side
+MARGIN = 2.0
+
+
+def claim_words(question: str, sides: list[str]) -> dict[str, float]:
+    """The claim's content words (lower case) with their weights: the question less its
+    frame, the sides' names and the comparison's own words."""
+    body = _FRAME.sub("", question, count=1)
+    for side in sides:
+        body = body.replace(side, " ")
+    named = {w.lower() for w in _WORD.findall(body) if w[:1].isupper()}
+    side_words = {w for side in sides for w in content_words(side)}
+    kept = content_words(body)
+    in_order = dict.fromkeys(w.lower() for w in _WORD.findall(body))  # the question's order
+    return {
+        w: NAME_WEIGHT if w in named else 1.0
+        for w in in_order
+        if w in kept and len(w) > 2 and w not in side_words and not w.isdigit()
+    }
+
+
+def supported_side(question: str, texts: dict[str, list[str]]) -> tuple[str, list[str]] | None:
+    """The side whose passages (``texts``: side -> passage texts) alone hold clearly more of
+    the claim's words, and those words; None when no side stands out."""
+    sides = list(texts)
+    words = claim_words(question, sides)
+    if len(sides) != 2 or not words:
+        return None
+    held = {side: content_words(" ".join(texts[side])) for side in sides}
+    a, b = sides
+    own = {
+        a: [w for w in words if w in held[a] and w not in held[b]],
+        b: [w for w in words if w in held[b] and w not in held[a]],
+    }
+    score = {side: sum(words[w] for w in own[side]) for side in sides}
+    winner, loser = sorted(sides, key=lambda s: -score[s])
+    if score[winner] - score[loser] < MARGIN:
+        return None
+    return winner, own[winner]
+
+
+_MORE = re.compile(
+    r"(?i)\b(?P<way>more|fewer|less)\s+(?:\w+\s+)?(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b"
+)
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
+    """The first count of ``noun`` in ``text`` ("about 66 species", "five members", "the only
+    species": 1) and where it stands; None when the text counts none."""
+    number = r"(?P<n>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + ")"
+    m = re.search(rf"(?i)\b{number}\s+(?:[\w-]+\s+){{0,2}}?{re.escape(noun)}(?:e?s)?\b", text)
+    if m is not None:
+        raw = m.group("n").lower().replace(",", "")
+        return float(_NUMBER_WORDS.get(raw, raw)), m.start(), m.end()
+    only = re.search(rf"(?i)\b(?:monotypic|(?:the )?only|a single|sole)\b[^.]{{0,20}}{noun}", text)
+    if only is not None:
+        return 1.0, only.start(), only.end()
+    return None
+
+
+def counted_side(
+    question: str, texts: dict[str, list[str]]
+) -> tuple[str, str, int, int, int] | None:
+    """For "Which genus has more species, A or B?": the side whose passages count more (or
+    fewer) of the thing, the thing, and where the winner's count stands (passage number,
+    start, end); None unless both sides' passages count it, differently."""
+    m = _MORE.search(question)
+    if m is None or len(texts) != 2:
+        return None
+    noun = m.group("noun").lower()
+    counts: dict[str, tuple[float, int, int, int]] = {}
+    for side, passages in texts.items():
+        found = [(c, n) for n, c in enumerate(count_in(p, noun) for p in passages) if c]
+        if not found:
+            return None
+        (value, start, end), n = found[0]
+        counts[side] = (value, n, start, end)
+    a, b = texts
+    if counts[a][0] == counts[b][0]:
+        return None
+    sign = 1.0 if m.group("way").lower() == "more" else -1.0
+    winner = max((a, b), key=lambda s: sign * counts[s][0])
+    _, n, start, end = counts[winner]
+    return winner, m.group("word").lower(), n, start, end
