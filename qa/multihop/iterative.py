@@ -9,7 +9,12 @@ first one, as one text, so that the reader and the verifier
 see the whole chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at 122 °C").
 The answer must lie in the second passage; it is shown only when the verifier passes it, as on
 every path, and carries its two steps as its ``path``: the bridge named in the first passage,
-then the span read in the second."""
+then the span read in the second.
+
+When the single-passage answer is clearly of the wrong kind (``kinds``: a person where the
+question wants a film, a name where it wants a number), it is taken as the bridge: the
+question is read in the passages about it, and an answer of the right kind that passes the
+verifier replaces it (``past_the_bridge``)."""
 
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.solve import HOP_SEARCH_MODE
+from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
+from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, MultiHop
 from kgqa.qa.multihop.steps import Step
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit, Mention
@@ -95,33 +101,106 @@ def second_round(
             key = normalize_answer(span.text)
             if not key or key in asked or key == normalize_answer(bridge.text):
                 continue
-            if not service.passes(span.score, probability):
+            if not service.passes(span.score, probability) or not _fits(
+                service, generation, question, hit, span, len(prefix)
+            ):
                 continue
             rank = probability if probability is not None else span.score
             if best is None or rank > best[0]:
-                p = hit.passage
-                start, end = span.start - len(prefix), span.end - len(prefix)
-                answer = Answer(
-                    span.text, span.score, p.doc_id, p.passage_id, p.start + start,
-                    p.start + end, p.text, p.start, page=p.page_of(p.start + start),
-                    probability=probability,
-                )  # fmt: skip
+                answer = _answer(hit, span, probability, len(prefix))
                 best = (rank, answer, first, hit, bridge)
     if best is None:
         return None
     _, answer, first, hit, bridge = best
     f = first.passage
-    path = [
-        Step(
-            question, bridge.text, "text", f.doc_id, f.passage_id, bridge.start, bridge.end
-        ).to_json(),
-        Step(
-            f"{question} ({bridge.text})", answer.text, "reader", answer.doc_id,
-            answer.passage_id, answer.start, answer.end, answer.probability,
-        ).to_json(),
-    ]  # fmt: skip
-    used = [first, hit] + [h for h in hits if h not in (first, hit)]
-    return [answer], used[: max(len(hits), 2)], path
+    named = Step(question, bridge.text, "text", f.doc_id, f.passage_id, bridge.start, bridge.end)
+    return _two_steps(question, named, answer, [first], hit, hits)
+
+
+def wrong_kind(
+    service: Any, generation: Any, question: str, answers: list[Answer]
+) -> Answer | None:
+    """The best answer when it is clearly not of the kind the question wants (a person where
+    it wants a film, a name where it wants a number: the bridge, not the answer), else None."""
+    if not answers:
+        return None
+    best = answers[0]
+    mentions = service.passage_mentions(generation, best.passage_id)
+    if fits(wanted_kind(question), name_labels(mentions, best.text, best.start, best.end)):
+        return None
+    return best
+
+
+def past_the_bridge(
+    service: Any, generation: Any, question: str, hits: list[Hit], wrong: Answer
+) -> tuple[list[Answer], list[Hit], list[dict[str, Any]]] | None:
+    """The answer read, with the question as asked, in the passages about ``wrong`` (the first
+    round's answer of the wrong kind, taken as the bridge: "the arena where the team played"
+    is the Androscoggin Bank Colisée, whose passage says how many it seats); it must pass the
+    verifier and be of the kind wanted. None when no such passage gives one."""
+    if service.reader is None:
+        return None
+    about = [
+        h
+        for h in MultiHop(service, generation).about(wrong.text, question)
+        if h.passage.passage_id != wrong.passage_id
+    ][:SECOND]
+    readings, probabilities = service.read_passages(question, about) if about else ([], [])
+    wrong_key = normalize_answer(wrong.text)
+    best: tuple[float, Answer, Hit] | None = None
+    for hit, reading, probability in zip(about, readings, probabilities):
+        span = reading.span
+        if (
+            span is None
+            or normalize_answer(span.text) in ("", wrong_key)
+            or not service.passes(span.score, probability)
+            or not _fits(service, generation, question, hit, span, 0)
+        ):
+            continue
+        rank = probability if probability is not None else span.score
+        if best is None or rank > best[0]:
+            best = (rank, _answer(hit, span, probability, 0), hit)
+    if best is None:
+        return None
+    _, answer, hit = best
+    read = Step(
+        question, wrong.text, "reader", wrong.doc_id, wrong.passage_id, wrong.start, wrong.end,
+        wrong.probability,
+    )  # fmt: skip
+    first = [h for h in hits if h.passage.passage_id == wrong.passage_id]
+    return _two_steps(question, read, answer, first, hit, hits)
+
+
+def _two_steps(
+    question: str, bridge: Step, answer: Answer, firsts: list[Hit], hit: Hit, hits: list[Hit]
+) -> tuple[list[Answer], list[Hit], list[dict[str, Any]]]:
+    """The answer, the hits used (the bridge's passage, the answer's, then the first round's)
+    and the path: the bridge, then the span read in the answer's passage."""
+    read = Step(
+        f"{question} ({bridge.answer})", answer.text, "reader", answer.doc_id, answer.passage_id,
+        answer.start, answer.end, answer.probability,
+    )  # fmt: skip
+    used = firsts + [hit] + [h for h in hits if h not in (*firsts, hit)]
+    return [answer], used[: max(len(hits), 2)], [bridge.to_json(), read.to_json()]
+
+
+def _fits(service: Any, generation: Any, question: str, hit: Hit, span: Any, offset: int) -> bool:
+    """Whether a span read in ``hit``'s passage (``offset`` characters into the text read) is
+    of the kind the question wants."""
+    p = hit.passage
+    start, end = p.start + span.start - offset, p.start + span.end - offset
+    mentions = service.passage_mentions(generation, p.passage_id)
+    return fits(wanted_kind(question), name_labels(mentions, span.text, start, end))
+
+
+def _answer(hit: Hit, span: Any, probability: float | None, offset: int) -> Answer:
+    """The answer of a span read in ``hit``'s passage, ``offset`` characters into the text."""
+    p = hit.passage
+    start, end = span.start - offset, span.end - offset
+    return Answer(
+        span.text, span.score, p.doc_id, p.passage_id, p.start + start, p.start + end, p.text,
+        p.start, page=p.page_of(p.start + start), probability=probability,
+    )  # fmt: skip
 
 
 def _at(mention: Mention) -> int:

@@ -260,11 +260,19 @@ class QAService:
             return AskResult(question, generation.name, None, [], [], hits)
         answers = self.read_hits(question, hits, top_answers)
         path: list[dict[str, Any]] = []
-        if not answers and self.settings.multihop:
-            # no passage answers alone: search again with the bridge the question describes
-            from kgqa.qa.multihop.iterative import second_round
+        if self.settings.multihop:
+            # no passage answers alone, or the best answer is of the wrong kind (a person
+            # where the question wants a film: the bridge): search again with the bridge
+            from kgqa.qa.multihop.iterative import past_the_bridge, second_round, wrong_kind
 
-            again = second_round(self, generation, question, hits)
+            wrong = wrong_kind(self, generation, question, answers)
+            again = (
+                second_round(self, generation, question, hits)
+                if not answers
+                else past_the_bridge(self, generation, question, hits, wrong)
+                if wrong is not None
+                else None
+            )
             if again is not None:
                 answers, hits, path = again
         return AskResult(

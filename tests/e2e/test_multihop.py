@@ -151,6 +151,10 @@ BRIDGED = {
     "Ada Fenwick": "Ada Fenwick (1850 – 1921) was an English chemist who worked in Manchester.",
     "Penrhyn Quarry": "Penrhyn Quarry is a slate quarry in Wales. It was once the largest slate "
     "quarry in the world.",
+    "Dunmore Hawks": "The Dunmore Hawks are an ice hockey team from Dunmore, founded in 1971. "
+    "They play their home games at the Kestrel Arena.",
+    "Kestrel Arena": "The Kestrel Arena is an indoor venue in Dunmore, opened in 1958. It can "
+    "seat 4,120 people.",
 }
 
 
@@ -193,3 +197,12 @@ def test_a_question_no_passage_answers_alone_is_searched_again_with_its_bridge(
     )
     out = json.loads(yes_no.stdout.splitlines()[-1])
     assert all(a["text"] != "122 °C" for a in out["answers"]) and out["path"] == []
+
+    # a name where the question wants a number is the bridge: its own passage is read next
+    question = "The arena where the Dunmore Hawks play their home games can seat how many people?"
+    asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+    out = json.loads(asked.stdout.splitlines()[-1])
+    assert out["answers"][0]["text"] == "4,120", out["answers"]
+    first, second = out["path"]
+    assert first["answer"] == "Kestrel Arena" and first["doc_id"] == "Dunmore Hawks", first
+    assert second["answer"] == "4,120" and second["doc_id"] == "Kestrel Arena", second
