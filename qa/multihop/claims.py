@@ -76,7 +76,9 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
     if m is not None:
         raw = m.group("n").lower().replace(",", "")
         return float(_NUMBER_WORDS.get(raw, raw)), m.start(), m.end()
-    only = re.search(rf"(?i)\b(?:monotypic|(?:the )?only|a single|sole)\b[^.]{{0,20}}{noun}", text)
+    only = re.search(
+        rf"(?i)\b(?:monotypic|(?:the )?only|a single|sole)\b[^.]{{0,20}}{re.escape(noun)}", text
+    )
     if only is not None:
         return 1.0, only.start(), only.end()
     return None

@@ -125,8 +125,7 @@ def wrong_kind(
     if not answers:
         return None
     best = answers[0]
-    mentions = service.passage_mentions(generation, best.passage_id)
-    if fits(wanted_kind(question), name_labels(mentions, best.text, best.start, best.end)):
+    if _of_kind(service, generation, question, best.passage_id, best.text, best.start, best.end):
         return None
     return best
 
@@ -189,8 +188,16 @@ def _fits(service: Any, generation: Any, question: str, hit: Hit, span: Any, off
     of the kind the question wants."""
     p = hit.passage
     start, end = p.start + span.start - offset, p.start + span.end - offset
-    mentions = service.passage_mentions(generation, p.passage_id)
-    return fits(wanted_kind(question), name_labels(mentions, span.text, start, end))
+    return _of_kind(service, generation, question, p.passage_id, span.text, start, end)
+
+
+def _of_kind(
+    service: Any, generation: Any, question: str, passage_id: str, text: str, start: int, end: int
+) -> bool:
+    """Whether the answer ``text`` at characters start..end of its document (in passage
+    ``passage_id``) can be of the kind the question wants (``kinds``)."""
+    mentions = service.passage_mentions(generation, passage_id)
+    return fits(wanted_kind(question), name_labels(mentions, text, start, end))
 
 
 def _answer(hit: Hit, span: Any, probability: float | None, offset: int) -> Answer:

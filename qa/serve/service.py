@@ -265,14 +265,11 @@ class QAService:
             # where the question wants a film: the bridge): search again with the bridge
             from kgqa.qa.multihop.iterative import past_the_bridge, second_round, wrong_kind
 
-            wrong = wrong_kind(self, generation, question, answers)
-            again = (
-                second_round(self, generation, question, hits)
-                if not answers
-                else past_the_bridge(self, generation, question, hits, wrong)
-                if wrong is not None
-                else None
-            )
+            again = None
+            if not answers:
+                again = second_round(self, generation, question, hits)
+            elif (wrong := wrong_kind(self, generation, question, answers)) is not None:
+                again = past_the_bridge(self, generation, question, hits, wrong)
             if again is not None:
                 answers, hits, path = again
         return AskResult(
