@@ -134,3 +134,14 @@ def country_key(text: str) -> str:
     """One key for a country answer ("American", "U.S.", "United States" -> the same)."""
     found = countries_in(text)
     return found[0] if found else text.strip().lower()
+
+
+def pick_date(a: Date, b: Date, latest: bool) -> int:
+    """0 when date ``a`` wins, 1 when ``b`` does; compared on what both dates know."""
+    if a[0] != b[0] or not (a[1] and b[1]):
+        later = b[0] > a[0]
+    elif a[1] != b[1] or not (a[2] and b[2]):
+        later = b[1] > a[1]
+    else:
+        later = b[2] > a[2]
+    return (1 if later else 0) if latest else (0 if later else 1)

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
+from kgqa.qa.multihop.hops import is_about
 from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
 from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, MultiHop
 from kgqa.qa.multihop.steps import Step
@@ -33,8 +34,6 @@ from kgqa.qa.types import Answer, Hit, Mention
 FIRST = 2
 NAMES = 4
 SECOND = 3
-# how far into a passage its subject is named
-ABOUT = 100
 # a yes/no question ("Are A and B both directors?") wants no span of a passage
 _YES_NO = re.compile(r"(?i)^\s*(?:is|was|are|were|do|does|did|has|have|had|can|could|will|would)\b")
 
@@ -86,7 +85,7 @@ def second_round(
             if hit.passage.passage_id == first.passage.passage_id:
                 continue
             nodes = {m.node for m in service.passage_mentions(generation, hit.passage.passage_id)}
-            shared = [m for node, m in names.items() if node in nodes and _about(hit, m.text)]
+            shared = [m for node, m in names.items() if node in nodes and is_about(hit, m.text)]
             if shared:
                 pairs.append((hit, shared[0]))
         prefix = first.passage.text + "\n"
@@ -212,12 +211,3 @@ def _answer(hit: Hit, span: Any, probability: float | None, offset: int) -> Answ
 
 def _at(mention: Mention) -> int:
     return mention.start
-
-
-def _about(hit: Hit, name: str) -> bool:
-    """Whether ``hit``'s passage is about ``name``: its document is named after it, or its first
-    words name it ("Lumenol is an organic compound ..."). A passage that only mentions the
-    bridge on the way (a city, a country) does not continue the chain."""
-    key = canonical_key(name)
-    doc = canonical_key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    return doc == key or key in canonical_key(hit.passage.text[:ABOUT])

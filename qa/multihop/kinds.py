@@ -24,7 +24,9 @@ _WORKS = set(
     "film movie show series sitcom album song single book novel play opera musical game "
     "magazine newspaper".split()
 )
-_PLACES = set("city town country state county region island river village".split())
+_PLACES = set("region island river area".split())
+# places that are settlements or states: never an organisation, a building or an event
+_SETTLEMENTS = set("city town country state county village nation province capital".split())
 _MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
 # the graph labels of a name that is clearly not what each kind wants
 _CLASH = {
@@ -32,12 +34,17 @@ _CLASH = {
     "number": {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "PRODUCT"},
     "work": {"PERSON", "GPE", "NORP", *_MEASURES},
     "place": {"PERSON", "WORK_OF_ART", *_MEASURES},
+    "settlement": {"PERSON", "WORK_OF_ART", "ORG", "FAC", "PRODUCT", "EVENT", "NORP", *_MEASURES},
     "person": _MEASURES,
-}
+    # a hop that asks for someone ("the mother of X"): no place, thing or date
+    "someone": {"GPE", "LOC", "FAC", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
+                "LANGUAGE", *_MEASURES},
+}  # fmt: skip
 
 
 def wanted_kind(question: str) -> str | None:
-    """``time``, ``number``, ``work``, ``place`` or ``person``; None when unsure."""
+    """``time``, ``number``, ``work``, ``place``, ``settlement`` (a city, a country ...) or
+    ``person``; None when unsure."""
     found = list(_WH.finditer(question))
     if not found:
         return None
@@ -57,6 +64,8 @@ def wanted_kind(question: str) -> str | None:
         return "work"
     if noun in _PLACES:
         return "place"
+    if noun in _SETTLEMENTS:
+        return "settlement"
     return None
 
 

@@ -38,6 +38,10 @@ HOPS: dict[str, str] = {
     "sister": "Who is the sister of {e}?",
     "place of birth": "Where was {e} born?",
     "birthplace": "Where was {e} born?",
+    "birth place": "Where was {e} born?",
+    "birth city": "Where was {e} born?",
+    "city of birth": "Where was {e} born?",
+    "hometown": "Where was {e} born?",
     "place of death": "Where did {e} die?",
     "date of birth": "When was {e} born?",
     "date of death": "When did {e} die?",
@@ -47,12 +51,19 @@ HOPS: dict[str, str] = {
     "country of citizenship": "What is the nationality of {e}?",
     "country of origin": "What is the country of origin of {e}?",
     "headquarters": "Where is the headquarters of {e}?",
+    "headquarters location": "Where is the headquarters of {e}?",
     "leader": "Who is the leader of {e}?",
     "chief executive": "Who is the chief executive of {e}?",
     "ceo": "Who is the CEO of {e}?",
     "capital": "What is the capital of {e}?",
     "employer": "Who is the employer of {e}?",
+    "manufacturer": "Who is the manufacturer of {e}?",
+    "operator": "Who is the operator of {e}?",
+    "record label": "What is the record label of {e}?",
 }
+# The words of a relation that asks where someone was born.
+BIRTHPLACE = {"place of birth", "birthplace", "birth place", "birth city", "city of birth",
+              "hometown"}  # fmt: skip
 # Kinship that is two hops: the word -> its hops, innermost first.
 COMPOUND: dict[str, list[str]] = {
     "paternal grandfather": ["father", "father"],
@@ -85,8 +96,15 @@ _KIND = (
 )
 # a possessive: "X's father" -> "the father of X"
 _POSSESSIVE = re.compile(
-    rf"((?:[A-Z0-9][^\s]*)(?:\s+(?:[A-Z0-9(][^\s]*|of|the|de|da|del|la|le|von|van|and))*?)"
+    rf"((?:[A-Z0-9][^\s]*)(?:\s+(?:[A-Z0-9(][^\s]*|of|the|in|de|da|del|la|le|von|van|and))*?)"
     rf"\s?'s?\s+((?:paternal |maternal )?(?:{_RELATION}))\b"
+)
+
+# a name before its maker: "the Another Page performer" -> "the performer of Another Page"
+_AGENTS = "performer|composer|author|director|writer|singer|producer|manufacturer"
+_PRENOMINAL = re.compile(
+    rf"\bthe\s+((?:[A-Z0-9\"][^\s]*)(?:\s+(?:[A-Z0-9(\"][^\s]*|of|the|in|de|la|and))*?)"
+    rf"\s+({_AGENTS})\b"
 )
 
 
@@ -130,20 +148,31 @@ class Clause:
     """A relative clause to answer first: ``inner`` asks it on its own ("Which company
     published Starship Command?"), and its answer stands for ``{bridge}`` in ``outer`` ("What
     year did {bridge} end?"), which may have a shape of its own. ``person``: the inner answer
-    is someone ("the person who ...")."""
+    is someone ("the person who ..."); ``noun``: what the bridge is ("company", "city")."""
 
     inner: str
     outer: str
     person: bool = False
+    noun: str = ""
 
 
-Shape = Chain | Comparison | YesNo | Clause
+@dataclass
+class Common:
+    """What two named things share; ``pairs``: the ways to read the two names, most likely
+    first ("Andrew and Jeremy Get Married and The Last Lions" has two); ``kind``: the question
+    asks a kind of thing (a profession, a type of film), which no name or nationality is."""
+
+    pairs: list[tuple[str, str]]
+    kind: bool = False
+
+
+Shape = Chain | Comparison | YesNo | Clause | Common
 
 
 def parse(question: str) -> Shape | None:
     """The question's shape, or None for a question one passage can answer."""
     q = " ".join(question.strip().split())
-    return comparison(q) or yes_no(q) or chain(q) or clause(q)
+    return comparison(q) or yes_no(q) or common(q) or chain(q) or clause(q)
 
 
 def _relations_in(text: str) -> list[str]:
@@ -242,7 +271,7 @@ def yes_no(q: str) -> YesNo | None:
     if not re.match(r"(?i)^(are|were|is|was|do|does|did|have|has)\b", q):
         return None
     body = re.sub(r"(?i)^(are|were|is|was|do|does|did|have|has)\s+(both\s+)?", "", q).rstrip("?")
-    sides = _two_names(body)
+    sides = two_names(body)
     if sides is None:
         return None
     (a, b), before, after = sides
@@ -265,13 +294,42 @@ def yes_no(q: str) -> YesNo | None:
     return YesNo([a, b], False, "", claim, relations)
 
 
+_KIND_ASKED = re.compile(
+    r"(?i)\b(?:what|which)\s+(?:shared\s+)?(?:professions?|occupations?|jobs?|careers?|pursuits?"
+    r"|fields?|(?:kinds?|types?|sorts?|genres?)(?:\s+of\s+[a-z]+)?)\b"
+)
+_ASKS = re.compile(rf"{_KIND_ASKED.pattern}|\bboth\s+what\b|^\s*what\s+(?:are|were)\s+both\b")
+_SHARED = re.compile(r"(?i)\b(?:both|in common|shared?)\b")
+
+
+def common(q: str) -> Common | None:
+    """The shape of a question that asks what two named things share, or None."""
+    if re.match(r"(?i)^(are|were|is|was|do|does|did|have|has)\b", q):
+        return None  # a yes/no question
+    if not (_ASKS.search(q) and _SHARED.search(q)):
+        return None
+    body = re.sub(r"(?i)^\s*(?:what\s+(?:are|were)\s+)?both\s+", "", q.strip().rstrip("?"))
+    body = re.sub(r"\band the\s+(?=[A-Z])", "and ", re.sub(r"^The\s+", "", body))
+    found = two_names(body)
+    if found is None:
+        return None
+    (a, b), _, _ = found
+    joined = f"{a} and {b}"
+    pairs = [(a, b)] + [
+        (joined[: m.start()], joined[m.end() :])
+        for m in re.finditer(r"\s+and\s+", joined)
+        if joined[: m.start()] != a
+    ]
+    return Common(pairs, _KIND_ASKED.search(q) is not None)
+
+
 def a_b_prefix(body: str, name: str) -> str:
     """The words just before ``name`` in ``body`` ("director of film")."""
     at = body.find(name)
     return body[max(0, at - 30) : max(0, at)] if at > 0 else ""
 
 
-def _two_names(body: str) -> tuple[tuple[str, str], str, str] | None:
+def two_names(body: str) -> tuple[tuple[str, str], str, str] | None:
     """Two names joined by "and" in ``body``, with the text before and after them. A name is
     a run of capitalised words (small words, numbers and punctuation inside it allowed)."""
     word = r"(?:[A-Z0-9\"'(][^\s]*|of|the|de|da|del|la|le|von|van|in|on|and|for|a|an|to|\d+)"
@@ -326,6 +384,7 @@ def chain(q: str) -> Chain | None:
     text = q
     for _ in range(3):  # "X's father's mother"
         text = _POSSESSIVE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
+    text = _PRENOMINAL.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
     m = re.search(
         rf"\b(?:the\s+)?(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
         rf"(?:{_KIND})?(?=[A-Z0-9\"'(])",
@@ -387,7 +446,7 @@ def clause(q: str) -> Clause | None:
     starts = [the.start() for the in re.finditer(r"\bthe\s", q)]
     m = next((m for at in reversed(starts) if (m := _RELATIVE.match(q, at))), None)
     if m is None:
-        return None
+        return _of_who(q)
     noun, rel = m.group("noun"), m.group("rel").lower()
     words = m.group("clause").strip(" ,").split()
     if noun in {"same", "other", "one", "way"} or (rel == "when" and noun not in _TIMES):
@@ -399,9 +458,12 @@ def clause(q: str) -> Clause | None:
         words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS
     )  # the noun is the clause's subject: "the company that published X"
     tail: list[str] = []
-    if before.split()[-1].lower() in _AUXILIARY:  # (before holds a wh-word: not empty)
+    # with "did" before, the outer question's own verb may follow a clause that has its own
+    # subject: "When did the city where X died | become its own country?"
+    do_support = not subject and re.search(r"(?i)\b(?:did|does|do)\b", before) is not None
+    if before.split()[-1].lower() in _AUXILIARY or do_support:  # (before holds a wh-word)
         # the outer question needs its own verb after its subject, the bridge
-        cut = _outer_verb(words) if subject else len(words)
+        cut = _outer_verb(words) if subject else _second_verb(words)
         if cut == len(words) and len(words) > 2:  # "... located (in)?", "... headquartered?"
             last = len(words) - (2 if words[-1].lower() in _SMALL else 1)
             if re.fullmatch(_PARTICIPLE, words[last].lower()):
@@ -414,7 +476,7 @@ def clause(q: str) -> Clause | None:
     body = " ".join(words)
     if subject:
         inner = f"{'Who' if rel == 'who' else f'Which {noun}'} {body}?"
-        return Clause(inner, outer, person)
+        return Clause(inner, outer, person, noun)
     if rel in ("where", "when"):
         wh = rel.capitalize()
     elif " " in rel:  # "in which", "under whom"
@@ -425,7 +487,16 @@ def clause(q: str) -> Clause | None:
     aux = next((i for i, w in enumerate(words) if i > 0 and w.lower() in _AUXILIARY), None)
     if aux is not None:
         body = " ".join([words[aux], *words[:aux], *words[aux + 1 :]])
-    return Clause(f"{wh} {body}?", outer, person)
+    return Clause(f"{wh} {body}?", outer, person, noun)
+
+
+def _of_who(q: str) -> Clause | None:
+    """ "What is the place of birth of who does the voice of Stan on South Park?": the person
+    the clause after "of who" describes is the bridge."""
+    who = re.search(r"\bof\s+who\s+(?P<clause>(?:is|was|does|did|plays|played)\s[^?]+)", q)
+    if who is None or not re.search(r"(?i)\b(what|which|where|when|how)\b", q[: who.start()]):
+        return None
+    return Clause(f"Who {who.group('clause').strip()}?", q[: who.start()] + "of {bridge}?", True)
 
 
 def _outer_verb(words: list[str]) -> int:
@@ -441,6 +512,24 @@ def _outer_verb(words: list[str]) -> int:
     return len(words)
 
 
+# verbs that take no object, so a plain word after them is the outer question's verb
+_INTRANSITIVE = {"born", "died", "formed", "located", "based", "lived", "headquartered",
+                 "founded", "established", "buried", "raised", "released", "built", "held",
+                 "created", "started", "began", "ended"}  # fmt: skip
+
+
+def _second_verb(words: list[str]) -> int:
+    """Where the outer question's verb starts in a clause with its own subject and verb that
+    ran to the question's end ("Pope John XXIII died | become its own country"): the word
+    after the clause's verb, when that verb takes no object and the word is a plain
+    lower-case one; else the clause's length."""
+    for i in range(1, len(words) - 1):
+        verb, nxt = words[i].lower(), words[i + 1]
+        if verb in _INTRANSITIVE and (nxt[:1].islower() and nxt.lower() not in _SMALL | _AUXILIARY):
+            return i + 1
+    return len(words)
+
+
 def relation_of(outer: str) -> str | None:
     """The one relation an outer question asks of its bridge ("Who is the child of
     {bridge}?", "Who is the federal leader of {bridge}?"), or None."""
@@ -451,3 +540,27 @@ def relation_of(outer: str) -> str | None:
     )
     word = m.group("rel").lower() if m else None
     return word if word in HOPS else None
+
+
+_OUTER = [
+    (r"\b(?:when|what year|which year) (?:was|is) \{bridge\} born\b|\bbirthday\b", "date of birth"),
+    (r"\b(?:when|what year|which year) did \{bridge\} (?:die|pass away)\b", "date of death"),
+    (r"\bwhere (?:was|is) \{bridge\} born\b", "place of birth"),
+    (r"\bwhere did \{bridge\} die\b", "place of death"),
+    (r"\bnationality\b|\bwhich country\b.*\bfrom\b|\bwhat country\b.*\bfrom\b", "nationality"),
+]
+
+
+# an outer question whose answer is its bridge
+NAME_OF = re.compile(
+    r"(?i)^(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
+    r"(?:name|title)s?\s+of\s+\{bridge\}\??$"
+)
+
+
+def outer_relation(outer: str) -> str | None:
+    """The relation an outer question asks of its bridge, when it is one read from text."""
+    for pattern, relation in _OUTER:
+        if re.search(pattern, outer, re.IGNORECASE):
+            return relation
+    return None

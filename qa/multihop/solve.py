@@ -14,6 +14,7 @@ from typing import Any
 
 from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.claims import counted_side, supported_side
+from kgqa.qa.multihop.common import definition, shared_run
 from kgqa.qa.multihop.facts import (
     Date,
     countries_in,
@@ -21,49 +22,41 @@ from kgqa.qa.multihop.facts import (
     country_spans,
     dates_in,
     life_dates,
+    pick_date,
 )
+from kgqa.qa.multihop.hops import graph_step, is_about, name_key
+from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
 from kgqa.qa.multihop.parse import (
+    BIRTHPLACE,
     HOPS,
+    NAME_OF,
     PEOPLE,
     Chain,
     Clause,
+    Common,
     Comparison,
     Shape,
     YesNo,
     name_end,
+    outer_relation,
     parse,
     relation_of,
 )
-from kgqa.qa.multihop.steps import Solved, Step
+from kgqa.qa.multihop.steps import Solved, Step, read_step
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
-# relation word -> (graph relation type, direction from the entity: "in" means the answer is
-# the edge's head); kinship that the schema does not tell apart by sex is left to the reader
-# when the graph offers more than one edge.
-GRAPH_RELATIONS: dict[str, tuple[str, str]] = {
-    **{w: ("Creator_Of", "in") for w in ("director", "composer", "author", "writer", "creator",
-                                          "producer", "performer", "singer", "screenwriter")},
-    "founder": ("Founded_By", "out"),
-    "mother": ("Parent_Of", "in"),
-    "father": ("Parent_Of", "in"),
-    "parent": ("Parent_Of", "in"),
-    "child": ("Parent_Of", "out"),
-    "son": ("Parent_Of", "out"),
-    "daughter": ("Parent_Of", "out"),
-    "wife": ("Spouse", "any"),
-    "husband": ("Spouse", "any"),
-    "spouse": ("Spouse", "any"),
-    "place of birth": ("Born_In", "out"),
-    "birthplace": ("Born_In", "out"),
-    "place of death": ("Died_In", "out"),
-    "leader": ("Leader_Of", "in"),
-    "chief executive": ("Leader_Of", "in"),
-    "ceo": ("Leader_Of", "in"),
-    "owner": ("Owned_By", "out"),
-    "headquarters": ("OrgBased_In", "out"),
-}  # fmt: skip
-_SEXED = {"mother", "father", "son", "daughter", "wife", "husband"}
+# what a hop's answer must not be typed against, by its relation (``kinds``)
+_KIN = ("mother", "father", "parent", "wife", "husband", "spouse", "child", "son", "daughter",
+        "sibling", "brother", "sister")  # fmt: skip
+_HOP_KINDS = {
+    **{r: "someone" for r in _KIN},  # a performer or a founder may be a band or a company
+    **{r: "place" for r in (*BIRTHPLACE, "place of death", "place of burial")},
+}
+# a name in a question: capitalised words, with small words between them
+_NAME = re.compile(
+    r"[A-Z0-9][\w'\-.!]*(?:\s+(?:(?:of|the|de|and|in|on|for|a|an|to)\s+)*[A-Z0-9][\w'\-.!]*)*"
+)
 _STOP = set(
     "a an the of in on at to for and or is are was were be been both all each by with from as "
     "that this these those it its their his her they them which who what type types kind "
@@ -76,11 +69,8 @@ _STOP = set(
 # lifted answer F1 (2Wiki 60.6 -> 61.3, MuSiQue 16.4 -> 16.7, HotpotQA 37.7 both) where
 # plain hybrid was the mode (docs/benchmarks.md). Single-passage questions keep `search_mode`.
 HOP_SEARCH_MODE = "hybrid+graph"
-
-
-def _key(name: str) -> str:
-    """A name without its bracketed kind ("Petra (Film)" -> "petra"), for matching text."""
-    return canonical_key(re.sub(r"\s*\([^)]*\)\s*", " ", name)).strip()
+# the outer question's own best passages read beside those about its bridge
+OWN_PASSAGES = 6
 
 
 class MultiHop:
@@ -95,6 +85,7 @@ class MultiHop:
         self.generation = generation
         self.hits: dict[str, Hit] = {}
         self.searched: dict[str, list[Hit]] = {}  # hits by query, for this question
+        self.asked = ""  # the whole question
 
     def search(self, query: str) -> list[Hit]:
         """The hits of ``query`` (searched once per question: hops ask again)."""
@@ -106,7 +97,7 @@ class MultiHop:
     def about(self, name: str, query: str) -> list[Hit]:
         """Passages that mention ``name`` among those retrieved for ``query`` and for the name
         itself: first those of a document named after it, then those that name it early."""
-        key = _key(name)
+        key = name_key(name)
         if not key:
             return []
         found: dict[str, Hit] = {}
@@ -115,7 +106,7 @@ class MultiHop:
                 found.setdefault(hit.passage.passage_id, hit)
 
         def rank(hit: Hit) -> tuple[int, float] | None:
-            doc = _key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            doc = name_key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
             text = canonical_key(hit.passage.text)
             at = text.find(key)
             if doc == key:
@@ -136,17 +127,18 @@ class MultiHop:
         question = HOPS.get(relation, "Who is the {r} of {e}?").format(e=entity, r=relation)
         return (
             self.from_text(entity, relation, question)
-            or self.from_graph(entity, relation, question)
-            or self.read(question, entity, person=relation in PEOPLE)
+            or graph_step(self, entity, relation, question)
+            or self.read(question, entity, relation in PEOPLE, _HOP_KINDS.get(relation))
         )
 
     def from_text(self, entity: str, relation: str, question: str) -> Step | None:
-        """Dates, places of birth and death and countries, read in the entity's passage the
-        way an encyclopedia states them ("Ann Lee (12 May 1900 - 1980) ... born in Leeds")."""
+        """Dates, places of birth and death, countries and parents, read in the entity's
+        passage the way an encyclopedia states them ("Ann Lee (12 May 1900 - 1980) ... born
+        in Leeds", "... son of Sir Roger Martin, 2nd Baronet and Anna Harvey")."""
         if relation in ("date of birth", "date of death"):
             found = self.date_of(entity, relation.split()[-1], "")
             return None if found is None else found[1]
-        if relation in ("place of birth", "birthplace", "place of death"):
+        if relation in BIRTHPLACE or relation == "place of death":
             verb = r"(?:died|death)" if relation == "place of death" else r"born"
             word = r"[A-Z][\w'\-]+"
             place = (
@@ -163,6 +155,25 @@ class MultiHop:
                 spans = country_spans(hit.passage.text[:400])
                 if spans:
                     return self.text_step(question, hit, *spans[0])
+        if relation in ("father", "mother"):  # "son of Sir Roger Martin and Anna Harvey"
+            for hit in self.about(entity, question)[:1]:
+                text = hit.passage.text
+                m = re.search(r"\b(?:son|daughter|child)\s+of\s+(?=[A-Z])", text[:400])
+                if m is None or not is_about(hit, entity, m.start()):
+                    continue
+                names = text[m.end() : name_end(text, m.end())]
+                names = re.split(r"(?<=\w\w)\.\s", names)[0]  # the sentence ends
+                # the last "and": a title may hold one ("Prince of Thurn and Taxis")
+                joins = list(re.finditer(r"\s+and\s+(?=[A-Z])", names))
+                parts = [names[: joins[-1].start()], names[joins[-1].end() :]] if joins else []
+                if (  # both parents named, the father first; one word is no one's name
+                    len(parts) == 2
+                    and "'" not in names
+                    and all(len(part.split()) > 1 for part in parts)
+                ):
+                    at = m.end() if relation == "father" else m.end() + names.rindex(parts[1])
+                    name = (parts[0] if relation == "father" else parts[1]).rstrip(" ,.;")
+                    return self.text_step(question, hit, at, at + len(name))
         return None
 
     @staticmethod
@@ -174,52 +185,32 @@ class MultiHop:
             p.start + end,
         )  # fmt: skip
 
-    def from_graph(self, entity: str, relation: str, question: str) -> Step | None:
-        wanted = GRAPH_RELATIONS.get(relation)
-        if wanted is None:
-            return None
-        label, direction = wanted
-        graph = self.generation.graph
-        linker = self.service.retriever(self.generation).linker()
-        node = next(
-            (link.node for link in linker.link(entity) if _key(link.span) == _key(entity)), None
-        )
-        if node is None:
-            return None
-        edges = []
-        if direction in ("in", "any"):
-            edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
-        if direction in ("out", "any"):
-            edges += [(v, d) for _, v, d in graph.out_edges(node, data=True)]
-        edges = [(o, d) for o, d in edges if d.get("typed") and d["label"] == label]
-        if not edges or (relation in _SEXED and len({o for o, _ in edges}) > 1):
-            return None
-        other, data = max(edges, key=lambda od: od[1]["confidence"])
-        evidence = data["evidence"][0]
-        rowid = self.generation.rowids.get(evidence["passage_id"])
-        for passage in self.generation.passages_by_rowid([] if rowid is None else [rowid]).values():
-            self.hits.setdefault(passage.passage_id, Hit(passage, data["confidence"]))
-        return Step(
-            question,
-            graph.nodes[other].get("label", other),
-            "graph",
-            evidence["doc_id"],
-            evidence["passage_id"],
-            evidence["start"],
-            evidence["end"],
-            data["confidence"],
-            {"label": label, "example": data["example"], "confidence": data["confidence"]},
-        )
-
-    def read(self, question: str, entity: str, person: bool = False) -> Step | None:
+    def read(
+        self, question: str, entity: str, person: bool = False, kind: str | None = None
+    ) -> Step | None:
         """The reader's best span for ``question`` in the passages about ``entity``; with
-        ``person``, the best span that is a name (cut to the name it starts with)."""
-        answer = self.best_span(question, self.about(entity, question), person)
-        return None if answer is None else _read_step(question, answer)
+        ``person``, the best span that is a name (cut to the name it starts with); with
+        ``kind``, not a name the graph types against it."""
+        hits = self.about(entity, question)
+        answer = self.best_span(question, hits, person, kind, about=entity)
+        return None if answer is None else read_step(question, answer)
 
-    def best_span(self, question: str, hits: list[Hit], person: bool = False) -> Answer | None:
+    def best_span(
+        self,
+        question: str,
+        hits: list[Hit],
+        person: bool = False,
+        kind: str | None = None,
+        about: str | None = None,
+    ) -> Answer | None:
         """The reader's best span over ``hits`` (by the verifier's probability when there is
-        one, else the margin), with no threshold: the hop's passages were chosen for it."""
+        one, else the margin), with no threshold: the hop's passages were chosen for it. With
+        ``kind`` (``kinds.wanted_kind``), a name the graph types against it is passed over.
+        With ``about`` (the name a hop asks about, "" for none), a span that is that name or
+        a whole name the question already says is passed over ("We Sweat Blood" for the
+        castle in the city where its band formed; "Rouen" of "the Rouen Bell" may answer).
+        A person is one name, not a list."""
+        said = {normalize_answer(m.group(0)) for m in _NAME.finditer(self.asked)}
         if self.service.reader is None or not hits:
             return None
         readings, probabilities = self.service.read_passages(question, hits)
@@ -235,6 +226,13 @@ class MultiHop:
                     continue
                 start += at.start()
                 end = min(end, name_end(hit.passage.text, start))
+                names = hit.passage.text[start:end]
+                # "A, 3rd Baronet and B", "A, B, C": the first of the people listed
+                cut = re.search(r"\s+and\s+(?=[A-Z])", names)
+                if names.count(", ") >= 2:
+                    cut = re.search(r",\s", names)
+                if cut:
+                    end = start + cut.start()
                 if end <= start:
                     continue
             p = hit.passage
@@ -242,6 +240,11 @@ class MultiHop:
                 p.text[start:end], span.score, p.doc_id, p.passage_id, p.start + start,
                 p.start + end, p.text, p.start, probability=probability,
             )  # fmt: skip
+            if kind is not None and not self.of_kind(kind, answer):
+                continue
+            key = normalize_answer(answer.text)
+            if about is not None and (key == normalize_answer(about) or key in said):
+                continue
             if best is None or (probability or span.score, span.score) > (
                 best.probability or best.score,
                 best.score,
@@ -249,14 +252,24 @@ class MultiHop:
                 best = answer
         return best
 
+    def of_kind(self, kind: str, answer: Answer) -> bool:
+        """Whether ``answer`` can be of ``kind``: False when it is a name that the graph
+        types only as something else (``kinds.fits``)."""
+        mentions = self.service.passage_mentions(self.generation, answer.passage_id)
+        return fits(kind, name_labels(mentions, answer.text, answer.start, answer.end))
+
     # --- shapes ------------------------------------------------------------------------
     def solve(self, question: str, shape: Shape, depth: int = 0) -> Solved | None:
+        if depth == 0:
+            self.asked = question
         if isinstance(shape, Chain):
-            return self.chain(shape)
+            return self.chain(shape, depth)
         if isinstance(shape, Comparison):
             return self.comparison(question, shape)
         if isinstance(shape, Clause):
             return self.clause(shape, depth)
+        if isinstance(shape, Common):
+            return self.common(question, shape)
         return self.yes_no(shape)
 
     def clause(self, shape: Clause, depth: int) -> Solved | None:
@@ -266,14 +279,22 @@ class MultiHop:
         passages about the bridge. None when the bridge is not a name, or the outer answer is
         under the verifier's threshold: the question then goes the single-passage way."""
         hits = self.search(shape.inner)[: self.k]
-        first = self.best_span(shape.inner, hits, shape.person)
+        # a bridge that is a place must not be a person, a work or a building; works and
+        # people are left to the reader (the small NER types many titles as places)
+        kind = wanted_kind(f"which {shape.noun}" if shape.noun else shape.inner)
+        place = kind if kind in ("place", "settlement") else None
+        first = self.best_span(shape.inner, hits, shape.person, place, about="")
         if first is None or not re.match(r"[A-Z0-9]", first.text):
             return None
         for h in hits:
             self.hits.setdefault(h.passage.passage_id, h)
-        bridge = _read_step(shape.inner, first)
+        if place:  # "Mountrail County in the U.S. state of North Dakota": the first name
+            cut = re.search(r"\s+in\s+(?=[A-Z]|the\s)", first.text)
+            if cut:
+                first.text, first.end = first.text[: cut.start()], first.start + cut.start()
+        bridge = read_step(shape.inner, first)
         outer = shape.outer.replace("{bridge}", first.text)
-        if _NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"
+        if NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"
             return Solved(first.text, [bridge], self.used())
         deeper = parse(outer) if depth < 2 else None
         if deeper is not None:
@@ -285,6 +306,35 @@ class MultiHop:
             return None
         return Solved(last.answer, [bridge, last], self.used())
 
+    def common(self, question: str, shape: Common) -> Solved | None:
+        """What two things share: the words that both of their passages' definitions hold
+        ("an English author of thrillers", "an American-born Canadian author": author)."""
+        for pair in shape.pairs:
+            found = [self.definition(side, question) for side in pair]
+            if found[0] is None or found[1] is None:
+                continue  # a side with no passage about it: another reading of the names
+            (a, (a0, a1)), (b, (b0, b1)) = found
+            first = a.passage.text[a0:a1]
+            run = shared_run(first, b.passage.text[b0:b1], shape.kind)
+            if run is None:
+                return None
+            text = first[run[0] : run[1]]
+            steps = [
+                self.text_step(f"What is {pair[0]}?", a, a0, a1),
+                self.text_step(f"What is {pair[1]}?", b, b0, b1),
+                Step("What do both definitions say?", text, "comparison"),
+            ]
+            return Solved(text, steps, self.used())
+        return None
+
+    def definition(self, name: str, question: str) -> tuple[Hit, tuple[int, int]] | None:
+        """The passage about ``name`` and where its first sentence defines it."""
+        for hit in self.about(name, question)[:2]:
+            span = definition(hit.passage.text)
+            if span is not None and is_about(hit, name, span[0]):
+                return hit, span
+        return None
+
     def follow(self, entity: str, relations: list[str]) -> tuple[str, list[Step]] | None:
         steps = []
         for relation in relations:
@@ -295,13 +345,29 @@ class MultiHop:
             entity = step.answer
         return entity, steps
 
-    def chain(self, shape: Chain) -> Solved | None:
-        followed = self.follow(shape.entity, shape.relations)
-        if followed is None:
-            return None
-        bridge, steps = followed
+    def chain(self, shape: Chain, depth: int = 0) -> Solved | None:
+        """The chain's hops from its entity; then its outer question with the bridge in
+        place, followed in turn when it has a shape of its own ("the castle in the city where
+        {bridge} formed", at most three shapes deep), else asked of the bridge. When the first
+        hop finds nothing the question goes the single-passage way; when a later one finds
+        nothing, the answer is empty with the path so far (read as one passage, "the mother
+        of the founder of X" would be answered with the founder)."""
+        steps: list[Step] = []
+        bridge = shape.entity
+        for relation in shape.relations:
+            step = self.hop(bridge, relation)
+            if step is None:
+                return Solved("", steps, self.used()) if steps else None
+            steps.append(step)
+            bridge = step.answer
         if shape.outer is None:
             return Solved(bridge, steps, self.used())
+        outer = shape.outer.replace("{bridge}", bridge)
+        deeper = parse(outer) if depth < 2 else None
+        if deeper is not None:
+            solved = self.solve(outer, deeper, depth + 1)
+            if solved is not None:
+                return Solved(solved.text, [*steps, *solved.steps], self.used())
         last = self.outer_hop(shape.outer, bridge)
         if last is None:
             return None
@@ -310,11 +376,21 @@ class MultiHop:
     def outer_hop(self, outer: str, bridge: str) -> Step | None:
         """The last hop, the outer question (``{bridge}`` where the bridge stands) asked of
         the bridge: by the relation it asks when it asks one ("Who is the child of {bridge}?",
-        "Where was {bridge} born?"), else read over the passages about the bridge."""
-        known = relation_of(outer) or _outer_relation(outer)
-        return (self.hop(bridge, known) if known else None) or self.read(
-            outer.replace("{bridge}", bridge), bridge
-        )
+        "Where was {bridge} born?"), else read over the passages about the bridge and the
+        question's own best passages that name it ("the castle in Toronto": Casa Loma's)."""
+        known = relation_of(outer) or outer_relation(outer)
+        step = self.hop(bridge, known) if known else None
+        if step is not None:
+            return step
+        question = outer.replace("{bridge}", bridge)
+        hits = self.about(bridge, question)
+        seen, key = {h.passage.passage_id for h in hits}, name_key(bridge)
+        for hit in self.search(question)[:OWN_PASSAGES]:
+            if hit.passage.passage_id not in seen and key in canonical_key(hit.passage.text):
+                hits.append(hit)
+                self.hits.setdefault(hit.passage.passage_id, hit)
+        answer = self.best_span(question, hits, about=bridge)
+        return None if answer is None else read_step(question, answer)
 
     def comparison(self, question: str, shape: Comparison) -> Solved | None:
         if shape.attribute == "choice":
@@ -339,7 +415,7 @@ class MultiHop:
             return None
         if len(known) == 2:
             (da, _), (db, _) = known
-            pick = _pick(da, db, shape.latest)
+            pick = pick_date(da, db, shape.latest)
         else:
             pick = known[0][1] if not shape.latest else 1 - known[0][1]
         what = {"birth": "was born", "death": "died", "date": f"was {shape.verb}"}[shape.attribute]
@@ -366,7 +442,7 @@ class MultiHop:
             text = hit.passage.text
             if attribute in ("birth", "death"):
                 name = re.sub(r"\s*\(.*", "", entity)
-                if _key(name) not in canonical_key(text[:80]):
+                if name_key(name) not in canonical_key(text[:80]):
                     continue  # a date in a bracket is the date of whom the passage is about
                 born, died = life_dates(text, name)
                 date = born if attribute == "birth" else died
@@ -420,13 +496,13 @@ class MultiHop:
             answer = self.best_span(question, hits)
             if answer is None:
                 continue
-            steps.append(_read_step(question, answer))
+            steps.append(read_step(question, answer))
             scored.append((side, answer))
         if not scored:
             return None
         for _, answer in scored:
             for other in shape.sides:
-                if _key(other) and _key(other) in canonical_key(answer.text):
+                if name_key(other) and name_key(other) in canonical_key(answer.text):
                     steps.append(Step("Which side does it name?", other, "comparison"))
                     return Solved(other, steps, self.used())
         side, _ = max(scored, key=lambda sa: sa[1].probability or sa[1].score)
@@ -496,54 +572,3 @@ class MultiHop:
 
     def used(self) -> list[Hit]:
         return list(self.hits.values())
-
-
-_OUTER = [
-    (r"\bwhen (?:was|is) \{bridge\} born\b|\bbirthday\b", "date of birth"),
-    (r"\bwhen did \{bridge\} die\b", "date of death"),
-    (r"\bwhere (?:was|is) \{bridge\} born\b", "place of birth"),
-    (r"\bwhere did \{bridge\} die\b", "place of death"),
-    (r"\bnationality\b|\bwhich country\b.*\bfrom\b|\bwhat country\b.*\bfrom\b", "nationality"),
-]
-
-
-# an outer question whose answer is its bridge
-_NAME_OF = re.compile(
-    r"(?i)^(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
-    r"(?:name|title)s?\s+of\s+\{bridge\}\??$"
-)
-
-
-def _outer_relation(outer: str) -> str | None:
-    """The relation an outer question asks of its bridge, when it is one read from text."""
-    for pattern, relation in _OUTER:
-        if re.search(pattern, outer, re.IGNORECASE):
-            return relation
-    return None
-
-
-def _read_step(question: str, answer: Answer) -> Step:
-    """A step answered by the reader's span ``answer``."""
-    return Step(
-        question, answer.text, "reader", answer.doc_id, answer.passage_id, answer.start,
-        answer.end, answer.probability,
-    )  # fmt: skip
-
-
-def _pick(a: Date, b: Date, latest: bool) -> int:
-    """0 when date ``a`` wins, 1 when ``b`` does; compared on what both dates know."""
-    if a[0] != b[0] or not (a[1] and b[1]):
-        later = b[0] > a[0]
-    elif a[1] != b[1] or not (a[2] and b[2]):
-        later = b[1] > a[1]
-    else:
-        later = b[2] > a[2]
-    return (1 if later else 0) if latest else (0 if later else 1)
-
-
-def _show(date: Date) -> str:
-    year, month, day = date
-    text = str(abs(year)) + (" BC" if year < 0 else "")
-    if month:
-        text = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
-    return text

@@ -76,3 +76,11 @@ class Solved:
             passage.start if passage else 0,
             probability=probability,
         )
+
+
+def read_step(question: str, answer: Answer) -> Step:
+    """A step answered by the reader's span ``answer``."""
+    return Step(
+        question, answer.text, "reader", answer.doc_id, answer.passage_id, answer.start,
+        answer.end, answer.probability,
+    )  # fmt: skip

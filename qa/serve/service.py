@@ -302,7 +302,7 @@ class QAService:
         # answer, with its path: read as one passage it would answer the inner question. Other
         # shapes, a relative clause often a one-fact question, go the single-passage way,
         # which shows what passes or abstains.
-        hidden = bool(solved.steps) and self.hides(solved.steps[-1])
+        hidden = not solved.text or (bool(solved.steps) and self.hides(solved.steps[-1]))
         if hidden and not isinstance(shape, Chain):
             return None
         answers = [] if hidden else [solved.answer()]

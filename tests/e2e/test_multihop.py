@@ -56,6 +56,18 @@ def _data(path: Path) -> Path:
     return path
 
 
+def _ingested(paragraphs: dict[str, str], tmp_path: Path) -> Path:
+    """A store of ``paragraphs`` (title -> text), ingested from the CLI."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": t, "title": t, "text": x}) + "\n" for t, x in paragraphs.items())
+    )
+    store = tmp_path / "store"
+    ingested = runner.invoke(app, ["ingest", str(corpus), "--store", str(store), "--no-prefect"])
+    assert ingested.exit_code == 0, ingested.stderr
+    return store
+
+
 @pytest.mark.slow
 def test_eval_multihop_builds_the_store_and_answers_hop_by_hop(tmp_path: Path) -> None:
     data = _data(tmp_path / "mh.jsonl")
@@ -162,13 +174,7 @@ BRIDGED = {
 def test_a_question_no_passage_answers_alone_is_searched_again_with_its_bridge(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "c.jsonl"
-    corpus.write_text(
-        "".join(json.dumps({"id": t, "title": t, "text": x}) + "\n" for t, x in BRIDGED.items())
-    )
-    store = tmp_path / "store"
-    ingested = runner.invoke(app, ["ingest", str(corpus), "--store", str(store), "--no-prefect"])
-    assert ingested.exit_code == 0, ingested.stderr
+    store = _ingested(BRIDGED, tmp_path)
     question = "At what temperature does the yellow component of korvite melt?"
 
     asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
@@ -206,3 +212,45 @@ def test_a_question_no_passage_answers_alone_is_searched_again_with_its_bridge(
     first, second = out["path"]
     assert first["answer"] == "Kestrel Arena" and first["doc_id"] == "Dunmore Hawks", first
     assert second["answer"] == "4,120" and second["doc_id"] == "Kestrel Arena", second
+
+
+THREE_HOPS = {
+    "Dune Lights": "Dune Lights is the second studio album by the rock band Marrow Kite, "
+    "released in 2004 on Pellam Records.",
+    "Marrow Kite": "Marrow Kite is a rock band formed in Velstad in 1998. The band is led by "
+    "the singer Oona Brack.",
+    "Velstad": "Velstad is a port city on the river Orm, known for its wool market and its "
+    "university.",
+    "Harrowgate Castle": "Harrowgate Castle is a castle in Velstad, built in 1620 for a wool "
+    "merchant.",
+    "Corran Castle": "Corran Castle is a castle in Tarnby, built in 1702 for a shipowner.",
+    "Oona Brack": "Oona Brack (born 1975) is a Scottish singer, the daughter of Callum Brack "
+    "and Isla Moray. She grew up in Tarnby.",
+}
+
+
+@pytest.mark.slow
+def test_a_chain_whose_outer_question_has_a_clause_follows_three_hops(tmp_path: Path) -> None:
+    store = _ingested(THREE_HOPS, tmp_path)
+    question = (
+        "What is the name of the castle in the city where the performer of Dune Lights formed?"
+    )
+    asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+    assert asked.exit_code == 0, asked.stderr
+    out = json.loads(asked.stdout.splitlines()[-1])
+    assert out["answers"][0]["text"] == "Harrowgate Castle", out["answers"]
+    # the performer, then the clause of the outer question ("the city where {bridge} formed")
+    # once the bridge is known, then the castle in that city
+    assert [(s["answer"], s["doc_id"]) for s in out["path"]] == [
+        ("Marrow Kite", "Dune Lights"),
+        ("Velstad", "Marrow Kite"),
+        ("Harrowgate Castle", "Harrowgate Castle"),
+    ], out["path"]
+
+    # both parents named in one sentence: the father first, the mother second
+    question = "Who is the mother of the singer of Marrow Kite?"
+    asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+    out = json.loads(asked.stdout.splitlines()[-1])
+    assert out["answers"][0]["text"] == "Isla Moray", out["answers"]
+    assert [s["answer"] for s in out["path"]] == ["Oona Brack", "Isla Moray"], out["path"]
+    assert out["path"][1]["how"] == "text" and out["path"][1]["doc_id"] == "Oona Brack"

@@ -14,7 +14,8 @@ from kgqa.qa.types import Mention
         ("The arena where the Hawks played can seat how many people?", "number"),
         ("When was the cricketer who debuted in 2000 born?", "time"),
         ("The actor who played Hook won the Academy Award for which film?", "work"),
-        ("In which city was the foundry that casts the Rouen Bell founded?", "place"),
+        ("In which city was the foundry that casts the Rouen Bell founded?", "settlement"),
+        ("Which river flows through the valley?", "place"),
         ("In what year did the studio close?", "time"),
         ("Who directed Harbour Lights?", "person"),
         ("What is the name of the river?", None),
@@ -31,6 +32,8 @@ def test_only_a_name_typed_against_the_kind_clashes() -> None:
     assert fits("number", set())  # "about a third": no name, no clash
     assert fits("work", {"WORK_OF_ART"}) and fits(None, {"PERSON"})
     assert fits("time", {"GPE", "DATE"})  # one label that fits is enough
+    assert not fits("settlement", {"FAC"})  # a basilica where a city is wanted
+    assert fits("place", {"FAC"}) and fits("settlement", {"GPE"})
 
 
 def test_a_phrase_around_a_name_is_not_the_name() -> None:

@@ -20,6 +20,35 @@ def test_a_possessive_and_an_outer_question() -> None:
     assert shape.outer == "Where was {bridge} born?"
 
 
+@pytest.mark.parametrize(
+    ("question", "chain"),
+    [
+        (  # a name before its maker's role
+            "Who owns the record label of the Quiet Harbour performer?",
+            Chain("Quiet Harbour", ["performer", "record label"], "Who owns {bridge}?"),
+        ),
+        (  # a possessive whose name holds "in"; "birth place" is a place of birth
+            "How many bridges are in the birth place of Sonata in F Minor's composer?",
+            Chain(
+                "Sonata in F Minor",
+                ["composer", "birth place"],
+                "How many bridges are in {bridge}?",
+            ),
+        ),
+        (  # the outer question keeps its clause; it is read again once the bridge is known
+            "What is the name of the castle in the city where the performer of Dune Lights formed?",
+            Chain(
+                "Dune Lights",
+                ["performer"],
+                "What is the name of the castle in the city where {bridge} formed?",
+            ),
+        ),
+    ],
+)
+def test_chains_of_more_forms(question: str, chain: Chain) -> None:
+    assert parse(question) == chain
+
+
 def test_kinship_of_two_hops_is_spelled_out() -> None:
     shape = parse("Who is the paternal grandmother of Princess Augusta Of Waldeck-Pyrmont?")
     assert shape == Chain("Princess Augusta Of Waldeck-Pyrmont", ["father", "mother"], None)
@@ -115,6 +144,21 @@ def test_one_fact_questions_stay_plain(question: str) -> None:
             "Who leads the party that Ines Halloran is a member of?",
             "Which party is Ines Halloran a member of?",
             "Who leads {bridge}?",
+        ),
+        (  # the clause has its own subject and verb; "become" is the outer question's
+            "When did the city where Bishop Ardel Voss died become its own country?",
+            "Where Bishop Ardel Voss died?",
+            "When did {bridge} become its own country?",
+        ),
+        (
+            "What year did the Governor of the city where Bishop Ardel Voss died end?",
+            "Where Bishop Ardel Voss died?",
+            "What year did the Governor of {bridge} end?",
+        ),
+        (  # "of who ...": the person the clause describes
+            "What is the place of birth of who does the voice of Pim on Harrow Lane?",
+            "Who does the voice of Pim on Harrow Lane?",
+            "What is the place of birth of {bridge}?",
         ),
     ],
 )
