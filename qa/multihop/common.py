@@ -45,8 +45,8 @@ def shared_run(first: str, second: str, kind: bool = False) -> tuple[int, int] |
     """The characters of ``first`` (a definition) that ``second`` shares: the run of shared
     words (joined by commas or "and") with the most of them, the last on a tie. With
     ``kind``, capitalised words (names, nationalities) are never shared."""
-    words = [w.group(0) for w in _WORD.finditer(second) if not (kind and w.group(0)[0].isupper())]
-    theirs = {_key(part) for w in words for part in [w, *w.split("-")]} - _NOT_SHARED
+    said = [w.group(0) for w in _WORD.finditer(second) if not (kind and w.group(0)[0].isupper())]
+    theirs = {_key(part) for w in said for part in [w, *w.split("-")]} - _NOT_SHARED
     words = list(_WORD.finditer(first))
     best: tuple[int, int, int, int] | None = None  # (count, end, start char, end char)
     i = 0

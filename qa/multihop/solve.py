@@ -310,10 +310,10 @@ class MultiHop:
         """What two things share: the words that both of their passages' definitions hold
         ("an English author of thrillers", "an American-born Canadian author": author)."""
         for pair in shape.pairs:
-            found = [self.definition(side, question) for side in pair]
-            if found[0] is None or found[1] is None:
+            one, other = (self.definition(side, question) for side in pair)
+            if one is None or other is None:
                 continue  # a side with no passage about it: another reading of the names
-            (a, (a0, a1)), (b, (b0, b1)) = found
+            (a, (a0, a1)), (b, (b0, b1)) = one, other
             first = a.passage.text[a0:a1]
             run = shared_run(first, b.passage.text[b0:b1], shape.kind)
             if run is None:
