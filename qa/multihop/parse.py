@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kgqa.qa.multihop.facts import COUNTRIES
+
 # A relation word or phrase of a chain -> the question that asks one hop of it about {e}.
 # The keys are matched longest first, so "place of birth" wins over "birth".
 HOPS: dict[str, str] = {
@@ -289,6 +291,9 @@ def yes_no(q: str) -> YesNo | None:
             what = "country"
         return YesNo([a, b], True, what, "", relations)
     claim = re.sub(r"(?i)^\s*(both|all)\s+", "", after).strip()
+    last = b.split()[-1] if b.split() else ""
+    if not claim and last.lower() in COUNTRIES and len(b.split()) > 1:
+        b, claim = b[: -len(last)].strip(), last  # "Are both A and B American?"
     if not claim:
         return None
     return YesNo([a, b], False, "", claim, relations)

@@ -16,6 +16,7 @@ from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.claims import counted_side, supported_side
 from kgqa.qa.multihop.common import definition, shared_run
 from kgqa.qa.multihop.facts import (
+    COUNTRIES,
     Date,
     countries_in,
     country_key,
@@ -556,7 +557,18 @@ class MultiHop:
         return self.read(f"What is the {attribute} of {entity}?", entity)
 
     def claim(self, entity: str, claim: str) -> Step | None:
-        """Whether the passage about ``entity`` says ``claim``: most of its words are there."""
+        """Whether the passage about ``entity`` says ``claim``: most of its words are there;
+        a nationality ("American") is the country its passage names first (``fact``)."""
+        nation = COUNTRIES.get(claim.lower())
+        if nation is not None:
+            found = self.fact(entity, "country")
+            if found is None:
+                return None
+            said = "yes" if country_key(found.answer) == nation else "no"
+            return Step(
+                f"Is {entity} {claim}?", said, "text", found.doc_id, found.passage_id,
+                found.start, found.end,
+            )  # fmt: skip
         words = [w for w in re.findall(r"[a-z0-9]+", claim.lower()) if w not in _STOP]
         hits = self.about(entity, f"{entity} {claim}")
         if not hits:

@@ -107,6 +107,9 @@ def test_yes_no_same_and_both() -> None:
     assert same.sides == ["Sacro Gra", "Das Boot"] and "director" in same.relations
     both = parse("Are Broughtonia and Laeliocattleya both orchids?")
     assert both == YesNo(["Broughtonia", "Laeliocattleya"], False, "", "orchids", [])
+    # a nationality after the names is the claim, not the end of the second name
+    nation = parse("Are both Mara Velden and Tomas Brandt Dutch?")
+    assert nation == YesNo(["Mara Velden", "Tomas Brandt"], False, "", "Dutch", [])
 
 
 @pytest.mark.parametrize(
