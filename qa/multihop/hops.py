@@ -1,5 +1,6 @@
 """A hop answered by the graph: a typed edge of the relation a chain asks for ("the director
-of X": a Creator_Of edge into X's node), with the sentence that is its evidence."""
+of X": a Creator_Of edge into X's node), with the sentence that is its evidence; and how the
+hops match a name to a passage (``name_key``, ``is_about``)."""
 
 from __future__ import annotations
 
@@ -49,8 +50,12 @@ def is_about(hit: Hit, name: str, within: int = 100) -> bool:
     """Whether ``hit``'s passage is about ``name``: its document is named after it, or its
     first ``within`` characters name it ("Lumenol is an organic compound ...")."""
     key = canonical_key(name)
-    doc = canonical_key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    return doc == key or key in canonical_key(hit.passage.text[:within])
+    return canonical_key(doc_title(hit)) == key or key in canonical_key(hit.passage.text[:within])
+
+
+def doc_title(hit: Hit) -> str:
+    """The name of ``hit``'s document: its id without folders and extension."""
+    return hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | None:

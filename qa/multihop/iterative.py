@@ -23,7 +23,7 @@ from typing import Any
 
 from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.hops import is_about
-from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
+from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, MultiHop
 from kgqa.qa.multihop.steps import Step
 from kgqa.qa.squad import normalize_answer
@@ -124,7 +124,9 @@ def wrong_kind(
     if not answers:
         return None
     best = answers[0]
-    if _of_kind(service, generation, question, best.passage_id, best.text, best.start, best.end):
+    if answer_fits(
+        service, generation, wanted_kind(question), best.passage_id, best.text, best.start, best.end
+    ):
         return None
     return best
 
@@ -187,16 +189,9 @@ def _fits(service: Any, generation: Any, question: str, hit: Hit, span: Any, off
     of the kind the question wants."""
     p = hit.passage
     start, end = p.start + span.start - offset, p.start + span.end - offset
-    return _of_kind(service, generation, question, p.passage_id, span.text, start, end)
-
-
-def _of_kind(
-    service: Any, generation: Any, question: str, passage_id: str, text: str, start: int, end: int
-) -> bool:
-    """Whether the answer ``text`` at characters start..end of its document (in passage
-    ``passage_id``) can be of the kind the question wants (``kinds``)."""
-    mentions = service.passage_mentions(generation, passage_id)
-    return fits(wanted_kind(question), name_labels(mentions, text, start, end))
+    return answer_fits(
+        service, generation, wanted_kind(question), p.passage_id, span.text, start, end
+    )
 
 
 def _answer(hit: Hit, span: Any, probability: float | None, offset: int) -> Answer:

@@ -12,6 +12,7 @@ untyped word always fits."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Mention
@@ -85,3 +86,14 @@ def name_labels(mentions: list[Mention], text: str, start: int, end: int) -> set
         for m in mentions
         if m.overlaps(start, end) and normalize_answer(m.text) == key
     }
+
+
+def answer_fits(
+    service: Any, generation: Any, kind: str | None, passage_id: str, text: str, start: int,
+    end: int,
+) -> bool:  # fmt: skip
+    """Whether the answer ``text`` at characters start..end of its document (in passage
+    ``passage_id`` of ``generation``) can be of ``kind``, by the graph labels of the
+    passage's mentions (``fits``)."""
+    mentions = service.passage_mentions(generation, passage_id)
+    return fits(kind, name_labels(mentions, text, start, end))

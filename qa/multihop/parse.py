@@ -262,6 +262,8 @@ def _unmarked(q: str) -> re.Match[str] | None:
     return m
 
 
+# a yes/no question starts with its auxiliary ("Are A and B both Z?")
+_YES_NO = re.compile(r"(?i)^(are|were|is|was|do|does|did|have|has)\b")
 _SAME = re.compile(
     r"\bthe same\s+(?P<what>[a-z ]+?)(?:\s+as\b|\?|$)|\bshare the same (?P<what2>[a-z]+)"
 )
@@ -270,7 +272,7 @@ _SAME = re.compile(
 def yes_no(q: str) -> YesNo | None:
     """ "Are A and B both Z?", "Are both A and B Z?", "Were A and B directed by the same
     person?", "Do A and B have the same nationality?"."""
-    if not re.match(r"(?i)^(are|were|is|was|do|does|did|have|has)\b", q):
+    if not _YES_NO.match(q):
         return None
     body = re.sub(r"(?i)^(are|were|is|was|do|does|did|have|has)\s+(both\s+)?", "", q).rstrip("?")
     sides = two_names(body)
@@ -309,7 +311,7 @@ _SHARED = re.compile(r"(?i)\b(?:both|in common|shared?)\b")
 
 def common(q: str) -> Common | None:
     """The shape of a question that asks what two named things share, or None."""
-    if re.match(r"(?i)^(are|were|is|was|do|does|did|have|has)\b", q):
+    if _YES_NO.match(q):
         return None  # a yes/no question
     if not (_ASKS.search(q) and _SHARED.search(q)):
         return None
@@ -521,6 +523,7 @@ def _outer_verb(words: list[str]) -> int:
 _INTRANSITIVE = {"born", "died", "formed", "located", "based", "lived", "headquartered",
                  "founded", "established", "buried", "raised", "released", "built", "held",
                  "created", "started", "began", "ended"}  # fmt: skip
+_NOT_VERBS = _SMALL | _AUXILIARY
 
 
 def _second_verb(words: list[str]) -> int:
@@ -530,7 +533,7 @@ def _second_verb(words: list[str]) -> int:
     lower-case one; else the clause's length."""
     for i in range(1, len(words) - 1):
         verb, nxt = words[i].lower(), words[i + 1]
-        if verb in _INTRANSITIVE and (nxt[:1].islower() and nxt.lower() not in _SMALL | _AUXILIARY):
+        if verb in _INTRANSITIVE and nxt[:1].islower() and nxt.lower() not in _NOT_VERBS:
             return i + 1
     return len(words)
 

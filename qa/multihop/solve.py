@@ -25,8 +25,8 @@ from kgqa.qa.multihop.facts import (
     life_dates,
     pick_date,
 )
-from kgqa.qa.multihop.hops import graph_step, is_about, name_key
-from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
+from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key
+from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
     HOPS,
@@ -86,7 +86,7 @@ class MultiHop:
         self.generation = generation
         self.hits: dict[str, Hit] = {}
         self.searched: dict[str, list[Hit]] = {}  # hits by query, for this question
-        self.asked = ""  # the whole question
+        self.named: set[str] = set()  # the whole question's names, normalised
 
     def search(self, query: str) -> list[Hit]:
         """The hits of ``query`` (searched once per question: hops ask again)."""
@@ -107,7 +107,7 @@ class MultiHop:
                 found.setdefault(hit.passage.passage_id, hit)
 
         def rank(hit: Hit) -> tuple[int, float] | None:
-            doc = name_key(hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            doc = name_key(doc_title(hit))
             text = canonical_key(hit.passage.text)
             at = text.find(key)
             if doc == key:
@@ -211,7 +211,6 @@ class MultiHop:
         a whole name the question already says is passed over ("We Sweat Blood" for the
         castle in the city where its band formed; "Rouen" of "the Rouen Bell" may answer).
         A person is one name, not a list."""
-        said = {normalize_answer(m.group(0)) for m in _NAME.finditer(self.asked)}
         if self.service.reader is None or not hits:
             return None
         readings, probabilities = self.service.read_passages(question, hits)
@@ -241,10 +240,13 @@ class MultiHop:
                 p.text[start:end], span.score, p.doc_id, p.passage_id, p.start + start,
                 p.start + end, p.text, p.start, probability=probability,
             )  # fmt: skip
-            if kind is not None and not self.of_kind(kind, answer):
+            if kind is not None and not answer_fits(
+                self.service, self.generation, kind, p.passage_id, answer.text, answer.start,
+                answer.end,
+            ):  # fmt: skip
                 continue
             key = normalize_answer(answer.text)
-            if about is not None and (key == normalize_answer(about) or key in said):
+            if about is not None and (key == normalize_answer(about) or key in self.named):
                 continue
             if best is None or (probability or span.score, span.score) > (
                 best.probability or best.score,
@@ -253,16 +255,10 @@ class MultiHop:
                 best = answer
         return best
 
-    def of_kind(self, kind: str, answer: Answer) -> bool:
-        """Whether ``answer`` can be of ``kind``: False when it is a name that the graph
-        types only as something else (``kinds.fits``)."""
-        mentions = self.service.passage_mentions(self.generation, answer.passage_id)
-        return fits(kind, name_labels(mentions, answer.text, answer.start, answer.end))
-
     # --- shapes ------------------------------------------------------------------------
     def solve(self, question: str, shape: Shape, depth: int = 0) -> Solved | None:
         if depth == 0:
-            self.asked = question
+            self.named = {normalize_answer(m.group(0)) for m in _NAME.finditer(question)}
         if isinstance(shape, Chain):
             return self.chain(shape, depth)
         if isinstance(shape, Comparison):
@@ -337,11 +333,19 @@ class MultiHop:
         return None
 
     def follow(self, entity: str, relations: list[str]) -> tuple[str, list[Step]] | None:
-        steps = []
+        """The entity the hops of ``relations`` lead to, and their steps; None when one of
+        them finds nothing."""
+        entity, steps = self.hops(entity, relations)
+        return (entity, steps) if len(steps) == len(relations) else None
+
+    def hops(self, entity: str, relations: list[str]) -> tuple[str, list[Step]]:
+        """The hops of ``relations`` from ``entity``, as far as they go: the last entity
+        reached and the steps (fewer than the relations when a hop finds nothing)."""
+        steps: list[Step] = []
         for relation in relations:
             step = self.hop(entity, relation)
             if step is None:
-                return None
+                break
             steps.append(step)
             entity = step.answer
         return entity, steps
@@ -353,14 +357,9 @@ class MultiHop:
         hop finds nothing the question goes the single-passage way; when a later one finds
         nothing, the answer is empty with the path so far (read as one passage, "the mother
         of the founder of X" would be answered with the founder)."""
-        steps: list[Step] = []
-        bridge = shape.entity
-        for relation in shape.relations:
-            step = self.hop(bridge, relation)
-            if step is None:
-                return Solved("", steps, self.used()) if steps else None
-            steps.append(step)
-            bridge = step.answer
+        bridge, steps = self.hops(shape.entity, shape.relations)
+        if len(steps) < len(shape.relations):
+            return Solved("", steps, self.used()) if steps else None
         if shape.outer is None:
             return Solved(bridge, steps, self.used())
         outer = shape.outer.replace("{bridge}", bridge)
