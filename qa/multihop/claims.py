@@ -108,3 +108,42 @@ def counted_side(
     winner = max((a, b), key=lambda s: sign * counts[s][0])
     _, n, start, end = counts[winner]
     return winner, m.group("word").lower(), n, start, end
+
+
+# words that frame a category instead of narrowing it: "involved in the film industry" is
+# "film", "tabloid-style magazines" are "tabloid magazines", "described as a genus" is "genus"
+_FRAMING = set(
+    "a an the of in on at to for and or is are was were be been both all each by with from as "
+    "that this these those it its their his her they them which who what type types kind kinds "
+    "considered described located species genus involved industry style based known about".split()
+)
+
+
+def _stems(text: str) -> list[str]:
+    from kgqa.qa.store.index import stemmer
+
+    words = [w.lower() for w in _WORD.findall(text)]
+    return list(stemmer().stemWords(words))
+
+
+def claim_stems(claim: str) -> list[str]:
+    """The words of a yes/no claim that must hold ("ice plants" -> ice, plant), stemmed."""
+    return [s for w, s in zip(_WORD.findall(claim), _stems(claim)) if w.lower() not in _FRAMING]
+
+
+def holds(claim: str, text: str, more: str = "") -> bool:
+    """Whether ``text`` says every word of ``claim`` ("documentaries about gaming": a
+    documentary and games), a word matching by its stem or a longer form of it ("teachers",
+    "teaching"). The claim's head (its last word) must be in ``text``; the words before it
+    may also be in ``more`` (other passages that name the entity: "film" directors). A claim
+    of framing words only holds."""
+    own = set(_stems(text))
+    wider = own | set(_stems(more))
+
+    def found(s: str, held: set[str]) -> bool:
+        return s in held or any(
+            min(len(s), len(t)) >= 4 and (t.startswith(s) or s.startswith(t)) for t in held
+        )
+
+    words = claim_stems(claim)
+    return all(found(s, own if n == len(words) - 1 else wider) for n, s in enumerate(words))

@@ -37,7 +37,7 @@ def definition(text: str) -> tuple[int, int] | None:
 
 
 def _key(word: str) -> str:
-    word = word.lower()
+    word = word.lower().replace("–", "-")  # "Armenian–American" and "Armenian-American"
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
@@ -46,7 +46,7 @@ def shared_run(first: str, second: str, kind: bool = False) -> tuple[int, int] |
     words (joined by commas or "and") with the most of them, the last on a tie. With
     ``kind``, capitalised words (names, nationalities) are never shared."""
     said = [w.group(0) for w in _WORD.finditer(second) if not (kind and w.group(0)[0].isupper())]
-    theirs = {_key(part) for w in said for part in [w, *w.split("-")]} - _NOT_SHARED
+    theirs = {_key(part) for w in said for part in [w, *re.split("[-–]", w)]} - _NOT_SHARED
     words = list(_WORD.finditer(first))
     best: tuple[int, int, int, int] | None = None  # (count, end, start char, end char)
     i = 0

@@ -54,8 +54,13 @@ def is_about(hit: Hit, name: str, within: int = 100) -> bool:
 
 
 def doc_title(hit: Hit) -> str:
-    """The name of ``hit``'s document: its id without folders and extension."""
-    return hit.passage.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    """The name of ``hit``'s document: its id without folders and file extension ("David O.
+    Russell" keeps its initial)."""
+    from kgqa.qa.ingest.loaders import LOADERS
+
+    name = hit.passage.doc_id.rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    return stem if dot and f".{suffix.lower()}" in LOADERS else name
 
 
 def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | None:

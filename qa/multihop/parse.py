@@ -561,8 +561,10 @@ _OUTER = [
 
 # an outer question whose answer is its bridge
 NAME_OF = re.compile(
-    r"(?i)^(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
-    r"(?:name|title)s?\s+of\s+\{bridge\}\??$"
+    r"(?i)^(?:(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
+    r"(?:name|title)s?\s+of\s+\{bridge\}\??"
+    # "Who was {bridge} and who died in 2007?": the rest only says more of the bridge
+    r"|(?:who|what)\s+(?:is|was)\s+\{bridge\},?\s+(?:and\s+)?(?:who|which|that)\s.*)$"
 )
 
 

@@ -349,7 +349,8 @@ def _hnsw(dimension: int, m: int) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _stemmer() -> Any:
+def stemmer() -> Any:
+    """English Snowball stemmer (PyStemmer), one per process."""
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -366,7 +367,7 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     import bm25s
 
     return bm25s.tokenize(
-        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+        texts, stopwords="en", stemmer=stemmer(), return_ids=False, show_progress=False
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -254,3 +255,39 @@ def test_a_chain_whose_outer_question_has_a_clause_follows_three_hops(tmp_path: 
     assert out["answers"][0]["text"] == "Isla Moray", out["answers"]
     assert [s["answer"] for s in out["path"]] == ["Oona Brack", "Isla Moray"], out["path"]
     assert out["path"][1]["how"] == "text" and out["path"][1]["doc_id"] == "Oona Brack"
+
+
+CLAIMS = {
+    "Aloinopsis": "Aloinopsis is a genus of ice plants from South Africa.",
+    "Eriogonum": "Eriogonum is a genus of flowering plants in the family Polygonaceae.",
+    "Reinhold Ewald": "Reinhold Ewald (born 1956) is a German physicist and ESA astronaut.",
+    "Ernst Messerschmid": "Ernst Messerschmid (born 1945) is a German physicist and former "
+    "astronaut.",
+    "David O. Russell": "David Owen Russell (born 1958) is an American film director.",
+    "Tony Gatlif": "Tony Gatlif (born 1948) is a French film director and composer.",
+}
+
+
+@pytest.mark.slow
+def test_yes_no_claims_need_every_word_of_the_claim(tmp_path: Path) -> None:
+    store = _ingested(CLAIMS, tmp_path)
+
+    def ask(question: str) -> dict[str, Any]:
+        asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+        assert asked.exit_code == 0, asked.stderr
+        return cast(dict[str, Any], json.loads(asked.stdout.splitlines()[-1]))
+
+    # both are plants, only one an ice plant
+    out = ask("Are both Aloinopsis and Eriogonum ice plants?")
+    assert out["answers"][0]["text"] == "no", out
+    assert [s["answer"] for s in out["path"]] == ["yes", "no", "no"], out["path"]
+    out = ask("Are both Reinhold Ewald and Ernst Messerschmid physicists?")
+    assert out["answers"][0]["text"] == "yes", out
+    # no passage is about "Reinhold Ewald ESA": "ESA" belongs to the claim
+    out = ask("Were both Ernst Messerschmid and Reinhold Ewald ESA astronauts?")
+    assert out["answers"][0]["text"] == "no", out
+    assert [s["question"] for s in out["path"]][1] == "Is Reinhold Ewald ESA astronauts?"
+    # a title with an initial is the name of its document ("David O. Russell", not "David O")
+    out = ask("Are David O. Russell and Tony Gatlif from the same country?")
+    assert out["answers"][0]["text"] == "no", out
+    assert out["path"][0]["doc_id"] == "David O. Russell", out["path"]

@@ -3,7 +3,9 @@ side's passages hold, or the larger (smaller) count of the thing asked about."""
 
 from __future__ import annotations
 
-from kgqa.qa.multihop.claims import count_in, counted_side, supported_side
+import pytest
+
+from kgqa.qa.multihop.claims import count_in, counted_side, holds, supported_side
 from kgqa.qa.multihop.parse import Comparison, parse
 
 CAVALERA = "Max Cavalera is a Brazilian singer who founded Sepultura and later Soulfly."
@@ -53,3 +55,33 @@ def test_a_claim_after_the_second_side_is_not_part_of_its_name() -> None:
     )
     assert isinstance(shape, Comparison)
     assert shape.sides == ["J. G. Farrell", "Louis Aragon"] and shape.attribute == "choice"
+
+
+@pytest.mark.parametrize(
+    ("claim", "text", "said"),
+    [
+        ("ice plants", "Aloinopsis is a genus of ice plants from South Africa.", True),
+        ("ice plants", "Eriogonum is a genus of flowering plants, found in Iceland.", False),
+        ("documentaries about gaming", "a 2004 documentary film about people who play games", True),
+        ("documentaries about gaming", "a 2004 documentary about the loss of American jobs", False),
+        ("involved in the film industry", "a Soviet pioneer of documentary film", True),
+        ("tabloid-style magazines", "a magazine in tabloid newspaper format", True),
+        ("teachers", "His research and teaching are on security.", True),
+        ("described as a genus", "Huernia consists of stem succulents.", True),  # framing only
+    ],
+)  # fmt: skip
+def test_a_yes_no_claim_holds_when_the_passage_says_each_of_its_words(
+    claim: str, text: str, said: bool
+) -> None:
+    assert holds(claim, text) is said
+
+
+def test_words_before_the_head_may_come_from_other_passages_naming_the_entity() -> None:
+    own = "Delmer Daves (1904 - 1977) was an American screenwriter, director and producer."
+    more = "Broken Arrow is a 1950 western film directed by Delmer Daves."
+    assert holds("film directors", own, more)
+    assert not holds("film directors", own)
+    # the head itself must be in the entity's own passage
+    assert not holds(
+        "film producers", "Broken Arrow is a 1950 film.", "produced by Julian Blaustein"
+    )

@@ -80,6 +80,8 @@ def test_a_kind_of_thing_is_never_a_nationality_or_a_name() -> None:
     assert shared_run("American palaeontologist", "American novelist", kind=True) is None
     # "are both what?" may be answered with a nationality
     assert shared_run("Armenian-American photographer", "Armenian-American musician") == (0, 17)
+    # an en dash in one passage and a hyphen in the other are the same word
+    assert shared_run("Armenian-American photographer", "Armenian–American musician") == (0, 17)
 
 
 def test_definitions_that_share_no_word_give_no_answer() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
-from kgqa.qa.multihop.parse import Chain, Clause, Comparison, YesNo, parse
+from kgqa.qa.multihop.hops import doc_title
+from kgqa.qa.multihop.parse import NAME_OF, Chain, Clause, Comparison, YesNo, parse
+from kgqa.qa.types import Hit, Passage
 
 
 def test_a_chain_is_followed_innermost_first() -> None:
@@ -197,3 +199,22 @@ def test_dates_and_life_dates() -> None:
 def test_country_names_and_adjectives_meet() -> None:
     assert country_key("American") == country_key("U.S.") == country_key("United States")
     assert country_key("Dutch") != country_key("German")
+
+
+def test_an_outer_question_that_only_describes_its_bridge_is_answered_by_it() -> None:
+    shape = parse("Who was the writer of These Boots Are Made for Walkin' and who died in 2007?")
+    assert isinstance(shape, Chain) and shape.relations == ["writer"]
+    assert shape.outer is not None and NAME_OF.match(shape.outer)
+    assert NAME_OF.match("What is the full name of {bridge}?")
+    assert not NAME_OF.match("Who was {bridge} married to?")
+    assert not NAME_OF.match("Who was {bridge}'s father?")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title"),
+    [("David O. Russell", "David O. Russell"), ("corpus/notes/Ada Lovelace.md", "Ada Lovelace"),
+     ("Harry Connick Jr.", "Harry Connick Jr."), ("report.PDF", "report")],
+)  # fmt: skip
+def test_a_documents_name_keeps_the_initials_of_its_title(doc_id: str, title: str) -> None:
+    hit = Hit(Passage(f"{doc_id}#0", doc_id, 0, 0, 4, "text"), 1.0)
+    assert doc_title(hit) == title
