@@ -26,6 +26,7 @@ from kgqa.qa.multihop.facts import (
     pick_date,
 )
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key
+from kgqa.qa.multihop.kin import parent_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
@@ -151,25 +152,11 @@ class MultiHop:
                 spans = country_spans(hit.passage.text[:400])
                 if spans:
                     return self.text_step(question, hit, *spans[0])
-        if relation in ("father", "mother"):  # "son of Sir Roger Martin and Anna Harvey"
+        if relation in ("father", "mother"):  # "son of A and his wife B" (``kin``)
             for hit in self.about(entity, question)[:1]:
-                text = hit.passage.text
-                m = re.search(r"\b(?:son|daughter|child)\s+of\s+(?=[A-Z])", text[:400])
-                if m is None or not is_about(hit, entity, m.start()):
-                    continue
-                names = text[m.end() : name_end(text, m.end())]
-                names = re.split(r"(?<=\w\w)\.\s", names)[0]  # the sentence ends
-                # the last "and": a title may hold one ("Prince of Thurn and Taxis")
-                joins = list(re.finditer(r"\s+and\s+(?=[A-Z])", names))
-                parts = [names[: joins[-1].start()], names[joins[-1].end() :]] if joins else []
-                if (  # both parents named, the father first; one word is no one's name
-                    len(parts) == 2
-                    and "'" not in names
-                    and all(len(part.split()) > 1 for part in parts)
-                ):
-                    at = m.end() if relation == "father" else m.end() + names.rindex(parts[1])
-                    name = (parts[0] if relation == "father" else parts[1]).rstrip(" ,.;")
-                    return self.text_step(question, hit, at, at + len(name))
+                span = parent_span(hit.passage.text, relation)
+                if span is not None and is_about(hit, entity):
+                    return self.text_step(question, hit, *span)
         return None
 
     @staticmethod

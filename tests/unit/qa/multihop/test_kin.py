@@ -1,0 +1,38 @@
+"""Which name of a person's passage is the father and which the mother."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgqa.qa.multihop.kin import parent_span
+
+
+@pytest.mark.parametrize(
+    ("text", "father", "mother"),
+    [
+        ("Anna of Velm (1801 - 1870) was a noblewoman. She was the eldest daughter of Otto II, "
+         "Prince of Velm and Tarsk and his wife, Princess Ilse of Brand. She married twice.",
+         "Otto II, Prince of Velm and Tarsk", "Princess Ilse of Brand"),
+        ("Ruth Kell was the daughter of Lady Mary Osten and her husband John Kell, 2nd Baronet "
+         "Kell of Dorran. She taught.", "John Kell, 2nd Baronet Kell of Dorran", "Lady Mary Osten"),
+        ("Piran II was the eldest child and heir of Alan IV, Duke of Lusk by his wife Berta of "
+         "Moll, and a member of the House of Lusk.", "Alan IV, Duke of Lusk", "Berta of Moll"),
+        ("He was the son of Tiberon IX and perhaps his Numidian wife Sela IV. He reigned.",
+         "Tiberon IX", "Sela IV"),
+        ("Sir Hal Brent was the son of Sir Owen Brent, 2nd Baronet and Mara-Lou Dane.",
+         "Sir Owen Brent, 2nd Baronet", "Mara-Lou Dane"),
+    ],
+)  # fmt: skip
+def test_the_father_and_the_mother_are_told_apart(text: str, father: str, mother: str) -> None:
+    f, m = parent_span(text, "father"), parent_span(text, "mother")
+    assert f is not None and text[f[0] : f[1]] == father
+    assert m is not None and text[m[0] : m[1]] == mother
+
+
+def test_a_stated_parent_and_forms_that_do_not_say_which_parent() -> None:
+    text = "Tom Ray was the second son of Lord Ray. His mother was Lady Nell Orr, a painter."
+    m = parent_span(text, "mother")
+    assert m is not None and text[m[0] : m[1]] == "Lady Nell Orr"
+    assert parent_span(text, "father") is None  # one parent named: which one is not said
+    assert parent_span("She was the daughter of Vorn and Alder Kesh.", "father") is None
+    assert parent_span("Ida Pell was a painter from Leeds.", "mother") is None
