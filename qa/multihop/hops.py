@@ -46,6 +46,12 @@ def name_key(name: str) -> str:
     return canonical_key(re.sub(r"\s*\([^)]*\)\s*", " ", name)).strip()
 
 
+def without_initials(key: str) -> list[str]:
+    """A name key's words less its initials and one-letter numerals ("adlai e. stevenson i"
+    and "adlai stevenson i" are both adlai stevenson)."""
+    return [w for w in key.split() if not re.fullmatch(r"\w\.?", w)]
+
+
 def is_about(hit: Hit, name: str, within: int = 100) -> bool:
     """Whether ``hit``'s passage is about ``name``: its document is named after it, or its
     first ``within`` characters name it ("Lumenol is an organic compound ...")."""

@@ -194,10 +194,12 @@ def _strip_kind(name: str) -> str:
     return name if bare.split(" ", 1)[0] in _SMALL else bare
 
 
-_EARLY = r"\b(first|earlier|earliest|older|oldest|before|sooner)\b"
+# "before" and "after" compare only where they end the head ("which came out before, A or
+# B?"); "drunk before retiring to bed" is no date
+_EARLY = r"\b(first|earlier|earliest|older|oldest|before(?=\s*$)|sooner)\b"
 _LATE = (
     r"\b(later|latest|last|more recent(?:ly)?|most recent(?:ly)?|younger|youngest|newer|newest"
-    r"|after|second)\b"
+    r"|after(?=\s*$)|second)\b"
 )
 _DATE_VERB = (
     r"\b(released|published|founded|established|formed|started|created|built|opened|made"
@@ -555,7 +557,8 @@ _OUTER = [
     (r"\b(?:when|what year|which year) did \{bridge\} (?:die|pass away)\b", "date of death"),
     (r"\bwhere (?:was|is) \{bridge\} born\b", "place of birth"),
     (r"\bwhere did \{bridge\} die\b", "place of death"),
-    (r"\bnationality\b|\bwhich country\b.*\bfrom\b|\bwhat country\b.*\bfrom\b", "nationality"),
+    (r"\bnationality\b", "nationality"),
+    (r"\b(?:which|what) country\b.*\bfrom\b", "country of citizenship"),  # a country's name
 ]
 
 

@@ -25,7 +25,7 @@ from kgqa.qa.multihop.facts import (
     life_dates,
     pick_date,
 )
-from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key
+from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, without_initials
 from kgqa.qa.multihop.kin import parent_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
@@ -93,7 +93,8 @@ class MultiHop:
     # --- passages about an entity --------------------------------------------------------
     def about(self, name: str, query: str) -> list[Hit]:
         """Passages that mention ``name`` among those retrieved for ``query`` and for the name
-        itself: first those of a document named after it, then those that name it early."""
+        itself: first those of a document named after it (its opening passage first; then
+        a name that differs only in its initials), then those that name it early."""
         key = name_key(name)
         if not key:
             return []
@@ -102,15 +103,18 @@ class MultiHop:
             for hit in self.search(q):
                 found.setdefault(hit.passage.passage_id, hit)
 
-        def rank(hit: Hit) -> tuple[int, float] | None:
+        def rank(hit: Hit) -> tuple[float, int, float] | None:
             doc = name_key(doc_title(hit))
             text = canonical_key(hit.passage.text)
             at = text.find(key)
+            # a document named after it, its opening passage first (where it is defined)
             if doc == key:
-                return (0, -hit.score)
+                return (0, hit.passage.ordinal, -hit.score)
+            if without_initials(doc) == without_initials(key):  # "Adlai E. Stevenson I"
+                return (0.5, hit.passage.ordinal, -hit.score)
             if at < 0:
                 return None
-            return (1 if at < 150 else 2, -hit.score)
+            return (1 if at < 150 else 2, 0, -hit.score)
 
         ranked = [(r, h) for h in found.values() if (r := rank(h)) is not None]
         ranked.sort(key=lambda rh: rh[0])
@@ -151,7 +155,10 @@ class MultiHop:
             for hit in self.about(entity, question)[:1]:
                 spans = country_spans(hit.passage.text[:400])
                 if spans:
-                    return self.text_step(question, hit, *spans[0])
+                    step = self.text_step(question, hit, *spans[0])
+                    if relation == "country of citizenship":  # "Pakistani": Pakistan
+                        step.answer = country_key(step.answer).title()
+                    return step
         if relation in ("father", "mother"):  # "son of A and his wife B" (``kin``)
             for hit in self.about(entity, question)[:1]:
                 span = parent_span(hit.passage.text, relation)

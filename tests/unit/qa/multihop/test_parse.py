@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 
 from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
-from kgqa.qa.multihop.hops import doc_title
-from kgqa.qa.multihop.parse import NAME_OF, Chain, Clause, Comparison, YesNo, parse
+from kgqa.qa.multihop.hops import doc_title, name_key, without_initials
+from kgqa.qa.multihop.parse import (
+    NAME_OF,
+    Chain,
+    Clause,
+    Comparison,
+    YesNo,
+    outer_relation,
+    parse,
+)
 from kgqa.qa.types import Hit, Passage
 
 
@@ -66,6 +74,11 @@ def test_a_date_comparison_and_a_bridge_comparison() -> None:
     )
     assert isinstance(bridged, Comparison)
     assert (bridged.attribute, bridged.latest, bridged.relations) == ("death", True, ["director"])
+    # "before" compares where it ends the question's head, not inside its claim
+    before = parse("Which film came out before, Dune Lights or Marrow Kite?")
+    assert isinstance(before, Comparison) and (before.attribute, before.latest) == ("date", False)
+    drunk = parse("Which is traditionally drunk before retiring to bed, Hot toddy or Kir?")
+    assert isinstance(drunk, Comparison) and drunk.attribute == "choice"
 
 
 @pytest.mark.parametrize(
@@ -218,3 +231,11 @@ def test_an_outer_question_that_only_describes_its_bridge_is_answered_by_it() ->
 def test_a_documents_name_keeps_the_initials_of_its_title(doc_id: str, title: str) -> None:
     hit = Hit(Passage(f"{doc_id}#0", doc_id, 0, 0, 4, "text"), 1.0)
     assert doc_title(hit) == title
+
+
+def test_which_country_asks_for_a_country_and_initials_do_not_part_names() -> None:
+    assert outer_relation("Which country {bridge} is from?") == "country of citizenship"
+    assert outer_relation("What nationality is {bridge}?") == "nationality"
+    assert without_initials(name_key("Adlai E. Stevenson I")) == ["adlai", "stevenson"]
+    assert without_initials(name_key("Adlai Stevenson I")) == ["adlai", "stevenson"]
+    assert without_initials(name_key("Adlai Stevenson II")) != ["adlai", "stevenson"]
