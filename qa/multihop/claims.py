@@ -110,6 +110,24 @@ def counted_side(
     return winner, m.group("word").lower(), n, start, end
 
 
+def listed_side(question: str, answers: dict[str, str]) -> str | None:
+    """For "Which film has more directors, A or B?": the side whose answer (the reader's
+    span for each side) lists more (or fewer) names ("Ann Lee and Bo Ray" against "Cy
+    Dunn"); None unless both sides have one and the counts differ."""
+    m = _MORE.search(question)
+    if m is None or len(answers) != 2:
+        return None
+    counts = {
+        side: sum(1 for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if part[:1].isupper())
+        for side, text in answers.items()
+    }
+    a, b = answers
+    if not (counts[a] and counts[b]) or counts[a] == counts[b]:
+        return None
+    sign = 1 if m.group("way").lower() == "more" else -1
+    return max((a, b), key=lambda side: sign * counts[side])
+
+
 # words that frame a category instead of narrowing it: "involved in the film industry" is
 # "film", "tabloid-style magazines" are "tabloid magazines", "described as a genus" is "genus"
 _FRAMING = set(

@@ -115,19 +115,41 @@ _COUNTRY = re.compile(
 )
 
 
+# a US state stands for its country where a text names no country ("born in Hartford,
+# Connecticut"); Georgia (a country too) and Washington (a name too) are left out
+US_STATES = {
+    s.lower(): "united states"
+    for s in (
+        "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida "
+        "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland "
+        "Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio "
+        "Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming"
+    ).split()
+    + ["New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina",
+       "North Dakota", "Rhode Island", "South Carolina", "South Dakota", "West Virginia"]
+}  # fmt: skip
+_STATE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(s.title()) for s in sorted(US_STATES, key=len)[::-1])
+    + r")(?![\w])"
+)  # fmt: skip
+
+
 def country_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` names a country (by name or adjective), in order."""
-    return [
+    """Where ``text`` names a country (by name or adjective), in order; where it names none,
+    where it names a US state."""
+    found = [
         (m.start(1), m.end(1))
         for m in _COUNTRY.finditer(text)
         if m.group(1) not in {"us", "Us"}  # the pronoun
     ]
+    return found or [(m.start(1), m.end(1)) for m in _STATE.finditer(text)]
 
 
 def countries_in(text: str) -> list[str]:
-    """The countries a text names (by name or adjective), each as one key, in order."""
+    """The countries a text names (by name or adjective; else by a US state), each as one
+    key, in order."""
     words = (text[a:b].lower() for a, b in country_spans(text))
-    return list(dict.fromkeys(COUNTRIES.get(w, w) for w in words))
+    return list(dict.fromkeys(COUNTRIES.get(w) or US_STATES.get(w, w) for w in words))
 
 
 def country_key(text: str) -> str:

@@ -195,8 +195,8 @@ def _strip_kind(name: str) -> str:
 
 
 # "before" and "after" compare only where they end the head ("which came out before, A or
-# B?"); "drunk before retiring to bed" is no date
-_EARLY = r"\b(first|earlier|earliest|older|oldest|before(?=\s*$)|sooner)\b"
+# B?"); "drunk before retiring to bed" is no date, nor "the first Russian composer to ..."
+_EARLY = r"\b((?<!the )first|earlier|earliest|older|oldest|before(?=\s*$)|sooner)\b"
 _LATE = (
     r"\b(later|latest|last|more recent(?:ly)?|most recent(?:ly)?|younger|youngest|newer|newest"
     r"|after(?=\s*$)|second)\b"

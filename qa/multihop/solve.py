@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.claims import claim_stems, counted_side, holds, supported_side
+from kgqa.qa.multihop.claims import claim_stems, counted_side, holds, listed_side, supported_side
 from kgqa.qa.multihop.common import definition, shared_run
 from kgqa.qa.multihop.facts import (
     COUNTRIES,
+    US_STATES,
     Date,
     countries_in,
     country_key,
@@ -110,7 +111,7 @@ class MultiHop:
             # a document named after it, its opening passage first (where it is defined)
             if doc == key:
                 return (0, hit.passage.ordinal, -hit.score)
-            if without_initials(doc) == without_initials(key):  # "Adlai E. Stevenson I"
+            if without_initials(doc) == without_initials(key) != []:  # "Adlai E. Stevenson I"
                 return (0.5, hit.passage.ordinal, -hit.score)
             if at < 0:
                 return None
@@ -156,7 +157,8 @@ class MultiHop:
                 spans = country_spans(hit.passage.text[:400])
                 if spans:
                     step = self.text_step(question, hit, *spans[0])
-                    if relation == "country of citizenship":  # "Pakistani": Pakistan
+                    # "Pakistani": Pakistan; a state ("Ohio") is no nationality
+                    if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
                     return step
         if relation in ("father", "mother"):  # "son of A and his wife B" (``kin``)
@@ -489,6 +491,10 @@ class MultiHop:
             scored.append((side, answer))
         if not scored:
             return None
+        listed = listed_side(question, {side: answer.text for side, answer in scored})
+        if listed is not None:  # "Which film has more directors?": "A and B" against "C"
+            steps.append(Step("Which side's answer lists more?", listed, "comparison"))
+            return Solved(listed, steps, self.used())
         for _, answer in scored:
             for other in shape.sides:
                 if name_key(other) and name_key(other) in canonical_key(answer.text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgqa.qa.multihop.claims import count_in, counted_side, holds, supported_side
+from kgqa.qa.multihop.claims import count_in, counted_side, holds, listed_side, supported_side
 from kgqa.qa.multihop.parse import Comparison, parse
 
 CAVALERA = "Max Cavalera is a Brazilian singer who founded Sepultura and later Soulfly."
@@ -85,3 +85,11 @@ def test_words_before_the_head_may_come_from_other_passages_naming_the_entity() 
     assert not holds(
         "film producers", "Broken Arrow is a 1950 film.", "produced by Julian Blaustein"
     )
+
+
+def test_the_side_whose_answer_lists_more_names_has_more() -> None:
+    question = "Which film has more directors, Dune Lights or Marrow Kite?"
+    answers = {"Dune Lights": "Ann Lee", "Marrow Kite": "Bo Ray, Cy Dunn and Ed Orr"}
+    assert listed_side(question, answers) == "Marrow Kite"
+    assert listed_side(question.replace("more", "fewer"), answers) == "Dune Lights"
+    assert listed_side(question, {"Dune Lights": "Ann Lee", "Marrow Kite": "Bo Ray"}) is None

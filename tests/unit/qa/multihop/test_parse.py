@@ -79,6 +79,8 @@ def test_a_date_comparison_and_a_bridge_comparison() -> None:
     assert isinstance(before, Comparison) and (before.attribute, before.latest) == ("date", False)
     drunk = parse("Which is traditionally drunk before retiring to bed, Hot toddy or Kir?")
     assert isinstance(drunk, Comparison) and drunk.attribute == "choice"
+    ordinal = parse("Who was the first Nordic painter to use oils, Ann Lee or Bo Ray?")
+    assert isinstance(ordinal, Comparison) and ordinal.attribute == "choice"
 
 
 @pytest.mark.parametrize(
@@ -239,3 +241,7 @@ def test_which_country_asks_for_a_country_and_initials_do_not_part_names() -> No
     assert without_initials(name_key("Adlai E. Stevenson I")) == ["adlai", "stevenson"]
     assert without_initials(name_key("Adlai Stevenson I")) == ["adlai", "stevenson"]
     assert without_initials(name_key("Adlai Stevenson II")) != ["adlai", "stevenson"]
+    owen = ["owen", "tarrant-hale"]
+    assert without_initials(name_key("Owen Tarrant-Hale, 2nd Baronet Hale of Dunmore")) == owen
+    assert without_initials(name_key("Sir Owen Tarrant-Hale, 2nd Baronet")) == owen
+    assert without_initials(name_key("Charles, Duke of Orléans")) == []  # one word: too loose
