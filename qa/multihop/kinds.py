@@ -88,12 +88,21 @@ def name_labels(mentions: list[Mention], text: str, start: int, end: int) -> set
     }
 
 
+# words a place's name may hold in lower case ("Stratford upon Avon", "Isle of Man")
+_SMALL_WORDS = {"of", "the", "de", "la", "le", "upon", "on", "and", "in", "am", "del", "du"}
+
+
 def answer_fits(
     service: Any, generation: Any, kind: str | None, passage_id: str, text: str, start: int,
     end: int,
 ) -> bool:  # fmt: skip
     """Whether the answer ``text`` at characters start..end of its document (in passage
     ``passage_id`` of ``generation``) can be of ``kind``, by the graph labels of the
-    passage's mentions (``fits``)."""
+    passage's mentions (``fits``). A place is a name: most of its words are capitalised
+    ("Russian physicist and liberal politician" is no birthplace)."""
+    if kind in ("place", "settlement"):
+        words = [w for w in text.split() if w.lower() not in _SMALL_WORDS]
+        if sum(w[:1].isupper() or w[:1].isdigit() for w in words) * 2 < len(words):
+            return False
     mentions = service.passage_mentions(generation, passage_id)
     return fits(kind, name_labels(mentions, text, start, end))

@@ -226,6 +226,8 @@ class MultiHop:
                     end = start + cut.start()
                 if end <= start:
                     continue
+            cut = re.search(r"\s*[(;]", hit.passage.text[start:end]) if kind == "place" else None
+            end = start + cut.start() if cut and cut.start() else end  # "Nájera (b. 1126)"
             p = hit.passage
             answer = Answer(
                 p.text[start:end], span.score, p.doc_id, p.passage_id, p.start + start,
@@ -380,7 +382,7 @@ class MultiHop:
             if hit.passage.passage_id not in seen and key in canonical_key(hit.passage.text):
                 hits.append(hit)
                 self.hits.setdefault(hit.passage.passage_id, hit)
-        answer = self.best_span(question, hits, about=bridge)
+        answer = self.best_span(question, hits, kind=_HOP_KINDS.get(known or ""), about=bridge)
         return None if answer is None else read_step(question, answer)
 
     def comparison(self, question: str, shape: Comparison) -> Solved | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgqa.qa.multihop.kinds import fits, name_labels, wanted_kind
+from kgqa.qa.multihop.kinds import answer_fits, fits, name_labels, wanted_kind
 from kgqa.qa.types import Mention
 
 
@@ -43,3 +43,22 @@ def test_a_phrase_around_a_name_is_not_the_name() -> None:
     ]
     assert name_labels(mentions, "during the Roman Empire", 13, 36) == set()
     assert name_labels(mentions, "the Kestrel Arena", 46, 63) == {"FAC"}
+
+
+class _NoMentions:
+    """A service whose passages hold no typed mention: only the answer's own shape decides."""
+
+    def passage_mentions(self, generation: object, passage_id: str) -> list[Mention]:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("Stratford upon Avon", True), ("Isle of Man", True), ("Kestrel, Region of Dunmore", True),
+     ("Russian physicist and liberal politician", False),
+     ("Italy via his mother Ada Lind, daughter", False)],
+)  # fmt: skip
+def test_a_place_is_a_name_not_a_description(text: str, place: bool) -> None:
+    service = _NoMentions()
+    assert answer_fits(service, None, "place", "d#0", text, 0, len(text)) is place
+    assert answer_fits(service, None, None, "d#0", text, 0, len(text))  # no kind: anything
