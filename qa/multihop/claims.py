@@ -56,8 +56,10 @@ def supported_side(question: str, texts: dict[str, list[str]]) -> tuple[str, lis
     return winner, own[winner]
 
 
+# "more (individual) species"; the thing counted is in lower case ("more members Band of
+# Skulls or Live?" counts members)
 _MORE = re.compile(
-    r"(?i)\b(?P<way>more|fewer|less)\s+(?:\w+\s+)?(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b"
+    r"\b(?P<way>[Mm]ore|[Ff]ewer|[Ll]ess)\s+(?:[a-z]+\s+)?(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b"
 )
 _NUMBER_WORDS = {
     w: n
@@ -66,6 +68,9 @@ _NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+
+# things a passage may count by listing them
+_LISTED = {"member", "musician", "player"}
 
 
 def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
@@ -81,6 +86,15 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
     )
     if only is not None:
         return 1.0, only.start(), only.end()
+    if noun.lower() in _LISTED:  # "consisting of A (guitar), B (bass) and C (drums)": 3
+        listed = re.search(
+            r"(?i)\b(?:consist(?:s|ed|ing)?\s+of|compris(?:es|ed|ing)|made up of)\s+([^.]+)", text
+        )
+        if listed is not None:
+            items = re.sub(r"\([^)]*\)", "", listed.group(1))
+            names = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", items) if p[:1].isupper()]
+            if len(names) > 1:
+                return float(len(names)), listed.start(), listed.end()
     return None
 
 

@@ -93,3 +93,18 @@ def test_the_side_whose_answer_lists_more_names_has_more() -> None:
     assert listed_side(question, answers) == "Marrow Kite"
     assert listed_side(question.replace("more", "fewer"), answers) == "Dune Lights"
     assert listed_side(question, {"Dune Lights": "Ann Lee", "Marrow Kite": "Bo Ray"}) is None
+
+
+def test_a_band_that_lists_more_members_has_more() -> None:
+    texts = {
+        "Dune Lights": ["Dune Lights are a rock band from Leeds, consisting of Ann Lee (guitar, "
+                        "vocals), Bo Ray (bass) and Cy Dunn (drums). They formed in 2001."],
+        "Marrow Kite": ["Marrow Kite is a band consisting of Ed Orr (vocals), Flo Pike (guitar), "
+                        "Gus Hart (bass), and Hal Moss (drums)."],
+    }  # fmt: skip
+    found = counted_side("Which band has more members, Dune Lights or Marrow Kite?", texts)
+    assert found is not None and found[:2] == ("Marrow Kite", "members")
+    text = texts["Dune Lights"][0]
+    count, start, end = count_in(text, "member") or (0.0, 0, 0)
+    assert count == 3.0 and text[start:end].startswith("consisting of Ann Lee")
+    assert count_in("A band from Leeds, founded in 2001.", "member") is None
