@@ -92,7 +92,8 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
         )
         if listed is not None:
             items = re.sub(r"\([^)]*\)", "", listed.group(1))
-            names = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", items) if p[:1].isupper()]
+            parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", items)
+            names = [p for p in parts if re.search(r"\b[A-Z]", p)]  # "lead vocalist Sam Harris"
             if len(names) > 1:
                 return float(len(names)), listed.start(), listed.end()
     return None

@@ -207,9 +207,21 @@ _DATE_VERB = (
 )
 
 
+# capitalised words, with small words between them ("Isle of Man")
+_NAME_WORDS = r"[A-Z0-9][\w'.\-]*(?:\s+(?:(?:of|the|de|and)\s+)*[A-Z0-9][\w'.\-]*)*?"
+
+
 def comparison(q: str) -> Comparison | None:
     """ "Which film came out first, A or B?", "Who was born later, A or B?",
-    "Which film has the director who died first, A or B?"."""
+    "Which film has the director who died first, A or B?"; "Is A or B the genus of more
+    species?" (a choice)."""
+    led = re.match(
+        rf"^(?:Is|Was|Are|Were)\s+(?:the\s+)?(?P<a>{_NAME_WORDS})\s+or\s+(?:the\s+)?"
+        rf"(?P<b>{_NAME_WORDS})\s+(?P<rest>(?:the|a|an)\s[^?]*)\?*$",
+        q,
+    )
+    if led and re.search(_COMPARATIVE, led.group("rest"), re.IGNORECASE):
+        return Comparison([led.group("a"), led.group("b")], "choice", False, [], "")
     m = re.match(r"^(?P<head>.+?)[,:?]\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\s*\?*$", q) or _unmarked(q)
     if not m or not re.match(r"(?i)^(which|who|what)\b", q):
         return None

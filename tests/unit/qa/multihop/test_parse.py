@@ -81,6 +81,9 @@ def test_a_date_comparison_and_a_bridge_comparison() -> None:
     assert isinstance(drunk, Comparison) and drunk.attribute == "choice"
     ordinal = parse("Who was the first Nordic painter to use oils, Ann Lee or Bo Ray?")
     assert isinstance(ordinal, Comparison) and ordinal.attribute == "choice"
+    led = parse("Is the Velmia or the Tarskia the genus of more species of ferns?")
+    assert led == Comparison(["Velmia", "Tarskia"], "choice", False, [], "")
+    assert parse("Is Velm Peak or Tarsk closest to the border?") is None  # no name-shaped sides
 
 
 @pytest.mark.parametrize(
