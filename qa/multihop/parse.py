@@ -523,10 +523,11 @@ def _of_who(q: str) -> Clause | None:
 def _outer_verb(words: list[str]) -> int:
     """Where the outer question's own words start in a clause that ran to the question's end:
     the first lower-case word (not a small word) after a name ("published Starship Command |
-    end"); the clause's length when there is none."""
+    end"; a number goes with the name: "BAe 146", "the Rebellion in 1857"); the clause's
+    length when there is none."""
     seen_name = False
     for i, word in enumerate(words):
-        if word[:1].isupper():
+        if word[:1].isupper() or (seen_name and word[:1].isdigit()):
             seen_name = True
         elif seen_name and word.lower() not in _SMALL:
             return i

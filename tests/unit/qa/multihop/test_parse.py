@@ -178,6 +178,11 @@ def test_one_fact_questions_stay_plain(question: str) -> None:
             "Where Bishop Ardel Voss died?",
             "What year did the Governor of {bridge} end?",
         ),
+        (  # a number goes with the name before it ("Kestrel 146")
+            "When was the company that built the Kestrel 146 dissolved?",
+            "Which company built the Kestrel 146?",
+            "When was {bridge} dissolved?",
+        ),
         (  # "of who ...": the person the clause describes
             "What is the place of birth of who does the voice of Pim on Harrow Lane?",
             "Who does the voice of Pim on Harrow Lane?",
