@@ -69,3 +69,29 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     while b > a and sentence[b - 1] in " ,.;":
         b -= 1
     return a, b
+
+
+# a hop that asks for a child or a spouse, and the words before a name that make it the other
+_ASKED = re.compile(r"(?i)\bthe\s+(?P<who>child|son|daughter|wife|husband|spouse)\s+of\b")
+_OTHER_KIN = {
+    "child": re.compile(r"(?i)\b(?:married|marry|wife|husband|widow(?:er)?|spouse)\b"),
+    "spouse": re.compile(r"(?i)\b(?:sons?|daughters?|child|children|father|mother)\b"),
+}
+
+
+def kin_clash(question: str, text: str, start: int, within: int = 30) -> bool:
+    """Whether the words just before the name at ``start`` of ``text`` (at most ``within``
+    characters, in its sentence) make it another kin than the one ``question`` asks for:
+    "married Ellen Arden" is no answer to "Who is the child of X?", and "his daughter Ann"
+    none to "Who is the wife of X?"."""
+    asked = _ASKED.search(question)
+    if asked is None:
+        return False
+    who = asked.group("who").lower()
+    kind = "child" if who in ("child", "son", "daughter") else "spouse"
+    before = re.split(r"[.;]\s", text[max(0, start - within) : start])[-1]
+    if kind == "child":  # "a daughter of Woodrow Wilson and Ellen Axson": the other parent
+        parents = re.split(r"[.;]\s", text[max(0, start - 3 * within) : start])[-1]
+        if re.search(r"(?i)\b(?:sons?|daughters?|child|heir)\s+of\s+[^,]*\band\s+$", parents):
+            return True
+    return _OTHER_KIN[kind].search(before) is not None

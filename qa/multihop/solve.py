@@ -27,7 +27,7 @@ from kgqa.qa.multihop.facts import (
     pick_date,
 )
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, without_initials
-from kgqa.qa.multihop.kin import parent_span
+from kgqa.qa.multihop.kin import kin_clash, parent_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
@@ -224,8 +224,8 @@ class MultiHop:
                     cut = re.search(r",\s", names)
                 if cut:
                     end = start + cut.start()
-                if end <= start:
-                    continue
+                if end <= start or kin_clash(question, hit.passage.text, start):
+                    continue  # "married Ellen Axson" is no child
             cut = re.search(r"\s*[(;]", hit.passage.text[start:end]) if kind == "place" else None
             end = start + cut.start() if cut and cut.start() else end  # "Nájera (b. 1126)"
             p = hit.passage

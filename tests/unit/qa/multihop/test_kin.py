@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgqa.qa.multihop.kin import parent_span
+from kgqa.qa.multihop.kin import kin_clash, parent_span
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,18 @@ def test_a_stated_parent_and_forms_that_do_not_say_which_parent() -> None:
     assert parent_span(text, "father") is None  # one parent named: which one is not said
     assert parent_span("She was the daughter of Vorn and Alder Kesh.", "father") is None
     assert parent_span("Ida Pell was a painter from Leeds.", "mother") is None
+
+
+def test_a_spouse_is_no_child_and_a_child_no_spouse() -> None:
+    text = "In 1885 Tom Vell married Ada Rusk. They had three daughters: Ivy, Mae Vell and Ora."
+    child = "Who is the child of Tom Vell?"
+    assert kin_clash(child, text, text.index("Ada Rusk"))
+    assert not kin_clash(child, text, text.index("Mae Vell"))
+    wife = "Who is the wife of Tom Vell?"
+    assert not kin_clash(wife, text, text.index("Ada Rusk"))
+    assert kin_clash(wife, text, text.index("Ivy"))
+    # the child's own passage names both parents: the second is no child
+    own = "Ivy Vell (1887 - 1933) was a daughter of Governor Tom Vell and Ada Rusk."
+    assert kin_clash(child, own, own.index("Ada Rusk"))
+    # a question that asks no child or spouse: nothing clashes
+    assert not kin_clash("Who is the father of Tom Vell?", text, text.index("Ada Rusk"))
