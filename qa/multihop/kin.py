@@ -95,3 +95,40 @@ def kin_clash(question: str, text: str, start: int, within: int = 30) -> bool:
         if re.search(r"(?i)\b(?:sons?|daughters?|child|heir)\s+of\s+[^,]*\band\s+$", parents):
             return True
     return _OTHER_KIN[kind].search(before) is not None
+
+
+# "Ivy Vell (1887 - 1933) was a daughter of Governor Tom Vell and ..."
+_CHILD_SAID = re.compile(
+    r"\b(?:is|was)\s+(?:the\s+|an?\s+)?(?:[a-z]+\s+){0,2}?(?P<who>son|daughter|child)\s+of\s+"
+)
+
+
+def child_span(text: str, parent: str, relation: str, within: int = 300) -> tuple[int, int] | None:
+    """Where a passage that opens with its subject as a child of ``parent`` ("Ivy Vell (1887 -
+    1933) was a daughter of Governor Tom Vell and Ada Rusk") names that subject, for the hop
+    ``relation`` ("child", "son" or "daughter"); None otherwise."""
+    from kgqa.kg.canonical import canonical_key
+
+    said = _CHILD_SAID.search(text[:within])
+    if said is None or relation not in ("child", said.group("who")):
+        return None
+    rest = text[said.end() :]
+    sentence = rest[: m.start()] if (m := re.search(r"(?<=\w\w)\.\s", rest)) else rest
+    if canonical_key(parent) not in canonical_key(sentence):
+        return None
+    name = _name(text, 0)
+    if name is None:
+        return None
+    subject = re.split(r"\s*[(,]", text[name[0] : name[1]])[0]  # without its dates
+    end = name[0] + len(subject)
+    if canonical_key(subject) == canonical_key(parent):  # "Peel was the son of Sir Robert Peel"
+        return None
+    return (name[0], end) if name[0] < end <= said.start() else None
+
+
+def kin_span(text: str, entity: str, relation: str, own: bool) -> tuple[int, int] | None:
+    """A parent named in the entity's ``own`` passage (``parent_span``), or a child whose own
+    passage names the entity as a parent (``child_span``)."""
+    if relation in ("father", "mother"):
+        return parent_span(text, relation) if own else None
+    return child_span(text, entity, relation)

@@ -27,7 +27,7 @@ from kgqa.qa.multihop.facts import (
     pick_date,
 )
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, without_initials
-from kgqa.qa.multihop.kin import kin_clash, parent_span
+from kgqa.qa.multihop.kin import kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
@@ -161,10 +161,11 @@ class MultiHop:
                     if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
                     return step
-        if relation in ("father", "mother"):  # "son of A and his wife B" (``kin``)
-            for hit in self.about(entity, question)[:1]:
-                span = parent_span(hit.passage.text, relation)
-                if span is not None and is_about(hit, entity):
+        if relation in ("father", "mother", "child", "son", "daughter"):  # ``kin``
+            for n, hit in enumerate(self.about(entity, question)):
+                own = n == 0 and is_about(hit, entity)  # "son of A and his wife B"
+                span = kin_span(hit.passage.text, entity, relation, own)
+                if span is not None:
                     return self.text_step(question, hit, *span)
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgqa.qa.multihop.kin import kin_clash, parent_span
+from kgqa.qa.multihop.kin import child_span, kin_clash, parent_span
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,18 @@ def test_a_spouse_is_no_child_and_a_child_no_spouse() -> None:
     assert kin_clash(child, own, own.index("Ada Rusk"))
     # a question that asks no child or spouse: nothing clashes
     assert not kin_clash("Who is the father of Tom Vell?", text, text.index("Ada Rusk"))
+
+
+def test_a_child_is_read_from_its_own_passage_naming_the_parent() -> None:
+    text = ("Ivy Vell Sayre (May 2, 1887 - 1933) was a daughter of Governor Tom Vell and Ada Rusk. "
+            "She was an activist.")  # fmt: skip
+    for relation in ("child", "daughter"):
+        span = child_span(text, "Tom Vell", relation)
+        assert span is not None and text[span[0] : span[1]] == "Ivy Vell Sayre"
+    assert child_span(text, "Tom Vell", "son") is None  # a daughter is no son
+    assert child_span(text, "Cy Dunn", "child") is None  # another parent
+    # a passage that names its subject by the parent's own name says nothing new
+    assert child_span("Vell was the second son of Sir Tom Vell.", "Vell", "child") is None
+    assert (
+        child_span("Ivy Sayre was an activist, a friend of Tom Vell.", "Tom Vell", "child") is None
+    )
