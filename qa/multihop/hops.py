@@ -52,7 +52,7 @@ _HONORIFIC = set(
 )
 
 
-def without_initials(key: str) -> list[str]:
+def own_name_words(key: str) -> list[str]:
     """A name key's own words: the name before its first comma, less honorifics, initials
     and one-letter numerals ("sir john hay-williams, 2nd baronet" and "john hay-williams,
     2nd baronet williams of bodelwyddan" are john hay-williams; "adlai e. stevenson i" and

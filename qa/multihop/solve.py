@@ -26,7 +26,7 @@ from kgqa.qa.multihop.facts import (
     life_dates,
     pick_date,
 )
-from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, without_initials
+from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, own_name_words
 from kgqa.qa.multihop.kin import kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.parse import (
@@ -111,7 +111,7 @@ class MultiHop:
             # a document named after it, its opening passage first (where it is defined)
             if doc == key:
                 return (0, hit.passage.ordinal, -hit.score)
-            if without_initials(doc) == without_initials(key) != []:  # "Adlai E. Stevenson I"
+            if own_name_words(doc) == own_name_words(key) != []:  # "Adlai E. Stevenson I"
                 return (0.5, hit.passage.ordinal, -hit.score)
             if at < 0:
                 return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
-from kgqa.qa.multihop.hops import doc_title, name_key, without_initials
+from kgqa.qa.multihop.hops import doc_title, name_key, own_name_words
 from kgqa.qa.multihop.parse import (
     NAME_OF,
     Chain,
@@ -246,10 +246,10 @@ def test_a_documents_name_keeps_the_initials_of_its_title(doc_id: str, title: st
 def test_which_country_asks_for_a_country_and_initials_do_not_part_names() -> None:
     assert outer_relation("Which country {bridge} is from?") == "country of citizenship"
     assert outer_relation("What nationality is {bridge}?") == "nationality"
-    assert without_initials(name_key("Adlai E. Stevenson I")) == ["adlai", "stevenson"]
-    assert without_initials(name_key("Adlai Stevenson I")) == ["adlai", "stevenson"]
-    assert without_initials(name_key("Adlai Stevenson II")) != ["adlai", "stevenson"]
+    assert own_name_words(name_key("Adlai E. Stevenson I")) == ["adlai", "stevenson"]
+    assert own_name_words(name_key("Adlai Stevenson I")) == ["adlai", "stevenson"]
+    assert own_name_words(name_key("Adlai Stevenson II")) != ["adlai", "stevenson"]
     owen = ["owen", "tarrant-hale"]
-    assert without_initials(name_key("Owen Tarrant-Hale, 2nd Baronet Hale of Dunmore")) == owen
-    assert without_initials(name_key("Sir Owen Tarrant-Hale, 2nd Baronet")) == owen
-    assert without_initials(name_key("Charles, Duke of Orléans")) == []  # one word: too loose
+    assert own_name_words(name_key("Owen Tarrant-Hale, 2nd Baronet Hale of Dunmore")) == owen
+    assert own_name_words(name_key("Sir Owen Tarrant-Hale, 2nd Baronet")) == owen
+    assert own_name_words(name_key("Charles, Duke of Orléans")) == []  # one word: too loose
