@@ -69,8 +69,9 @@ _NUMBER_WORDS = {
     )
 }
 
-# things a passage may count by listing them
+# things a passage may count by listing them, and what parts a list ("A, B and C")
 _LISTED = {"member", "musician", "player"}
+_LIST_PARTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
 def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
@@ -92,7 +93,7 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
         )
         if listed is not None:
             items = re.sub(r"\([^)]*\)", "", listed.group(1))
-            parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", items)
+            parts = _LIST_PARTS.split(items)
             names = [p for p in parts if re.search(r"\b[A-Z]", p)]  # "lead vocalist Sam Harris"
             if len(names) > 1:
                 return float(len(names)), listed.start(), listed.end()
@@ -133,7 +134,7 @@ def listed_side(question: str, answers: dict[str, str]) -> str | None:
     if m is None or len(answers) != 2:
         return None
     counts = {
-        side: sum(1 for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if part[:1].isupper())
+        side: sum(1 for part in _LIST_PARTS.split(text) if part[:1].isupper())
         for side, text in answers.items()
     }
     a, b = answers

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.parse import name_end
 
 _CHILD_OF = re.compile(r"\b(?:son|daughter|child|heir)\s+of\s+(?=[A-Z])")
@@ -23,12 +24,19 @@ _SPOUSE = re.compile(
     r"(?P<who>wife|husband|consort)\s*,?\s+(?=[A-Z])"
 )
 _STATED = re.compile(r"\b(?:His|Her|Their)\s+(?P<who>father|mother)\s+(?:was|is)\s+(?=[A-Z])")
+# a sentence ends at a full stop after a word of two letters or more (not "J. Smith")
+_SENTENCE_END = re.compile(r"(?<=\w\w)\.\s")
+
+
+def _trimmed(text: str, start: int, end: int) -> int:
+    """``end`` moved back over trailing spaces and punctuation."""
+    while end > start and text[end - 1] in " ,.;":
+        end -= 1
+    return end
 
 
 def _name(text: str, start: int) -> tuple[int, int] | None:
-    end = name_end(text, start)
-    while end > start and text[end - 1] in " ,.;":
-        end -= 1
+    end = _trimmed(text, start, name_end(text, start))
     return (start, end) if end > start else None
 
 
@@ -43,7 +51,7 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     m = _CHILD_OF.search(head)
     if m is None:
         return None
-    sentence_end = re.search(r"(?<=\w\w)\.\s", text[m.end() :])
+    sentence_end = _SENTENCE_END.search(text[m.end() :])
     sentence = text[: m.end() + sentence_end.start()] if sentence_end else text
     first = _name(sentence, m.end())
     if first is None:
@@ -66,9 +74,7 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     if not all(len(sentence[a:b].split()) > 1 for a, b in parts):
         return None
     a, b = parts[0] if relation == "father" else parts[1]
-    while b > a and sentence[b - 1] in " ,.;":
-        b -= 1
-    return a, b
+    return a, _trimmed(sentence, a, b)
 
 
 # a hop that asks for a child or a spouse, and the words before a name that make it the other
@@ -107,13 +113,11 @@ def child_span(text: str, parent: str, relation: str, within: int = 300) -> tupl
     """Where a passage that opens with its subject as a child of ``parent`` ("Ivy Vell (1887 -
     1933) was a daughter of Governor Tom Vell and Ada Rusk") names that subject, for the hop
     ``relation`` ("child", "son" or "daughter"); None otherwise."""
-    from kgqa.kg.canonical import canonical_key
-
     said = _CHILD_SAID.search(text[:within])
     if said is None or relation not in ("child", said.group("who")):
         return None
     rest = text[said.end() :]
-    sentence = rest[: m.start()] if (m := re.search(r"(?<=\w\w)\.\s", rest)) else rest
+    sentence = rest[: m.start()] if (m := _SENTENCE_END.search(rest)) else rest
     if canonical_key(parent) not in canonical_key(sentence):
         return None
     name = _name(text, 0)
@@ -126,9 +130,9 @@ def child_span(text: str, parent: str, relation: str, within: int = 300) -> tupl
     return (name[0], end) if name[0] < end <= said.start() else None
 
 
-def kin_span(text: str, entity: str, relation: str, own: bool) -> tuple[int, int] | None:
-    """A parent named in the entity's ``own`` passage (``parent_span``), or a child whose own
-    passage names the entity as a parent (``child_span``)."""
+def kin_span(text: str, entity: str, relation: str) -> tuple[int, int] | None:
+    """A parent named in ``text``, the entity's own passage (``parent_span``), or a child
+    whose own passage ``text`` names the entity as a parent (``child_span``)."""
     if relation in ("father", "mother"):
-        return parent_span(text, relation) if own else None
+        return parent_span(text, relation)
     return child_span(text, entity, relation)

@@ -288,7 +288,7 @@ def yes_no(q: str) -> YesNo | None:
     person?", "Do A and B have the same nationality?"."""
     if not _YES_NO.match(q):
         return None
-    body = re.sub(r"(?i)^(are|were|is|was|do|does|did|have|has)\s+(both\s+)?", "", q).rstrip("?")
+    body = re.sub(rf"{_YES_NO.pattern}\s+(both\s+)?", "", q).rstrip("?")
     sides = two_names(body)
     if sides is None:
         return None

@@ -162,9 +162,11 @@ class MultiHop:
                         step.answer = country_key(step.answer).title()
                     return step
         if relation in ("father", "mother", "child", "son", "daughter"):  # ``kin``
-            for n, hit in enumerate(self.about(entity, question)):
-                own = n == 0 and is_about(hit, entity)  # "son of A and his wife B"
-                span = kin_span(hit.passage.text, entity, relation, own)
+            hits = self.about(entity, question)
+            if relation in ("father", "mother"):  # "son of A and his wife B": its own passage
+                hits = [hit for hit in hits[:1] if is_about(hit, entity)]
+            for hit in hits:
+                span = kin_span(hit.passage.text, entity, relation)
                 if span is not None:
                     return self.text_step(question, hit, *span)
         return None
