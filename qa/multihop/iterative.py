@@ -11,6 +11,10 @@ The answer must lie in the second passage; it is shown only when the verifier pa
 every path, and carries its two steps as its ``path``: the bridge named in the first passage,
 then the span read in the second.
 
+Before that, the last passages that a question of no shape reads are those of the same second
+search, with the names of its first passage (``widen``): its first search's three best, then
+the second search's two.
+
 When the single-passage answer is clearly of the wrong kind (``kinds``: a person where the
 question wants a film, a name where it wants a number), it is taken as the bridge: the
 question is read in the passages about it, and an answer of the right kind that passes the
@@ -34,6 +38,10 @@ from kgqa.qa.types import Answer, Hit, Mention
 FIRST = 2
 NAMES = 4
 SECOND = 3
+# the first search's passages read ahead of those that a second search with the first
+# passage's names finds, and how many of those take the place of its last ones
+KEEP = 3
+WIDEN = 2
 # a yes/no question ("Are A and B both directors?") wants no span of a passage
 _YES_NO = re.compile(r"(?i)^\s*(?:is|was|are|were|do|does|did|has|have|had|can|could|will|would)\b")
 
@@ -60,6 +68,30 @@ def bridge_names(
             continue
         names[m.node] = m
     return dict(list(names.items())[:NAMES])
+
+
+def widen(service: Any, generation: Any, question: str, hits: list[Hit]) -> list[Hit]:
+    """The passages to read, as many as ``hits``: its first KEEP, then those of a second
+    search with the names that the first passage adds to the question (``bridge_names``), at
+    most WIDEN, then the rest of ``hits``. "Who is the spouse of the actress who played the
+    fairy godmother in Shrek 2?" finds the passage about Shrek 2, which names Jennifer
+    Saunders; her passage says whom she married."""
+    if len(hits) <= KEEP:
+        return hits
+    asked = {link.node for link in service.retriever(generation).linker().link(question)}
+    names = bridge_names(service, generation, hits[0], question, asked)
+    if not names:
+        return hits
+    query = f"{question} " + " ".join(m.text for m in names.values())
+    kept = {h.passage.passage_id for h in hits[:KEEP]}
+    found = [
+        h
+        for h in service.search(query, KEEP + WIDEN, HOP_SEARCH_MODE, generation)
+        if h.passage.passage_id not in kept
+    ][:WIDEN]
+    ids = {h.passage.passage_id for h in found}
+    rest = [h for h in hits[KEEP:] if h.passage.passage_id not in ids]
+    return (hits[:KEEP] + found + rest)[: len(hits)]
 
 
 def second_round(

@@ -258,12 +258,16 @@ class QAService:
         hits = self.search(question, top_k, generation=generation)
         if self.reader is None:
             return AskResult(question, generation.name, None, [], [], hits)
+        if self.settings.multihop:
+            from kgqa.qa.multihop.iterative import past_the_bridge, second_round, widen, wrong_kind
+
+            # the last passages read are those about the names that the first passage adds
+            hits = widen(self, generation, question, hits)
         answers = self.read_hits(question, hits, top_answers)
         path: list[dict[str, Any]] = []
         if self.settings.multihop:
             # no passage answers alone, or the best answer is of the wrong kind (a person
             # where the question wants a film: the bridge): search again with the bridge
-            from kgqa.qa.multihop.iterative import past_the_bridge, second_round, wrong_kind
 
             again = None
             if not answers:

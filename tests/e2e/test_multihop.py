@@ -215,6 +215,45 @@ def test_a_question_no_passage_answers_alone_is_searched_again_with_its_bridge(
     assert second["answer"] == "4,120" and second["doc_id"] == "Kestrel Arena", second
 
 
+# The passage about Tarvo paint names Corvine; the one about Corvine says what it dissolves in,
+# but five passages about other blue paints share more of the question's words.
+WIDENED = {
+    "Tarvo paint": "Tarvo paint is a marine paint first sold in 1902. Its blue ingredient is "
+    "Corvine, and its binder is linseed oil.",
+    "Corvine": "Corvine is a mineral pigment mined in Cornwall. It dissolves in warm vinegar "
+    "but not in water.",
+    "Harbour Blue": "Harbour Blue is a blue paint for fishing boats. Its main ingredient is "
+    "copper oxide, and the paint dissolves in turpentine.",
+    "Fennick Blue": "Fennick Blue is a paint whose blue ingredient is ground lapis; it "
+    "dissolves slowly in sea water.",
+    "Prussian ink": "Prussian ink is a blue ink. Its main ingredient, an iron salt, dissolves "
+    "in acid.",
+    "Marlow paint": "Marlow paint is a blue house paint. One ingredient of it, chalk, dissolves "
+    "in vinegar.",
+    "Delft glaze": "Delft glaze is a blue glaze for pottery. Its ingredients dissolve in the "
+    "heat of the kiln.",
+}
+
+
+@pytest.mark.slow
+def test_the_last_passages_read_are_about_the_names_the_first_one_adds(tmp_path: Path) -> None:
+    store = _ingested(WIDENED, tmp_path)
+    question = "What does the blue ingredient of Tarvo paint dissolve in?"
+
+    def read(multihop: str) -> list[str]:
+        asked = runner.invoke(
+            app, ["ask", question, "--store", str(store), "--json"], env={"KGQA_MULTIHOP": multihop}
+        )
+        assert asked.exit_code == 0, asked.stderr
+        return [h["doc_id"] for h in json.loads(asked.stdout.splitlines()[-1])["hits"]]
+
+    alone = read("false")
+    assert alone[0] == "Tarvo paint" and "Corvine" not in alone and len(alone) == 5, alone
+    widened = read("true")
+    # the first search's three best, then the passage about Corvine, five in all
+    assert widened[:3] == alone[:3] and "Corvine" in widened[3:] and len(widened) == 5, widened
+
+
 THREE_HOPS = {
     "Dune Lights": "Dune Lights is the second studio album by the rock band Marrow Kite, "
     "released in 2004 on Pellam Records.",
