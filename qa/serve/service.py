@@ -62,6 +62,7 @@ class QAService:
         self.no_answer_threshold = settings.no_answer_threshold
         set_torch_threads(settings.torch_threads)
         self._generation: Generation | None = None
+        self._stamp: tuple[str, int, int] | None = None
         self._swap_lock = threading.Lock()
         self._nlp: Any = None
         self._cross: Any = None
@@ -72,18 +73,20 @@ class QAService:
         """The generation to answer from: the store's current one, switched to as soon as an
         ingestion commits a newer one (loaded in full before any request sees it)."""
         current = self._generation
-        name = self.store.current_name()
-        if current is not None and (name is None or name == current.name):
+        # CURRENT's name and file: a store made again at the same path has a new one
+        stamp = self.store.current_stamp()
+        if current is not None and (stamp is None or stamp == self._stamp):
             return current
         # Only one request loads the new generation; the others go on with the old one.
         if not self._swap_lock.acquire(blocking=current is None):
             return current  # type: ignore[return-value]
         try:
-            if self._generation is not None and self._generation.name == self.store.current_name():
+            stamp = self.store.current_stamp()
+            if self._generation is not None and (stamp is None or stamp == self._stamp):
                 return self._generation
             generation = self.store.open(embedder=self.settings.embedder)
             _ = generation.dense, generation.bm25, generation.graph  # load before serving
-            self._generation = generation
+            self._generation, self._stamp = generation, stamp
             return generation
         finally:
             self._swap_lock.release()

@@ -87,6 +87,17 @@ class Store:
             return None
         return name if GEN_NAME.fullmatch(name) else None
 
+    def current_stamp(self) -> tuple[str, int, int] | None:
+        """The generation CURRENT names, with CURRENT's inode and time of change: it changes
+        whenever CURRENT is written, also when a store is made again at the same path and its
+        first generation has the old one's name. None as for ``current_name``."""
+        name = self.current_name()
+        try:
+            found = (self.root / "CURRENT").stat()
+        except OSError:
+            return None
+        return None if name is None else (name, found.st_ino, found.st_mtime_ns)
+
     def generations(self) -> list[int]:
         if not self.root.is_dir():
             return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -105,3 +106,34 @@ def test_a_warm_process_stops_when_idle(sample_store: Path, warm_env: dict[str, 
     while processes(env) and time.monotonic() < deadline:
         time.sleep(1)
     assert processes(env) == []
+
+
+def test_a_store_made_again_at_the_same_path_is_answered_from(
+    tmp_path: Path, warm_env: dict[str, str]
+) -> None:
+    # the new store's first generation has the old one's name: it is still the new store
+    store = tmp_path / "store"
+    for text, count in (
+        ("The Quokka Society was founded by Maren Telvik in 1961 in Perth.", 1),
+        (
+            "The Lumen Guild was founded by Ansel Okafor in 1974 in Lagos.\n\n"
+            "The Harrow Trust was founded by Edda Vos in 1988 in Utrecht.",
+            2,
+        ),
+    ):
+        if store.exists():
+            shutil.rmtree(store)
+        corpus = tmp_path / f"corpus{count}"
+        corpus.mkdir()
+        for number, paragraph in enumerate(text.split("\n\n")):
+            (corpus / f"{number}.txt").write_text(paragraph, encoding="utf-8")
+        ingest = run("ingest", str(corpus), "--store", str(store), "--no-prefect", env=warm_env)
+        assert ingest.returncode == 0, ingest.stderr
+        stats = run("stats", "--store", str(store), "--json", env=warm_env)
+        assert stats.returncode == 0, stats.stderr
+        assert json.loads(stats.stdout)["documents"] == count
+    asked = run(
+        "ask", "Who founded the Harrow Trust?", "--store", str(store), "--json", env=warm_env
+    )
+    assert answers(asked)[0] == ("Edda Vos", "1.txt")
+    assert len(processes(warm_env)) == 1
