@@ -5,7 +5,8 @@
   Emma of Anhalt-Bernburg-Schaumburg-Hoym";
 - "child and heir of Alan III, Duke of Brittany by his wife Bertha of Blois";
 - "daughter of Lady Sarah Elizabeth Amherst and her husband John Hay-Williams";
-- "His mother was Lady Elizabeth Penelope".
+- "His mother was Lady Elizabeth Penelope" (and then "the second son of John Stuart, Lord
+  Mount Stuart" names the father).
 
 The reader, asked "Who is the father of X?" of such a sentence, often answers with the mother
 (or with a house or a city); these forms say which name is which."""
@@ -45,9 +46,11 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     or "mother"), in its first ``within`` characters; None unless a form above says which
     parent a name is."""
     head = text[:within]
+    other = None  # the other parent, where the passage says who it is
     for stated in _STATED.finditer(head):
         if stated.group("who") == relation:
             return _name(text, stated.end())
+        other = _name(text, stated.end())
     m = _CHILD_OF.search(head)
     if m is None:
         return None
@@ -67,6 +70,8 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     # title may hold one: "Prince of Thurn and Taxis"); one word is no one's name
     names = sentence[first[0] : first[1]]
     joins = list(re.finditer(r"\s+and\s+(?=[A-Z])", names))
+    if not joins and other is not None and text[other[0] : other[1]] not in names:
+        return first  # "the second son of A ... His mother was B": A is the father
     if not joins or "'" in names:
         return None
     cut = joins[-1]

@@ -99,10 +99,13 @@ def answer_fits(
     """Whether the answer ``text`` at characters start..end of its document (in passage
     ``passage_id`` of ``generation``) can be of ``kind``, by the graph labels of the
     passage's mentions (``fits``). A place is a name: most of its words are capitalised
-    ("Russian physicist and liberal politician" is no birthplace)."""
+    ("Russian physicist and liberal politician" is no birthplace), and it has letters ("1959"
+    is no birthplace either)."""
     if kind in ("place", "settlement"):
         words = [w for w in text.split() if w.lower() not in _SMALL_WORDS]
         if sum(w[:1].isupper() or w[:1].isdigit() for w in words) * 2 < len(words):
+            return False
+        if not re.search(r"[^\W\d_]", text):
             return False
     mentions = service.passage_mentions(generation, passage_id)
     return fits(kind, name_labels(mentions, text, start, end))

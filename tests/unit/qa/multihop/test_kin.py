@@ -33,7 +33,16 @@ def test_a_stated_parent_and_forms_that_do_not_say_which_parent() -> None:
     text = "Tom Ray was the second son of Lord Ray. His mother was Lady Nell Orr, a painter."
     m = parent_span(text, "mother")
     assert m is not None and text[m[0] : m[1]] == "Lady Nell Orr"
-    assert parent_span(text, "father") is None  # one parent named: which one is not said
+    # one parent named, the other stated: the one named is the father
+    f = parent_span(text, "father")
+    assert f is not None and text[f[0] : f[1]] == "Lord Ray"
+    assert parent_span("Tom Ray was the second son of Lord Ray.", "father") is None  # unsaid
+    assert (
+        parent_span(
+            "Ann Ray was a daughter of Lady Nell Orr. Her mother was Lady Nell Orr.", "father"
+        )
+        is None
+    )
     assert parent_span("She was the daughter of Vorn and Alder Kesh.", "father") is None
     assert parent_span("Ida Pell was a painter from Leeds.", "mother") is None
 

@@ -56,7 +56,8 @@ class _NoMentions:
     ("text", "place"),
     [("Stratford upon Avon", True), ("Isle of Man", True), ("Kestrel, Region of Dunmore", True),
      ("Russian physicist and liberal politician", False),
-     ("Italy via his mother Ada Lind, daughter", False)],
+     ("Italy via his mother Ada Lind, daughter", False), ("1959", False),
+     ("221B Baker Street", True)],
 )  # fmt: skip
 def test_a_place_is_a_name_not_a_description(text: str, place: bool) -> None:
     service = _NoMentions()
