@@ -73,9 +73,10 @@ def bridge_names(
 def widen(service: Any, generation: Any, question: str, hits: list[Hit]) -> list[Hit]:
     """The passages to read, as many as ``hits``: its first KEEP, then those of a second
     search with the names that the first passage adds to the question (``bridge_names``), at
-    most WIDEN, then the rest of ``hits``. "Who is the spouse of the actress who played the
-    fairy godmother in Shrek 2?" finds the passage about Shrek 2, which names Jennifer
-    Saunders; her passage says whom she married."""
+    most WIDEN, then the rest of ``hits``. "What does the blue ingredient of Tarvo paint
+    dissolve in?" finds first the passage about Tarvo paint, which names Corvine, and passages
+    about other blue paints; the passage about Corvine, which says it dissolves in warm
+    vinegar, is found with "Corvine" added."""
     if len(hits) <= KEEP:
         return hits
     asked = {link.node for link in service.retriever(generation).linker().link(question)}

@@ -271,7 +271,6 @@ class QAService:
         if self.settings.multihop:
             # no passage answers alone, or the best answer is of the wrong kind (a person
             # where the question wants a film: the bridge): search again with the bridge
-
             again = None
             if not answers:
                 again = second_round(self, generation, question, hits)
