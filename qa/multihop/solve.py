@@ -104,15 +104,16 @@ class MultiHop:
             for hit in self.search(q):
                 found.setdefault(hit.passage.passage_id, hit)
 
+        own = own_name_words(key)
+
         def rank(hit: Hit) -> tuple[float, int, float] | None:
             doc = name_key(doc_title(hit))
-            text = canonical_key(hit.passage.text)
-            at = text.find(key)
             # a document named after it, its opening passage first (where it is defined)
             if doc == key:
                 return (0, hit.passage.ordinal, -hit.score)
-            if own_name_words(doc) == own_name_words(key) != []:  # "Adlai E. Stevenson I"
+            if own and own_name_words(doc) == own:  # "Adlai E. Stevenson I"
                 return (0.5, hit.passage.ordinal, -hit.score)
+            at = canonical_key(hit.passage.text).find(key)
             if at < 0:
                 return None
             return (1 if at < 150 else 2, 0, -hit.score)
