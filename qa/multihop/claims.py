@@ -61,6 +61,9 @@ def supported_side(question: str, texts: dict[str, list[str]]) -> tuple[str, lis
 _MORE = re.compile(
     r"\b(?P<way>[Mm]ore|[Ff]ewer|[Ll]ess)\s+(?:[a-z]+\s+)?(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b"
 )
+# "In which genus is the number of species larger, A or B?"
+_NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b")
+_BY = re.compile(r"(?i)\b(?:more|most|larg|great|high|fewe|less|least|small|low)(?:er|est)?\b")
 _NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
@@ -106,10 +109,14 @@ def counted_side(
     """For "Which genus has more species, A or B?": the side whose passages count more (or
     fewer) of the thing, the thing, and where the winner's count stands (passage number,
     start, end); None unless both sides' passages count it, differently."""
-    m = _MORE.search(question)
+    m = _MORE.search(question) or _NUMBER_OF.search(question)
     if m is None or len(texts) != 2:
         return None
     noun = m.group("noun").lower()
+    by = _BY.search(question)  # "the number of species is larger"
+    way = m.group("way") if m.re is _MORE else (by.group(0) if by else None)
+    if way is None:
+        return None
     counts: dict[str, tuple[float, int, int, int]] = {}
     for side, passages in texts.items():
         found = [(c, n) for n, c in enumerate(count_in(p, noun) for p in passages) if c]
@@ -120,7 +127,7 @@ def counted_side(
     a, b = texts
     if counts[a][0] == counts[b][0]:
         return None
-    sign = 1.0 if m.group("way").lower() == "more" else -1.0
+    sign = -1.0 if re.match(r"(?i)fewe|less|least|small|low", way) else 1.0
     winner = max((a, b), key=lambda s: sign * counts[s][0])
     _, n, start, end = counts[winner]
     return winner, m.group("word").lower(), n, start, end

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.parse import name_end
+from kgqa.qa.multihop.names import name_end
 
 _CHILD_OF = re.compile(r"\b(?:son|daughter|child|heir)\s+of\s+(?=[A-Z])")
 # "... and his wife, B", "... by his second wife B", "... and her husband B"

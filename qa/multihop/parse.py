@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from kgqa.qa.multihop.facts import COUNTRIES
+from kgqa.qa.multihop.names import SMALL as _SMALL
+from kgqa.qa.multihop.names import name_end
 
 # A relation word or phrase of a chain -> the question that asks one hop of it about {e}.
 # The keys are matched longest first, so "place of birth" wins over "birth".
@@ -222,8 +224,11 @@ def comparison(q: str) -> Comparison | None:
     )
     if led and re.search(_COMPARATIVE, led.group("rest"), re.IGNORECASE):
         return Comparison([led.group("a"), led.group("b")], "choice", False, [], "")
+    named = _or_names(q)
+    if named is not None:
+        return Comparison(named, "choice", False, [], "")
     m = re.match(r"^(?P<head>.+?)[,:?]\s*(?P<a>.+?)\s+or\s+(?P<b>.+?)\s*\?*$", q) or _unmarked(q)
-    if not m or not re.match(r"(?i)^(which|who|what)\b", q):
+    if not m or not re.match(r"(?i)^(?:(?:in|of|for|from|at|on|by|with)\s+)?(which|who|what)\b", q):
         return None
     head, b = m.group("head"), m.group("b")
     # "Which novelist, A or B, wrote of ...?": the claim goes on after the second side
@@ -274,6 +279,27 @@ def _unmarked(q: str) -> re.Match[str] | None:
     ):
         return None
     return m
+
+
+def _or_names(q: str) -> list[str] | None:
+    """ "Did Frankie Valli sing with Hellogoodbye or The Four Seasons?": a yes/no opening
+    that ends in two names joined by "or" asks which of them; the names are the capitalised
+    runs on either side of the last "or", the second one running to the end."""
+    before, _, after = q.rstrip(" ?").rpartition(" or ")
+    second = re.sub(r"^the\s+", "", after).split()
+    if not (_YES_NO.match(q) and before and second and second[0][:1].isupper()) or " both " in q:
+        return None
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in second):
+        return None
+    words = before.split()[1:]  # without the auxiliary
+    k = len(words)
+    while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].lower() in _SMALL):
+        k -= 1
+    while k < len(words) and not words[k][:1].isupper():  # a name starts with a capital
+        k += 1
+    if k in (0, len(words)):  # nothing is said of them, or no first name
+        return None
+    return [" ".join(words[k:]), " ".join(second)]
 
 
 # a yes/no question starts with its auxiliary ("Are A and B both Z?")
@@ -373,30 +399,6 @@ def _bare_name(name: str) -> str:
     """A side's name without the relation and kind words before it ("director of film X")."""
     name = re.sub(rf"^(?:(?:{_RELATION})s?\s+of\s+)", "", _strip_kind(name), flags=re.IGNORECASE)
     return _strip_kind(name)
-
-
-def name_end(text: str, start: int = 0) -> int:
-    """Where the name that starts at ``start`` ends: a run of capitalised words, numbers and
-    quoted or bracketed words, with small words inside it ("The Wild Women of Chastity Gulch",
-    "Moscow Pride '06", "Crime After Crime (Film)")."""
-    end = start
-    for m in re.finditer(r"\S+", text[start:]):
-        token = m.group(0)
-        bare = token.strip("\"'(),.;:!?")
-        capital = bool(re.match(r"[A-Z0-9\u00c0-\u024f\"'(]", token)) and not (
-            bare.lower() in _SMALL and not bare[:1].isupper()
-        )
-        if capital or (token.startswith("(") and end > start):
-            end = start + m.end()
-        elif bare.lower() not in _SMALL and token not in {"-", "&", ":"}:
-            break
-        if token.endswith((",", "?")) and not capital:
-            break
-    return end
-
-
-_SMALL = {"of", "the", "de", "da", "del", "la", "le", "von", "van", "in", "on", "for", "a",
-          "an", "to", "and", "at", "du", "des", "y", "e", "i", "el"}  # fmt: skip
 
 
 def chain(q: str) -> Chain | None:

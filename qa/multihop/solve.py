@@ -29,6 +29,7 @@ from kgqa.qa.multihop.facts import (
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, own_name_words
 from kgqa.qa.multihop.kin import kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
+from kgqa.qa.multihop.names import name_end
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
     HOPS,
@@ -40,7 +41,6 @@ from kgqa.qa.multihop.parse import (
     Comparison,
     Shape,
     YesNo,
-    name_end,
     outer_relation,
     parse,
     relation_of,

@@ -41,6 +41,16 @@ def test_counts_are_read_and_compared_both_ways() -> None:
     fewer = counted_side("Which genus has fewer species, Xanthoceras or Ehretia?", texts)
     assert fewer is not None and fewer[0] == "Xanthoceras"
     assert count_in("The band had five members in 1990.", "member") == (5.0, 13, 25)
+    # "the number of species", with the comparative after it or before it
+    larger = counted_side(
+        "In which genus number of species are more, Xanthoceras or Ehretia?", texts
+    )
+    assert larger is not None and larger[:2] == ("Ehretia", "species")
+    smaller = counted_side(
+        "Which genus has a smaller number of species, Xanthoceras or Ehretia?", texts
+    )
+    assert smaller is not None and smaller[0] == "Xanthoceras"
+    assert counted_side("What number of species does Xanthoceras or Ehretia have?", texts) is None
 
 
 def test_no_count_on_one_side_decides_nothing() -> None:

@@ -119,6 +119,20 @@ def test_two_names_joined_by_or_without_a_comparative_are_no_comparison() -> Non
     assert not isinstance(parse("What is the population of Paris or London?"), Comparison)
 
 
+def test_a_yes_no_opening_that_ends_in_two_names_asks_which_of_them() -> None:
+    sang = parse("Did Tarvo Lind sing with Corvine Hall or The Marrow Kites?")
+    assert sang == Comparison(["Corvine Hall", "The Marrow Kites"], "choice", False, [], "")
+    directed = parse("Was the film Dune Lights directed by Ann Lee or Bo Ray?")
+    assert isinstance(directed, Comparison) and directed.sides == ["Ann Lee", "Bo Ray"]
+    # a question word after a preposition still asks which side
+    counted = parse("In which genus number of species are more, Velmia or Tarskia?")
+    assert isinstance(counted, Comparison) and counted.sides == ["Velmia", "Tarskia"]
+    # not two names to the end, nothing said before them, or a "both" question: no choice
+    assert not isinstance(parse("Is Velmia or Tarskia, Jiangsu a county-level city?"), Comparison)
+    assert not isinstance(parse("Did he win or lose?"), Comparison)
+    assert not isinstance(parse("Are Ann Lee and Bo Ray both Velmian or Tarskian?"), Comparison)
+
+
 def test_yes_no_same_and_both() -> None:
     same = parse(
         "Are director of film Sacro Gra and director of film Das Boot from the same country?"

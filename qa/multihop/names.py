@@ -1,0 +1,30 @@
+"""Where a name starts and ends in text: runs of capitalised words with small words inside
+them ("Isle of Man", "The Wild Women of Chastity Gulch")."""
+
+from __future__ import annotations
+
+import re
+
+# small words a name may hold in lower case
+SMALL = {"of", "the", "de", "da", "del", "la", "le", "von", "van", "in", "on", "for", "a",
+         "an", "to", "and", "at", "du", "des", "y", "e", "i", "el"}  # fmt: skip
+
+
+def name_end(text: str, start: int = 0) -> int:
+    """Where the name that starts at ``start`` ends: a run of capitalised words, numbers and
+    quoted or bracketed words, with small words inside it ("The Wild Women of Chastity Gulch",
+    "Moscow Pride '06", "Crime After Crime (Film)")."""
+    end = start
+    for m in re.finditer(r"\S+", text[start:]):
+        token = m.group(0)
+        bare = token.strip("\"'(),.;:!?")
+        capital = bool(re.match(r"[A-Z0-9\u00c0-\u024f\"'(]", token)) and not (
+            bare.lower() in SMALL and not bare[:1].isupper()
+        )
+        if capital or (token.startswith("(") and end > start):
+            end = start + m.end()
+        elif bare.lower() not in SMALL and token not in {"-", "&", ":"}:
+            break
+        if token.endswith((",", "?")) and not capital:
+            break
+    return end
