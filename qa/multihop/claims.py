@@ -172,10 +172,35 @@ def claim_stems(claim: str) -> list[str]:
     return [s for w, s in zip(_WORD.findall(claim), _stems(claim)) if w.lower() not in _FRAMING]
 
 
+# what a text says instead of a claim's head word: a cactus is a plant, a professor teaches
+_KINDS_OF = {
+    "plant": "cactus cacti tree shrub herb fern moss grass vine succulent orchid",
+    "animal": "mammal bird fish reptile amphibian insect dog cat breed",
+    "teacher": "professor lecturer academic educator instructor tutor",
+    "writer": "author novelist poet journalist playwright essayist screenwriter columnist",
+    "author": "novelist poet playwright essayist",
+    "musician": "singer guitarist drummer pianist bassist composer rapper violinist songwriter",
+    "actor": "actress",
+    "film": "movie",
+    "movie": "film",
+    "politician": "senator congressman congresswoman governor mayor minister legislator",
+    "scientist": "physicist chemist biologist mathematician astronomer geologist",
+}
+
+
+def _kinds_of(stem: str) -> list[str]:
+    """The stems of the words that say ``stem``'s kind of thing (itself first)."""
+    for word, kinds in _KINDS_OF.items():
+        if _stems(word) == [stem]:
+            return [stem, *_stems(kinds)]
+    return [stem]
+
+
 def holds(claim: str, text: str, more: str = "") -> bool:
     """Whether ``text`` says every word of ``claim`` ("documentaries about gaming": a
     documentary and games), a word matching by its stem or a longer form of it ("teachers",
-    "teaching"). The claim's head (its last word) must be in ``text``; the words before it
+    "teaching"). The claim's head (its last word) must be in ``text``, or a word of its kind
+    (``_KINDS_OF``: "cacti" for "plants", "professor" for "teachers"); the words before it
     may also be in ``more`` (other passages that name the entity: "film" directors). A claim
     of framing words only holds."""
     own = set(_stems(text))
@@ -187,4 +212,5 @@ def holds(claim: str, text: str, more: str = "") -> bool:
         )
 
     words = claim_stems(claim)
-    return all(found(s, own if n == len(words) - 1 else wider) for n, s in enumerate(words))
+    head = any(found(k, own) for k in _kinds_of(words[-1])) if words else True
+    return head and all(found(s, wider) for s in words[:-1])

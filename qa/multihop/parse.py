@@ -283,8 +283,7 @@ def _unmarked(q: str) -> re.Match[str] | None:
 
 def _or_names(q: str) -> list[str] | None:
     """ "Did Frankie Valli sing with Hellogoodbye or The Four Seasons?": a yes/no opening
-    that ends in two names joined by "or" asks which of them; the names are the capitalised
-    runs on either side of the last "or", the second one running to the end."""
+    that ends in two names (capitalised runs) joined by "or" asks which of them."""
     before, _, after = q.rstrip(" ?").rpartition(" or ")
     second = re.sub(r"^the\s+", "", after).split()
     if not (_YES_NO.match(q) and before and second and second[0][:1].isupper()) or " both " in q:
@@ -304,6 +303,7 @@ def _or_names(q: str) -> list[str] | None:
 
 # a yes/no question starts with its auxiliary ("Are A and B both Z?")
 _YES_NO = re.compile(r"(?i)^(are|were|is|was|do|does|did|have|has)\b")
+_WH_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|where|when|how)\b")
 _SAME = re.compile(
     r"\bthe same\s+(?P<what>[a-z ]+?)(?:\s+as\b|\?|$)|\bshare the same (?P<what2>[a-z]+)"
 )
@@ -312,6 +312,12 @@ _SAME = re.compile(
 def yes_no(q: str) -> YesNo | None:
     """ "Are A and B both Z?", "Are both A and B Z?", "Were A and B directed by the same
     person?", "Do A and B have the same nationality?"."""
+    stated = re.match(r"^Both\s+(?P<names>.+?)\s+(?:are|were)\s+(?P<claim>[^?]+)\?$", q)
+    if stated:  # "Both A and B are Z?" (not "... are what type of films?")
+        found = two_names(stated.group("names"))
+        if found is None or found[2].strip() or _WH_WORD.search(stated.group("claim")):
+            return None
+        return YesNo(list(found[0]), False, "", stated.group("claim").strip())
     if not _YES_NO.match(q):
         return None
     body = re.sub(rf"{_YES_NO.pattern}\s+(both\s+)?", "", q).rstrip("?")

@@ -78,6 +78,11 @@ def test_a_claim_after_the_second_side_is_not_part_of_its_name() -> None:
         ("tabloid-style magazines", "a magazine in tabloid newspaper format", True),
         ("teachers", "His research and teaching are on security.", True),
         ("described as a genus", "Huernia consists of stem succulents.", True),  # framing only
+        # a word of the head's kind says it: cacti are plants, a professor teaches
+        ("types of plant", "Ferocactus is a genus of large barrel-shaped cacti.", True),
+        ("teachers", "an Armenian American poet and the Rebar Professor of Humanities", True),
+        ("types of plant", "Velmia is a genus of freshwater fish.", False),
+        ("authors", "a Chilean film editor, director and screenwriter", False),
     ],
 )  # fmt: skip
 def test_a_yes_no_claim_holds_when_the_passage_says_each_of_its_words(

@@ -144,6 +144,10 @@ def test_yes_no_same_and_both() -> None:
     # a nationality after the names is the claim, not the end of the second name
     nation = parse("Are both Mara Velden and Tomas Brandt Dutch?")
     assert nation == YesNo(["Mara Velden", "Tomas Brandt"], False, "", "Dutch", [])
+    # a statement asked as a question; one that asks "what type" is no yes/no question
+    stated = parse("Both Velmia and Tarskia are a genus of flowering plants?")
+    assert stated == YesNo(["Velmia", "Tarskia"], False, "", "a genus of flowering plants", [])
+    assert not isinstance(parse("Both Velmia and Tarskia are what type of plants?"), YesNo)
 
 
 @pytest.mark.parametrize(
