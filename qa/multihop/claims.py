@@ -73,7 +73,7 @@ _NUMBER_WORDS = {
 }
 
 # things a passage may count by listing them, and what parts a list ("A, B and C")
-_LISTED = {"member", "musician", "player"}
+_LISTED = {"member", "musician", "player", "location"}
 _LIST_PARTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -92,7 +92,9 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
         return 1.0, only.start(), only.end()
     if noun.lower() in _LISTED:  # "consisting of A (guitar), B (bass) and C (drums)": 3
         listed = re.search(
-            r"(?i)\b(?:consist(?:s|ed|ing)?\s+of|compris(?:es|ed|ing)|made up of)\s+([^.]+)", text
+            r"(?i)\b(?:consist(?:s|ed|ing)?\s+of|compris(?:es|ed|ing)|made up of"
+            rf"|{re.escape(noun)}s?\s+includes?)\s+([^.]+)",  # "Current locations include A, B"
+            text,
         )
         if listed is not None:
             items = re.sub(r"\([^)]*\)", "", listed.group(1))
@@ -101,6 +103,24 @@ def count_in(text: str, noun: str) -> tuple[float, int, int] | None:
             if len(names) > 1:
                 return float(len(names)), listed.start(), listed.end()
     return None
+
+
+# how many issues a year a publication's frequency means
+_PER_YEAR = {"daily": 365, "weekly": 52, "fortnightly": 26, "biweekly": 26, "semimonthly": 24,
+             "monthly": 12, "bimonthly": 6, "quarterly": 4, "semiannual": 2, "biannual": 2,
+             "annual": 1, "yearly": 1}  # fmt: skip
+_FREQUENCY = re.compile(
+    r"(?i)\b(daily|weekly|fortnightly|bi-?weekly|semi-?monthly|monthly|bi-?monthly|quarterly"
+    r"|semi-?annual|bi-?annual|annual|yearly)(?:ly)?\b"
+)
+
+
+def per_year(text: str) -> tuple[float, int, int] | None:
+    """The first frequency ``text`` states ("a quarterly magazine": 4 a year), and where."""
+    m = _FREQUENCY.search(text)
+    if m is None:
+        return None
+    return float(_PER_YEAR[m.group(1).lower().replace("-", "")]), m.start(), m.end()
 
 
 def counted_side(
@@ -117,9 +137,11 @@ def counted_side(
     way = m.group("way") if m.re is _MORE else (by.group(0) if by else None)
     if way is None:
         return None
+    often = re.search(r"(?i)\b(?:frequently|often)\b", question)  # "publishes more often"
     counts: dict[str, tuple[float, int, int, int]] = {}
     for side, passages in texts.items():
-        found = [(c, n) for n, c in enumerate(count_in(p, noun) for p in passages) if c]
+        read = [per_year(p) if often else count_in(p, noun) for p in passages]
+        found = [(c, n) for n, c in enumerate(read) if c]
         if not found:
             return None
         (value, start, end), n = found[0]
@@ -130,7 +152,7 @@ def counted_side(
     sign = -1.0 if re.match(r"(?i)fewe|less|least|small|low", way) else 1.0
     winner = max((a, b), key=lambda s: sign * counts[s][0])
     _, n, start, end = counts[winner]
-    return winner, m.group("word").lower(), n, start, end
+    return winner, "issues a year" if often else m.group("word").lower(), n, start, end
 
 
 def listed_side(question: str, answers: dict[str, str]) -> str | None:

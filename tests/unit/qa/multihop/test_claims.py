@@ -53,6 +53,27 @@ def test_counts_are_read_and_compared_both_ways() -> None:
     assert counted_side("What number of species does Xanthoceras or Ehretia have?", texts) is None
 
 
+def test_how_often_a_publication_comes_out_and_a_list_of_locations_are_counts() -> None:
+    texts = {
+        "Velm Review": [
+            "Velm Review is a quarterly magazine that reprints articles from weeklies."
+        ],
+        "Tarsk Report": ["The Tarsk Report is a business paper, published monthly since 1990."],
+    }
+    often = counted_side(
+        "Which publication publishes more frequently, Velm Review or Tarsk Report?", texts
+    )
+    assert often is not None and often[:2] == ("Tarsk Report", "issues a year")
+    side, _, n, start, end = often
+    assert texts[side][n][start:end] == "monthly"
+    rarer = counted_side(
+        "Which magazine is published less often, Velm Review or Tarsk Report?", texts
+    )
+    assert rarer is not None and rarer[0] == "Velm Review"
+    listed = "Corvine is a pizza chain. Current locations include Leeds, York, Hull and Bath."
+    assert count_in(listed, "location") == (4.0, 34, len(listed) - 1)
+
+
 def test_no_count_on_one_side_decides_nothing() -> None:
     texts = {"A": ["A has 12 members."], "B": ["B is a rock band from Leeds."]}
     assert counted_side("Which band has more members, A or B?", texts) is None
