@@ -18,7 +18,14 @@ import re
 from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.names import name_end
 
-_CHILD_OF = re.compile(r"\b(?:son|daughter|child|heir)\s+of\s+(?=[A-Z])")
+PARENTS = ("father", "mother", "parent")  # "parent": either, the first one named
+
+# "daughter of detective novelist C. W. Grafton": words that say what the parent was may come
+# first, but no article or preposition ("son of a farmer in Kent" names no parent)
+_CHILD_OF = re.compile(
+    r"\b(?:son|daughter|child|heir)\s+of\s+(?:the\s+)?"
+    r"(?:(?!(?:a|an|the|in|at|on|from|of|and|to|by|with|for)\s)[a-z]+\s+){0,3}(?=[A-Z])"
+)
 # "... and his wife, B", "... by his second wife B", "... and her husband B"
 _SPOUSE = re.compile(
     r",?\s+(?:and|by)\s+(?:of\s+)?(?:perhaps\s+)?(?P<whose>his|her)\s+(?:[A-Za-z]+\s+){0,2}?"
@@ -43,12 +50,12 @@ def _name(text: str, start: int) -> tuple[int, int] | None:
 
 def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] | None:
     """Where ``text`` (the person's own passage) names the person's ``relation`` ("father"
-    or "mother"), in its first ``within`` characters; None unless a form above says which
-    parent a name is."""
+    or "mother"; "parent": the first one named), in its first ``within`` characters; None
+    unless a form above says which parent a name is."""
     head = text[:within]
     other = None  # the other parent, where the passage says who it is
     for stated in _STATED.finditer(head):
-        if stated.group("who") == relation:
+        if stated.group("who") == relation or relation == "parent":
             return _name(text, stated.end())
         other = _name(text, stated.end())
     m = _CHILD_OF.search(head)
@@ -59,6 +66,9 @@ def parent_span(text: str, relation: str, within: int = 400) -> tuple[int, int] 
     first = _name(sentence, m.end())
     if first is None:
         return None
+    if relation == "parent":  # "son of A, 2nd Baronet and B": A
+        cut = re.search(r",\s|\s+and\s+(?=[A-Z])", sentence[first[0] : first[1]])
+        return (first[0], first[0] + cut.start()) if cut else first
     spouse = _SPOUSE.match(sentence, first[1])
     if spouse is not None:
         second = _name(sentence, spouse.end())
@@ -138,6 +148,6 @@ def child_span(text: str, parent: str, relation: str, within: int = 300) -> tupl
 def kin_span(text: str, entity: str, relation: str) -> tuple[int, int] | None:
     """A parent named in ``text``, the entity's own passage (``parent_span``), or a child
     whose own passage ``text`` names the entity as a parent (``child_span``)."""
-    if relation in ("father", "mother"):
+    if relation in PARENTS:
         return parent_span(text, relation)
     return child_span(text, entity, relation)

@@ -1,5 +1,5 @@
-"""Where a name starts and ends in text: runs of capitalised words with small words inside
-them ("Isle of Man", "The Wild Women of Chastity Gulch")."""
+"""Names in text: where one ends (a run of capitalised words with small words inside it:
+"Isle of Man", "The Wild Women of Chastity Gulch") and the words just before one."""
 
 from __future__ import annotations
 
@@ -28,3 +28,9 @@ def name_end(text: str, start: int = 0) -> int:
         if token.endswith((",", "?")) and not capital:
             break
     return end
+
+
+def a_b_prefix(body: str, name: str) -> str:
+    """The words just before ``name`` in ``body`` ("director of film")."""
+    at = body.find(name)
+    return body[max(0, at - 30) : max(0, at)] if at > 0 else ""

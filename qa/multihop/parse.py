@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kgqa.qa.multihop.facts import COUNTRIES
 from kgqa.qa.multihop.names import SMALL as _SMALL
-from kgqa.qa.multihop.names import name_end
+from kgqa.qa.multihop.names import a_b_prefix, name_end
 
 # A relation word or phrase of a chain -> the question that asks one hop of it about {e}.
 # The keys are matched longest first, so "place of birth" wins over "birth".
@@ -376,12 +376,6 @@ def common(q: str) -> Common | None:
     return Common(pairs, _KIND_ASKED.search(q) is not None)
 
 
-def a_b_prefix(body: str, name: str) -> str:
-    """The words just before ``name`` in ``body`` ("director of film")."""
-    at = body.find(name)
-    return body[max(0, at - 30) : max(0, at)] if at > 0 else ""
-
-
 def two_names(body: str) -> tuple[tuple[str, str], str, str] | None:
     """Two names joined by "and" in ``body``, with the text before and after them. A name is
     a run of capitalised words (small words, numbers and punctuation inside it allowed)."""
@@ -586,7 +580,8 @@ _OUTER = [
 # an outer question whose answer is its bridge
 NAME_OF = re.compile(
     r"(?i)^(?:(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:full\s+)?"
-    r"(?:name|title)s?\s+of\s+\{bridge\}\??"
+    r"(?:name|title)s?\s+of\s+(?:the\s+(?:(?!(?:of|in|at|on|for|from|by|to|with)\s)[a-z]+\s+){1,3})?"
+    r"\{bridge\}\??"  # "the detective novelist {bridge}" only describes the bridge
     # "Who was {bridge} and who died in 2007?": the rest only says more of the bridge
     r"|(?:who|what)\s+(?:is|was)\s+\{bridge\},?\s+(?:and\s+)?(?:who|which|that)\s.*)$"
 )

@@ -27,7 +27,7 @@ from kgqa.qa.multihop.facts import (
     pick_date,
 )
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, own_name_words
-from kgqa.qa.multihop.kin import kin_clash, kin_span
+from kgqa.qa.multihop.kin import PARENTS, kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.names import name_end
 from kgqa.qa.multihop.parse import (
@@ -162,9 +162,9 @@ class MultiHop:
                     if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
                     return step
-        if relation in ("father", "mother", "child", "son", "daughter"):  # ``kin``
+        if relation in ("father", "mother", "parent", "child", "son", "daughter"):  # ``kin``
             hits = self.about(entity, question)
-            if relation in ("father", "mother"):  # "son of A and his wife B": its own passage
+            if relation in PARENTS:  # "son of A and his wife B": in the entity's own passage
                 hits = [hit for hit in hits[:1] if is_about(hit, entity)]
             for hit in hits:
                 span = kin_span(hit.passage.text, entity, relation)

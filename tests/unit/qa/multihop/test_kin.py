@@ -47,6 +47,18 @@ def test_a_stated_parent_and_forms_that_do_not_say_which_parent() -> None:
     assert parent_span("Ida Pell was a painter from Leeds.", "mother") is None
 
 
+def test_a_parent_is_either_parent_and_may_follow_what_they_were() -> None:
+    text = "Ada Vell is a novelist. The daughter of detective novelist C. W. Vell, she writes."
+    p = parent_span(text, "parent")
+    assert p is not None and text[p[0] : p[1]] == "C. W. Vell"
+    assert parent_span(text, "father") is None  # which parent is not said
+    both = "Tom Ray was the son of Sir Roger Ray, 2nd Baronet and Anna Orr."
+    first = parent_span(both, "parent")
+    assert first is not None and both[first[0] : first[1]] == "Sir Roger Ray"
+    # an article or a preposition before the capital: no parent named
+    assert parent_span("Tom Ray was the son of a farmer in Kent.", "parent") is None
+
+
 def test_a_spouse_is_no_child_and_a_child_no_spouse() -> None:
     text = "In 1885 Tom Vell married Ada Rusk. They had three daughters: Ivy, Mae Vell and Ora."
     child = "Who is the child of Tom Vell?"

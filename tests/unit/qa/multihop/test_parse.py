@@ -249,6 +249,12 @@ def test_an_outer_question_that_only_describes_its_bridge_is_answered_by_it() ->
     assert NAME_OF.match("What is the full name of {bridge}?")
     assert not NAME_OF.match("Who was {bridge} married to?")
     assert not NAME_OF.match("Who was {bridge}'s father?")
+    # words that only describe the bridge ("the detective novelist"), not another thing of it
+    parent = parse("What is the name of the detective novelist parent of the author of Velm?")
+    assert isinstance(parent, Chain) and parent.relations == ["author", "parent"]
+    assert parent.outer is not None and NAME_OF.match(parent.outer)
+    assert not NAME_OF.match("What is the name of the castle in {bridge}?")
+    assert not NAME_OF.match("What is the name of the wife of {bridge}?")
 
 
 @pytest.mark.parametrize(
