@@ -7,11 +7,11 @@ question (``None``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from kgqa.qa.multihop.facts import COUNTRIES
 from kgqa.qa.multihop.names import SMALL as _SMALL
 from kgqa.qa.multihop.names import a_b_prefix, name_end
+from kgqa.qa.multihop.shapes import Chain, Clause, Common, Comparison, Shape, YesNo
 
 # A relation word or phrase of a chain -> the question that asks one hop of it about {e}.
 # The keys are matched longest first, so "place of birth" wins over "birth".
@@ -110,67 +110,6 @@ _PRENOMINAL = re.compile(
     rf"\bthe\s+((?:[A-Z0-9\"][^\s]*)(?:\s+(?:[A-Z0-9(\"][^\s]*|of|the|in|de|la|and))*?)"
     rf"\s+({_AGENTS})\b"
 )
-
-
-@dataclass
-class Chain:
-    """Hops to follow from ``entity`` (innermost first), and the question to ask of the last
-    bridge: ``outer`` with ``{bridge}`` where the chain stood (None: the bridge is the answer)."""
-
-    entity: str
-    relations: list[str]
-    outer: str | None
-
-
-@dataclass
-class Comparison:
-    """Pick one of ``sides`` by a date (``attribute`` birth, death or date; ``latest``: the
-    later wins), after following ``relations`` from each side (a bridge comparison: "the film
-    whose director was born first")."""
-
-    sides: list[str]
-    attribute: str
-    latest: bool
-    relations: list[str] = field(default_factory=list)
-    verb: str = "released"
-
-
-@dataclass
-class YesNo:
-    """Yes or no about two things: do they share ``attribute`` (``same``), or is each of them
-    ``claim``; ``relations`` are followed first ("both directors of films A and B ...")."""
-
-    sides: list[str]
-    same: bool
-    attribute: str
-    claim: str
-    relations: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Clause:
-    """A relative clause to answer first: ``inner`` asks it on its own ("Which company
-    published Starship Command?"), and its answer stands for ``{bridge}`` in ``outer`` ("What
-    year did {bridge} end?"), which may have a shape of its own. ``person``: the inner answer
-    is someone ("the person who ..."); ``noun``: what the bridge is ("company", "city")."""
-
-    inner: str
-    outer: str
-    person: bool = False
-    noun: str = ""
-
-
-@dataclass
-class Common:
-    """What two named things share; ``pairs``: the ways to read the two names, most likely
-    first ("Andrew and Jeremy Get Married and The Last Lions" has two); ``kind``: the question
-    asks a kind of thing (a profession, a type of film), which no name or nationality is."""
-
-    pairs: list[tuple[str, str]]
-    kind: bool = False
-
-
-Shape = Chain | Comparison | YesNo | Clause | Common
 
 
 def parse(question: str) -> Shape | None:
@@ -303,6 +242,10 @@ def _or_names(q: str) -> list[str] | None:
 
 # a yes/no question starts with its auxiliary ("Are A and B both Z?")
 _YES_NO = re.compile(r"(?i)^(are|were|is|was|do|does|did|have|has)\b")
+_TWO_CLAIMS = re.compile(
+    rf"^(?:Is|Was)\s+(?P<a>{_NAME_WORDS})\s+(?P<ca>(?:a|an|the)\s[^?]*?)\s+and\s+"
+    rf"(?P<b>{_NAME_WORDS})\s+(?P<cb>(?:a|an|the)\s[^?]*?)\s*\?$"
+)
 _WH_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|where|when|how)\b")
 _SAME = re.compile(
     r"\bthe same\s+(?P<what>[a-z ]+?)(?:\s+as\b|\?|$)|\bshare the same (?P<what2>[a-z]+)"
@@ -318,6 +261,9 @@ def yes_no(q: str) -> YesNo | None:
         if found is None or found[2].strip() or _WH_WORD.search(stated.group("claim")):
             return None
         return YesNo(list(found[0]), False, "", stated.group("claim").strip())
+    pair = _TWO_CLAIMS.match(q)
+    if pair:  # "Is A a mountain and B a mountain peak?": a claim for each
+        return YesNo([pair["a"], pair["b"]], False, "", pair["cb"], [], [pair["ca"], pair["cb"]])
     if not _YES_NO.match(q):
         return None
     body = re.sub(rf"{_YES_NO.pattern}\s+(both\s+)?", "", q).rstrip("?")

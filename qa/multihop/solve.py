@@ -514,7 +514,7 @@ class MultiHop:
         relations = list(dict.fromkeys(shape.relations))
         steps: list[Step] = []
         values: list[str] = []
-        for side in shape.sides:
+        for n, side in enumerate(shape.sides):
             entity = side
             if relations:
                 followed = self.follow(side, relations)
@@ -525,7 +525,7 @@ class MultiHop:
             if shape.same:
                 step = self.fact(entity, shape.attribute)
             else:
-                step = self.claim(entity, shape.claim)
+                step = self.claim(entity, shape.claims[n] if shape.claims else shape.claim)
             if step is None:
                 return self._claim_word_in_name(shape) if side == shape.sides[-1] else None
             steps.append(step)

@@ -144,6 +144,11 @@ def test_yes_no_same_and_both() -> None:
     # a nationality after the names is the claim, not the end of the second name
     nation = parse("Are both Mara Velden and Tomas Brandt Dutch?")
     assert nation == YesNo(["Mara Velden", "Tomas Brandt"], False, "", "Dutch", [])
+    # a claim for each side
+    two = parse("Is Velm Peak a mountain and Tarsk Kangri a mountain pass?")
+    assert isinstance(two, YesNo) and two.sides == ["Velm Peak", "Tarsk Kangri"]
+    assert two.claims == ["a mountain", "a mountain pass"]
+    assert parse("Is Ann Lee a singer and songwriter?") is None
     # a statement asked as a question; one that asks "what type" is no yes/no question
     stated = parse("Both Velmia and Tarskia are a genus of flowering plants?")
     assert stated == YesNo(["Velmia", "Tarskia"], False, "", "a genus of flowering plants", [])
