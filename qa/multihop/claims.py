@@ -63,7 +63,9 @@ _MORE = re.compile(
 )
 # "In which genus is the number of species larger, A or B?"
 _NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?P<word>(?P<noun>[a-z]+?)(?:e?s)?)\b")
-_BY = re.compile(r"(?i)\b(?:more|most|larg|great|high|fewe|less|least|small|low)(?:er|est)?\b")
+_BY = re.compile(
+    r"(?i)\b(?:more|most|less|least|fewer|fewest|(?:larg|great|high|small|low)(?:er|est))\b"
+)
 _NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
@@ -149,7 +151,7 @@ def counted_side(
     a, b = texts
     if counts[a][0] == counts[b][0]:
         return None
-    sign = -1.0 if re.match(r"(?i)fewe|less|least|small|low", way) else 1.0
+    sign = -1.0 if re.match(r"(?i)few|less|least|small|low", way) else 1.0
     winner = max((a, b), key=lambda s: sign * counts[s][0])
     _, n, start, end = counts[winner]
     return winner, "issues a year" if often else m.group("word").lower(), n, start, end

@@ -51,6 +51,11 @@ def test_counts_are_read_and_compared_both_ways() -> None:
     )
     assert smaller is not None and smaller[0] == "Xanthoceras"
     assert counted_side("What number of species does Xanthoceras or Ehretia have?", texts) is None
+    # "high" of "high school" is no comparative
+    school = counted_side(
+        "Which high school genus has a smaller number of species, Xanthoceras or Ehretia?", texts
+    )
+    assert school is not None and school[0] == "Xanthoceras"
 
 
 def test_how_often_a_publication_comes_out_and_a_list_of_locations_are_counts() -> None:
