@@ -7,6 +7,7 @@ when the words do not tell the sides apart, the caller decides another way."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kgqa.qa.reader.verifier import content_words
 
@@ -135,9 +136,11 @@ def counted_side(
     if m is None or len(texts) != 2:
         return None
     noun = m.group("noun").lower()
-    by = _BY.search(question)  # "the number of species is larger"
-    way = m.group("way") if m.re is _MORE else (by.group(0) if by else None)
-    if way is None:
+    if m.re is _MORE:
+        way = m.group("way")
+    elif (by := _BY.search(question)) is not None:  # "the number of species is larger"
+        way = by.group(0)
+    else:
         return None
     often = re.search(r"(?i)\b(?:frequently|often)\b", question)  # "publishes more often"
     counts: dict[str, tuple[float, int, int, int]] = {}
@@ -212,12 +215,13 @@ _KINDS_OF = {
 }
 
 
-def _kinds_of(stem: str) -> list[str]:
+@cache
+def _kinds_of(stem: str) -> tuple[str, ...]:
     """The stems of the words that say ``stem``'s kind of thing (itself first)."""
     for word, kinds in _KINDS_OF.items():
         if _stems(word) == [stem]:
-            return [stem, *_stems(kinds)]
-    return [stem]
+            return (stem, *_stems(kinds))
+    return (stem,)
 
 
 def holds(claim: str, text: str, more: str = "") -> bool:

@@ -212,12 +212,15 @@ def _unmarked(q: str) -> re.Match[str] | None:
     if (
         m is None
         or not re.search(_COMPARATIVE, m.group("head"), re.IGNORECASE)
-        or not all(
-            w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in m.group("b").split()
-        )
+        or not all(_in_name(w) for w in m.group("b").split())
     ):
         return None
     return m
+
+
+def _in_name(word: str) -> bool:
+    """Whether ``word`` may stand in a name: capitalised, a number or a small word."""
+    return word[:1].isupper() or word[:1].isdigit() or word.lower() in _SMALL
 
 
 def _or_names(q: str) -> list[str] | None:
@@ -227,7 +230,7 @@ def _or_names(q: str) -> list[str] | None:
     second = re.sub(r"^the\s+", "", after).split()
     if not (_YES_NO.match(q) and before and second and second[0][:1].isupper()) or " both " in q:
         return None
-    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in second):
+    if not all(_in_name(w) for w in second):
         return None
     words = before.split()[1:]  # without the auxiliary
     k = len(words)

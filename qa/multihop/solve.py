@@ -162,7 +162,7 @@ class MultiHop:
                     if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
                     return step
-        if relation in ("father", "mother", "parent", "child", "son", "daughter"):  # ``kin``
+        if relation in (*PARENTS, "child", "son", "daughter"):  # ``kin``
             hits = self.about(entity, question)
             if relation in PARENTS:  # "son of A and his wife B": in the entity's own passage
                 hits = [hit for hit in hits[:1] if is_about(hit, entity)]

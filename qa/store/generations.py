@@ -92,11 +92,13 @@ class Store:
         whenever CURRENT is written, also when a store is made again at the same path and its
         first generation has the old one's name. None as for ``current_name``."""
         name = self.current_name()
+        if name is None:
+            return None
         try:
             found = (self.root / "CURRENT").stat()
         except OSError:
             return None
-        return None if name is None else (name, found.st_ino, found.st_mtime_ns)
+        return name, found.st_ino, found.st_mtime_ns
 
     def generations(self) -> list[int]:
         if not self.root.is_dir():
