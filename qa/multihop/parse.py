@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kgqa.qa.multihop.cast import cast_clause
 from kgqa.qa.multihop.facts import COUNTRIES
 from kgqa.qa.multihop.names import SMALL as _SMALL
 from kgqa.qa.multihop.names import a_b_prefix, name_end
@@ -64,6 +65,7 @@ HOPS: dict[str, str] = {
     "manufacturer": "Who is the manufacturer of {e}?",
     "operator": "Who is the operator of {e}?",
     "record label": "What is the record label of {e}?",
+    "cast member": "Who is a cast member of {e}?",
 }
 # The words of a relation that asks where someone was born.
 BIRTHPLACE = {"place of birth", "birthplace", "birth place", "birth city", "city of birth",
@@ -88,7 +90,7 @@ PEOPLE = {
     "director", "composer", "performer", "singer", "producer", "author", "writer",
     "screenwriter", "creator", "founder", "mother", "father", "parent", "wife", "husband",
     "spouse", "child", "son", "daughter", "sibling", "brother", "sister", "leader",
-    "chief executive", "ceo",
+    "chief executive", "ceo", "cast member",
 }  # fmt: skip
 
 _WORDS = sorted([*HOPS, *COMPOUND], key=len, reverse=True)
@@ -115,7 +117,7 @@ _PRENOMINAL = re.compile(
 def parse(question: str) -> Shape | None:
     """The question's shape, or None for a question one passage can answer."""
     q = " ".join(question.strip().split())
-    return comparison(q) or yes_no(q) or common(q) or chain(q) or clause(q)
+    return comparison(q) or yes_no(q) or common(q) or chain(q) or cast_clause(q) or clause(q)
 
 
 def _relations_in(text: str) -> list[str]:
@@ -357,6 +359,7 @@ def chain(q: str) -> Chain | None:
     for _ in range(3):  # "X's father's mother"
         text = _POSSESSIVE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
     text = _PRENOMINAL.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
+    text = re.sub(r"\bthe (?:actor|actress|star) in (?=[A-Z\"])", "the cast member of ", text)
     m = re.search(
         rf"\b(?:the\s+)?(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
         rf"(?:{_KIND})?(?=[A-Z0-9\"'(])",
@@ -415,6 +418,9 @@ def clause(q: str) -> Clause | None:
     under whom prohibition occurred?": the innermost (last) relative clause becomes a question
     of its own. Its words run to the end of the question, except a verb that the outer
     question needs after its subject ("... did the company that published X *end*?")."""
+    opening = _subject_first(q)
+    if opening is not None:
+        return opening
     starts = [the.start() for the in re.finditer(r"\bthe\s", q)]
     m = next((m for at in reversed(starts) if (m := _RELATIVE.match(q, at))), None)
     if m is None:
@@ -462,6 +468,32 @@ def clause(q: str) -> Clause | None:
     return Clause(f"{wh} {body}?", outer, person, noun)
 
 
+_OPENING = re.compile(
+    r"(?i:the)\s+(?P<noun>[a-z][a-z\-]*(?:\s+[a-z][a-z\-]*)?)\s+(?P<rel>that|which|who)\s+"
+    r"(?P<clause>[^?]+)"
+)
+
+
+def _subject_first(q: str) -> Clause | None:
+    """ "The actor who plays Count Olaf in X also plays which character in Y?": the question
+    opens with its bridge and the bridge's clause; the outer question's own verb follows the
+    names of the clause, and its wh-word comes after that."""
+    m = _OPENING.match(q)
+    if m is None:
+        return None
+    words = m.group("clause").split()
+    if not words or words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS:
+        return None  # the clause has a subject of its own: "The city that X ..."
+    cut = _outer_verb(words)
+    inner, tail = " ".join(words[:cut]).strip(" ,"), " ".join(words[cut:]).strip(" ?")
+    if " " not in inner or not tail or not _WH_WORD.search(tail):
+        return None
+    noun, rel = m.group("noun").lower(), m.group("rel").lower()
+    person = rel == "who" or noun in _PEOPLE_NOUNS
+    return Clause(f"{'Who' if person else f'Which {noun}'} {inner}?", f"{{bridge}} {tail}?",
+                  person, noun)  # fmt: skip
+
+
 def _of_who(q: str) -> Clause | None:
     """ "What is the place of birth of who does the voice of Stan on South Park?": the person
     the clause after "of who" describes is the bridge."""
@@ -478,6 +510,7 @@ def _outer_verb(words: list[str]) -> int:
     length when there is none."""
     seen_name = False
     for i, word in enumerate(words):
+        word = word.lstrip("\"'`(")  # a quoted title: '"A Series of Unfortunate Events"'
         if word[:1].isupper() or (seen_name and word[:1].isdigit()):
             seen_name = True
         elif seen_name and word.lower() not in _SMALL:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
+from kgqa.qa.multihop.cast import cast_step, starring_step
 from kgqa.qa.multihop.claims import claim_stems, counted_side, holds, listed_side, supported_side
 from kgqa.qa.multihop.common import definition, shared_run
 from kgqa.qa.multihop.facts import (
@@ -45,7 +46,7 @@ from kgqa.qa.multihop.parse import (
     parse,
     relation_of,
 )
-from kgqa.qa.multihop.steps import Solved, Step, read_step
+from kgqa.qa.multihop.steps import Solved, Step, read_step, text_step
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
@@ -162,6 +163,8 @@ class MultiHop:
                     if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
                     return step
+        if relation == "cast member":
+            return starring_step(self, entity, question)
         if relation in (*PARENTS, "child", "son", "daughter"):  # ``kin``
             hits = self.about(entity, question)
             if relation in PARENTS:  # "son of A and his wife B": in the entity's own passage
@@ -172,14 +175,7 @@ class MultiHop:
                     return self.text_step(question, hit, *span)
         return None
 
-    @staticmethod
-    def text_step(question: str, hit: Hit, start: int, end: int) -> Step:
-        """A step answered by the words at [start, end) of ``hit``'s passage."""
-        p = hit.passage
-        return Step(
-            question, p.text[start:end], "text", p.doc_id, p.passage_id, p.start + start,
-            p.start + end,
-        )  # fmt: skip
+    text_step = staticmethod(text_step)
 
     def read(
         self, question: str, entity: str, person: bool = False, kind: str | None = None
@@ -277,25 +273,27 @@ class MultiHop:
         # people are left to the reader (the small NER types many titles as places)
         kind = wanted_kind(f"which {shape.noun}" if shape.noun else shape.inner)
         place = kind if kind in ("place", "settlement") else None
-        first = self.best_span(shape.inner, hits, shape.person, place, about="")
-        if first is None or not re.match(r"[A-Z0-9]", first.text):
-            return None
-        for h in hits:
-            self.hits.setdefault(h.passage.passage_id, h)
-        if place:  # "Mountrail County in the U.S. state of North Dakota": the first name
-            cut = re.search(r"\s+in\s+(?=[A-Z]|the\s)", first.text)
-            if cut:
-                first.text, first.end = first.text[: cut.start()], first.start + cut.start()
-        bridge = read_step(shape.inner, first)
-        outer = shape.outer.replace("{bridge}", first.text)
+        bridge = cast_step(self, shape.inner)  # "Who played Count Olaf in X?": X's cast
+        if bridge is None:
+            first = self.best_span(shape.inner, hits, shape.person, place, about="")
+            if first is None or not re.match(r"[A-Z0-9]", first.text):
+                return None
+            for h in hits:
+                self.hits.setdefault(h.passage.passage_id, h)
+            if place:  # "Mountrail County in the U.S. state of North Dakota": the first name
+                cut = re.search(r"\s+in\s+(?=[A-Z]|the\s)", first.text)
+                if cut:
+                    first.text, first.end = first.text[: cut.start()], first.start + cut.start()
+            bridge = read_step(shape.inner, first)
+        outer = shape.outer.replace("{bridge}", bridge.answer)
         if NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"
-            return Solved(first.text, [bridge], self.used())
+            return Solved(bridge.answer, [bridge], self.used())
         deeper = parse(outer) if depth < 2 else None
         if deeper is not None:
             solved = self.solve(outer, deeper, depth + 1)
             if solved is not None:
                 return Solved(solved.text, [bridge, *solved.steps], self.used())
-        last = self.outer_hop(shape.outer, first.text)
+        last = self.outer_hop(shape.outer, bridge.answer)
         if last is None or self.service.hides(last):
             return None
         return Solved(last.answer, [bridge, last], self.used())
@@ -375,11 +373,11 @@ class MultiHop:
         the bridge: by the relation it asks when it asks one ("Who is the child of {bridge}?",
         "Where was {bridge} born?"), else read over the passages about the bridge and the
         question's own best passages that name it ("the castle in Toronto": Casa Loma's)."""
+        question = outer.replace("{bridge}", bridge)
         known = relation_of(outer) or outer_relation(outer)
-        step = self.hop(bridge, known) if known else None
+        step = cast_step(self, question) or (self.hop(bridge, known) if known else None)
         if step is not None:
             return step
-        question = outer.replace("{bridge}", bridge)
         hits = self.about(bridge, question)
         seen, key = {h.passage.passage_id for h in hits}, name_key(bridge)
         for hit in self.search(question)[:OWN_PASSAGES]:

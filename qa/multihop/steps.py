@@ -78,6 +78,15 @@ class Solved:
         )
 
 
+def text_step(question: str, hit: Hit, start: int, end: int) -> Step:
+    """A step answered by the words at [start, end) of ``hit``'s passage."""
+    p = hit.passage
+    return Step(
+        question, p.text[start:end], "text", p.doc_id, p.passage_id, p.start + start,
+        p.start + end,
+    )  # fmt: skip
+
+
 def read_step(question: str, answer: Answer) -> Step:
     """A step answered by the reader's span ``answer``."""
     return Step(

@@ -269,6 +269,13 @@ THREE_HOPS = {
 }
 
 
+def _ask(store: Path, question: str) -> dict[str, Any]:
+    """``kgqa ask --json`` of ``question`` over ``store``: the answers and the path."""
+    asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
+    assert asked.exit_code == 0, asked.stderr
+    return cast(dict[str, Any], json.loads(asked.stdout.splitlines()[-1]))
+
+
 @pytest.mark.slow
 def test_a_chain_whose_outer_question_has_a_clause_follows_three_hops(tmp_path: Path) -> None:
     store = _ingested(THREE_HOPS, tmp_path)
@@ -311,22 +318,54 @@ CLAIMS = {
 def test_yes_no_claims_need_every_word_of_the_claim(tmp_path: Path) -> None:
     store = _ingested(CLAIMS, tmp_path)
 
-    def ask(question: str) -> dict[str, Any]:
-        asked = runner.invoke(app, ["ask", question, "--store", str(store), "--json"])
-        assert asked.exit_code == 0, asked.stderr
-        return cast(dict[str, Any], json.loads(asked.stdout.splitlines()[-1]))
-
     # both are plants, only one an ice plant
-    out = ask("Are both Aloinopsis and Eriogonum ice plants?")
+    out = _ask(store, "Are both Aloinopsis and Eriogonum ice plants?")
     assert out["answers"][0]["text"] == "no", out
     assert [s["answer"] for s in out["path"]] == ["yes", "no", "no"], out["path"]
-    out = ask("Are both Reinhold Ewald and Ernst Messerschmid physicists?")
+    out = _ask(store, "Are both Reinhold Ewald and Ernst Messerschmid physicists?")
     assert out["answers"][0]["text"] == "yes", out
     # no passage is about "Reinhold Ewald ESA": "ESA" belongs to the claim
-    out = ask("Were both Ernst Messerschmid and Reinhold Ewald ESA astronauts?")
+    out = _ask(store, "Were both Ernst Messerschmid and Reinhold Ewald ESA astronauts?")
     assert out["answers"][0]["text"] == "no", out
     assert [s["question"] for s in out["path"]][1] == "Is Reinhold Ewald ESA astronauts?"
     # a title with an initial is the name of its document ("David O. Russell", not "David O")
-    out = ask("Are David O. Russell and Tony Gatlif from the same country?")
+    out = _ask(store, "Are David O. Russell and Tony Gatlif from the same country?")
     assert out["answers"][0]["text"] == "no", out
     assert out["path"][0]["doc_id"] == "David O. Russell", out["path"]
+
+
+CAST = {
+    "Dry Creek (1969 film)": "Dry Creek is a 1969 western film directed by Lena Hart. It "
+    "starred Ada Lind as Mira Holt and Tom Rusk as U.S. Marshal Dell Crane.",
+    "Dry Creek (2010 film)": "Dry Creek is a 2010 western film, the second adaptation of the "
+    "novel, first filmed in 1969 with Tom Rusk. This version stars Kay Moss as Mira Holt and Ben "
+    "Hale as Dell Crane.",
+    "Iron Sky Road": "Iron Sky Road is a 1975 western film starring Tom Rusk, reprising his "
+    "role as Dell Crane, and Nora Quill.",
+    "A Run of Bad Luck (TV series)": "Ian Cole as Count Vell, an actor who wants the orphans' "
+    "fortune.",
+    "Night of the Owl": "Night of the Owl is a 2010 animated film. It stars Rob Tate as the "
+    "Magpie, Ian Cole as Lark / Peter Vane, and Eve Dunn as the Judge.",
+}
+
+
+@pytest.mark.slow
+def test_who_played_whom_is_read_from_cast_lists(tmp_path: Path) -> None:
+    store = _ingested(CAST, tmp_path)
+
+    # the cast member of one film first (its lead), then his role in the other: of the two
+    # films named Dry Creek, the one whose cast list pairs him with a role
+    out = _ask(store, "Who did the cast member of Iron Sky Road play in Dry Creek?")
+    assert out["answers"][0]["text"] == "U.S. Marshal Dell Crane", out
+    assert [(s["answer"], s["doc_id"], s["how"]) for s in out["path"]] == [
+        ("Tom Rusk", "Iron Sky Road", "text"),
+        ("U.S. Marshal Dell Crane", "Dry Creek (1969 film)", "text"),
+    ], out["path"]
+    # a question that opens with its bridge: who plays Count Vell, then his other role
+    out = _ask(
+        store,
+        'The actor who plays Count Vell in "A Run of Bad Luck" also plays which character in '
+        "Night of the Owl?",
+    )
+    assert out["answers"][0]["text"] == "Lark / Peter Vane", out
+    assert [s["answer"] for s in out["path"]] == ["Ian Cole", "Lark / Peter Vane"], out["path"]
