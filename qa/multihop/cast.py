@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.names import SMALL
+from kgqa.qa.multihop.names import SMALL, loose_key
 from kgqa.qa.multihop.shapes import Clause
 from kgqa.qa.multihop.steps import Step, text_step
 from kgqa.qa.types import Hit
@@ -134,14 +133,10 @@ def cast_pairs(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return pairs
 
 
-def _loose(name: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", canonical_key(name)).split())
-
-
 def same_person(one: str, other: str) -> bool:
     """Whether two names stand for one actor: equal, or the same surname where one of them is
     the surname alone ("Wayne" of "John Wayne") or they share their first name."""
-    a, b = _loose(one).split(), _loose(other).split()
+    a, b = loose_key(one).split(), loose_key(other).split()
     if not a or not b or a[-1] != b[-1]:
         return False
     return a == b or len(a) == 1 or len(b) == 1 or a[0] == b[0]
@@ -150,7 +145,7 @@ def same_person(one: str, other: str) -> bool:
 def _names_role(role: str, name: str) -> bool:
     """Whether a role says ``name``: all of its words, in its own order ("George VI" of "the
     future King George VI", "Ethan" of "Ethan Montgomery")."""
-    words, have = _loose(name).split(), _loose(role)
+    words, have = loose_key(name).split(), loose_key(role)
     return bool(words) and re.search(rf"\b{re.escape(' '.join(words))}\b", have) is not None
 
 
@@ -173,10 +168,10 @@ def cast_step(mh: Any, question: str) -> Step | None:
     if asked is None:
         return None
     want, name, work = asked
-    key = _loose(work)
+    key = loose_key(work)
     hits: list[Hit] = list(mh.about(work, question))
     for hit in mh.search(question)[:8]:
-        if hit not in hits and key in _loose(hit.passage.doc_id + " " + hit.passage.text):
+        if hit not in hits and key in loose_key(hit.passage.doc_id + " " + hit.passage.text):
             hits.append(hit)
     for hit in hits:
         span = cast_span(hit.passage.text, want, name)

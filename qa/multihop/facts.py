@@ -158,6 +158,34 @@ def country_key(text: str) -> str:
     return found[0] if found else text.strip().lower()
 
 
+def bridge_span(text: str, start: int, end: int, noun: str, place: bool) -> tuple[int, int, str]:
+    """What a clause's answer at [start, end) of passage ``text`` names as a bridge of kind
+    ``noun``: for a country, the last country the span names, as a country's name ("the
+    Ghanche District, Gilgit Baltistan of Pakistan": Pakistan); for a place, its first name
+    ("Mountrail County in the U.S. state of North Dakota"); else the span."""
+    inside = country_spans(text[start:end]) if noun == "country" else []
+    if inside:
+        a, b = start + inside[-1][0], start + inside[-1][1]
+        return a, b, country_key(text[a:b]).title()
+    cut = re.search(r"\s+in\s+(?=[A-Z]|the\s)", text[start:end]) if place else None
+    if cut:
+        end = start + cut.start()
+    return start, end, text[start:end]
+
+
+def count_end(question: str, text: str) -> int:
+    """Where an answer ``text`` to a "how many" question ends: after its leading number (and
+    the word after the number unless the question says it: "140 mi", "22 times between 1361
+    and 1528" -> "22"); the whole text for another question or no leading number."""
+    m = re.match(r"(\D{0,20}?\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?)(\s+[\w\-]+)?",
+                 text) if re.match(r"(?i)\s*how\s+many\b", question) else None  # fmt: skip
+    if m is None:
+        return len(text)
+    unit = (m.group(2) or "").strip().lower()
+    said = unit and re.search(rf"(?i)\b{re.escape(unit)}\b", question)
+    return m.end(1) if said or not unit else m.end(2)
+
+
 def pick_date(a: Date, b: Date, latest: bool) -> int:
     """0 when date ``a`` wins, 1 when ``b`` does; compared on what both dates know."""
     if a[0] != b[0] or not (a[1] and b[1]):

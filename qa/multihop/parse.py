@@ -352,6 +352,14 @@ def _bare_name(name: str) -> str:
     return _strip_kind(name)
 
 
+# articles that open titles in other languages, whose other words are in lower case
+_ARTICLES = {"La", "Le", "Il", "Al", "El", "Lo", "Los", "Las", "Les", "Der", "Das", "Un", "Una",
+             "Une", "Gli"}  # fmt: skip
+# words after such a title that are the question's own
+_NOT_TITLE = ["takes", "took", "take", "is", "was", "are", "were", "located", "born", "died",
+              "premiered", "set", "based", "written", "composed", "released", "first"]  # fmt: skip
+
+
 def chain(q: str) -> Chain | None:
     """ "Who is the mother of the director of film X?", "Where was the wife of X born?",
     "What is the place of birth of X's father?"."""
@@ -370,6 +378,9 @@ def chain(q: str) -> Chain | None:
     words = re.findall(rf"\b((?:paternal |maternal )?(?:{_RELATION}))s?\b", m.group("rels"), re.I)
     relations = [r for w in reversed(words) for r in _relations_in(w)]
     end = name_end(text, m.end())
+    if text[m.end() : end].strip() in _ARTICLES:  # "La fida ninfa": a title in lower case
+        rest = re.match(rf"(?:\s+(?!(?:{'|'.join(_NOT_TITLE)})\b)[a-z][\w'\-]*)+", text[end:])
+        end += rest.end() if rest else 0
     entity = text[m.end() : end].strip(" ,.?")
     if not relations or not entity:
         return None

@@ -20,6 +20,7 @@ from kgqa.qa.multihop.facts import (
     COUNTRIES,
     US_STATES,
     Date,
+    bridge_span,
     countries_in,
     country_key,
     country_spans,
@@ -30,7 +31,7 @@ from kgqa.qa.multihop.facts import (
 from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, own_name_words
 from kgqa.qa.multihop.kin import PARENTS, kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
-from kgqa.qa.multihop.names import name_end
+from kgqa.qa.multihop.names import loose_key, name_end, question_names
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
     HOPS,
@@ -57,10 +58,6 @@ _HOP_KINDS = {
     **{r: "someone" for r in _KIN},  # a performer or a founder may be a band or a company
     **{r: "place" for r in (*BIRTHPLACE, "place of death", "place of burial")},
 }
-# a name in a question: capitalised words, with small words between them
-_NAME = re.compile(
-    r"[A-Z0-9][\w'\-.!]*(?:\s+(?:(?:of|the|de|and|in|on|for|a|an|to)\s+)*[A-Z0-9][\w'\-.!]*)*"
-)
 
 
 # A hop's passages come from BM25 + dense + the graph walk (personalised PageRank from the
@@ -105,16 +102,18 @@ class MultiHop:
             for hit in self.search(q):
                 found.setdefault(hit.passage.passage_id, hit)
 
-        own = own_name_words(key)
+        own, loose = own_name_words(key), loose_key(key)
 
         def rank(hit: Hit) -> tuple[float, int, float] | None:
             doc = name_key(doc_title(hit))
             # a document named after it, its opening passage first (where it is defined)
-            if doc == key:
+            if doc == key or loose_key(doc) == loose:
                 return (0, hit.passage.ordinal, -hit.score)
             if own and own_name_words(doc) == own:  # "Adlai E. Stevenson I"
                 return (0.5, hit.passage.ordinal, -hit.score)
             at = canonical_key(hit.passage.text).find(key)
+            if at < 0:  # punctuation aside: "Op 3 6" of "Op.3 6"
+                at = loose_key(hit.passage.text).find(loose) if loose else -1
             if at < 0:
                 return None
             return (1 if at < 150 else 2, 0, -hit.score)
@@ -251,7 +250,7 @@ class MultiHop:
     # --- shapes ------------------------------------------------------------------------
     def solve(self, question: str, shape: Shape, depth: int = 0) -> Solved | None:
         if depth == 0:
-            self.named = {normalize_answer(m.group(0)) for m in _NAME.finditer(question)}
+            self.named = {normalize_answer(name) for name in question_names(question)}
         if isinstance(shape, Chain):
             return self.chain(shape, depth)
         if isinstance(shape, Comparison):
@@ -263,11 +262,10 @@ class MultiHop:
         return self.yes_no(shape)
 
     def clause(self, shape: Clause, depth: int) -> Solved | None:
-        """The clause's own question first, over the passages it retrieves; its answer (a
-        name: a bridge is a thing with a name) then stands in the outer question, which is
-        followed in turn when it has a shape (at most three clauses deep), else read over the
-        passages about the bridge. None when the bridge is not a name, or the outer answer is
-        under the verifier's threshold: the question then goes the single-passage way."""
+        """The clause's own question first (a cast list, else read over the passages it
+        retrieves); its answer, a name, stands in the outer question, which is followed in turn
+        when it has a shape (up to three deep), else read over the bridge's passages. None when
+        the bridge is no name or the outer answer is under the verifier's threshold."""
         hits = self.search(shape.inner)[: self.k]
         # a bridge that is a place must not be a person, a work or a building; works and
         # people are left to the reader (the small NER types many titles as places)
@@ -276,14 +274,16 @@ class MultiHop:
         bridge = cast_step(self, shape.inner)  # "Who played Count Olaf in X?": X's cast
         if bridge is None:
             first = self.best_span(shape.inner, hits, shape.person, place, about="")
-            if first is None or not re.match(r"[A-Z0-9]", first.text):
+            if first is None:
+                return None
+            at = first.start - first.passage_start  # a country, or a place's first name
+            a, b, first.text = bridge_span(first.context, at, at + len(first.text), shape.noun,
+                                           place is not None)  # fmt: skip
+            first.start, first.end = first.passage_start + a, first.passage_start + b
+            if not re.match(r"[A-Z0-9]", first.text):
                 return None
             for h in hits:
                 self.hits.setdefault(h.passage.passage_id, h)
-            if place:  # "Mountrail County in the U.S. state of North Dakota": the first name
-                cut = re.search(r"\s+in\s+(?=[A-Z]|the\s)", first.text)
-                if cut:
-                    first.text, first.end = first.text[: cut.start()], first.start + cut.start()
             bridge = read_step(shape.inner, first)
         outer = shape.outer.replace("{bridge}", bridge.answer)
         if NAME_OF.match(shape.outer):  # "What is the name of {bridge}?"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kgqa.qa.multihop.facts import count_end
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
@@ -88,8 +89,10 @@ def text_step(question: str, hit: Hit, start: int, end: int) -> Step:
 
 
 def read_step(question: str, answer: Answer) -> Step:
-    """A step answered by the reader's span ``answer``."""
+    """A step answered by the reader's span ``answer`` (to a "how many" question, its number:
+    "22", not "22 times between 1361 and 1528")."""
+    end = count_end(question, answer.text)
     return Step(
-        question, answer.text, "reader", answer.doc_id, answer.passage_id, answer.start,
-        answer.end, answer.probability,
+        question, answer.text[:end], "reader", answer.doc_id, answer.passage_id, answer.start,
+        answer.start + end, answer.probability,
     )  # fmt: skip

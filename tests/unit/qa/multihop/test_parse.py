@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kgqa.qa.multihop.facts import country_key, dates_in, life_dates
+from kgqa.qa.multihop.facts import bridge_span, count_end, country_key, dates_in, life_dates
 from kgqa.qa.multihop.hops import doc_title, name_key, own_name_words
+from kgqa.qa.multihop.names import loose_key, question_names
 from kgqa.qa.multihop.parse import (
     NAME_OF,
     Chain,
@@ -51,6 +52,20 @@ def test_a_possessive_and_an_outer_question() -> None:
                 "Dune Lights",
                 ["performer"],
                 "What is the name of the castle in the city where {bridge} formed?",
+            ),
+        ),
+        (  # a title in another language, in lower case after its article
+            "How many bridges are in the birth city of the composer of La sposa fedele?",
+            Chain(
+                "La sposa fedele", ["composer", "birth city"], "How many bridges are in {bridge}?"
+            ),
+        ),
+        (  # ... up to the question's own verb
+            "When did the mayor of the city where the composer of Il mondo alla rovescia died end?",
+            Chain(
+                "Il mondo alla rovescia",
+                ["composer"],
+                "When did the mayor of the city where {bridge} died end?",
             ),
         ),
     ],
@@ -282,3 +297,35 @@ def test_which_country_asks_for_a_country_and_initials_do_not_part_names() -> No
     assert own_name_words(name_key("Owen Tarrant-Hale, 2nd Baronet Hale of Dunmore")) == owen
     assert own_name_words(name_key("Sir Owen Tarrant-Hale, 2nd Baronet")) == owen
     assert own_name_words(name_key("Charles, Duke of Orléans")) == []  # one word: too loose
+
+
+def test_a_bridge_is_what_its_clause_asks_for() -> None:
+    text = "Mount Tarvel is in the Vosh District, Gilgit of Pakistan. Nearby lies Kelmor in India."
+    at = text.index("the Vosh")
+    end = text.index(". Nearby")
+    # a country: the one the answer names, as a country's name
+    assert bridge_span(text, at, end, "country", False)[2] == "Pakistan"
+    assert bridge_span("a Pakistani peak", 0, 16, "country", False)[2] == "Pakistan"
+    # a place: its first name; anything else: the answer as read
+    text = "Vell Township is in Marl County in the state of Ohio."
+    at = text.index("Marl")
+    assert bridge_span(text, at, len(text) - 1, "county", True)[2] == "Marl County"
+    assert bridge_span(text, at, len(text) - 1, "county", False)[2] == text[at:-1]
+
+
+def test_the_answer_to_how_many_is_its_number() -> None:
+    question = "How many times did the plague occur in Velmar?"
+    assert "22 times between 1361 and 1528"[: count_end(question, "22 times between 1361")] == "22"
+    # a unit the question does not say stays; what qualifies the number stays
+    answer = "140 mi of highways in 2010"
+    assert answer[: count_end("How many miles of highways are in Velmar?", answer)] == "140 mi"
+    assert count_end("How many books did she write?", "more than 450") == len("more than 450")
+    # another question, or no number: the whole answer
+    assert count_end("When did it start?", "22 times between") == len("22 times between")
+    assert count_end("How many times?", "twice") == len("twice")
+
+
+def test_names_match_without_their_punctuation_or_possessive() -> None:
+    assert loose_key("Batman: Under the Red Hood") == loose_key("Batman Under the Red Hood")
+    assert loose_key("Concerto in C major Op.3 6") == loose_key("Concerto in C Major Op 3 6")
+    assert question_names("Where is the headquarters of Ten High's maker?") == ["Where", "Ten High"]
