@@ -135,6 +135,17 @@ def child_span(text: str, parent: str, relation: str, within: int = 300) -> tupl
     sentence = rest[: m.start()] if (m := _SENTENCE_END.search(rest)) else rest
     if canonical_key(parent) not in canonical_key(sentence):
         return None
+    # "... adopted daughter of Hans Albert Einstein, the son of Albert Einstein": the parent's
+    # child is the name before ", the son of", not the passage's subject (a grandchild)
+    said_of = re.search(
+        rf"([A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*)*),\s+(?:the\s+|an?\s+)?(?:[a-z]+\s+)?"
+        rf"(son|daughter|child)\s+of\s+{re.escape(parent)}\b",
+        sentence,
+    )
+    if said_of is not None:
+        at = said.end()
+        found = relation in ("child", said_of.group(2))
+        return (at + said_of.start(1), at + said_of.end(1)) if found else None
     name = _name(text, 0)
     if name is None:
         return None

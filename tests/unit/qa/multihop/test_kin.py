@@ -87,3 +87,12 @@ def test_a_child_is_read_from_its_own_passage_naming_the_parent() -> None:
     assert (
         child_span("Ivy Sayre was an activist, a friend of Tom Vell.", "Tom Vell", "child") is None
     )
+
+
+def test_a_child_named_between_the_subject_and_the_parent_is_the_parents_child() -> None:
+    text = "Ena Vell (1941 - 2011) was the adopted daughter of Hal Ivo Vell, the son of Tom Vell."
+    span = child_span(text, "Tom Vell", "child")
+    assert span is not None and text[span[0] : span[1]] == "Hal Ivo Vell"  # not his grandchild
+    assert child_span(text, "Tom Vell", "daughter") is None  # a son is no daughter
+    span = child_span(text, "Hal Ivo Vell", "child")  # the subject is his own child
+    assert span is not None and text[span[0] : span[1]] == "Ena Vell"
