@@ -162,7 +162,10 @@ def bridge_span(text: str, start: int, end: int, noun: str, place: bool) -> tupl
     """What a clause's answer at [start, end) of passage ``text`` names as a bridge of kind
     ``noun``: for a country, the last country the span names, as a country's name ("the
     Ghanche District, Gilgit Baltistan of Pakistan": Pakistan); for a place, its first name
-    ("Mountrail County in the U.S. state of North Dakota"); else the span."""
+    ("Mountrail County in the U.S. state of North Dakota"); else the span; never the words
+    that say what kind of thing it is ("province of Vojvodina")."""
+    lead = re.match(r"(?:the\s+)?(?:[a-z]+\s+){1,2}of\s+(?=[A-Z])", text[start:end])
+    start += lead.end() if lead else 0  # "province of Vojvodina", "the city of Venice"
     inside = country_spans(text[start:end]) if noun == "country" else []
     if inside:
         a, b = start + inside[-1][0], start + inside[-1][1]

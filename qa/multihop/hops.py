@@ -46,24 +46,6 @@ def name_key(name: str) -> str:
     return canonical_key(re.sub(r"\s*\([^)]*\)\s*", " ", name)).strip()
 
 
-_HONORIFIC = set(
-    "sir lady lord dame prince princess king queen count countess duke duchess earl baron "
-    "baroness saint st dr rev".split()
-)
-
-
-def own_name_words(key: str) -> list[str]:
-    """A name key's own words: the name before its first comma, less honorifics, initials
-    and one-letter numerals ("sir john hay-williams, 2nd baronet" and "john hay-williams,
-    2nd baronet williams of bodelwyddan" are john hay-williams; "adlai e. stevenson i" and
-    "adlai stevenson i" are adlai stevenson). Fewer than two words: none (too loose)."""
-    words = [
-        w for w in key.split(",", 1)[0].split()
-        if not re.fullmatch(r"\w\.?", w) and w.strip(".") not in _HONORIFIC
-    ]  # fmt: skip
-    return words if len(words) > 1 else []
-
-
 def is_about(hit: Hit, name: str, within: int = 100) -> bool:
     """Whether ``hit``'s passage is about ``name``: its document is named after it, or its
     first ``within`` characters name it ("Lumenol is an organic compound ...")."""

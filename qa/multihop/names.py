@@ -1,5 +1,6 @@
 """Names in text: where one ends (a run of capitalised words with small words inside it:
-"Isle of Man", "The Wild Women of Chastity Gulch") and the words just before one."""
+"Isle of Man", "The Wild Women of Chastity Gulch"), the words just before one, and the keys
+that match a name to another way of writing it (without punctuation, titles or a territory)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,34 @@ def loose_key(name: str) -> str:
     """A name's key without its punctuation ("Batman: Under the Red Hood" and "Batman Under the
     Red Hood", "Op.3 6" and "Op 3 6" are one)."""
     return " ".join(re.sub(r"[^\w\s]", " ", canonical_key(name)).split())
+
+
+_HONORIFIC = set(
+    "sir lady lord dame prince princess king queen count countess duke duchess earl baron "
+    "baroness saint st dr rev".split()
+)
+
+
+def own_name_words(key: str) -> list[str]:
+    """A name key's own words: the name before its first comma, less honorifics, initials
+    and one-letter numerals ("sir john hay-williams, 2nd baronet" and "john hay-williams,
+    2nd baronet williams of bodelwyddan" are john hay-williams; "adlai e. stevenson i" and
+    "adlai stevenson i" are adlai stevenson). Fewer than two words: none (too loose)."""
+    words = [
+        w for w in key.split(",", 1)[0].split()
+        if not re.fullmatch(r"\w\.?", w) and w.strip(".") not in _HONORIFIC
+    ]  # fmt: skip
+    return words if len(words) > 1 else []
+
+
+def short_name(key: str) -> str:
+    """A name key without its titles and what follows the name ("king henry iii of england":
+    "henry iii"; "sir john hay-williams, 2nd baronet": "john hay-williams"); "" when fewer
+    than two words are left or nothing was taken away."""
+    words = key.split(",", 1)[0].split()
+    while words and words[0].strip(".") in _HONORIFIC:
+        words = words[1:]
+    if "of" in words:
+        words = words[: words.index("of")]
+    short = " ".join(words)
+    return short if len(words) > 1 and short != key else ""

@@ -28,10 +28,10 @@ from kgqa.qa.multihop.facts import (
     life_dates,
     pick_date,
 )
-from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key, own_name_words
+from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key
 from kgqa.qa.multihop.kin import PARENTS, kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
-from kgqa.qa.multihop.names import loose_key, name_end, question_names
+from kgqa.qa.multihop.names import loose_key, name_end, own_name_words, question_names, short_name
 from kgqa.qa.multihop.parse import (
     BIRTHPLACE,
     HOPS,
@@ -380,8 +380,10 @@ class MultiHop:
             return step
         hits = self.about(bridge, question)
         seen, key = {h.passage.passage_id for h in hits}, name_key(bridge)
+        keys = [k for k in (key, short_name(key)) if k]  # "King Henry III of England": Henry III
         for hit in self.search(question)[:OWN_PASSAGES]:
-            if hit.passage.passage_id not in seen and key in canonical_key(hit.passage.text):
+            text = canonical_key(hit.passage.text)
+            if hit.passage.passage_id not in seen and any(k in text for k in keys):
                 hits.append(hit)
                 self.hits.setdefault(hit.passage.passage_id, hit)
         answer = self.best_span(question, hits, kind=_HOP_KINDS.get(known or ""), about=bridge)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kgqa.qa.multihop.facts import bridge_span, count_end, country_key, dates_in, life_dates
-from kgqa.qa.multihop.hops import doc_title, name_key, own_name_words
-from kgqa.qa.multihop.names import loose_key, question_names
+from kgqa.qa.multihop.hops import doc_title, name_key
+from kgqa.qa.multihop.names import loose_key, own_name_words, question_names, short_name
 from kgqa.qa.multihop.parse import (
     NAME_OF,
     Chain,
@@ -311,6 +311,11 @@ def test_a_bridge_is_what_its_clause_asks_for() -> None:
     at = text.index("Marl")
     assert bridge_span(text, at, len(text) - 1, "county", True)[2] == "Marl County"
     assert bridge_span(text, at, len(text) - 1, "county", False)[2] == text[at:-1]
+    # the words that say what kind of thing it is are no part of its name
+    text = "It is official in the province of Velvodina."
+    assert bridge_span(text, text.index("province"), len(text) - 1, "province", True)[2] == (
+        "Velvodina"
+    )
 
 
 def test_the_answer_to_how_many_is_its_number() -> None:
@@ -329,3 +334,11 @@ def test_names_match_without_their_punctuation_or_possessive() -> None:
     assert loose_key("Batman: Under the Red Hood") == loose_key("Batman Under the Red Hood")
     assert loose_key("Concerto in C major Op.3 6") == loose_key("Concerto in C Major Op 3 6")
     assert question_names("Where is the headquarters of Ten High's maker?") == ["Where", "Ten High"]
+
+
+def test_a_short_name_leaves_out_titles_and_what_follows_the_name() -> None:
+    assert short_name("king henry iii of velmark") == "henry iii"
+    assert short_name("sir tom hale, 2nd baronet") == "tom hale"
+    # nothing to leave out, or too little left: none
+    assert short_name("tom hale") == "" and short_name("bank of velmark") == ""
+    assert short_name("duke of velmark") == ""
