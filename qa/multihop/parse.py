@@ -368,6 +368,10 @@ def chain(q: str) -> Chain | None:
         text = _POSSESSIVE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
     text = _PRENOMINAL.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", text)
     text = re.sub(r"\bthe (?:actor|actress|star) in (?=[A-Z\"])", "the cast member of ", text)
+    # "the average income of the same nationality as the author of X": of the author's country
+    text = re.sub(
+        r"\bthe same nationality as (?:the )?", "the country of citizenship of the ", text
+    )
     m = re.search(
         rf"\b(?:the\s+)?(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
         rf"(?:{_KIND})?(?=[A-Z0-9\"'(])",

@@ -54,6 +54,14 @@ def test_a_possessive_and_an_outer_question() -> None:
                 "What is the name of the castle in the city where {bridge} formed?",
             ),
         ),
+        (  # "the same nationality as X" asks about X's country, not for X's nationality
+            "What is the average income in the same nationality as the author of Tarn Hill?",
+            Chain(
+                "Tarn Hill",
+                ["author", "country of citizenship"],
+                "What is the average income in {bridge}?",
+            ),
+        ),
         (  # a title in another language, in lower case after its article
             "How many bridges are in the birth city of the composer of La sposa fedele?",
             Chain(
