@@ -92,10 +92,11 @@ def _role_start(text: str, end: int) -> int:
 
 
 # "ACTOR as ROLE", "ACTOR plays the future ROLE", "ACTOR (in his last film), reprising his role
-# as ROLE": the role starts where the match ends
+# as ROLE", "ACTOR returned as ROLE": the role starts where the match ends
 _AS = re.compile(
     rf"(?P<actor>{_PERSON})(?:\s+\([^)]{{0,40}}\),?)?\s+(?:(?:reprising|reprises|reprised|in|"
-    rf"for)\s+(?:his|her|their)\s+(?:\w+\s+)?role\s+)?(?:as|{_PLAYED})\s+"
+    rf"for)\s+(?:his|her|their)\s+(?:\w+\s+)?role\s+|(?:returned|returns|returning|appeared|"
+    rf"appears|was\s+cast|is\s+cast)\s+)?(?:as|{_PLAYED})\s+"
     r"(?:(?:the|a|an|[a-z0-9\-][\w\-]*)\s+){0,4}?(?=[A-Z\"])"
 )
 _BOTH = re.compile(rf"\s+and\s+(?:the\s+)?({_PERSON}),?\s+respectively\b")

@@ -31,6 +31,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         ("Sam Orr plays the future King Albin IV, who stammers.", [("Sam Orr", "King Albin IV")]),
         ("starring Ben Hale (in his last film), reprising his role as Sheriff Cole Dray, and "
          "Kay Moss.", [("Ben Hale", "Sheriff Cole Dray")]),
+        ("Tom Rusk returned as Dell Crane, who builds a robot.", [("Tom Rusk", "Dell Crane")]),
         # a list without commas: the next pairing ends the role
         ("Dan Keel as Evan Post (adult) Jo Pell as teenage Evan Post",
          [("Dan Keel", "Evan Post"), ("Jo Pell", "Evan Post")]),
