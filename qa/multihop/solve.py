@@ -14,14 +14,12 @@ from typing import Any
 
 from kgqa.kg.canonical import canonical_key
 from kgqa.qa.multihop.cast import cast_step, starring_step
-from kgqa.qa.multihop.claims import claim_stems, counted_side, holds, listed_side, supported_side
+from kgqa.qa.multihop.claims import counted_side, listed_side, supported_side
 from kgqa.qa.multihop.common import definition, shared_run
 from kgqa.qa.multihop.facts import (
-    COUNTRIES,
     US_STATES,
     Date,
     bridge_span,
-    countries_in,
     country_key,
     country_spans,
     dates_in,
@@ -42,12 +40,12 @@ from kgqa.qa.multihop.parse import (
     Common,
     Comparison,
     Shape,
-    YesNo,
     outer_relation,
     parse,
     relation_of,
 )
 from kgqa.qa.multihop.steps import Solved, Step, read_step, text_step
+from kgqa.qa.multihop.yesno import yes_no
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.types import Answer, Hit
 
@@ -259,7 +257,7 @@ class MultiHop:
             return self.clause(shape, depth)
         if isinstance(shape, Common):
             return self.common(question, shape)
-        return self.yes_no(shape)
+        return yes_no(self, shape)
 
     def clause(self, shape: Clause, depth: int) -> Solved | None:
         """The clause's own question first (a cast list, else read over the passages it
@@ -509,92 +507,6 @@ class MultiHop:
         side, _ = max(scored, key=lambda sa: sa[1].probability or sa[1].score)
         steps.append(Step("Which side's passage answers it?", side, "comparison"))
         return Solved(side, steps, self.used())
-
-    def yes_no(self, shape: YesNo) -> Solved | None:
-        relations = list(dict.fromkeys(shape.relations))
-        steps: list[Step] = []
-        values: list[str] = []
-        for n, side in enumerate(shape.sides):
-            entity = side
-            if relations:
-                followed = self.follow(side, relations)
-                if followed is None:
-                    return None
-                entity, more = followed
-                steps += more
-            if shape.same:
-                step = self.fact(entity, shape.attribute)
-            else:
-                step = self.claim(entity, shape.claims[n] if shape.claims else shape.claim)
-            if step is None:
-                return self._claim_word_in_name(shape) if side == shape.sides[-1] else None
-            steps.append(step)
-            values.append(step.answer)
-        if shape.same:
-            keys = [
-                country_key(v) if shape.attribute == "country" else normalize_answer(v)
-                for v in values
-            ]
-            yes = keys[0] == keys[1] or bool(keys[0] and keys[1] and keys[0] in keys[1])
-        else:
-            yes = all(v == "yes" for v in values)
-        steps.append(Step("Do both agree?", "yes" if yes else "no", "comparison"))
-        return Solved("yes" if yes else "no", steps, self.used())
-
-    def _claim_word_in_name(self, shape: YesNo) -> Solved | None:
-        """ "Were both A and B ESA astronauts?": no passage is about "B ESA", so its last
-        word starts the claim (for both sides); None when the name cannot be cut."""
-        name, _, word = shape.sides[-1].rpartition(" ")
-        if shape.same or shape.relations or not shape.claim or len(name.split()) < 2:
-            return None
-        return self.yes_no(YesNo([*shape.sides[:-1], name], False, "", f"{word} {shape.claim}"))
-
-    def fact(self, entity: str, attribute: str) -> Step | None:
-        """The ``attribute`` of ``entity`` for a "same ..." question: its country from its
-        passage's text when it names one, else the reader's answer."""
-        if attribute == "identity":
-            return Step(f"Who is {entity}?", entity, "comparison")
-        if attribute == "country":
-            question = f"Which country is {entity} from?"
-            for hit in self.about(entity, question)[:1]:
-                found = countries_in(hit.passage.text[:400])
-                if found:
-                    p = hit.passage
-                    return Step(question, found[0], "text", p.doc_id, p.passage_id, p.start, p.end)
-            return self.read(question, entity)
-        return self.read(f"What is the {attribute} of {entity}?", entity)
-
-    def claim(self, entity: str, claim: str) -> Step | None:
-        """Whether the passage about ``entity`` says ``claim``: every word of it is there
-        (``claims.holds``); a nationality ("American", "US-based") is the country its passage
-        names first (``fact``)."""
-        parts = re.split(r"[\s-]+", claim.strip())
-        places = [  # "English-language" is no nationality
-            w for w, after in zip(parts, [*parts[1:], ""])
-            if w.lower() in COUNTRIES and after.lower() != "language"
-        ]  # fmt: skip
-        nation = COUNTRIES.get(claim.lower()) or (COUNTRIES[places[0].lower()] if places else None)
-        if nation is not None:
-            found = self.fact(entity, "country")
-            if found is None:
-                return None
-            rest = " ".join(w for w in parts if w not in places) if places else ""
-            if country_key(found.answer) != nation or not claim_stems(rest):
-                said = "yes" if country_key(found.answer) == nation else "no"
-                return Step(
-                    f"Is {entity} {claim}?", said, "text", found.doc_id, found.passage_id,
-                    found.start, found.end,
-                )  # fmt: skip
-            claim = rest
-        hits = self.about(entity, f"{entity} {claim}")
-        if not hits:
-            return None
-        p = hits[0].passage
-        yes = holds(claim, p.text, " ".join(h.passage.text for h in hits[1:3]))
-        return Step(
-            f"Is {entity} {claim}?", "yes" if yes else "no", "text", p.doc_id, p.passage_id,
-            p.start, p.end,
-        )  # fmt: skip
 
     def used(self) -> list[Hit]:
         return list(self.hits.values())
