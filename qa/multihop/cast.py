@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.multihop.clauses import ASKS
 from kgqa.qa.multihop.names import SMALL, loose_key
 from kgqa.qa.multihop.shapes import Clause
 from kgqa.qa.multihop.steps import Step, text_step
@@ -210,7 +211,7 @@ def cast_clause(q: str) -> Clause | None:
     """A clause whose bridge is a cast member: "the actor of ROLE from WORK" (asked as "Who
     played ROLE in WORK?"), or the described role of "Who played the monarch ... in WORK?"."""
     m = _ACTOR_OF_ROLE.search(q)
-    if m is not None and re.search(r"(?i)\b(?:what|which|who|whom|where|when|how)\b", q):
+    if m is not None and ASKS.search(q):
         outer = q[: m.start()] + "{bridge}" + q[m.end() :]
         inner = f"Who played {m.group('role')} in {m.group('work')}?"
         return Clause(inner, outer, True, "actor")

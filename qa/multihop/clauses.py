@@ -11,7 +11,9 @@ import re
 from kgqa.qa.multihop.names import SMALL as _SMALL
 from kgqa.qa.multihop.shapes import Clause
 
-_WH_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|where|when|how)\b")
+# a question word anywhere ("whose" too), and one that lets a question ask of a clause's bridge
+WH_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|where|when|how)\b")
+ASKS = re.compile(r"(?i)\b(?:what|which|who|whom|where|when|how)\b")
 _PREPOSITION = (
     r"in|on|at|from|under|by|for|with|to|of|through|during|into|after|before|since|over|within"
 )
@@ -54,7 +56,7 @@ def clause(q: str) -> Clause | None:
     if noun in {"same", "other", "one", "way"} or (rel == "when" and noun not in _TIMES):
         return None  # "the object when it is not in use": not a relative clause
     before = q[: m.start()].rstrip()
-    if len(words) < 2 or not re.search(r"(?i)\b(what|which|who|whom|where|when|how)\b", before):
+    if len(words) < 2 or not ASKS.search(before):
         return None  # the question's own wh-word is in the clause: it is not a bridge
     subject = rel in ("that", "which", "who") and not (
         words[0][:1].isupper() or words[0].lower() in _SUBJECT_WORDS
@@ -110,7 +112,7 @@ def _subject_first(q: str) -> Clause | None:
         return None  # the clause has a subject of its own: "The city that X ..."
     cut = _outer_verb(words)
     inner, tail = " ".join(words[:cut]).strip(" ,"), " ".join(words[cut:]).strip(" ?")
-    if " " not in inner or not tail or not _WH_WORD.search(tail):
+    if " " not in inner or not tail or not WH_WORD.search(tail):
         return None
     noun, rel = m.group("noun").lower(), m.group("rel").lower()
     person = rel == "who" or noun in _PEOPLE_NOUNS

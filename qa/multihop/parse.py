@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kgqa.qa.multihop.cast import cast_clause
-from kgqa.qa.multihop.clauses import clause
+from kgqa.qa.multihop.clauses import WH_WORD, clause
 from kgqa.qa.multihop.facts import COUNTRIES
 from kgqa.qa.multihop.names import SMALL as _SMALL
 from kgqa.qa.multihop.names import a_b_prefix, name_end
@@ -254,7 +254,6 @@ _TWO_CLAIMS = re.compile(
     rf"^(?:Is|Was)\s+(?P<a>{_NAME_WORDS})\s+(?P<ca>(?:a|an|the)\s[^?]*?)\s+and\s+"
     rf"(?P<b>{_NAME_WORDS})\s+(?P<cb>(?:a|an|the)\s[^?]*?)\s*\?$"
 )
-_WH_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|where|when|how)\b")
 _SAME = re.compile(
     r"\bthe same\s+(?P<what>[a-z ]+?)(?:\s+as\b|\?|$)|\bshare the same (?P<what2>[a-z]+)"
 )
@@ -266,7 +265,7 @@ def yes_no(q: str) -> YesNo | None:
     stated = re.match(r"^Both\s+(?P<names>.+?)\s+(?:are|were)\s+(?P<claim>[^?]+)\?$", q)
     if stated:  # "Both A and B are Z?" (not "... are what type of films?")
         found = two_names(stated.group("names"))
-        if found is None or found[2].strip() or _WH_WORD.search(stated.group("claim")):
+        if found is None or found[2].strip() or WH_WORD.search(stated.group("claim")):
             return None
         return YesNo(list(found[0]), False, "", stated.group("claim").strip())
     pair = _TWO_CLAIMS.match(q)

@@ -149,13 +149,13 @@ class MultiHop:
             for hit in self.about(entity, question)[:2]:
                 m = re.search(place, hit.passage.text)
                 if m:
-                    return self.text_step(question, hit, m.start(1), m.end(1))
+                    return text_step(question, hit, m.start(1), m.end(1))
             return None
         if relation in ("nationality", "country of citizenship", "country", "country of origin"):
             for hit in self.about(entity, question)[:1]:
                 spans = country_spans(hit.passage.text[:400])
                 if spans:
-                    step = self.text_step(question, hit, *spans[0])
+                    step = text_step(question, hit, *spans[0])
                     # "Pakistani": Pakistan; a state ("Ohio") is no nationality
                     if relation == "country of citizenship" or step.answer.lower() in US_STATES:
                         step.answer = country_key(step.answer).title()
@@ -169,10 +169,8 @@ class MultiHop:
             for hit in hits:
                 span = kin_span(hit.passage.text, entity, relation)
                 if span is not None:
-                    return self.text_step(question, hit, *span)
+                    return text_step(question, hit, *span)
         return None
-
-    text_step = staticmethod(text_step)
 
     def read(
         self, question: str, entity: str, person: bool = False, kind: str | None = None
@@ -264,13 +262,13 @@ class MultiHop:
         retrieves); its answer, a name, stands in the outer question, which is followed in turn
         when it has a shape (up to three deep), else read over the bridge's passages. None when
         the bridge is no name or the outer answer is under the verifier's threshold."""
-        hits = self.search(shape.inner)[: self.k]
-        # a bridge that is a place must not be a person, a work or a building; works and
-        # people are left to the reader (the small NER types many titles as places)
-        kind = wanted_kind(f"which {shape.noun}" if shape.noun else shape.inner)
-        place = kind if kind in ("place", "settlement") else None
         bridge = cast_step(self, shape.inner)  # "Who played Count Olaf in X?": X's cast
         if bridge is None:
+            hits = self.search(shape.inner)[: self.k]
+            # a bridge that is a place must not be a person, a work or a building; works and
+            # people are left to the reader (the small NER types many titles as places)
+            kind = wanted_kind(f"which {shape.noun}" if shape.noun else shape.inner)
+            place = kind if kind in ("place", "settlement") else None
             first = self.best_span(shape.inner, hits, shape.person, place, about="")
             if first is None:
                 return None
@@ -310,8 +308,8 @@ class MultiHop:
                 return None
             text = first[run[0] : run[1]]
             steps = [
-                self.text_step(f"What is {pair[0]}?", a, a0, a1),
-                self.text_step(f"What is {pair[1]}?", b, b0, b1),
+                text_step(f"What is {pair[0]}?", a, a0, a1),
+                text_step(f"What is {pair[1]}?", b, b0, b1),
                 Step("What do both definitions say?", text, "comparison"),
             ]
             return Solved(text, steps, self.used())
@@ -380,8 +378,9 @@ class MultiHop:
         seen, key = {h.passage.passage_id for h in hits}, name_key(bridge)
         keys = [k for k in (key, short_name(key)) if k]  # "King Henry III of England": Henry III
         for hit in self.search(question)[:OWN_PASSAGES]:
-            text = canonical_key(hit.passage.text)
-            if hit.passage.passage_id not in seen and any(k in text for k in keys):
+            if hit.passage.passage_id in seen:
+                continue
+            if any(k in canonical_key(hit.passage.text) for k in keys):
                 hits.append(hit)
                 self.hits.setdefault(hit.passage.passage_id, hit)
         answer = self.best_span(question, hits, kind=_HOP_KINDS.get(known or ""), about=bridge)
@@ -448,7 +447,7 @@ class MultiHop:
                 where = next(((a, b) for d, a, b in dates_in(text) if d == date), None)
                 if where is None:
                     continue
-                return date, self.text_step(question, hit, *where)
+                return date, text_step(question, hit, *where)
         step = self.read(question, entity)
         if step is None:
             return None
@@ -471,7 +470,7 @@ class MultiHop:
         counted = counted_side(question, texts)
         if counted is not None:
             side, thing, n, start, end = counted
-            step = self.text_step(f"How many {thing} for {side}?", about[side][n], start, end)
+            step = text_step(f"How many {thing} for {side}?", about[side][n], start, end)
             compared = Step("Which side's count wins?", side, "comparison")
             return Solved(side, [step, compared], self.used())
         picked = supported_side(question, texts)
@@ -481,7 +480,7 @@ class MultiHop:
             for hit in about[side][:2]:
                 where = re.search(rf"(?i)\b{re.escape(words[0])}\b", hit.passage.text)
                 if where is not None:
-                    step = self.text_step(said, hit, where.start(), where.end())
+                    step = text_step(said, hit, where.start(), where.end())
                     compared = Step("Which side does the text support?", side, "comparison")
                     return Solved(side, [step, compared], self.used())
         scored = []

@@ -22,6 +22,11 @@ pytestmark = pytest.mark.slow
 KILLS = 12
 
 
+def ingest_command(*args: str) -> list[str]:
+    """``kgqa ingest ARGS`` as this interpreter runs it."""
+    return [sys.executable, "-m", "kgqa.flows.cli", "ingest", *args]
+
+
 def committed_docs(store: Path) -> dict[str, str]:
     gen = Store(store).open()
     try:
@@ -37,7 +42,7 @@ def test_sigkill_at_random_moments_never_loses_a_committed_document(
     shutil.copytree(SAMPLE, corpus)
     store = tmp_path / "store"
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "KGQA_STORE": str(store)}
-    command = [sys.executable, "-m", "kgqa.flows.cli", "ingest", str(corpus), "--no-progress"]
+    command = ingest_command(str(corpus), "--no-progress")
     subprocess.run(command, env=env, check=True, capture_output=True)
 
     def change(round_: int) -> None:
@@ -104,15 +109,7 @@ def test_killing_ingest_takes_prefect_s_temporary_server_with_it(tmp_path: Path)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["KGQA_STORE"] = str(tmp_path / "store")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kgqa.flows.cli",
-            "ingest",
-            str(SAMPLE),
-            "--no-progress",
-            "--prefect",
-        ],
+        ingest_command(str(SAMPLE), "--no-progress", "--prefect"),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -138,16 +135,7 @@ def test_a_failed_ingest_prints_one_line_and_not_prefect_s_traceback(
     (store / "LOCK").mkdir(parents=True)  # the lock file cannot be opened: an OS error in the flow
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kgqa.flows.cli",
-            "ingest",
-            str(SAMPLE),
-            "--store",
-            str(store),
-            "--no-progress",
-        ],
+        ingest_command(str(SAMPLE), "--store", str(store), "--no-progress"),
         env=env,
         capture_output=True,
         text=True,
@@ -185,15 +173,7 @@ def test_killing_ingest_leaves_no_fork_server_or_model_worker_behind(tmp_path: P
         env = dict(os.environ, KGQA_STORE=str(tmp_path / f"store{attempt}"))
         with log.open("wb") as err:
             proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "kgqa.flows.cli",
-                    "ingest",
-                    str(SAMPLE),
-                    "--no-prefect",
-                    "--no-progress",
-                ],
+                ingest_command(str(SAMPLE), "--no-prefect", "--no-progress"),
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
