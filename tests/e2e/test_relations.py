@@ -50,3 +50,32 @@ def test_extract_gives_offsets_into_each_text(tmp_path: Path) -> None:
         ("Acme Corp", "Org"),
         ("Boston", "Loc"),
     }
+
+
+def _conll04_item(tokens: list[str], entities: list[tuple[int, int, str]]) -> dict[str, object]:
+    tags = ["O"] * len(tokens)
+    for start, end, label in entities:
+        if end - start == 1:
+            tags[start] = f"U-{label}"
+        else:
+            tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 2) + [f"L-{label}"]
+    return {"tokens": tokens, "tags": tags, "relations": []}
+
+
+@pytest.mark.slow
+def test_names_at_a_glued_full_stop_or_after_a_lowercase_title_are_found(tmp_path: Path) -> None:
+    # CoNLL04 writes a sentence's full stop glued to its last word; a title before a name is
+    # no part of it. Sentences written for this test.
+    sentences = [
+        (["The", "aid", "flights", "to", "the", "north", "were", "halted", "by", "Ethiopia."],
+         [(9, 10, "Loc")]),
+        (["Reporters", "waited", "for", "first", "lady", "Imelda", "Marcos", "at", "the",
+          "airport", "."], [(5, 7, "Peop")]),
+        (["The", "mayor", "of", "Lyon", "met", "Nadia", "Ferrand", "in", "Marseille."],
+         [(3, 4, "Loc"), (5, 7, "Peop"), (8, 9, "Loc")]),
+    ]  # fmt: skip
+    data = tmp_path / "written.json"
+    data.write_text(json.dumps([_conll04_item(t, e) for t, e in sentences]))
+    result = CliRunner().invoke(app, ["eval", "relations", "--conll04", str(data), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["entities"]["recall"] == 100.0
