@@ -158,14 +158,21 @@ def country_key(text: str) -> str:
     return found[0] if found else text.strip().lower()
 
 
+# "Charlotte-based Bank of America", "the London-based HSBC": where a name is based, before it
+_BASED = re.compile(r"(?:the\s+)?(?:[A-Z][\w.'’]*\s+){0,3}[A-Z][\w.'’]*-based\s+(?=[A-Z])")
+
+
 def bridge_span(text: str, start: int, end: int, noun: str, place: bool) -> tuple[int, int, str]:
     """What a clause's answer at [start, end) of passage ``text`` names as a bridge of kind
     ``noun``: for a country, the last country the span names, as a country's name ("the
     Ghanche District, Gilgit Baltistan of Pakistan": Pakistan); for a place, its first name
     ("Mountrail County in the U.S. state of North Dakota"); else the span; never the words
-    that say what kind of thing it is ("province of Vojvodina")."""
+    that say what kind of thing it is ("province of Vojvodina") or where it is based
+    ("Charlotte-based Bank of America")."""
     lead = re.match(r"(?:the\s+)?(?:[a-z]+\s+){1,2}of\s+(?=[A-Z])", text[start:end])
     start += lead.end() if lead else 0  # "province of Vojvodina", "the city of Venice"
+    based = _BASED.match(text[start:end])
+    start += based.end() if based else 0
     inside = country_spans(text[start:end]) if noun == "country" else []
     if inside:
         a, b = start + inside[-1][0], start + inside[-1][1]

@@ -324,6 +324,13 @@ def test_a_bridge_is_what_its_clause_asks_for() -> None:
     assert bridge_span(text, text.index("province"), len(text) - 1, "province", True)[2] == (
         "Velvodina"
     )
+    # nor where it is based
+    text = "Fleet was bought by Tarrow-based Bank of Velmar in 2004."
+    at, end = text.index("Tarrow"), text.index(" in 2004")
+    assert bridge_span(text, at, end, "company", False)[2] == "Bank of Velmar"
+    text = "It was sold to the New Harbor-based Corvin Group."
+    at = text.index("the New")
+    assert bridge_span(text, at, len(text) - 1, "company", False)[2] == "Corvin Group"
 
 
 def test_the_answer_to_how_many_is_its_number() -> None:
