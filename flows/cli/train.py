@@ -399,6 +399,38 @@ def train_relations_command(
         )
 
 
+@train_app.command("relations-soup")
+@guard
+def train_relations_soup_command(
+    models: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Joint model folders fine-tuned from one start (OUT or OUT/epoch-N of "
+            "kgqa train relations --keep-epochs)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+    dev: Annotated[
+        Path | None,
+        typer.Option(help="CoNLL04 dev sentences: choose the relation threshold and report."),
+    ] = None,
+) -> None:
+    """Average the weights of joint relation models (a uniform model soup) into one model;
+    without --dev it keeps the first model's relation threshold."""
+    training_settings([dev] if dev is not None else [])
+    from kgqa.qa.training.soup import soup_relation_models
+
+    metrics = soup_relation_models(
+        models, out, dev, "kgqa " + " ".join(sys.argv[1:]), progress=console.print
+    )
+    if "dev" in metrics:
+        r, e = metrics["dev"]["relations"], metrics["dev"]["entities"]
+        console.print(
+            f"dev relations P {r['precision']:.1f} R {r['recall']:.1f} F1 {r['f1']:.1f}; "
+            f"entities F1 {e['f1']:.1f} (threshold {metrics['threshold']['chosen']})"
+        )
+
+
 @train_app.command("relation-data")
 @guard
 def train_relation_data_command(
