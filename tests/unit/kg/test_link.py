@@ -100,3 +100,54 @@ def test_fuzzy_matching_over_length_buckets_finds_what_all_keys_would() -> None:
             )
             matched += bool(expected)
         assert matched  # the typos do reach the cutoff
+
+
+class CountingPipeline:
+    """A spaCy pipeline that counts the texts it reads."""
+
+    def __init__(self, nlp: spacy.language.Language) -> None:
+        self.nlp = nlp
+        self.read: list[str] = []
+
+    def __call__(self, text: str) -> object:
+        self.read.append(text)
+        return self.nlp(text)
+
+
+def test_a_question_asked_again_is_not_read_again(tmp_path: Path) -> None:
+    """``ask`` links one question several times (search, multi-hop parse, iterative retrieval,
+    supporting facts): spaCy reads it once."""
+    nlp = CountingPipeline(lower_case_ner())
+    linker = EntityLinker(corpus(tmp_path / "s").graph, nlp)
+    first = linker.link("where did marie curie work?")
+    assert [link.node for link in first] == ["marie-curie:PERSON"]
+    first.clear()  # what a caller does with its list is its own
+    again = linker.link("where did marie curie work?")
+    assert [link.node for link in again] == ["marie-curie:PERSON"]
+    linker.link("Where is the Eiffel Tower?")
+    assert nlp.read == ["where did marie curie work?", "Where is the Eiffel Tower?"]
+
+
+def test_the_recogniser_runs_alone_only_where_nothing_else_finds_entities() -> None:
+    from kgqa.kg.link import ner_alone
+
+    ner_only = spacy.blank("en")
+    ner_only.add_pipe("ner").add_label("ORG")
+    ner_only.initialize()
+    assert ner_alone(ner_only) is not ner_only  # the recogniser alone
+    assert ner_alone(ner_only)("Acme hired Ada.").text == "Acme hired Ada."
+
+    ruled = spacy.blank("en")
+    ruled.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Acme"}])
+    ruled.add_pipe("ner").add_label("ORG")
+    ruled.initialize()
+    assert ner_alone(ruled) is ruled  # the ruler's entities count too
+
+    listening = spacy.blank("en")
+    listening.add_pipe("tok2vec")
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96}
+    listening.add_pipe("ner", config={"model": {"tok2vec": listener}}).add_label("ORG")
+    listening.initialize()
+    assert ner_alone(listening) is listening  # its recogniser needs the shared tok2vec
+    ruler_only = lower_case_ner()
+    assert ner_alone(ruler_only) is ruler_only  # no recogniser: the whole pipeline
