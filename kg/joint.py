@@ -291,7 +291,7 @@ def build_net(
     return JointNet()
 
 
-# lowercase words that open names ("de Klerk", "al-Assad" is one word and has no need)
+# lowercase words that belong to the name they open ("de Klerk", "van Gogh", "bin Laden")
 _NAME_PARTICLES = {
     "de",
     "van",

@@ -152,8 +152,8 @@ class EntityLinker:
     def link(self, question: str) -> list[Link]:
         """The graph nodes ``question`` names, best first. One question is linked several
         times while it is asked (its search, the multi-hop parse, iterative retrieval, the
-        supporting facts), and spaCy's NER takes about 6 ms of each: the last texts' links
-        are remembered (the graph of a linker never changes)."""
+        supporting facts), each time with a spaCy pass: the links of the last 256 texts are
+        remembered (the graph of a linker never changes)."""
         return list(self._remembered(question))
 
     def _link(self, question: str) -> tuple[Link, ...]:
