@@ -462,7 +462,8 @@ class JointModel:
 
         schema = self.schema
         types = schema.entity_types
-        enc, index, n_words = encode_words(self.tokenizer, [s.words() for s in sentences])
+        texts = [s.words() for s in sentences]
+        enc, index, n_words = encode_words(self.tokenizer, texts)
         with torch.inference_mode():
             enc = {k: v.to(self.device) for k, v in enc.items()}
             words, cls = self.net.words(enc, index.to(self.device), n_words)
@@ -488,7 +489,6 @@ class JointModel:
         kept = keep.flatten().tolist()
         candidates = list(zip(best.values[kept].tolist(), kept))
         taken: list[set[int]] = [set() for _ in sentences]
-        texts = [s.words() for s in sentences]
         for score, k in sorted(candidates, reverse=True):
             b, i, j = spans[k]
             if types[int(best.indices[k])] != OTHER:

@@ -68,7 +68,6 @@ class EntityLinker:
     def __init__(
         self, graph: Any, nlp: Any = None, fuzzy_cutoff: float = 0.85, max_ngram: int = 6
     ) -> None:
-        self.nlp = nlp
         self.fuzzy_cutoff = fuzzy_cutoff
         self.max_ngram = max_ngram
         self.table: dict[str, list[str]] = {}

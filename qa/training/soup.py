@@ -18,8 +18,8 @@ from kgqa.kg.relations import evaluate_relations, load_sentences
 from kgqa.kg.types import KGError
 from kgqa.qa.training.relations import choose_threshold
 
-# what a joint model folder holds besides its weights, copied from the first ingredient
-_FILES = ("config.json", "schema.json", "tokenizer.json", "tokenizer_config.json")
+# what of an ingredient's folder is its own, not copied into the soup's
+_OWN = {"model.safetensors", "metrics.json", "README.md"}
 
 
 def soup_relation_models(
@@ -67,9 +67,9 @@ def soup_relation_models(
         for k, v in total.items()
     }
     save_file(mean, str(out / "model.safetensors"))
-    for name in _FILES:
-        if (folders[0] / name).is_file() and folders[0] != out:
-            shutil.copy(folders[0] / name, out / name)
+    for f in folders[0].iterdir():  # its schema, encoder config and tokenizer files
+        if f.is_file() and f.name not in _OWN and folders[0] != out:
+            shutil.copy(f, out / f.name)
     progress(f"averaged {len(folders)} models into {out}")
     metrics: dict[str, Any] = {
         "command": command,
