@@ -63,9 +63,9 @@ def _conll04_item(tokens: list[str], entities: list[tuple[int, int, str]]) -> di
 
 
 @pytest.mark.slow
-def test_names_at_a_glued_full_stop_or_after_a_lowercase_title_are_found(tmp_path: Path) -> None:
+def test_names_at_a_glued_full_stop_or_between_lowercase_words_are_found(tmp_path: Path) -> None:
     # CoNLL04 writes a sentence's full stop glued to its last word; a title before a name is
-    # no part of it. Sentences written for this test.
+    # no part of it, nor is a common noun after a place. Sentences written for this test.
     sentences = [
         (["The", "aid", "flights", "to", "the", "north", "were", "halted", "by", "Ethiopia."],
          [(9, 10, "Loc")]),
@@ -73,6 +73,10 @@ def test_names_at_a_glued_full_stop_or_after_a_lowercase_title_are_found(tmp_pat
           "airport", "."], [(5, 7, "Peop")]),
         (["The", "mayor", "of", "Lyon", "met", "Nadia", "Ferrand", "in", "Marseille."],
          [(3, 4, "Loc"), (5, 7, "Peop"), (8, 9, "Loc")]),
+        (["Troops", "held", "the", "Anzio", "beachhead", "for", "four", "months", "."],
+         [(3, 4, "Loc"), (6, 8, "Other")]),
+        (["Fires", "burned", "in", "the", "Sierra", "Nevada", "foothills", "all", "week", "."],
+         [(4, 6, "Loc")]),
     ]  # fmt: skip
     data = tmp_path / "written.json"
     data.write_text(json.dumps([_conll04_item(t, e) for t, e in sentences]))
