@@ -51,6 +51,11 @@ _TITLES = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&.]{1,10})\s*\)")
+# a company's legal form at the end of its name: "Harbor Lights Ltd", "Acme, Inc.", "Voss GmbH"
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|Corp|Corporation|Co|Company|LLC|LLP|PLC|plc|"
+    r"GmbH|AG|S\.?A|N\.?V|B\.?V|Pty|S\.?p\.?A|S\.?r\.?l|Oy|AB)\.?)+$"
+)
 
 
 def strip_title(name: str) -> str:
@@ -66,6 +71,13 @@ def person_name(surface: str) -> str:
 def canonical_name(surface: str, label: str) -> str:
     """The name a mention contributes to its node: titles go for people."""
     return person_name(surface) if label == "PERSON" else display_name(surface)
+
+
+def without_legal_form(name: str) -> str | None:
+    """An organisation's name without its legal form ("Harbor Lights Ltd" -> "Harbor Lights",
+    "Acme, Inc." -> "Acme"); None when it has none, or nothing else."""
+    short = _LEGAL_FORM.sub("", name).strip()
+    return short if short and short != name else None
 
 
 def initials(name: str) -> str:
@@ -86,6 +98,9 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
     """Within-document merges of (surface, label, start, end) mentions, in text order.
 
     Rules: ``acronym`` - "World Health Organization (WHO)" makes later "WHO" the long form;
+    ``legal-form`` - an organisation named without its legal form ("Harbor Lights") where the
+    document names it with one ("Harbor Lights Ltd"), before or after, is that organisation
+    (not when two organisations of the document share the short name: "Acme Ltd", "Acme Inc");
     ``surname`` / ``given-name`` - a one-word name that is the last (first) word of a
     multi-word PERSON mentioned before it becomes that person (the closest one before it, so
     "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie).
@@ -99,12 +114,24 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         m = _ACRONYM.match(text, after)
         if m and initials(display_name(surface)).upper() == m.group(1).replace(".", "").upper():
             acronyms[m.group(1).replace(".", "")] = i
+    legal: dict[str, set[str]] = {}  # short name -> the full names that carry it
+    first: dict[str, int] = {}  # full name -> its first mention
+    for i, (surface, label, _start, _end) in enumerate(mentions):
+        name = display_name(surface)
+        short = without_legal_form(name) if label == "ORG" else None
+        if short is not None:
+            legal.setdefault(short.casefold(), set()).add(name.casefold())
+            first.setdefault(name.casefold(), i)
     people: list[tuple[int, list[str]]] = []
     for i, (surface, label, start, _end) in enumerate(mentions):
         name = display_name(surface)
         key = name.replace(".", "")
         if key in acronyms and acronyms[key] != i and mentions[acronyms[key]][2] < start:
             merges.append(AliasMerge(i, acronyms[key], "acronym"))
+            continue
+        long_names = legal.get(name.casefold(), set())
+        if label == "ORG" and len(long_names) == 1:
+            merges.append(AliasMerge(i, first[next(iter(long_names))], "legal-form"))
             continue
         words = person_name(surface).split()
         if label == "PERSON" and len(words) >= 2:

@@ -71,6 +71,12 @@ def is_lone_surname(node: str) -> bool:
     return node.endswith(":PERSON") and "-" not in _base(node)
 
 
+# Document rules that hold in every document when they send a name to one node only: an
+# acronym defined for one organisation, a short name ("Harbor Lights") given to one
+# organisation with a legal form ("Harbor Lights Ltd"); in this order of precedence.
+CORPUS_RULES = {"acronym": "acronym-corpus", "legal-form": "legal-form-corpus"}
+
+
 # Extractors whose relations type both their ends (their votes count in type merges).
 TYPED_EXTRACTORS = ("joint",)
 # Which type a name takes when its votes tie: people and organisations are named most.
@@ -119,7 +125,8 @@ def type_winner(nodes: list[str], votes: dict[str, int]) -> str:
 class NodeResolver:
     """Final node of each mention: the document's merges, then corpus-wide rules (one name
     typed differently across mentions is one node, of the type with the most votes; an
-    acronym defined in one document holds in all; a lone surname that fits exactly one person
+    acronym defined in one document holds in all, and so does an organisation's short name
+    beside its legal form; a lone surname that fits exactly one person
     of the corpus is that person), then the settings' never/always rules."""
 
     def __init__(
@@ -132,19 +139,20 @@ class NodeResolver:
         type also holds need one."""
         self.rules = rules or MergeRules({}, [])
         self.global_map: dict[str, tuple[str, str]] = {}
-        acronym_targets: dict[str, set[str]] = defaultdict(set)
+        targets: dict[str, dict[str, set[str]]] = {rule: defaultdict(set) for rule in CORPUS_RULES}
         people: dict[str, set[str]] = defaultdict(set)
         nodes = {m.node_id for m in mentions} | {m.own_node for m in mentions if m.own_node}
         for m in mentions:
-            if m.rule == "acronym" and m.own_node:
-                acronym_targets[m.own_node].add(m.node_id)
+            if m.rule in CORPUS_RULES and m.own_node:
+                targets[m.rule][m.own_node].add(m.node_id)
         for node in nodes:
             surname = person_surname(node)
             if surname is not None:
                 people[surname].add(node)
-        for alias, found in acronym_targets.items():
-            if len(found) == 1:
-                self.global_map[alias] = (next(iter(found)), "acronym-corpus")
+        for rule, corpus_rule in CORPUS_RULES.items():  # an acronym first, then a legal form
+            for alias, found in targets[rule].items():
+                if len(found) == 1:
+                    self.global_map.setdefault(alias, (next(iter(found)), corpus_rule))
         for node in nodes:
             base = _base(node)
             if is_lone_surname(node) and len(people.get(base, ())) == 1:

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from kgqa.kg.graph import (
+    CORPUS_RULES,
     TYPED_EXTRACTORS,
     EvidenceRow,
     MentionRow,
@@ -294,20 +295,21 @@ class _LookedUp(Mapping[str, Any]):
 
 
 class _CorpusMap(_LookedUp):
-    """NodeResolver's ``global_map`` (an acronym defined for exactly one organisation; a lone
-    surname that fits exactly one person of the corpus), looked up key by key in the tables
-    instead of built from every mention."""
+    """NodeResolver's ``global_map`` (an acronym or a short name defined for exactly one
+    organisation; a lone surname that fits exactly one person of the corpus), looked up key
+    by key in the tables instead of built from every mention."""
 
     def _look_up(self, key: str) -> tuple[str, str] | None:
-        targets = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT node_id FROM mentions WHERE own_node = ? AND rule = 'acronym'",
-                (key,),
-            )
-        ]
-        if len(targets) == 1:
-            return targets[0], "acronym-corpus"
+        for rule, corpus_rule in CORPUS_RULES.items():
+            targets = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT DISTINCT node_id FROM mentions WHERE own_node = ? AND rule = ?",
+                    (key, rule),
+                )
+            ]
+            if len(targets) == 1:
+                return targets[0], corpus_rule
         if is_lone_surname(key) and _is_node(self.db, key):
             people = [
                 r[0]
@@ -325,7 +327,7 @@ class _CorpusMap(_LookedUp):
         for alias, rule in where_in(
             self.db, "SELECT DISTINCT own_node, rule FROM mentions", "node_id", targets
         ):
-            if rule == "acronym" and alias and self.get(alias, ("", ""))[0] in targets:
+            if rule in CORPUS_RULES and alias and self.get(alias, ("", ""))[0] in targets:
                 out.add(alias)
         for target in targets:
             surname = person_surname(target)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.graph import (
+    CORPUS_RULES,
     EvidenceRow,
     MentionRow,
     MergeRules,
@@ -53,10 +54,11 @@ from kgqa.qa.store.graph_tables import (
 
 def _keys_touched(triples: Iterable[Triple]) -> set[str]:
     """The corpus-wide map's keys whose entry the appearance or disappearance of these mention
-    triples can change: acronyms they define, and the lone surnames of the persons they hold."""
+    triples can change: acronyms and short names they define, and the lone surnames of the
+    persons they hold."""
     keys: set[str] = set()
     for node, own, rule in triples:
-        if rule == "acronym" and own:
+        if rule in CORPUS_RULES and own:
             keys.add(own)
         for name in (node, own):
             surname = person_surname(name)

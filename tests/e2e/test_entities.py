@@ -51,6 +51,15 @@ CORPUS = {
             "United Nations": "un",
         },
     ),
+    "harbor.txt": (
+        "Harbor Lights Ltd makes lamps in Halifax. In 2019 Harbor Lights bought a plant in "
+        "Moncton.",
+        {"Harbor Lights Ltd": "harbor", "Harbor Lights": "harbor"},
+    ),
+    "harbor-later.txt": (
+        "Investors praised Harbor Lights for its new lamp.",
+        {"Harbor Lights": "harbor"},
+    ),
     "lovelace.txt": (
         "Ada Lovelace wrote notes on the Analytical Engine. Lovelace worked with "
         "Charles Babbage in London. Babbage designed the Difference Engine.",
@@ -89,6 +98,8 @@ def test_merge_precision_and_recall_on_a_corpus_with_known_aliases(tmp_path: Pat
     print(f"merge precision {precision:.3f} recall {recall:.3f} over {len(labelled)} mentions")
     assert precision >= 0.95 and recall >= 0.8
     assert "marie-curie:PERSON" in gen.graph and "pierre-curie:PERSON" in gen.graph
+    # a company named without its legal form is the one with it, in other documents too
+    assert "harbor-lights-ltd:ORG" in gen.graph and "harbor-lights:ORG" not in gen.graph
 
 
 @pytest.mark.slow

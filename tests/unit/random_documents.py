@@ -19,7 +19,8 @@ MODELS = {"embedder": "test-embedder", "embedding_dimension": DIM}
 
 
 # (node after the document's rules, own node, rule, name): full names, lone surnames that a
-# second Curie makes ambiguous, acronyms defined for one or two organisations, plain places,
+# second Curie makes ambiguous, acronyms and short names ("Harbor Lights" of "Harbor Lights
+# Ltd") defined for one or two organisations, plain places,
 # names typed differently across mentions (which a type merge makes one node, by votes)
 MENTIONS = [
     ("cork:GPE", "", "", "Cork"),
@@ -35,6 +36,10 @@ MENTIONS = [
     ("world-hockey-organisation:ORG", "who:ORG", "acronym", "WHO"),
     ("who:ORG", "", "", "WHO"),
     ("world-health-organization:ORG", "", "", "World Health Organization"),
+    ("harbor-lights-ltd:ORG", "harbor-lights:ORG", "legal-form", "Harbor Lights"),
+    ("harbor-lights-inc:ORG", "harbor-lights:ORG", "legal-form", "Harbor Lights"),
+    ("harbor-lights:ORG", "", "", "Harbor Lights"),
+    ("harbor-lights-ltd:ORG", "", "", "Harbor Lights Ltd"),
     ("paris:GPE", "", "", "Paris"),
     ("warsaw:GPE", "", "", "Warsaw"),
     ("varsovie:GPE", "", "", "Varsovie"),

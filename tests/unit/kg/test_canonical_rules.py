@@ -13,27 +13,69 @@ def test_titles_determiners_and_case_give_one_id() -> None:
     assert node_id("the United Nations", "ORG") == node_id("UNITED NATIONS", "ORG")
 
 
+def mention(text: str, surface: str, label: str, nth: int = 0) -> tuple[str, str, int, int]:
+    """The ``nth`` mention of ``surface`` in ``text`` (surface, label, start, end)."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(surface, at + 1)
+    return surface, label, at, at + len(surface)
+
+
 def test_document_rules_acronym_and_closest_surname() -> None:
     text = (
         "The World Health Organization (WHO) met Marie Curie and Pierre Curie. Curie and WHO left."
     )
 
-    def m(surface: str, label: str, nth: int = 0) -> tuple[str, str, int, int]:
-        at = -1
-        for _ in range(nth + 1):
-            at = text.index(surface, at + 1)
-        return surface, label, at, at + len(surface)
-
     mentions = [
-        m("The World Health Organization", "ORG"),
-        m("WHO", "ORG"),
-        m("Marie Curie", "PERSON"),
-        m("Pierre Curie", "PERSON"),
-        m("Curie", "PERSON", 2),
-        m("WHO", "ORG", 1),
+        mention(text, "The World Health Organization", "ORG"),
+        mention(text, "WHO", "ORG"),
+        mention(text, "Marie Curie", "PERSON"),
+        mention(text, "Pierre Curie", "PERSON"),
+        mention(text, "Curie", "PERSON", 2),
+        mention(text, "WHO", "ORG", 1),
     ]
     merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
     assert merges == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
+
+
+def test_an_organisation_without_its_legal_form_is_the_one_with_it() -> None:
+    text = (
+        "Harbor Lights hired Mara Quint. Harbor Lights Ltd, a Halifax firm, thanked Harbor Lights."
+    )
+
+    mentions = [
+        mention(text, "Harbor Lights", "ORG"),  # before the full name, too
+        mention(text, "Mara Quint", "PERSON"),
+        mention(text, "Harbor Lights Ltd", "ORG"),
+        mention(text, "Harbor Lights", "ORG", 2),
+    ]
+    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
+    assert merges == {(0, 2, "legal-form"), (3, 2, "legal-form")}
+    # a short name of another type is left alone; two companies of one short name stay apart
+    assert not document_aliases(text, [mentions[0][:1] + ("GPE",) + mentions[0][2:], mentions[2]])
+    two = "Acme Ltd sued Acme Inc. Acme lost."
+    both = [("Acme Ltd", "ORG", 0, 8), ("Acme Inc", "ORG", 14, 22), ("Acme", "ORG", 24, 28)]
+    assert not document_aliases(two, both)
+
+
+def test_a_short_name_holds_across_documents_when_one_company_carries_it() -> None:
+    rows = [
+        MentionRow("harbor-lights-ltd:ORG", "Harbor Lights Ltd", "ORG", "a"),
+        MentionRow(
+            "harbor-lights-ltd:ORG", "Harbor Lights", "ORG", "a", "harbor-lights:ORG", "legal-form"
+        ),
+        MentionRow("harbor-lights:ORG", "Harbor Lights", "ORG", "b"),
+        MentionRow("kettle:ORG", "Kettle", "ORG", "c"),
+    ]
+    g = build_graph(rows, [])
+    assert set(g) == {"harbor-lights-ltd:ORG", "kettle:ORG"}
+    # a second company with the short name: the short name stays its own node
+    rows += [
+        MentionRow(
+            "harbor-lights-inc:ORG", "Harbor Lights", "ORG", "d", "harbor-lights:ORG", "legal-form"
+        )
+    ]
+    assert "harbor-lights:ORG" in build_graph(rows, [])
 
 
 def test_corpus_rules_and_settings_rules() -> None:
