@@ -56,8 +56,11 @@ def ingest_flow(
     settings: dict[str, Any] | None = None,
     show_progress: bool = True,
     gate: str | None = None,
+    reprocess: bool = False,
 ) -> dict[str, Any]:
     """Ingest files and folders into the store named by the settings; return the report.
+    ``reprocess``: read the documents already in the store again, changed or not (after a
+    change of models or settings).
 
     With ``gate`` (a SQuAD-format file about the corpus), the new generation becomes current
     only if its retrieval recall@5 on those questions is not more than ``gate_tolerance`` below
@@ -67,7 +70,13 @@ def ingest_flow(
     in_flow = FlowRunContext.get() is not None
     mapper = _task_mapper(s.task_retries) if in_flow else pipeline.map_on_workers
     report = run_with_progress(
-        paths, s, prune=prune, show_progress=show_progress, gate=gate, map_batches=mapper
+        paths,
+        s,
+        prune=prune,
+        show_progress=show_progress,
+        gate=gate,
+        map_batches=mapper,
+        reprocess=reprocess,
     )
     if in_flow:
         log = get_run_logger()
@@ -113,6 +122,7 @@ def run_ingest(
     prune: bool = False,
     show_progress: bool = True,
     gate: str | None = None,
+    reprocess: bool = False,
 ) -> dict[str, Any]:
     """Run the flow with the task runner the settings name (the CLI's entry point). When the
     temporary Prefect server does not come up, it is tried once more, then the error says
@@ -134,6 +144,7 @@ def run_ingest(
                     settings=settings.model_dump(mode="json"),
                     show_progress=show_progress,
                     gate=gate,
+                    reprocess=reprocess,
                 )
         except RuntimeError as err:
             if "ephemeral Prefect API server" not in str(err):

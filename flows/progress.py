@@ -70,6 +70,7 @@ def run_with_progress(
     show_progress: bool,
     gate: str | None,
     map_batches: pipeline.BatchMapper = pipeline.map_on_workers,
+    reprocess: bool = False,
 ) -> IngestReport:
     """The ingestion flow's work (``pipeline.run`` under a progress bar): called by the Prefect
     flow, and directly by ``kgqa ingest --no-prefect``."""
@@ -81,4 +82,5 @@ def run_with_progress(
             gate=Path(gate) if gate else None,
             map_batches=map_batches,
             on_progress=on_progress,
+            reprocess=reprocess,
         )

@@ -35,6 +35,14 @@ def ingest(
     ],
     store: StoreOpt = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Read the documents already in the store again, changed or not (after a "
+            "change of models or settings).",
+        ),
+    ] = False,
     wait: Annotated[
         float | None,
         typer.Option(help="Seconds to wait for another writer (setting lock_wait_seconds)."),
@@ -117,6 +125,7 @@ def ingest(
         show_progress=show,
         gate=gate_file,
         verbose=verbose,
+        reprocess=reprocess,
     )
     if as_json:
         print(json.dumps(report.to_json()))
@@ -158,19 +167,24 @@ def run_ingestion(
     show_progress: bool,
     gate: str | None = None,
     verbose: bool = False,
+    reprocess: bool = False,
 ) -> IngestReport:
     """One ingest, as a Prefect flow or as the flow's code called directly; its report."""
+    how: dict[str, Any] = {
+        "prune": prune,
+        "show_progress": show_progress,
+        "gate": gate,
+        "reprocess": reprocess,
+    }
     if use_prefect:
         quiet_prefect(verbose)
         from kgqa.flows.ingest import run_ingest
         from kgqa.qa.ingest.report import IngestReport
 
-        return IngestReport.from_json(
-            run_ingest(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
-        )
+        return IngestReport.from_json(run_ingest(sources, settings, **how))
     from kgqa.flows.progress import run_with_progress
 
-    return run_with_progress(sources, settings, prune=prune, show_progress=show_progress, gate=gate)
+    return run_with_progress(sources, settings, **how)
 
 
 @app.command()

@@ -37,6 +37,7 @@ def models_info(settings: Settings, dimension: int) -> dict[str, Any]:
         "spacy_model": settings.spacy_model,
         "spacy_pipeline_version": spacy_pipeline_version,
         "spacy_version": version("spacy"),
+        "kgqa_version": version("kgqa"),
         "relation_extractors": list(settings.relation_extractors),
         "index_title": settings.index_title,
     }

@@ -13,7 +13,7 @@ from pathlib import Path
 from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
 from kgqa.qa.ingest.commit import stage_results
 from kgqa.qa.ingest.pieces import join_pieces, pieces_of
-from kgqa.qa.ingest.plan import plan_ingest
+from kgqa.qa.ingest.plan import READING_VERSIONS, plan_ingest, reading_changes
 from kgqa.qa.ingest.process import batches
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
 from kgqa.qa.ingest.worker import (
@@ -131,6 +131,22 @@ def _open_base(store: Store, settings: Settings) -> tuple[Generation | None, lis
     return base, notes
 
 
+def _reading_notes(base: Generation, settings: Settings, unchanged: int) -> list[str]:
+    """One warning when the unchanged documents, which this run skips, were read with other
+    models or settings than this run's, naming what differs; or none."""
+    from kgqa.qa.ingest.commit import models_info
+
+    versions = {k: v for k, v in models_info(settings, 0).items() if k in READING_VERSIONS}
+    changes = reading_changes(base, settings, versions)
+    if not changes:
+        return []
+    return [
+        f"{unchanged} unchanged document(s) keep what they gave when they were read with other "
+        f"models or settings ({'; '.join(changes)}); `kgqa ingest PATHS --reprocess` reads them "
+        "again with this run's"
+    ]
+
+
 def _language_notes(results: Sequence[Result]) -> list[str]:
     """One warning naming the documents that do not look like English (the shipped models read
     English), or none."""
@@ -157,8 +173,11 @@ def run(
     gate: Path | None = None,
     map_batches: BatchMapper = map_on_workers,
     on_progress: ProgressCallback | None = None,
+    reprocess: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the store named by the settings; return the report.
+    ``reprocess``: read the documents already in the store again, changed or not; without it,
+    the report says when unchanged documents were read with other models or settings.
 
     With ``gate`` (a SQuAD-format file about the corpus), the new generation becomes current
     only if its retrieval recall@5 on those questions is not more than ``gate_tolerance`` below
@@ -189,7 +208,9 @@ def run(
             # The writer opens (and so verifies) the current generation once; everything below
             # plans, stages and compares against this one.
             base, notes = _open_base(store, settings)
-            plan = plan_ingest(base, [Path(p) for p in paths], settings, prune)
+            plan = plan_ingest(base, [Path(p) for p in paths], settings, prune, reprocess)
+            if base is not None and plan.unchanged:
+                notes += _reading_notes(base, settings, len(plan.unchanged))
             stages["plan"] = time.monotonic() - t
             t = time.monotonic()
             cache = ResultCache(store.root / "cache", processing_fingerprint(settings))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kgqa.qa.ingest.isolated_load import file_loader
 from kgqa.qa.ingest.loaders import discover
@@ -49,11 +50,56 @@ class IngestPlan:
         )
 
 
+# Settings that shape what a document gives (its passages, entities and relations), recorded in
+# each generation's manifest; the embedder is checked apart (a store holds one embedder's
+# vectors), and index_title rebuilds the index by itself.
+READING_SETTINGS = (
+    "spacy_model",
+    "relation_model",
+    "relation_extractors",
+    "relation_threshold",
+    "relation_precision",
+    "entity_labels",
+    "passage_max_chars",
+    "passage_overlap_sentences",
+    "spacy_max_block_chars",
+    "plugins",
+)
+# What read it, from the manifest's models: versions, where a generation recorded them
+READING_VERSIONS = ("kgqa_version", "spacy_pipeline_version")
+
+
+def reading_changes(base: Generation, settings: Settings, versions: dict[str, Any]) -> list[str]:
+    """How this run would read a document otherwise than the one that built ``base``: each
+    setting of ``READING_SETTINGS`` whose value differs ("relation_model: None -> 'x'"), and
+    each of ``READING_VERSIONS`` (``versions``: this run's) that differs from the recorded one."""
+    recorded = base.manifest.settings
+    now = settings.model_dump(mode="json")
+    changes = [
+        f"{key}: {recorded[key]!r} -> {now[key]!r}"
+        for key in READING_SETTINGS
+        if key in recorded and recorded[key] != now[key]
+    ]
+    models = base.manifest.models
+    changes += [
+        f"{key}: {models[key]} -> {versions.get(key)}"
+        for key in READING_VERSIONS
+        if models.get(key) is not None and models[key] != versions.get(key)
+    ]
+    return changes
+
+
 def plan_ingest(
-    base: Generation | None, paths: list[Path], settings: Settings, prune: bool
+    base: Generation | None,
+    paths: list[Path],
+    settings: Settings,
+    prune: bool,
+    reprocess: bool = False,
 ) -> IngestPlan:
     """Read the inputs and sort each document into new, changed, unchanged or failed, against
-    ``base``, the store's current generation (None for a new store)."""
+    ``base``, the store's current generation (None for a new store). ``reprocess``: a document
+    already in the store is read again even when its content is unchanged (after a change of
+    models or settings), and counted as changed."""
     plan = IngestPlan()
     import_plugins(settings.plugins)  # a plugin may register loaders for more file types
     sources, errors = discover(paths, settings.follow_links)
@@ -85,7 +131,7 @@ def plan_ingest(
                 if before is None:
                     plan.new.append(item.doc_id)
                     plan.to_process.append(item)
-                elif before[0] != item.content_hash:
+                elif before[0] != item.content_hash or reprocess:
                     plan.changed.append(item.doc_id)
                     plan.to_process.append(item)
                 else:

@@ -33,6 +33,16 @@ def test_ingest_command_runs_the_flow_and_reports(prefect_api: str, tmp_path: Pa
     assert report["new"] == 23 and report["committed"]
     code, out, _ = kgqa("ingest", str(SAMPLE), "--store", str(store))
     assert code == 0 and "0 new, 0 changed, 23 unchanged" in out
+    # other settings: the unchanged documents are named as read otherwise, until --reprocess
+    env = {"KGQA_RELATION_THRESHOLD": "0.9"}
+    code, out, err = kgqa("ingest", str(SAMPLE), "--store", str(store), env=env)
+    assert code == 0 and "relation_threshold: None -> 0.9" in " ".join((out + err).split())
+    code, out, _ = kgqa(
+        "ingest", str(SAMPLE), "--store", str(store), "--reprocess", "--json", env=env
+    )
+    (report,) = json_lines(out)
+    assert code == 0 and report["changed"] == 23 and report["committed"]
+    assert not [w for w in report["warnings"] if "--reprocess" in w]
 
 
 def test_search_queries_file_gives_one_json_line_per_query(

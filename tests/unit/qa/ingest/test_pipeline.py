@@ -173,3 +173,25 @@ def test_a_commit_reuses_the_file_of_the_generation_it_prunes(
     ).fetchone()[0]
     assert pierre == "Pierre Curie was born in Warsaw."
     assert "lyon:GPE" not in generation.graph and "warsaw:GPE" in generation.graph
+
+
+def test_documents_read_with_other_settings_are_named_and_reprocess_reads_them_again(
+    tiny_settings, tmp_path: Path
+) -> None:
+    corpus = write_corpus(tmp_path / "docs")
+    assert pipeline.run([corpus], tiny_settings).committed
+    labels = [label for label in tiny_settings.entity_labels if label != "ORG"]
+    no_orgs = tiny_settings.model_copy(update={"entity_labels": labels})
+    skipped = pipeline.run([corpus], no_orgs)
+    assert not skipped.committed and skipped.unchanged == 2
+    (note,) = [w for w in skipped.warnings if "--reprocess" in w]
+    assert note.startswith("2 unchanged document(s)") and "entity_labels: [" in note
+    assert "radium-institute:ORG" in Store(tiny_settings.store).open().graph
+
+    again = pipeline.run([corpus], no_orgs, reprocess=True)
+    assert again.committed and again.changed == 2 and again.unchanged == 0
+    assert not [w for w in again.warnings if "--reprocess" in w]
+    graph = Store(tiny_settings.store).open().graph
+    assert "radium-institute:ORG" not in graph and "marie-curie:PERSON" in graph
+    # read with this run's settings now: nothing more to say
+    assert not [w for w in pipeline.run([corpus], no_orgs).warnings if "--reprocess" in w]
