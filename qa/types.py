@@ -123,6 +123,9 @@ class Answer:
     page: int | None = None  # for documents with pages
     # the verifier's calibrated chance that the answer is right (None without a verifier)
     probability: float | None = None
+    # a typed edge of the relation the question asks about joins it to an entity of the
+    # question (kgqa.qa.serve.agreement): it was ranked before the answers without one
+    graph_agrees: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -139,6 +142,8 @@ class Answer:
             out["page"] = self.page
         if self.also_in:
             out["also_in"] = self.also_in
+        if self.graph_agrees:
+            out["graph_agrees"] = True
         return out
 
 

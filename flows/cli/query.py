@@ -179,7 +179,8 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         console.print(
             f"  {i}. [bold green]{escape(a.text)}[/] ({sure}) "
             f"{escape(a.doc_id)} {escape(a.passage_id)}"
-            f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}",
+            f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}"
+            f"{' [cyan]graph agrees[/]' if a.graph_agrees else ''}",
             highlight=False,
         )
         at, end = a.start - a.passage_start, a.end - a.passage_start

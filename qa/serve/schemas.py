@@ -72,6 +72,12 @@ class AnswerShape(_Shape):
     also_in: list[dict[str, Any]] | None = Field(
         None, description="Other passages that gave the same answer (absent when none did)."
     )
+    graph_agrees: bool | None = Field(
+        None,
+        description="True when a typed edge of the relation the question asks about (founded, "
+        "acquired, born in, ...) joins the answer to an entity of the question; such answers "
+        "are ranked before the others (absent otherwise).",
+    )
     facts: list[Fact] = Field(
         description="Graph edges joining the answer to the question's "
         "entities, with their evidence."

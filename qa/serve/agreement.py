@@ -1,0 +1,67 @@
+"""Graph agreement: among the answers the reader proposes for a question that asks for a
+relation the graph types ("Who acquired Lumen Works?" asks for Owned_By), an answer that a
+typed edge of that relation joins to an entity of the question ranks first, whatever passage
+it came from. The reader alone can prefer a confident wrong span of a shorter passage ("Lumen
+Works was founded by Paul Arsenault") to the right one of a longer passage ("In 2019 Harbor
+Lights acquired Lumen Works, ..."); the graph read every sentence with the relation model."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# question words -> the relation types (kgqa.kg.joint.DEFAULT_SCHEMA) they ask about
+_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("found", "founds", "founded", "founding", "founder", "founders",
+                     "co-founded", "cofounded", "co-founder", "established", "started"),
+                    ("Founded_By",)),
+    **dict.fromkeys(("acquire", "acquires", "acquired", "acquisition", "buy", "buys",
+                     "bought", "own", "owns", "owned", "owner", "owners", "subsidiary",
+                     "purchased"), ("Owned_By",)),
+    **dict.fromkeys(("ceo", "chief", "leads", "led", "leader", "heads", "headed", "chairs",
+                     "chaired", "chairman", "chairwoman", "president", "runs"), ("Leader_Of",)),
+    **dict.fromkeys(("married", "marry", "spouse", "wife", "husband"), ("Spouse",)),
+    **dict.fromkeys(("born", "birthplace"), ("Born_In",)),
+    **dict.fromkeys(("die", "died", "death"), ("Died_In",)),
+    **dict.fromkeys(("headquartered", "headquarters", "based"), ("OrgBased_In",)),
+    **dict.fromkeys(("wrote", "written", "author", "directed", "director", "created",
+                     "creator", "composed", "composer", "designed", "invented", "made",
+                     "makes", "produced", "developed", "published"), ("Creator_Of",)),
+    **dict.fromkeys(("mother", "father", "parent", "parents", "son", "daughter", "child",
+                     "children"), ("Parent_Of",)),
+    **dict.fromkeys(("member", "members", "belong", "belongs", "joined"), ("Member_Of",)),
+    **dict.fromkeys(("employ", "employs", "employed", "employer", "works", "worked"),
+                    ("Work_For", "Leader_Of")),
+}  # fmt: skip
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+
+
+def asked_relations(question: str) -> set[str]:
+    """The relation types the words of ``question`` ask about (none for most questions): its
+    lowercase words, its first and its all-capital ones ("CEO"), not the words of a name
+    ("Lumen Works", "Born Free")."""
+    words = [
+        w
+        for i, w in enumerate(_WORD.findall(question))
+        if i == 0 or w.islower() or (w.isupper() and len(w) > 1)
+    ]
+    return {label for word in words for label in _WORDS.get(word.lower(), ())}
+
+
+def agrees(facts: list[dict[str, Any]], relations: set[str]) -> bool:
+    """Whether one of an answer's supporting ``facts`` (edges joining it to an entity of the
+    question, ``QAService.facts``) is a typed relation of ``relations``."""
+    return any(f["typed"] and f["label"] in relations for f in facts)
+
+
+def graph_agreeing(service: Any, question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (their ids) of ``service`` (a ``QAService``) a typed edge of the
+    relation the question asks about joins to an entity of the question; none where the
+    question asks no such relation."""
+    relations = asked_relations(question) if answers else set()
+    generation = service.generation
+    if not relations or not generation.graph.number_of_edges():
+        return set()
+    facts = service.facts(generation, question, answers)
+    return {id(a) for a, f in zip(answers, facts) if agrees(f, relations)}

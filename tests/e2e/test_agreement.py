@@ -1,0 +1,57 @@
+"""Graph agreement through `kgqa ask`: for a question about a relation the graph types, the
+answer an edge of that relation joins to the question leads, over a confident span of another
+passage (texts written for this test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgqa.flows.cli import app
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+DOCS = {
+    "harbor.txt": (
+        "Harbor Lights Ltd is a lighting company based in Halifax, Nova Scotia. It was founded "
+        "in 2011 by Mara Quint and Devon Achebe. Quint serves as chief executive officer, while "
+        "Achebe leads the design studio. In 2019 Harbor Lights acquired Lumen Works, a small "
+        "maker of LED strips from Moncton."
+    ),
+    "lumen.txt": (
+        "Lumen Works was founded by Paul Arsenault in 2008. The firm is headquartered in Moncton."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("agreement")
+    for name, text in DOCS.items():
+        (root / name).write_text(text)
+    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
+    assert pipeline.run([root / name for name in DOCS], settings).committed
+    return root / "store"
+
+
+def ask(store: Path, question: str, *more: str) -> list[dict]:
+    result = CliRunner().invoke(
+        app, ["ask", question, "--store", str(store), "--json", *more], env={"KGQA_WARM": "false"}
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])["answers"]
+
+
+def test_the_answer_the_graph_agrees_with_leads(store: Path) -> None:
+    answers = ask(store, "Who acquired Lumen Works?", "--top-answers", "3")
+    assert answers[0]["text"] == "Harbor Lights" and answers[0]["graph_agrees"]
+    assert answers[0]["doc_id"] == "harbor.txt"
+    assert any(f["label"] == "Owned_By" for f in answers[0]["facts"])
+    # the founder of Lumen Works is still the answer to who founded it
+    (founder,) = ask(store, "Who founded Lumen Works?")
+    assert founder["text"] == "Paul Arsenault" and founder["graph_agrees"]

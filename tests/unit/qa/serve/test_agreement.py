@@ -1,0 +1,44 @@
+"""Graph agreement: which relation a question asks about, and an answer that the graph joins
+to the question by that relation ranked first."""
+
+from __future__ import annotations
+
+from kgqa.qa.serve.agreement import agrees, asked_relations
+from kgqa.qa.serve.service import shown_answers
+from kgqa.qa.types import Answer
+
+
+def test_the_relation_a_question_asks_about() -> None:
+    assert asked_relations("Who acquired Lumen Works?") == {"Owned_By"}
+    assert asked_relations("Which company bought Lumen Works?") == {"Owned_By"}
+    assert asked_relations("Who founded the Pasteur Institute?") == {"Founded_By"}
+    assert asked_relations("Who is the CEO of Harbor Lights?") == {"Leader_Of"}
+    assert asked_relations("Where was Marie Curie born?") == {"Born_In"}
+    assert asked_relations("Who is Devon Achebe married to?") == {"Spouse"}
+    assert asked_relations("What is the capital of France?") == set()
+    assert asked_relations("When did the war end?") == set()
+    assert asked_relations("Where is Born Free set?") == set()  # words of a name ask nothing
+
+
+def fact(label: str, typed: bool = True) -> dict[str, object]:
+    return {"label": label, "typed": typed}
+
+
+def test_only_a_typed_fact_of_an_asked_relation_agrees() -> None:
+    assert agrees([fact("Founded_By"), fact("Owned_By")], {"Owned_By"})
+    assert not agrees([fact("Founded_By")], {"Owned_By"})
+    assert not agrees([fact("acquire", typed=False)], {"Owned_By"})  # an open predicate
+    assert not agrees([], {"Owned_By"})
+
+
+def answer(text: str, probability: float) -> Answer:
+    return Answer(text, 1.0, "d", "d#0", 0, len(text), text, 0, probability=probability)
+
+
+def test_an_answer_the_graph_agrees_with_is_shown_first_with_those_in_the_margin() -> None:
+    wrong, right = answer("Paul Arsenault", 0.76), answer("Harbor Lights", 0.53)
+    shown = shown_answers([wrong, right], None, 0.3, {id(right)})
+    assert [a.text for a in shown] == ["Harbor Lights", "Paul Arsenault"]
+    # no agreement: the verifier's order, and its margin
+    assert [a.text for a in shown_answers([wrong, right], None, 0.1)] == ["Paul Arsenault"]
+    assert [a.text for a in shown_answers([wrong, right], 1, 0.1, {id(right)})] == ["Harbor Lights"]
