@@ -224,8 +224,13 @@ class EntityRelationExtractor:
             ]
             if joint is not None:
                 found = joint.read([w.joint_input() for w in sentences])
+                # words the text capitalises inside a sentence: names, wherever they open one
+                inside = {
+                    t.text for doc, _ in parsed for t in doc if not t.is_sent_start and t.is_title
+                }
+                named = functools.partial(_named, inside, joint)
                 for w, prediction in zip(sentences, found):
-                    w.take_joint(prediction)
+                    w.take_joint(prediction, named)
             if self.resolve_pronouns:
                 _resolve_pronouns(sentences)
             result = results[n]
@@ -335,6 +340,15 @@ class _SentenceWork:
         self.mention_of: dict[int, Mention] = {}
         self._index()
 
+    def _common_opening(self, named: Callable[[str], bool]) -> bool:
+        """Whether the sentence's first word is a common noun capitalised only for opening it
+        ("Investors praised ...", a heading "Products"): spaCy tags it a noun, not a proper
+        noun, and ``named`` says it is no name (a common word of the model's vocabulary that
+        the text never capitalises inside a sentence: "Reyes said ..." after "Naomi Reyes",
+        or "Alpwerk was founded ...", stay names)."""
+        first = self.tokens[0]
+        return first.pos_ == "NOUN" and not named(first.text)
+
     def _slices(self, i: int, j: int) -> list[slice]:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
         return [slice(a, b) for a, b in self.words.spans[i:j]]
@@ -365,9 +379,10 @@ class _SentenceWork:
                 self.given.append((i, j))
         return self.words, given
 
-    def take_joint(self, prediction: Any) -> None:
+    def take_joint(self, prediction: Any, named: Callable[[str], bool] = lambda w: True) -> None:
         """The joint model's entities become this sentence's mentions; spaCy's stay where the
-        model found nothing over them, and for the types it lacks."""
+        model found nothing over them, and for the types it lacks. ``named``: whether a word
+        that opens a sentence may still be a name (see ``_common_opening``)."""
         from kgqa.kg.joint import SCHEMA_TO_ONTONOTES
 
         self.prediction = prediction
@@ -390,6 +405,9 @@ class _SentenceWork:
                 continue
             if g is None and not any(self.text[x][:1].isupper() for x in self._slices(i, j)):
                 self.entity_mentions.append(None)  # no capital, no name: "oat biscuits"
+                continue
+            if g is None and i == 0 and j == 1 and self._common_opening(named):
+                self.entity_mentions.append(None)
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
                 m = self._mention(g.start_char, g.end_char, g.label_)
@@ -487,6 +505,13 @@ def _people(mentions: list[Mention]) -> dict[str, Mention]:
         if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
             out.setdefault(words[0].casefold(), m)
     return out
+
+
+def _named(inside: set[str], joint: Any, word: str) -> bool:
+    """Whether a word that opens a sentence may be a name: the text capitalises it inside a
+    sentence too (``inside``), or it is no common word of the joint model's vocabulary."""
+    common = getattr(joint, "common", None)  # a joint extractor of a plugin may have none
+    return word in inside or common is None or not common(word)
 
 
 def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:

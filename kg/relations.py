@@ -278,6 +278,12 @@ class JointRelationExtractor:
         self.model.warm_up()
         return self.model.schema
 
+    def common(self, word: str) -> bool:
+        """Whether ``word``, lowercased, is one piece of the model's vocabulary: a common word
+        ("investors"), not a made-up name ("alpwerk" is several pieces)."""
+        self.model.warm_up()
+        return len(self.model.tokenizer.tokenize(word.lower())) == 1
+
     def read(self, sentences: list[tuple[Words, list[tuple[int, int, str]]]]) -> list[Any]:
         return self.model.predict(
             [w for w, _ in sentences], [g for _, g in sentences], self.batch_size

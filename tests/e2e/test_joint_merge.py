@@ -153,6 +153,33 @@ def test_a_word_of_the_company_or_without_a_capital_is_no_name() -> None:
     assert not {m.text for m in found.mentions} & {"company", "oat biscuits"}
 
 
+class Worded(Scripted):
+    """A scripted joint model whose vocabulary holds the common words given."""
+
+    def __init__(self, entities: dict[str, str], common: set[str]) -> None:
+        super().__init__(entities, [])
+        self.vocabulary = common
+
+    def common(self, word: str) -> bool:
+        return word.lower() in self.vocabulary
+
+
+@pytest.mark.slow
+def test_a_common_noun_that_opens_a_sentence_is_no_name() -> None:
+    entities = {"Investors": "Org", "Alpwerk": "Org", "Reyes": "Peop", "Naomi Reyes": "Peop"}
+    joint = Worded(entities, {"investors", "reyes"})
+    found = extractor(joint)(
+        "Investors praised the boots.\n\nAlpwerk was founded in Chur.\n\nReyes met the "
+        "investors. They liked Naomi Reyes."
+    )
+    names = {m.text for m in found.mentions}
+    # a made-up name stays, and a word the text capitalises inside a sentence too
+    assert {"Alpwerk", "Reyes", "Naomi Reyes"} <= names and "Investors" not in names
+    # without a vocabulary (a plugin's joint model), every opening word may be a name
+    plain = extractor(Scripted(entities, []))("Investors praised the boots.")
+    assert "Investors" in {m.text for m in plain.mentions}
+
+
 @pytest.mark.slow
 def test_one_direction_per_pair_and_the_specific_label() -> None:
     joint = Scripted(
