@@ -13,7 +13,7 @@ from pathlib import Path
 from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
 from kgqa.qa.ingest.commit import stage_results
 from kgqa.qa.ingest.pieces import join_pieces, pieces_of
-from kgqa.qa.ingest.plan import READING_VERSIONS, plan_ingest, reading_changes
+from kgqa.qa.ingest.plan import plan_ingest, reading_changes
 from kgqa.qa.ingest.process import batches
 from kgqa.qa.ingest.report import Failure, IngestReport, finish_report
 from kgqa.qa.ingest.worker import (
@@ -136,8 +136,7 @@ def _reading_notes(base: Generation, settings: Settings, unchanged: int) -> list
     models or settings than this run's, naming what differs; or none."""
     from kgqa.qa.ingest.commit import models_info
 
-    versions = {k: v for k, v in models_info(settings, 0).items() if k in READING_VERSIONS}
-    changes = reading_changes(base, settings, versions)
+    changes = reading_changes(base, settings, models_info(settings, 0))
     if not changes:
         return []
     return [

@@ -72,7 +72,8 @@ READING_VERSIONS = ("kgqa_version", "spacy_pipeline_version")
 def reading_changes(base: Generation, settings: Settings, versions: dict[str, Any]) -> list[str]:
     """How this run would read a document otherwise than the one that built ``base``: each
     setting of ``READING_SETTINGS`` whose value differs ("relation_model: None -> 'x'"), and
-    each of ``READING_VERSIONS`` (``versions``: this run's) that differs from the recorded one."""
+    each of ``READING_VERSIONS`` that differs from the recorded one (``versions``: this run's,
+    as ``commit.models_info`` gives them)."""
     recorded = base.manifest.settings
     now = settings.model_dump(mode="json")
     changes = [

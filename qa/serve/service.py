@@ -536,7 +536,7 @@ class QAService:
         for answer in merged:
             answer.graph_agrees = id(answer) in agreeing
         margin = None if self.verifier is None else self.verifier.answer_margin
-        return shown_answers(merged, top_answers, margin, agreeing)
+        return shown_answers(merged, top_answers, margin)
 
     def hides(self, step: Any) -> bool:
         """Whether a multi-hop ``step`` (``kgqa.qa.multihop.steps.Step``) is a reading of the
@@ -563,15 +563,12 @@ def _rank_key(answer: Answer) -> tuple[float, float]:
 
 
 def shown_answers(
-    answers: list[Answer],
-    top_answers: int | None,
-    margin: float | None,
-    first: set[int] | None = None,
+    answers: list[Answer], top_answers: int | None, margin: float | None
 ) -> list[Answer]:
-    """The answers to show, best first (those whose id is in ``first`` before the others):
-    the ``top_answers`` best when it is given; else the best one, plus (with a verifier's
+    """The answers to show, best first (those the graph agrees with before the others): the
+    ``top_answers`` best when it is given; else the best one, plus (with a verifier's
     ``margin``) the others whose probability comes within ``margin`` of the best's."""
-    ranked = sorted(answers, key=lambda a: (id(a) not in (first or ()), *_rank_key(a)))
+    ranked = sorted(answers, key=lambda a: (not a.graph_agrees, *_rank_key(a)))
     if top_answers is not None:
         return ranked[:top_answers]
     if not ranked or margin is None or ranked[0].probability is None:
