@@ -73,6 +73,10 @@ def clause(q: str) -> Clause | None:
             if re.fullmatch(_PARTICIPLE, words[last].lower()):
                 cut = last
         words, tail = words[:cut], words[cut:]
+    if len(words) > 2 and all(re.fullmatch(_PREPOSITION, w.lower()) for w in words[-2:]):
+        # "What league was the team that X was a member of in?": the clause ends at "of";
+        # the last preposition is the outer question's ("What league was {bridge} in?")
+        words, tail = words[:-1], [words[-1], *tail]
     outer = " ".join([before, "{bridge}", *tail]).strip() + "?"
     if not _NOT_CONTENT.sub(" ", outer).strip():
         return None  # "What is {bridge}?": the clause is the whole question

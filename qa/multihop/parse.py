@@ -354,6 +354,12 @@ def _bare_name(name: str) -> str:
     return _strip_kind(name)
 
 
+# nationality words ("American", "French"): one that goes on with a lowercase noun only
+# describes the thing asked about
+_NATIONALITIES = set(COUNTRIES) - set(COUNTRIES.values()) - {
+    "usa", "u.s.", "us", "u.s.a.", "united states of america", "america", "uk", "england",
+    "scotland", "wales", "great britain", "britain", "soviet union",
+}  # fmt: skip
 # articles that open titles in other languages, whose other words are in lower case
 _ARTICLES = {"La", "Le", "Il", "Al", "El", "Lo", "Los", "Las", "Les", "Der", "Das", "Un", "Una",
              "Une", "Gli"}  # fmt: skip
@@ -375,7 +381,8 @@ def chain(q: str) -> Chain | None:
         r"\bthe same nationality as (?:the )?", "the country of citizenship of the ", text
     )
     m = re.search(
-        rf"\b(?:the\s+)?(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
+        r"\b(?:[Tt]he\s+)?"  # "The author of X attended ...": the article goes with the hop
+        rf"(?P<rels>(?:(?:paternal |maternal )?(?:{_RELATION})s?\s+of\s+(?:the\s+)?)+)"
         rf"(?:{_KIND})?(?=[A-Z0-9\"'(])",
         text,
     )
@@ -390,6 +397,8 @@ def chain(q: str) -> Chain | None:
     entity = text[m.end() : end].strip(" ,.?")
     if not relations or not entity:
         return None
+    if entity.lower() in _NATIONALITIES and re.match(r"\s+[a-z]", text[end:]):
+        return None  # "the headquarters of the American research company where ...": no name
     outer = text[: m.start()] + "{bridge}" + text[end:]
     if not outer.rstrip().endswith("?"):
         outer = outer.rstrip() + "?"

@@ -185,10 +185,22 @@ def test_yes_no_same_and_both() -> None:
         "Who is the director of The Silent River?",
         "When was the Eiffel Tower built?",
         "What is the capital of France?",
+        # "American" only describes the company the question is about: no name to hop from
+        "In which city is the headquarters of the American software company where Ada Brenn "
+        "worked?",
     ],
 )
 def test_one_fact_questions_stay_plain(question: str) -> None:
     assert parse(question) is None
+
+
+def test_a_chain_that_opens_the_question_leaves_its_article_out() -> None:
+    shape = parse("The author of Quiet Harbour attended which university?")
+    assert shape == Chain("Quiet Harbour", ["author"], "{bridge} attended which university?")
+    shape = parse("Who is the director of American Beauty?")  # a name that opens with one
+    assert shape is None
+    shape = parse("Where was the director of French Kiss born?")
+    assert shape == Chain("French Kiss", ["director"], "Where was {bridge} born?")
 
 
 @pytest.mark.parametrize(
@@ -198,6 +210,11 @@ def test_one_fact_questions_stay_plain(question: str) -> None:
             "What year did the studio that released Harbour Lights close?",
             "Which studio released Harbour Lights?",
             "What year did {bridge} close?",
+        ),
+        (  # a clause ends at its own preposition; the last one is the outer question's
+            "What league was the team that Ilse Varga was a member of in?",
+            "Which team was Ilse Varga a member of?",
+            "What league was {bridge} in?",
         ),
         (  # the innermost clause first; its auxiliary moves to the front
             "Who is the mayor of the town in which Tamsin Hale was born?",
