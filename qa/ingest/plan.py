@@ -66,7 +66,7 @@ READING_SETTINGS = (
     "plugins",
 )
 # What read it, from the manifest's models: versions, where a generation recorded them
-READING_VERSIONS = ("kgqa_version", "spacy_pipeline_version")
+READING_VERSIONS = ("kgqa_version", "spacy_pipeline_version", "relation_model_sha256")
 
 
 def reading_changes(base: Generation, settings: Settings, versions: dict[str, Any]) -> list[str]:

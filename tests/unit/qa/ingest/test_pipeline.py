@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from kgqa.qa.ingest import pipeline
+from kgqa.qa.ingest.commit import models_info
+from kgqa.qa.ingest.plan import reading_changes
 from kgqa.qa.store import Store
 from tests.unit.tiny import write_corpus
 
@@ -195,3 +197,33 @@ def test_documents_read_with_other_settings_are_named_and_reprocess_reads_them_a
     assert "radium-institute:ORG" not in graph and "marie-curie:PERSON" in graph
     # read with this run's settings now: nothing more to say
     assert not [w for w in pipeline.run([corpus], no_orgs).warnings if "--reprocess" in w]
+
+
+def test_new_relation_weights_in_the_same_folder_are_named_as_a_reading_change(
+    tiny_settings, tmp_path: Path
+) -> None:
+    # a user's relation model folder whose weights are replaced (a retrained model, or a kgqa
+    # upgrade that ships new weights under the same path): the store must know it was read
+    # by other weights, though the relation_model setting is the same
+    folder = tmp_path / "relations"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights of the first model")
+    joint = tiny_settings.model_copy(
+        update={"relation_model": str(folder), "relation_extractors": ["dependency", "joint"]}
+    )
+    first = models_info(joint, 0)["relation_model_sha256"]
+    assert first is not None and len(first) == 16
+    corpus = write_corpus(tmp_path / "docs")
+    assert pipeline.run([corpus], tiny_settings).committed
+    generation = Store(tiny_settings.store).open()
+    generation.manifest.models["relation_model_sha256"] = first  # as if read by the first
+    assert not [c for c in reading_changes(generation, joint, models_info(joint, 0))
+                if c.startswith("relation_model_sha256")]  # fmt: skip
+    (folder / "model.safetensors").write_bytes(b"weights of the second model")
+    second = models_info(joint, 0)["relation_model_sha256"]
+    assert second not in (None, first)
+    assert f"relation_model_sha256: {first} -> {second}" in reading_changes(
+        generation, joint, models_info(joint, 0)
+    )
+    # without the joint extractor no weights read the documents
+    assert models_info(tiny_settings, 0)["relation_model_sha256"] is None
