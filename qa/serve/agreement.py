@@ -55,13 +55,65 @@ def agrees(facts: list[dict[str, Any]], relations: set[str]) -> bool:
     return any(f["typed"] and f["label"] in relations for f in facts)
 
 
-def graph_agreeing(service: Any, question: str, answers: list[Any]) -> set[int]:
+def graph_agreeing(service: Any, question: str, answers: list[Any], generation: Any) -> set[int]:
     """Which ``answers`` (their ids) of ``service`` (a ``QAService``) a typed edge of the
-    relation the question asks about joins to an entity of the question; none where the
-    question asks no such relation."""
+    relation the question asks about joins to an entity of the question in the graph of
+    ``generation`` (the one the answers were read from); none where the question asks no such
+    relation."""
     relations = asked_relations(question) if answers else set()
-    generation = service.generation
     if not relations or not generation.graph.number_of_edges():
         return set()
     facts = service.facts(generation, question, answers)
     return {id(a) for a, f in zip(answers, facts) if agrees(f, relations)}
+
+
+def answer_facts(
+    service: Any, generation: Any, question: str, answers: list[Any]
+) -> list[list[dict[str, Any]]]:
+    """For each answer, the graph edges of ``generation`` joining an entity of its span to an
+    entity of the question, with their evidence (typed relations first, at most five). An
+    answer's facts are asked for twice per ``ask`` on a relation question (whether the graph
+    agrees, then the facts shown), so they are kept per generation, which never changes."""
+    memo = generation.cache.setdefault("answer_facts", {})
+    keys = [(question, a.passage_id, a.start, a.end, a.text) for a in answers]
+    missing = [(k, a) for k, a in zip(keys, answers) if k not in memo]
+    if missing:
+        if len(memo) > 4096:
+            memo.clear()
+        linker = service.retriever(generation).linker()
+        asked = {link.node for link in linker.link(question)}
+        for key, answer in missing:
+            memo[key] = _facts(service, generation, linker, asked, answer) if asked else []
+    return [memo[k] for k in keys]
+
+
+def _facts(
+    service: Any, generation: Any, linker: Any, asked: set[str], answer: Any
+) -> list[dict[str, Any]]:
+    graph = generation.graph
+    answered = {link.node for link in linker.link(answer.text)}
+    answered |= {
+        m.node
+        for m in service.passage_mentions(generation, answer.passage_id)
+        if m.overlaps(answer.start, answer.end)
+    }
+    found = []
+    for a in answered - asked:
+        for q in asked:
+            for u, v in ((a, q), (q, a)):
+                for data in (graph.get_edge_data(u, v) or {}).values():
+                    found.append(
+                        {
+                            "source": u,
+                            "source_name": graph.nodes[u].get("label", u),
+                            "label": data["label"],
+                            "target": v,
+                            "target_name": graph.nodes[v].get("label", v),
+                            "confidence": data["confidence"],
+                            "example": data["example"],
+                            "typed": data.get("typed", False),
+                            "evidence": data["evidence"][:5],
+                        }
+                    )
+    # typed relations first, open predicates of the parse after them
+    return sorted(found, key=lambda f: (not f["typed"], -f["confidence"]))[:5]

@@ -199,42 +199,9 @@ class QAService:
     ) -> list[list[dict[str, Any]]]:
         """For each answer, the graph edges joining an entity of its span to an entity of the
         question, with their evidence: why the graph agrees with the answer."""
-        linker = self.retriever(generation).linker()
-        asked = {link.node for link in linker.link(question)}
-        return [
-            self._facts(generation, linker, asked, answer) if asked else [] for answer in answers
-        ]
+        from kgqa.qa.serve.agreement import answer_facts
 
-    def _facts(
-        self, generation: Generation, linker: Any, asked: set[str], answer: Answer
-    ) -> list[dict[str, Any]]:
-        graph = generation.graph
-        answered = {link.node for link in linker.link(answer.text)}
-        answered |= {
-            m.node
-            for m in self.passage_mentions(generation, answer.passage_id)
-            if m.overlaps(answer.start, answer.end)
-        }
-        found = []
-        for a in answered - asked:
-            for q in asked:
-                for u, v in ((a, q), (q, a)):
-                    for data in (graph.get_edge_data(u, v) or {}).values():
-                        found.append(
-                            {
-                                "source": u,
-                                "source_name": graph.nodes[u].get("label", u),
-                                "label": data["label"],
-                                "target": v,
-                                "target_name": graph.nodes[v].get("label", v),
-                                "confidence": data["confidence"],
-                                "example": data["example"],
-                                "typed": data.get("typed", False),
-                                "evidence": data["evidence"][:5],
-                            }
-                        )
-        # typed relations first, open predicates of the parse after them
-        return sorted(found, key=lambda f: (not f["typed"], -f["confidence"]))[:5]
+        return answer_facts(self, generation, question, answers)
 
     @staticmethod
     def passage_mentions(generation: Generation, passage_id: str) -> list[Mention]:
@@ -266,7 +233,7 @@ class QAService:
 
             # the last passages read are those about the names that the first passage adds
             hits = widen(self, generation, question, hits)
-        answers = self.read_hits(question, hits, top_answers)
+        answers = self.read_hits(question, hits, top_answers, generation)
         path: list[dict[str, Any]] = []
         if self.settings.multihop:
             # no passage answers alone, or the best answer is of the wrong kind (a person
@@ -478,9 +445,16 @@ class QAService:
         ]
         return Neighbourhood(center, hops, generation.name, nodes, edges)
 
-    def read_hits(self, question: str, hits: list[Hit], top_answers: int | None) -> list[Answer]:
-        """The reader's best span in each hit, copies of one answer merged (the best copy
-        leads, the others in ``also_in``), best first. With the verifier, each answer carries
+    def read_hits(
+        self,
+        question: str,
+        hits: list[Hit],
+        top_answers: int | None,
+        generation: Generation | None = None,
+    ) -> list[Answer]:
+        """The reader's best span in each hit (of ``generation``, the one served when None),
+        copies of one answer merged (the best copy leads, the others in ``also_in``), best
+        first. With the verifier, each answer carries
         ``probability`` (the verifier's chance that it is right, its copies' best), answers under
         the threshold are dropped, and without ``top_answers`` the best answer is shown with the
         others that come within the verifier's margin of it; without a verifier, answers need
@@ -532,7 +506,7 @@ class QAService:
             merged = [a for a in merged if self.passes(a.score, a.probability)]
         from kgqa.qa.serve.agreement import graph_agreeing
 
-        agreeing = graph_agreeing(self, question, merged)
+        agreeing = graph_agreeing(self, question, merged, generation or self.generation)
         for answer in merged:
             answer.graph_agrees = id(answer) in agreeing
         margin = None if self.verifier is None else self.verifier.answer_margin
