@@ -394,6 +394,13 @@ class Settings(BaseSettings):
         "with its path.",
     )
 
+    graph_veto: bool = Field(
+        True,
+        description="Do not show an answer to a question about a relation the graph types "
+        "('Where was X born?') when the sentence it was read from states that relation of "
+        "another entity and no edge of it joins the answer to the question's entity.",
+    )
+
     similar_graph_weight: float = Field(
         0.3,
         ge=0,

@@ -67,6 +67,71 @@ def graph_agreeing(service: Any, question: str, answers: list[Any], generation: 
     return {id(a) for a, f in zip(answers, facts) if agrees(f, relations)}
 
 
+def graph_disagreeing(service: Any, question: str, answers: list[Any], generation: Any) -> set[int]:
+    """Which ``answers`` (their ids) the graph of ``generation`` says belong to another
+    entity: the question asks a relation about an entity of the graph, no typed edge of that
+    relation joins the answer to it, and the sentence the answer was read from is the evidence
+    of such an edge between the answer and another entity ("Where was Devon Achebe born?"
+    read from "Mara Quint was born in Sydney": Born_In joins Sydney to Mara Quint). The other
+    entity must have the type of one the question names, as the question's would stand there
+    ("a movie directed by who?" of an actor asks about a film the question does not name); an
+    entity that shares a name word with the question's is no other one (an alias the graph did
+    not merge: "Marie Curie", "Maria Sklodowska-Curie")."""
+    relations = asked_relations(question) if answers else set()
+    if not relations or not generation.graph.number_of_edges():
+        return set()
+    graph = generation.graph
+    linker = service.retriever(generation).linker()
+    asked = {link.node for link in linker.link(question)}
+    if not asked:
+        return set()
+    asked_words = {w for n in asked for w in _name_words(graph, n)}
+    asked_types = {graph.nodes[n].get("type") for n in asked}
+    facts = service.facts(generation, question, answers)
+    found = set()
+    for answer, answer_facts_ in zip(answers, facts):
+        if agrees(answer_facts_, relations):
+            continue
+        for node in _answer_nodes(service, generation, linker, answer) - asked:
+            edges = [(v, d) for _, v, d in graph.out_edges(node, data=True)]
+            edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
+            if any(
+                d.get("typed")
+                and d["label"] in relations
+                and other not in asked
+                and graph.nodes[other].get("type") in asked_types
+                and not _name_words(graph, other) & asked_words
+                and _read_from(d["evidence"], answer)
+                for other, d in edges
+            ):
+                found.add(id(answer))
+                break
+    return found
+
+
+def _name_words(graph: Any, node: str) -> set[str]:
+    return set(str(graph.nodes[node].get("label", node)).lower().split())
+
+
+def _read_from(evidence: list[dict[str, Any]], answer: Any) -> bool:
+    """Whether ``answer``'s span lies in the sentence of one of an edge's ``evidence``."""
+    return any(
+        e.get("passage_id") == answer.passage_id and e["start"] <= answer.start
+        and answer.end <= e["end"]
+        for e in evidence
+    )  # fmt: skip
+
+
+def _answer_nodes(service: Any, generation: Any, linker: Any, answer: Any) -> set[str]:
+    """The graph nodes an answer names: its text linked, and the mentions its span overlaps."""
+    nodes = {link.node for link in linker.link(answer.text)}
+    return nodes | {
+        m.node
+        for m in service.passage_mentions(generation, answer.passage_id)
+        if m.overlaps(answer.start, answer.end)
+    }
+
+
 def answer_facts(
     service: Any, generation: Any, question: str, answers: list[Any]
 ) -> list[list[dict[str, Any]]]:
@@ -91,12 +156,7 @@ def _facts(
     service: Any, generation: Any, linker: Any, asked: set[str], answer: Any
 ) -> list[dict[str, Any]]:
     graph = generation.graph
-    answered = {link.node for link in linker.link(answer.text)}
-    answered |= {
-        m.node
-        for m in service.passage_mentions(generation, answer.passage_id)
-        if m.overlaps(answer.start, answer.end)
-    }
+    answered = _answer_nodes(service, generation, linker, answer)
     found = []
     for a in answered - asked:
         for q in asked:

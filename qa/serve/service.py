@@ -245,6 +245,7 @@ class QAService:
                 again = past_the_bridge(self, generation, question, hits, wrong)
             if again is not None:
                 answers, hits, path = again
+                answers = self.without_vetoed(question, answers, generation)
         return AskResult(
             question,
             generation.name,
@@ -506,11 +507,25 @@ class QAService:
             merged = [a for a in merged if self.passes(a.score, a.probability)]
         from kgqa.qa.serve.agreement import graph_agreeing
 
-        agreeing = graph_agreeing(self, question, merged, generation or self.generation)
+        generation = generation or self.generation
+        merged = self.without_vetoed(question, merged, generation)
+        agreeing = graph_agreeing(self, question, merged, generation)
         for answer in merged:
             answer.graph_agrees = id(answer) in agreeing
         margin = None if self.verifier is None else self.verifier.answer_margin
         return shown_answers(merged, top_answers, margin)
+
+    def without_vetoed(
+        self, question: str, answers: list[Answer], generation: Generation
+    ) -> list[Answer]:
+        """``answers`` less those the graph says belong to another entity (setting
+        ``graph_veto``; ``agreement.graph_disagreeing``)."""
+        if not self.settings.graph_veto:
+            return answers
+        from kgqa.qa.serve.agreement import graph_disagreeing
+
+        vetoed = graph_disagreeing(self, question, answers, generation)
+        return [a for a in answers if id(a) not in vetoed]
 
     def hides(self, step: Any) -> bool:
         """Whether a multi-hop ``step`` (``kgqa.qa.multihop.steps.Step``) is a reading of the

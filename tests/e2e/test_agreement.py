@@ -26,6 +26,11 @@ DOCS = {
     "lumen.txt": (
         "Lumen Works was founded by Paul Arsenault in 2008. The firm is headquartered in Moncton."
     ),
+    "people.txt": (
+        "Mara Quint was born in Sydney, Nova Scotia, in 1978. She studied engineering at "
+        "Dalhousie University. Her brother, Owen Quint, is a fisherman in Sydney. Devon Achebe "
+        "grew up in Lagos and moved to Canada in 2002. He is married to the painter Ines Varga."
+    ),
 }
 
 
@@ -55,3 +60,25 @@ def test_the_answer_the_graph_agrees_with_leads(store: Path) -> None:
     # the founder of Lumen Works is still the answer to who founded it
     (founder,) = ask(store, "Who founded Lumen Works?")
     assert founder["text"] == "Paul Arsenault" and founder["graph_agrees"]
+
+
+def test_an_answer_the_graph_gives_to_another_person_is_not_shown(store: Path) -> None:
+    # the texts do not say where Devon Achebe was born, nor whom Owen Quint married; the reader
+    # proposes Mara Quint's birthplace and Devon Achebe's wife, read from the sentences that
+    # state those relations of them
+    assert ask(store, "Where was Devon Achebe born?") == []
+    assert ask(store, "Who is Owen Quint's wife?") == []
+    (born,) = ask(store, "Where was Mara Quint born?")
+    assert born["text"].startswith("Sydney") and born["graph_agrees"]
+    (wife,) = ask(store, "Who is Devon Achebe married to?")
+    assert wife["text"].endswith("Ines Varga") and wife["graph_agrees"]
+    # with the veto off, the reader's answer to the first comes back
+    off = CliRunner().invoke(
+        app,
+        ["ask", "Where was Devon Achebe born?", "--store", str(store), "--json"],
+        env={"KGQA_WARM": "false", "KGQA_GRAPH_VETO": "false"},
+    )
+    assert off.exit_code == 0, off.output
+    assert json.loads(off.stdout.strip().splitlines()[-1])["answers"][0]["text"].startswith(
+        "Sydney"
+    )
