@@ -74,9 +74,10 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
     of such an edge between the answer and another entity ("Where was Devon Achebe born?"
     read from "Mara Quint was born in Sydney": Born_In joins Sydney to Mara Quint). The other
     entity must have the type of one the question names, as the question's would stand there
-    ("a movie directed by who?" of an actor asks about a film the question does not name); an
-    entity that shares a name word with the question's is no other one (an alias the graph did
-    not merge: "Marie Curie", "Maria Sklodowska-Curie")."""
+    ("a movie directed by who?" of an actor asks about a film the question does not name), and
+    a name of its own: one whose words are among the question entity's, or the other way round,
+    may be that entity under a shorter name the graph did not merge ("Curie", "Marie Curie");
+    two given names with one surname are two people ("Felix Kessler", "Martin Kessler")."""
     relations = asked_relations(question) if answers else set()
     if not relations or not generation.graph.number_of_edges():
         return set()
@@ -85,7 +86,7 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
     asked = {link.node for link in linker.link(question)}
     if not asked:
         return set()
-    asked_words = {w for n in asked for w in _name_words(graph, n)}
+    asked_names = [_name_words(graph, n) for n in asked]
     asked_types = {graph.nodes[n].get("type") for n in asked}
     facts = service.facts(generation, question, answers)
     found = set()
@@ -100,7 +101,7 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
                 and d["label"] in relations
                 and other not in asked
                 and graph.nodes[other].get("type") in asked_types
-                and not _name_words(graph, other) & asked_words
+                and not any(_one_name(_name_words(graph, other), n) for n in asked_names)
                 and _read_from(d["evidence"], answer)
                 for other, d in edges
             ):
@@ -111,6 +112,12 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
 
 def _name_words(graph: Any, node: str) -> set[str]:
     return set(str(graph.nodes[node].get("label", node)).lower().split())
+
+
+def _one_name(a: set[str], b: set[str]) -> bool:
+    """Whether two names may name one entity: the words of one are among the other's ("Curie"
+    and "Marie Curie"); "Felix Kessler" and "Martin Kessler" are two people."""
+    return a <= b or b <= a
 
 
 def _read_from(evidence: list[dict[str, Any]], answer: Any) -> bool:
