@@ -246,6 +246,8 @@ class QAService:
             if again is not None:
                 answers, hits, path = again
                 answers = self.without_vetoed(question, answers, generation)
+                if not answers:  # the path led to an answer that is not shown
+                    path = []
         return AskResult(
             question,
             generation.name,

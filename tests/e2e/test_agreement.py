@@ -49,7 +49,10 @@ def ask(store: Path, question: str, *more: str) -> list[dict]:
         app, ["ask", question, "--store", str(store), "--json", *more], env={"KGQA_WARM": "false"}
     )
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout.strip().splitlines()[-1])["answers"]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    if not out["answers"]:  # no path shown that leads to an answer that is not shown
+        assert out["no_answer"] and not out["path"]
+    return out["answers"]
 
 
 def test_the_answer_the_graph_agrees_with_leads(store: Path) -> None:
@@ -83,3 +86,21 @@ def test_an_answer_the_graph_gives_to_another_person_is_not_shown(store: Path) -
     assert json.loads(off.stdout.strip().splitlines()[-1])["answers"][0]["text"].startswith(
         "Sydney"
     )
+
+
+def test_no_path_is_shown_that_leads_to_an_answer_not_shown(tmp_path: Path) -> None:
+    # the same company and people as above, as a Markdown page and a text file: here no passage
+    # answers "Who is Owen Quint's wife?" alone, the second search goes through "Nova Scotia"
+    # and reads Devon Achebe's wife, which the graph gives to him
+    (tmp_path / "harbor.md").write_text(
+        "# Harbor Lights Ltd\n\n" + DOCS["harbor.txt"].replace(" In 2019", "\n\nIn 2019")
+        + "\n\n## Products\n\nThe company's best-known lamp, the Quint 200, is named after its "
+        "founder.\n"
+    )  # fmt: skip
+    (tmp_path / "people.txt").write_text(
+        DOCS["people.txt"].replace(" Devon Achebe grew", "\nDevon Achebe grew") + "\n"
+    )
+    settings = Settings(store=tmp_path / "store", document_timeout_seconds=0, warm=False)
+    docs = [tmp_path / "harbor.md", tmp_path / "people.txt"]
+    assert pipeline.run(docs, settings).committed
+    assert ask(tmp_path / "store", "Who is Owen Quint's wife?") == []
