@@ -86,48 +86,50 @@ def model_worker_context(settings_json: str | None = None) -> Any:
 
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["kgqa.qa.ingest.preload"])
-    if settings_json is not None:
+    if settings_json is None:
+        return ctx
+    with _LOCK:
+        server = getattr(forkserver, "_forkserver", None)
+        if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+            # Started already: the environment is not touched again. A process started by
+            # another thread while the environment changes (the isolated loader, say) can
+            # read it half-written and fail to start (exit status 255, no message).
+            forkserver.ensure_running()
+            return ctx
         # The server reads the settings from its environment at start; it starts here (once
-        # per process), and this process's environment is left as it was.
-        with _LOCK:
-            before = os.environ.get(PRELOAD_SETTINGS)
-            os.environ[PRELOAD_SETTINGS] = settings_json
-            try:
-                forkserver.ensure_running()
-            finally:
-                if before is None:
-                    os.environ.pop(PRELOAD_SETTINGS, None)
-                else:
-                    os.environ[PRELOAD_SETTINGS] = before
+        # per process, in a few milliseconds: it loads the models on its own), and this
+        # process's environment is left as it was.
+        before = os.environ.get(PRELOAD_SETTINGS)
+        os.environ[PRELOAD_SETTINGS] = settings_json
+        try:
+            forkserver.ensure_running()
+        finally:
+            if before is None:
+                os.environ.pop(PRELOAD_SETTINGS, None)
+            else:
+                os.environ[PRELOAD_SETTINGS] = before
     return ctx
 
 
-_EARLY: list[threading.Thread] = []
+_EARLY: list[bool] = []
 
 
 def start_workers_early(settings: Settings) -> None:
-    """Start the model workers' fork server (it imports torch, transformers and spaCy and
-    loads the models: about 6 s here) in the background, while the run plans on this core, so
-    that a small update does not wait for it after planning. Only where local workers will be
-    used (a time limit is set)."""
+    """Start the model workers' fork server, which imports torch, transformers and spaCy and
+    loads the models (about 6 s here) while the run plans, so that a small update does not
+    wait for it after planning. Only where local workers will be used (a time limit is set).
+    The server is started here, before planning starts the file loader, never from a thread
+    beside it (see ``model_worker_context``)."""
     if settings.document_timeout_seconds <= 0:
         return
-    thread = threading.Thread(
-        target=model_worker_context,
-        args=(settings.model_dump_json(),),
-        name="kgqa-workers",
-        daemon=True,
-    )
-    thread.start()
-    _EARLY.append(thread)
+    model_worker_context(settings.model_dump_json())
+    _EARLY.append(True)
 
 
 def stop_unused_workers() -> None:
     """Stop a fork server started early that no worker came from (a run with nothing to
     process), at once: it would otherwise finish loading the models before noticing, holding
     the caller's output pipes open meanwhile."""
-    for thread in _EARLY:
-        thread.join()
     started, _EARLY[:] = bool(_EARLY), []
     if not started or _ISOLATED:
         return

@@ -161,6 +161,59 @@ def test_workers_are_forked_with_the_models_already_loaded(tiny_embedder, tmp_pa
     assert loaded_in_worker(2) == "0 False"
 
 
+EARLY = """
+import os, sys
+from multiprocessing import forkserver
+from kgqa.qa.ingest import worker
+from pathlib import Path
+from kgqa.qa.ingest.isolated_load import IsolatedLoader
+from kgqa.qa.ingest.loaders import SourceFile
+from kgqa.qa.settings import Settings
+
+if __name__ == "__main__":
+    settings = Settings(store=sys.argv[1], embedder=sys.argv[2], relation_extractors=[])
+    worker.start_workers_early(settings)
+    print(forkserver._forkserver._forkserver_pid is not None, flush=True)
+    changes = []
+    os.putenv = lambda *args: changes.append(args)
+    os.unsetenv = lambda *args: changes.append(args)
+    Path(sys.argv[3]).write_text("Ada Lovelace wrote the first program.")
+    loader = IsolatedLoader(settings)
+    loaded = loader(SourceFile(Path(sys.argv[3]), "a.txt"))
+    worker.model_worker_context(settings.model_dump_json())
+    print(changes, len(loaded), flush=True)
+    loader.child.close()
+    worker.stop_unused_workers()
+"""
+
+
+def test_workers_started_early_leave_the_environment_alone_while_files_load(
+    tiny_embedder, tmp_path
+) -> None:
+    """An ingest starts the model workers' fork server, which reads its settings from the
+    environment, before the file loader starts; changing the environment while another thread
+    starts a process makes that process fail to start (exit status 255, no message: the
+    loader of one CI run in three). So the server is running when ``start_workers_early``
+    returns, and nothing after that (the loader, each model worker) changes the
+    environment."""
+    script = tmp_path / "early.py"
+    script.write_text(EARLY)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            str(tmp_path / "store"),
+            str(tiny_embedder),
+            str(tmp_path / "a.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["True", "[] 1"]
+
+
 @pytest.mark.timeout(300)
 def test_a_worker_that_dies_while_starting_is_reported_at_once() -> None:
     """A child that exits before it is ready is an error straight away, with its exit status,
