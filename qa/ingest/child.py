@@ -65,9 +65,10 @@ class ChildProcess:
             code = self._proc.exitcode
             self._kill()
             if code is not None:
+                # 255 with nothing printed: the process could not be started at all
                 raise RuntimeError(
-                    f"the {self.what} exited with status {code} while starting "
-                    "(its error is printed above)"
+                    f"the {self.what} exited with status {code} while starting (any error "
+                    "it printed is above); if this happens again, please report it"
                 )
             raise RuntimeError(
                 f"the {self.what} did not start in time (setting worker_start_timeout_seconds)"
