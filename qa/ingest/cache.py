@@ -8,6 +8,7 @@ that shape the result.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -43,6 +44,33 @@ def _model_identity(name: str) -> str:
     return f"{name}@{_version(name.replace('_', '-'))}"
 
 
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def relation_weights_id(settings: Settings) -> str | None:
+    """The first 16 hex digits of the sha256 of the joint relation model's weights when
+    ingestion uses that model (the shipped one when ``relation_model`` is unset), so a store
+    knows which weights read it even where the model's folder stays the same; None when no
+    joint model is used or found."""
+    if "joint" not in settings.relation_extractors:
+        return None
+    if settings.relation_model:
+        folder: Path | None = Path(settings.relation_model).expanduser()
+    else:
+        folder = shipped_model("relations")
+    weights = folder / "model.safetensors" if folder is not None else None
+    if weights is None or not weights.is_file():
+        return None
+    stat = weights.stat()
+    return _file_sha256(str(weights), stat.st_size, stat.st_mtime_ns)[:16]
+
+
 def processing_fingerprint(settings: Settings) -> str:
     """What a processed document depends on besides its text."""
     parts = {
@@ -53,6 +81,7 @@ def processing_fingerprint(settings: Settings) -> str:
         "relation_model": _model_identity(
             settings.relation_model or str(shipped_model("relations"))
         ),
+        "relation_weights": relation_weights_id(settings),
         "joint": [
             resolve_precision(settings.relation_precision, settings.device),
             settings.relation_batch_size,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from kgqa.kg.graph import MergeRules
+from kgqa.qa.ingest.cache import relation_weights_id
 from kgqa.qa.ingest.plan import IngestPlan
 from kgqa.qa.ingest.report import Failure
 from kgqa.qa.retrieval.embed import PassageEmbedder
@@ -44,35 +43,6 @@ def models_info(settings: Settings, dimension: int) -> dict[str, Any]:
         "relation_extractors": list(settings.relation_extractors),
         "index_title": settings.index_title,
     }
-
-
-@functools.lru_cache(maxsize=8)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def relation_weights_id(settings: Settings) -> str | None:
-    """The first 16 hex digits of the sha256 of the joint relation model's weights when
-    ingestion uses that model (the shipped one when ``relation_model`` is unset), so a store
-    knows which weights read it even where the model's folder stays the same; None when no
-    joint model is used or found."""
-    if "joint" not in settings.relation_extractors:
-        return None
-    if settings.relation_model:
-        folder: Path | None = Path(settings.relation_model).expanduser()
-    else:
-        from kgqa.kg.models import shipped_model
-
-        folder = shipped_model("relations")
-    weights = folder / "model.safetensors" if folder is not None else None
-    if weights is None or not weights.is_file():
-        return None
-    stat = weights.stat()
-    return _file_sha256(str(weights), stat.st_size, stat.st_mtime_ns)[:16]
 
 
 def merge_rules(settings: Settings) -> MergeRules:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kgqa.qa.ingest import pipeline
+from kgqa.qa.ingest.cache import processing_fingerprint
 from kgqa.qa.ingest.commit import models_info
 from kgqa.qa.ingest.plan import reading_changes
 from kgqa.qa.store import Store
@@ -213,6 +214,9 @@ def test_new_relation_weights_in_the_same_folder_are_named_as_a_reading_change(
     )
     first = models_info(joint, 0)["relation_model_sha256"]
     assert first is not None and len(first) == 16
+    # nor may results the first weights left in the cache (a killed run's) be taken as the
+    # second weights' (the folder's .json files are the same)
+    cached_under = processing_fingerprint(joint)
     corpus = write_corpus(tmp_path / "docs")
     assert pipeline.run([corpus], tiny_settings).committed
     generation = Store(tiny_settings.store).open()
@@ -222,6 +226,7 @@ def test_new_relation_weights_in_the_same_folder_are_named_as_a_reading_change(
     (folder / "model.safetensors").write_bytes(b"weights of the second model")
     second = models_info(joint, 0)["relation_model_sha256"]
     assert second not in (None, first)
+    assert processing_fingerprint(joint) != cached_under
     assert f"relation_model_sha256: {first} -> {second}" in reading_changes(
         generation, joint, models_info(joint, 0)
     )
