@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kgqa.kg.extract import EntityRelationExtractor, blank_junk, cut_block, load_spacy
+from kgqa.kg.extract import EntityRelationExtractor, load_spacy
+from kgqa.kg.text import blank_junk, cut_block
 
 
 def test_blocks_are_cut_after_sentences_within_the_limit_and_keep_their_offsets() -> None:

@@ -1,0 +1,39 @@
+"""Text cut and cleaned before spaCy reads it: the pieces of a long block, and junk that no
+model reads blanked out with offsets kept."""
+
+from __future__ import annotations
+
+import re
+
+# What no model reads: a "word" of more than 64 characters without a space (spaCy's tokenizer
+# takes time quadratic in a token's length: 67 s for 20,000 brackets), and a run of 8 or more
+# punctuation marks or symbols (rules, markup left over, "[[[[[[[[").
+_JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
+
+
+def blank_junk(text: str) -> str:
+    """``text`` with its junk (``_JUNK``) turned into as many spaces, so offsets stay those of
+    ``text`` and parsing costs time linear in the length, whatever the content."""
+    return _JUNK.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def cut_block(offset: int, block: str, limit: int) -> list[tuple[int, str]]:
+    """``block`` (starting at ``offset``) in pieces of at most ``limit`` characters, cut after a
+    sentence end, else at a line break, else at a space, else anywhere: a text block of any
+    length reaches spaCy in pieces it can parse (its parser and NER need memory in proportion,
+    and it refuses texts over its max_length)."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(block) - start > limit:
+        window = block[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 2 if cut > limit // 2 else -1
+        for sep in ("\n", " "):
+            if cut < 0:
+                at = window.rfind(sep)
+                cut = at + 1 if at > limit // 2 else -1
+        cut = cut if cut > 0 else limit
+        pieces.append((offset + start, block[start : start + cut]))
+        start += cut
+    pieces.append((offset + start, block[start:]))
+    return [(at, piece) for at, piece in pieces if piece.strip()]
