@@ -310,8 +310,7 @@ def train_verifier_command(
         reader_config,
         progress=console.print,
     )
-    for name in ("dev_split", *(Path(p).stem for p in report or [])):
-        r = record[name]
+    for name, r in {"dev_split": record["dev_split"], **record["reports"]}.items():
         console.print(
             f"{name}: closed F1 {r['closed']['f1']:.1f} (HasAns "
             f"{r['closed']['HasAns_f1']:.1f}, NoAns {r['closed']['NoAns_accuracy']:.1f}"
@@ -321,6 +320,54 @@ def train_verifier_command(
     console.print(
         f"threshold {record['threshold']}, answer margin {record['answer_margin']}; "
         f"saved in {folder}/verifier.json"
+    )
+
+
+@train_app.command("calibration")
+@guard
+def train_calibration_command(
+    data: Annotated[
+        list[Path],
+        typer.Option(
+            "--data",
+            help="SQuAD file the reader never trained on, whose reads fit the scaling "
+            "(repeatable).",
+        ),
+    ],
+    reader: Annotated[
+        Path | None,
+        typer.Option(help="Reader folder with verifier.json (default: setting reader_model)."),
+    ] = None,
+    passages: Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")] = 3,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Reader processes (one torch thread each).")
+    ] = 2,
+) -> None:
+    """Fit the verifier's probabilities again on text the reader never saw, keeping which
+    answers are shown (the threshold moves to the same cut)."""
+    settings = training_settings(list(data))
+    folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
+    if folder is None or not folder.is_dir():
+        fail("give --reader DIR: the folder of a reader with its verifier.json")
+        return
+    from kgqa.qa.training.calibration import recalibrate
+
+    reader_config = settings.model_copy(update={"reader_model": str(folder)}).reader()
+    assert reader_config is not None
+    r = recalibrate(
+        str(folder),
+        [str(p) for p in data],
+        reader_config,
+        passages,
+        workers,
+        command="kgqa " + " ".join(sys.argv[1:]),
+        progress=console.print,
+    )
+    console.print(
+        f"{r['candidates']} answers ({r['right']} right): ECE {r['ece_before']:.3f} -> "
+        f"{r['ece']:.3f} ({r['ece_fitted_on_the_other_half']:.3f} for each half fitted on the "
+        f"other); threshold {r['threshold_before']} -> {r['threshold']} (the same answers "
+        f"shown); saved in {folder}/verifier.json"
     )
 
 

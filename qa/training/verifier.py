@@ -462,8 +462,11 @@ def train_verifier(
         "train_fit": evaluate_verifier(verifier, train_sets, train_candidates),
         "dev_split": evaluate_verifier(verifier, dev_sets, dev_candidates),
     }
-    for (name, sets), candidates in zip(report_sets.items(), report_candidates):
-        record[name] = evaluate_verifier(verifier, sets, candidates)
+    # under their own key: a report file named dev.json once replaced the record's "dev" path
+    record["reports"] = {
+        name: evaluate_verifier(verifier, sets, candidates)
+        for (name, sets), candidates in zip(report_sets.items(), report_candidates)
+    }
     record["seconds"] = round(time.perf_counter() - started, 1)
     verifier.record = record
     verifier.save(Path(config.reader))

@@ -15,7 +15,7 @@ from kgqa.flows.cli import app
 from kgqa.qa.reader.verifier import Verifier
 from kgqa.qa.settings import Settings
 from kgqa.qa.types import Hit, Passage
-from tests.unit.squad_data import squad_file
+from tests.unit.squad_data import PARAGRAPHS, squad_file
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -127,12 +127,16 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
             str(dev),
             "--passages",
             "2",
+            "--report",
+            str(dev),
         ],
     )
     assert result.exit_code == 0, result.stderr
     verifier = Verifier.load(reader)
     assert verifier is not None and 0.0 <= verifier.threshold <= 1.0
     assert verifier.record["train_reads"] > 0 and "dev_split" in verifier.record
+    # a report file named dev.json is reported beside the dev split, not in place of its path
+    assert verifier.record["dev"] == str(dev) and "ece" in verifier.record["reports"]["dev"]
     context = "Marie Curie was born in Warsaw. She moved to Paris in 1891."
     result = runner.invoke(
         app,
@@ -150,3 +154,34 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
     record = json.loads(result.stdout)
     assert 0.0 <= record["probability"] <= 1.0
     assert (record["answer"] is None) == (record["probability"] < verifier.threshold)
+
+    # probabilities fitted again on other text: the same answers shown, in the same order,
+    # with other probabilities, and the new threshold where the old one cut
+    pairs = [(q, context) for context, qas in PARAGRAPHS for q, _ in qas]
+
+    def reads() -> list[dict]:
+        out = []
+        for question, text in pairs:
+            done = runner.invoke(
+                app,
+                ["read", "--question", question, "--context", text, "--reader-model", str(reader)],
+            )
+            assert done.exit_code == 0, done.stderr
+            out.append(json.loads(done.stdout))
+        return out
+
+    before = reads()
+    result = runner.invoke(
+        app,
+        ["train", "calibration", "--reader", str(reader), "--data", str(train), "--data",
+         str(dev), "--passages", "2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    recalibrated = Verifier.load(reader)
+    assert recalibrated is not None and recalibrated.platt != verifier.platt
+    assert recalibrated.record["calibration"]["threshold_before"] == round(verifier.threshold, 4)
+    after = reads()
+    assert [r["answer"] for r in after] == [r["answer"] for r in before]
+    order = sorted(range(len(pairs)), key=lambda i: before[i]["probability"])
+    assert [after[i]["probability"] for i in order] == sorted(r["probability"] for r in after)
+    assert [r["probability"] for r in after] != [r["probability"] for r in before]

@@ -1,0 +1,107 @@
+"""The verifier's probabilities fitted again on text its reader never saw.
+
+A verifier is calibrated on its dev split. When the reader was trained on that split's articles
+(the shipped one was), its answers there are right more often than on new text at the same
+score, and the probabilities it shows on new text run high. ``recalibrate`` fits the Platt
+scaling again on the reader's reads of other files, read as ``kgqa train verifier`` reads (each
+question closed, open-like and with its answer's sentences removed), and moves the threshold to
+the same cut: the same answers are shown, in the same order; only the probability they carry,
+and the threshold's value, change. ``answer_margin`` is kept as it is.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgqa.qa.reader.verifier import Verifier, expected_calibration_error
+from kgqa.qa.settings import ReaderConfig
+from kgqa.qa.squad import load_squad
+from kgqa.qa.training.verifier import evaluate_verifier, fit_platt, read_all, read_sets
+from kgqa.qa.types import QAError
+
+
+def _ece(probability: np.ndarray, right: np.ndarray) -> float:
+    return round(expected_calibration_error(probability.tolist(), right.tolist())[0], 4)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def recalibrate(
+    reader: str,
+    files: list[str],
+    reader_config: ReaderConfig,
+    passages: int = 3,
+    workers: int = 2,
+    command: str = "",
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Fit the Platt scaling of the verifier beside ``reader`` on its reads of ``files`` (SQuAD
+    files the reader never trained on), keep the threshold's cut, save, and return the record
+    (also under ``calibration`` in the verifier's record)."""
+    started = time.perf_counter()
+    verifier = Verifier.load(reader)
+    if verifier is None:
+        raise QAError(f"{reader}: no verifier.json to calibrate (train one: kgqa train verifier)")
+    a, b = verifier.platt
+    if a <= 0 or not 0.0 < verifier.threshold < 1.0:
+        raise QAError(
+            f"{reader}/verifier.json: its scaling (a = {a}) or threshold "
+            f"({verifier.threshold}) is not one a cut can be kept from; train it again"
+        )
+    sets = [s for f in files for s in read_sets(load_squad([Path(f)]), passages)]
+    (candidates,) = read_all(reader_config, [sets], workers, progress)
+    right = np.asarray([c.right for c in candidates], dtype=bool)
+    if len(candidates) < 2 or right.all() or not right.any():
+        raise QAError(
+            f"{', '.join(files)}: the reader's {len(candidates)} answers there were "
+            f"{int(right.sum())} right; calibration needs right and wrong answers (more "
+            "questions)"
+        )
+    rows = np.stack([c.row for c in candidates])
+    logits = verifier.logit(rows)
+    before = evaluate_verifier(verifier, sets, candidates)
+    # the figure for answers not fitted on: two halves by question, each scaled by the other's fit
+    qids = [sets[c.set_index].qid.removesuffix("-removed") for c in candidates]
+    half = np.asarray([zlib.crc32(q.encode()) % 2 for q in qids])
+    held_out = np.zeros(len(candidates))
+    for h in (0, 1):
+        if len(set(right[half != h])) < 2:
+            raise QAError(f"{', '.join(files)}: too few questions to fit on half of them")
+        ha, hb = fit_platt(logits[half != h], right[half != h].astype(np.float64))
+        held_out[half == h] = 1.0 / (1.0 + np.exp(-np.clip(ha * logits[half == h] + hb, -60, 60)))
+    cut = (math.log(verifier.threshold / (1 - verifier.threshold)) - b) / a  # raw score
+    old_threshold = verifier.threshold
+    verifier.platt = fit_platt(logits, right.astype(np.float64))
+    verifier.threshold = _sigmoid(verifier.platt[0] * cut + verifier.platt[1])
+    after = evaluate_verifier(verifier, sets, candidates)
+    record: dict[str, Any] = {
+        "command": command,
+        "files": files,
+        "passages": passages,
+        "reads": len(sets),
+        "candidates": len(candidates),
+        "right": int(right.sum()),
+        "platt_before": [round(v, 4) for v in (a, b)],
+        "platt": [round(v, 4) for v in verifier.platt],
+        "threshold_before": round(old_threshold, 4),
+        "threshold": round(verifier.threshold, 4),
+        "ece_before": before["ece"],
+        "ece": after["ece"],
+        "ece_fitted_on_the_other_half": _ece(held_out, right),
+        "reliability_before": before["reliability"],
+        "reliability": after["reliability"],
+        "f1": {kind: after[kind] for kind in ("closed", "open", "removed")},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    verifier.record["calibration"] = record
+    verifier.save(Path(reader))
+    return record
