@@ -74,3 +74,26 @@ def test_the_threshold_trades_right_answers_against_abstaining() -> None:
     scored += [(True, "open", [(0.9, 1.0), (0.7, 0.0)]), (True, "open", [(0.95, 1.0), (0.72, 0.0)])]
     margin, precision = choose_answer_margin(scored, 0.5)
     assert margin == 0.22 and precision == 0.5  # past 0.22, two of three shown would be wrong
+
+
+def test_calibration_needs_a_verifier_beside_the_reader(tmp_path) -> None:
+    """`kgqa train calibration` on a reader folder with no verifier.json says so and what to
+    run, before reading anything."""
+    from typer.testing import CliRunner
+
+    from kgqa.flows.cli import app
+    from tests.unit.squad_data import squad_file
+
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    data = squad_file(tmp_path / "dev.json")
+    result = CliRunner().invoke(
+        app, ["train", "calibration", "--reader", str(reader), "--data", str(data)]
+    )
+    assert result.exit_code != 0
+    assert f"{reader}: no verifier.json to calibrate" in result.output
+    assert "kgqa train verifier" in result.output
+    missing = CliRunner().invoke(
+        app, ["train", "calibration", "--reader", str(reader), "--data", str(tmp_path / "x.json")]
+    )
+    assert missing.exit_code != 0 and "x.json: no such file (--data)" in missing.output
