@@ -89,9 +89,9 @@ def model_worker_context(settings_json: str | None = None) -> Any:
     if settings_json is None:
         return ctx
     with _LOCK:
-        server = getattr(forkserver, "_forkserver", None)
-        if server is not None and getattr(server, "_forkserver_pid", None) is not None:
-            # Started already: the environment is not touched again. A process started by
+        pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+        if pid is not None and _running(pid):
+            # Running already: the environment is not touched again. A process started by
             # another thread while the environment changes (the isolated loader, say) can
             # read it half-written and fail to start (exit status 255, no message).
             forkserver.ensure_running()
@@ -109,6 +109,15 @@ def model_worker_context(settings_json: str | None = None) -> Any:
             else:
                 os.environ[PRELOAD_SETTINGS] = before
     return ctx
+
+
+def _running(pid: int) -> bool:
+    """Whether child ``pid`` has not exited, as ``forkserver.ensure_running`` sees it (a
+    process whose threads are still dying is not yet: it is not started again then)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        return False
 
 
 _EARLY: list[bool] = []
