@@ -80,7 +80,13 @@ def recalibrate(
         held_out[half == h] = 1.0 / (1.0 + np.exp(-np.clip(ha * logits[half == h] + hb, -60, 60)))
     cut = (math.log(verifier.threshold / (1 - verifier.threshold)) - b) / a  # raw score
     old_threshold = verifier.threshold
-    verifier.platt = fit_platt(logits, right.astype(np.float64))
+    fitted = fit_platt(logits, right.astype(np.float64))
+    if fitted[0] <= 0:  # higher scores less often right there: no scaling keeps the order
+        raise QAError(
+            f"{', '.join(files)}: the verifier's scores do not rank the reader's answers there "
+            f"(fitted slope {fitted[0]:.3g}); calibrate on text like what users ask about"
+        )
+    verifier.platt = fitted
     verifier.threshold = _sigmoid(verifier.platt[0] * cut + verifier.platt[1])
     after = evaluate_verifier(verifier, sets, candidates)
     record: dict[str, Any] = {
