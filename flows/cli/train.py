@@ -25,6 +25,7 @@ from kgqa.flows.cli.common import (
     read_records,
     training_settings,
 )
+from kgqa.qa.settings import ReaderConfig, Settings
 
 train_app = typer.Typer(help="Train models.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
@@ -244,6 +245,25 @@ def train_reranker_command(
     )
 
 
+# options of the commands that read with a reader and its verifier
+PassagesOpt = Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")]
+ReaderWorkersOpt = Annotated[
+    int, typer.Option(min=1, help="Reader processes (one torch thread each).")
+]
+
+
+def _reader_folder(settings: Settings, reader: Path | None, why: str) -> tuple[Path, ReaderConfig]:
+    """The reader folder (``--reader``, else the setting reader_model) and how it reads; a
+    clear error, ``why`` it must be a folder, when it is none."""
+    folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
+    if folder is None or not folder.is_dir():
+        fail(why)
+    assert folder is not None  # fail() has exited otherwise
+    config = settings.model_copy(update={"reader_model": str(folder)}).reader()
+    assert config is not None
+    return folder, config
+
+
 @train_app.command("verifier")
 @guard
 def train_verifier_command(
@@ -272,27 +292,22 @@ def train_verifier_command(
     report: Annotated[
         list[Path] | None, typer.Option(help="SQuAD file to report beside dev (repeatable).")
     ] = None,
-    passages: Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")] = 3,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Reader processes (one torch thread each).")
-    ] = 2,
+    passages: PassagesOpt = 3,
+    workers: ReaderWorkersOpt = 2,
     l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 1000.0,
     seed: int = 13,
 ) -> None:
     """Train the answer verifier on the reader's own outputs: it gives every answer a
     calibrated probability of being right, and kgqa shows no answer under its threshold."""
     settings = training_settings([*data, dev, *([others] if others else []), *(report or [])])
-    folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
-    if folder is None or not folder.is_dir():
-        fail(
-            "the verifier is saved beside a reader folder: give --reader DIR (or set "
-            "reader_model to a folder)"
-        )
-        return
+    folder, reader_config = _reader_folder(
+        settings,
+        reader,
+        "the verifier is saved beside a reader folder: give --reader DIR (or set "
+        "reader_model to a folder)",
+    )
     from kgqa.qa.training.verifier import VerifierTraining, train_verifier
 
-    reader_config = settings.model_copy(update={"reader_model": str(folder)}).reader()
-    assert reader_config is not None
     record = train_verifier(
         VerifierTraining(
             reader=str(folder),
@@ -338,22 +353,17 @@ def train_calibration_command(
         Path | None,
         typer.Option(help="Reader folder with verifier.json (default: setting reader_model)."),
     ] = None,
-    passages: Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")] = 3,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Reader processes (one torch thread each).")
-    ] = 2,
+    passages: PassagesOpt = 3,
+    workers: ReaderWorkersOpt = 2,
 ) -> None:
     """Fit the verifier's probabilities again on text the reader never saw, keeping which
     answers are shown (the threshold moves to the same cut)."""
     settings = training_settings(list(data))
-    folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
-    if folder is None or not folder.is_dir():
-        fail("give --reader DIR: the folder of a reader with its verifier.json")
-        return
+    folder, reader_config = _reader_folder(
+        settings, reader, "give --reader DIR: the folder of a reader with its verifier.json"
+    )
     from kgqa.qa.training.calibration import recalibrate
 
-    reader_config = settings.model_copy(update={"reader_model": str(folder)}).reader()
-    assert reader_config is not None
     r = recalibrate(
         str(folder),
         [str(p) for p in data],

@@ -15,6 +15,7 @@ import math
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,6 @@ from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.squad import load_squad
 from kgqa.qa.training.verifier import evaluate_verifier, fit_platt, read_all, read_sets
 from kgqa.qa.types import QAError
-
-
-def _ece(probability: np.ndarray, right: np.ndarray) -> float:
-    return round(expected_calibration_error(probability.tolist(), right.tolist())[0], 4)
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def recalibrate(
@@ -76,8 +69,8 @@ def recalibrate(
     for h in (0, 1):
         if len(set(right[half != h])) < 2:
             raise QAError(f"{', '.join(files)}: too few questions to fit on half of them")
-        ha, hb = fit_platt(logits[half != h], right[half != h].astype(np.float64))
-        held_out[half == h] = 1.0 / (1.0 + np.exp(-np.clip(ha * logits[half == h] + hb, -60, 60)))
+        other = fit_platt(logits[half != h], right[half != h].astype(np.float64))
+        held_out[half == h] = replace(verifier, platt=other).calibrate(logits[half == h])
     cut = (math.log(verifier.threshold / (1 - verifier.threshold)) - b) / a  # raw score
     old_threshold = verifier.threshold
     fitted = fit_platt(logits, right.astype(np.float64))
@@ -87,7 +80,7 @@ def recalibrate(
             f"(fitted slope {fitted[0]:.3g}); calibrate on text like what users ask about"
         )
     verifier.platt = fitted
-    verifier.threshold = _sigmoid(verifier.platt[0] * cut + verifier.platt[1])
+    verifier.threshold = float(verifier.calibrate(np.array([cut]))[0])
     after = evaluate_verifier(verifier, sets, candidates)
     record: dict[str, Any] = {
         "command": command,
@@ -102,7 +95,9 @@ def recalibrate(
         "threshold": round(verifier.threshold, 4),
         "ece_before": before["ece"],
         "ece": after["ece"],
-        "ece_fitted_on_the_other_half": _ece(held_out, right),
+        "ece_fitted_on_the_other_half": round(
+            expected_calibration_error(held_out.tolist(), right.tolist())[0], 4
+        ),
         "reliability_before": before["reliability"],
         "reliability": after["reliability"],
         "f1": {kind: after[kind] for kind in ("closed", "open", "removed")},
