@@ -246,6 +246,13 @@ def train_reranker_command(
 
 
 # options of the commands that read with a reader and its verifier
+SwapsOpt = Annotated[
+    bool,
+    typer.Option(
+        help="Also read each answerable question with one of its names or numbers swapped for "
+        "one its paragraph never mentions (found with the setting spacy_model).",
+    ),
+]
 PassagesOpt = Annotated[int, typer.Option(min=1, help="Passages of an open-like read.")]
 ReaderWorkersOpt = Annotated[
     int, typer.Option(min=1, help="Reader processes (one torch thread each).")
@@ -296,6 +303,7 @@ def train_verifier_command(
     workers: ReaderWorkersOpt = 2,
     l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 1000.0,
     seed: int = 13,
+    swaps: SwapsOpt = True,
 ) -> None:
     """Train the answer verifier on the reader's own outputs: it gives every answer a
     calibrated probability of being right, and kgqa shows no answer under its threshold."""
@@ -320,6 +328,7 @@ def train_verifier_command(
             workers=workers,
             l2=l2,
             seed=seed,
+            spacy_model=settings.spacy_model if swaps else None,
             command="kgqa " + " ".join(sys.argv[1:]),
         ),
         reader_config,
@@ -330,7 +339,13 @@ def train_verifier_command(
             f"{name}: closed F1 {r['closed']['f1']:.1f} (HasAns "
             f"{r['closed']['HasAns_f1']:.1f}, NoAns {r['closed']['NoAns_accuracy']:.1f}"
             f"%), open-like F1 {r['open']['f1']:.1f}, answer-removed abstention "
-            f"{r['removed']['NoAns_accuracy']:.1f}%, ECE {r['ece']:.3f}"
+            f"{r['removed']['NoAns_accuracy']:.1f}%"
+            + (
+                f", name-swapped abstention {r['swapped']['NoAns_accuracy']:.1f}%"
+                if r["swapped"]["questions"]
+                else ""
+            )
+            + f", ECE {r['ece']:.3f}"
         )
     console.print(
         f"threshold {record['threshold']}, answer margin {record['answer_margin']}; "
@@ -355,9 +370,11 @@ def train_calibration_command(
     ] = None,
     passages: PassagesOpt = 3,
     workers: ReaderWorkersOpt = 2,
+    swaps: SwapsOpt = True,
 ) -> None:
-    """Fit the verifier's probabilities again on text the reader never saw, keeping which
-    answers are shown (the threshold moves to the same cut)."""
+    """Fit the verifier's probabilities again on text the reader never saw, keeping which best
+    answers are shown (the threshold moves to the same cut), and choose there again the margin
+    within which further answers are shown."""
     settings = training_settings(list(data))
     folder, reader_config = _reader_folder(
         settings, reader, "give --reader DIR: the folder of a reader with its verifier.json"
@@ -370,14 +387,16 @@ def train_calibration_command(
         reader_config,
         passages,
         workers,
+        spacy_model=settings.spacy_model if swaps else None,
         command="kgqa " + " ".join(sys.argv[1:]),
         progress=console.print,
     )
     console.print(
         f"{r['candidates']} answers ({r['right']} right): ECE {r['ece_before']:.3f} -> "
         f"{r['ece']:.3f} ({r['ece_fitted_on_the_other_half']:.3f} for each half fitted on the "
-        f"other); threshold {r['threshold_before']} -> {r['threshold']} (the same answers "
-        f"shown); saved in {folder}/verifier.json"
+        f"other); threshold {r['threshold_before']} -> {r['threshold']} (the same best answers "
+        f"shown); margin for further answers {r['answer_margin_before']} -> "
+        f"{r['answer_margin']}; saved in {folder}/verifier.json"
     )
 
 

@@ -14,6 +14,10 @@ what the reader saw and said about the candidate, and what the question asks for
   the answer's sentence against the question: the share of the question's content words in the
   passage and in the answer's sentence, and the share of the answer's words that the question
   already holds;
+- the names and numbers of the question (its capitalised words after the first, and words
+  with digits) found in the passage and in the answer's sentence: a question about a name the
+  passage never mentions is not answered by it, however well the rest of it matches (SQuAD
+  2.0's entity swaps, ``kgqa.qa.training.swaps``);
 - the answer's shape against the question's wh-word (who, when, where, how many, ...): digits,
   a year, a capitalised name;
 - the retrieval rank of the passage, how many passages were read, and how many of them agree
@@ -31,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +47,7 @@ from kgqa.qa.reader.extractive import Reading
 from kgqa.qa.squad import normalize_answer
 
 FILE = "verifier.json"
-VERSION = 1
+VERSION = 2
 
 WH_WORDS = (
     "who",
@@ -99,6 +104,9 @@ SCALARS = (
     "agreement",
     "question_in_passage",
     "question_in_sentence",
+    "question_names",
+    "names_in_passage",
+    "names_in_sentence",
     "answer_in_question",
     "answer_words",
     "has_digit",
@@ -137,6 +145,22 @@ def _share(words: set[str], within: set[str]) -> float:
     return len(words & within) / len(words) if words else 0.0
 
 
+def question_names(question: str) -> set[str]:
+    """The question's names and numbers, lowercased: its words with a capital after the first
+    word, and its words with digits."""
+    words = _WORD.findall(question)
+    return {
+        w.lower()
+        for i, w in enumerate(words)
+        if (i > 0 and w[:1].isupper() and w.lower() not in _STOP) or any(c.isdigit() for c in w)
+    }
+
+
+def _names_share(names: set[str], text: str) -> float:
+    """The share of ``names`` among the words of ``text`` (1 when there are none to find)."""
+    return _share(names, set(_WORD.findall(text.lower()))) if names else 1.0
+
+
 def scalar_features(
     question: str,
     contexts: Sequence[str],
@@ -148,6 +172,7 @@ def scalar_features(
     ranks = list(range(len(readings))) if ranks is None else list(ranks)
     qtype = question_type(question)
     qwords = content_words(question)
+    names = question_names(question)
     keys = [normalize_answer(r.span.text) if r.span is not None else None for r in readings]
     margins = [r.span.score for r in readings if r.span is not None]
     best = max(margins) if margins else 0.0
@@ -159,7 +184,8 @@ def scalar_features(
             continue
         text = span.text
         answer = content_words(text)
-        sentence = content_words(_sentence_of(context, span.start, span.end))
+        sentence_text = _sentence_of(context, span.start, span.end)
+        sentence = content_words(sentence_text)
         digit = float(any(c.isdigit() for c in text))
         capital = float(text[:1].isupper())
         agree = sum(1 for k in keys if k is not None and k == key) - 1
@@ -176,6 +202,9 @@ def scalar_features(
             agree / max(1, len(readings) - 1),
             _share(qwords, content_words(context)),
             _share(qwords, sentence),
+            math.log1p(len(names)),
+            _names_share(names, context),
+            _names_share(names, sentence_text),
             _share(answer, qwords),
             math.log1p(len(_WORD.findall(text))),
             digit,
@@ -289,7 +318,14 @@ class Verifier:
             return None
         data = json.loads(path.read_text())
         if data.get("version") != VERSION or data.get("scalars") != list(SCALARS):
-            return None  # made for other features: ignore rather than misuse
+            # made for other features: ignore rather than misuse, and say so
+            warnings.warn(
+                f"{path} was made for another version of the verifier's features and is "
+                "ignored (answers need the reader's margin instead): train it again with "
+                "`kgqa train verifier --reader " + str(folder) + " ...`",
+                stacklevel=2,
+            )
+            return None
         data["platt"] = tuple(data["platt"])
         return cls(**data)
 

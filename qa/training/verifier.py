@@ -5,7 +5,9 @@ Each question is read twice, as kgqa reads:
 - open-like, over the ``passages`` paragraphs of its article that a BM25 ranking of the
   article's paragraphs puts first (its own among them or not), each with its rank.
 Answerable questions are also read with their paragraph less the sentences that hold the
-answer: a passage about the subject that does not answer the question.
+answer: a passage about the subject that does not answer the question; and, given a spaCy
+pipeline, with one of their names or numbers swapped for another their paragraph never
+mentions (``swaps``): a question about something the passage does not talk about.
 
 Every span the reader proposes is a row of features, labelled right when its F1 with a gold
 answer is at least 0.5. A logistic model is fitted on the training questions' rows; on the dev
@@ -27,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from kgqa.kg.extract import load_spacy
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.reader.verifier import (
     Verifier,
@@ -36,6 +39,7 @@ from kgqa.qa.reader.verifier import (
 )
 from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.squad import SquadExample, compute_f1, is_squad2_part, load_squad, normalize_answer
+from kgqa.qa.training.swaps import swapped_questions
 from kgqa.qa.types import QAError
 
 RIGHT_F1 = 0.5  # a candidate is right when its F1 with a gold answer reaches this
@@ -120,11 +124,20 @@ def _bm25_ranking(question: str, paragraphs: Sequence[str], idf: dict[str, float
     return sorted(range(len(paragraphs)), key=lambda i: -scores[i])
 
 
+READ_KINDS = ("closed", "open", "removed", "swapped")
+
+
 def read_sets(
-    examples: list[SquadExample], passages: int, removed: bool = True, asked: set[str] | None = None
+    examples: list[SquadExample],
+    passages: int,
+    removed: bool = True,
+    asked: set[str] | None = None,
+    nlp: Any = None,
+    seed: int = 13,
 ) -> list[ReadSet]:
     """The closed, open-like and (with ``removed``) answer-removed reads of every question (of
-    those in ``asked`` when given; every paragraph of ``examples`` can be ranked)."""
+    those in ``asked`` when given; every paragraph of ``examples`` can be ranked), and with a
+    spaCy pipeline ``nlp`` the name-swapped reads (closed)."""
     by_article: dict[str, list[str]] = defaultdict(list)
     for e in examples:
         if e.context not in by_article[e.title]:
@@ -164,6 +177,12 @@ def read_sets(
         cut = without_answer_sentences(e) if removed else None
         if cut is not None:
             sets.append(ReadSet(cut.qid, "removed", e.question, (cut.context,), (0,), ()))
+    if nlp is not None:
+        to_swap = [e for e in examples if asked is None or e.qid in asked]
+        sets += [
+            ReadSet(s.qid, "swapped", s.question, (s.context,), (0,), ())
+            for s in swapped_questions(to_swap, nlp, seed)
+        ]
     return sets
 
 
@@ -344,9 +363,7 @@ def evaluate_verifier(
     probability = verifier.probability(rows) if candidates else np.zeros(0)
     scored = question_scores(sets, candidates, probability)
     ece, table = expected_calibration_error(probability.tolist(), [c.right for c in candidates])
-    out: dict[str, Any] = {
-        kind: f1_at(scored, verifier.threshold, (kind,)) for kind in ("closed", "open", "removed")
-    }
+    out: dict[str, Any] = {kind: f1_at(scored, verifier.threshold, (kind,)) for kind in READ_KINDS}
     out["ece"] = round(ece, 4)
     out["reliability"] = table
     out["candidates"] = len(candidates)
@@ -378,6 +395,7 @@ class VerifierTraining:
     workers: int = 2  # reader processes
     l2: float = 1000.0
     seed: int = 13
+    spacy_model: str | None = None  # the pipeline that finds names to swap; None: no swaps
     command: str = ""
 
 
@@ -416,17 +434,20 @@ def train_verifier(
     held = {e.title for e in dev} | {e.title for r in reported.values() for e in r}
     train = [e for p in config.train for e in load_squad([Path(p)]) if e.title not in held]
     others, their_articles = _other_sources(config, held | {e.title for e in train})
-    train_sets = read_sets(train, config.passages)
+    nlp = load_spacy(config.spacy_model) if config.spacy_model else None
+
+    def reads(examples: list[SquadExample], asked: set[str] | None = None) -> list[ReadSet]:
+        return read_sets(examples, config.passages, asked=asked, nlp=nlp, seed=config.seed)
+
+    train_sets = reads(train)
     if others:
-        train_sets += read_sets(their_articles, config.passages, asked={o.qid for o in others})
+        train_sets += reads(their_articles, {o.qid for o in others})
     progress(
         f"training reads: {len(train_sets)} ({len(train)} questions of "
         f"{', '.join(config.train)}, {len(others)} of other sources)"
     )
-    dev_sets = read_sets(dev, config.passages)
-    report_sets = {
-        name: read_sets(examples, config.passages) for name, examples in reported.items()
-    }
+    dev_sets = reads(dev)
+    report_sets = {name: reads(examples) for name, examples in reported.items()}
     train_candidates, dev_candidates, *report_candidates = read_all(
         reader_config, [train_sets, dev_sets, *report_sets.values()], config.workers, progress
     )
@@ -451,6 +472,7 @@ def train_verifier(
         "workers": config.workers,
         "l2": config.l2,
         "seed": config.seed,
+        "swaps": config.spacy_model,
         "right": f"F1 with a gold answer >= {RIGHT_F1}",
         "train_reads": len(train_sets),
         "train_candidates": len(train_candidates),

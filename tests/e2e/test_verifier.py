@@ -1,6 +1,7 @@
 """The shipped reader and its answer verifier: one calibrated probability per answer, a right
 answer from a lower-ranked passage kept above a wrong one, abstention where a passage talks
-about the subject without answering, and training a verifier from the command line."""
+about the subject without answering or the question names something it never mentions, and
+training a verifier from the command line."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.unit.squad_data import PARAGRAPHS, squad_file
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def hits(*texts: str) -> list[Hit]:
@@ -66,6 +68,25 @@ def test_ask_abstains_when_the_passage_talks_about_the_subject_without_answering
     (answered,) = service.read([("q", "What did Marie Curie research?", passage)])
     assert answered["answer"] == "radioactivity"
     assert answered["probability"] >= service.answer_threshold
+
+
+def test_a_question_about_a_name_the_passage_never_mentions_is_not_answered(service) -> None:
+    # a dev split paragraph (the verifier's dev split, never trained on) and its question; then
+    # the question with its name swapped, as SQuAD 2.0's writers made unanswerable questions
+    asked = "What historical figure was Jacksonville named after?"
+    data = json.loads((ROOT / "data/reader/dev_squad2.json").read_text())["data"]
+    (passage,) = [
+        p["context"]
+        for a in data
+        for p in a["paragraphs"]
+        if any(q["question"] == asked for q in p["qas"])
+    ]
+    (answered,) = service.read([("q", asked, passage)])
+    assert answered["answer"] == "Andrew Jackson"
+    assert answered["probability"] >= service.answer_threshold
+    swapped = asked.replace("Jacksonville", "Sophocles")
+    (read,) = service.read([("q", swapped, passage)])
+    assert read["answer"] is None and read["probability"] < service.answer_threshold
 
 
 def test_ask_shows_one_answer_by_default_and_n_with_top_answers(sample_store: Path) -> None:
@@ -178,10 +199,17 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     recalibrated = Verifier.load(reader)
-    assert recalibrated is not None and recalibrated.platt != verifier.platt
+    assert recalibrated is not None
     assert recalibrated.record["calibration"]["threshold_before"] == round(verifier.threshold, 4)
+    calibration = recalibrated.record["calibration"]
+    assert calibration["answer_margin"] == recalibrated.answer_margin
+    assert calibration["answer_margin_before"] == verifier.answer_margin
+    # name-swapped questions are read by default, in training and in calibration
+    assert verifier.record["dev_split"]["swapped"]["questions"] > 0
+    assert calibration["f1"]["swapped"]["questions"] > 0
     after = reads()
     assert [r["answer"] for r in after] == [r["answer"] for r in before]
     order = sorted(range(len(pairs)), key=lambda i: before[i]["probability"])
     assert [after[i]["probability"] for i in order] == sorted(r["probability"] for r in after)
-    assert [r["probability"] for r in after] != [r["probability"] for r in before]
+    # fitted on the train and dev reads: every answer of those files was scaled
+    assert calibration["candidates"] > verifier.record["dev_split"]["candidates"]

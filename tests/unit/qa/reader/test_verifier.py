@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from kgqa.qa.reader.extractive import Reading
 from kgqa.qa.reader.verifier import (
@@ -13,6 +14,7 @@ from kgqa.qa.reader.verifier import (
     Verifier,
     expected_calibration_error,
     feature_rows,
+    question_names,
     question_type,
     scalar_features,
 )
@@ -89,6 +91,27 @@ def test_features_read_the_question_against_the_answer_and_its_passage() -> None
     assert first["inverse_rank"] == 1.0 and second["inverse_rank"] == 0.5
     full = feature_rows(question, contexts, found)
     assert full[0] is not None and full[0].shape == (len(SCALARS) + 6,)
+    # the question's names: Marie and Curie; the first passage names both, the second neither
+    assert first["names_in_passage"] == first["names_in_sentence"] == 1.0
+    assert second["names_in_passage"] == second["names_in_sentence"] == 0.0
+
+
+def test_a_question_about_a_name_the_passage_never_mentions_scores_no_names_found() -> None:
+    assert question_names("When did the Normans conquer England in 1066?") == {
+        "normans",
+        "england",
+        "1066",
+    }
+    assert question_names("What is the best way to clean it?") == set()  # first word: no name
+    context = "The Normans conquered England in 1066. They built castles."
+    for question, share in (
+        ("When did the Normans conquer England?", 1.0),
+        ("When did the Vikings conquer England?", 0.5),
+        ("When did the Vikings conquer Ireland?", 0.0),
+        ("when did they conquer it?", 1.0),  # no names asked: nothing is missing
+    ):
+        (row,) = scalar_features(question, [context], [reading("1066", context, 3.0)])
+        assert row is not None and dict(zip(SCALARS, row))["names_in_passage"] == share
 
 
 def test_a_saved_verifier_loads_and_one_made_for_other_features_is_ignored(tmp_path: Path) -> None:
@@ -101,7 +124,8 @@ def test_a_saved_verifier_loads_and_one_made_for_other_features_is_ignored(tmp_p
     data = json.loads((tmp_path / "verifier.json").read_text())
     data["scalars"] = data["scalars"][:-1]
     (tmp_path / "verifier.json").write_text(json.dumps(data))
-    assert Verifier.load(tmp_path) is None
+    with pytest.warns(UserWarning, match="train it again"):
+        assert Verifier.load(tmp_path) is None
     assert Verifier.load(tmp_path / "missing") is None
 
 

@@ -1,9 +1,11 @@
-"""The verifier's training reads: hard negatives made by removing the answer's sentence,
-open-like reads over an article's paragraphs ranked by BM25, and the choice of threshold."""
+"""The verifier's training reads: hard negatives made by removing the answer's sentence or
+swapping a name of the question for one the paragraph never mentions, open-like reads over an
+article's paragraphs ranked by BM25, and the choice of threshold."""
 
 from __future__ import annotations
 
 from kgqa.qa.squad import SquadExample
+from kgqa.qa.training.swaps import _moved_number, swapped_questions
 from kgqa.qa.training.verifier import (
     choose_answer_margin,
     choose_threshold,
@@ -97,3 +99,40 @@ def test_calibration_needs_a_verifier_beside_the_reader(tmp_path) -> None:
         app, ["train", "calibration", "--reader", str(reader), "--data", str(tmp_path / "x.json")]
     )
     assert missing.exit_code != 0 and "x.json: no such file (--data)" in missing.output
+
+
+def test_a_swapped_name_makes_a_question_its_paragraph_does_not_answer(tiny_spacy) -> None:
+    import spacy
+
+    nlp = spacy.load(tiny_spacy)
+    other = "Pierre Curie studied crystals in Paris."
+    examples = [
+        example("q1", "Where was Marie Curie born?", "Warsaw"),
+        example("q2", "What did Pierre Curie study?", "crystals", other, "Pierre"),
+        example("q3", "Where did Marie Curie move in 1891?", "Paris"),  # the name is the answer
+        example("q4", "Who won two Nobel Prizes?", "Marie Curie"),  # no name asked
+        example("q5", "Where was Marie Curie born?", None),
+    ]
+    swapped = swapped_questions(examples, nlp)
+    by_id = {s.qid: s for s in swapped}
+    assert set(by_id) == {"q1-swapped", "q2-swapped", "q3-swapped"}
+    assert by_id["q1-swapped"].question == "Where was Pierre Curie born?"
+    assert by_id["q2-swapped"].question == "What did Marie Curie study?"
+    # q3 may swap its person, never its place: Paris is its answer
+    assert by_id["q3-swapped"].question == "Where did Pierre Curie move in 1891?"
+    assert all(s.is_impossible and s.context == CONTEXT for s in (by_id["q1-swapped"],))
+    sets = read_sets(examples, passages=1, nlp=nlp)
+    assert {s.qid for s in sets if s.kind == "swapped"} == set(by_id)
+    assert all(not s.golds for s in sets if s.kind == "swapped")
+    assert not [s for s in read_sets(examples, passages=1) if s.kind == "swapped"]
+
+
+def test_a_moved_number_is_one_the_paragraph_does_not_hold() -> None:
+    import random
+
+    rng = random.Random(3)
+    for _ in range(50):
+        moved = _moved_number("in 1867", CONTEXT, rng)
+        assert moved is not None and moved != "in 1867" and moved[3:] not in CONTEXT
+        assert moved.startswith("in ") and 1850 <= int(moved[3:]) <= 1885
+    assert _moved_number("in spring", CONTEXT, rng) is None
