@@ -156,9 +156,10 @@ def question_names(question: str) -> set[str]:
     }
 
 
-def _names_share(names: set[str], text: str) -> float:
-    """The share of ``names`` among the words of ``text`` (1 when there are none to find)."""
-    return _share(names, set(_WORD.findall(text.lower()))) if names else 1.0
+def _names_share(names: set[str], words: set[str]) -> float:
+    """The share of ``names`` among ``words`` (content words: no name is a stop word), 1 when
+    there are none to find."""
+    return _share(names, words) if names else 1.0
 
 
 def scalar_features(
@@ -184,8 +185,8 @@ def scalar_features(
             continue
         text = span.text
         answer = content_words(text)
-        sentence_text = _sentence_of(context, span.start, span.end)
-        sentence = content_words(sentence_text)
+        sentence = content_words(_sentence_of(context, span.start, span.end))
+        passage = content_words(context)
         digit = float(any(c.isdigit() for c in text))
         capital = float(text[:1].isupper())
         agree = sum(1 for k in keys if k is not None and k == key) - 1
@@ -200,11 +201,11 @@ def scalar_features(
             1.0 / (1 + rank),
             math.log(len(readings)),
             agree / max(1, len(readings) - 1),
-            _share(qwords, content_words(context)),
+            _share(qwords, passage),
             _share(qwords, sentence),
             math.log1p(len(names)),
-            _names_share(names, context),
-            _names_share(names, sentence_text),
+            _names_share(names, passage),
+            _names_share(names, sentence),
             _share(answer, qwords),
             math.log1p(len(_WORD.findall(text))),
             digit,
