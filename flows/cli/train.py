@@ -301,7 +301,17 @@ def train_verifier_command(
     ] = None,
     passages: PassagesOpt = 3,
     workers: ReaderWorkersOpt = 2,
-    l2: Annotated[float, typer.Option(min=0, help="L2 penalty of the logistic model.")] = 1000.0,
+    l2: Annotated[
+        float, typer.Option(min=0, help="L2 penalty of the weights on the reader's vectors.")
+    ] = 1000.0,
+    l2_scalars: Annotated[
+        list[float] | None,
+        typer.Option(
+            min=0,
+            help="L2 penalty of the weights on the scalar features (repeatable: each is "
+            "tried, the dev split's F1 chooses; default 1000, 100, 10 and 1).",
+        ),
+    ] = None,
     seed: int = 13,
     swaps: SwapsOpt = True,
 ) -> None:
@@ -327,6 +337,7 @@ def train_verifier_command(
             passages=passages,
             workers=workers,
             l2=l2,
+            **({"l2_scalars": tuple(l2_scalars)} if l2_scalars else {}),
             seed=seed,
             spacy_model=settings.spacy_model if swaps else None,
             command="kgqa " + " ".join(sys.argv[1:]),
@@ -348,7 +359,8 @@ def train_verifier_command(
             + f", ECE {r['ece']:.3f}"
         )
     console.print(
-        f"threshold {record['threshold']}, answer margin {record['answer_margin']}; "
+        f"scalar L2 {record['l2_scalars']} (dev F1 {record['l2_scalars_dev_f1']}), threshold "
+        f"{record['threshold']}, answer margin {record['answer_margin']}; "
         f"saved in {folder}/verifier.json"
     )
 

@@ -4,10 +4,16 @@ article's paragraphs ranked by BM25, and the choice of threshold."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from kgqa.qa.reader.verifier import SCALARS
 from kgqa.qa.squad import SquadExample
 from kgqa.qa.training.swaps import _moved_number, swapped_questions
 from kgqa.qa.training.verifier import (
+    Candidate,
+    ReadSet,
     choose_answer_margin,
+    choose_l2_scalars,
     choose_threshold,
     f1_at,
     read_sets,
@@ -136,3 +142,31 @@ def test_a_moved_number_is_one_the_paragraph_does_not_hold() -> None:
         assert moved is not None and moved != "in 1867" and moved[3:] not in CONTEXT
         assert moved.startswith("in ") and 1850 <= int(moved[3:]) <= 1885
     assert _moved_number("in spring", CONTEXT, rng) is None
+
+
+def _reads(count: int, seed: int) -> tuple[list[ReadSet], list[Candidate]]:
+    """Half the questions answerable; their answers' passages hold the question's names,
+    the others' do not; the 300 vector features are noise."""
+    rng = np.random.default_rng(seed)
+    sets, candidates = [], []
+    for i in range(count):
+        answerable = i % 2 == 0
+        row = np.zeros(len(SCALARS) + 300)
+        row[len(SCALARS) :] = rng.normal(size=300)
+        row[SCALARS.index("names_in_passage")] = 1.0 if answerable else 0.0
+        sets.append(ReadSet(f"q{i}", "closed", "Q?", ("P",), (0,), ("a",) if answerable else ()))
+        candidates.append(Candidate(i, "a", "a", 1.0 if answerable else 0.0, row))
+    return sets, candidates
+
+
+def test_a_lighter_penalty_on_the_scalar_features_is_kept_when_the_dev_split_gains() -> None:
+    _, train = _reads(400, 1)
+    dev_sets, dev = _reads(200, 2)
+    # under the vectors' heavy penalty the names' weight is too small to outweigh the noise
+    chosen, verifier, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1000.0, 1.0))
+    assert tried[1.0] == 100.0 and tried[1000.0] < 95.0 and chosen == 1.0
+    names = SCALARS.index("names_in_passage")
+    assert verifier.weights[names] > 5 * max(abs(w) for w in verifier.weights[len(SCALARS) :])
+    # two penalties that do equally well: the heavier is kept
+    chosen, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1.0, 0.5))
+    assert tried[1.0] == tried[0.5] and chosen == 1.0
