@@ -150,12 +150,19 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
             "2",
             "--report",
             str(dev),
+            "--l2-scalars",
+            "1000",
+            "--l2-scalars",
+            "10",
         ],
     )
     assert result.exit_code == 0, result.stderr
     verifier = Verifier.load(reader)
     assert verifier is not None and 0.0 <= verifier.threshold <= 1.0
     assert verifier.record["train_reads"] > 0 and "dev_split" in verifier.record
+    # each scalar penalty given was fitted, and one of them kept
+    tried = verifier.record["l2_scalars_dev_f1"]
+    assert set(tried) == {"1000.0", "10.0"} and str(verifier.record["l2_scalars"]) in tried
     # a report file named dev.json is reported beside the dev split, not in place of its path
     assert verifier.record["dev"] == str(dev) and "ece" in verifier.record["reports"]["dev"]
     context = "Marie Curie was born in Warsaw. She moved to Paris in 1891."
