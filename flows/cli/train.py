@@ -337,7 +337,7 @@ def train_verifier_command(
             passages=passages,
             workers=workers,
             l2=l2,
-            **({"l2_scalars": tuple(l2_scalars)} if l2_scalars else {}),
+            l2_scalars=tuple(l2_scalars) if l2_scalars else VerifierTraining.l2_scalars,
             seed=seed,
             spacy_model=settings.spacy_model if swaps else None,
             command="kgqa " + " ".join(sys.argv[1:]),

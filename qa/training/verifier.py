@@ -393,38 +393,31 @@ def fit_verifier(train: list[Candidate], l2: float, l2_scalars: float | None = N
     return Verifier(weights, bias, mean, scale)
 
 
-def fit_on_dev(
-    verifier: Verifier, dev_sets: list[ReadSet], dev_candidates: list[Candidate]
-) -> tuple[float, Verifier]:
-    """Calibrate ``verifier`` on the dev reads and choose its threshold there; returns the F1
-    over every kind of dev read (closed, open-like, answer-removed, name-swapped) at that
-    threshold, and the verifier."""
-    rows = np.stack([c.row for c in dev_candidates])
-    right = np.asarray([c.right for c in dev_candidates], dtype=np.float64)
-    if right.min() < right.max():
-        verifier.platt = fit_platt(verifier.logit(rows), right)
-    scored = question_scores(dev_sets, dev_candidates, verifier.probability(rows))
-    verifier.threshold = choose_threshold(scored)
-    return f1_at(scored, verifier.threshold)["f1"], verifier
-
-
 def choose_l2_scalars(
     train: list[Candidate],
     dev_sets: list[ReadSet],
     dev_candidates: list[Candidate],
     l2: float,
     l2_scalars: Sequence[float],
-) -> tuple[float, Verifier, dict[float, float]]:
-    """Fit a verifier with each scalar penalty and keep the heaviest whose F1 over every kind
-    of dev read comes within 0.05 points of the best; returns it, its verifier (calibrated,
-    with its threshold) and each penalty's F1."""
-    fitted = {  # heaviest first
-        value: fit_on_dev(fit_verifier(train, l2, value), dev_sets, dev_candidates)
-        for value in sorted(set(l2_scalars), reverse=True)
-    }
-    best = max(f1 for f1, _ in fitted.values())
-    chosen = next(value for value, (f1, _) in fitted.items() if f1 >= best - 0.05)
-    return chosen, fitted[chosen][1], {value: f1 for value, (f1, _) in fitted.items()}
+) -> tuple[float, Verifier, list[tuple[bool, str, list[tuple[float, float]]]], dict[float, float]]:
+    """Fit a verifier with each scalar penalty, calibrate it on the dev reads and choose its
+    threshold there, and keep the heaviest penalty whose F1 over every kind of dev read
+    (closed, open-like, answer-removed, name-swapped) comes within 0.05 points of the best.
+    Returns that penalty, its verifier, its dev reads' scores and each penalty's F1."""
+    rows = np.stack([c.row for c in dev_candidates])
+    right = np.asarray([c.right for c in dev_candidates], dtype=np.float64)
+    fitted = {}
+    for value in sorted(set(l2_scalars), reverse=True):  # heaviest first
+        verifier = fit_verifier(train, l2, value)
+        if right.min() < right.max():
+            verifier.platt = fit_platt(verifier.logit(rows), right)
+        scored = question_scores(dev_sets, dev_candidates, verifier.probability(rows))
+        verifier.threshold = choose_threshold(scored)
+        fitted[value] = (f1_at(scored, verifier.threshold)["f1"], verifier, scored)
+    best = max(f1 for f1, _, _ in fitted.values())
+    chosen = next(value for value, (f1, _, _) in fitted.items() if f1 >= best - 0.05)
+    _, verifier, scored = fitted[chosen]
+    return chosen, verifier, scored, {value: f1 for value, (f1, _, _) in fitted.items()}
 
 
 @dataclass
@@ -500,11 +493,9 @@ def train_verifier(
     )
     if not dev_candidates:
         raise QAError(f"{config.dev}: the reader proposed no answer to its questions")
-    l2_scalars, verifier, tried = choose_l2_scalars(
+    l2_scalars, verifier, scored, tried = choose_l2_scalars(
         train_candidates, dev_sets, dev_candidates, config.l2, config.l2_scalars
     )
-    dev_rows = np.stack([c.row for c in dev_candidates])
-    scored = question_scores(dev_sets, dev_candidates, verifier.probability(dev_rows))
     verifier.answer_margin, extra_precision = choose_answer_margin(scored, verifier.threshold)
     record: dict[str, Any] = {
         "command": config.command,

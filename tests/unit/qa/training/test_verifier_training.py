@@ -163,10 +163,10 @@ def test_a_lighter_penalty_on_the_scalar_features_is_kept_when_the_dev_split_gai
     _, train = _reads(400, 1)
     dev_sets, dev = _reads(200, 2)
     # under the vectors' heavy penalty the names' weight is too small to outweigh the noise
-    chosen, verifier, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1000.0, 1.0))
+    chosen, verifier, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1000.0, 1.0))
     assert tried[1.0] == 100.0 and tried[1000.0] < 95.0 and chosen == 1.0
     names = SCALARS.index("names_in_passage")
     assert verifier.weights[names] > 5 * max(abs(w) for w in verifier.weights[len(SCALARS) :])
     # two penalties that do equally well: the heavier is kept
-    chosen, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1.0, 0.5))
+    chosen, _, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1.0, 0.5))
     assert tried[1.0] == tried[0.5] and chosen == 1.0
