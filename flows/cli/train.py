@@ -309,7 +309,7 @@ def train_verifier_command(
         typer.Option(
             min=0,
             help="L2 penalty of the weights on the scalar features (repeatable: each is "
-            "tried, the dev split's F1 chooses; default 1000).",
+            "tried, the dev split's F1 chooses; default 1000 and 100).",
         ),
     ] = None,
     seed: int = 13,

@@ -47,7 +47,7 @@ from kgqa.qa.reader.extractive import Reading
 from kgqa.qa.squad import normalize_answer
 
 FILE = "verifier.json"
-VERSION = 2
+VERSION = 3
 
 WH_WORDS = (
     "who",
@@ -105,7 +105,7 @@ SCALARS = (
     "question_in_passage",
     "question_in_sentence",
     "question_names",
-    "names_in_passage",
+    "names_in_passages",
     "names_in_sentence",
     "answer_in_question",
     "answer_words",
@@ -174,6 +174,10 @@ def scalar_features(
     qtype = question_type(question)
     qwords = content_words(question)
     names = question_names(question)
+    # the question's names counted over every passage read: a name none of them mentions says
+    # the documents are about someone else. Over the answer's own passage it also fell for
+    # right answers whose names sit in a neighbouring passage, and the verifier trusted it less
+    names_read = _names_share(names, set().union(*(content_words(c) for c in contexts)))
     keys = [normalize_answer(r.span.text) if r.span is not None else None for r in readings]
     margins = [r.span.score for r in readings if r.span is not None]
     best = max(margins) if margins else 0.0
@@ -204,7 +208,7 @@ def scalar_features(
             _share(qwords, passage),
             _share(qwords, sentence),
             math.log1p(len(names)),
-            _names_share(names, passage),
+            names_read,
             _names_share(names, sentence),
             _share(answer, qwords),
             math.log1p(len(_WORD.findall(text))),

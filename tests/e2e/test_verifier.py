@@ -89,6 +89,15 @@ def test_a_question_about_a_name_the_passage_never_mentions_is_not_answered(serv
     assert read["answer"] is None and read["probability"] < service.answer_threshold
 
 
+def test_a_question_about_someone_no_document_mentions_is_not_answered(service) -> None:
+    # the sample corpus tells where Marie Curie and Alan Turing were born and never names Niels
+    # Bohr: the reader proposes Turing's birthplace, which must not be shown
+    assert [a.text for a in service.ask("Where was Niels Bohr born?").answers] == []
+    assert [a.text for a in service.ask("Where was Alan Turing born?").answers][:1] == [
+        "Maida Vale, London"
+    ]
+
+
 def test_ask_shows_one_answer_by_default_and_n_with_top_answers(sample_store: Path) -> None:
     question = "Where did Marie Curie work?"
     result = runner.invoke(

@@ -91,9 +91,13 @@ def test_features_read_the_question_against_the_answer_and_its_passage() -> None
     assert first["inverse_rank"] == 1.0 and second["inverse_rank"] == 0.5
     full = feature_rows(question, contexts, found)
     assert full[0] is not None and full[0].shape == (len(SCALARS) + 6,)
-    # the question's names: Marie and Curie; the first passage names both, the second neither
-    assert first["names_in_passage"] == first["names_in_sentence"] == 1.0
-    assert second["names_in_passage"] == second["names_in_sentence"] == 0.0
+    # the question's names: Marie and Curie; the first passage names both, the second neither,
+    # and the read as a whole names both
+    assert first["names_in_sentence"] == 1.0 and second["names_in_sentence"] == 0.0
+    assert first["names_in_passages"] == second["names_in_passages"] == 1.0
+    # asked about someone no passage mentions, every candidate says so
+    rows = scalar_features("When was Pierre Dupont born?", contexts, found)
+    assert [dict(zip(SCALARS, r))["names_in_passages"] for r in rows[:2] if r] == [0.0, 0.0]
 
 
 def test_a_question_about_a_name_the_passage_never_mentions_scores_no_names_found() -> None:
@@ -111,7 +115,7 @@ def test_a_question_about_a_name_the_passage_never_mentions_scores_no_names_foun
         ("when did they conquer it?", 1.0),  # no names asked: nothing is missing
     ):
         (row,) = scalar_features(question, [context], [reading("1066", context, 3.0)])
-        assert row is not None and dict(zip(SCALARS, row))["names_in_passage"] == share
+        assert row is not None and dict(zip(SCALARS, row))["names_in_passages"] == share
 
 
 def test_a_saved_verifier_loads_and_one_made_for_other_features_is_ignored(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def _reads(count: int, seed: int) -> tuple[list[ReadSet], list[Candidate]]:
         answerable = i % 2 == 0
         row = np.zeros(len(SCALARS) + 300)
         row[len(SCALARS) :] = rng.normal(size=300)
-        row[SCALARS.index("names_in_passage")] = 1.0 if answerable else 0.0
+        row[SCALARS.index("names_in_passages")] = 1.0 if answerable else 0.0
         sets.append(ReadSet(f"q{i}", "closed", "Q?", ("P",), (0,), ("a",) if answerable else ()))
         candidates.append(Candidate(i, "a", "a", 1.0 if answerable else 0.0, row))
     return sets, candidates
@@ -165,7 +165,7 @@ def test_a_lighter_penalty_on_the_scalar_features_is_kept_when_the_dev_split_gai
     # under the vectors' heavy penalty the names' weight is too small to outweigh the noise
     chosen, verifier, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1000.0, 1.0))
     assert tried[1.0] == 100.0 and tried[1000.0] < 95.0 and chosen == 1.0
-    names = SCALARS.index("names_in_passage")
+    names = SCALARS.index("names_in_passages")
     assert verifier.weights[names] > 5 * max(abs(w) for w in verifier.weights[len(SCALARS) :])
     # two penalties that do equally well: the heavier is kept
     chosen, _, _, tried = choose_l2_scalars(train, dev_sets, dev, 1000.0, (1.0, 0.5))
