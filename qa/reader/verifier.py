@@ -177,12 +177,13 @@ def scalar_features(
     # the question's names counted over every passage read: a name none of them mentions says
     # the documents are about someone else. Over the answer's own passage it also fell for
     # right answers whose names sit in a neighbouring passage, and the verifier trusted it less
-    names_read = _names_share(names, set().union(*(content_words(c) for c in contexts)))
+    passages = [content_words(c) for c in contexts]
+    names_read = _names_share(names, set().union(*passages))
     keys = [normalize_answer(r.span.text) if r.span is not None else None for r in readings]
     margins = [r.span.score for r in readings if r.span is not None]
     best = max(margins) if margins else 0.0
     rows: list[list[float] | None] = []
-    for context, reading, rank, key in zip(contexts, readings, ranks, keys):
+    for context, passage, reading, rank, key in zip(contexts, passages, readings, ranks, keys):
         span = reading.span
         if span is None or not span.text.strip():
             rows.append(None)
@@ -190,7 +191,6 @@ def scalar_features(
         text = span.text
         answer = content_words(text)
         sentence = content_words(_sentence_of(context, span.start, span.end))
-        passage = content_words(context)
         digit = float(any(c.isdigit() for c in text))
         capital = float(text[:1].isupper())
         agree = sum(1 for k in keys if k is not None and k == key) - 1
