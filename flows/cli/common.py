@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,13 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+_python_showwarning = warnings.showwarning
+
+
+def _print_warning(_category: str, message: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -85,6 +93,11 @@ def _root(
     ] = False,
 ) -> None:
     """kgqa: documents in, a knowledge graph and answers out."""
+    from kgqa.qa.serve.warm import kgqa_warnings_to
+
+    # kgqa's own warnings as the commands' other warnings, one line each, whether raised here
+    # or in the warm process; a library's as Python shows them
+    warnings.showwarning = kgqa_warnings_to(_print_warning, _python_showwarning)
 
 
 def setting_default(name: str) -> str:

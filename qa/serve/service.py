@@ -97,6 +97,12 @@ class QAService:
         current = self._generation
         return None if current is None else current.name
 
+    def generation_notices(self) -> list[str]:
+        """What the store said when it opened the generation served now (that it stands in
+        for a newer, damaged one); unlike ``generation``, never loads anything."""
+        current = self._generation
+        return [] if current is None else list(current.notices)
+
     def warm_up(self) -> None:
         """Load the models and the current generation now rather than on the first request."""
         _ = self.generation

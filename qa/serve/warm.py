@@ -38,12 +38,13 @@ import tempfile
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kgqa.kg.types import KGError
 from kgqa.qa.settings import Settings
@@ -80,21 +81,48 @@ def portable_settings(settings: Settings) -> dict[str, Any]:
     return data
 
 
+def _package_root() -> Path:
+    """The folder that holds kgqa's packages (qa, kg, flows)."""
+    import kgqa.qa
+
+    return Path(next(iter(kgqa.qa.__path__))).parent
+
+
+def from_kgqa(filename: str) -> bool:
+    """Whether a warning was raised by kgqa's own code (rather than by a library)."""
+    return Path(filename).is_relative_to(_package_root())
+
+
 def _code_stamp() -> str:
     """kgqa's version and the newest change to its code, so that an upgraded or edited kgqa
     never talks to a process still running the old code."""
     from importlib.metadata import version
 
-    import kgqa.qa
-
     newest = 0
-    top = Path(next(iter(kgqa.qa.__path__))).parent
+    top = _package_root()
     for package in ("qa", "kg", "flows"):
         for folder, _, files in os.walk(top / package):
             for name in files:
                 if name.endswith(".py"):
                     newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
     return f"{version('kgqa')}:{newest}:{os.path.realpath(sys.executable)}"
+
+
+def _model_stamp(settings_json: dict[str, Any]) -> str:
+    """Every file of the model folders the settings name, with its size and time, so that a
+    model trained again in place (a reader, its verifier) is served by a new process rather
+    than by one still holding the old model."""
+    files = []
+    for name in _PATH_SETTINGS:
+        value = settings_json.get(name)
+        if name == "store" or not isinstance(value, str) or not os.path.isabs(value):
+            continue
+        for folder, _, names in os.walk(value):
+            for file in names:
+                with contextlib.suppress(OSError):
+                    st = os.stat(os.path.join(folder, file))
+                    files.append(f"{folder}/{file}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(sorted(files))
 
 
 @dataclass(frozen=True)
@@ -107,7 +135,11 @@ class Place:
     @classmethod
     def of(cls, settings_json: dict[str, Any]) -> Place:
         digest = hashlib.sha256(
-            (json.dumps(settings_json, sort_keys=True) + _code_stamp()).encode()
+            (
+                json.dumps(settings_json, sort_keys=True)
+                + _code_stamp()
+                + _model_stamp(settings_json)
+            ).encode()
         ).hexdigest()
         return cls(runtime_dir(), digest[:20])
 
@@ -189,6 +221,7 @@ class WarmService:
         self._fallback = fallback
         self._say = say
         self._local: Any = None
+        self._told: set[str] = set()
 
     def call(self, op: str, *args: Any, **kwargs: Any) -> Any:
         if self._local is None:
@@ -204,14 +237,23 @@ class WarmService:
     def _remote(self, op: str, *args: Any, **kwargs: Any) -> Any:
         try:
             self._connection.send((op, args, kwargs))
-            status, value = self._connection.recv()
+            status, value, notes = self._connection.recv()
         except (OSError, EOFError) as err:
             raise WarmFailed(f"the warm process went away ({err})") from err
+        self._tell(notes)
         if status == "error":
             raise _error_from(*value)
         if status == "failed":
             raise WarmFailed(f"the warm process failed: {value}")
         return value
+
+    def _tell(self, notes: list[tuple[str, str]]) -> None:
+        """The warm process's warnings for this command (about its models, the generation it
+        serves and this request), warned here, each once, as a command working alone would."""
+        for category, message in notes:
+            if message not in self._told:
+                self._told.add(message)
+                warnings.warn(message, _warning_class(category), stacklevel=4)
 
     def ask(self, *args: Any, **kwargs: Any) -> Any:
         return self.call("ask", *args, **kwargs)
@@ -245,6 +287,50 @@ class _RemoteSimilarity:
 
     def duplicates(self, *args: Any, **kwargs: Any) -> Any:
         return self._service.call("similar.duplicates", *args, **kwargs)
+
+
+def _warning_class(name: str) -> type[Warning]:
+    if name == "StoreWarning":
+        from kgqa.qa.store import StoreWarning
+
+        return StoreWarning
+    return UserWarning
+
+
+def kgqa_warnings_to(
+    take: Callable[[str, str], None], show: Callable[..., None], also_show: bool = False
+) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that hands kgqa's own warnings to ``take`` (category name,
+    message) and shows a library's with ``show`` (kgqa's too when ``also_show``)."""
+
+    def hook(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        mine = from_kgqa(filename)
+        if mine:
+            take(category.__name__, str(message))
+        if also_show or not mine:
+            show(message, category, filename, lineno, file, line)
+
+    return hook
+
+
+@contextlib.contextmanager
+def _kept(notes: list[tuple[str, str]]) -> Iterator[None]:
+    """kgqa's own warnings raised in the block are added to ``notes`` as (category, message)
+    to be sent to the command; every warning is also shown here, in the process's log."""
+    show = warnings.showwarning
+    with warnings.catch_warnings():
+        warnings.filterwarnings("always", module=r"kgqa\.")
+        warnings.showwarning = kgqa_warnings_to(
+            lambda category, message: notes.append((category, message)), show, also_show=True
+        )
+        yield
 
 
 def _connect(place: Place, **client: Any) -> WarmService | None:
@@ -354,7 +440,10 @@ class _Server:
 
         self.place = place
         self.settings = settings
-        self.service = QAService(settings)
+        # warnings about the models (a verifier made for other features): told to every command
+        self.notes: list[tuple[str, str]] = []
+        with _kept(self.notes):
+            self.service = QAService(settings)
         self.service.warm_up()
         # one question through every step, so that the first command pays for nothing lazy
         with contextlib.suppress(QAError, KGError):
@@ -395,10 +484,12 @@ class _Server:
             except (EOFError, OSError):
                 return
             if op == "stop":
-                connection.send(("ok", None))
+                connection.send(("ok", None, []))
                 self.exit()
+            notes = list(self.notes)
             try:
-                reply: tuple[str, Any] = ("ok", OPS[op](self.service, *args, **kwargs))
+                with _kept(notes):
+                    reply: tuple[str, Any] = ("ok", OPS[op](self.service, *args, **kwargs))
             except KGError as err:
                 reply = ("error", ("kg", str(err)))
             except QAError as err:
@@ -409,8 +500,9 @@ class _Server:
             except Exception:
                 print(traceback.format_exc(), file=sys.stderr, flush=True)
                 reply = ("failed", traceback.format_exc(limit=-1).strip().splitlines()[-1])
+            notes += [("StoreWarning", n) for n in self.service.generation_notices()]
             try:
-                connection.send(reply)
+                connection.send((*reply, notes))
             except (OSError, EOFError):
                 return
 

@@ -47,6 +47,9 @@ class Generation:
         self._node_passages: dict[str, set[int]] | None = None
         self._rowids: dict[str, int] | None = None
         self.cache: dict[Any, Any] = {}  # derived read-only structures (entity linkers)
+        # what a reader of this generation should be told (it was opened in place of a newer,
+        # damaged one); also warned about when opened
+        self.notices: list[str] = []
 
     @property
     def name(self) -> str:

@@ -196,12 +196,11 @@ class Store:
             if problems:
                 import warnings
 
-                warnings.warn(
-                    f"kgqa store: using {name}, the newest intact generation; "
-                    + "; ".join(problems),
-                    StoreWarning,
-                    stacklevel=2,
+                notice = f"kgqa store: using {name}, the newest intact generation; " + "; ".join(
+                    problems
                 )
+                generation.notices.append(notice)
+                warnings.warn(notice, StoreWarning, stacklevel=2)
             return generation
         raise StoreError(f"no intact generation in {self.root}: " + "; ".join(problems))
 

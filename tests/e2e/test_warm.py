@@ -137,3 +137,31 @@ def test_a_store_made_again_at_the_same_path_is_answered_from(
     )
     assert answers(asked)[0] == ("Edda Vos", "1.txt")
     assert len(processes(warm_env)) == 1
+
+
+def test_the_warm_process_says_what_a_command_alone_would_and_follows_a_retrained_model(
+    sample_store: Path, tmp_path: Path, warm_env: dict[str, str]
+) -> None:
+    # a reader whose verifier was made for other features: ignored, with a warning that must
+    # reach the user through the warm process too, on every command
+    shipped = Path(__file__).resolve().parents[2] / "data" / "reader"
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    for file in shipped.iterdir():
+        if file.name != "verifier.json":
+            (reader / file.name).symlink_to(file)
+    verifier = json.loads((shipped / "verifier.json").read_text())
+    (reader / "verifier.json").write_text(json.dumps({**verifier, "version": 1}))
+    env = {**warm_env, "KGQA_READER_MODEL": str(reader)}
+    ask = ("ask", "Where was Marie Curie born?", "--store", str(sample_store))
+    for _ in range(2):
+        done = run(*ask, env=env)
+        assert done.returncode == 0, done.stderr
+        assert "warning:" in done.stderr and "train it again" in done.stderr
+        assert "Warsaw (score" in done.stdout  # the reader's margin, not a probability
+    # trained again in place: the next command is answered with the new verifier
+    (reader / "verifier.json").write_text(json.dumps(verifier))
+    done = run(*ask, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr and "starting a warm kgqa process" in done.stderr
+    assert "Warsaw (" in done.stdout and "% sure)" in done.stdout

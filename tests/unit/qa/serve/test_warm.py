@@ -46,3 +46,14 @@ def test_nothing_runs_and_nothing_is_started_without_asking(tmp_path: Path) -> N
     assert warm.running() == []
     assert warm.connect(Settings(store=tmp_path / "s"), start=False) is None
     assert warm.stop(warm.name_for(Settings(store=tmp_path / "s"))) is False
+
+
+def test_a_model_trained_again_in_place_gets_a_new_process(tmp_path: Path) -> None:
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    (reader / "verifier.json").write_text('{"version": 2}')
+    settings = Settings(store=tmp_path / "s", reader_model=str(reader))
+    before = warm.name_for(settings)
+    assert warm.name_for(settings) == before
+    (reader / "verifier.json").write_text('{"version": 3, "threshold": 0.5}')
+    assert warm.name_for(settings) != before
