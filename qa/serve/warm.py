@@ -370,6 +370,7 @@ def connect(
             time.sleep(0.05)
             service = _connect(place, fallback=fallback, say=say)
             if service is not None:
+                _stop_superseded(place, data)
                 return service
             status = process.poll()
             if status is None or place.held():
@@ -427,6 +428,23 @@ def stop(name: str) -> bool:
     return True
 
 
+def family(settings_json: dict[str, Any]) -> str:
+    """What processes of the same store and settings share whatever their code and models:
+    a process of the same family started since serves in their place."""
+    return hashlib.sha256(json.dumps(settings_json, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _stop_superseded(place: Place, data: dict[str, Any]) -> None:
+    """Stop the processes this new one replaces (older code or models, same settings): they
+    would otherwise hold their models until idle. Stopped by signal, not by a request, which
+    would wait for a command they are serving (that command then answers in its own process)."""
+    mine = family(data)
+    for other in running():
+        if other["name"] != place.name and other.get("family") == mine:
+            with contextlib.suppress(OSError):
+                os.kill(int(other["pid"]), signal.SIGTERM)
+
+
 def name_for(settings: Settings) -> str:
     return Place.of(portable_settings(settings)).name
 
@@ -435,11 +453,12 @@ def name_for(settings: Settings) -> str:
 
 
 class _Server:
-    def __init__(self, place: Place, settings: Settings) -> None:
+    def __init__(self, place: Place, data: dict[str, Any]) -> None:
         from kgqa.qa.serve.service import QAService
 
         self.place = place
-        self.settings = settings
+        self.settings = settings = Settings(**data)
+        self.family = family(data)
         # warnings about the models (a verifier made for other features): told to every command
         self.notes: list[tuple[str, str]] = []
         with _kept(self.notes):
@@ -459,6 +478,7 @@ class _Server:
             "reader": reader,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "idle_seconds": self.settings.warm_idle_seconds,
+            "family": self.family,
         }
 
     def serve(self) -> None:
@@ -537,7 +557,7 @@ def main(name: str) -> None:
         if not got:
             sys.exit(ALREADY_RUNNING)
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        server = _Server(place, Settings(**data))
+        server = _Server(place, data)
         signal.signal(signal.SIGTERM, lambda *_: server.exit())
         print(f"{time.strftime('%H:%M:%S')} serving {data['store']} as {name}", flush=True)
         server.serve()

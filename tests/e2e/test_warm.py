@@ -165,3 +165,6 @@ def test_the_warm_process_says_what_a_command_alone_would_and_follows_a_retraine
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr and "starting a warm kgqa process" in done.stderr
     assert "Warsaw (" in done.stdout and "% sure)" in done.stdout
+    # and the process that held the old verifier is stopped, not left holding its models
+    (process,) = processes(env)
+    assert process["reader"] == str(reader)
