@@ -429,9 +429,11 @@ def stop(name: str) -> bool:
 
 
 def family(settings_json: dict[str, Any]) -> str:
-    """What processes of the same store and settings share whatever their code and models:
-    a process of the same family started since serves in their place."""
-    return hashlib.sha256(json.dumps(settings_json, sort_keys=True).encode()).hexdigest()[:20]
+    """What processes of the same store, settings and Python share whatever their code and
+    models: a process of the same family started since serves in their place. (Another
+    installation's processes are not its own: two kgqa installations never stop each other's.)"""
+    text = json.dumps(settings_json, sort_keys=True) + os.path.realpath(sys.executable)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _stop_superseded(place: Place, data: dict[str, Any]) -> None:
