@@ -435,6 +435,12 @@ class Settings(BaseSettings):
     warm_idle_seconds: int = Field(
         600, ge=1, description="A warm process stops after this long without a command."
     )
+    cache_dir: Path | None = Field(
+        None,
+        description="Where kgqa train verifier and kgqa train calibration keep the reader's "
+        "readings, so that a run stopped part way, or run again, reads nothing twice (unset: "
+        "$XDG_CACHE_HOME/kgqa, else ~/.cache/kgqa). Safe to delete.",
+    )
     api_key: str | None = Field(
         None,
         description="When set (KGQA_API_KEY), every HTTP route but /health requires it in "

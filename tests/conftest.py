@@ -26,6 +26,19 @@ SAMPLE_QUESTIONS = REPO / "data" / "sample_questions.jsonl"
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Training's cache of readings in a folder of the session's, not in the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("KGQA_CACHE_DIR")
+    os.environ["KGQA_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["KGQA_CACHE_DIR"]
+    else:
+        os.environ["KGQA_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[str]:
     """One Prefect test server for the whole session; yields its API URL for subprocesses."""

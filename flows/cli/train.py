@@ -265,7 +265,6 @@ def _reader_folder(settings: Settings, reader: Path | None, why: str) -> tuple[P
     folder = reader or (Path(settings.reader_model) if settings.reader_model else None)
     if folder is None or not folder.is_dir():
         fail(why)
-    assert folder is not None  # fail() has exited otherwise
     config = settings.model_copy(update={"reader_model": str(folder)}).reader()
     assert config is not None
     return folder, config
@@ -341,6 +340,7 @@ def train_verifier_command(
             seed=seed,
             spacy_model=settings.spacy_model if swaps else None,
             command="kgqa " + " ".join(sys.argv[1:]),
+            cache=settings.cache_dir,
         ),
         reader_config,
         progress=console.print,
@@ -402,6 +402,7 @@ def train_calibration_command(
         spacy_model=settings.spacy_model if swaps else None,
         command="kgqa " + " ".join(sys.argv[1:]),
         progress=console.print,
+        cache=settings.cache_dir,
     )
     console.print(
         f"{r['candidates']} answers ({r['right']} right): ECE {r['ece_before']:.3f} -> "

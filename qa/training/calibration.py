@@ -48,6 +48,7 @@ def recalibrate(
     spacy_model: str | None = None,
     command: str = "",
     progress: Callable[[str], None] = print,
+    cache: Path | None = None,
 ) -> dict[str, Any]:
     """Fit the Platt scaling of the verifier beside ``reader`` on its reads of ``files`` (SQuAD
     files the reader never trained on), keep the threshold's cut, save, and return the record
@@ -64,7 +65,7 @@ def recalibrate(
         )
     nlp = load_spacy(spacy_model) if spacy_model else None
     sets = [s for f in files for s in read_sets(load_squad([Path(f)]), passages, nlp=nlp)]
-    (candidates,) = read_all(reader_config, [sets], workers, progress)
+    (candidates,) = read_all(reader_config, [sets], workers, progress, cache)
     right = np.asarray([c.right for c in candidates], dtype=bool)
     if len(candidates) < 2 or right.all() or not right.any():
         raise QAError(

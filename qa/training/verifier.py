@@ -45,6 +45,7 @@ from kgqa.qa.reader.verifier import (
 )
 from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.squad import SquadExample, compute_f1, is_squad2_part, load_squad, normalize_answer
+from kgqa.qa.training.readings import ReadingCache, default_folder
 from kgqa.qa.training.swaps import swapped_questions
 from kgqa.qa.types import QAError
 
@@ -206,17 +207,24 @@ class Candidate:
 
 
 def read_candidates(
-    reader: ExtractiveReader, sets: list[ReadSet], progress: Callable[[str], None] = print
+    reader: ExtractiveReader,
+    sets: list[ReadSet],
+    progress: Callable[[str], None] = print,
+    cache: ReadingCache | None = None,
 ) -> list[Candidate]:
     """The reader's candidates for every read set, with their features and their F1. Each
-    distinct (question, passage) pair is read once."""
+    distinct (question, passage) pair is read once, and not at all when ``cache`` keeps its
+    reading (the pairs read are kept there as they are read)."""
     pairs = sorted({(s.question, c) for s in sets for c in s.contexts})
-    readings: dict[tuple[str, str], Any] = {}
+    readings: dict[tuple[str, str], Any] = cache.get(pairs) if cache else {}
+    pairs = [pair for pair in pairs if pair not in readings]
     started = time.perf_counter()
     for b in range(0, len(pairs), 64):
         part = pairs[b : b + 64]
-        for pair, reading in zip(part, reader.read([q for q, _ in part], [c for _, c in part])):
-            readings[pair] = reading
+        fresh = dict(zip(part, reader.read([q for q, _ in part], [c for _, c in part])))
+        readings.update(fresh)
+        if cache:
+            cache.put(fresh)
         if (b // 64) % 20 == 0:
             progress(
                 f"read {min(b + 64, len(pairs))}/{len(pairs)} pairs "
@@ -234,14 +242,17 @@ def read_candidates(
     return out
 
 
-def _read_part(reader_config: ReaderConfig, sets: list[ReadSet]) -> list[Candidate]:
+def _read_part(
+    reader_config: ReaderConfig, sets: list[ReadSet], cache: tuple[Path, str]
+) -> list[Candidate]:
     """One worker's share of the reads (a fresh process: the reader loads, one torch thread)."""
     from kgqa.kg.models import set_torch_threads
 
     set_torch_threads(1)
     reader = ExtractiveReader.configured(reader_config)
     reader.warm_up()
-    return read_candidates(reader, sets, progress=lambda _: None)
+    kept = ReadingCache(cache[0], reader_config, key=cache[1])
+    return read_candidates(reader, sets, progress=lambda _: None, cache=kept)
 
 
 def read_all(
@@ -249,16 +260,25 @@ def read_all(
     groups: list[list[ReadSet]],
     workers: int,
     progress: Callable[[str], None] = print,
+    cache: Path | None = None,
 ) -> list[list[Candidate]]:
     """The candidates of every group of reads, the reads shared among ``workers`` processes
-    (each group cut into ``workers`` parts, so that one large group is not one process's)."""
+    (each group cut into ``workers`` parts, so that one large group is not one process's).
+    Readings kept in ``cache`` (a folder; None: the user's cache folder, ``readings.py``) are
+    not read again, and new ones are kept there as they are read."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     started = time.perf_counter()
+    cache = cache or default_folder()
+    pairs = {(s.question, c) for group in groups for s in group for c in s.contexts}
+    readings = ReadingCache(cache, reader_config)
+    kept = (cache, readings.path.stem)
+    progress(f"{readings.count(pairs)} of {len(pairs)} readings kept in {readings.path}")
+    readings.close()
     parts = [group[i::workers] for group in groups for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        found = list(pool.map(_read_part, [reader_config] * len(parts), parts))
+        found = list(pool.map(_read_part, [reader_config] * len(parts), parts, [kept] * len(parts)))
     out: list[list[Candidate]] = []
     for g in range(len(groups)):
         merged: list[Candidate] = []
@@ -436,6 +456,7 @@ class VerifierTraining:
     l2_scalars: tuple[float, ...] = (1000.0, 100.0)
     seed: int = 13
     spacy_model: str | None = None  # the pipeline that finds names to swap; None: no swaps
+    cache: Path | None = None  # where the reader's readings are kept (None: readings.py's default)
     command: str = ""
 
 
@@ -489,7 +510,11 @@ def train_verifier(
     dev_sets = reads(dev)
     report_sets = {name: reads(examples) for name, examples in reported.items()}
     train_candidates, dev_candidates, *report_candidates = read_all(
-        reader_config, [train_sets, dev_sets, *report_sets.values()], config.workers, progress
+        reader_config,
+        [train_sets, dev_sets, *report_sets.values()],
+        config.workers,
+        progress,
+        config.cache,
     )
     if not dev_candidates:
         raise QAError(f"{config.dev}: the reader proposed no answer to its questions")

@@ -6,6 +6,7 @@ training a verifier from the command line."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,7 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
         ],
     )
     assert result.exit_code == 0, result.stderr
+    assert re.search(r"\b0 of [1-9]\d* readings kept", result.stdout)  # none kept yet
     verifier = Verifier.load(reader)
     assert verifier is not None and 0.0 <= verifier.threshold <= 1.0
     assert verifier.record["train_reads"] > 0 and "dev_split" in verifier.record
@@ -214,6 +216,9 @@ def test_train_verifier_writes_one_beside_the_reader_and_read_uses_it(tmp_path: 
          str(dev), "--passages", "2"],
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
+    # the same reader read the same questions: every reading is taken from the cache
+    kept = re.search(r"(\d+) of (\d+) readings kept", result.stdout)
+    assert kept and kept[1] == kept[2]
     recalibrated = Verifier.load(reader)
     assert recalibrated is not None
     assert recalibrated.record["calibration"]["threshold_before"] == round(verifier.threshold, 4)
