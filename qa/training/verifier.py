@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -243,7 +244,7 @@ def read_candidates(
 
 
 def _read_part(
-    reader_config: ReaderConfig, sets: list[ReadSet], cache: tuple[Path, str]
+    reader_config: ReaderConfig, sets: list[ReadSet], cache: tuple[Path, str] | None
 ) -> list[Candidate]:
     """One worker's share of the reads (a fresh process: the reader loads, one torch thread)."""
     from kgqa.kg.models import set_torch_threads
@@ -251,7 +252,7 @@ def _read_part(
     set_torch_threads(1)
     reader = ExtractiveReader.configured(reader_config)
     reader.warm_up()
-    kept = ReadingCache(cache[0], reader_config, key=cache[1])
+    kept = None if cache is None else ReadingCache(cache[0], reader_config, key=cache[1])
     return read_candidates(reader, sets, progress=lambda _: None, cache=kept)
 
 
@@ -272,10 +273,14 @@ def read_all(
     started = time.perf_counter()
     cache = cache or default_folder()
     pairs = {(s.question, c) for group in groups for s in group for c in s.contexts}
-    readings = ReadingCache(cache, reader_config)
-    kept = (cache, readings.path.stem)
-    progress(f"{readings.count(pairs)} of {len(pairs)} readings kept in {readings.path}")
-    readings.close()
+    kept: tuple[Path, str] | None = None
+    try:
+        readings = ReadingCache(cache, reader_config)
+        progress(f"{readings.count(pairs)} of {len(pairs)} readings kept in {readings.path}")
+        readings.close()
+        kept = (cache, readings.path.stem)
+    except (OSError, sqlite3.Error) as err:
+        progress(f"readings are not kept ({cache}: {err}); set cache_dir to a writable folder")
     parts = [group[i::workers] for group in groups for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
         found = list(pool.map(_read_part, [reader_config] * len(parts), parts, [kept] * len(parts)))

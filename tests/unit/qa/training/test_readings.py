@@ -12,7 +12,7 @@ import pytest
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.settings import ReaderConfig, Settings
 from kgqa.qa.training.readings import ReadingCache, reader_key
-from kgqa.qa.training.verifier import ReadSet, read_candidates
+from kgqa.qa.training.verifier import ReadSet, read_all, read_candidates
 
 CONTEXT = "Marie Curie was born in Warsaw in 1867. She moved to Paris in 1891."
 
@@ -63,3 +63,16 @@ def test_a_second_run_reads_only_what_the_first_did_not(
     kept = [c for c in after if c.set_index == 0]
     assert [c.text for c in kept] == [c.text for c in before]
     assert all(np.array_equal(a.row, b.row) for a, b in zip(kept, before, strict=True))
+
+
+def test_a_cache_that_cannot_be_written_is_named_and_training_reads_on(
+    tiny_qa_model: Path, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("")
+    sets = [ReadSet("q1", "closed", "Where was Marie Curie born?", (CONTEXT,), (0,), ("Warsaw",))]
+    said: list[str] = []
+    (found,) = read_all(config_of(tiny_qa_model), [sets], 1, said.append, cache=not_a_folder)
+    assert found and any(
+        "readings are not kept" in line and str(not_a_folder) in line for line in said
+    )
