@@ -50,6 +50,7 @@ from kgqa.qa.training.readings import ReadingCache, default_folder
 from kgqa.qa.training.swaps import swapped_questions
 from kgqa.qa.types import QAError
 
+PROGRESS_SECONDS = 60.0  # how often read_all says how far the reader processes are
 RIGHT_F1 = 0.5  # a candidate is right when its F1 with a gold answer reaches this
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
@@ -268,22 +269,31 @@ def read_all(
     Readings kept in ``cache`` (a folder; None: the user's cache folder, ``readings.py``) are
     not read again, and new ones are kept there as they are read."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, wait
 
     started = time.perf_counter()
     cache = cache or default_folder()
     pairs = {(s.question, c) for group in groups for s in group for c in s.contexts}
     kept: tuple[Path, str] | None = None
+    readings: ReadingCache | None = None
     try:
         readings = ReadingCache(cache, reader_config)
         progress(f"{readings.count(pairs)} of {len(pairs)} readings kept in {readings.path}")
-        readings.close()
         kept = (cache, readings.path.stem)
     except (OSError, sqlite3.Error) as err:
         progress(f"readings are not kept ({cache}: {err}); set cache_dir to a writable folder")
     parts = [group[i::workers] for group in groups for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        found = list(pool.map(_read_part, [reader_config] * len(parts), parts, [kept] * len(parts)))
+        futures = [pool.submit(_read_part, reader_config, part, kept) for part in parts]
+        # the workers keep their readings as they go: how many there are says how far they are
+        while wait(futures, timeout=PROGRESS_SECONDS).not_done and readings is not None:
+            progress(
+                f"{readings.count(pairs)} of {len(pairs)} readings done "
+                f"({time.perf_counter() - started:.0f} s)"
+            )
+        found = [f.result() for f in futures]
+    if readings is not None:
+        readings.close()
     out: list[list[Candidate]] = []
     for g in range(len(groups)):
         merged: list[Candidate] = []

@@ -11,6 +11,7 @@ import pytest
 
 from kgqa.qa.reader.extractive import ExtractiveReader
 from kgqa.qa.settings import ReaderConfig, Settings
+from kgqa.qa.training import verifier as verifier_training
 from kgqa.qa.training.readings import ReadingCache, reader_key
 from kgqa.qa.training.verifier import ReadSet, read_all, read_candidates
 
@@ -76,3 +77,18 @@ def test_a_cache_that_cannot_be_written_is_named_and_training_reads_on(
     assert found and any(
         "readings are not kept" in line and str(not_a_folder) in line for line in said
     )
+
+
+def test_training_says_how_far_the_reader_processes_are(
+    tiny_qa_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verifier_training, "PROGRESS_SECONDS", 0.2)
+    sets = [ReadSet("q1", "closed", "Where was Marie Curie born?", (CONTEXT,), (0,), ("Warsaw",))]
+    said: list[str] = []
+    read_all(config_of(tiny_qa_model), [sets], 1, said.append, cache=tmp_path)
+    assert said[0].startswith("0 of 1 readings kept in ")
+    assert any(line.startswith("0 of 1 readings done (") for line in said)  # while loading
+    # and the reading is kept: a run again finds it
+    said.clear()
+    read_all(config_of(tiny_qa_model), [sets], 1, said.append, cache=tmp_path)
+    assert said[0].startswith("1 of 1 readings kept in ")
