@@ -24,6 +24,7 @@ from typing import Any
 
 from kgqa.kg.models import resolve_precision
 from kgqa.qa.settings import ReaderConfig
+from kgqa.qa.store.files import sha256_of
 
 # files of a reader folder that do not change what it reads
 _NOT_READ = ("verifier.json", "README.md", "metrics.json")
@@ -44,10 +45,7 @@ def reader_key(config: ReaderConfig) -> str:
         for path in sorted(p for p in model.rglob("*") if p.is_file()):
             if path.name in _NOT_READ or path.name.startswith("dev"):
                 continue
-            digest.update(str(path.relative_to(model)).encode() + b"\0")
-            with path.open("rb") as f:
-                while block := f.read(1 << 20):
-                    digest.update(block)
+            digest.update(f"{path.relative_to(model)}\0{sha256_of(path)}\0".encode())
     else:
         digest.update(config.reader_model.encode())
     settings = asdict(config)
