@@ -4,6 +4,7 @@ loading and the one-line error handling."""
 from __future__ import annotations
 
 import errno
+import inspect
 import json
 import os
 import sys
@@ -24,11 +25,14 @@ from kgqa.qa.language import language_warning
 from kgqa.qa.settings import Settings, load_settings, unknown_variables
 from kgqa.qa.types import QAError, check_question
 
-EXIT_CODES = """Exit status: 0 done; 1 nothing done because every input failed (ingest), or
+EXIT_CODES = " ".join(
+    """Exit status: 0 done; 1 nothing done because every input failed (ingest), or
 some lines of a --questions / --queries file failed (each is reported); 2 a usage, settings or
 input error (the message says which and what to do); 3 the quality gate kept the new
 generation back (ingest --gate); 4 ingest committed, but some files failed (listed, and kept in
-STORE/quarantine.jsonl)."""
+STORE/quarantine.jsonl).""".split()
+)
+
 
 app = typer.Typer(
     help="kgqa: documents in, a knowledge graph and answers out.",
@@ -60,6 +64,22 @@ def _short_type(param: Any, ctx: Any) -> str | None:
             return None
     return word + ("..." if getattr(desc, "is_list", False) else "")
 
+
+_typer_group_help = typer.core.TyperGroup.format_help
+
+
+def _group_help(self: typer.core.TyperGroup, ctx: Any, formatter: Any) -> None:
+    """A group's list of commands with each summary wrapped to the terminal: Typer's rich help
+    keeps the line breaks of a docstring's first paragraph there, so a summary written over two
+    source lines showed as ragged lines."""
+    for command in self.commands.values():
+        if command.short_help is None and command.help:
+            first = inspect.cleandoc(command.help).split("\n\n")[0]
+            command.short_help = " ".join(first.split())
+    _typer_group_help(self, ctx, formatter)
+
+
+typer.core.TyperGroup.format_help = _group_help  # type: ignore[method-assign]
 
 # Typer shows every parameter's Python type (<bool>, <int range>, <path>); show what a person
 # types instead.

@@ -33,6 +33,38 @@ def test_help_shows_defaults_from_settings_exit_statuses_and_no_python_types() -
     assert "4 ingest committed, but some files failed" in " ".join(top.split())
 
 
+def test_each_command_summary_wraps_to_the_terminal_not_to_the_source_lines() -> None:
+    """On a wide terminal every command of a group's list is one line, however its docstring
+    was broken in the source (Typer kept those breaks, so long summaries showed ragged)."""
+    wide = {"COLUMNS": "400"}
+    for group, command, words in (
+        (
+            "train",
+            "split",
+            "Hold out whole articles of the SQuAD 2.0 part (with their "
+            "adversarial unanswerable questions) as a SQuAD file: the reader's dev split, or the "
+            "verifier's.",
+        ),
+        (
+            "eval",
+            "multihop",
+            "Pool the file's paragraphs into one store (built unless --store "
+            "has one), ask every question, and report answer EM/F1",
+        ),
+        (
+            "warm",
+            "start",
+            "Start the store's warm process now (if none runs) and wait until "
+            "its models are loaded, so that the next command answers at once.",
+        ),
+    ):
+        shown = CliRunner().invoke(app, [group, "--help"], env=wide).stdout
+        rows = [line for line in shown.splitlines() if line.startswith(f"│ {command} ")]
+        assert len(rows) == 1 and words in rows[0], (group, command, shown)
+    top = CliRunner().invoke(app, ["--help"], env=wide).stdout
+    assert "2 a usage, settings or input error" in top
+
+
 def test_a_long_question_is_refused_before_any_model_or_store_loads(tmp_path: Path) -> None:
     """In a fresh interpreter: the refusal comes before torch or the store's code is imported."""
     script = (
