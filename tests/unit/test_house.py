@@ -1,4 +1,5 @@
-"""The shape of the code a contributor meets: no import circles, no module over 600 lines."""
+"""The shape of the code a contributor meets: no import circles, no module over 600 lines,
+and every package of the source in what `pip install .` installs."""
 
 from __future__ import annotations
 
@@ -99,3 +100,18 @@ def test_no_module_is_over_600_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_every_package_of_the_source_is_installed() -> None:
+    """pyproject.toml lists the packages a wheel (`pip install .`) holds; a folder of code left
+    off the list works in the editable install and is missing from every other one (the
+    multi-hop questions' package was, until 2026-12-06)."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {name for name, path in modules().items() if path.name == "__init__.py"} | set(
+        PACKAGES.values()
+    )
+    assert folders - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
