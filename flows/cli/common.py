@@ -198,13 +198,10 @@ def check_given(text: str | None, what: str, settings: Settings) -> None:
 def check_store(settings: Settings) -> None:
     """The store, which must be a folder holding a store: checked before anything starts or
     loads, exit 2 with what to do otherwise."""
-    from kgqa.qa.store.generations import Store
+    from kgqa.qa.store.layout import check_store as check_layout  # light: loads nothing
 
-    store = Store(settings.store)
     try:
-        store.check_is_folder()
-        if not store.exists():
-            store.open()  # says there is no store here, and what to do
+        check_layout(Path(settings.store))
     except QAError as err:
         fail(str(err))
 

@@ -46,12 +46,11 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.graph import MergeRules
+from kgqa.qa.store import layout
 from kgqa.qa.store.files import fsync_dir, sha256_of
 from kgqa.qa.store.generation import Generation
 from kgqa.qa.store.index import DenseOptions
 from kgqa.qa.store.manifest import (
-    GEN_NAME,
-    GEN_PREFIX,
     LAYOUT_VERSION,
     REJECTED,
     Manifest,
@@ -79,13 +78,8 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
-        """The generation CURRENT names, or None when CURRENT is missing, unreadable, or names
-        anything but a generation folder of this store (``gen-`` and six digits: never a path)."""
-        try:
-            name = (self.root / "CURRENT").read_text().strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-        return name if GEN_NAME.fullmatch(name) else None
+        """The generation CURRENT names (``layout.current_name``)."""
+        return layout.current_name(self.root)
 
     def current_stamp(self) -> tuple[str, int, int] | None:
         """The generation CURRENT names, with CURRENT's inode and time of change: it changes
@@ -101,13 +95,7 @@ class Store:
         return name, found.st_ino, found.st_mtime_ns
 
     def generations(self) -> list[int]:
-        if not self.root.is_dir():
-            return []
-        return sorted(
-            int(p.name[len(GEN_PREFIX) :])
-            for p in self.root.iterdir()
-            if p.is_dir() and p.name.startswith(GEN_PREFIX) and p.name[len(GEN_PREFIX) :].isdigit()
-        )
+        return layout.generation_numbers(self.root)
 
     def exists(self) -> bool:
         """Whether there is a store here: a CURRENT pointer or any committed generation."""
@@ -157,10 +145,7 @@ class Store:
         current = self.current_name()
         numbers = self.generations()
         if current is None and not numbers:
-            raise StoreError(
-                f"no kgqa store at {self.root} (no CURRENT file); run `kgqa ingest PATH "
-                f"--store {self.root}` first, or point --store / KGQA_STORE at your store"
-            )
+            raise layout.no_store(self.root)
         # Generations a quality gate rejected stay on disk for inspection, never to be served.
         candidates = ([current] if current else []) + [
             gen_name(n)
@@ -222,13 +207,8 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------
     def check_is_folder(self) -> None:
-        """StoreError when the store's path is a file (reading and writing both need a
-        folder: ingest creates it)."""
-        if self.root.exists() and not self.root.is_dir():
-            raise StoreError(
-                f"{self.root} is a file, not a store folder; give --store (or "
-                "KGQA_STORE) a folder path (kgqa ingest creates the folder)"
-            )
+        """StoreError when the store's path is a file (``layout.check_is_folder``)."""
+        layout.check_is_folder(self.root)
 
     def check_writable(self) -> None:
         """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kgqa.kg.graph import MergeRules
 from kgqa.qa.types import QAError
+
+if TYPE_CHECKING:  # the graph library (networkx, numpy) loads only where rules are written
+    from kgqa.kg.graph import MergeRules
 
 LAYOUT_VERSION = 2
 GEN_PREFIX = "gen-"
@@ -72,6 +74,8 @@ class Manifest:
 
 
 def rules_json(rules: MergeRules | None) -> dict[str, Any]:
+    from kgqa.kg.graph import MergeRules
+
     rules = rules or MergeRules({}, [])
     return {
         "always_merge": dict(sorted(rules.always.items())),

@@ -87,6 +87,29 @@ def test_a_long_question_is_refused_before_any_model_or_store_loads(tmp_path: Pa
     assert "max_question_chars" in message
 
 
+def test_the_store_is_checked_before_the_graph_library_or_numpy_loads(tmp_path: Path) -> None:
+    """A one-shot question checks its store first, and that check loads nothing heavy: a
+    question the warm process answers pays only for the check (it loaded numpy and networkx,
+    half a second of each command, before 2026-12-06)."""
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from kgqa.flows.cli import app\n"
+        "r = CliRunner().invoke(app, ['ask', 'Who?', '--store', sys.argv[1]])\n"
+        "print(r.exit_code, 'numpy' in sys.modules, 'networkx' in sys.modules)\n"
+        "print(r.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    first, message = out.stdout.split("\n", 1)
+    assert first == "2 False False", out.stdout + out.stderr
+    assert "no kgqa store at" in message and "kgqa ingest PATH" in message
+
+
 def test_a_store_path_that_is_a_file_gets_the_message_ingest_would_give(tmp_path: Path) -> None:
     in_the_way = tmp_path / "afile"
     in_the_way.write_text("x")
