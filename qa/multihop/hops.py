@@ -67,9 +67,16 @@ def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | No
     """The hop ``relation`` of ``entity`` from the graph of ``hop`` (a ``solve.MultiHop``:
     its service, generation and the hits it has used), or None when no edge of the type
     leaves the entity's node (or kinship the schema cannot tell apart by sex is ambiguous)."""
+    steps = graph_steps(hop, entity, relation, question, 1)
+    return steps[0] if steps else None
+
+
+def graph_steps(hop: Any, entity: str, relation: str, question: str, most: int = 3) -> list[Step]:
+    """``graph_step``'s hop and the others the graph offers ("the founder of X" when two
+    founded it), most confident first: at most ``most`` other entities."""
     wanted = GRAPH_RELATIONS.get(relation)
     if wanted is None:
-        return None
+        return []
     label, direction = wanted
     graph = hop.generation.graph
     linker = hop.service.retriever(hop.generation).linker()
@@ -77,7 +84,7 @@ def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | No
         (link.node for link in linker.link(entity) if name_key(link.span) == name_key(entity)), None
     )
     if node is None:
-        return None
+        return []
     edges = []
     if direction in ("in", "any"):
         edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
@@ -85,20 +92,27 @@ def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | No
         edges += [(v, d) for _, v, d in graph.out_edges(node, data=True)]
     edges = [(o, d) for o, d in edges if d.get("typed") and d["label"] == label]
     if not edges or (relation in _SEXED and len({o for o, _ in edges}) > 1):
-        return None
-    other, data = max(edges, key=lambda od: od[1]["confidence"])
-    evidence = data["evidence"][0]
-    rowid = hop.generation.rowids.get(evidence["passage_id"])
-    for passage in hop.generation.passages_by_rowid([] if rowid is None else [rowid]).values():
-        hop.hits.setdefault(passage.passage_id, Hit(passage, data["confidence"]))
-    return Step(
-        question,
-        graph.nodes[other].get("label", other),
-        "graph",
-        evidence["doc_id"],
-        evidence["passage_id"],
-        evidence["start"],
-        evidence["end"],
-        data["confidence"],
-        {"label": label, "example": data["example"], "confidence": data["confidence"]},
-    )
+        return []
+    best: dict[str, dict[str, Any]] = {}
+    for other, data in sorted(edges, key=lambda od: -od[1]["confidence"]):
+        best.setdefault(other, data)
+    steps = []
+    for other, data in list(best.items())[:most]:
+        evidence = data["evidence"][0]
+        rowid = hop.generation.rowids.get(evidence["passage_id"])
+        for passage in hop.generation.passages_by_rowid([] if rowid is None else [rowid]).values():
+            hop.hits.setdefault(passage.passage_id, Hit(passage, data["confidence"]))
+        steps.append(
+            Step(
+                question,
+                graph.nodes[other].get("label", other),
+                "graph",
+                evidence["doc_id"],
+                evidence["passage_id"],
+                evidence["start"],
+                evidence["end"],
+                data["confidence"],
+                {"label": label, "example": data["example"], "confidence": data["confidence"]},
+            )
+        )
+    return steps

@@ -4,9 +4,9 @@ passage answers on its own ("At what temperature does the yellow component of ko
 In the manner of MDR (Xiong et al. 2021) and IRCoT (Trivedi et al. 2023), without their large
 models: the names of each of the first passages that the question does not already name are
 added to the question, and it is searched again. A passage found so that is about one of them
-(the bridge: its document is named after it, or its first words name it) is read joined to the
-first one, as one text, so that the reader and the verifier
-see the whole chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at 122 °C").
+(the bridge: its document is named after it or placed in it, or it is the first name the
+passage mentions) is read joined to the first one, as one text, so that the reader and the verifier see the whole
+chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at 122 °C").
 The answer must lie in the second passage; it is shown only when the verifier passes it, as on
 every path, and carries its two steps as its ``path``: the bridge named in the first passage,
 then the span read in the second.
@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from kgqa.kg.canonical import canonical_key
-from kgqa.qa.multihop.hops import is_about
+from kgqa.qa.multihop.hops import doc_title, is_about
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.solve import HOP_SEARCH_MODE, MultiHop
 from kgqa.qa.multihop.steps import Step
@@ -68,6 +68,28 @@ def bridge_names(
             continue
         names[m.node] = m
     return dict(list(names.items())[:NAMES])
+
+
+def about_bridge(service: Any, generation: Any, hit: Hit, node: str, name: str) -> bool:
+    """Whether ``hit``'s passage is about the bridge ``name`` (graph node ``node``): its
+    document is named after it or placed in it ("Forest Acres, South Carolina", "Petra
+    (Jordan)"), or the first name it mentions, early, is the bridge ("Lumenol is an organic
+    compound ..."). A passage that names the bridge after another name ("Acme Robotics was
+    founded by Priya Natarajan and Tomas Berg") is about that one, and what it says is no fact
+    of the bridge's."""
+    key = canonical_key(name)
+    title, *qualifiers = re.split(r",\s*|\s*\(", doc_title(hit).replace(")", ""))
+    if key in (canonical_key(title), *map(canonical_key, qualifiers)):
+        return True
+    named = [
+        m
+        for m in service.passage_mentions(generation, hit.passage.passage_id)
+        if not m.node.endswith(":NORP")
+        and any(c.isupper() for c in m.text)
+        and not any(c.isdigit() for c in m.text)
+    ]
+    first = min(named, key=_at, default=None)
+    return first is not None and first.node == node and is_about(hit, name)
 
 
 def widen(service: Any, generation: Any, question: str, hits: list[Hit]) -> list[Hit]:
@@ -118,7 +140,11 @@ def second_round(
             if hit.passage.passage_id == first.passage.passage_id:
                 continue
             nodes = {m.node for m in service.passage_mentions(generation, hit.passage.passage_id)}
-            shared = [m for node, m in names.items() if node in nodes and is_about(hit, m.text)]
+            shared = [
+                m
+                for node, m in names.items()
+                if node in nodes and about_bridge(service, generation, hit, node, m.text)
+            ]
             if shared:
                 pairs.append((hit, shared[0]))
         prefix = first.passage.text + "\n"

@@ -117,9 +117,14 @@ _PRENOMINAL = re.compile(
 )
 
 
+# "co-" before a relation word: one of several, as the graph may give ("co-founders")
+_CO = re.compile(r"(?i)\bco-?(?=(?:founder|author|writer|creator|producer|director)s?\b)")
+
+
 def parse(question: str) -> Shape | None:
     """The question's shape, or None for a question one passage can answer."""
     q = " ".join(question.strip().split())
+    q = _CO.sub("", q)  # "the co-founder of X": a founder of X
     return comparison(q) or yes_no(q) or common(q) or chain(q) or cast_clause(q) or clause(q)
 
 

@@ -26,7 +26,7 @@ from kgqa.qa.multihop.facts import (
     life_dates,
     pick_date,
 )
-from kgqa.qa.multihop.hops import doc_title, graph_step, is_about, name_key
+from kgqa.qa.multihop.hops import doc_title, graph_step, graph_steps, is_about, name_key
 from kgqa.qa.multihop.kin import PARENTS, kin_clash, kin_span
 from kgqa.qa.multihop.kinds import answer_fits, wanted_kind
 from kgqa.qa.multihop.names import loose_key, name_end, own_name_words, question_names, short_name
@@ -353,6 +353,31 @@ class MultiHop:
             return Solved("", steps, self.used()) if steps else None
         if shape.outer is None or NAME_OF.match(shape.outer):
             return Solved(bridge, steps, self.used())
+        # the graph's other entities of the last hop ("the co-founder of X": each founder):
+        # the outer answer shown with the highest probability, else the first one's result
+        first: Solved | None = None
+        best: tuple[float, Solved] | None = None
+        for last_hop in [steps[-1], *self.other_edges(shape, steps)]:
+            solved = self.outer_of(shape, [*steps[:-1], last_hop], depth)
+            first = first or solved
+            if solved and solved.text and solved.steps and not self.service.hides(solved.steps[-1]):
+                sure = solved.steps[-1].probability or 0.0
+                if best is None or sure > best[0]:
+                    best = (sure, solved)
+        return best[1] if best else first
+
+    def other_edges(self, shape: Chain, steps: list[Step]) -> list[Step]:
+        """The other entities the graph gives for a chain's last hop, when a graph edge
+        answered it (most confident first), else none."""
+        if steps[-1].how != "graph":
+            return []
+        entity = steps[-2].answer if len(steps) > 1 else shape.entity
+        return graph_steps(self, entity, shape.relations[-1], steps[-1].question)[1:]
+
+    def outer_of(self, shape: Chain, steps: list[Step], depth: int) -> Solved | None:
+        """A chain's outer question with the bridge its ``steps`` reached in place."""
+        assert shape.outer is not None
+        bridge = steps[-1].answer
         outer = shape.outer.replace("{bridge}", bridge)
         deeper = parse(outer) if depth < 2 else None
         if deeper is not None:

@@ -76,6 +76,14 @@ def test_a_possessive_and_an_outer_question() -> None:
                 "When did the mayor of the city where {bridge} died end?",
             ),
         ),
+        (  # "co-founder": one of the founders, and the whole of it stands for the bridge
+            "Which company did the co-founder of Acme Robotics start?",
+            Chain("Acme Robotics", ["founder"], "Which company did {bridge} start?"),
+        ),
+        (
+            "Where was the co-author of Dune born?",
+            Chain("Dune", ["author"], "Where was {bridge} born?"),
+        ),
     ],
 )
 def test_chains_of_more_forms(question: str, chain: Chain) -> None:
