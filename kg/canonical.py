@@ -103,7 +103,11 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
     (not when two organisations of the document share the short name: "Acme Ltd", "Acme Inc");
     ``surname`` / ``given-name`` - a one-word name that is the last (first) word of a
     multi-word PERSON mentioned before it becomes that person (the closest one before it, so
-    "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie).
+    "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie);
+    ``short-name`` - an organisation named by the first words of a longer organisation's name
+    mentioned before it ("Acme's" after "Acme Robotics") is that organisation, unless the
+    document has two such ("Acme Robotics", "Acme Foods"), a person of that surname, or the
+    longer name in the same sentence ("Microsoft Research is a division of Microsoft").
     """
     merges: list[AliasMerge] = []
     acronyms: dict[str, int] = {}
@@ -122,6 +126,23 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         if short is not None:
             legal.setdefault(short.casefold(), set()).add(name.casefold())
             first.setdefault(name.casefold(), i)
+    # a multi-word organisation's words -> its first mention; a name's words are capitalised
+    # ("Acme Robotics"), a heading that the tagger took whole is not ("Brennan Foods products")
+    orgs: dict[tuple[str, ...], int] = {}
+    for i, (surface, label, _start, _end) in enumerate(mentions):
+        words = display_name(surface).split()
+        if label == "ORG" and len(words) >= 2 and all(w[0].isupper() for w in words[1:]):
+            orgs.setdefault(tuple(w.casefold() for w in words), i)
+    # "Microsoft Research is a division of Microsoft": a short name said in a sentence with
+    # the longer one names another organisation, in the whole document
+    distinct = {
+        longer
+        for i, (surface, label, start, end) in enumerate(mentions)
+        if label == "ORG"
+        and (longer := _longer_org(display_name(surface).split(), orgs, [], len(mentions)))
+        is not None
+        and _said_beside(text, mentions[longer][0], start, end)
+    }
     people: list[tuple[int, list[str]]] = []
     for i, (surface, label, start, _end) in enumerate(mentions):
         name = display_name(surface)
@@ -137,6 +158,10 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         if label == "PERSON" and len(words) >= 2:
             people.append((i, [w.casefold() for w in words]))
             continue
+        if label == "ORG" and (longer := _longer_org(words, orgs, people, i)) is not None:
+            if longer not in distinct:
+                merges.append(AliasMerge(i, longer, "short-name"))
+            continue
         if len(words) == 1 and label in ("PERSON", "ORG", "NORP", "GPE"):
             word = words[0].casefold()
             for j, full in reversed(people):
@@ -147,6 +172,30 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
                     merges.append(AliasMerge(i, j, "given-name"))
                     break
     return merges
+
+
+def _longer_org(
+    words: list[str],
+    orgs: dict[tuple[str, ...], int],
+    people: list[tuple[int, list[str]]],
+    at: int,
+) -> int | None:
+    """The first mention of the one organisation whose name begins with ``words`` and is
+    longer, mentioned before mention ``at``; None when there is none, more than one in the
+    document, or ``words`` is one word that is the surname of a person named before."""
+    key = tuple(w.casefold() for w in words)
+    if not key or (len(key) == 1 and any(full[-1] == key[0] for _, full in people)):
+        return None
+    longer = [i for full, i in orgs.items() if len(full) > len(key) and full[: len(key)] == key]
+    return longer[0] if len(longer) == 1 and longer[0] < at else None
+
+
+def _said_beside(text: str, name: str, start: int, end: int) -> bool:
+    """Whether ``name`` occurs in the sentence that holds ``text[start:end]``."""
+    before = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    after = [at for at in (text.find(". ", end), text.find("\n", end)) if at >= 0]
+    sentence = text[before + 1 : min(after) if after else len(text)]
+    return display_name(name).casefold() in sentence.casefold()
 
 
 def follow_alias_chains(

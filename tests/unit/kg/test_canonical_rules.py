@@ -58,6 +58,32 @@ def test_an_organisation_without_its_legal_form_is_the_one_with_it() -> None:
     assert not document_aliases(two, both)
 
 
+def test_a_company_named_by_its_first_word_is_the_one_named_in_full_before() -> None:
+    text = "Acme Robotics was founded by Tomas Berg. Acme's best-known product is the Porter."
+    mentions = [
+        mention(text, "Acme Robotics", "ORG"),
+        mention(text, "Tomas Berg", "PERSON"),
+        mention(text, "Acme", "ORG", 1),
+    ]
+    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
+    assert merges == {(2, 0, "short-name")}
+    # two companies of that first word, or the two names in one sentence: two organisations
+    two = "Acme Robotics bought Acme Foods. Acme grew."
+    both = [mention(two, "Acme Robotics", "ORG"), mention(two, "Acme Foods", "ORG"),
+            mention(two, "Acme", "ORG", 2)]  # fmt: skip
+    assert not document_aliases(two, both)
+    part = "Microsoft Research is a division of Microsoft. Microsoft makes Windows."
+    parts = [mention(part, "Microsoft Research", "ORG"), mention(part, "Microsoft", "ORG", 1),
+             mention(part, "Microsoft", "ORG", 2)]  # fmt: skip
+    assert not document_aliases(part, parts)
+    # a person of that surname comes first: the surname rule decides
+    founder = "Tessaro Robotics was started by Paolo Tessaro. Tessaro lives in Turin."
+    found = [mention(founder, "Tessaro Robotics", "ORG"),
+             mention(founder, "Paolo Tessaro", "PERSON"),
+             mention(founder, "Tessaro", "ORG", 2)]  # fmt: skip
+    assert {a.rule for a in document_aliases(founder, found)} == {"surname"}
+
+
 def test_a_short_name_holds_across_documents_when_one_company_carries_it() -> None:
     rows = [
         MentionRow("harbor-lights-ltd:ORG", "Harbor Lights Ltd", "ORG", "a"),
