@@ -46,10 +46,10 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.graph import MergeRules
-from kgqa.qa.store import layout
 from kgqa.qa.store.files import fsync_dir, sha256_of
 from kgqa.qa.store.generation import Generation
 from kgqa.qa.store.index import DenseOptions
+from kgqa.qa.store.layout import check_is_folder, current_name, generation_numbers, no_store
 from kgqa.qa.store.manifest import (
     LAYOUT_VERSION,
     REJECTED,
@@ -78,8 +78,8 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
     def current_name(self) -> str | None:
-        """The generation CURRENT names (``layout.current_name``)."""
-        return layout.current_name(self.root)
+        """The generation CURRENT names (``kgqa.qa.store.layout.current_name``)."""
+        return current_name(self.root)
 
     def current_stamp(self) -> tuple[str, int, int] | None:
         """The generation CURRENT names, with CURRENT's inode and time of change: it changes
@@ -95,7 +95,7 @@ class Store:
         return name, found.st_ino, found.st_mtime_ns
 
     def generations(self) -> list[int]:
-        return layout.generation_numbers(self.root)
+        return generation_numbers(self.root)
 
     def exists(self) -> bool:
         """Whether there is a store here: a CURRENT pointer or any committed generation."""
@@ -145,7 +145,7 @@ class Store:
         current = self.current_name()
         numbers = self.generations()
         if current is None and not numbers:
-            raise layout.no_store(self.root)
+            raise no_store(self.root)
         # Generations a quality gate rejected stay on disk for inspection, never to be served.
         candidates = ([current] if current else []) + [
             gen_name(n)
@@ -207,8 +207,8 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------
     def check_is_folder(self) -> None:
-        """StoreError when the store's path is a file (``layout.check_is_folder``)."""
-        layout.check_is_folder(self.root)
+        """StoreError when the store's path is a file (``kgqa.qa.store.layout``)."""
+        check_is_folder(self.root)
 
     def check_writable(self) -> None:
         """Refuse, with what to do, a store path a writer cannot use: a file, or a folder (or
