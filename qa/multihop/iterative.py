@@ -5,8 +5,9 @@ In the manner of MDR (Xiong et al. 2021) and IRCoT (Trivedi et al. 2023), withou
 models: the names of each of the first passages that the question does not already name are
 added to the question, and it is searched again. A passage found so that is about one of them
 (the bridge: its document is named after it or placed in it, or it is the first name the
-passage mentions) is read joined to the first one, as one text, so that the reader and the verifier see the whole
-chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at 122 °C").
+passage mentions) is read joined to the first one, as one text, so that the reader and the
+verifier see the whole chain ("korvite ... lumenol, a yellow crystal" then "lumenol melts at
+122 °C").
 The answer must lie in the second passage; it is shown only when the verifier passes it, as on
 every path, and carries its two steps as its ``path``: the bridge named in the first passage,
 then the span read in the second.
