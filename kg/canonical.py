@@ -158,7 +158,7 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         if label == "PERSON" and len(words) >= 2:
             people.append((i, [w.casefold() for w in words]))
             continue
-        if label == "ORG" and (longer := _longer_org(words, orgs, people, i)) is not None:
+        if label == "ORG" and (longer := _longer_org(name.split(), orgs, people, i)) is not None:
             if longer not in distinct:
                 merges.append(AliasMerge(i, longer, "short-name"))
             continue

@@ -73,7 +73,7 @@ def graph_step(hop: Any, entity: str, relation: str, question: str) -> Step | No
 
 def graph_steps(hop: Any, entity: str, relation: str, question: str, most: int = 3) -> list[Step]:
     """``graph_step``'s hop and the others the graph offers ("the founder of X" when two
-    founded it), most confident first: at most ``most`` other entities."""
+    founded it), one per entity, most confident first, at most ``most``."""
     wanted = GRAPH_RELATIONS.get(relation)
     if wanted is None:
         return []
