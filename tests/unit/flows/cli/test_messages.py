@@ -90,7 +90,7 @@ def test_a_long_question_is_refused_before_any_model_or_store_loads(tmp_path: Pa
 def test_the_store_is_checked_before_the_graph_library_or_numpy_loads(tmp_path: Path) -> None:
     """A one-shot question checks its store first, and that check loads nothing heavy: a
     question the warm process answers pays only for the check (it loaded numpy and networkx,
-    half a second of each command, before 2026-12-06)."""
+    0.3 s of each command, before 2026-12-06)."""
     script = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
