@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -94,8 +95,14 @@ class AliasMerge:
     rule: str
 
 
-def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> list[AliasMerge]:
-    """Within-document merges of (surface, label, start, end) mentions, in text order.
+def document_aliases(
+    text: str,
+    mentions: list[tuple[str, str, int, int]],
+    sentences: Sequence[tuple[int, int]] = (),
+) -> list[AliasMerge]:
+    """Within-document merges of (surface, label, start, end) mentions, in text order;
+    ``sentences``: the (start, end) spans the extractor read the mentions in (a mention in
+    none of them counts the whole text as its sentence).
 
     Rules: ``acronym`` - "World Health Organization (WHO)" makes later "WHO" the long form;
     ``legal-form`` - an organisation named without its legal form ("Harbor Lights") where the
@@ -133,15 +140,19 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         words = display_name(surface).split()
         if label == "ORG" and len(words) >= 2 and all(w[0].isupper() for w in words[1:]):
             orgs.setdefault(tuple(w.casefold() for w in words), i)
+    # each organisation named by the first words of one longer organisation's name
+    longer_of = {
+        i: longer
+        for i, (surface, label, _start, _end) in enumerate(mentions)
+        if label == "ORG"
+        and (longer := _longer_org(display_name(surface).split(), orgs)) is not None
+    }
     # "Microsoft Research is a division of Microsoft": a short name said in a sentence with
     # the longer one names another organisation, in the whole document
     distinct = {
         longer
-        for i, (surface, label, start, end) in enumerate(mentions)
-        if label == "ORG"
-        and (longer := _longer_org(display_name(surface).split(), orgs, [], len(mentions)))
-        is not None
-        and _said_beside(text, mentions[longer][0], start, end)
+        for i, longer in longer_of.items()
+        if _said_beside(text, sentences, mentions[longer][0], mentions[i][2])
     }
     people: list[tuple[int, list[str]]] = []
     for i, (surface, label, start, _end) in enumerate(mentions):
@@ -158,7 +169,8 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
         if label == "PERSON" and len(words) >= 2:
             people.append((i, [w.casefold() for w in words]))
             continue
-        if label == "ORG" and (longer := _longer_org(name.split(), orgs, people, i)) is not None:
+        longer = longer_of.get(i)
+        if longer is not None and longer < i and not _surname_of(name, people):
             if longer not in distinct:
                 merges.append(AliasMerge(i, longer, "short-name"))
             continue
@@ -174,28 +186,25 @@ def document_aliases(text: str, mentions: list[tuple[str, str, int, int]]) -> li
     return merges
 
 
-def _longer_org(
-    words: list[str],
-    orgs: dict[tuple[str, ...], int],
-    people: list[tuple[int, list[str]]],
-    at: int,
-) -> int | None:
+def _longer_org(words: list[str], orgs: dict[tuple[str, ...], int]) -> int | None:
     """The first mention of the one organisation whose name begins with ``words`` and is
-    longer, mentioned before mention ``at``; None when there is none, more than one in the
-    document, or ``words`` is one word that is the surname of a person named before."""
+    longer; None when there is none, or more than one in the document."""
     key = tuple(w.casefold() for w in words)
-    if not key or (len(key) == 1 and any(full[-1] == key[0] for _, full in people)):
-        return None
     longer = [i for full, i in orgs.items() if len(full) > len(key) and full[: len(key)] == key]
-    return longer[0] if len(longer) == 1 and longer[0] < at else None
+    return longer[0] if key and len(longer) == 1 else None
 
 
-def _said_beside(text: str, name: str, start: int, end: int) -> bool:
-    """Whether ``name`` occurs in the sentence that holds ``text[start:end]``."""
-    before = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
-    after = [at for at in (text.find(". ", end), text.find("\n", end)) if at >= 0]
-    sentence = text[before + 1 : min(after) if after else len(text)]
-    return display_name(name).casefold() in sentence.casefold()
+def _surname_of(name: str, people: list[tuple[int, list[str]]]) -> bool:
+    """Whether ``name`` is one word that is the surname of one of ``people``."""
+    words = name.casefold().split()
+    return len(words) == 1 and any(full[-1] == words[0] for _, full in people)
+
+
+def _said_beside(text: str, sentences: Sequence[tuple[int, int]], name: str, at: int) -> bool:
+    """Whether ``name`` occurs in the sentence of ``sentences`` that holds offset ``at`` (the
+    whole text when none does)."""
+    start, end = next(((a, b) for a, b in sentences if a <= at < b), (0, len(text)))
+    return display_name(name).casefold() in text[start:end].casefold()
 
 
 def follow_alias_chains(

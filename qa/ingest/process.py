@@ -120,7 +120,11 @@ class DocumentProcessor:
         found = [m for m, name in named if name]
         names = [name for _, name in named if name]
         own = [node_id(name, m.label) for m, name in zip(found, names)]
-        merges = document_aliases(doc.text, [(m.text, m.label, m.start, m.end) for m in found])
+        merges = document_aliases(
+            doc.text,
+            [(m.text, m.label, m.start, m.end) for m in found],
+            [(sentence.start, sentence.end) for sentence in extraction.sentences],
+        )
         final, rule = follow_alias_chains(own, merges)
         index = {m: i for i, m in enumerate(found)}
         mentions = [

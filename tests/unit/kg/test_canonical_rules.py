@@ -55,7 +55,16 @@ def test_an_organisation_without_its_legal_form_is_the_one_with_it() -> None:
     assert not document_aliases(text, [mentions[0][:1] + ("GPE",) + mentions[0][2:], mentions[2]])
     two = "Acme Ltd sued Acme Inc. Acme lost."
     both = [("Acme Ltd", "ORG", 0, 8), ("Acme Inc", "ORG", 14, 22), ("Acme", "ORG", 24, 28)]
-    assert not document_aliases(two, both)
+    assert not document_aliases(two, both, sentences(two))
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentence spans of ``text``, as the extractor gives them (here: cut at ". ")."""
+    spans, start = [], 0
+    for part in text.split(". "):
+        spans.append((start, start + len(part)))
+        start += len(part) + 2
+    return spans
 
 
 def test_a_company_named_by_its_first_word_is_the_one_named_in_full_before() -> None:
@@ -65,23 +74,27 @@ def test_a_company_named_by_its_first_word_is_the_one_named_in_full_before() -> 
         mention(text, "Tomas Berg", "PERSON"),
         mention(text, "Acme", "ORG", 1),
     ]
-    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
+    merges = {
+        (a.mention, a.target, a.rule) for a in document_aliases(text, mentions, sentences(text))
+    }
     assert merges == {(2, 0, "short-name")}
+    # without the sentences, the whole text is the short name's sentence: kept apart
+    assert not document_aliases(text, mentions)
     # two companies of that first word, or the two names in one sentence: two organisations
     two = "Acme Robotics bought Acme Foods. Acme grew."
     both = [mention(two, "Acme Robotics", "ORG"), mention(two, "Acme Foods", "ORG"),
             mention(two, "Acme", "ORG", 2)]  # fmt: skip
-    assert not document_aliases(two, both)
+    assert not document_aliases(two, both, sentences(two))
     part = "Microsoft Research is a division of Microsoft. Microsoft makes Windows."
     parts = [mention(part, "Microsoft Research", "ORG"), mention(part, "Microsoft", "ORG", 1),
              mention(part, "Microsoft", "ORG", 2)]  # fmt: skip
-    assert not document_aliases(part, parts)
+    assert not document_aliases(part, parts, sentences(part))
     # a person of that surname comes first: the surname rule decides
     founder = "Tessaro Robotics was started by Paolo Tessaro. Tessaro lives in Turin."
     found = [mention(founder, "Tessaro Robotics", "ORG"),
              mention(founder, "Paolo Tessaro", "PERSON"),
              mention(founder, "Tessaro", "ORG", 2)]  # fmt: skip
-    assert {a.rule for a in document_aliases(founder, found)} == {"surname"}
+    assert {a.rule for a in document_aliases(founder, found, sentences(founder))} == {"surname"}
 
 
 def test_a_short_name_holds_across_documents_when_one_company_carries_it() -> None:
