@@ -57,15 +57,7 @@ def bridge_names(
     names: dict[str, Mention] = {}
     for m in sorted(service.passage_mentions(generation, hit.passage.passage_id), key=_at):
         key = canonical_key(m.text)
-        if (
-            m.node in asked
-            or m.node in names
-            or m.node.endswith(":NORP")  # "French", "American": a nationality bridges nothing
-            or not key
-            or key in said
-            or not any(c.isupper() for c in m.text)
-            or any(c.isdigit() for c in m.text)
-        ):
+        if m.node in asked or m.node in names or not _is_name(m) or not key or key in said:
             continue
         names[m.node] = m
     return dict(list(names.items())[:NAMES])
@@ -82,13 +74,7 @@ def about_bridge(service: Any, generation: Any, hit: Hit, node: str, name: str) 
     title, *qualifiers = re.split(r",\s*|\s*\(", doc_title(hit).replace(")", ""))
     if key in (canonical_key(title), *map(canonical_key, qualifiers)):
         return True
-    named = [
-        m
-        for m in service.passage_mentions(generation, hit.passage.passage_id)
-        if not m.node.endswith(":NORP")
-        and any(c.isupper() for c in m.text)
-        and not any(c.isdigit() for c in m.text)
-    ]
+    named = [m for m in service.passage_mentions(generation, hit.passage.passage_id) if _is_name(m)]
     first = min(named, key=_at, default=None)
     return first is not None and first.node == node and is_about(hit, name)
 
@@ -262,6 +248,17 @@ def _answer(hit: Hit, span: Any, probability: float | None, offset: int) -> Answ
         span.text, span.score, p.doc_id, p.passage_id, p.start + start, p.start + end, p.text,
         p.start, page=p.page_of(p.start + start), probability=probability,
     )  # fmt: skip
+
+
+def _is_name(mention: Mention) -> bool:
+    """Whether a mention is a name a question can hop through: capitalised, without digits
+    (no date or number), not a nationality ("French", "American" bridge nothing)."""
+    text = mention.text
+    return (
+        not mention.node.endswith(":NORP")
+        and any(c.isupper() for c in text)
+        and not any(c.isdigit() for c in text)
+    )
 
 
 def _at(mention: Mention) -> int:
