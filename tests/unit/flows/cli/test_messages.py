@@ -65,24 +65,31 @@ def test_each_command_summary_wraps_to_the_terminal_not_to_the_source_lines() ->
     assert "2 a usage, settings or input error" in top
 
 
-def test_a_long_question_is_refused_before_any_model_or_store_loads(tmp_path: Path) -> None:
-    """In a fresh interpreter: the refusal comes before torch or the store's code is imported."""
+def _in_a_fresh_interpreter(args: list[str], modules: list[str]) -> tuple[str, str, str]:
+    """``kgqa ARGS`` run in a fresh interpreter: "EXIT_CODE LOADED..." (whether each of
+    ``modules`` was imported by then), the command's stderr, and the interpreter's."""
     script = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from kgqa.flows.cli import app\n"
-        "r = CliRunner().invoke(app, ['ask', 'x' * 10000, '--store', sys.argv[1]])\n"
-        "print(r.exit_code, 'torch' in sys.modules, 'kgqa.qa.serve.service' in sys.modules)\n"
+        "r = CliRunner().invoke(app, sys.argv[1:])\n"
+        f"print(r.exit_code, *(m in sys.modules for m in {modules!r}))\n"
         "print(r.stderr)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "store")],
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=300
     )
     first, message = out.stdout.split("\n", 1)
-    assert first == "2 False False", out.stdout + out.stderr
+    return first, message, out.stderr
+
+
+def test_a_long_question_is_refused_before_any_model_or_store_loads(tmp_path: Path) -> None:
+    """In a fresh interpreter: the refusal comes before torch or the store's code is imported."""
+    first, message, errors = _in_a_fresh_interpreter(
+        ["ask", "x" * 10000, "--store", str(tmp_path / "store")],
+        ["torch", "kgqa.qa.serve.service"],
+    )
+    assert first == "2 False False", message + errors
     assert "10000 characters, over the limit of 1000" in message
     assert "max_question_chars" in message
 
@@ -91,22 +98,10 @@ def test_the_store_is_checked_before_the_graph_library_or_numpy_loads(tmp_path: 
     """A one-shot question checks its store first, and that check loads nothing heavy: a
     question the warm process answers pays only for the check (it loaded numpy and networkx,
     0.3 s of each command, before 2026-12-06)."""
-    script = (
-        "import sys\n"
-        "from typer.testing import CliRunner\n"
-        "from kgqa.flows.cli import app\n"
-        "r = CliRunner().invoke(app, ['ask', 'Who?', '--store', sys.argv[1]])\n"
-        "print(r.exit_code, 'numpy' in sys.modules, 'networkx' in sys.modules)\n"
-        "print(r.stderr)\n"
+    first, message, errors = _in_a_fresh_interpreter(
+        ["ask", "Who?", "--store", str(tmp_path / "nowhere")], ["numpy", "networkx"]
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "nowhere")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    first, message = out.stdout.split("\n", 1)
-    assert first == "2 False False", out.stdout + out.stderr
+    assert first == "2 False False", message + errors
     assert "no kgqa store at" in message and "kgqa ingest PATH" in message
 
 
