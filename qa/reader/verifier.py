@@ -44,42 +44,12 @@ from typing import Any
 import numpy as np
 
 from kgqa.qa.reader.extractive import Reading
+from kgqa.qa.reader.wh import QUESTION_TYPES, question_type
 from kgqa.qa.squad import normalize_answer
 
 FILE = "verifier.json"
 VERSION = 3
 
-WH_WORDS = (
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "how many",
-    "how much",
-    "how long",
-    "what year",
-    "which",
-    "what",
-    "why",
-    "how",
-)
-QUESTION_TYPES = ("person", "time", "place", "number", "which", "what", "why", "how", "other")
-_TYPE_OF = {
-    "who": "person",
-    "whom": "person",
-    "whose": "person",
-    "when": "time",
-    "what year": "time",
-    "where": "place",
-    "how many": "number",
-    "how much": "number",
-    "how long": "number",
-    "which": "which",
-    "what": "what",
-    "why": "why",
-    "how": "how",
-}
 _STOP = frozenset(
     """a an the of in on at to for by with from and or but is are was were be been
 being do does did has have had what which who whom whose when where why how many much long
@@ -119,15 +89,6 @@ SCALARS = (
     "number_digit",
     *(f"question_{t}" for t in QUESTION_TYPES),
 )
-
-
-def question_type(question: str) -> str:
-    """The kind of answer a question asks for, from its wh-word (the first one it holds)."""
-    q = " " + " ".join(_WORD.findall(question.lower())) + " "
-    found = [(q.find(f" {w} "), -len(w), w) for w in WH_WORDS if f" {w} " in q]
-    if not found:
-        return "other"
-    return _TYPE_OF[min(found)[2]]
 
 
 def content_words(text: str) -> set[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kgqa.kg.models import resolve_precision
+from kgqa.qa.reader.extractive import DECODE_VERSION
 from kgqa.qa.settings import ReaderConfig
 from kgqa.qa.store.files import sha256_of
 
@@ -52,6 +53,7 @@ def reader_key(config: ReaderConfig) -> str:
     for unused in ("reader_model", "reader_batch_size"):
         settings.pop(unused)  # the folder's files are hashed; batches do not change a reading
     settings["reader_precision"] = resolve_precision(config.reader_precision, config.device)
+    settings["decode_version"] = DECODE_VERSION  # how spans are chosen from the logits
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()[:24]
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kgqa.qa.reader.extractive import ExtractiveReader, WindowLogits, best_span, decode_windows
+from kgqa.qa.reader.extractive import (
+    TRIM_LOGITS,
+    ExtractiveReader,
+    WindowLogits,
+    best_span,
+    decode_windows,
+    read_windows,
+)
 from kgqa.qa.settings import ReaderConfig, Settings
 from kgqa.qa.types import QAError
 
@@ -165,3 +173,52 @@ def test_missing_model_directory_names_the_setting(tmp_path: Path) -> None:
     (broken / "config.json").write_text("{")
     with pytest.raises(QAError, match=str(broken)):
         ExtractiveReader.configured(reader_settings(broken)).warm_up()
+
+
+FOUNDERS = "It was founded by Priya Natarajan and Tomas Berg in Gothenburg, Sweden."
+
+
+def _founders_window(end_of_names: float) -> tuple[WindowLogits, int, int]:
+    """A window over FOUNDERS (one token a word, [CLS] first) whose best span runs from Priya
+    to Sweden; the span that stops at Berg scores ``end_of_names`` below it."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", FOUNDERS)]
+    offsets: list[tuple[int, int] | None] = [None, *words]
+    start = np.zeros(len(offsets))
+    end = np.zeros(len(offsets))
+    priya = 1 + [FOUNDERS[a:b] for a, b in words].index("Priya")
+    berg = 1 + [FOUNDERS[a:b] for a, b in words].index("Berg")
+    start[priya] = 6.0
+    end[-1] = 6.0
+    end[berg] = 6.0 - end_of_names
+    return WindowLogits(start, end, offsets), priya, berg
+
+
+def test_a_who_answer_that_runs_on_into_a_place_is_cut_back_to_the_names() -> None:
+    window, _, _ = _founders_window(end_of_names=1.0)
+    cut = read_windows([window], FOUNDERS, 30, vectors=False, person=True)
+    assert cut.span is not None and cut.span.text == "Priya Natarajan and Tomas Berg"
+    assert cut.span.score == pytest.approx(11.0)  # the shorter span's own score
+    # the same span for a question that does not ask who is left whole
+    whole = read_windows([window], FOUNDERS, 30, vectors=False, person=False)
+    assert whole.span is not None and whole.span.text.endswith("in Gothenburg, Sweden")
+
+
+def test_a_who_answer_is_not_cut_when_the_reader_is_far_surer_of_the_long_span() -> None:
+    window, _, _ = _founders_window(end_of_names=TRIM_LOGITS + 0.5)
+    reading = read_windows([window], FOUNDERS, 30, vectors=False, person=True)
+    assert reading.span is not None and reading.span.text.endswith("Sweden")
+
+
+def test_a_who_answer_is_not_cut_before_a_lowercase_word() -> None:
+    context = "The mission was started by men who were interested in mission work."
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", context)]
+    offsets: list[tuple[int, int] | None] = [None, *words]
+    start, end = np.zeros(len(offsets)), np.zeros(len(offsets))
+    texts = [context[a:b] for a, b in words]
+    start[1 + texts.index("men")] = 5.0
+    end[1 + texts.index("work")] = 5.0
+    end[1 + texts.index("interested")] = 4.9  # "men who were interested", before "in mission"
+    reading = read_windows([WindowLogits(start, end, offsets)], context, 30, False, person=True)
+    assert (
+        reading.span is not None and reading.span.text == "men who were interested in mission work"
+    )
