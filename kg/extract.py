@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kgqa.kg.registry import Registry
 from kgqa.kg.text import blank_junk, cut_block
 from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
+
+if TYPE_CHECKING:
+    from kgqa.kg.joint import Schema
 
 
 @functools.lru_cache(maxsize=4)
@@ -244,14 +248,37 @@ class EntityRelationExtractor:
                 for w in sentences
                 if w.mention_of and w.doc.has_annotation("DEP")
             ]
+            opened: list[Relation] = []
             for extractor in others:
                 batch = getattr(extractor, "batch", None)
                 if batch is not None:
-                    result.relations.extend(r for rs in batch(pending) for r in rs)
+                    opened.extend(r for rs in batch(pending) for r in rs)
                 else:
                     for item in pending:
-                        result.relations.extend(extractor(*item))
+                        opened.extend(extractor(*item))
+            if joint is not None:
+                opened = in_schema_terms(opened, joint.schema)
+            result.relations.extend(opened)
         return results
+
+
+def in_schema_terms(relations: list[Relation], schema: Schema) -> list[Relation]:
+    """Open relations whose predicate names a relation of the joint model's schema ("born_in",
+    "founded_by") between mentions of the types it joins, under the schema's name ("Born_In"),
+    so a fact both extractors find is one edge of the graph with two extractors' evidence,
+    not two edges that say the same."""
+    from kgqa.kg.joint import ONTONOTES_TO_SCHEMA
+
+    names = {name.lower(): name for name in schema.relation_names}
+    out = []
+    for r in relations:
+        name = names.get(r.label.lower())
+        head = ONTONOTES_TO_SCHEMA.get(r.head.label)
+        tail = ONTONOTES_TO_SCHEMA.get(r.tail.label)
+        if name is not None and head and tail and schema.allows(name, head, tail):
+            r = dataclasses.replace(r, label=name)
+        out.append(r)
+    return out
 
 
 _PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}

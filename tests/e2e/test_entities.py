@@ -207,3 +207,28 @@ def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
         for r in found.relations:  # batch shapes change only the last float bits
             assert abs(r.score - by_key[(r.head.start, r.tail.start, r.label)]) < 1e-3
     assert together[-1].relations == []  # "She" has no person before it in its own text
+
+
+@pytest.mark.slow
+def test_a_fact_both_extractors_find_in_a_sentence_is_one_edge(tmp_path: Path) -> None:
+    """The parse's "founded_by" and the joint model's Founded_By of the same sentence were two
+    edges of the graph saying the same thing; they are one edge, its evidence the sentence once."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "acme.txt").write_text(
+        "Acme Robotics was founded by Priya Natarajan. Priya Natarajan was born in Pune.\n"
+    )
+    store = tmp_path / "store"
+    ingest = CliRunner().invoke(app, ["ingest", str(docs), "--store", str(store), "--no-prefect"])
+    assert ingest.exit_code == 0, ingest.stderr
+    out = tmp_path / "graph.json"
+    export = CliRunner().invoke(
+        app, ["export", "--store", str(store), "--format", "json", "--out", str(out)]
+    )
+    assert export.exit_code == 0, export.stderr
+    edges = json.loads(out.read_text())["edges"]
+    founded = [e for e in edges if e["label"].lower() == "founded_by"]
+    born = [e for e in edges if e["label"].lower() == "born_in"]
+    assert len(founded) == 1 and len(born) == 1, [(e["label"], e["extractors"]) for e in edges]
+    assert founded[0]["label"] == "Founded_By" and born[0]["label"] == "Born_In"
+    assert founded[0]["evidence_count"] == 1

@@ -76,3 +76,28 @@ def test_a_document_of_brackets_around_names_is_parsed_and_its_names_found(
         ("Warsaw", "Warsaw"),
         ("Pierre Curie", "Pierre Curie"),
     ]
+
+
+def test_an_open_predicate_naming_a_schema_relation_takes_its_name_where_the_types_fit() -> None:
+    from kgqa.kg.extract import in_schema_terms
+    from kgqa.kg.joint import DEFAULT_SCHEMA
+    from kgqa.kg.types import Mention, Relation, Sentence
+
+    lena = Mention("Lena Vogt", "PERSON", 0, 9)
+    leipzig = Mention("Leipzig", "GPE", 22, 29)
+    clinic = Mention("St Mary's", "ORG", 22, 31)
+    sentence = Sentence(0, 30)
+
+    def open_(head: Mention, tail: Mention, label: str) -> Relation:
+        return Relation(head, tail, label, 0.6, "dependency", sentence)
+
+    found = in_schema_terms(
+        [
+            open_(lena, leipzig, "born_in"),  # a schema relation, person to place
+            open_(lena, clinic, "born_in"),  # the schema's Born_In ends at a place, not an org
+            open_(lena, leipzig, "study_in"),  # no schema relation of that name
+        ],
+        DEFAULT_SCHEMA,
+    )
+    assert [r.label for r in found] == ["Born_In", "born_in", "study_in"]
+    assert all(r.extractor == "dependency" for r in found)
