@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from kgqa.kg.registry import Registry
 from kgqa.kg.text import blank_junk, cut_block
 from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
-
-if TYPE_CHECKING:
-    from kgqa.kg.joint import Schema
 
 
 @functools.lru_cache(maxsize=4)
@@ -257,28 +253,11 @@ class EntityRelationExtractor:
                     for item in pending:
                         opened.extend(extractor(*item))
             if joint is not None:
+                from kgqa.kg.relations import in_schema_terms
+
                 opened = in_schema_terms(opened, joint.schema)
             result.relations.extend(opened)
         return results
-
-
-def in_schema_terms(relations: list[Relation], schema: Schema) -> list[Relation]:
-    """Open relations whose predicate names a relation of the joint model's schema ("born_in",
-    "founded_by") between mentions of the types it joins, under the schema's name ("Born_In"),
-    so a fact both extractors find is one edge of the graph with two extractors' evidence,
-    not two edges that say the same."""
-    from kgqa.kg.joint import ONTONOTES_TO_SCHEMA
-
-    names = {name.lower(): name for name in schema.relation_names}
-    out = []
-    for r in relations:
-        name = names.get(r.label.lower())
-        head = ONTONOTES_TO_SCHEMA.get(r.head.label)
-        tail = ONTONOTES_TO_SCHEMA.get(r.tail.label)
-        if name is not None and head and tail and schema.allows(name, head, tail):
-            r = dataclasses.replace(r, label=name)
-        out.append(r)
-    return out
 
 
 _PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}

@@ -12,18 +12,20 @@ Training data layouts:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kgqa.kg.joint import (
+    ONTONOTES_TO_SCHEMA,
     JointModel,
     Schema,
     Words,
     default_joint_model,
 )
-from kgqa.kg.types import KGError
+from kgqa.kg.types import KGError, Relation
 
 CONLL04_LABELS = ("Work_For", "Kill", "OrgBased_In", "Live_In", "Located_In")
 
@@ -294,3 +296,50 @@ class JointRelationExtractor:
             "the joint extractor reads whole sentences through the entity extractor "
             "(kgqa.kg.extract.EntityRelationExtractor), not one parsed sentence"
         )
+
+
+# open predicates of the parse that state a schema relation under another name: (the relation,
+# whether the parse's subject is the relation's tail: "X acquired Y" is Owned_By(Y, X))
+SCHEMA_PREDICATES: dict[str, tuple[str, bool]] = {
+    "headquartered_in": ("OrgBased_In", False),
+    "based_in": ("OrgBased_In", False),
+    "die_in": ("Died_In", False),
+    "marry": ("Spouse", False),
+    "found": ("Founded_By", True),
+    "co-found": ("Founded_By", True),
+    "started_by": ("Founded_By", False),
+    "own": ("Owned_By", True),
+    "acquire": ("Owned_By", True),
+    "buy": ("Owned_By", True),
+    "acquired_by": ("Owned_By", False),
+    "bought_by": ("Owned_By", False),
+    "lead": ("Leader_Of", False),
+    "led_by": ("Leader_Of", True),
+    "headed_by": ("Leader_Of", True),
+    "write": ("Creator_Of", False),
+    "written_by": ("Creator_Of", True),
+    "designed_by": ("Creator_Of", True),
+    "directed_by": ("Creator_Of", True),
+}
+
+
+def in_schema_terms(relations: list[Relation], schema: Schema) -> list[Relation]:
+    """Open relations whose predicate states a relation of the joint model's schema, by its
+    name ("born_in", "founded_by") or another (``SCHEMA_PREDICATES``: "headquartered_in", "X
+    acquired Y"), between mentions of the types it joins, under the schema's name and
+    direction ("Born_In"; Owned_By(Y, X)), so a fact both extractors find in a sentence is one
+    edge of the graph, not two that say the same."""
+    names = {name.lower(): (name, False) for name in schema.relation_names}
+    known = set(schema.relation_names)
+    out = []
+    for r in relations:
+        found = names.get(r.label.lower()) or SCHEMA_PREDICATES.get(r.label.lower())
+        if found is not None and found[0] in known:
+            name, flip = found
+            head, tail = (r.tail, r.head) if flip else (r.head, r.tail)
+            head_type = ONTONOTES_TO_SCHEMA.get(head.label)
+            tail_type = ONTONOTES_TO_SCHEMA.get(tail.label)
+            if head_type and tail_type and schema.allows(name, head_type, tail_type):
+                r = dataclasses.replace(r, head=head, tail=tail, label=name)
+        out.append(r)
+    return out

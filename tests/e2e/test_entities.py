@@ -203,9 +203,12 @@ def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
     for text, found in zip(texts, together):
         alone = extractor(text)
         assert facts(found) == facts(alone)
-        by_key = {(r.head.start, r.tail.start, r.label): r.score for r in alone.relations}
+        by_key = {
+            (r.head.start, r.tail.start, r.label, r.extractor): r.score for r in alone.relations
+        }
         for r in found.relations:  # batch shapes change only the last float bits
-            assert abs(r.score - by_key[(r.head.start, r.tail.start, r.label)]) < 1e-3
+            key = (r.head.start, r.tail.start, r.label, r.extractor)
+            assert abs(r.score - by_key[key]) < 1e-3
     assert together[-1].relations == []  # "She" has no person before it in its own text
 
 

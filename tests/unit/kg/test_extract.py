@@ -79,8 +79,8 @@ def test_a_document_of_brackets_around_names_is_parsed_and_its_names_found(
 
 
 def test_an_open_predicate_naming_a_schema_relation_takes_its_name_where_the_types_fit() -> None:
-    from kgqa.kg.extract import in_schema_terms
     from kgqa.kg.joint import DEFAULT_SCHEMA
+    from kgqa.kg.relations import in_schema_terms
     from kgqa.kg.types import Mention, Relation, Sentence
 
     lena = Mention("Lena Vogt", "PERSON", 0, 9)
@@ -96,8 +96,15 @@ def test_an_open_predicate_naming_a_schema_relation_takes_its_name_where_the_typ
             open_(lena, leipzig, "born_in"),  # a schema relation, person to place
             open_(lena, clinic, "born_in"),  # the schema's Born_In ends at a place, not an org
             open_(lena, leipzig, "study_in"),  # no schema relation of that name
+            open_(clinic, lena, "acquire"),  # "St Mary's acquired Lena Vogt": not org to org
+            open_(lena, clinic, "lead"),  # another name of Leader_Of, person to organisation
         ],
         DEFAULT_SCHEMA,
     )
-    assert [r.label for r in found] == ["Born_In", "born_in", "study_in"]
+    assert [r.label for r in found] == ["Born_In", "born_in", "study_in", "acquire", "Leader_Of"]
     assert all(r.extractor == "dependency" for r in found)
+    helios = Mention("Helios Energy", "ORG", 0, 13)
+    northwind = Mention("Northwind Labs", "ORG", 23, 37)
+    (bought,) = in_schema_terms([open_(helios, northwind, "acquire")], DEFAULT_SCHEMA)
+    # "Helios Energy acquired Northwind Labs": Northwind Labs is owned by Helios Energy
+    assert (bought.head, bought.label, bought.tail) == (northwind, "Owned_By", helios)
