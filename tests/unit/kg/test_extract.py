@@ -63,6 +63,21 @@ def test_junk_is_blanked_for_parsing_with_every_offset_kept() -> None:
     ]  # fmt: skip
 
 
+def test_a_table_is_parsed_a_cell_at_a_time_with_every_offset_kept() -> None:
+    text = (
+        "The team:\n| Name | Company |\n|---|---|\n| Priya Natarajan | Acme Robotics |\n"
+        "Karin Vogt | Helios Energy\nA choice of red|blue is no table."
+    )
+    blanked = blank_junk(text)
+    assert len(blanked) == len(text)
+    lines = blanked.split("\n")
+    assert lines[1] == ". Name . Company ."  # each cell ends like a sentence
+    assert lines[2].strip() == ""  # the rule under the header is no text
+    assert lines[3] == ". Priya Natarajan . Acme Robotics ."
+    assert lines[4] == "Karin Vogt . Helios Energy"  # a .docx row: cells between " | "
+    assert lines[5] == "A choice of red|blue is no table."
+
+
 @pytest.mark.timeout(120)  # a hang guard: unblanked, spaCy's tokenizer took 67 s on 20,000
 def test_a_document_of_brackets_around_names_is_parsed_and_its_names_found(
     tiny_spacy: Path,
