@@ -16,14 +16,18 @@ _JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
 # ("|---|---|").
 _TABLE_ROW = re.compile(r"^(?:[ \t]*\|.*\|[ \t]*|.* \| .*)$", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^[ \t]*\|[-:| \t]*\|[ \t]*$", re.MULTILINE)
+# a header row: the row above such a rule (column titles, "| Name | City |", are no text)
+_TABLE_HEAD = re.compile(r"^[ \t]*\|.*\|[ \t]*(?=\n[ \t]*\|[-:| \t]*\|[ \t]*$)", re.MULTILINE)
 
 
 def blank_junk(text: str) -> str:
     """``text`` with its junk (``_JUNK``) turned into as many spaces, so offsets stay those of
     ``text`` and parsing costs time linear in the length, whatever the content; and each cell of
-    a table row read as a sentence of its own (its bars become full stops). Between bars,
-    spaCy and the relation model read a row as one run-on sentence: a column "| Question |"
-    became a person, and "| Priya Natarajan | Acme Robotics |" a place "Priya"."""
+    a table row read as a sentence of its own (its bars become full stops), its header row and
+    the rule under it blanked. Between bars, spaCy and the relation model read a row as one
+    run-on sentence: a column "| Question |" became a person, and "| Priya Natarajan | Acme
+    Robotics |" a place "Priya"; a column title read as a sentence, "City", was still a place."""
+    text = _TABLE_HEAD.sub(lambda m: " " * len(m.group(0)), text)
     text = _TABLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
     text = _TABLE_ROW.sub(lambda m: m.group(0).replace("|", "."), text)
     return _JUNK.sub(lambda m: " " * len(m.group(0)), text)

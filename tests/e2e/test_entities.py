@@ -250,9 +250,10 @@ def test_names_in_a_table_are_found_whole_and_its_column_titles_are_no_entities(
     text = (
         "We asked 1,250 customers in France about our delivery service.\n"
         "| Question | Yes |\n|---|---|\n| Was your parcel on time? | 82% |\n\n"
-        "| Name | Company |\n|---|---|\n| Priya Natarajan | Acme Robotics |\n"
+        "| Name | Company | City |\n|---|---|---|\n| Priya Natarajan | Acme Robotics | Oslo |\n"
     )
     found = {(m.text, m.label) for m in extractor(text).mentions}
-    # read between bars, the column "Question" was a person and "Priya" a place
+    # read between bars, the column "Question" was a person, "Priya" a place; "City" a place
     assert ("Priya Natarajan", "PERSON") in found and ("Acme Robotics", "ORG") in found
-    assert not [m for m in found if m[0] in ("Question", "Priya")], found
+    assert ("Oslo", "GPE") in found
+    assert not [m for m in found if m[0] in ("Question", "Priya", "Name", "City")], found
