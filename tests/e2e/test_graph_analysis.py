@@ -33,7 +33,7 @@ def test_entity_shows_aliases_mentions_and_edges_with_evidence(sample_store: Pat
     e = json.loads(result.stdout)
     assert e["id"] == "marie-curie:PERSON" and e["type"] == "PERSON"
     assert any(m["doc_id"] == "marie_curie.md" for m in e["mentions"])
-    born = [x for x in e["edges"] if x["label"] == "born_in" and x["other_name"] == "Warsaw"]
+    born = [x for x in e["edges"] if x["label"] == "Born_In" and x["other_name"] == "Warsaw"]
     assert born and born[0]["evidence"][0]["doc_id"] == "marie_curie.md"
     result = runner.invoke(app, ["entity", "Nobody Atall", "--store", str(sample_store)])
     assert result.exit_code == 2 and "no entity named" in result.stderr
@@ -65,7 +65,7 @@ def test_neighbourhood_export_draws_or_writes_the_subgraph(
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     elif fmt == "html":
         page = out.read_text()
-        assert "Marie Curie" in page and "born_in" in page and "http" not in page.split("<svg")[1]
+        assert "Marie Curie" in page and "Born_In" in page and "http" not in page.split("<svg")[1]
     else:
         g = nx.read_graphml(out, force_multigraph=True)
         assert "marie-curie:PERSON" in g and 2 <= g.number_of_nodes() < 40

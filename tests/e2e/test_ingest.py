@@ -34,8 +34,8 @@ def test_sample_store_has_passages_entities_and_evidence(sample_store: Path) -> 
     # "the University of Paris" and "The University of Paris" are one node
     assert "university-of-paris:ORG" in gen.graph
     edge = gen.graph.get_edge_data("marie-curie:PERSON", "warsaw:GPE")
-    assert edge is not None and "born_in" in edge
-    ev = edge["born_in"]["evidence"][0]
+    assert edge is not None and "Born_In" in edge
+    ev = edge["Born_In"]["evidence"][0]
     doc_text = gen.db.execute(
         "SELECT text FROM documents WHERE doc_id = ?", (ev["doc_id"],)
     ).fetchone()[0]
@@ -75,6 +75,7 @@ def test_editing_one_file_replaces_only_its_passages_and_evidence(
     run([corpus_copy], store)
     passages_before = rows(store, "SELECT id, passage_id FROM passages ORDER BY id")
     evidence_before = rows(store, "SELECT doc_id, head, tail, label FROM evidence ORDER BY id")
+    assert Store(store).open().graph.has_edge("pierre-curie:PERSON", "paris:GPE", "Died_In")
     target = corpus_copy / "pierre_curie.txt"
     target.write_text(
         target.read_text().replace(
@@ -99,8 +100,8 @@ def test_editing_one_file_replaces_only_its_passages_and_evidence(
     assert any("Lyon" in t for (t,) in texts)
     # the edge whose only evidence was the edited sentence is gone; the new fact is there
     graph = Store(store).open().graph
-    assert not graph.has_edge("pierre-curie:PERSON", "paris:GPE", "die_in")
-    assert graph.has_edge("pierre-curie:PERSON", "lyon:GPE", "die_in")
+    assert not graph.has_edge("pierre-curie:PERSON", "paris:GPE", "Died_In")
+    assert graph.has_edge("pierre-curie:PERSON", "lyon:GPE", "Died_In")
 
 
 def test_prune_retracts_documents_whose_files_are_gone(tmp_path: Path, corpus_copy: Path) -> None:
