@@ -51,7 +51,7 @@ _TITLES = re.compile(
     r"governor|gov|mayor)\.?\s+)+",
     re.IGNORECASE,
 )
-_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&.]{1,10})\s*\)")
+_ACRONYM = re.compile(r"\(\s*([A-Z0-9][A-Za-z0-9&.]{1,10})\s*\)")
 # a company's legal form at the end of its name: "Harbor Lights Ltd", "Acme, Inc.", "Voss GmbH"
 _LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|Corp|Corporation|Co|Company|LLC|LLP|PLC|plc|"
@@ -86,6 +86,18 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words)
 
 
+def acronym_forms(letters: str) -> set[str]:
+    """The ways an acronym writes ``letters`` (a name's initials, upper case): as they are, and
+    with a run of one letter counted ("WWWC": "W3C" as the World Wide Web Consortium writes it,
+    "MMM": "3M" as Minnesota Mining and Manufacturing does)."""
+    runs = [(m.group(0)[0], len(m.group(0))) for m in re.finditer(r"(.)\1*", letters)]
+    if all(n == 1 for _, n in runs):
+        return {letters}
+    after = "".join(c if n == 1 else f"{c}{n}" for c, n in runs)
+    before = "".join(c if n == 1 else f"{n}{c}" for c, n in runs)
+    return {letters, after, before}
+
+
 @dataclass(frozen=True)
 class AliasMerge:
     """One mention given another mention's node, and the rule that did it."""
@@ -104,7 +116,8 @@ def document_aliases(
     ``sentences``: the (start, end) spans the extractor read the mentions in (a mention in
     none of them counts the whole text as its sentence).
 
-    Rules: ``acronym`` - "World Health Organization (WHO)" makes later "WHO" the long form;
+    Rules: ``acronym`` - "World Health Organization (WHO)" makes later "WHO" the long form
+    (and "World Wide Web Consortium (W3C)" "W3C": ``acronym_forms``);
     ``legal-form`` - an organisation named without its legal form ("Harbor Lights") where the
     document names it with one ("Harbor Lights Ltd"), before or after, is that organisation
     (not when two organisations of the document share the short name: "Acme Ltd", "Acme Inc");
@@ -123,8 +136,9 @@ def document_aliases(
         while after < len(text) and text[after] == " ":
             after += 1
         m = _ACRONYM.match(text, after)
-        if m and initials(display_name(surface)).upper() == m.group(1).replace(".", "").upper():
-            acronyms[m.group(1).replace(".", "")] = i
+        short = m.group(1).replace(".", "") if m else ""
+        if short and short.upper() in acronym_forms(initials(display_name(surface)).upper()):
+            acronyms[short] = i
     legal: dict[str, set[str]] = {}  # short name -> the full names that carry it
     first: dict[str, int] = {}  # full name -> its first mention
     for i, (surface, label, _start, _end) in enumerate(mentions):

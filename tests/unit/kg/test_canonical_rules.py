@@ -38,6 +38,21 @@ def test_document_rules_acronym_and_closest_surname() -> None:
     assert merges == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
 
 
+def test_an_acronym_that_counts_a_repeated_letter_is_the_long_form() -> None:
+    text = "He founded the World Wide Web Consortium (W3C) in 1994. W3C sets web standards."
+    mentions = [
+        mention(text, "the World Wide Web Consortium", "ORG"),
+        mention(text, "W3C", "ORG"),
+        mention(text, "W3C", "ORG", 1),
+    ]
+    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
+    assert merges == {(1, 0, "acronym"), (2, 0, "acronym")}
+    # a year in brackets after a name is no acronym of it
+    text = "The World Wide Web Consortium (1994) and WWC are two."
+    mentions = [mention(text, "The World Wide Web Consortium", "ORG"), mention(text, "WWC", "ORG")]
+    assert document_aliases(text, mentions) == []
+
+
 def test_an_organisation_without_its_legal_form_is_the_one_with_it() -> None:
     text = (
         "Harbor Lights hired Mara Quint. Harbor Lights Ltd, a Halifax firm, thanked Harbor Lights."
