@@ -14,10 +14,11 @@ _JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
 # A table row as the loaders write tables ("| Priya Natarajan | Acme Robotics |" from HTML and
 # Markdown, "Priya Natarajan | Acme Robotics" from .docx), and the rule under a header row
 # ("|---|---|").
+_RULE = r"[ \t]*\|[-:| \t]*\|[ \t]*"
 _TABLE_ROW = re.compile(r"^(?:[ \t]*\|.*\|[ \t]*|.* \| .*)$", re.MULTILINE)
-_TABLE_RULE = re.compile(r"^[ \t]*\|[-:| \t]*\|[ \t]*$", re.MULTILINE)
+_TABLE_RULE = re.compile(rf"^{_RULE}$", re.MULTILINE)
 # a header row: the row above such a rule (column titles, "| Name | City |", are no text)
-_TABLE_HEAD = re.compile(r"^[ \t]*\|.*\|[ \t]*(?=\n[ \t]*\|[-:| \t]*\|[ \t]*$)", re.MULTILINE)
+_TABLE_HEAD = re.compile(rf"^[ \t]*\|.*\|[ \t]*(?=\n{_RULE}$)", re.MULTILINE)
 
 
 def blank_junk(text: str) -> str:

@@ -103,13 +103,8 @@ def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
         return b
     short = max(ends)
     kept = context[first[0] : window.offsets[short][1]]  # type: ignore[index]
-    full = window.start[a] + window.end[b]
-    if (
-        window.end[short] + window.start[a] < full - TRIM_LOGITS
-        or not kept.split()[-1][:1].isupper()
-    ):
-        return b
-    return short
+    drop = window.end[b] - window.end[short]  # both spans start at token a
+    return short if drop <= TRIM_LOGITS and kept.split()[-1][:1].isupper() else b
 
 
 def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:

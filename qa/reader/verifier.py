@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from kgqa.qa.reader.extractive import Reading
-from kgqa.qa.reader.wh import QUESTION_TYPES, question_type
+from kgqa.qa.reader.wh import QUESTION_TYPES, WORD, question_type
 from kgqa.qa.squad import normalize_answer
 
 FILE = "verifier.json"
@@ -57,7 +57,6 @@ that this these those it its as into than then there their they he she his her h
 not no yes can could would should will shall may might must also about after before over
 under between during while if so such any some all each most more other same own very""".split()
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -92,7 +91,7 @@ SCALARS = (
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return {w for w in WORD.findall(text.lower()) if w not in _STOP}
 
 
 def _sentence_of(context: str, start: int, end: int) -> str:
@@ -109,7 +108,7 @@ def _share(words: set[str], within: set[str]) -> float:
 def question_names(question: str) -> set[str]:
     """The question's names and numbers, lowercased: its words with a capital after the first
     word, and its words with digits."""
-    words = _WORD.findall(question)
+    words = WORD.findall(question)
     return {
         w.lower()
         for i, w in enumerate(words)
@@ -172,7 +171,7 @@ def scalar_features(
             names_read,
             _names_share(names, sentence),
             _share(answer, qwords),
-            math.log1p(len(_WORD.findall(text))),
+            math.log1p(len(WORD.findall(text))),
             digit,
             float(bool(_YEAR.search(text))),
             capital,
