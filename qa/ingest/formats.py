@@ -81,9 +81,9 @@ def pdf_to_text(raw: bytes, where: str) -> Extracted:
 
 
 def docx_to_text(raw: bytes, where: str) -> Extracted:
-    """Paragraphs and tables of a .docx in document order; headings on lines of their own,
-    table rows as cells joined by ' | '; the title from the document properties or else the
-    first heading."""
+    """Paragraphs and tables of a .docx in document order, a blank line between paragraphs
+    (headings included), table rows as cells joined by ' | '; the title from the document
+    properties or else the first heading."""
     import zipfile
 
     from docx import Document as open_docx
@@ -114,12 +114,12 @@ def docx_to_text(raw: bytes, where: str) -> Extracted:
                 first_heading = text
             blocks.append(text)
         elif tag == "tbl":
-            for row in Table(element, doc).rows:
-                cells = _unique_cells(row.cells)
-                if any(cells):
-                    blocks.append(" | ".join(cells))
+            rows = [_unique_cells(row.cells) for row in Table(element, doc).rows]
+            blocks.append("\n".join(" | ".join(cells) for cells in rows if any(cells)))
     title = (doc.core_properties.title or "").strip() or first_heading
-    text = normalise("\n".join(blocks))
+    # a blank line between paragraphs, as between a heading and the text under it, so that
+    # the heading does not run into the paragraph's first sentence; a table's rows together
+    text = normalise("\n\n".join(b for b in blocks if b))
     if not text:
         raise InputError(where, "the .docx holds no text")
     return Extracted(text, title)
@@ -153,7 +153,7 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     try:
         main = trafilatura.extract(
             html,
-            output_format="txt",
+            output_format="xml",
             include_comments=False,
             include_tables=True,
             include_links=False,
@@ -165,7 +165,53 @@ def web_page_to_text(html: str, where: str) -> Extracted:
         main = None
     og = _OG_TITLE.search(html[:200_000])
     title = (og.group(1).strip() if og else None) or page_title
+    main = _blocks_text(main) if main else None
     return Extracted(main if main and main.strip() else visible, title)
+
+
+def _blocks_text(xml: str) -> str | None:
+    """Plain text of trafilatura's XML: each heading, paragraph, quote and list item a block
+    of its own (a blank line between, as a browser shows them, so that a heading does not run
+    into its paragraph's first sentence), the line breaks of the page's source inside a block
+    read as spaces, a table one block of "| cell | cell |" rows (a rule under its header
+    row). None when the XML does not parse."""
+    from lxml import etree
+
+    try:
+        main = etree.fromstring(xml.encode("utf-8")).find("main")
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if main is None:
+        return None
+    blocks: list[str] = []
+    for element in main:
+        if element.tag == "list":
+            blocks += [_inline(item) for item in element.iter("item")]
+        elif element.tag == "table":
+            rows = []
+            for row in element.iter("row"):
+                cells = row.findall("cell")
+                rows.append("| " + " | ".join(_inline(c) for c in cells) + " |")
+                if cells and all(c.get("role") == "head" for c in cells):
+                    rows.append("|" + "---|" * len(cells))
+            blocks.append("\n".join(rows))
+        else:
+            blocks.append(_inline(element))
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _inline(element: Any) -> str:
+    """The text of ``element`` with its whitespace collapsed (an <lb/> kept as a line break),
+    less the text of lists nested in it (their items are blocks of their own)."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in ("list", "table"):
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    lines = "".join(parts).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
 def markdown_to_text(text: str) -> str:

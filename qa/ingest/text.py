@@ -55,11 +55,13 @@ class _VisibleText(HTMLParser):
         self.parts: list[str] = []
         self.title: list[str] = []
         self.hidden = 0  # depth inside script, style, head, ...
+        self.pre = 0  # depth inside <pre>, whose line breaks are the text's
         self.in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self.in_title = True
+        self.pre += tag == "pre"
         if tag in _HIDDEN_TAGS:
             self.hidden += 1
         elif tag in _BLOCK_TAGS:
@@ -72,6 +74,8 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
         if tag in _HIDDEN_TAGS:
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCK_TAGS:
@@ -81,7 +85,8 @@ class _VisibleText(HTMLParser):
         if self.in_title:
             self.title.append(data)
         elif not self.hidden:
-            self.parts.append(data)
+            # a line break in the source of a paragraph is a space on the page
+            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
 
 
 def html_to_text(text: str) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ first token); offsets map back to characters of the context.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -51,9 +52,12 @@ class Reading:
     span_tokens: int = 0
 
 
-def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int, int] | None:
+def best_span(
+    window: WindowLogits, max_answer_tokens: int, context: str | None = None
+) -> tuple[float, int, int] | None:
     """The highest start+end logit span inside the context, or None if the window has no
-    context tokens. Returns (score, first token, last token)."""
+    context tokens. Returns (score, first token, last token). Given the ``context``, a span
+    does not cross a blank line (a heading and the paragraph under it are two places)."""
     ctx = np.array([o is not None for o in window.offsets])
     if not ctx.any():
         return None
@@ -64,6 +68,9 @@ def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int,
     n = len(start)
     i, j = np.indices((n, n))
     valid = (j >= i) & (j - i < max_answer_tokens)
+    if context is not None and (breaks := [m.start() for m in _BLANK_LINE.finditer(context)]):
+        block = np.array([bisect.bisect(breaks, o[0]) if o else -1 for o in window.offsets])
+        valid &= block[:, None] == block[None, :]
     scores = np.where(valid, scores, -np.inf)
     flat = int(np.argmax(scores))
     a, b = divmod(flat, n)
@@ -82,7 +89,8 @@ def best_span(window: WindowLogits, max_answer_tokens: int) -> tuple[float, int,
 TRIM_LOGITS = 3.0
 _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\b", re.IGNORECASE)
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
-DECODE_VERSION = 2
+DECODE_VERSION = 3
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
@@ -114,7 +122,7 @@ def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _best_over(
-    windows: list[WindowLogits], max_answer_tokens: int
+    windows: list[WindowLogits], max_answer_tokens: int, context: str | None = None
 ) -> tuple[tuple[float, int, int, int] | None, float]:
     """The best span over all windows as (score, first token, last token, window), and the
     no-answer score: the lowest over the windows, as the window that sees the answer best is
@@ -123,7 +131,7 @@ def _best_over(
     null = np.inf
     for w_index, w in enumerate(windows):
         null = min(null, float(w.start[0] + w.end[0]))
-        found = best_span(w, max_answer_tokens)
+        found = best_span(w, max_answer_tokens, context)
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], found[1], found[2], w_index)
     return best, null
@@ -141,7 +149,7 @@ def read_windows(
     comparable across passages. With ``vectors``, also the probabilities and vectors of the
     window that holds the span, for the verifier. ``person``: the question asks who, so a span
     that runs on past its names is cut back to them (``trim_to_names``)."""
-    best, null = _best_over(windows, max_answer_tokens)
+    best, null = _best_over(windows, max_answer_tokens, context)
     if best is None:
         return Reading(None, null)
     score, a, b, w_index = best

@@ -123,14 +123,14 @@ def test_a_docx_gives_headings_paragraphs_and_table_rows_in_order(tmp_path: Path
     )
     (doc,) = load(path)
     assert isinstance(doc, Document) and doc.title == "Harbour history"
-    assert doc.text.split("\n") == [
+    # each paragraph apart (a heading does not run into the text under it), a table's rows
+    # together
+    assert doc.text.split("\n\n") == [
         "Harbour history",
         "The harbour was dredged in 1850.",
         "Ships",
         "Barges carried grain.",
-        "Year | Ships",
-        "1850 | 12",
-        "1900 | 40",
+        "Year | Ships\n1850 | 12\n1900 | 40",
     ]
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (error,) = load(tmp_path / "broken.docx")
@@ -155,6 +155,24 @@ def test_a_news_page_loses_its_boilerplate_and_keeps_its_article(
     assert title == "River barge museum opens in Basel"
 
 
+def test_a_web_page_reads_as_a_browser_shows_it(tmp_path: Path) -> None:
+    (tmp_path / "news.html").write_text(
+        "<html><body><article><h2>Brightwave acquires Tidepool</h2><p>Brightwave Analytics "
+        "acquired Tidepool.\nIt replaces Hannah\nGreer's team.</p><ul><li>Lisbon</li>"
+        "<li>Dublin</li></ul><table><tr><th>Office</th><th>Staff</th></tr><tr><td>Lisbon</td>"
+        "<td>40</td></tr></table></article></body></html>"
+    )
+    (doc,) = load(tmp_path / "news.html")
+    assert isinstance(doc, Document)
+    assert doc.text.split("\n\n") == [
+        "Brightwave acquires Tidepool",  # a paragraph of its own, not the next one's start
+        "Brightwave Analytics acquired Tidepool. It replaces Hannah Greer's team.",
+        "Lisbon",
+        "Dublin",
+        "| Office | Staff |\n|---|---|\n| Lisbon | 40 |",
+    ]
+
+
 @pytest.mark.parametrize(
     "markdown, text",
     [
@@ -164,6 +182,11 @@ def test_a_news_page_loses_its_boilerplate_and_keeps_its_article(
         ),
         ("Intro\n\n```python\nprint('code')\n```\n\n- one\n- two\n", "Intro\n\none\n\ntwo"),
         ("Setext heading\n==============\n\n> quoted words\n", "Setext heading\n\nquoted words"),
+        # a line break inside a paragraph is a space, as a browser shows it
+        (
+            "# Keepers\n\nThe first keeper was Duncan\nMacRae.\n",
+            "Keepers\n\nThe first keeper was Duncan MacRae.",
+        ),
     ],
 )
 def test_markdown_goes_through_a_commonmark_parser(

@@ -104,6 +104,21 @@ def test_unicode_offsets() -> None:
     assert span is not None and span.text == "Warszawa"
 
 
+def test_an_answer_does_not_run_from_a_heading_into_the_paragraph_under_it() -> None:
+    # the reader's best pair of logits starts in the heading and ends in the paragraph:
+    # "Naomi Reyes\n\nNaomi Reyes" is no answer a reader would give
+    context = "Interview with Naomi Reyes\n\nNaomi Reyes met Tom Okafor in Denver."
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", context)]
+    offsets = [None, *words, None]
+    start = [0.0] * len(offsets)
+    end = [0.0] * len(offsets)
+    start[3], end[6] = 6.0, 6.0  # "Naomi" of the heading .. "Reyes" of the paragraph
+    start[5], end[6] = 4.0, 6.0  # "Naomi Reyes" of the paragraph
+    span, _ = decode_windows([_window(start, end, offsets)], context, max_answer_tokens=8)
+    assert span is not None and span.text == "Naomi Reyes" and "\n" not in span.text
+    assert span.start == context.index("Naomi Reyes met")
+
+
 @pytest.mark.parametrize("kind", ["bert", "distilbert"])
 def test_tiny_checkpoints_read_long_contexts_in_windows(tmp_path: Path, kind: str) -> None:
     from tests.conftest import build_tiny_qa_model
