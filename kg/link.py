@@ -16,6 +16,18 @@ from kgqa.kg.canonical import canonical_key
 _WORD = re.compile(r"[\w][\w.'&-]*", re.UNICODE)
 
 
+# lowercase words a name may hold ("Bank of England", "Vincent van Gogh")
+_NAME_JOINERS = {"of", "the", "and", "de", "del", "da", "di", "du", "la", "le", "van", "von",
+                 "der", "den", "y", "&"}  # fmt: skip
+
+
+def _name_like(text: str) -> bool:
+    """Whether every word of ``text`` could be a word of a name: capitalised, a number, or a
+    joiner. A misspelt name is looked for only in such spans (or spaCy's entities): "Halvorsen
+    married" is close to "Halvorsen Maritime", but it is a name and a verb."""
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_JOINERS for w in text.split())
+
+
 @dataclass(frozen=True)
 class Link:
     """A question span linked to a graph node: how (name, alias or fuzzy), whether spaCy's NER
@@ -166,7 +178,7 @@ class EntityLinker:
             if len(key) < 2:
                 continue
             how, score, nodes = "alias", 1.0, self.table.get(key)
-            if nodes is None and len(key) >= 4:
+            if nodes is None and len(key) >= 4 and (ner or _name_like(text)):
                 close = difflib.get_close_matches(
                     key, self.fuzzy_candidates(key), n=1, cutoff=self.fuzzy_cutoff
                 )

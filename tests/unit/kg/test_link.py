@@ -49,6 +49,27 @@ def test_names_aliases_and_misspellings_link_to_their_nodes(tmp_path: Path) -> N
     assert linker.link("where did marie curie work?") == []
 
 
+def test_a_name_and_the_verb_after_it_are_no_misspelt_name(tmp_path: Path) -> None:
+    # "Curie worked" is as close to "Curie Works" as a misspelling, and longer than "Marie
+    # Curie", which the linker would then skip
+    generation = tiny_store(
+        tmp_path / "s",
+        [
+            document(
+                "works",
+                "Curie Works makes lamps. Marie Curie worked in Paris.",
+                [("Curie Works", "ORG"), ("Marie Curie", "PERSON")],
+                seed=3,
+            )
+        ],
+    )
+    linker = EntityLinker(generation.graph)
+    links = linker.link("Where has Marie Curie worked?")
+    assert [(link.node, link.how) for link in links] == [("marie-curie:PERSON", "name")]
+    # a misspelt name of capitalised words is still found
+    assert [link.node for link in linker.link("Who owns Curie Wroks?")] == ["curie-works:ORG"]
+
+
 def test_graph_search_links_ner_spans_after_a_search_without_ner(tmp_path: Path) -> None:
     generation = corpus(tmp_path / "s")
     embedder = PassageEmbedder("unused-in-graph-mode", "cpu", 8, "fp32")
