@@ -171,13 +171,14 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         console.print("  [italic]no answer: the documents do not say[/]")
         return
     for i, a in enumerate(result.answers, 1):
+        text = escape(" ".join(a.text.split()))  # a span across a wrapped line, on one line
         sure = (
             f"{100 * a.probability:.0f}% sure"
             if a.probability is not None
             else f"score {a.score:.2f}"
         )
         console.print(
-            f"  {i}. [bold green]{escape(a.text)}[/] ({sure}) "
+            f"  {i}. [bold green]{text}[/] ({sure}) "
             f"{escape(a.doc_id)} {escape(a.passage_id)}"
             f"{f' page {a.page}' if a.page is not None else ''} chars {a.start}-{a.end}"
             f"{' [cyan]graph agrees[/]' if a.graph_agrees else ''}",
@@ -186,7 +187,7 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         at, end = a.start - a.passage_start, a.end - a.passage_start
         before, after = a.context[max(0, at - 80) : at], a.context[end : end + 80]
         console.print(
-            f"     …{one_line(before, 80)} [reverse]{escape(a.text)}[/] {one_line(after, 80)}…",
+            f"     …{one_line(before, 80)} [reverse]{text}[/] {one_line(after, 80)}…",
             highlight=False,
         )
     print_path(result.path)
