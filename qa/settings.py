@@ -398,7 +398,16 @@ class Settings(BaseSettings):
         True,
         description="Do not show an answer to a question about a relation the graph types "
         "('Where was X born?') when the sentence it was read from states that relation of "
-        "another entity and no edge of it joins the answer to the question's entity.",
+        "another entity and no edge of it joins the answer to the question's entity, or when "
+        "the document it was read from never names an entity of the question.",
+    )
+
+    graph_answers: bool = Field(
+        True,
+        description="For a question about a relation the graph types ('Who founded X?'), "
+        "also read the sentence each such edge of the question's entity came from, in the "
+        "passages found; where the reader's span there names the edge's other entity, it is "
+        "one more answer, ranked with those the graph agrees with.",
     )
 
     similar_graph_weight: float = Field(

@@ -1,9 +1,10 @@
 """Graph agreement: among the answers the reader proposes for a question that asks for a
-relation the graph types ("Who acquired Lumen Works?" asks for Owned_By), an answer that a
-typed edge of that relation joins to an entity of the question ranks first, whatever passage
-it came from. The reader alone can prefer a confident wrong span of a shorter passage ("Lumen
-Works was founded by Paul Arsenault") to the right one of a longer passage ("In 2019 Harbor
-Lights acquired Lumen Works, ..."); the graph read every sentence with the relation model."""
+relation the graph types ("Who acquired Lumen Works?" asks for Owned_By), an answer that an
+edge of that relation (``agrees``) joins to an entity of the question ranks first, whatever
+passage it came from. The reader alone can prefer a confident wrong span of a shorter passage
+("Lumen Works was founded by Paul Arsenault") to the right one of a longer passage ("In 2019
+Harbor Lights acquired Lumen Works, ..."); the graph read every sentence with the relation
+model."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# the words that ask, and those that join, in a question about one relation of one entity
+_ASKING_WORDS = set(
+    """who whom whose what which where when how is are was were be been did does do has have
+    had the a an of to in at by from for with its his her their s""".split()
+)
 
 
 def asked_relations(question: str) -> set[str]:
@@ -51,13 +57,15 @@ def asked_relations(question: str) -> set[str]:
 
 def agrees(facts: list[dict[str, Any]], relations: set[str]) -> bool:
     """Whether one of an answer's supporting ``facts`` (edges joining it to an entity of the
-    question, ``QAService.facts``) is a typed relation of ``relations``."""
-    return any(f["typed"] and f["label"] in relations for f in facts)
+    question, ``QAService.facts``) is a relation of ``relations``: an edge of the relation
+    model, or one of the parse whose predicate names the relation in the schema's terms
+    (``kgqa.kg.relations.in_schema_terms``: "founded by" between an ORG and a PERSON)."""
+    return any(f["label"] in relations for f in facts)
 
 
 def graph_agreeing(service: Any, question: str, answers: list[Any], generation: Any) -> set[int]:
-    """Which ``answers`` (their ids) of ``service`` (a ``QAService``) a typed edge of the
-    relation the question asks about joins to an entity of the question in the graph of
+    """Which ``answers`` (their ids) of ``service`` (a ``QAService``) an edge of the
+    relation the question asks about (``agrees``) joins to an entity of the question in the graph of
     ``generation`` (the one the answers were read from); none where the question asks no such
     relation."""
     relations = asked_relations(question) if answers else set()
@@ -77,21 +85,33 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
     ("a movie directed by who?" of an actor asks about a film the question does not name), and
     a name of its own: one whose words are among the question entity's, or the other way round,
     may be that entity under a shorter name the graph did not merge ("Curie", "Marie Curie");
-    two given names with one surname are two people ("Felix Kessler", "Martin Kessler")."""
+    two given names with one surname are two people ("Felix Kessler", "Martin Kessler").
+
+    Nor is an answer shown to a question that asks only that relation of its entity, read
+    from a document that never names an entity of the question ("Where was Ernesto Valmonte
+    born?" read from "She was born in San Antonio" in an interview with Naomi Reyes): no
+    mention of it in the document, nor its name in the answer's passage. A question that says
+    more ("the movie directed by who?", "a park designed by what architect?") may be answered
+    by a document about another entity it describes (``only_the_relation``)."""
     relations = asked_relations(question) if answers else set()
     if not relations or not generation.graph.number_of_edges():
         return set()
     graph = generation.graph
     linker = service.retriever(generation).linker()
-    asked = {link.node for link in linker.link(question)}
+    links = linker.link(question)
+    asked = {link.node for link in links}
     if not asked:
         return set()
+    relation_only = only_the_relation(question, [link.span for link in links])
     asked_names = [_name_words(graph, n) for n in asked]
     asked_types = {graph.nodes[n].get("type") for n in asked}
     facts = service.facts(generation, question, answers)
     found = set()
     for answer, answer_facts_ in zip(answers, facts):
         if agrees(answer_facts_, relations):
+            continue
+        if relation_only and not _names_any(generation, answer, asked):
+            found.add(id(answer))
             continue
         for node in _answer_nodes(service, generation, linker, answer) - asked:
             edges = [(v, d) for _, v, d in graph.out_edges(node, data=True)]
@@ -108,6 +128,29 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
                 found.add(id(answer))
                 break
     return found
+
+
+def only_the_relation(question: str, names: list[str]) -> bool:
+    """Whether ``question`` says nothing beyond its entities' ``names``, the relation words and
+    at most one other word ("Where was the painter Ann Lee born?")."""
+    words = {w.lower() for w in _WORD.findall(question)} - _ASKING_WORDS - set(_WORDS)
+    for name in names:
+        words -= {w.lower() for w in _WORD.findall(name)}
+    return len(words) <= 1
+
+
+def _names_any(generation: Any, answer: Any, asked: set[str]) -> bool:
+    """Whether the document ``answer`` was read from names one of the ``asked`` nodes: a
+    mention of it anywhere in the document, or its name in the answer's passage."""
+    by_document = generation.cache.setdefault("nodes_by_document", {})
+    if not by_document:
+        for mention in generation.resolved_mentions():
+            by_document.setdefault(mention.doc_id, set()).add(mention.node)
+    if asked & by_document.get(answer.doc_id, set()):
+        return True
+    text = answer.context.lower()
+    graph = generation.graph
+    return any(str(graph.nodes[n].get("label", n)).lower() in text for n in asked)
 
 
 def _name_words(graph: Any, node: str) -> set[str]:

@@ -462,7 +462,8 @@ class QAService:
         generation: Generation | None = None,
     ) -> list[Answer]:
         """The reader's best span in each hit (of ``generation``, the one served when None),
-        copies of one answer merged (the best copy leads, the others in ``also_in``), best
+        and those it reads in the sentences of the graph's edges (``graph_reads``), copies of
+        one answer merged (the best copy leads, the others in ``also_in``), best
         first. With the verifier, each answer carries
         ``probability`` (the verifier's chance that it is right, its copies' best), answers under
         the threshold are dropped, and without ``top_answers`` the best answer is shown with the
@@ -491,6 +492,13 @@ class QAService:
                     probability=probability,
                 )
             )
+        generation = generation or self.generation
+        if self.settings.graph_answers:
+            from kgqa.qa.serve.graph_reads import graph_read_answers
+
+            read = [a for copies in groups.values() for a in copies]
+            for a in graph_read_answers(self, question, hits, generation, read):
+                groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)
@@ -515,7 +523,6 @@ class QAService:
             merged = [a for a in merged if self.passes(a.score, a.probability)]
         from kgqa.qa.serve.agreement import graph_agreeing
 
-        generation = generation or self.generation
         merged = self.without_vetoed(question, merged, generation)
         agreeing = graph_agreeing(self, question, merged, generation)
         for answer in merged:

@@ -3,7 +3,7 @@ to the question by that relation ranked first."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.agreement import agrees, asked_relations
+from kgqa.qa.serve.agreement import agrees, asked_relations, only_the_relation
 from kgqa.qa.serve.service import shown_answers
 from kgqa.qa.types import Answer
 
@@ -24,10 +24,12 @@ def fact(label: str, typed: bool = True) -> dict[str, object]:
     return {"label": label, "typed": typed}
 
 
-def test_only_a_typed_fact_of_an_asked_relation_agrees() -> None:
+def test_only_a_fact_of_an_asked_relation_agrees() -> None:
     assert agrees([fact("Founded_By"), fact("Owned_By")], {"Owned_By"})
     assert not agrees([fact("Founded_By")], {"Owned_By"})
     assert not agrees([fact("acquire", typed=False)], {"Owned_By"})  # an open predicate
+    # the parse's predicate in the schema's terms ("was acquired by" between two ORGs)
+    assert agrees([fact("Owned_By", typed=False)], {"Owned_By"})
     assert not agrees([], {"Owned_By"})
 
 
@@ -43,3 +45,16 @@ def test_an_answer_the_graph_agrees_with_is_shown_first_with_those_in_the_margin
     shown = shown_answers([wrong, right], None, 0.3)
     assert [a.text for a in shown] == ["Harbor Lights", "Paul Arsenault"]
     assert [a.text for a in shown_answers([wrong, right], 1, 0.1)] == ["Harbor Lights"]
+
+
+def test_a_question_that_describes_another_entity_asks_more_than_the_relation() -> None:
+    # the veto's document condition is for questions that ask one relation of their entity
+    assert only_the_relation("Where was Ernesto Valmonte born?", ["Ernesto Valmonte"])
+    assert only_the_relation("Who is Owen Quint's wife?", ["Owen Quint"])
+    assert only_the_relation("Where did the painter Ann Lee die?", ["Ann Lee"])
+    # a bridge: the answer's document is about the movie, which need not name the actor
+    assert not only_the_relation(
+        "Jamie Harris is best known for his role as The Hook-Handed Man in a movie directed by "
+        "who?",
+        ["Jamie Harris", "Hook-Handed Man"],
+    )
