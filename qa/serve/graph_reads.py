@@ -20,7 +20,7 @@ from typing import Any
 
 from kgqa.qa.reader.wh import question_type
 from kgqa.qa.serve.agreement import asked_relations
-from kgqa.qa.types import Answer, Hit
+from kgqa.qa.types import Answer, Hit, Mention
 
 # at most this many evidence sentences are read per question (the edges' most confident)
 MAX_SENTENCES = 4
@@ -59,7 +59,8 @@ def graph_read_answers(
     # Analytics founded?" over "... was founded in 2008 in Dublin by Aoife Byrne") is an
     # answer too, though it names no entity of the edge (so the graph does not agree with it)
     attribute = question_type(question) in ("time", "place", "number")
-    wanted = []
+    # (the edge's confidence, the sentence, the mentions a span must name: None for any)
+    wanted: list[tuple[float, tuple[str, int, int], list[Mention] | None]] = []
     for key, (confidence, others) in sentences.items():
         mentions = [
             m for m in service.passage_mentions(generation, key[0])
@@ -82,14 +83,14 @@ def graph_read_answers(
         contexts.append(p.text[start - p.start : end - p.start])
     readings, probabilities = service.read_contexts(question, contexts)
     found = []
-    for (_, (passage_id, start, _), mentions), reading, probability in zip(
+    for (_, (passage_id, start, _), names), reading, probability in zip(
         wanted, readings, probabilities
     ):
         span = reading.span
         if span is None or not span.text.strip():
             continue
         a, b = start + span.start, start + span.end
-        if mentions is not None and not any(m.overlaps(a, b) for m in mentions):
+        if names is not None and not any(m.overlaps(a, b) for m in names):
             continue
         p = passages[passage_id]
         found.append(
