@@ -498,7 +498,8 @@ class QAService:
 
             read = [a for copies in groups.values() for a in copies]
             for a in graph_read_answers(self, question, hits, generation, read):
-                groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
+                if a.probability is not None or a.score > self.no_answer_threshold:
+                    groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)
