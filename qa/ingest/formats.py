@@ -183,35 +183,50 @@ def _blocks_text(xml: str) -> str | None:
         return None
     if main is None:
         return None
-    blocks: list[str] = []
-    for element in main:
-        if element.tag == "list":
-            blocks += [_inline(item) for item in element.iter("item")]
-        elif element.tag == "table":
-            rows = []
-            for row in element.iter("row"):
-                cells = row.findall("cell")
-                rows.append("| " + " | ".join(_inline(c) for c in cells) + " |")
-                if cells and all(c.get("role") == "head" for c in cells):
-                    rows.append("|" + "---|" * len(cells))
-            blocks.append("\n".join(rows))
+    return "\n\n".join(b for b in _blocks(main) if b.strip())
+
+
+# trafilatura's elements that are blocks of a page (the others are inline: hi, ref, lb, ...)
+_XML_BLOCKS = {"p", "head", "list", "item", "table", "row", "quote", "code", "div", "main"}
+
+
+def _blocks(element: Any) -> list[str]:
+    """The blocks of ``element``: a list's items (an item's own list after it), a table's
+    rows, and in an element that holds blocks (a quote with paragraphs and a list) its text
+    between them as blocks too."""
+    if element.tag == "list":
+        return [b for item in element.findall("item") for b in _blocks(item)]
+    if element.tag == "table":
+        rows = []
+        for row in element.iter("row"):
+            cells = row.findall("cell")
+            rows.append("| " + " | ".join(_inline(c) for c in cells) + " |")
+            if cells and all(c.get("role") == "head" for c in cells):
+                rows.append("|" + "---|" * len(cells))
+        return ["\n".join(rows)]
+    if not any(child.tag in _XML_BLOCKS for child in element):
+        return [_inline(element)]
+    out, run = [], [element.text or ""]
+    for child in element:
+        if child.tag in _XML_BLOCKS:
+            out += [_collapse("".join(run)), *_blocks(child)]
+            run = []
         else:
-            blocks.append(_inline(element))
-    return "\n\n".join(b for b in blocks if b.strip())
+            run.append(_inline(child))
+        run.append(child.tail or "")
+    return [*out, _collapse("".join(run))]
 
 
 def _inline(element: Any) -> str:
-    """The text of ``element`` with its whitespace collapsed (an <lb/> kept as a line break),
-    less the text of lists nested in it (their items are blocks of their own)."""
+    """The text of ``element`` with its whitespace collapsed (an <lb/> kept as a line break)."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag == "lb":
-            parts.append("\n")
-        elif child.tag not in ("list", "table"):
-            parts.append(_inline(child))
-        parts.append(child.tail or "")
-    lines = "".join(parts).split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip()
+        parts += ["\n" if child.tag == "lb" else _inline(child), child.tail or ""]
+    return _collapse("".join(parts))
+
+
+def _collapse(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
 
 
 def markdown_to_text(text: str) -> str:

@@ -160,7 +160,8 @@ def test_a_web_page_reads_as_a_browser_shows_it(tmp_path: Path) -> None:
         "<html><body><article><h2>Brightwave acquires Tidepool</h2><p>Brightwave Analytics "
         "acquired Tidepool.\nIt replaces Hannah\nGreer's team.</p><ul><li>Lisbon</li>"
         "<li>Dublin</li></ul><table><tr><th>Office</th><th>Staff</th></tr><tr><td>Lisbon</td>"
-        "<td>40</td></tr></table></article></body></html>"
+        "<td>40</td></tr></table><blockquote><p>We grow.</p><ul><li>Porto next</li></ul>"
+        "</blockquote></article></body></html>"
     )
     (doc,) = load(tmp_path / "news.html")
     assert isinstance(doc, Document)
@@ -170,6 +171,8 @@ def test_a_web_page_reads_as_a_browser_shows_it(tmp_path: Path) -> None:
         "Lisbon",
         "Dublin",
         "| Office | Staff |\n|---|---|\n| Lisbon | 40 |",
+        "We grow.",
+        "Porto next",  # a list inside a quote is kept
     ]
 
 
