@@ -186,8 +186,11 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         )
         at, end = a.start - a.passage_start, a.end - a.passage_start
         before, after = a.context[max(0, at - 80) : at], a.context[end : end + 80]
+        # a space either side only where the text has one ("Bletchley Park, where")
+        left = " " if before[-1:].isspace() else ""
+        right = " " if after[:1].isspace() else ""
         console.print(
-            f"     …{one_line(before, 80)} [reverse]{text}[/] {one_line(after, 80)}…",
+            f"     …{one_line(before, 80)}{left}[reverse]{text}[/]{right}{one_line(after, 80)}…",
             highlight=False,
         )
     print_path(result.path)
