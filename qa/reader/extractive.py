@@ -53,11 +53,12 @@ class Reading:
 
 
 def best_span(
-    window: WindowLogits, max_answer_tokens: int, context: str | None = None
+    window: WindowLogits, max_answer_tokens: int, breaks: list[int] | None = None
 ) -> tuple[float, int, int] | None:
     """The highest start+end logit span inside the context, or None if the window has no
-    context tokens. Returns (score, first token, last token). Given the ``context``, a span
-    does not cross a blank line (a heading and the paragraph under it are two places)."""
+    context tokens. Returns (score, first token, last token). Given ``breaks``, where the
+    context's blank lines start (``blank_lines``), a span does not cross one (a heading and
+    the paragraph under it are two places)."""
     ctx = np.array([o is not None for o in window.offsets])
     if not ctx.any():
         return None
@@ -68,7 +69,7 @@ def best_span(
     n = len(start)
     i, j = np.indices((n, n))
     valid = (j >= i) & (j - i < max_answer_tokens)
-    if context is not None and (breaks := [m.start() for m in _BLANK_LINE.finditer(context)]):
+    if breaks:
         block = np.array([bisect.bisect(breaks, o[0]) if o else -1 for o in window.offsets])
         valid &= block[:, None] == block[None, :]
     scores = np.where(valid, scores, -np.inf)
@@ -91,6 +92,11 @@ _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
 DECODE_VERSION = 3
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def blank_lines(context: str) -> list[int]:
+    """Where each blank line of ``context`` starts, for ``best_span``."""
+    return [m.start() for m in _BLANK_LINE.finditer(context)]
 
 
 def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
@@ -122,16 +128,17 @@ def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _best_over(
-    windows: list[WindowLogits], max_answer_tokens: int, context: str | None = None
+    windows: list[WindowLogits], max_answer_tokens: int, context: str
 ) -> tuple[tuple[float, int, int, int] | None, float]:
     """The best span over all windows as (score, first token, last token, window), and the
     no-answer score: the lowest over the windows, as the window that sees the answer best is
     the one least sure there is none."""
     best: tuple[float, int, int, int] | None = None
     null = np.inf
+    breaks = blank_lines(context)  # once for all the context's windows
     for w_index, w in enumerate(windows):
         null = min(null, float(w.start[0] + w.end[0]))
-        found = best_span(w, max_answer_tokens, context)
+        found = best_span(w, max_answer_tokens, breaks)
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], found[1], found[2], w_index)
     return best, null
