@@ -110,7 +110,7 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
     for answer, answer_facts_ in zip(answers, facts):
         if agrees(answer_facts_, relations):
             continue
-        if relation_only and not _names_any(generation, answer, asked):
+        if relation_only and not _names_any(service, generation, answer, asked):
             found.add(id(answer))
             continue
         for node in _answer_nodes(service, generation, linker, answer) - asked:
@@ -139,13 +139,19 @@ def only_the_relation(question: str, names: list[str]) -> bool:
     return len(words) <= 1
 
 
-def _names_any(generation: Any, answer: Any, asked: set[str]) -> bool:
+def _names_any(service: Any, generation: Any, answer: Any, asked: set[str]) -> bool:
     """Whether the document ``answer`` was read from names one of the ``asked`` nodes: a
     mention of it anywhere in the document, or its name in the answer's passage."""
-    by_document = generation.cache.setdefault("nodes_by_document", {})
-    if not by_document:
-        for mention in generation.resolved_mentions():
-            by_document.setdefault(mention.doc_id, set()).add(mention.node)
+    by_document = generation.cache.get("nodes_by_document")
+    if by_document is None:
+        # read off the mentions the service keeps per passage (every passage's, resolved once
+        # per generation), rather than resolving every mention a second time
+        service.passage_mentions(generation, answer.passage_id)
+        by_document = {}
+        for mentions in generation.cache["mentions_by_passage"].values():
+            for mention in mentions:
+                by_document.setdefault(mention.doc_id, set()).add(mention.node)
+        generation.cache["nodes_by_document"] = by_document
     if asked & by_document.get(answer.doc_id, set()):
         return True
     text = answer.context.lower()
