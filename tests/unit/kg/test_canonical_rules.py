@@ -3,6 +3,8 @@ within a document, corpus rules and the merge settings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kgqa.kg.canonical import document_aliases, node_id, strip_title
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
 
@@ -21,6 +23,13 @@ def mention(text: str, surface: str, label: str, nth: int = 0) -> tuple[str, str
     return surface, label, at, at + len(surface)
 
 
+def merges(
+    text: str, mentions: list[tuple[str, str, int, int]], spans: Sequence[tuple[int, int]] = ()
+) -> set[tuple[int, int, str]]:
+    """The document rules' merges of ``mentions``: (mention, the one it joins, the rule)."""
+    return {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions, spans)}
+
+
 def test_document_rules_acronym_and_closest_surname() -> None:
     text = (
         "The World Health Organization (WHO) met Marie Curie and Pierre Curie. Curie and WHO left."
@@ -34,8 +43,7 @@ def test_document_rules_acronym_and_closest_surname() -> None:
         mention(text, "Curie", "PERSON", 2),
         mention(text, "WHO", "ORG", 1),
     ]
-    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
-    assert merges == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
+    assert merges(text, mentions) == {(1, 0, "acronym"), (5, 0, "acronym"), (4, 3, "surname")}
 
 
 def test_an_acronym_that_counts_a_repeated_letter_is_the_long_form() -> None:
@@ -45,8 +53,7 @@ def test_an_acronym_that_counts_a_repeated_letter_is_the_long_form() -> None:
         mention(text, "W3C", "ORG"),
         mention(text, "W3C", "ORG", 1),
     ]
-    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
-    assert merges == {(1, 0, "acronym"), (2, 0, "acronym")}
+    assert merges(text, mentions) == {(1, 0, "acronym"), (2, 0, "acronym")}
     # a year in brackets after a name is no acronym of it
     text = "The World Wide Web Consortium (1994) and WWC are two."
     mentions = [mention(text, "The World Wide Web Consortium", "ORG"), mention(text, "WWC", "ORG")]
@@ -64,8 +71,7 @@ def test_an_organisation_without_its_legal_form_is_the_one_with_it() -> None:
         mention(text, "Harbor Lights Ltd", "ORG"),
         mention(text, "Harbor Lights", "ORG", 2),
     ]
-    merges = {(a.mention, a.target, a.rule) for a in document_aliases(text, mentions)}
-    assert merges == {(0, 2, "legal-form"), (3, 2, "legal-form")}
+    assert merges(text, mentions) == {(0, 2, "legal-form"), (3, 2, "legal-form")}
     # a short name of another type is left alone; two companies of one short name stay apart
     assert not document_aliases(text, [mentions[0][:1] + ("GPE",) + mentions[0][2:], mentions[2]])
     two = "Acme Ltd sued Acme Inc. Acme lost."
@@ -89,10 +95,7 @@ def test_a_company_named_by_its_first_word_is_the_one_named_in_full_before() -> 
         mention(text, "Tomas Berg", "PERSON"),
         mention(text, "Acme", "ORG", 1),
     ]
-    merges = {
-        (a.mention, a.target, a.rule) for a in document_aliases(text, mentions, sentences(text))
-    }
-    assert merges == {(2, 0, "short-name")}
+    assert merges(text, mentions, sentences(text)) == {(2, 0, "short-name")}
     # without the sentences, the whole text is the short name's sentence: kept apart
     assert not document_aliases(text, mentions)
     # two companies of that first word, or the two names in one sentence: two organisations
