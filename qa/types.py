@@ -74,6 +74,23 @@ class Passage:
         """The page this passage starts on."""
         return self.page_of(self.start)
 
+    def answer(self, span: Any, probability: float | None = None, offset: int = 0) -> Answer:
+        """The answer of a reader's ``span`` (text, score, start and end) read in this
+        passage's text from ``offset`` on (a sentence or block of it read alone)."""
+        start, end = self.start + offset + span.start, self.start + offset + span.end
+        return Answer(
+            text=span.text,
+            score=span.score,
+            doc_id=self.doc_id,
+            passage_id=self.passage_id,
+            start=start,
+            end=end,
+            context=self.text,
+            passage_start=self.start,
+            page=self.page_of(start),
+            probability=probability,
+        )
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -89,22 +89,9 @@ def graph_read_answers(
         span = reading.span
         if span is None or not span.text.strip():
             continue
-        a, b = start + span.start, start + span.end
-        if names is not None and not any(m.overlaps(a, b) for m in names):
-            continue
         p = passages[passage_id]
-        found.append(
-            Answer(
-                text=span.text,
-                score=span.score,
-                doc_id=p.doc_id,
-                passage_id=passage_id,
-                start=a,
-                end=b,
-                context=p.text,
-                passage_start=p.start,
-                page=p.page_of(a),
-                probability=probability,
-            )
-        )
+        answer = p.answer(span, probability, offset=start - p.start)
+        if names is not None and not any(m.overlaps(answer.start, answer.end) for m in names):
+            continue
+        found.append(answer)
     return found

@@ -477,20 +477,8 @@ class QAService:
                 continue
             if probability is None and span.score <= self.no_answer_threshold:
                 continue
-            p = hit.passage
             groups.setdefault(normalize_answer(span.text) or span.text, []).append(
-                Answer(
-                    text=span.text,
-                    score=span.score,
-                    doc_id=p.doc_id,
-                    passage_id=p.passage_id,
-                    start=p.start + span.start,
-                    end=p.start + span.end,
-                    context=p.text,
-                    passage_start=p.start,
-                    page=p.page_of(p.start + span.start),
-                    probability=probability,
-                )
+                hit.passage.answer(span, probability)
             )
         generation = generation or self.generation
         if self.settings.graph_answers:
