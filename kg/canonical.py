@@ -59,6 +59,38 @@ _LEGAL_FORM = re.compile(
 )
 
 
+# the words of a post ("CFO", "Chief Financial Officer", "Vice President", "Chair"): NER takes
+# such a post for an organisation ("Tomasz Wierzbicki - CFO" made "works for CFO")
+_ROLE_ACRONYMS = {
+    "ceo", "cfo", "coo", "cto", "cio", "cmo", "cso", "cco", "cdo", "cpo", "chro", "ciso",
+    "vp", "svp", "evp", "avp", "md", "gm",
+}  # fmt: skip
+_ROLE_WORDS = {
+    "chief", "executive", "financial", "operating", "technology", "technical", "scientific",
+    "science", "medical", "commercial", "marketing", "information", "people", "officer",
+    "vice", "president", "senior", "director", "managing", "general", "head",
+    "chair", "chairman", "chairwoman", "chairperson", "co-chair", "manager", "treasurer",
+    "secretary", "deputy", "assistant", "associate", "founder", "co-founder", "cofounder",
+    "of", "and", "&", "-",
+}  # fmt: skip
+_ROLE_HEADS = _ROLE_ACRONYMS | {
+    "officer", "president", "director", "head", "chair", "chairman", "chairwoman",
+    "chairperson", "co-chair", "manager", "treasurer", "secretary", "founder", "co-founder",
+    "cofounder",
+}  # fmt: skip
+
+
+def is_role_title(text: str) -> bool:
+    """Whether ``text`` names a post rather than someone or something: made of the words of
+    posts only, one of them a post itself ("CFO", "Chief Scientific Officer", "Chair")."""
+    words = display_name(text).casefold().replace(",", " ").split()
+    return (
+        bool(words)
+        and all(w in _ROLE_WORDS or w in _ROLE_ACRONYMS for w in words)
+        and any(w in _ROLE_HEADS for w in words)
+    )
+
+
 def strip_title(name: str) -> str:
     """'Dr. Marie Curie' -> 'Marie Curie' (for people; a bare title is kept)."""
     stripped = _TITLES.sub("", name).strip()
@@ -122,7 +154,8 @@ def document_aliases(
     document names it with one ("Harbor Lights Ltd"), before or after, is that organisation
     (not when two organisations of the document share the short name: "Acme Ltd", "Acme Inc");
     ``surname`` / ``given-name`` - a one-word name that is the last (first) word of a
-    multi-word PERSON mentioned before it becomes that person (the closest one before it, so
+    multi-word PERSON mentioned before it becomes that person (a first name tagged as an
+    organisation or a group too, not one tagged as a place) (the closest one before it, so
     "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie);
     ``short-name`` - an organisation named by the first words of a longer organisation's name
     mentioned before it ("Acme's" after "Acme Robotics") is that organisation, unless the
@@ -194,7 +227,9 @@ def document_aliases(
                 if full[-1] == word:
                     merges.append(AliasMerge(i, j, "surname"))
                     break
-                if full[0] == word and label == "PERSON":
+                # a first name the tagger took for an organisation ("Priya reports to the
+                # CEO" after "Priya Raman") is the person too; a place is not ("Georgia")
+                if full[0] == word and label in ("PERSON", "ORG", "NORP"):
                     merges.append(AliasMerge(i, j, "given-name"))
                     break
     return merges

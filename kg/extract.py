@@ -7,6 +7,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from kgqa.kg.canonical import is_role_title
+from kgqa.kg.openings import may_be_name, numbered, opens
 from kgqa.kg.registry import Registry
 from kgqa.kg.text import blank_junk, cut_block
 from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
@@ -225,10 +227,8 @@ class EntityRelationExtractor:
             if joint is not None:
                 found = joint.read([w.joint_input() for w in sentences])
                 # words the text capitalises inside a sentence: names, wherever they open one
-                inside = {
-                    t.text for doc, _ in parsed for t in doc if not t.is_sent_start and t.is_title
-                }
-                named = functools.partial(_named, inside, joint)
+                inside = {t.text for doc, _ in parsed for t in doc if t.is_title and not opens(t)}
+                named = functools.partial(may_be_name, inside, joint)
                 for w, prediction in zip(sentences, found):
                     w.take_joint(prediction, named)
             if self.resolve_pronouns:
@@ -316,6 +316,10 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
     return out
 
 
+# spaCy's tags of a common word (a proper noun is PROPN)
+_COMMON_POS = ("NOUN", "VERB", "ADJ")
+
+
 class _SentenceWork:
     """One parsed sentence on its way to mentions and relations: spaCy's mentions, the joint
     model's entities and relations, pronouns and whom they stand for."""
@@ -341,19 +345,28 @@ class _SentenceWork:
         self.prediction: Any = None
         self.given: list[Any] = []
         self.mentions: list[Mention] = [
-            self._mention(e.start_char, e.end_char, e.label_) for e in self.spacy
+            self._mention(e.start_char, e.end_char, e.label_)
+            for e in self.spacy
+            if not is_role_title(e.text)
         ]
         self.mention_of: dict[int, Mention] = {}
         self._index()
 
-    def _common_opening(self, named: Callable[[str], bool]) -> bool:
-        """Whether the sentence's first word is a common noun capitalised only for opening it
-        ("Investors praised ...", a heading "Products"): spaCy tags it a noun, not a proper
-        noun, and ``named`` says it is no name (a common word of the model's vocabulary that
-        the text never capitalises inside a sentence: "Reyes said ..." after "Naomi Reyes",
-        or "Alpwerk was founded ...", stay names)."""
-        first = self.tokens[0]
-        return first.pos_ == "NOUN" and not named(first.text)
+    def _common_opening(self, named: Callable[[str], bool], at: int = 0) -> bool:
+        """Whether the sentence's first word (word ``at``: see ``_opening``) is a common word
+        capitalised only for opening it ("Investors praised ...", headings "Products",
+        "Manufacturing", "Financial summary"): spaCy tags it a noun, verb or adjective, not a
+        proper noun, and ``named`` says it is no name (a common word of the model's vocabulary
+        that the text never capitalises inside a sentence: "Reyes said ..." after "Naomi
+        Reyes", or "Alpwerk was founded ...", stay names)."""
+        first = self.tokens[at]
+        return first.pos_ in _COMMON_POS and not named(first.text)
+
+    def _opening(self) -> int:
+        """The word that opens the sentence after a list or section number ("3. Finance",
+        "b) Products"): 2 after one, else 0."""
+        t = self.tokens
+        return 2 if len(t) > 2 and numbered(t[0].text, t[1].text) else 0
 
     def _slices(self, i: int, j: int) -> list[slice]:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
@@ -398,6 +411,7 @@ class _SentenceWork:
         given = {}
         for g in self.given:
             given[g if isinstance(g, tuple) else self._words_of(g)] = g
+        at = self._opening()
         for n, (i, j, kind, _) in enumerate(prediction.entities):
             a, b = self.words.spans[i][0], self.words.spans[j - 1][1]
             g = given.get((i, j)) if n in prediction.given else None
@@ -412,8 +426,11 @@ class _SentenceWork:
             if g is None and not any(self.text[x][:1].isupper() for x in self._slices(i, j)):
                 self.entity_mentions.append(None)  # no capital, no name: "oat biscuits"
                 continue
-            if g is None and i == 0 and j == 1 and self._common_opening(named):
+            if g is None and i in (0, at) and j == at + 1 and self._common_opening(named, at):
                 self.entity_mentions.append(None)
+                continue
+            if is_role_title(self.text[a:b]):
+                self.entity_mentions.append(None)  # "CFO", "Chair": a post, not who holds it
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
                 m = self._mention(g.start_char, g.end_char, g.label_)
@@ -438,8 +455,10 @@ class _SentenceWork:
         for e in self.spacy:
             # spaCy keeps what the model left untouched: every type the schema lacks, and a
             # name of a schema type (a capitalised word in it: "dairy farms" is no ORG)
-            if not any(e.start_char < b and a < e.end_char for a, b in covered) and (
-                e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e)
+            if (
+                not any(e.start_char < b and a < e.end_char for a, b in covered)
+                and (e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e))
+                and not is_role_title(e.text)
             ):
                 mentions.append(self._mention(e.start_char, e.end_char, e.label_))
         mentions.sort(key=lambda m: m.start)
@@ -511,13 +530,6 @@ def _people(mentions: list[Mention]) -> dict[str, Mention]:
         if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
             out.setdefault(words[0].casefold(), m)
     return out
-
-
-def _named(inside: set[str], joint: Any, word: str) -> bool:
-    """Whether a word that opens a sentence may be a name: the text capitalises it inside a
-    sentence too (``inside``), or it is no common word of the joint model's vocabulary."""
-    common = getattr(joint, "common", None)  # a joint extractor of a plugin may have none
-    return word in inside or common is None or not common(word)
 
 
 def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:

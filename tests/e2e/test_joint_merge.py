@@ -199,3 +199,31 @@ def test_one_direction_per_pair_and_the_specific_label() -> None:
         ("Ada Byron", "Spouse", "Anna Kerr"),
         ("Anna Kerr", "Leader_Of", "Acme"),
     }
+
+
+@pytest.mark.slow
+def test_a_post_is_no_organisation_and_takes_no_relation() -> None:
+    joint = Scripted(
+        {"Tomasz Wierzbicki": "Peop", "CFO": "Org", "Harrow & Finch": "Org"},
+        [
+            ("Tomasz Wierzbicki", "Work_For", "CFO", 0.7),
+            ("Tomasz Wierzbicki", "Work_For", "Harrow & Finch", 0.9),
+        ],
+    )
+    found = extractor(joint)(
+        "Tomasz Wierzbicki - CFO since 2024. Tomasz Wierzbicki worked at Harrow & Finch."
+    )
+    assert "CFO" not in {m.text for m in found.mentions}
+    assert facts(found) == {("Tomasz Wierzbicki", "Work_For", "Harrow & Finch")}
+
+
+@pytest.mark.slow
+def test_a_numbered_heading_is_no_name() -> None:
+    entities = {"3 . Finance": "Org", "Manufacturing": "Org", "Corvane": "Org"}
+    joint = Worded(entities, {"finance", "manufacturing"})
+    found = extractor(joint)(
+        "3. Finance\n\nThe CFO reported cash to Corvane.\n\n4. Manufacturing\n\nIt moved."
+    )
+    names = {m.text for m in found.mentions}
+    # "Manufacturing" is tagged a verb there, "Finance" a noun
+    assert "Corvane" in names and not {n for n in names if "Finance" in n or "Manu" in n}, names

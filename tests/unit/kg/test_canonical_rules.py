@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgqa.kg.canonical import document_aliases, node_id, strip_title
+from kgqa.kg.canonical import document_aliases, is_role_title, node_id, strip_title
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
 
 
@@ -182,3 +182,21 @@ def test_corpus_rules_and_settings_rules() -> None:
     # two different people who share a surname: the lone surname is ambiguous across documents
     rows.append(MentionRow("pierre-curie:PERSON", "Pierre Curie", "PERSON", "f"))
     assert "curie:PERSON" in build_graph(rows, ev)
+
+
+def test_a_first_name_tagged_as_an_organisation_is_the_person_named_before() -> None:
+    text = "Priya Raman - Head of Communications. Priya reports to Georgia Banks. Georgia agreed."
+    mentions = [
+        mention(text, "Priya Raman", "PERSON"),
+        mention(text, "Priya", "ORG", 1),  # the small tagger's type for a first name alone
+        mention(text, "Georgia Banks", "PERSON"),
+        mention(text, "Georgia", "GPE", 1),  # a place keeps its own node
+    ]
+    assert merges(text, mentions) == {(1, 0, "given-name")}
+
+
+def test_posts_are_not_names() -> None:
+    for post in ("CFO", "the CEO", "Chair", "Chief Scientific Officer", "Vice President"):
+        assert is_role_title(post), post
+    for name in ("Clinical Development", "Board of Directors", "General Electric", "MD Anderson"):
+        assert not is_role_title(name), name
