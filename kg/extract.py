@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from kgqa.kg.canonical import is_role_title
 from kgqa.kg.openings import may_be_name, numbered, opens
+from kgqa.kg.pronouns import PERSONAL_PRONOUNS, org_anaphors, resolve_pronouns
 from kgqa.kg.registry import Registry
 from kgqa.kg.text import blank_junk, cut_block
 from kgqa.kg.types import Extraction, KGError, Mention, Relation, Sentence
@@ -232,7 +233,7 @@ class EntityRelationExtractor:
                 for w, prediction in zip(sentences, found):
                     w.take_joint(prediction, named)
             if self.resolve_pronouns:
-                _resolve_pronouns(sentences)
+                resolve_pronouns(sentences)
             result = results[n]
             for w in sentences:
                 result.mentions.extend(w.mentions)
@@ -258,41 +259,6 @@ class EntityRelationExtractor:
                 opened = in_schema_terms(opened, joint.schema)
             result.relations.extend(opened)
         return results
-
-
-_PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
-# "it", "its" and "the company" stand for an organisation named before them
-_ORG_PRONOUNS = {"it", "its"}
-_ORG_NOUNS = {
-    "company", "firm", "group", "business", "bank", "brand", "maker", "manufacturer",
-    "startup", "corporation", "organisation", "organization", "studio", "publisher",
-}  # fmt: skip
-
-
-def is_anaphor(text: str) -> bool:
-    """Whether ingestion hands ``text`` to the joint model as a pronoun or "the company" that
-    stands for someone named elsewhere (rather than as a name)."""
-    words = text.casefold().split()
-    if len(words) == 1:
-        return words[0] in _PERSONAL_PRONOUNS | _ORG_PRONOUNS
-    return len(words) == 2 and words[0] == "the" and words[1] in _ORG_NOUNS
-
-
-def _org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
-    """Word spans of "it"/"its" (not the "it" of "it is raining") and of "the company", "the
-    firm" ... where no name follows ("the company Quiver" names it)."""
-    out: list[tuple[int, int]] = []
-    for k, t in enumerate(tokens):
-        if t.lower_ in _ORG_PRONOUNS and t.pos_ == "PRON" and t.dep_ != "expl":
-            out.append((k, k + 1))
-        elif (
-            t.lower_ == "the"
-            and k + 1 < len(tokens)
-            and tokens[k + 1].lower_ in _ORG_NOUNS
-            and not (k + 2 < len(tokens) and tokens[k + 2].pos_ in ("PROPN", "NOUN"))
-        ):
-            out.append((k, k + 2))
-    return out
 
 
 # spaCy's labels the joint model's types cover
@@ -338,9 +304,9 @@ class _SentenceWork:
         self.pronouns = [
             (k, k + 1)
             for k, t in enumerate(self.tokens)
-            if t.lower_ in _PERSONAL_PRONOUNS and t.pos_ == "PRON"
+            if t.lower_ in PERSONAL_PRONOUNS and t.pos_ == "PRON"
         ]
-        self.org_anaphors = _org_anaphors(self.tokens)
+        self.org_anaphors = org_anaphors(self.tokens)
         self.referent: dict[tuple[int, int], Mention | None] = {}
         self.prediction: Any = None
         self.given: list[Any] = []
@@ -517,67 +483,3 @@ class _SentenceWork:
                     continue
                 out.append(Relation(head, tail, label, labels[label], extractor, self.span))
         return out
-
-
-def _people(mentions: list[Mention]) -> dict[str, Mention]:
-    """Distinct people among person mentions, by name: a one-word name that ends a longer one
-    ("Lund" after "Jakob Lund") is not counted again; two full names sharing a surname ("Jakob
-    Lund", "Maren Lund") are two people."""
-    full = {m.text.casefold(): m for m in mentions if len(m.text.split()) > 1}
-    out = dict(full)
-    for m in mentions:
-        words = m.text.split()
-        if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
-            out.setdefault(words[0].casefold(), m)
-    return out
-
-
-def _resolve_pronouns(sentences: list[_SentenceWork]) -> None:
-    """Whom he/she/him/her/his stand for: the one person named earlier in the same sentence,
-    else the one person of the sentence before (or whom that sentence's subject pronoun stood
-    for); none when two people compete. What it/its/"the company" stand for: the same rule
-    over organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
-    wrong evidence is worse than none."""
-    _resolve(sentences, lambda w: w.pronouns, lambda w, before: _people(w.named("PERSON", before)))
-    _resolve(
-        sentences,
-        lambda w: w.org_anaphors,
-        lambda w, before: {m.text.casefold(): m for m in w.named("ORG", before)},
-    )
-
-
-def _resolve(
-    sentences: list[_SentenceWork],
-    spans_of: Callable[[_SentenceWork], list[tuple[int, int]]],
-    named: Callable[[_SentenceWork, int | None], dict[str, Mention]],
-) -> None:
-    """The rule of ``_resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
-    the distinct things of that kind a sentence names (``named``, before a word or in all)."""
-    topic: Mention | None = None
-    for w in sentences:
-        spans = spans_of(w)
-        for i, j in spans:
-            before = named(w, i)
-            if len(before) == 1:
-                w.referent[(i, j)] = next(iter(before.values()))
-            else:
-                w.referent[(i, j)] = topic if not before else None
-            if w.referent[(i, j)] is not None:
-                for t in w.tokens[i:j]:
-                    w.mention_of[t.i] = w.referent[(i, j)]  # type: ignore[assignment]
-        here = named(w, None)
-        subject = next(
-            (
-                w.referent[(i, j)]
-                for i, j in spans
-                if w.referent[(i, j)] is not None
-                and any(t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j])
-            ),
-            None,
-        )
-        if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
-            topic = subject
-        elif len(here) == 1:
-            topic = next(iter(here.values()))
-        elif len(here) > 1:
-            topic = None

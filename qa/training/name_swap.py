@@ -12,7 +12,7 @@ import random
 import re
 from typing import Any
 
-from kgqa.kg.extract import is_anaphor
+from kgqa.kg.pronouns import is_anaphor
 
 FIRST = (
     "Ada Aisha Alan Alejandro Amina Anders Annika Arjun Beatriz Bogdan Carmen Cecile Chen Dara "

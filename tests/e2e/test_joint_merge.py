@@ -227,3 +227,21 @@ def test_a_numbered_heading_is_no_name() -> None:
     names = {m.text for m in found.mentions}
     # "Manufacturing" is tagged a verb there, "Finance" a noun
     assert "Corvane" in names and not {n for n in names if "Finance" in n or "Manu" in n}, names
+
+
+@pytest.mark.slow
+def test_a_company_word_taken_for_a_person_is_no_ones_pronoun() -> None:
+    joint = Scripted(
+        {
+            "Corvane Therapeutics": "Org",
+            "Imani Okoye": "Peop",
+            "Corvane": "Peop",  # the small tagger's mistake on a company's short name
+            "Whitcombe Institute": "Org",
+        },
+        [("she", "Work_For", "Whitcombe Institute", 0.9)],
+    )
+    text = (
+        "Corvane Therapeutics leadership\n\nImani Okoye is the chief executive. Before "
+        "Corvane she led a group at the Whitcombe Institute."
+    )
+    assert facts(extractor(joint)(text)) == {("Imani Okoye", "Work_For", "Whitcombe Institute")}

@@ -1,0 +1,131 @@
+"""Whom a pronoun, or "the company", stands for: a cautious rule over the sentences of one
+document (``EntityRelationExtractor``'s parsed sentences), never a node of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kgqa.kg.types import Mention
+
+PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
+# "it", "its" and "the company" stand for an organisation named before them
+_ORG_PRONOUNS = {"it", "its"}
+_ORG_NOUNS = {
+    "company", "firm", "group", "business", "bank", "brand", "maker", "manufacturer",
+    "startup", "corporation", "organisation", "organization", "studio", "publisher",
+}  # fmt: skip
+
+
+def is_anaphor(text: str) -> bool:
+    """Whether ingestion hands ``text`` to the joint model as a pronoun or "the company" that
+    stands for someone named elsewhere (rather than as a name)."""
+    words = text.casefold().split()
+    if len(words) == 1:
+        return words[0] in PERSONAL_PRONOUNS | _ORG_PRONOUNS
+    return len(words) == 2 and words[0] == "the" and words[1] in _ORG_NOUNS
+
+
+def org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
+    """Word spans of "it"/"its" (not the "it" of "it is raining") and of "the company", "the
+    firm" ... where no name follows ("the company Quiver" names it)."""
+    out: list[tuple[int, int]] = []
+    for k, t in enumerate(tokens):
+        if t.lower_ in _ORG_PRONOUNS and t.pos_ == "PRON" and t.dep_ != "expl":
+            out.append((k, k + 1))
+        elif (
+            t.lower_ == "the"
+            and k + 1 < len(tokens)
+            and tokens[k + 1].lower_ in _ORG_NOUNS
+            and not (k + 2 < len(tokens) and tokens[k + 2].pos_ in ("PROPN", "NOUN"))
+        ):
+            out.append((k, k + 2))
+    return out
+
+
+def _people(mentions: list[Mention]) -> dict[str, Mention]:
+    """Distinct people among person mentions, by name: a one-word name that ends a longer one
+    ("Lund" after "Jakob Lund") is not counted again; two full names sharing a surname ("Jakob
+    Lund", "Maren Lund") are two people."""
+    full = {m.text.casefold(): m for m in mentions if len(m.text.split()) > 1}
+    out = dict(full)
+    for m in mentions:
+        words = m.text.split()
+        if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
+            out.setdefault(words[0].casefold(), m)
+    return out
+
+
+def resolve_pronouns(sentences: list[Any]) -> None:
+    """Whom he/she/him/her/his stand for: the one person named earlier in the same sentence,
+    else the one person of the sentence before (or whom that sentence's subject pronoun stood
+    for); none when two people compete. A one-word "person" that opens an organisation's name
+    of the document is none (``_company_words``). What it/its/"the company" stand for: the same rule
+    over organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
+    wrong evidence is worse than none."""
+    companies = _company_words(sentences)
+    _resolve(
+        sentences,
+        lambda w: w.pronouns,
+        lambda w, before: _people(
+            [m for m in w.named("PERSON", before) if m.text.casefold() not in companies]
+        ),
+    )
+    _resolve(
+        sentences,
+        lambda w: w.org_anaphors,
+        lambda w, before: {m.text.casefold(): m for m in w.named("ORG", before)},
+    )
+
+
+def _company_words(sentences: list[Any]) -> set[str]:
+    """The words (case folded) that open an organisation's name of two words or more in the
+    document, or are one, and are no word of a person's name there: a one-word "person" of
+    these words is the tagger's mistake ("Before Corvane she led ..." in a document about
+    Corvane Therapeutics), so no pronoun stands for it."""
+    orgs, people = set(), set()
+    for w in sentences:
+        for m in w.mentions:
+            words = m.text.casefold().split()
+            if m.label == "ORG" and words:
+                orgs.add(words[0])
+            elif m.label == "PERSON" and len(words) > 1:
+                people.update(words)
+    return orgs - people
+
+
+def _resolve(
+    sentences: list[Any],
+    spans_of: Callable[[Any], list[tuple[int, int]]],
+    named: Callable[[Any, int | None], dict[str, Mention]],
+) -> None:
+    """The rule of ``resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
+    the distinct things of that kind a sentence names (``named``, before a word or in all)."""
+    topic: Mention | None = None
+    for w in sentences:
+        spans = spans_of(w)
+        for i, j in spans:
+            before = named(w, i)
+            if len(before) == 1:
+                w.referent[(i, j)] = next(iter(before.values()))
+            else:
+                w.referent[(i, j)] = topic if not before else None
+            if w.referent[(i, j)] is not None:
+                for t in w.tokens[i:j]:
+                    w.mention_of[t.i] = w.referent[(i, j)]
+        here = named(w, None)
+        subject = next(
+            (
+                w.referent[(i, j)]
+                for i, j in spans
+                if w.referent[(i, j)] is not None
+                and any(t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j])
+            ),
+            None,
+        )
+        if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
+            topic = subject
+        elif len(here) == 1:
+            topic = next(iter(here.values()))
+        elif len(here) > 1:
+            topic = None
