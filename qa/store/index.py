@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -363,12 +364,21 @@ def index_text(text: str, title: str | None) -> str:
     return f"{title}\n{text}" if title else text
 
 
+# a number of three parts or more: a version ("3.1.0"), an address ("10.0.0.12"), a section
+# ("4.2.1"). The word pattern below keeps none of it (each part is one character, or a word
+# of its own), so "When was 3.1.0 released?" found every changelog section alike.
+_DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]*\d)")
+
+
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    """BM25's terms of each text: bm25s's words of two characters or more (English stop
+    words out, Snowball stems), then each dotted number of three parts or more whole."""
     import bm25s
 
-    return bm25s.tokenize(
+    tokens = bm25s.tokenize(
         texts, stopwords="en", stemmer=stemmer(), return_ids=False, show_progress=False
     )
+    return [words + _DOTTED.findall(text) for words, text in zip(tokens, texts)]
 
 
 class BM25Index:
