@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kgqa.kg.registry import Registry
 from kgqa.qa.ingest.formats import (
@@ -141,19 +143,68 @@ def _walk(root: Path, follow_links: bool, errors: list[InputError]) -> list[Path
     return sorted(found)
 
 
-def _decode(raw: bytes, where: str) -> str:
+# byte order marks, longest first (UTF-32's little-endian mark begins with UTF-16's)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(raw: bytes, where: str) -> tuple[str, str | None]:
+    """The text of a file's bytes, and the encoding it was read with when that was not UTF-8
+    (None for UTF-8): a byte order mark names UTF-16 or UTF-32 (Windows' "Unicode" files);
+    text that is not UTF-8 is read with the encoding charset-normalizer finds (Windows-1252,
+    Latin-1, ...), which the ingest report names."""
     if not raw.strip():
         raise InputError(where, "the file is empty; add text or remove it")
-    sample = raw[:8192]
-    if b"\x00" in sample:
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise InputError(
+                where, f"invalid {encoding.upper()} at byte {err.start}; re-save the file as UTF-8"
+            ) from None
+        if not text.strip():
+            raise InputError(where, "the file is empty; add text or remove it")
+        return text, None if encoding == "utf-8-sig" else encoding
+    nul = b"\x00" in raw[:8192]
+    if not nul:
+        try:
+            return raw.decode("utf-8"), None
+        except UnicodeDecodeError as err:
+            failed = err
+    guess = _guess_encoding(raw)
+    if guess is not None and (not nul or guess.startswith(("utf_16", "utf_32"))):
+        return raw.decode(guess), guess
+    if nul:
         raise InputError(where, "looks binary (NUL bytes), not text; convert it to UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            where, f"invalid UTF-8 at byte {err.start} (line {line}); re-save the file as UTF-8"
-        ) from None
+    line = raw[: failed.start].count(b"\n") + 1
+    raise InputError(
+        where,
+        f"invalid UTF-8 at byte {failed.start} (line {line}), and no other encoding fits; "
+        "re-save the file as UTF-8",
+    )
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    """charset-normalizer's encoding for ``raw`` (a Python codec name), or None when none
+    decodes it into plausible text. Windows-1252, the most common encoding of Western text,
+    wins when it reads the bytes as cleanly as the best: on "Café crème" the best was Central
+    European cp1250, which reads "crčme"."""
+    from charset_normalizer import from_bytes
+
+    found = from_bytes(raw)
+    best = found.best()
+    if best is None:
+        return None
+    western = next((m for m in found if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + 0.01:
+        return "cp1252"
+    return best.encoding
 
 
 def _document(
@@ -214,19 +265,22 @@ def load_file(
         )
         return
     loader = LOADERS[src.path.suffix.lower()]
+    encoding: str | None = None  # of a text file that is not UTF-8
     try:
         if isinstance(loader, BinaryLoader):
             if not raw.strip():
                 raise InputError(where, "the file is empty; add text or remove it")
             out = loader(raw, where)
         else:
-            text = _decode(raw, where)
+            text, encoding = _decode(raw, where)
             if loader is None:  # JSONL: one document per line
-                yield from _jsonl_documents(text, source, where)
+                yield from _jsonl_documents(text, source, where, encoding)
                 return
             body, title = loader(text)
             out = Extracted(body, title)
-        metadata = {"pages": list(out.pages)} if out.pages else None
+        metadata: dict[str, Any] = {"pages": list(out.pages)} if out.pages else {}
+        if encoding is not None:
+            metadata["encoding"] = encoding
         yield _document(src.doc_id, out.text, source, where, title=out.title, metadata=metadata)
     except InputError as err:
         yield err
@@ -265,7 +319,11 @@ LOADERS.register(".pdf", BinaryLoader(pdf_to_text))
 LOADERS.register(".docx", BinaryLoader(docx_to_text))
 
 
-def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | InputError]:
+def _jsonl_documents(
+    text: str, source: str, where: str, encoding: str | None = None
+) -> Iterator[Document | InputError]:
+    """One document per line of a JSONL file (an error per bad line); ``encoding``: the
+    file's, when it was not UTF-8 (kept in each document's metadata)."""
     seen: set[str] = set()
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -298,6 +356,8 @@ def _jsonl_documents(text: str, source: str, where: str) -> Iterator[Document | 
         if not isinstance(metadata, dict):
             yield InputError(at, 'field "metadata" must be a JSON object')
             continue
+        if encoding is not None:
+            metadata = {**metadata, "encoding": encoding}
         title = record.get("title")
         try:
             yield _document(

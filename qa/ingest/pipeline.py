@@ -164,6 +164,23 @@ def _language_notes(results: Sequence[Result]) -> list[str]:
     ]
 
 
+def _encoding_notes(results: Sequence[Result]) -> list[str]:
+    """One warning naming the documents read from text that was not UTF-8, with the encoding
+    each was read with, or none."""
+    read = [
+        f"{r.document.doc_id} as {r.document.metadata['encoding']}"
+        for r in results
+        if isinstance(r, ProcessedDocument) and r.document.metadata.get("encoding")
+    ]
+    if not read:
+        return []
+    named = "; ".join(read[:5]) + (f"; and {len(read) - 5} more" if len(read) > 5 else "")
+    return [
+        f"{len(read)} document(s) were not UTF-8 and were read in the encoding their bytes fit "
+        f"({named}); if their text looks wrong (kgqa entity, kgqa search), re-save them as UTF-8"
+    ]
+
+
 def run(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -223,7 +240,7 @@ def run(
                 for r in results
                 if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused
             )
-            report.warnings = notes + _language_notes(results)
+            report.warnings = notes + _encoding_notes(results) + _language_notes(results)
             if base is not None:
                 report.generation, report.counts = base.name, dict(base.manifest.counts)
             t = time.monotonic()

@@ -153,18 +153,19 @@ def test_bad_inputs_are_quarantined_and_the_rest_is_committed(tmp_path: Path) ->
     store = tmp_path / "store"
     report = run([corpus, tmp_path / "does-not-exist"], store)
     reasons = {f["where"]: f["reason"] for f in report["failed"]}
-    assert report["committed"] and report["new"] == 2
+    assert report["committed"] and report["new"] == 3
     assert "empty" in reasons[str(corpus / "empty.txt")]
     assert "binary" in reasons[str(corpus / "binary.txt")]
-    assert "invalid UTF-8" in reasons[str(corpus / "latin1.txt")]
+    assert str(corpus / "latin1.txt") not in reasons, "Latin-1 text is read, and named"
+    assert any("latin1.txt as cp1252" in w for w in report["warnings"])
     assert "KGQA_MAX_DOCUMENT_BYTES" in reasons[str(corpus / "huge.txt")]
     assert "not valid JSON" in reasons[f"{corpus / 'docs.jsonl'}:2"]
     assert '"text" is missing' in reasons[f"{corpus / 'docs.jsonl'}:3"]
     assert "no such file" in reasons[str(tmp_path / "does-not-exist")]
     docs = {r[0] for r in rows(store, "SELECT doc_id FROM documents")}
-    assert docs == {"good.txt", "j1"}
+    assert docs == {"good.txt", "j1", "latin1.txt"}
     quarantined = [json.loads(x) for x in (store / "quarantine.jsonl").read_text().splitlines()]
-    assert len(quarantined) == 7
+    assert len(quarantined) == 6
 
 
 def test_a_committed_document_that_turns_bad_keeps_its_old_version(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import json
 from pathlib import Path
 
@@ -57,8 +59,10 @@ def test_jsonl_keeps_ids_and_reports_bad_lines_by_number(tmp_path: Path) -> None
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (b"caf\xe9 au lait\nline two \xff", "invalid UTF-8 at byte 3 (line 1)"),
+        # bytes no encoding reads as text
+        (bytes(random.Random(1).choices(range(1, 256), k=3000)), "no other encoding"),
     ],
+    ids=["nothing", "blank", "png", "noise"],
 )
 def test_bad_files_are_named_with_a_reason(tmp_path: Path, content: bytes, expected: str) -> None:
     f = tmp_path / "bad.txt"
@@ -66,6 +70,26 @@ def test_bad_files_are_named_with_a_reason(tmp_path: Path, content: bytes, expec
     (item,) = _load(f)
     assert isinstance(item, InputError)
     assert item.where == str(f) and expected in item.reason
+
+
+def test_text_that_is_not_utf8_is_read_in_the_encoding_it_fits(tmp_path: Path) -> None:
+    texts = {
+        "western.txt": ("Café crème, Jürgen Weiß and “quotes”.", "cp1252", "cp1252"),
+        "windows.txt": ("Ada Lovelace was born in London.", "utf-16", "utf-16"),  # a BOM
+        "marked.txt": ("Grace Hopper", "utf-8-sig", None),
+        "russian.txt": ("Привет мир, это тест кодировки.", "cp1251", "cp1251"),
+    }
+    for name, (text, encoding, _) in texts.items():
+        (tmp_path / name).write_bytes(text.encode(encoding))
+    for name, (text, _, named) in texts.items():
+        (doc,) = _load(tmp_path / name)
+        assert isinstance(doc, Document) and doc.text == text, name
+        assert doc.metadata.get("encoding") == named, name
+    # a JSONL file's records carry it too
+    line = json.dumps({"id": "1", "text": "Café"}, ensure_ascii=False) + "\n"
+    (tmp_path / "records.jsonl").write_bytes(line.encode("cp1252"))
+    (doc,) = _load(tmp_path / "records.jsonl")
+    assert isinstance(doc, Document) and doc.text == "Café" and doc.metadata["encoding"]
 
 
 def test_oversized_file_names_the_setting(tmp_path: Path) -> None:
