@@ -8,6 +8,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,12 +41,13 @@ def content_hash(text: str, title: str | None = None) -> str:
 
 
 def discover(
-    paths: list[Path], follow_links: bool = False
+    paths: list[Path], follow_links: bool = False, passed_over: Counter[str] | None = None
 ) -> tuple[list[SourceFile], list[InputError]]:
     """Expand files and folders (recursively) into supported input files.
 
     A missing path or an unsupported file named directly is an error; unsupported files found
-    inside a folder are skipped silently (folders often hold images and the like). Inside a
+    inside a folder are passed over (folders often hold images and the like), counted by
+    suffix in ``passed_over`` when one is given. Inside a
     folder, a symbolic link is followed only when it stays inside that folder (unless
     ``follow_links``); a link leading out, a dangling link, and anything that is not a regular
     file (a FIFO, a device, a socket) are reported as skipped, never opened.
@@ -69,11 +71,14 @@ def discover(
                 )
                 continue
         elif root.is_dir():
+            files = _walk(root, follow_links, errors)
             candidates = [
-                (p, p.relative_to(root).as_posix())
-                for p in _walk(root, follow_links, errors)
-                if p.suffix.lower() in LOADERS
+                (p, p.relative_to(root).as_posix()) for p in files if p.suffix.lower() in LOADERS
             ]
+            if passed_over is not None:
+                passed_over.update(
+                    p.suffix.lower() or "(none)" for p in files if p.suffix.lower() not in LOADERS
+                )
         else:
             errors.append(
                 InputError(

@@ -7,11 +7,13 @@ from __future__ import annotations
 import contextlib
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kgqa.qa.ingest.cache import ResultCache, processing_fingerprint
 from kgqa.qa.ingest.commit import stage_results
+from kgqa.qa.ingest.loaders import LOADERS
 from kgqa.qa.ingest.pieces import join_pieces, pieces_of
 from kgqa.qa.ingest.plan import plan_ingest, reading_changes
 from kgqa.qa.ingest.process import batches
@@ -164,6 +166,20 @@ def _language_notes(results: Sequence[Result]) -> list[str]:
     ]
 
 
+def _passed_over_notes(passed_over: Counter[str]) -> list[str]:
+    """One warning counting the files of the folders given that kgqa does not read, by type,
+    or none."""
+    if not passed_over:
+        return []
+    kinds = ", ".join(f"{suffix} {n}" for suffix, n in passed_over.most_common(6))
+    more = len(passed_over) - 6
+    return [
+        f"{sum(passed_over.values())} file(s) in the folders given are of types kgqa does not "
+        f"read and were passed over ({kinds}{f', {more} more types' if more > 0 else ''}); it "
+        f"reads {', '.join(LOADERS.names())} (a module in the setting plugins can add more)"
+    ]
+
+
 def _encoding_notes(results: Sequence[Result]) -> list[str]:
     """One warning naming the documents read from text that was not UTF-8, with the encoding
     each was read with, or none."""
@@ -240,7 +256,12 @@ def run(
                 for r in results
                 if isinstance(r, ProcessedDocument) and r.document.doc_id not in reused
             )
-            report.warnings = notes + _encoding_notes(results) + _language_notes(results)
+            report.warnings = (
+                notes
+                + _passed_over_notes(plan.passed_over)
+                + _encoding_notes(results)
+                + _language_notes(results)
+            )
             if base is not None:
                 report.generation, report.counts = base.name, dict(base.manifest.counts)
             t = time.monotonic()

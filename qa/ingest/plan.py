@@ -4,6 +4,7 @@ unchanged, removed or failed, before any expensive work."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ class IngestPlan:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    # files inside the folders given that no loader reads, by suffix
+    passed_over: Counter[str] = field(default_factory=Counter)
 
     def report(
         self, results: list[ProcessedDocument | Failure], reused: int, started: float
@@ -103,7 +106,7 @@ def plan_ingest(
     models or settings), and counted as changed."""
     plan = IngestPlan()
     import_plugins(settings.plugins)  # a plugin may register loaders for more file types
-    sources, errors = discover(paths, settings.follow_links)
+    sources, errors = discover(paths, settings.follow_links, plan.passed_over)
     plan.failed += [Failure(e.where, e.reason) for e in errors]
     known: dict[str, tuple[str, str]] = {}
     if base is not None:

@@ -139,6 +139,7 @@ def test_bad_inputs_are_quarantined_and_the_rest_is_committed(tmp_path: Path) ->
     (corpus / "empty.txt").write_text("")
     (corpus / "binary.txt").write_bytes(os.urandom(64) + b"\x00" * 64)
     (corpus / "latin1.txt").write_bytes("Café crème in Paris".encode("latin-1"))
+    (corpus / "table.csv").write_text("name,role\nAda,engineer\n")
     with (corpus / "huge.txt").open("w") as fh:
         line = "This sentence repeats to make a fifty megabyte file of text. " * 16 + "\n"
         for _ in range(50 * 1024 * 1024 // len(line) + 1):
@@ -158,6 +159,7 @@ def test_bad_inputs_are_quarantined_and_the_rest_is_committed(tmp_path: Path) ->
     assert "binary" in reasons[str(corpus / "binary.txt")]
     assert str(corpus / "latin1.txt") not in reasons, "Latin-1 text is read, and named"
     assert any("latin1.txt as cp1252" in w for w in report["warnings"])
+    assert any("passed over (.csv 1)" in w for w in report["warnings"]), report["warnings"]
     assert "KGQA_MAX_DOCUMENT_BYTES" in reasons[str(corpus / "huge.txt")]
     assert "not valid JSON" in reasons[f"{corpus / 'docs.jsonl'}:2"]
     assert '"text" is missing' in reasons[f"{corpus / 'docs.jsonl'}:3"]

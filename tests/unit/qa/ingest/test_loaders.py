@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import random
-
 import json
+import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -106,9 +106,13 @@ def test_discover_recurses_skips_hidden_and_reports_missing(tmp_path: Path) -> N
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "b.txt").write_text("B.")
     (tmp_path / "img.png").write_bytes(b"\x89PNG")
-    found, errors = discover([tmp_path, tmp_path / "missing"])
+    (tmp_path / "sub" / "table.CSV").write_text("a,b")
+    (tmp_path / "sub" / "more.csv").write_text("a,b")
+    passed_over: Counter[str] = Counter()
+    found, errors = discover([tmp_path, tmp_path / "missing"], passed_over=passed_over)
     assert [s.doc_id for s in found] == ["sub/a.txt"]
     assert len(errors) == 1 and "no such file" in errors[0].reason
+    assert passed_over == {".png": 1, ".csv": 2}, "counted for the run's warning, not failed"
 
 
 def test_sentences_respect_abbreviations() -> None:
