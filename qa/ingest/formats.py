@@ -10,9 +10,10 @@ for paged formats the character offset where each page starts. Parsers that fail
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kgqa.qa.ingest.text import html_to_text, normalise
@@ -26,6 +27,7 @@ class Extracted:
     text: str
     title: str | None = None
     pages: tuple[int, ...] = ()  # offset in ``text`` where page 1, 2, ... starts
+    metadata: dict[str, Any] = field(default_factory=dict)  # a Markdown file's front matter
 
 
 def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
@@ -227,6 +229,55 @@ def _inline(element: Any) -> str:
 
 def _collapse(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+# a YAML block that opens a Markdown file (Jekyll, Hugo, Obsidian): "---" lines around it
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+
+
+def markdown_document(text: str) -> Extracted:
+    """A Markdown file: its text (``markdown_to_text``), and from a YAML front matter block,
+    when it opens the file, the title (field ``title``) and the other fields whose values are
+    plain (text, numbers, dates, true/false, lists of those) as metadata; the block is not
+    part of the text."""
+    fields, body = front_matter(text)
+    title = fields.pop("title", None)
+    return Extracted(
+        markdown_to_text(body),
+        title=str(title).strip() or None if title is not None else None,
+        metadata=fields,
+    )
+
+
+def front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The plain fields of the YAML front matter that opens ``text`` and the text after it;
+    no fields and the whole text when there is none (or it is no YAML mapping)."""
+    found = _FRONT_MATTER.match(text)
+    if found is None:
+        return {}, text
+    import yaml
+
+    try:
+        data = yaml.safe_load(found.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text
+    plain = {str(k): _plain(v) for k, v in data.items()}
+    fields = {k: v for k, v in plain.items() if v is not None}
+    return fields, text[found.end() :]
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON keeps it (a date as ISO text), or None when it is not plain."""
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        return items if all(i is not None and not isinstance(i, list) for i in items) else None
+    return None
 
 
 def markdown_to_text(text: str) -> str:

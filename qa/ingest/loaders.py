@@ -18,7 +18,7 @@ from kgqa.kg.registry import Registry
 from kgqa.qa.ingest.formats import (
     Extracted,
     docx_to_text,
-    markdown_to_text,
+    markdown_document,
     pdf_to_text,
     web_page_to_text,
 )
@@ -281,9 +281,11 @@ def load_file(
             if loader is None:  # JSONL: one document per line
                 yield from _jsonl_documents(text, source, where, encoding)
                 return
-            body, title = loader(text)
-            out = Extracted(body, title)
-        metadata: dict[str, Any] = {"pages": list(out.pages)} if out.pages else {}
+            read = loader(text)
+            out = read if isinstance(read, Extracted) else Extracted(*read)
+        metadata: dict[str, Any] = dict(out.metadata)
+        if out.pages:
+            metadata["pages"] = list(out.pages)
         if encoding is not None:
             metadata["encoding"] = encoding
         yield _document(src.doc_id, out.text, source, where, title=out.title, metadata=metadata)
@@ -292,10 +294,11 @@ def load_file(
 
 
 # Loaders by file suffix. A text loader takes the decoded text and returns (plain text, title or
-# None); a BinaryLoader takes the file's bytes and its name for messages and returns an
-# Extracted (text, title, page starts). None marks JSONL, which holds many documents. A module
-# named in the setting ``plugins`` can register more suffixes (LOADERS.register).
-TextLoader = Callable[[str], tuple[str, str | None]]
+# None), or an Extracted (Markdown: with its front matter's fields); a BinaryLoader takes the
+# file's bytes and its name for messages and returns an Extracted (text, title, page starts).
+# None marks JSONL, which holds many documents. A module named in the setting ``plugins`` can
+# register more suffixes (LOADERS.register).
+TextLoader = Callable[[str], tuple[str, str | None] | Extracted]
 
 
 @dataclass(frozen=True)
@@ -315,8 +318,8 @@ def _web_page(text: str) -> tuple[str, str | None]:
 
 LOADERS: Registry[TextLoader | BinaryLoader | None] = Registry("file type", error=QAError)
 LOADERS.register(".txt", lambda text: (text, None))
-LOADERS.register(".md", lambda text: (markdown_to_text(text), None))
-LOADERS.register(".markdown", lambda text: (markdown_to_text(text), None))
+LOADERS.register(".md", markdown_document)
+LOADERS.register(".markdown", markdown_document)
 LOADERS.register(".html", _web_page)
 LOADERS.register(".htm", _web_page)
 LOADERS.register(".jsonl", None)

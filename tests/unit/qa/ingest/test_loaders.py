@@ -198,3 +198,22 @@ def test_hostile_markup_is_parsed_in_linear_time(tmp_path: Path) -> None:
     assert isinstance(doc, Document) and doc.text == "the words" and doc.title == "Deep"
     (doc,) = load_file(SourceFile(brackets, "brackets.md"), 20_000_000)
     assert isinstance(doc, Document) and doc.text.endswith("text")
+
+
+def test_markdown_front_matter_gives_the_title_and_metadata(tmp_path: Path) -> None:
+    f = tmp_path / "notes.md"
+    f.write_text(
+        "---\ntitle: Board meeting, May\nauthor: Sam Reed\ndate: 2026-05-14\n"
+        "tags: [board, finance]\nlayout: {wide: true}\n---\n\n# Minutes\n\nSam Reed chaired.\n"
+    )
+    (doc,) = _load(f)
+    assert isinstance(doc, Document)
+    assert doc.title == "Board meeting, May" and "author" not in doc.text
+    assert doc.text.startswith("Minutes") and "Sam Reed chaired." in doc.text
+    tags = ["board", "finance"]
+    assert doc.metadata == {"author": "Sam Reed", "date": "2026-05-14", "tags": tags}
+    # a rule that opens a file, with prose under it, is no front matter
+    g = tmp_path / "rule.md"
+    g.write_text("---\n\nThe budget was approved.\n\n---\n\nMore text.\n")
+    (doc,) = _load(g)
+    assert isinstance(doc, Document) and doc.title is None and "budget" in doc.text
