@@ -410,6 +410,14 @@ class Settings(BaseSettings):
         "one more answer, ranked with those the graph agrees with.",
     )
 
+    field_answers: bool = Field(
+        True,
+        description="When a passage found holds lines 'Key: value' (a directory's "
+        "'Documentation: Samuel Adeyemi', a README's 'License: MIT') and the question names a "
+        "key, also read that line alone (at most 3 per question); the reader's span in its "
+        "value is one more answer, ranked by its probability.",
+    )
+
     similar_graph_weight: float = Field(
         0.3,
         ge=0,

@@ -488,6 +488,10 @@ class QAService:
             for a in graph_read_answers(self, question, hits, generation, read):
                 if a.probability is not None or a.score > self.no_answer_threshold:
                     groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
+        if self.settings.field_answers:
+            from kgqa.qa.serve.field_reads import add_field_reads
+
+            add_field_reads(self, question, hits, groups)
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)

@@ -1,0 +1,77 @@
+"""A fact sheet and a contacts page of "Key: value" lines, asked through `kgqa ask` (texts
+written for this test): a question that names a key has that line read alone, so the answer
+is the value of its own line, not the name of the line above it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgqa.flows.cli import app
+from kgqa.qa.ingest import pipeline
+from kgqa.qa.serve.field_reads import field_lines
+from kgqa.qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+FACT_SHEET = """PROJECT HELIOS - FACT SHEET
+
+Project lead: Marta Lindgren
+Sponsor: Orbital Dynamics Ltd
+Start date: 3 February 2025
+Planned launch: autumn 2027
+Payload mass: 180 kg
+
+Helios is a small solar observatory. The spacecraft is built by Nordvik Aerospace in Tromso.
+"""
+
+CONTACTS = """<html><body><main><h1>Contacts</h1>
+<ul><li>Press office: Jonas Berg</li><li>Procurement: Elif Kaya</li>
+<li>Safety officer: Tomas Ruiz</li></ul>
+<p>The office is open from 9:00 to 17:00 on weekdays.</p>
+</main></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("field_reads")
+    (root / "helios.txt").write_text(FACT_SHEET)
+    (root / "contacts.html").write_text(CONTACTS)
+    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
+    assert pipeline.run([root / "helios.txt", root / "contacts.html"], settings).committed
+    return root / "store"
+
+
+def answers(store: Path, question: str, **env: str) -> list[str]:
+    result = CliRunner().invoke(
+        app, ["ask", question, "--store", str(store), "--json"], env={"KGQA_WARM": "false", **env}
+    )
+    assert result.exit_code == 0, result.output
+    return [a["text"] for a in json.loads(result.stdout.strip().splitlines()[-1])["answers"]]
+
+
+def test_the_value_of_the_line_the_question_names_is_the_answer(store: Path) -> None:
+    assert answers(store, "When is the planned launch?") == ["autumn 2027"]
+    assert answers(store, "Who handles procurement?") == ["Elif Kaya"]
+    # the line under the sheet's heading, which holds the question's "Helios"
+    assert answers(store, "Who sponsors Project Helios?") == ["Orbital Dynamics Ltd"]
+    # read whole, the fact sheet answers with the start date of the line above
+    assert "autumn 2027" not in answers(
+        store, "When is the planned launch?", KGQA_FIELD_ANSWERS="false"
+    )
+
+
+def test_a_key_of_another_holder_is_not_read() -> None:
+    text = "Fact sheet\nProject lead: Marta Lindgren\nSponsor: Orbital Dynamics Ltd"
+    assert [text[a:c] for a, _, c in field_lines(text, "Who is the project lead?")] == [
+        "Project lead: Marta Lindgren"
+    ]
+    assert field_lines(text, "Who is the deputy project lead?") == []
+    # the words of the key, stemmed, in any order
+    assert len(field_lines(text, "Who leads the project?")) == 1
+    # a paragraph of one line that opens with a key is no list of fields
+    assert field_lines("Sponsor: the council paid for it.", "Who is the sponsor?") == []
