@@ -145,6 +145,19 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+def store_of(root: Path, files: dict[str, str]) -> Path:
+    """A store (``root/store``) of text files written under ``root`` by name, ingested in
+    process with the real packaged models."""
+    from kgqa.qa.ingest import pipeline
+    from kgqa.qa.settings import Settings
+
+    for name, text in files.items():
+        (root / name).write_text(text)
+    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
+    assert pipeline.run([root / name for name in files], settings).committed
+    return root / "store"
+
+
 @pytest.fixture
 def sample_store_copy(sample_store: Path, tmp_path: Path) -> Path:
     target = tmp_path / "store"

@@ -11,9 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from kgqa.qa.ingest import pipeline
 from kgqa.qa.serve.field_reads import field_lines
-from kgqa.qa.settings import Settings
+from tests.conftest import store_of
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +37,8 @@ CONTACTS = """<html><body><main><h1>Contacts</h1>
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("field_reads")
-    (root / "helios.txt").write_text(FACT_SHEET)
-    (root / "contacts.html").write_text(CONTACTS)
-    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
-    assert pipeline.run([root / "helios.txt", root / "contacts.html"], settings).committed
-    return root / "store"
+    files = {"helios.txt": FACT_SHEET, "contacts.html": CONTACTS}
+    return store_of(tmp_path_factory.mktemp("field_reads"), files)
 
 
 def answers(store: Path, question: str, **env: str) -> list[str]:

@@ -13,8 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from kgqa.qa.ingest import pipeline
-from kgqa.qa.settings import Settings
+from tests.conftest import store_of
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +45,8 @@ Trinity College. She still cycles to work every day.
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("graph_reads")
-    (root / "news.html").write_text(NEWSLETTER)
-    (root / "interview.txt").write_text(INTERVIEW)
-    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
-    assert pipeline.run([root / "news.html", root / "interview.txt"], settings).committed
-    return root / "store"
+    files = {"news.html": NEWSLETTER, "interview.txt": INTERVIEW}
+    return store_of(tmp_path_factory.mktemp("graph_reads"), files)
 
 
 def run(store: Path, *args: str, **env: str) -> str:
