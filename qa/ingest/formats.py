@@ -84,8 +84,9 @@ def pdf_to_text(raw: bytes, where: str) -> Extracted:
 
 def docx_to_text(raw: bytes, where: str) -> Extracted:
     """Paragraphs and tables of a .docx in document order, a blank line between paragraphs
-    (headings included), table rows as cells joined by ' | '; the title from the document
-    properties or else the first heading."""
+    (headings included), a table as "| cell | cell |" rows with a rule under its first (as a
+    web page's and Markdown's are); the title from the document properties or else the first
+    heading."""
     import zipfile
 
     from docx import Document as open_docx
@@ -116,8 +117,13 @@ def docx_to_text(raw: bytes, where: str) -> Extracted:
                 first_heading = text
             blocks.append(text)
         elif tag == "tbl":
-            rows = [_unique_cells(row.cells) for row in Table(element, doc).rows]
-            blocks.append("\n".join(" | ".join(cells) for cells in rows if any(cells)))
+            rows = [
+                r for r in (_unique_cells(row.cells) for row in Table(element, doc).rows) if any(r)
+            ]
+            lines = ["| " + " | ".join(cells) + " |" for cells in rows]
+            if len(lines) > 1:  # Word marks no header row: the first row is taken for one
+                lines.insert(1, "|" + "---|" * len(rows[0]))
+            blocks.append("\n".join(lines))
     title = (doc.core_properties.title or "").strip() or first_heading
     # a blank line between paragraphs, as between a heading and the text under it, so that
     # the heading does not run into the paragraph's first sentence; a table's rows together
@@ -282,10 +288,11 @@ def _plain(value: Any) -> Any:
 
 def markdown_to_text(text: str) -> str:
     """Markdown as plain text through a CommonMark parser: the rendered blocks' visible text
-    (inline HTML read as HTML), code blocks dropped, link texts kept without their targets."""
+    (inline HTML read as HTML), code blocks dropped, link texts kept without their targets,
+    GitHub's tables as "| cell | cell |" rows."""
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark")
+    parser = MarkdownIt("commonmark").enable("table")  # GitHub's tables too
     tokens = [t for t in parser.parse(text) if t.type not in ("fence", "code_block")]
     rendered = parser.renderer.render(tokens, parser.options, {})
     return html_to_text(rendered)[0]

@@ -13,6 +13,7 @@ answered "Who writes the documentation?" with the release manager of the line ab
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kgqa.qa.types import Answer, Hit
@@ -25,6 +26,8 @@ _FIELD = re.compile(
     r"(\S[^\n]{0,150})$",
     re.M,
 )
+# a table: lines of "| cell | cell |" rows, one after another
+_TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # words that name no field: the question's asking words and its glue
 _GLUE = set(
@@ -50,74 +53,169 @@ def field_keys(text: str) -> set[str]:
     return set(stemmer().stemWords([w for w in words if w not in _GLUE]))
 
 
-def field_lines(text: str, question: str) -> list[tuple[int, int, int]]:
-    """The field lines of ``text`` whose key the question names: (line start, where the
-    value starts, line end). None in a text of one line (a paragraph that opens with
-    "Note: ..." is no list of fields), nor a line whose key the question asks about another
-    holder of ("deputy", "former", ... that the line does not say)."""
-    if "\n" not in text.strip():
-        return []
-    asked = field_keys(question)
-    others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
+@dataclass(frozen=True)
+class Field:
+    """One fact of a passage in the shape of a field: a line "Key: value", or a cell of a
+    table under its row's first cell and its column's header."""
+
+    key: str  # what a question names to ask it: the line's key, the row's first cell
+    column: str | None  # the cell's column header (None: a line, or a table of two columns)
+    line: str  # what the reader reads: "Planned launch: autumn 2027", "Revenue in 2024 was ..."
+    value: int  # where the value starts in ``line``
+    start: int  # where the value starts in the passage's text
+    end: int  # where it ends there
+
+
+def passage_fields(text: str) -> list[Field]:
+    """The field lines and table cells of a passage's ``text``; no field line in a text of
+    one line (a paragraph that opens with "Note: ..." is no list of fields)."""
     found = []
-    for m in _FIELD.finditer(text):
-        key = field_keys(m.group(1))
-        line = {w.lower() for w in _WORD.findall(m.group(0))}
-        if key and key <= asked and others <= line:
-            found.append((m.start(), m.start(2), m.end()))
+    if "\n" in text.strip():
+        for m in _FIELD.finditer(text):
+            line = f"{m.group(1)}: {m.group(2)}"
+            found.append(Field(m.group(1), None, line, len(m.group(1)) + 2, m.start(2), m.end()))
+    for table in _TABLE.finditer(text):
+        found += _cells(text, table.start(), table.group(0))
     return found
 
 
+def _cells(text: str, at: int, table: str) -> list[Field]:
+    """The data cells of a table of "| cell | cell |" rows starting at ``at`` in ``text``:
+    each under its row's first cell and, in a table of three columns or more, its column's
+    header (the first row, when a rule of dashes follows it)."""
+    rows: list[list[tuple[int, int]]] = []  # each row's cells as (start, end) in ``text``
+    offset = at
+    for row in table.split("\n"):
+        if row.strip():
+            cells, cut = [], row.index("|") + 1
+            for piece in row[cut:].split("|")[:-1] if row.rstrip().endswith("|") else []:
+                left = len(piece) - len(piece.lstrip())
+                body = piece.strip()
+                cells.append((offset + cut + left, offset + cut + left + len(body)))
+                cut += len(piece) + 1
+            rows.append(cells)
+        offset += len(row) + 1
+    rule = [i for i, r in enumerate(rows) if r and all(set(text[a:b]) <= set("-: ") for a, b in r)]
+    header = rows[0] if rule[:1] == [1] else None
+    found = []
+    for i, row in enumerate(rows):
+        if i in rule or (header is not None and i == 0) or len(row) < 2:
+            continue
+        key = text[row[0][0] : row[0][1]]
+        for j, (a, b) in enumerate(row[1:], start=1):
+            column = None
+            if len(row) > 2:
+                if header is None or j >= len(header):
+                    continue
+                column = text[header[j][0] : header[j][1]]
+            if not key or a == b:
+                continue
+            head, tail = _sentence(key, column)
+            found.append(Field(key, column, head + text[a:b] + tail, len(head), a, b))
+    return found
+
+
+# a column of a time: a year, a quarter, a month
+_TIME = re.compile(
+    r"\b(?:1[5-9]\d\d|2\d\d\d|Q[1-4]|H[12]|FY\s?\d+|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)",
+    re.I,
+)
+
+
+def _sentence(key: str, column: str | None) -> tuple[str, str]:
+    """The words a cell is read between, as a sentence (the reader and its verifier learnt
+    on prose: "Employees, 2024: 175" got probability 0.18, "Employees in 2024 was 175." 0.77):
+    "{row} in {time} was {cell}.", "The {column} of {row} is {cell}.", "{row} is {cell}."."""
+    if column is None:
+        return f"{key} is ", "."
+    if _TIME.search(column):
+        return f"{key} in {column} was ", "."
+    return f"The {column} of {key} is ", "."
+
+
+def asked_fields(text: str, question: str) -> list[Field]:
+    """The fields of ``text`` the question names: every word of the key (and of the cell's
+    column header), stemmed, among the question's ("Who manages releases?" names "Release
+    manager"; "What was the revenue in 2024?" the cell of row "Revenue", column "2024"); not
+    one whose holder the question says is another ("deputy", "former", ... that the field does
+    not say)."""
+    fields = passage_fields(text)
+    if not fields:
+        return []
+    asked = field_keys(question) | _numbers(question)
+    others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
+    out = []
+    for f in fields:
+        key = field_keys(f.key) | _numbers(f.key)
+        column = field_keys(f.column) | _numbers(f.column) if f.column else set()
+        said = {w.lower() for w in _WORD.findall(f.line)}
+        if (
+            key
+            and key <= asked
+            and column <= asked
+            and (f.column is None or column)
+            and others <= said
+        ):
+            out.append(f)
+    return out
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers of ``text`` (a year heads a column: "2024")."""
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
 def other_fields(question: str, answers: list[Answer]) -> set[int]:
-    """Which ``answers`` (their ids) lie in the value of a field line whose key the question
-    does not name, in a passage with a line whose key it names: "3 February 2025" of "Start
-    date: ..." for "When is the planned launch?" beside "Planned launch: autumn 2027"."""
+    """Which ``answers`` (their ids) lie in the value of a field the question does not name,
+    in a passage with a field it names: "3 February 2025" of "Start date: ..." for "When is
+    the planned launch?" beside "Planned launch: autumn 2027"; last year's revenue for "What
+    was the revenue in 2025?"."""
     out = set()
     for a in answers:
-        text = a.context
-        named = field_lines(text, question)
+        named = asked_fields(a.context, question)
         if not named:
             continue
         start, end = a.start - a.passage_start, a.end - a.passage_start
-        for m in _FIELD.finditer(text):
-            if m.start(2) <= start and end <= m.end() and m.start() not in {n[0] for n in named}:
+        kept = {(f.start, f.end) for f in named}
+        for f in passage_fields(a.context):
+            if f.start <= start and end <= f.end and (f.start, f.end) not in kept:
                 out.add(id(a))
     return out
 
 
 def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
-    """The answers the reader of ``service`` (a ``QAService``) reads in the field lines of the
-    passages of ``hits`` whose key ``question`` names (``field_lines``), each line read alone,
-    under its passage's first line when that is a short heading with words of the question
-    the line lacks ("Who sponsors Project Helios?" over "PROJECT HELIOS - FACT SHEET" and
-    "Sponsor: Orbital Dynamics Ltd"); a span outside the line's value is none."""
-    wanted = [
-        (hit, start, value, end)
-        for hit in hits
-        for start, value, end in field_lines(hit.passage.text, question)
-    ][:MAX_FIELDS]
+    """The answers the reader of ``service`` (a ``QAService``) reads in the fields of the
+    passages of ``hits`` that ``question`` names (``asked_fields``), each read alone (a table
+    cell as a sentence: ``_sentence``), under its passage's first line when that is a short heading
+    with words of the question the field lacks ("Who sponsors Project Helios?" over "PROJECT
+    HELIOS - FACT SHEET" and "Sponsor: Orbital Dynamics Ltd"); a span outside the value is
+    none."""
+    wanted = [(hit, f) for hit in hits for f in asked_fields(hit.passage.text, question)]
+    wanted = wanted[:MAX_FIELDS]
     if not wanted:
         return []
     contexts, lead = [], []
-    for hit, start, _, end in wanted:
+    for hit, f in wanted:
         text = hit.passage.text
-        head = text[: text.find("\n")].strip() if start > 0 else ""
-        # the heading helps only with words of the question the line lacks ("Helios")
-        wants = field_keys(question) - field_keys(text[start:end])
-        short = head and len(head.split()) <= 12 and ":" not in head
-        head = head if short and field_keys(head) & wants else ""
-        prefix = f"{head}\n\n" if head else ""
-        contexts.append(prefix + text[start:end])
-        lead.append(len(prefix))
+        head = text[: text.find("\n")].strip() if "\n" in text else ""
+        # the heading helps only with words of the question the field lacks ("Helios")
+        wants = field_keys(question) - field_keys(f.line)
+        short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
+        prefix = f"{head}\n\n" if short and field_keys(head) & wants else ""
+        contexts.append(prefix + f.line)
+        lead.append(len(prefix) + f.value)
     readings, probabilities = service.read_contexts(question, contexts)
     found = []
-    for (hit, start, value, _), skip, reading, probability in zip(
-        wanted, lead, readings, probabilities
-    ):
+    for (hit, f), skip, reading, probability in zip(wanted, lead, readings, probabilities):
         span = reading.span
-        if span is None or not span.text.strip() or start - skip + span.start < value:
+        if span is None or not span.text.strip() or span.start < skip:
             continue
-        found.append(hit.passage.answer(span, probability, offset=start - skip))
+        if span.end > skip + f.end - f.start:
+            continue  # past the value, into the words around a cell
+        at = f.start + span.start - skip
+        moved = replace(span, start=at, end=at + span.end - span.start)
+        found.append(hit.passage.answer(moved, probability))
     return found
 
 

@@ -1,6 +1,7 @@
-"""A fact sheet and a contacts page of "Key: value" lines, asked through `kgqa ask` (texts
-written for this test): a question that names a key has that line read alone, so the answer
-is the value of its own line, not the name of the line above it."""
+"""A fact sheet and a contacts page of "Key: value" lines and a report with a table, asked
+through `kgqa ask` (texts written for this test): a question that names a key has that line
+read alone, so the answer is the value of its own line, not the name of the line above it;
+one that names a table's row and column, that cell."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from kgqa.qa.serve.field_reads import field_lines
+from kgqa.qa.serve.field_reads import asked_fields
 from tests.conftest import store_of
 
 pytestmark = pytest.mark.slow
@@ -35,9 +36,21 @@ CONTACTS = """<html><body><main><h1>Contacts</h1>
 """
 
 
+REPORT = """# Northwind Hosting annual results 2025
+
+Northwind Hosting grew its revenue by a third in 2025, helped by a new data centre.
+
+| Item | 2025 | 2024 |
+|---|---|---|
+| Revenue | 48.2 million euros | 36.1 million euros |
+| Employees | 212 | 175 |
+| Data centres | 4 | 3 |
+"""
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = {"helios.txt": FACT_SHEET, "contacts.html": CONTACTS}
+    files = {"helios.txt": FACT_SHEET, "contacts.html": CONTACTS, "results.md": REPORT}
     return store_of(tmp_path_factory.mktemp("field_reads"), files)
 
 
@@ -60,13 +73,21 @@ def test_the_value_of_the_line_the_question_names_is_the_answer(store: Path) -> 
     )
 
 
+def test_a_table_cell_is_read_under_its_row_and_column(store: Path) -> None:
+    assert answers(store, "What was the revenue in 2024?") == ["36.1 million euros"]
+    assert answers(store, "How many employees did Northwind have in 2024?") == ["175"]
+    assert answers(store, "What was the revenue in 2019?") == []
+
+
 def test_a_key_of_another_holder_is_not_read() -> None:
     text = "Fact sheet\nProject lead: Marta Lindgren\nSponsor: Orbital Dynamics Ltd"
-    assert [text[a:c] for a, _, c in field_lines(text, "Who is the project lead?")] == [
-        "Project lead: Marta Lindgren"
-    ]
-    assert field_lines(text, "Who is the deputy project lead?") == []
+
+    def lines(question: str) -> list[str]:
+        return [f.line for f in asked_fields(text, question)]
+
+    assert lines("Who is the project lead?") == ["Project lead: Marta Lindgren"]
+    assert lines("Who is the deputy project lead?") == []
     # the words of the key, stemmed, in any order
-    assert len(field_lines(text, "Who leads the project?")) == 1
+    assert lines("Who leads the project?") == ["Project lead: Marta Lindgren"]
     # a paragraph of one line that opens with a key is no list of fields
-    assert field_lines("Sponsor: the council paid for it.", "Who is the sponsor?") == []
+    assert asked_fields("Sponsor: the council paid for it.", "Who is the sponsor?") == []

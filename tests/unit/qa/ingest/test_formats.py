@@ -130,7 +130,7 @@ def test_a_docx_gives_headings_paragraphs_and_table_rows_in_order(tmp_path: Path
         "The harbour was dredged in 1850.",
         "Ships",
         "Barges carried grain.",
-        "Year | Ships\n1850 | 12\n1900 | 40",
+        "| Year | Ships |\n|---|---|\n| 1850 | 12 |\n| 1900 | 40 |",  # as a web page's table
     ]
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (error,) = load(tmp_path / "broken.docx")
@@ -189,6 +189,11 @@ def test_a_web_page_reads_as_a_browser_shows_it(tmp_path: Path) -> None:
         (
             "# Keepers\n\nThe first keeper was Duncan\nMacRae.\n",
             "Keepers\n\nThe first keeper was Duncan MacRae.",
+        ),
+        # GitHub's tables: one block of rows, as a web page's table (they ran into one line)
+        (
+            "Results\n\n| Item | 2025 | 2024 |\n|---|---|---|\n| Revenue | 48.2 | 36.1 |\n\nEnd.\n",
+            "Results\n\n| Item | 2025 | 2024 |\n|---|---|---|\n| Revenue | 48.2 | 36.1 |\n\nEnd.",
         ),
     ],
 )
@@ -249,3 +254,12 @@ def test_a_pdf_bomb_is_stopped_by_the_loader_s_memory_limit_and_the_rest_goes_on
     assert plan.new == ["report.pdf"]
     (failure,) = plan.failed
     assert failure.where.endswith("bomb.pdf") and "loader_memory_mb = 1024" in failure.reason
+
+
+def test_a_table_of_html_text_is_rows_of_cells() -> None:
+    from kgqa.qa.ingest.text import html_to_text, normalise
+
+    # rows whose </tr> is left out, as HTML allows; header cells get a rule under them
+    html = "<p>Plans</p><table><tr><th>Plan<th>Price<tr><td>Basic<td>5 EUR</table><p>End</p>"
+    text = normalise(html_to_text(html)[0])
+    assert text == "Plans\n\n| Plan | Price |\n|---|---|\n| Basic | 5 EUR |\n\nEnd"
