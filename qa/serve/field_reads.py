@@ -13,6 +13,7 @@ answered "Who writes the documentation?" with the release manager of the line ab
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -139,14 +140,19 @@ def asked_fields(text: str, question: str) -> list[Field]:
     column header), stemmed, among the question's ("Who manages releases?" names "Release
     manager"; "What was the revenue in 2024?" the cell of row "Revenue", column "2024"); not
     one whose holder the question says is another ("deputy", "former", ... that the field does
-    not say)."""
+    not say), nor one whose key the passage gives more than once (a "Name: ..." line in each
+    record of a list: which one is meant, the line alone cannot say)."""
     fields = passage_fields(text)
     if not fields:
         return []
+    # a key given more than once ("Name: ..." in each record of a list) names no one field
+    seen = Counter((f.key.casefold(), f.column) for f in fields)
     asked = field_keys(question) | _numbers(question)
     others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
     out = []
     for f in fields:
+        if seen[(f.key.casefold(), f.column)] > 1:
+            continue
         key = field_keys(f.key) | _numbers(f.key)
         column = field_keys(f.column) | _numbers(f.column) if f.column else set()
         said = {w.lower() for w in _WORD.findall(f.line)}

@@ -91,3 +91,7 @@ def test_a_key_of_another_holder_is_not_read() -> None:
     assert lines("Who leads the project?") == ["Project lead: Marta Lindgren"]
     # a paragraph of one line that opens with a key is no list of fields
     assert asked_fields("Sponsor: the council paid for it.", "Who is the sponsor?") == []
+    # a key of every record of a list names none of them
+    records = "Staff\nName: Ann Lee\nRole: CFO\nName: Bo Kim\nRole: CTO\nOffice: Oslo"
+    assert asked_fields(records, "What is the name of the CFO?") == []
+    assert [f.line for f in asked_fields(records, "Where is the office?")] == ["Office: Oslo"]
