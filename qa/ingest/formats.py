@@ -237,8 +237,10 @@ def _collapse(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
 
 
-# a YAML block that opens a Markdown file (Jekyll, Hugo, Obsidian): "---" lines around it
+# a YAML block that opens a Markdown file (Jekyll, Hugo, Obsidian): "---" lines around it,
+# closed within its first 20,000 characters (no longer block is parsed as YAML)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+_FRONT_MATTER_CHARS = 20_000
 
 
 def markdown_document(text: str) -> Extracted:
@@ -258,7 +260,7 @@ def markdown_document(text: str) -> Extracted:
 def front_matter(text: str) -> tuple[dict[str, Any], str]:
     """The plain fields of the YAML front matter that opens ``text`` and the text after it;
     no fields and the whole text when there is none (or it is no YAML mapping)."""
-    found = _FRONT_MATTER.match(text)
+    found = _FRONT_MATTER.match(text[:_FRONT_MATTER_CHARS])
     if found is None:
         return {}, text
     import yaml
@@ -280,9 +282,10 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, list):
-        items = [_plain(v) for v in value]
-        return items if all(i is not None and not isinstance(i, list) for i in items) else None
+    if isinstance(value, list) and all(
+        isinstance(v, (str, int, float, bool, dt.date)) for v in value
+    ):  # a list of lists is not followed (YAML's aliases can make one of any size)
+        return [_plain(v) for v in value]
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -184,7 +185,8 @@ def _decode(raw: bytes, where: str) -> tuple[str, str | None]:
             failed = err
     guess = _guess_encoding(raw)
     if guess is not None and (not nul or guess.startswith(("utf_16", "utf_32"))):
-        return raw.decode(guess), guess
+        with contextlib.suppress(UnicodeDecodeError):  # the guess read a sample of the file
+            return raw.decode(guess), guess
     if nul:
         raise InputError(where, "looks binary (NUL bytes), not text; convert it to UTF-8 text")
     line = raw[: failed.start].count(b"\n") + 1

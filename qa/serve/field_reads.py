@@ -1,13 +1,15 @@
-"""Answers read in a field line: a passage the search found that holds lines of the form
-"Key: value" (a directory's "Documentation: Samuel Adeyemi", a README's "License: MIT", a
-contact page's "Media contact: Priya Raman") and a question that names a key ("Who writes the
-documentation?", every word of the key among the question's, stemmed) has that line read
-alone too. The reader's span in the line's value is one more answer, which competes with the
-others by the verifier's probability, and an answer read in the value of another field line of
-that passage (a key the question does not name) is not shown.
+"""Answers read in a field: a passage the search found that holds lines of the form "Key:
+value" (a directory's "Documentation: Samuel Adeyemi", a README's "License: MIT", a contact
+page's "Media contact: Priya Raman") or a table of "| cell | cell |" rows, and a question that
+names a key ("Who writes the documentation?": every word of the key among the question's,
+stemmed) or a table's row and column ("What was the revenue in 2024?"), has that line or cell
+read alone too (a cell as a sentence). The reader's span in the value is one more answer,
+which competes with the others by the verifier's probability, and an answer read in the value
+of another field of that passage (one the question does not name) is not shown.
 
 Read whole, a list of such lines is a run of names with nothing between them, and the reader
-answered "Who writes the documentation?" with the release manager of the line above.
+answered "Who writes the documentation?" with the release manager of the line above; a table
+of figures by year gave the 2024 question the 2025 column.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from kgqa.qa.types import Answer, Hit
 
-# at most this many lines are read per question (in the order of the search's hits)
+# at most this many fields are read per question (in the order of the search's hits)
 MAX_FIELDS = 3
 # a line "Key: value": a key of a capital and at most four words, a value of one line
 _FIELD = re.compile(
@@ -228,7 +230,7 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
 def add_field_reads(
     service: Any, question: str, hits: list[Hit], groups: dict[str, list[Answer]]
 ) -> None:
-    """``QAService.read_hits``'s step for field lines: the answers ``field_read_answers``
+    """``QAService.read_hits``'s step for fields: the answers ``field_read_answers``
     finds join ``groups`` (answers by their normalised text) where they pass the service's
     margin (without a verifier), and those ``other_fields`` names leave it."""
     from kgqa.qa.squad import normalize_answer

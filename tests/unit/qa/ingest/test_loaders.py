@@ -217,3 +217,15 @@ def test_markdown_front_matter_gives_the_title_and_metadata(tmp_path: Path) -> N
     g.write_text("---\n\nThe budget was approved.\n\n---\n\nMore text.\n")
     (doc,) = _load(g)
     assert isinstance(doc, Document) and doc.title is None and "budget" in doc.text
+
+
+def test_front_matter_that_expands_without_end_is_not_followed(tmp_path: Path) -> None:
+    # YAML aliases nest nine lists nine deep (a "billion laughs"): only plain fields are kept
+    levels = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    f = tmp_path / "bomb.md"
+    f.write_text("---\n" + "\n".join(levels) + "\ntitle: Laughs\n---\n\nThe body.\n")
+    (doc,) = _load(f)
+    assert isinstance(doc, Document) and doc.title == "Laughs" and doc.text == "The body."
+    assert set(doc.metadata) == {"a"}
