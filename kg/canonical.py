@@ -154,9 +154,9 @@ def document_aliases(
     document names it with one ("Harbor Lights Ltd"), before or after, is that organisation
     (not when two organisations of the document share the short name: "Acme Ltd", "Acme Inc");
     ``surname`` / ``given-name`` - a one-word name that is the last (first) word of a
-    multi-word PERSON mentioned before it becomes that person (a first name tagged as an
-    organisation or a group too, not one tagged as a place) (the closest one before it, so
-    "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie);
+    multi-word PERSON mentioned before it becomes that person (the closest one before it, so
+    "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie); a first name that
+    the tagger typed as an organisation or a group counts too, one typed as a place does not;
     ``short-name`` - an organisation named by the first words of a longer organisation's name
     mentioned before it ("Acme's" after "Acme Robotics") is that organisation, unless the
     document has two such ("Acme Robotics", "Acme Foods"), a person of that surname, or the
