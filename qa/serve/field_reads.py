@@ -88,16 +88,17 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
     header (the first row, when a rule of dashes follows it)."""
     rows: list[list[tuple[int, int]]] = []  # each row's cells as (start, end) in ``text``
     offset = at
-    for row in table.split("\n"):
-        if row.strip():
-            cells, cut = [], row.index("|") + 1
-            for piece in row[cut:].split("|")[:-1] if row.rstrip().endswith("|") else []:
+    for line in table.split("\n"):
+        if line.strip():
+            cells: list[tuple[int, int]] = []
+            cut = line.index("|") + 1
+            for piece in line[cut:].split("|")[:-1] if line.rstrip().endswith("|") else []:
                 left = len(piece) - len(piece.lstrip())
                 body = piece.strip()
                 cells.append((offset + cut + left, offset + cut + left + len(body)))
                 cut += len(piece) + 1
             rows.append(cells)
-        offset += len(row) + 1
+        offset += len(line) + 1
     rule = [i for i, r in enumerate(rows) if r and all(set(text[a:b]) <= set("-: ") for a, b in r)]
     header = rows[0] if rule[:1] == [1] else None
     found = []
