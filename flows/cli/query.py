@@ -186,6 +186,15 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
         )
         at, end = a.start - a.passage_start, a.end - a.passage_start
         before, after = a.context[max(0, at - 80) : at], a.context[end : end + 80]
+        row = a.context.rfind("\n", 0, at) + 1
+        if a.context.startswith("|", row):  # a table cell: its row, under the table's header
+            before, after = a.context[row:at], a.context[end:].split("\n", 1)[0]
+            lines = a.context[:row].split("\n")[:-1]
+            top = len(lines)
+            while top and lines[top - 1].startswith("|"):
+                top -= 1
+            if len(lines) - top >= 2 and set(lines[top + 1]) <= set("|-: "):
+                before = f"{lines[top]} … {before}"
         # a space either side only where the text has one ("Bletchley Park, where")
         left = " " if before[-1:].isspace() else ""
         right = " " if after[:1].isspace() else ""

@@ -77,6 +77,13 @@ def test_a_table_cell_is_read_under_its_row_and_column(store: Path) -> None:
     assert answers(store, "What was the revenue in 2024?") == ["36.1 million euros"]
     assert answers(store, "How many employees did Northwind have in 2024?") == ["175"]
     assert answers(store, "What was the revenue in 2019?") == []
+    # the human output shows the cell's row under the table's header, not the next rows
+    shown = CliRunner().invoke(
+        app, ["ask", "What was the revenue in 2024?", "--store", str(store)], env={"COLUMNS": "200"}
+    )
+    assert "| Item | 2025 | 2024 | … | Revenue | 48.2 million euros | 36.1 million euros |…" in (
+        shown.stdout
+    ), shown.stdout
 
 
 def test_a_key_of_another_holder_is_not_read() -> None:
