@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from kgqa.qa.serve.field_reads import asked_fields
 from tests.conftest import store_of
 
 pytestmark = pytest.mark.slow
@@ -84,21 +83,3 @@ def test_a_table_cell_is_read_under_its_row_and_column(store: Path) -> None:
     assert "| Item | 2025 | 2024 | … | Revenue | 48.2 million euros | 36.1 million euros |…" in (
         shown.stdout
     ), shown.stdout
-
-
-def test_a_key_of_another_holder_is_not_read() -> None:
-    text = "Fact sheet\nProject lead: Marta Lindgren\nSponsor: Orbital Dynamics Ltd"
-
-    def lines(question: str) -> list[str]:
-        return [f.line for f in asked_fields(text, question)]
-
-    assert lines("Who is the project lead?") == ["Project lead: Marta Lindgren"]
-    assert lines("Who is the deputy project lead?") == []
-    # the words of the key, stemmed, in any order
-    assert lines("Who leads the project?") == ["Project lead: Marta Lindgren"]
-    # a paragraph of one line that opens with a key is no list of fields
-    assert asked_fields("Sponsor: the council paid for it.", "Who is the sponsor?") == []
-    # a key of every record of a list names none of them
-    records = "Staff\nName: Ann Lee\nRole: CFO\nName: Bo Kim\nRole: CTO\nOffice: Oslo"
-    assert asked_fields(records, "What is the name of the CFO?") == []
-    assert [f.line for f in asked_fields(records, "Where is the office?")] == ["Office: Oslo"]

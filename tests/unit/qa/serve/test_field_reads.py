@@ -1,0 +1,47 @@
+"""Which fields of a passage a question names: "Key: value" lines and table cells."""
+
+from __future__ import annotations
+
+from kgqa.qa.serve.field_reads import asked_fields, other_fields, passage_fields
+from kgqa.qa.types import Answer
+
+TABLE = (
+    "Results 2025\n\n| Item | 2025 | 2024 |\n|---|---|---|\n"
+    "| Revenue | 48.2 | 36.1 |\n| Employees | 212 | 175 |"
+)
+
+
+def test_a_key_of_another_holder_is_not_read() -> None:
+    text = "Fact sheet\nProject lead: Marta Lindgren\nSponsor: Orbital Dynamics Ltd"
+
+    def lines(question: str) -> list[str]:
+        return [f.line for f in asked_fields(text, question)]
+
+    assert lines("Who is the project lead?") == ["Project lead: Marta Lindgren"]
+    assert lines("Who is the deputy project lead?") == []
+    # the words of the key, stemmed, in any order
+    assert lines("Who leads the project?") == ["Project lead: Marta Lindgren"]
+    # a paragraph of one line that opens with a key is no list of fields
+    assert asked_fields("Sponsor: the council paid for it.", "Who is the sponsor?") == []
+    # a key of every record of a list names none of them
+    records = "Staff\nName: Ann Lee\nRole: CFO\nName: Bo Kim\nRole: CTO\nOffice: Oslo"
+    assert asked_fields(records, "What is the name of the CFO?") == []
+    assert [f.line for f in asked_fields(records, "Where is the office?")] == ["Office: Oslo"]
+
+
+def test_a_cell_is_named_by_its_row_and_its_column() -> None:
+    (cell,) = asked_fields(TABLE, "What was the revenue in 2024?")
+    assert TABLE[cell.start : cell.end] == "36.1"
+    assert cell.line == "Revenue in 2024 was 36.1."  # read as a sentence
+    assert asked_fields(TABLE, "What was the revenue?") == []  # which year, the cell cannot say
+    assert len(passage_fields(TABLE)) == 4  # the header row and the rule are no cells
+
+
+def test_an_answer_from_another_cell_is_hidden_beside_the_cell_asked() -> None:
+    def answer(text: str) -> Answer:
+        at = TABLE.index(text)
+        return Answer(text, 1.0, "r.md", "r.md#0", at, at + len(text), TABLE, 0)
+
+    wrong, right = answer("48.2"), answer("36.1")
+    assert other_fields("What was the revenue in 2024?", [wrong, right]) == {id(wrong)}
+    assert other_fields("Who wrote the report?", [wrong, right]) == set()
