@@ -91,6 +91,23 @@ def is_role_title(text: str) -> bool:
     )
 
 
+def names_nothing(text: str) -> bool:
+    """Whether a mention of ``text`` is no entity: a post (``is_role_title``) or one letter
+    ("B" of "Series B")."""
+    return is_role_title(text) or len(display_name(text)) == 1
+
+
+# an award's name: "Hartwell Prize for Translational Medicine", "Turing Award"
+_AWARD = re.compile(r"\b(?:Prize|Award|Medal|Trophy|Fellowship|Scholarship)s?\b")
+
+
+def is_award(text: str) -> bool:
+    """Whether ``text`` names an award, which NER types as an organisation: no one is a member
+    of it, works for it or leads it ("Imani Okoye received the Hartwell Prize ..." made her a
+    Member_Of the prize)."""
+    return bool(_AWARD.search(text))
+
+
 def strip_title(name: str) -> str:
     """'Dr. Marie Curie' -> 'Marie Curie' (for people; a bare title is kept)."""
     stripped = _TITLES.sub("", name).strip()

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from kgqa.kg.canonical import is_role_title
+from kgqa.kg.canonical import is_award, names_nothing
 from kgqa.kg.openings import may_be_name, numbered, opens
 from kgqa.kg.pronouns import PERSONAL_PRONOUNS, org_anaphors, resolve_pronouns
 from kgqa.kg.registry import Registry
@@ -282,6 +282,8 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
     return out
 
 
+# relations an award takes no part in (one is founded or created: "Nobel established ...")
+_NO_AWARD = {"Member_Of", "Work_For", "Leader_Of"}
 # spaCy's tags of a common word (a proper noun is PROPN)
 _COMMON_POS = ("NOUN", "VERB", "ADJ")
 
@@ -313,7 +315,7 @@ class _SentenceWork:
         self.mentions: list[Mention] = [
             self._mention(e.start_char, e.end_char, e.label_)
             for e in self.spacy
-            if not is_role_title(e.text)
+            if not names_nothing(e.text)
         ]
         self.mention_of: dict[int, Mention] = {}
         self._index()
@@ -395,7 +397,7 @@ class _SentenceWork:
             if g is None and i in (0, at) and j == at + 1 and self._common_opening(named, at):
                 self.entity_mentions.append(None)
                 continue
-            if is_role_title(self.text[a:b]):
+            if names_nothing(self.text[a:b]):
                 self.entity_mentions.append(None)  # "CFO", "Chair": a post, not who holds it
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
@@ -424,7 +426,7 @@ class _SentenceWork:
             if (
                 not any(e.start_char < b and a < e.end_char for a, b in covered)
                 and (e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e))
-                and not is_role_title(e.text)
+                and not names_nothing(e.text)
             ):
                 mentions.append(self._mention(e.start_char, e.end_char, e.label_))
         mentions.sort(key=lambda m: m.start)
@@ -467,8 +469,11 @@ class _SentenceWork:
         found: dict[tuple[Mention, Mention], dict[str, float]] = {}
         for h, t, label, score in self.prediction.relations:
             head, tail = ends[h], ends[t]
-            if head is not None and tail is not None and head != tail:
-                found.setdefault((head, tail), {})[label] = score
+            if head is None or tail is None or head == tail:
+                continue
+            if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
+                continue  # no one is a member of a prize, works for it or leads it
+            found.setdefault((head, tail), {})[label] = score
         out = []
         for (head, tail), labels in found.items():
             for label in sorted(schema.most_specific(set(labels))):

@@ -245,3 +245,21 @@ def test_a_company_word_taken_for_a_person_is_no_ones_pronoun() -> None:
         "Corvane she led a group at the Whitcombe Institute."
     )
     assert facts(extractor(joint)(text)) == {("Imani Okoye", "Work_For", "Whitcombe Institute")}
+
+
+@pytest.mark.slow
+def test_an_award_has_no_members_and_one_letter_is_no_name() -> None:
+    joint = Scripted(
+        {"Imani Okoye": "Peop", "Hartwell Prize": "Org", "Ada Hartwell": "Peop", "B": "Peop"},
+        [
+            ("Imani Okoye", "Member_Of", "Hartwell Prize", 0.8),
+            ("Hartwell Prize", "Founded_By", "Ada Hartwell", 0.8),
+        ],
+    )
+    found = extractor(joint)(
+        "Imani Okoye received the Hartwell Prize , which Ada Hartwell founded . "
+        "Corvane raised a Series B ."
+    )
+    # a prize is founded by someone; no one is its member
+    assert facts(found) == {("Hartwell Prize", "Founded_By", "Ada Hartwell")}
+    assert "B" not in {m.text for m in found.mentions}

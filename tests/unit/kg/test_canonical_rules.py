@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgqa.kg.canonical import document_aliases, is_role_title, node_id, strip_title
+from kgqa.kg.canonical import (
+    document_aliases,
+    is_award,
+    is_role_title,
+    names_nothing,
+    node_id,
+    strip_title,
+)
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
 
 
@@ -200,3 +207,6 @@ def test_posts_are_not_names() -> None:
         assert is_role_title(post), post
     for name in ("Clinical Development", "Board of Directors", "General Electric", "MD Anderson"):
         assert not is_role_title(name), name
+    assert names_nothing("B") and names_nothing("CFO") and not names_nothing("Bo")
+    assert is_award("the Hartwell Prize for Translational Medicine") and is_award("Turing Award")
+    assert not is_award("Prizewinning Foods")
