@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from kgqa.qa.types import Answer, Hit
@@ -145,7 +145,11 @@ def asked_fields(text: str, question: str) -> list[Field]:
     one whose holder the question says is another ("deputy", "former", ... that the field does
     not say), nor one whose key the passage gives more than once (a "Name: ..." line in each
     record of a list: which one is meant, the line alone cannot say)."""
-    fields = passage_fields(text)
+    return _named(passage_fields(text), question)
+
+
+def _named(fields: list[Field], question: str) -> list[Field]:
+    """``asked_fields`` over the fields of a passage already found."""
     if not fields:
         return []
     # a key given more than once ("Name: ..." in each record of a list) names no one field
@@ -181,13 +185,16 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
     the planned launch?" beside "Planned launch: autumn 2027"; last year's revenue for "What
     was the revenue in 2025?"."""
     out = set()
+    of_passage: dict[str, tuple[list[Field], set[tuple[int, int]]]] = {}  # parsed once each
     for a in answers:
-        named = asked_fields(a.context, question)
-        if not named:
+        if a.context not in of_passage:
+            fields = passage_fields(a.context)
+            of_passage[a.context] = fields, {(f.start, f.end) for f in _named(fields, question)}
+        fields, kept = of_passage[a.context]
+        if not kept:
             continue
         start, end = a.start - a.passage_start, a.end - a.passage_start
-        kept = {(f.start, f.end) for f in named}
-        for f in passage_fields(a.context):
+        for f in fields:
             if f.start <= start and end <= f.end and (f.start, f.end) not in kept:
                 out.add(id(a))
     return out
@@ -204,12 +211,13 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
     wanted = wanted[:MAX_FIELDS]
     if not wanted:
         return []
+    asked = field_keys(question)
     contexts, lead = [], []
     for hit, f in wanted:
         text = hit.passage.text
         head = text[: text.find("\n")].strip() if "\n" in text else ""
         # the heading helps only with words of the question the field lacks ("Helios")
-        wants = field_keys(question) - field_keys(f.line)
+        wants = asked - field_keys(f.line)
         short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
         prefix = f"{head}\n\n" if short and field_keys(head) & wants else ""
         contexts.append(prefix + f.line)
@@ -222,25 +230,5 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
             continue
         if span.end > skip + f.end - f.start:
             continue  # past the value, into the words around a cell
-        at = f.start + span.start - skip
-        moved = replace(span, start=at, end=at + span.end - span.start)
-        found.append(hit.passage.answer(moved, probability))
+        found.append(hit.passage.answer(span, probability, offset=f.start - skip))
     return found
-
-
-def add_field_reads(
-    service: Any, question: str, hits: list[Hit], groups: dict[str, list[Answer]]
-) -> None:
-    """``QAService.read_hits``'s step for fields: the answers ``field_read_answers``
-    finds join ``groups`` (answers by their normalised text) where they pass the service's
-    margin (without a verifier), and those ``other_fields`` names leave it."""
-    from kgqa.qa.squad import normalize_answer
-
-    for a in field_read_answers(service, question, hits):
-        if a.probability is not None or a.score > service.no_answer_threshold:
-            groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
-    hidden = other_fields(question, [a for copies in groups.values() for a in copies])
-    for key in list(groups):
-        groups[key] = [a for a in groups[key] if id(a) not in hidden]
-        if not groups[key]:
-            del groups[key]

@@ -6,6 +6,7 @@ No Prefect here: questions must not pay for an orchestration server.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from kgqa.kg.analysis import (
@@ -462,8 +463,8 @@ class QAService:
         generation: Generation | None = None,
     ) -> list[Answer]:
         """The reader's best span in each hit (of ``generation``, the one served when None),
-        and those it reads in the sentences of the graph's edges (``graph_reads``), copies of
-        one answer merged (the best copy leads, the others in ``also_in``), best
+        and those it reads in the sentences of the graph's edges (``graph_reads``) and in the
+        fields the question names (``field_reads``), copies of one answer merged (the best copy leads, the others in ``also_in``), best
         first. With the verifier, each answer carries
         ``probability`` (the verifier's chance that it is right, its copies' best), answers under
         the threshold are dropped, and without ``top_answers`` the best answer is shown with the
@@ -471,27 +472,32 @@ class QAService:
         a margin over ``no_answer_threshold`` and the default is the best one."""
         readings, probabilities = self.read_passages(question, hits)
         groups: dict[str, list[Answer]] = {}
-        for hit, reading, probability in zip(hits, readings, probabilities):
-            span = reading.span
-            if span is None or not span.text.strip():
-                continue
-            if probability is None and span.score <= self.no_answer_threshold:
-                continue
-            groups.setdefault(normalize_answer(span.text) or span.text, []).append(
-                hit.passage.answer(span, probability)
-            )
+
+        def join(answers: Iterable[Answer]) -> None:
+            """Each answer into the group of its normalised text, where it has the verifier's
+            probability or (without a verifier) a margin over no answer."""
+            for a in answers:
+                if a.probability is not None or a.score > self.no_answer_threshold:
+                    groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
+
+        join(
+            hit.passage.answer(reading.span, probability)
+            for hit, reading, probability in zip(hits, readings, probabilities)
+            if reading.span is not None and reading.span.text.strip()
+        )
         generation = generation or self.generation
         if self.settings.graph_answers:
             from kgqa.qa.serve.graph_reads import graph_read_answers
 
             read = [a for copies in groups.values() for a in copies]
-            for a in graph_read_answers(self, question, hits, generation, read):
-                if a.probability is not None or a.score > self.no_answer_threshold:
-                    groups.setdefault(normalize_answer(a.text) or a.text, []).append(a)
+            join(graph_read_answers(self, question, hits, generation, read))
         if self.settings.field_answers:
-            from kgqa.qa.serve.field_reads import add_field_reads
+            from kgqa.qa.serve.field_reads import field_read_answers, other_fields
 
-            add_field_reads(self, question, hits, groups)
+            join(field_read_answers(self, question, hits))
+            hidden = other_fields(question, [a for copies in groups.values() for a in copies])
+            kept = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
+            groups = {k: v for k, v in kept.items() if v}
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)
