@@ -464,12 +464,13 @@ class QAService:
     ) -> list[Answer]:
         """The reader's best span in each hit (of ``generation``, the one served when None),
         and those it reads in the sentences of the graph's edges (``graph_reads``) and in the
-        fields the question names (``field_reads``), copies of one answer merged (the best copy leads, the others in ``also_in``), best
-        first. With the verifier, each answer carries
-        ``probability`` (the verifier's chance that it is right, its copies' best), answers under
-        the threshold are dropped, and without ``top_answers`` the best answer is shown with the
-        others that come within the verifier's margin of it; without a verifier, answers need
-        a margin over ``no_answer_threshold`` and the default is the best one."""
+        fields the question names (``field_reads``), copies of one answer merged (the best
+        copy leads, the others in ``also_in``), best first. With the verifier, each answer
+        carries ``probability`` (the verifier's chance that it is right, its copies' best),
+        answers under the threshold are dropped, and without ``top_answers`` the best answer
+        is shown with the others that come within the verifier's margin of it; without a
+        verifier, answers need a margin over ``no_answer_threshold`` and the default is the
+        best one."""
         readings, probabilities = self.read_passages(question, hits)
         groups: dict[str, list[Answer]] = {}
 
