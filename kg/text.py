@@ -11,14 +11,30 @@ import re
 _JUNK = re.compile(r"\S{65,}|[^\w\s]{8,}")
 
 
-# A table row as the loaders write tables ("| Priya Natarajan | Acme Robotics |" from HTML and
-# Markdown, "Priya Natarajan | Acme Robotics" from .docx), and the rule under a header row
-# ("|---|---|").
+# A table row as the loaders write tables (``table_row``: "| Priya Natarajan | Acme Robotics |"
+# from HTML, Markdown and .docx; a row without its outer bars, "Priya Natarajan | Acme
+# Robotics", as .docx rows were written before, is read too), and the rule under a header row
+# (``table_rule``: "|---|---|").
 _RULE = r"[ \t]*\|[-:| \t]*\|[ \t]*"
 _TABLE_ROW = re.compile(r"^(?:[ \t]*\|.*\|[ \t]*|.* \| .*)$", re.MULTILINE)
 _TABLE_RULE = re.compile(rf"^{_RULE}$", re.MULTILINE)
 # a header row: the row above such a rule (column titles, "| Name | City |", are no text)
 _TABLE_HEAD = re.compile(rf"^[ \t]*\|.*\|[ \t]*(?=\n{_RULE}$)", re.MULTILINE)
+
+
+def table_row(cells: list[str]) -> str:
+    """A table row as the loaders write it: "| cell | cell |"."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def table_rule(columns: int) -> str:
+    """The rule the loaders write under a table's header row: "|---|---|"."""
+    return "|" + "---|" * columns
+
+
+def is_table_rule(line: str) -> bool:
+    """Whether ``line`` is the rule under a table's header row ("|---|:---:|")."""
+    return re.fullmatch(_RULE, line) is not None
 
 
 def blank_junk(text: str) -> str:

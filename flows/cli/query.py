@@ -29,6 +29,7 @@ from kgqa.flows.cli.common import (
     read_records,
     setting_default,
 )
+from kgqa.kg.text import is_table_rule
 from kgqa.qa.choices import RERANKERS, RETRIEVAL_MODES
 from kgqa.qa.types import AskResult
 
@@ -193,7 +194,7 @@ def print_answers(result: AskResult, max_hits: int | None = None) -> None:
             top = len(lines)
             while top and lines[top - 1].startswith("|"):
                 top -= 1
-            if len(lines) - top >= 2 and set(lines[top + 1]) <= set("|-: "):
+            if len(lines) - top >= 2 and is_table_rule(lines[top + 1]):
                 before = f"{lines[top]} … {before}"
         # a space either side only where the text has one ("Bletchley Park, where")
         left = " " if before[-1:].isspace() else ""

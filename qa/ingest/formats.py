@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kgqa.kg.text import table_row, table_rule
 from kgqa.qa.ingest.text import html_to_text, normalise
 from kgqa.qa.types import InputError
 
@@ -120,9 +121,9 @@ def docx_to_text(raw: bytes, where: str) -> Extracted:
             rows = [
                 r for r in (_unique_cells(row.cells) for row in Table(element, doc).rows) if any(r)
             ]
-            lines = ["| " + " | ".join(cells) + " |" for cells in rows]
+            lines = [table_row(cells) for cells in rows]
             if len(lines) > 1:  # Word marks no header row: the first row is taken for one
-                lines.insert(1, "|" + "---|" * len(rows[0]))
+                lines.insert(1, table_rule(len(rows[0])))
             blocks.append("\n".join(lines))
     title = (doc.core_properties.title or "").strip() or first_heading
     # a blank line between paragraphs, as between a heading and the text under it, so that
@@ -208,9 +209,9 @@ def _blocks(element: Any) -> list[str]:
         rows = []
         for row in element.iter("row"):
             cells = row.findall("cell")
-            rows.append("| " + " | ".join(_inline(c) for c in cells) + " |")
+            rows.append(table_row([_inline(c) for c in cells]))
             if cells and all(c.get("role") == "head" for c in cells):
-                rows.append("|" + "---|" * len(cells))
+                rows.append(table_rule(len(cells)))
         return ["\n".join(rows)]
     if not any(child.tag in _XML_BLOCKS for child in element):
         return [_inline(element)]

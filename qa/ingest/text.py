@@ -7,6 +7,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from kgqa.kg.text import table_rule
+
 
 def normalise(text: str) -> str:
     """NFC, unix newlines, no control characters, trimmed lines, at most one blank line in a row."""
@@ -101,7 +103,7 @@ class _VisibleText(HTMLParser):
         if self.row:
             self.parts.append(" |\n")
             if all(self.row):
-                self.parts.append("|" + "---|" * len(self.row) + "\n")
+                self.parts.append(table_rule(len(self.row)) + "\n")
             self.row = []
 
     def handle_data(self, data: str) -> None:

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from kgqa.kg.text import is_table_rule
 from kgqa.qa.types import Answer, Hit
 
 # at most this many fields are read per question (in the order of the search's hits)
@@ -87,9 +88,12 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
     each under its row's first cell and, in a table of three columns or more, its column's
     header (the first row, when a rule of dashes follows it)."""
     rows: list[list[tuple[int, int]]] = []  # each row's cells as (start, end) in ``text``
+    rule: list[int] = []  # the rows that are a rule under a header row
     offset = at
     for line in table.split("\n"):
         if line.strip():
+            if is_table_rule(line):
+                rule.append(len(rows))
             cells: list[tuple[int, int]] = []
             cut = line.index("|") + 1
             for piece in line[cut:].split("|")[:-1] if line.rstrip().endswith("|") else []:
@@ -99,7 +103,6 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
                 cut += len(piece) + 1
             rows.append(cells)
         offset += len(line) + 1
-    rule = [i for i, r in enumerate(rows) if r and all(set(text[a:b]) <= set("-: ") for a, b in r)]
     header = rows[0] if rule[:1] == [1] else None
     found = []
     for i, row in enumerate(rows):

@@ -73,7 +73,7 @@ def test_a_table_is_parsed_a_cell_at_a_time_with_every_offset_kept() -> None:
     lines = blanked.split("\n")
     assert lines[1].strip() == lines[2].strip() == ""  # column titles and the rule: no text
     assert lines[3] == ". Priya Natarajan . Acme Robotics ."  # each cell ends like a sentence
-    assert lines[4] == "Karin Vogt . Helios Energy"  # a .docx row: cells between " | "
+    assert lines[4] == "Karin Vogt . Helios Energy"  # a row without its outer bars
     assert lines[5] == "A choice of red|blue is no table."
 
 
