@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import tempfile
-import time
 from pathlib import Path
+
+from corpus_questions import ask_off_and_on, case_of  # beside this script
 
 QUESTIONS = {
     "Born_In": "Where was {name} born?",
@@ -59,9 +58,6 @@ def main() -> None:
     parser.add_argument("--setting", default="graph_veto", help="the boolean setting compared")
     args = parser.parse_args()
 
-    from kgqa.qa.ingest import pipeline
-    from kgqa.qa.serve.service import QAService
-    from kgqa.qa.settings import Settings
     from kgqa.qa.squad import normalize_answer
 
     gold = json.loads(args.gold.read_text())
@@ -93,45 +89,17 @@ def main() -> None:
             if entity["type"] == "PERSON"
             for relation, template in QUESTIONS.items()
         ]
-    with tempfile.TemporaryDirectory() as tmp:
-        store = args.store
-        if store is None:
-            store = Path(tmp) / "store"
-            assert pipeline.run([args.docs], Settings(store=store)).committed
-        answered = sum(1 for _, golds in asked if golds)
-        print(f"{len(asked)} questions: {answered} the gold file answers, the others not")
-        for on in (False, True):
-            service = QAService(Settings(store=store, warm=False, **{args.setting: on}))
-            counts = dict.fromkeys(
-                ["answered right", "answered wrong", "abstained", "no answer (right)",
-                 "answered where the documents do not say"], 0)  # fmt: skip
-            wrong = []
-            seconds = []
-            for question, golds in asked:
-                began = time.perf_counter()
-                result = service.ask(question)
-                seconds.append(time.perf_counter() - began)
-                text = result.answers[0].text if result.answers else ""
-                got = normalize_answer(text)
-                if golds:
-                    right = bool(got) and any(n in got or got in n for g in golds for n in names(g))
-                    case = "answered right" if right else "answered wrong" if got else "abstained"
-                else:
-                    case = (
-                        "no answer (right)"
-                        if not got
-                        else "answered where the documents do not say"
-                    )
-                counts[case] += 1
-                if case in ("answered wrong", "answered where the documents do not say"):
-                    wrong.append(f"{question} -> {text!r}")
-            print(
-                f"{args.setting} {'on ' if on else 'off'}: "
-                + ", ".join(f"{k} {v}" for k, v in counts.items())
-                + f"; ask p50 {statistics.median(seconds):.3f} s"
-            )
-            for line in wrong:
-                print("   ", line)
+    answered = sum(1 for _, golds in asked if golds)
+    print(f"{len(asked)} questions: {answered} the gold file answers, the others not")
+    # every name of every gold entity is a right answer
+    golds_of = [(question, [n for g in golds for n in names(g)]) for question, golds in asked]
+    for answers in ask_off_and_on(args.store, args.docs, args.setting, golds_of):
+        for (question, golds), text in zip(golds_of, answers):
+            if case_of(text, golds) in (
+                "answered wrong",
+                "answered where the documents do not say",
+            ):
+                print("   ", f"{question} -> {text!r}")
 
 
 if __name__ == "__main__":
