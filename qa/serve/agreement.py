@@ -36,6 +36,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# a question that asks a quantity
+_QUANTITY = re.compile(r"\s*how\s+(?:many|much)\b", re.I)
 # the words that ask, and those that join, in a question about one relation of one entity
 _ASKING_WORDS = set(
     """who whom whose what which where when how is are was were be been did does do has have
@@ -46,7 +48,10 @@ _ASKING_WORDS = set(
 def asked_relations(question: str) -> set[str]:
     """The relation types the words of ``question`` ask about (none for most questions): its
     lowercase words, its first and its all-capital ones ("CEO"), not the words of a name
-    ("Lumen Works", "Born Free")."""
+    ("Lumen Works", "Born Free"). A question of how many or how much asks a quantity, which no
+    edge holds ("How many members does the Fisheries Ecology group have?" asks no Member_Of)."""
+    if _QUANTITY.match(question):
+        return set()
     words = [
         w
         for i, w in enumerate(_WORD.findall(question))
@@ -156,7 +161,16 @@ def _names_any(service: Any, generation: Any, answer: Any, asked: set[str]) -> b
         return True
     text = answer.context.lower()
     graph = generation.graph
-    return any(str(graph.nodes[n].get("label", n)).lower() in text for n in asked)
+    return any(_bare_name(str(graph.nodes[n].get("label", n))).lower() in text for n in asked)
+
+
+def _bare_name(label: str) -> str:
+    """A name less the lowercase words that end it, which describe rather than name ("Fisheries
+    Ecology group" is "Fisheries Ecology" in a table of groups)."""
+    words = label.split()
+    while len(words) > 1 and words[-1].islower():
+        words.pop()
+    return " ".join(words)
 
 
 def _name_words(graph: Any, node: str) -> set[str]:

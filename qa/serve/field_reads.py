@@ -31,7 +31,7 @@ _FIELD = re.compile(
     re.M,
 )
 # a table: lines of "| cell | cell |" rows, one after another
-_TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.M)
+TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # words that name no field: the question's asking words and its glue
 _GLUE = set(
@@ -68,6 +68,8 @@ class Field:
     value: int  # where the value starts in ``line``
     start: int  # where the value starts in the passage's text
     end: int  # where it ends there
+    key_at: int = 0  # where the key starts in ``line``
+    key_start: int = 0  # where the key starts in the passage's text
 
 
 def passage_fields(text: str) -> list[Field]:
@@ -77,8 +79,12 @@ def passage_fields(text: str) -> list[Field]:
     if "\n" in text.strip():
         for m in _FIELD.finditer(text):
             line = f"{m.group(1)}: {m.group(2)}"
-            found.append(Field(m.group(1), None, line, len(m.group(1)) + 2, m.start(2), m.end()))
-    for table in _TABLE.finditer(text):
+            found.append(
+                Field(
+                    m.group(1), None, line, len(m.group(1)) + 2, m.start(2), m.end(), 0, m.start(1)
+                )
+            )
+    for table in TABLE.finditer(text):
         found += _cells(text, table.start(), table.group(0))
     return found
 
@@ -117,8 +123,9 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
                 column = text[header[j][0] : header[j][1]]
             if not key or a == b:
                 continue
-            head, tail = _sentence(key, column)
-            found.append(Field(key, column, head + text[a:b] + tail, len(head), a, b))
+            head, tail, key_at = _sentence(key, column)
+            line = head + text[a:b] + tail
+            found.append(Field(key, column, line, len(head), a, b, key_at, row[0][0]))
     return found
 
 
@@ -130,51 +137,75 @@ _TIME = re.compile(
 )
 
 
-def _sentence(key: str, column: str | None) -> tuple[str, str]:
+def _sentence(key: str, column: str | None) -> tuple[str, str, int]:
     """The words a cell is read between, as a sentence (the reader and its verifier learnt
     on prose: "Employees, 2024: 175" got probability 0.18, "Employees in 2024 was 175." 0.77):
-    "{row} in {time} was {cell}.", "The {column} of {row} is {cell}.", "{row} is {cell}."."""
+    "{row} in {time} was {cell}.", "The {column} of {row} is {cell}.", "{row} is {cell}.", and
+    where the row's first cell starts in it."""
     if column is None:
-        return f"{key} is ", "."
+        return f"{key} is ", ".", 0
     if _TIME.search(column):
-        return f"{key} in {column} was ", "."
-    return f"The {column} of {key} is ", "."
+        return f"{key} in {column} was ", ".", 0
+    return f"The {column} of {key} is ", ".", len(f"The {column} of ")
 
 
-def asked_fields(text: str, question: str) -> list[Field]:
-    """The fields of ``text`` the question names: every word of the key (and of the cell's
-    column header), stemmed, among the question's ("Who manages releases?" names "Release
-    manager"; "What was the revenue in 2024?" the cell of row "Revenue", column "2024"); not
-    one whose holder the question says is another ("deputy", "former", ... that the field does
-    not say), nor one whose key the passage gives more than once (a "Name: ..." line in each
-    record of a list: which one is meant, the line alone cannot say)."""
+def asked_fields(text: str, question: str) -> list[tuple[Field, bool]]:
+    """The fields of ``text`` the question names, each with whether it asks the field's key
+    rather than its value. A field is named when every word of its key (and of the cell's
+    column header), stemmed, is among the question's ("Who manages releases?" names "Release
+    manager"; "What was the revenue in 2024?" the cell of row "Revenue", column "2024"; "Who
+    leads ...?" a column "Leader"); a cell's key is asked when the question names every word of
+    the cell but not its key ("Who is the release manager?" of row "Felix Wagner", column
+    "Role", cell "Release manager"). Not one whose holder the question says is another
+    ("deputy", "former", ... that the field does not say), nor one whose key (or, asked
+    backwards, whose cell in its column) the passage gives more than once (a "Name: ..." line
+    in each record of a list: which one is meant, the line alone cannot say)."""
     return _named(passage_fields(text), question)
 
 
-def _named(fields: list[Field], question: str) -> list[Field]:
+def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     """``asked_fields`` over the fields of a passage already found."""
     if not fields:
         return []
     # a key given more than once ("Name: ..." in each record of a list) names no one field
     seen = Counter((f.key.casefold(), f.column) for f in fields)
+    cells = Counter(
+        (f.line[f.value : f.value + f.end - f.start].casefold(), f.column) for f in fields
+    )
     asked = field_keys(question) | _numbers(question)
     others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
     out = []
     for f in fields:
-        if seen[(f.key.casefold(), f.column)] > 1:
+        said = {w.lower() for w in _WORD.findall(f.line)}
+        if not others <= said:
             continue
         key = field_keys(f.key) | _numbers(f.key)
         column = field_keys(f.column) | _numbers(f.column) if f.column else set()
-        said = {w.lower() for w in _WORD.findall(f.line)}
         if (
-            key
-            and key <= asked
-            and column <= asked
-            and (f.column is None or column)
-            and others <= said
+            seen[(f.key.casefold(), f.column)] == 1
+            and _among(key, asked)
+            and (f.column is None or _among(column, asked))
         ):
-            out.append(f)
+            out.append((f, False))
+            continue
+        cell = f.line[f.value : f.value + f.end - f.start]
+        if (
+            f.column is not None
+            and cells[(cell.casefold(), f.column)] == 1
+            and _WORD.search(cell)
+            and _among(field_keys(cell), asked)
+            and not _among(key, asked)
+        ):
+            out.append((f, True))
     return out
+
+
+def _among(stems: set[str], asked: set[str]) -> bool:
+    """Whether every one of ``stems`` is among ``asked`` (none: False), an agent noun's as
+    its verb's ("leader" asked by "leads", "founder" by "founded")."""
+    return bool(stems) and all(
+        s in asked or (len(s) > 4 and s.endswith(("er", "or")) and s[:-2] in asked) for s in stems
+    )
 
 
 def _numbers(text: str) -> set[str]:
@@ -192,7 +223,8 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
     for a in answers:
         if a.context not in of_passage:
             fields = passage_fields(a.context)
-            of_passage[a.context] = fields, {(f.start, f.end) for f in _named(fields, question)}
+            named = _named(fields, question)
+            of_passage[a.context] = fields, {(f.start, f.end) for f, _ in named}
         fields, kept = of_passage[a.context]
         if not kept:
             continue
@@ -203,35 +235,55 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
     return out
 
 
+def heading_prefix(text: str, wants: set[str]) -> str:
+    """What to read before a part of a passage's ``text``: its first line and a blank line,
+    when that line is a short heading with one of the stems ``wants`` (the question's, that
+    the part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"); else nothing."""
+    head = text[: text.find("\n")].strip() if "\n" in text else ""
+    short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
+    return f"{head}\n\n" if short and field_keys(head) & wants else ""
+
+
 def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
     """The answers the reader of ``service`` (a ``QAService``) reads in the fields of the
     passages of ``hits`` that ``question`` names (``asked_fields``), each read alone (a table
     cell as a sentence: ``_sentence``), under its passage's first line when that is a short heading
     with words of the question the field lacks ("Who sponsors Project Helios?" over "PROJECT
-    HELIOS - FACT SHEET" and "Sponsor: Orbital Dynamics Ltd"); a span outside the value is
-    none."""
-    wanted = [(hit, f) for hit in hits for f in asked_fields(hit.passage.text, question)]
-    wanted = wanted[:MAX_FIELDS]
-    if not wanted:
+    HELIOS - FACT SHEET" and "Sponsor: Orbital Dynamics Ltd"); a span outside the value (or,
+    where the question asks the key, outside the key) is none."""
+    wanted = [
+        (hit, f, back) for hit in hits for f, back in asked_fields(hit.passage.text, question)
+    ]
+    parts = [
+        (hit, f.line, f.key_at, len(f.key), f.key_start)
+        if back
+        else (hit, f.line, f.value, f.end - f.start, f.start)
+        for hit, f, back in wanted[:MAX_FIELDS]
+    ]
+    return read_parts(service, question, parts)
+
+
+def read_parts(
+    service: Any, question: str, parts: list[tuple[Hit, str, int, int, int]]
+) -> list[Answer]:
+    """The answers the reader of ``service`` (a ``QAService``) reads in parts of passages,
+    each read alone under ``heading_prefix``: (hit, the text read, where in it the span must
+    lie and how long that is, where that starts in the hit's passage); a span outside it (the
+    key of a line whose value is asked, the words around a cell) is none."""
+    if not parts:
         return []
     asked = field_keys(question)
-    contexts, lead = [], []
-    for hit, f in wanted:
-        text = hit.passage.text
-        head = text[: text.find("\n")].strip() if "\n" in text else ""
-        # the heading helps only with words of the question the field lacks ("Helios")
-        wants = asked - field_keys(f.line)
-        short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
-        prefix = f"{head}\n\n" if short and field_keys(head) & wants else ""
-        contexts.append(prefix + f.line)
-        lead.append(len(prefix) + f.value)
+    contexts = [
+        heading_prefix(hit.passage.text, asked - field_keys(text)) + text for hit, text, *_ in parts
+    ]
     readings, probabilities = service.read_contexts(question, contexts)
     found = []
-    for (hit, f), skip, reading, probability in zip(wanted, lead, readings, probabilities):
+    for (hit, text, at, size, start), context, reading, probability in zip(
+        parts, contexts, readings, probabilities
+    ):
         span = reading.span
-        if span is None or not span.text.strip() or span.start < skip:
+        at += len(context) - len(text)  # after the heading read before it
+        if span is None or not span.text.strip() or span.start < at or span.end > at + size:
             continue
-        if span.end > skip + f.end - f.start:
-            continue  # past the value, into the words around a cell
-        found.append(hit.passage.answer(span, probability, offset=f.start - skip))
+        found.append(hit.passage.answer(span, probability, offset=start - at))
     return found

@@ -47,9 +47,30 @@ Northwind Hosting grew its revenue by a third in 2025, helped by a new data cent
 """
 
 
+TEAM = """# Quillon maintainers
+
+Quillon was started in 2019 by Noor Haddad.
+
+| Name | Role | Location |
+|---|---|---|
+| Noor Haddad | Project lead | Amman |
+| Felix Wagner | Release manager | Leipzig |
+
+| Group | Leader | Members |
+|---|---|---|
+| Sea Ice Dynamics | Mikkel Berg | 12 |
+| Fisheries Ecology | Yusuf Demir | 9 |
+"""
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = {"helios.txt": FACT_SHEET, "contacts.html": CONTACTS, "results.md": REPORT}
+    files = {
+        "helios.txt": FACT_SHEET,
+        "contacts.html": CONTACTS,
+        "results.md": REPORT,
+        "team.md": TEAM,
+    }
     return store_of(tmp_path_factory.mktemp("field_reads"), files)
 
 
@@ -83,3 +104,14 @@ def test_a_table_cell_is_read_under_its_row_and_column(store: Path) -> None:
     assert "| Item | 2025 | 2024 | … | Revenue | 48.2 million euros | 36.1 million euros |…" in (
         shown.stdout
     ), shown.stdout
+
+
+def test_a_row_is_found_by_the_words_of_any_of_its_cells(store: Path) -> None:
+    # the question names the role's cell, and the answer is the name of its row
+    assert answers(store, "Who is Quillon's release manager?") == ["Felix Wagner"]
+    # a column "Leader" is named by "leads"; a count, not a member, is asked of the graph
+    assert answers(store, "Who leads the Fisheries Ecology group?") == ["Yusuf Demir"]
+    assert answers(store, "How many members does the Fisheries Ecology group have?") == ["9"]
+    # read whole, the table answers with another row's cell, or not at all
+    off = {"KGQA_FIELD_ANSWERS": "false"}
+    assert answers(store, "Who leads the Fisheries Ecology group?", **off) != ["Yusuf Demir"]

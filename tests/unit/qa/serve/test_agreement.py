@@ -3,7 +3,7 @@ to the question by that relation ranked first."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.agreement import agrees, asked_relations, only_the_relation
+from kgqa.qa.serve.agreement import _bare_name, agrees, asked_relations, only_the_relation
 from kgqa.qa.serve.service import shown_answers
 from kgqa.qa.types import Answer
 
@@ -18,6 +18,9 @@ def test_the_relation_a_question_asks_about() -> None:
     assert asked_relations("What is the capital of France?") == set()
     assert asked_relations("When did the war end?") == set()
     assert asked_relations("Where is Born Free set?") == set()  # words of a name ask nothing
+    # a count is no relation of the graph: "members" asks no Member_Of here
+    assert asked_relations("Who are the members of the Sea Ice group?") == {"Member_Of"}
+    assert asked_relations("How many members does the Sea Ice group have?") == set()
 
 
 def fact(label: str, typed: bool = True) -> dict[str, object]:
@@ -58,3 +61,9 @@ def test_a_question_that_describes_another_entity_asks_more_than_the_relation() 
         "who?",
         ["Jamie Harris", "Hook-Handed Man"],
     )
+
+
+def test_a_name_s_describing_words_are_not_needed_to_find_it() -> None:
+    assert _bare_name("Fisheries Ecology group") == "Fisheries Ecology"
+    assert _bare_name("Lumen Works") == "Lumen Works"
+    assert _bare_name("group") == "group"

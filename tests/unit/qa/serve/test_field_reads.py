@@ -15,7 +15,7 @@ def test_a_key_of_another_holder_is_not_read() -> None:
     text = "Fact sheet\nProject lead: Marta Lindgren\nSponsor: Orbital Dynamics Ltd"
 
     def lines(question: str) -> list[str]:
-        return [f.line for f in asked_fields(text, question)]
+        return [f.line for f, _ in asked_fields(text, question)]
 
     assert lines("Who is the project lead?") == ["Project lead: Marta Lindgren"]
     assert lines("Who is the deputy project lead?") == []
@@ -26,12 +26,12 @@ def test_a_key_of_another_holder_is_not_read() -> None:
     # a key of every record of a list names none of them
     records = "Staff\nName: Ann Lee\nRole: CFO\nName: Bo Kim\nRole: CTO\nOffice: Oslo"
     assert asked_fields(records, "What is the name of the CFO?") == []
-    assert [f.line for f in asked_fields(records, "Where is the office?")] == ["Office: Oslo"]
+    assert [f.line for f, _ in asked_fields(records, "Where is the office?")] == ["Office: Oslo"]
 
 
 def test_a_cell_is_named_by_its_row_and_its_column() -> None:
-    (cell,) = asked_fields(TABLE, "What was the revenue in 2024?")
-    assert TABLE[cell.start : cell.end] == "36.1"
+    ((cell, backwards),) = asked_fields(TABLE, "What was the revenue in 2024?")
+    assert TABLE[cell.start : cell.end] == "36.1" and not backwards
     assert cell.line == "Revenue in 2024 was 36.1."  # read as a sentence
     assert asked_fields(TABLE, "What was the revenue?") == []  # which year, the cell cannot say
     assert len(passage_fields(TABLE)) == 4  # the header row and the rule are no cells
@@ -45,3 +45,26 @@ def test_an_answer_from_another_cell_is_hidden_beside_the_cell_asked() -> None:
     wrong, right = answer("48.2"), answer("36.1")
     assert other_fields("What was the revenue in 2024?", [wrong, right]) == {id(wrong)}
     assert other_fields("Who wrote the report?", [wrong, right]) == set()
+
+
+TEAM = (
+    "| Name | Role | Location |\n|---|---|---|\n| Noor Haddad | Project lead | Amman |\n"
+    "| Felix Wagner | Release manager | Leipzig |\n| Chiara Conti | Documentation | Turin |"
+)
+GROUPS = "| Group | Leader | Members |\n|---|---|---|\n| Sea Ice | Mikkel Berg | 12 |"
+
+
+def test_a_column_of_agents_is_named_by_its_verb() -> None:
+    ((cell, backwards),) = asked_fields(GROUPS, "Who leads the Sea Ice group?")
+    assert GROUPS[cell.start : cell.end] == "Mikkel Berg" and not backwards
+    ((cell, _),) = asked_fields(GROUPS, "How many members does the Sea Ice group have?")
+    assert GROUPS[cell.start : cell.end] == "12"
+
+
+def test_a_row_is_asked_backwards_by_the_words_of_its_cell() -> None:
+    ((cell, backwards),) = asked_fields(TEAM, "Who is Quillon's release manager?")
+    assert backwards and TEAM[cell.key_start :].startswith("Felix Wagner")
+    assert cell.line[cell.key_at :].startswith("Felix Wagner")
+    # a cell that the column gives twice names no row
+    twice = TEAM.replace("Documentation", "Release manager")
+    assert asked_fields(twice, "Who is Quillon's release manager?") == []
