@@ -418,6 +418,14 @@ class Settings(BaseSettings):
         "value is one more answer, ranked by its probability.",
     )
 
+    anchor_answers: bool = Field(
+        True,
+        description="When the question names a version or a year ('When was 2.0.0 released?') "
+        "and a passage found names others of its kind too (release notes, figures by year), "
+        "also read the part about the one named alone (the section under its heading, or its "
+        "clauses of a sentence); an answer read in the part about another is not shown.",
+    )
+
     similar_graph_weight: float = Field(
         0.3,
         ge=0,

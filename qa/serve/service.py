@@ -463,8 +463,9 @@ class QAService:
         generation: Generation | None = None,
     ) -> list[Answer]:
         """The reader's best span in each hit (of ``generation``, the one served when None),
-        and those it reads in the sentences of the graph's edges (``graph_reads``) and in the
-        fields the question names (``field_reads``), copies of one answer merged (the best
+        and those it reads in the sentences of the graph's edges (``graph_reads``), in the
+        fields the question names (``field_reads``) and in the scope of the version or year it
+        names (``anchor_reads``), copies of one answer merged (the best
         copy leads, the others in ``also_in``), best first. With the verifier, each answer
         carries ``probability`` (the verifier's chance that it is right, its copies' best),
         answers under the threshold are dropped, and without ``top_answers`` the best answer
@@ -492,13 +493,14 @@ class QAService:
 
             read = [a for copies in groups.values() for a in copies]
             join(graph_read_answers(self, question, hits, generation, read))
-        if self.settings.field_answers:
-            from kgqa.qa.serve.field_reads import field_read_answers, other_fields
+        from kgqa.qa.serve.anchor_reads import part_read_answers
 
-            join(field_read_answers(self, question, hits))
-            hidden = other_fields(question, [a for copies in groups.values() for a in copies])
-            kept = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
-            groups = {k: v for k, v in kept.items() if v}
+        added, hidden = part_read_answers(
+            self, question, hits, [a for g in groups.values() for a in g]
+        )
+        join(added)
+        kept = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
+        groups = {k: v for k, v in kept.items() if v}
         merged = []
         for copies in groups.values():
             copies.sort(key=_rank_key)

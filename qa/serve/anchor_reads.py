@@ -1,0 +1,199 @@
+"""Answers read in the scope of the version or year a question names: "When was Quillon 2.0.0
+released?" of release notes whose headings are "2.1.0 (2024-06-30)", "2.0.0 (2024-02-12)", ...;
+"What was the revenue in 2019?" of a table of figures whose columns are 2025 and 2024.
+
+Read whole, such a passage is a run of like facts told apart only by their version or year, and
+the reader answered with the first section's (2.1.0's date). Here a question that names a
+version or a year (its anchor) has, in each passage found that also names others of its kind
+(its rivals), the anchor's scope read alone: the section under a heading that names it (a table's
+cells are read by ``field_reads``). The reader's span there is one more answer, and an answer
+read in a rival's scope (its section, or the cells under its column) and in none of the
+anchor's is not shown; so where the passage never names the anchor, no answer in a rival's
+scope is ("When was Quillon 3.0 released?" of those notes). An answer that is itself of the
+anchor's kind is kept: it may be what is asked ("Which release dropped Python 3.8?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kgqa.qa.serve.field_reads import TABLE, passage_fields, read_parts
+from kgqa.qa.types import Answer, Hit
+
+# at most this many scopes are read per question (in the order of the search's hits)
+MAX_SCOPES = 3
+# a version: numbers joined by dots ("2.0.0", "v3.1"), not an amount ("£4.2 million", "3.5%")
+_DOTTED = re.compile(r"(?<![\w.$£€¥])[vV]?(\d+(?:\.\d+)+)(?![\w.]*\d)")
+_AMOUNT = re.compile(r"\s*(?:%|percent\b|per cent\b|million\b|billion\b|thousand\b|bn\b|m\b|k\b)")
+# a year: four digits from 1500 to 2199, not part of a larger number
+_YEAR = re.compile(r"(?<![\d.,])(1[5-9]\d\d|2[01]\d\d)(?!\d|[.,]\d)")
+_BLOCK = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A version or a year in a text."""
+
+    kind: str  # "version" or "year"
+    text: str
+    start: int
+    end: int
+
+    def names(self, anchor: Mark) -> bool:
+        """Whether this mark names ``anchor``: the same year, or the same version or one of
+        its releases ("3.0.1" names "3.0")."""
+        if self.kind != anchor.kind:
+            return False
+        return self.text == anchor.text or (
+            self.kind == "version" and self.text.startswith(anchor.text + ".")
+        )
+
+
+def marks(text: str) -> list[Mark]:
+    """The versions and years of ``text``, in order."""
+    found = [
+        Mark("version", m.group(1), m.start(1), m.end(1))
+        for m in _DOTTED.finditer(text)
+        if not _AMOUNT.match(text, m.end())
+    ]
+    taken = [(m.start, m.end) for m in found]
+    found += [
+        Mark("year", m.group(1), m.start(1), m.end(1))
+        for m in _YEAR.finditer(text)
+        if not any(a <= m.start(1) < b for a, b in taken)
+    ]
+    return sorted(found, key=lambda m: m.start)
+
+
+def section(text: str, mark: Mark, kin: list[Mark]) -> tuple[int, int] | None:
+    """Where the section of ``mark`` lies in ``text``, given every mark of its kind there
+    (``kin``): from a heading that names it (a block of one short line, between blank lines) to
+    the next heading of a mark of its kind, in a series of two such headings or more ("2.1.0
+    (...)", "2.0.0 (...)"); None for a mark elsewhere, and for a title's year alone ("Annual
+    results 2025"), which heads no section of its own."""
+    blocks = [0] + [m.end() for m in _BLOCK.finditer(text)]
+    ends = [m.start() for m in _BLOCK.finditer(text)] + [len(text)]
+    at = max(i for i, b in enumerate(blocks) if b <= mark.start)
+    series = [
+        i
+        for i in range(len(blocks))
+        if _heading(text[blocks[i] : ends[i]]) and any(blocks[i] <= k.start < ends[i] for k in kin)
+    ]
+    if at not in series or len(series) < 2:
+        return None
+    later = [i for i in series if i > at]
+    return blocks[at], ends[later[0] - 1] if later else len(text)
+
+
+def _heading(block: str) -> bool:
+    """A block of one short line that does not end a sentence ("2.0.0 (2024-02-12)")."""
+    block = block.strip()
+    return (
+        bool(block) and "\n" not in block and len(block.split()) <= 12 and block[-1] not in ".!?:;,"
+    )
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The scopes of a question's anchors and of their rivals in one passage."""
+
+    anchors: list[tuple[int, int]]
+    rivals: list[tuple[int, int]]
+
+
+def passage_scopes(text: str, anchors: list[Mark]) -> Scopes | None:
+    """The scopes of ``anchors`` and of their rivals in a passage's ``text``: a section under a
+    heading of a series (``section``), or in a table the cells under a column (or in a row)
+    that a mark heads; None where no rival has one (nothing to tell apart). A mark in a
+    sentence has none: on SQuAD 2.0 dev articles, its clauses read alone answered questions
+    that the text does not answer, and hiding answers from a rival's clauses hid right ones."""
+    kinds = {a.kind for a in anchors}
+    kin = [m for m in marks(text) if m.kind in kinds]
+    named = [m for m in kin if any(m.names(a) for a in anchors)]
+    rivals = [m for m in kin if m not in named]
+    if not rivals:
+        return None
+    tables = [(t.start(), t.end()) for t in TABLE.finditer(text)]
+    cells = passage_fields(text) if tables else []
+
+    def scopes(of: list[Mark]) -> list[tuple[int, int]]:
+        found = set()
+        for m in of:
+            # in a table, a year that heads a column (or a row) is the scope of its cells
+            table = next(((a, b) for a, b in tables if a <= m.start < b), None)
+            under = [
+                (f.start, f.end)
+                for f in cells
+                if table and table[0] <= f.start < table[1]
+                if m.text in (f.column or "") or m.text in f.key
+            ]
+            if not under and (part := section(text, m, kin)) is not None:
+                under = [part]
+            found |= set(under)
+        return sorted(found)
+
+    found = Scopes(scopes(named), scopes(rivals))
+    return found if found.rivals else None
+
+
+def rival_scoped(question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (their ids) lie in the scope of a rival of the question's anchors and
+    in none of the anchors' scopes (and hold no mark of an anchor's kind themselves)."""
+    anchors = marks(question)
+    if not anchors:
+        return set()
+    kinds = {m.kind for m in anchors}
+    out = set()
+    of_passage: dict[str, Scopes | None] = {}  # each passage's scopes, found once
+    for a in answers:
+        if a.context not in of_passage:
+            of_passage[a.context] = passage_scopes(a.context, anchors)
+        scopes = of_passage[a.context]
+        if scopes is None or {m.kind for m in marks(a.text)} & kinds:
+            continue  # a version (a year) asked of a version (a year) may be the rival itself
+        at = (a.start - a.passage_start, a.end - a.passage_start)
+        if _within(at, scopes.rivals) and not _within(at, scopes.anchors):
+            out.add(id(a))
+    return out
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def anchor_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
+    """The answers the reader of ``service`` (a ``QAService``) reads in the scopes of the
+    question's anchors in the passages of ``hits`` that name rivals too, each read alone
+    under its passage's first line when that is a short heading with words of the question the
+    scope lacks ("Quillon release notes"); a span outside the scope is none."""
+    anchors = marks(question)
+    if not anchors:
+        return []
+    parts = []
+    for hit in hits:
+        scopes = passage_scopes(hit.passage.text, anchors)
+        for a, b in scopes.anchors if scopes else []:
+            parts.append((hit, hit.passage.text[a:b], 0, b - a, a))
+    return read_parts(service, question, parts[:MAX_SCOPES])
+
+
+def part_read_answers(
+    service: Any, question: str, hits: list[Hit], read: list[Answer]
+) -> tuple[list[Answer], set[int]]:
+    """What the parts of passages a question names add to the answers of ``service`` (a
+    ``QAService``) already ``read``: the answers read in fields (setting ``field_answers``)
+    and in anchors' scopes (``anchor_answers``), and which answers (ids, of both) lie in
+    another field or a rival's scope, not to be shown."""
+    from kgqa.qa.serve.field_reads import field_read_answers, other_fields
+
+    added: list[Answer] = []
+    hidden: set[int] = set()
+    if service.settings.field_answers:
+        added += field_read_answers(service, question, hits)
+        hidden |= other_fields(question, read + added)
+    if service.settings.anchor_answers:
+        added += anchor_read_answers(service, question, hits)
+        hidden |= rival_scoped(question, read + added)
+    return added, hidden
