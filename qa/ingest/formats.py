@@ -1,4 +1,5 @@
-"""Text out of the formats people keep documents in: PDF (pypdfium2, pages kept), Word .docx
+"""Text out of the formats people keep documents in: PDF (pypdfium2, pages kept, lines that
+the page's width wrapped joined), Word .docx
 (python-docx: paragraphs, headings, tables), web pages (trafilatura's main-content extraction,
 which drops navigation, headers, footers and cookie banners) and Markdown (markdown-it-py, a
 CommonMark parser).
@@ -44,6 +45,32 @@ def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
     return text, tuple(starts)
 
 
+# the end of a line that ends a sentence or a clause, where a PDF's line is no wrapped one
+_LINE_END = re.compile(r"[.!?:;]['\")\]]*$")
+
+
+def unwrap_lines(page: str) -> str:
+    """A PDF page's (normalised) text with the lines that the page's width wrapped joined into
+    their paragraphs: a line that ends no sentence is joined to the next when the next starts
+    with a lowercase letter ("took part in two" / "international expeditions"), or when it is
+    as long as the page's long lines and the next goes on with a word or number. A heading ("Annual
+    Report 2024") is short, so stays a line; so do a list's items and a table's rows."""
+    lines = page.split("\n")
+    widest = max((len(line) for line in lines), default=0)
+    out = lines[:1]
+    for line in lines[1:]:
+        last = out[-1]
+        wrapped = bool(last) and bool(line) and not _LINE_END.search(last)
+        goes_on = line[:1].islower() or (
+            len(last) >= 0.75 * widest and line[:1].isalnum() and len(last.split()) >= 6
+        )
+        if wrapped and goes_on and not line.startswith(("- ", "* ", "\u2022", "|")):
+            out[-1] = f"{last} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def pdf_to_text(raw: bytes, where: str) -> Extracted:
     """The text layer of a PDF, page by page, and its metadata title."""
     import pypdfium2 as pdfium
@@ -65,7 +92,7 @@ def pdf_to_text(raw: bytes, where: str) -> Extracted:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            pages.append(unwrap_lines(normalise(textpage.get_text_range())))
             textpage.close()
             page.close()
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None

@@ -263,3 +263,27 @@ def test_a_table_of_html_text_is_rows_of_cells() -> None:
     html = "<p>Plans</p><table><tr><th>Plan<th>Price<tr><td>Basic<td>5 EUR</table><p>End</p>"
     text = normalise(html_to_text(html)[0])
     assert text == "Plans\n\n| Plan | Price |\n|---|---|\n| Basic | 5 EUR |\n\nEnd"
+
+
+def test_a_pdf_s_wrapped_lines_are_joined_into_sentences_and_headings_stay_lines(
+    tmp_path: Path,
+) -> None:
+    page = [
+        "Annual Report 2024",
+        "A year of expansion",
+        "Our scientists published 38 peer-reviewed papers and took part in two",
+        "international expeditions to the Barents Sea aboard the research vessel",
+        "Skarv, which was built in 2009.",
+        "- a list item that ends no sentence",
+        "- the next item",
+    ]
+    (tmp_path / "r.pdf").write_bytes(pdf_bytes([page]))
+    (doc,) = load(tmp_path / "r.pdf")
+    assert doc.text.split("\n") == [
+        "Annual Report 2024",
+        "A year of expansion",
+        "Our scientists published 38 peer-reviewed papers and took part in two international "
+        "expeditions to the Barents Sea aboard the research vessel Skarv, which was built in 2009.",
+        "- a list item that ends no sentence",
+        "- the next item",
+    ]
