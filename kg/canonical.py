@@ -30,11 +30,19 @@ def canonical_key(surface: str) -> str:
     return display_name(surface).casefold()
 
 
+# Latin letters that no accent makes (so NFKD keeps them whole), as ASCII writes them:
+# "Tromsø" is "Tromso", not "Troms"
+_LATIN_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i"}
+)
+
+
 def slug(text: str) -> str:
     """The id form of a name: ASCII letters and digits joined by '-' ("Marie Curie" ->
-    "marie-curie"); a name with no ASCII letters keeps its own letters, spaces as '-'
-    ("北京" -> "北京"), so ids stay readable and stable. Node ids and name look-ups both use it."""
-    folded = text.casefold()
+    "marie-curie", "Tromsø" -> "tromso"); a name with no ASCII letters keeps its own letters,
+    spaces as '-' ("北京" -> "北京"), so ids stay readable and stable. Node ids and name
+    look-ups both use it."""
+    folded = text.casefold().translate(_LATIN_LETTERS)
     ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
     out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return out or re.sub(r"\s+", "-", folded.strip())
@@ -80,21 +88,51 @@ _ROLE_HEADS = _ROLE_ACRONYMS | {
 }  # fmt: skip
 
 
+# a post's last word, written in lowercase after the words of what it is about ("Release
+# manager", "Project lead": a team table's cells)
+_LOWERCASE_HEADS = _ROLE_HEADS | {"lead", "leader", "coordinator", "maintainer", "editor"}
+
+
 def is_role_title(text: str) -> bool:
     """Whether ``text`` names a post rather than someone or something: made of the words of
-    posts only, one of them a post itself ("CFO", "Chief Scientific Officer", "Chair")."""
-    words = display_name(text).casefold().replace(",", " ").split()
-    return (
-        bool(words)
-        and all(w in _ROLE_WORDS or w in _ROLE_ACRONYMS for w in words)
-        and any(w in _ROLE_HEADS for w in words)
+    posts only, one of them a post itself ("CFO", "Chief Scientific Officer", "Chair"), or a
+    few words that end in a post's word in lowercase ("Release manager", "Project lead")."""
+    name = display_name(text)
+    words = name.casefold().replace(",", " ").split()
+    tail = name.split()[-1] if words else ""
+    return bool(words) and (
+        (
+            all(w in _ROLE_WORDS or w in _ROLE_ACRONYMS for w in words)
+            and any(w in _ROLE_HEADS for w in words)
+        )
+        or (2 <= len(words) <= 4 and tail.islower() and tail in _LOWERCASE_HEADS)
     )
 
 
+# what a letter's close says ("Best regards"), and days of the week ("Tue" of an e-mail's date;
+# not "Sun" or "Sat", which name things too)
+_SAYS_NOTHING = {
+    "regards", "best regards", "kind regards", "warm regards", "warmest regards",
+    "best wishes", "sincerely", "yours sincerely", "yours faithfully", "yours truly",
+    "many thanks", "thanks", "thank you", "cheers",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+# a possessive word that opens a phrase: "Our scientists", "My team" describe, not name
+_POSSESSIVE_OPENING = re.compile(r"^(?:our|my|your|his|her|their|its)\s", re.IGNORECASE)
+
+
 def names_nothing(text: str) -> bool:
-    """Whether a mention of ``text`` is no entity: a post (``is_role_title``) or one letter
-    ("B" of "Series B")."""
-    return is_role_title(text) or len(display_name(text)) == 1
+    """Whether a mention of ``text`` is no entity: a post (``is_role_title``), one letter ("B"
+    of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), or a phrase
+    that opens with a possessive ("Our scientists")."""
+    name = display_name(text)
+    return (
+        is_role_title(text)
+        or len(name) == 1
+        or name.casefold() in _SAYS_NOTHING
+        or bool(_POSSESSIVE_OPENING.match(name))
+    )
 
 
 # an award's name: "Hartwell Prize for Translational Medicine", "Turing Award"

@@ -120,10 +120,19 @@ class DependencyRelationExtractor:
 
 
 def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
-    """The mention a token belongs to, plus mentions of tokens conjoined with it."""
+    """The mention a token belongs to, plus mentions of tokens conjoined with it; a common noun
+    of no mention stands for the name right after it in apposition ("by the oceanographer
+    Ingrid Lindgren"; not "to a new partner, Vantorp Pharma", whose comma may part two)."""
     found: list[Mention] = []
     for t in [token, *(c for c in token.conjuncts)]:
         m = mention_of.get(t.i)
+        if m is None and t.pos_ == "NOUN":
+            named = (
+                c.i
+                for c in t.children
+                if c.dep_ == "appos" and c.left_edge.i == t.i + 1 and c.i in mention_of
+            )
+            m = next((mention_of[i] for i in named), None)
         if m is not None and m not in found:
             found.append(m)
     return found
@@ -330,6 +339,18 @@ class _SentenceWork:
         first = self.tokens[at]
         return first.pos_ in _COMMON_POS and not named(first.text)
 
+    def _common_phrase(self, i: int, j: int, at: int, named: Callable[[str], bool]) -> bool:
+        """Whether words ``i`` .. ``j - 1`` open the sentence (at word 0, or ``at`` after a list
+        number) with a common word capitalised for that alone (``_common_opening``), every
+        word after it in lowercase: "Finance", "Recycling and garden waste are collected ...",
+        a heading "1. New library"."""
+        return (
+            i in (0, at)
+            and j > at
+            and not any(t.text[:1].isupper() for t in self.tokens[at + 1 : j])
+            and self._common_opening(named, at)
+        )
+
     def _opening(self) -> int:
         """The word that opens the sentence after a list or section number ("3. Finance",
         "b) Products"): 2 after one, else 0."""
@@ -391,10 +412,14 @@ class _SentenceWork:
             if isinstance(g, tuple):  # whom an anaphor stands for is decided later
                 self.entity_mentions.append(g)
                 continue
-            if g is None and not any(self.text[x][:1].isupper() for x in self._slices(i, j)):
-                self.entity_mentions.append(None)  # no capital, no name: "oat biscuits"
+            if g is None and not any(
+                self.text[x][:1].isupper() and self.text[x].lower() not in ("the", "a", "an")
+                for x in self._slices(i, j)
+            ):
+                # no capital, no name: "oat biscuits", "The institute" opening a sentence
+                self.entity_mentions.append(None)
                 continue
-            if g is None and i in (0, at) and j == at + 1 and self._common_opening(named, at):
+            if (g is None or j > at + 1) and self._common_phrase(i, j, at, named):
                 self.entity_mentions.append(None)
                 continue
             if names_nothing(self.text[a:b]):
@@ -427,6 +452,11 @@ class _SentenceWork:
                 not any(e.start_char < b and a < e.end_char for a, b in covered)
                 and (e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e))
                 and not names_nothing(e.text)
+                and not (
+                    len(e) > 1
+                    and (span := self._words_of(e)) is not None
+                    and self._common_phrase(*span, at, named)
+                )
             ):
                 mentions.append(self._mention(e.start_char, e.end_char, e.label_))
         mentions.sort(key=lambda m: m.start)

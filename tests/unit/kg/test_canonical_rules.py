@@ -207,6 +207,14 @@ def test_posts_are_not_names() -> None:
         assert is_role_title(post), post
     for name in ("Clinical Development", "Board of Directors", "General Electric", "MD Anderson"):
         assert not is_role_title(name), name
+    # a team table's posts: a post's word in lowercase at the end
+    assert is_role_title("Release manager") and is_role_title("Project lead")
+    assert not is_role_title("Acme Lead") and not is_role_title("Band Leader")
     assert names_nothing("B") and names_nothing("CFO") and not names_nothing("Bo")
+    # an e-mail's close and date, and a phrase of "our": no one's name
+    for nothing in ("Best regards", "Kind regards", "Tue", "Our scientists", "their board"):
+        assert names_nothing(nothing), nothing
+    for name in ("Sun Microsystems", "Regards Capital", "Ourense", "The Sun"):
+        assert not names_nothing(name), name
     assert is_award("the Hartwell Prize for Translational Medicine") and is_award("Turing Award")
     assert not is_award("Prizewinning Foods")

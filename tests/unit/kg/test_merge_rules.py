@@ -21,3 +21,6 @@ def test_always_merge_onto_a_name_without_ascii_letters_merges_like_an_ascii_one
 def test_node_ids_are_the_slug_of_the_canonical_name() -> None:
     for name in ["Marie Curie", "the University of Paris", "北京", "Zoë  Café", "Москва"]:
         assert node_id(name, "X").rsplit(":", 1)[0] == slug(name.replace("the ", "", 1))
+    # a place written with and without its own letters is one node
+    assert node_id("Tromsø", "GPE") == node_id("Tromso", "GPE") == "tromso:GPE"
+    assert node_id("Łódź", "GPE") == "lodz:GPE"
