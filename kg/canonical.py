@@ -118,19 +118,27 @@ _SAYS_NOTHING = {
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
+# what a document is ("Annual Report 2024", "Fact Sheet"): its title, no organisation
+_DOCUMENT_KINDS = re.compile(
+    r"^(?:annual report|report|fact sheet|press release|minutes|newsletter|release notes|"
+    r"changelog|brochure|white paper|datasheet|data sheet)(?:\s+\d{4})?$",
+    re.IGNORECASE,
+)
 # a possessive word that opens a phrase: "Our scientists", "My team" describe, not name
 _POSSESSIVE_OPENING = re.compile(r"^(?:our|my|your|his|her|their|its)\s", re.IGNORECASE)
 
 
 def names_nothing(text: str) -> bool:
     """Whether a mention of ``text`` is no entity: a post (``is_role_title``), one letter ("B"
-    of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), or a phrase
-    that opens with a possessive ("Our scientists")."""
+    of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), what a
+    document is ("Annual Report"), or a phrase that opens with a possessive ("Our
+    scientists")."""
     name = display_name(text)
     return (
         is_role_title(text)
         or len(name) == 1
         or name.casefold() in _SAYS_NOTHING
+        or bool(_DOCUMENT_KINDS.match(name))
         or bool(_POSSESSIVE_OPENING.match(name))
     )
 
@@ -213,9 +221,12 @@ def document_aliases(
     "Curie" after "Pierre Curie" is Pierre, after "Marie Curie" is Marie); a first name that
     the tagger typed as an organisation or a group counts too, one typed as a place does not;
     ``short-name`` - an organisation named by the first words of a longer organisation's name
-    mentioned before it ("Acme's" after "Acme Robotics") is that organisation, unless the
-    document has two such ("Acme Robotics", "Acme Foods"), a person of that surname, or the
-    longer name in the same sentence ("Microsoft Research is a division of Microsoft").
+    mentioned before it ("Acme's" after "Acme Robotics"), or by the document's first line
+    ("About the Lindgren Institute"), is that organisation, unless the document has two such
+    ("Acme Robotics", "Acme Foods"), a person of that surname, or the longer name in the same
+    sentence ("Microsoft Research is a division of Microsoft"); ``leading-words`` - the same,
+    for a short name of two words or more ("Lindgren Institute" of "Lindgren Institute for
+    Marine Research"), which holds across documents too (``kg.graph.CORPUS_RULES``).
     """
     merges: list[AliasMerge] = []
     acronyms: dict[str, int] = {}
@@ -240,7 +251,7 @@ def document_aliases(
     orgs: dict[tuple[str, ...], int] = {}
     for i, (surface, label, _start, _end) in enumerate(mentions):
         words = display_name(surface).split()
-        if label == "ORG" and len(words) >= 2 and all(w[0].isupper() for w in words[1:]):
+        if label == "ORG" and len(words) >= 2 and _named_in_full(words):
             orgs.setdefault(tuple(w.casefold() for w in words), i)
     # each organisation named by the first words of one longer organisation's name
     longer_of = {
@@ -272,9 +283,13 @@ def document_aliases(
             people.append((i, [w.casefold() for w in words]))
             continue
         longer = longer_of.get(i)
-        if longer is not None and longer < i and not _surname_of(name, people):
+        # the longer name comes first, or the short one is the document's title ("About the
+        # Lindgren Institute" over "The Lindgren Institute for Marine Research was ...")
+        before = longer is not None and (longer < i or "\n" not in text[: mentions[i][2]])
+        if longer is not None and before and not _surname_of(name, people):
             if longer not in distinct:
-                merges.append(AliasMerge(i, longer, "short-name"))
+                rule = "leading-words" if len(name.split()) > 1 else "short-name"
+                merges.append(AliasMerge(i, longer, rule))
             continue
         if len(words) == 1 and label in ("PERSON", "ORG", "NORP", "GPE"):
             word = words[0].casefold()
@@ -288,6 +303,22 @@ def document_aliases(
                     merges.append(AliasMerge(i, j, "given-name"))
                     break
     return merges
+
+
+# lowercase words inside an organisation's name ("Institute for Marine Research")
+_NAME_JOINS = {"for", "of", "and", "&", "de", "du", "des", "la", "le", "the", "on", "in"}
+
+
+def _named_in_full(words: list[str]) -> bool:
+    """Whether the words after the first of a name are capitalised, but for the words that
+    join a name's parts ("Lindgren Institute for Marine Research"); its last is capitalised
+    ("Brennan Foods products", a heading the tagger took whole, is no name)."""
+    rest = words[1:]
+    return (
+        bool(rest)
+        and rest[-1][0].isupper()
+        and all(w[0].isupper() or w in _NAME_JOINS for w in rest)
+    )
 
 
 def _longer_org(words: list[str], orgs: dict[tuple[str, ...], int]) -> int | None:

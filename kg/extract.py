@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from kgqa.kg.canonical import is_award, names_nothing
-from kgqa.kg.openings import may_be_name, numbered, opens
+from kgqa.kg.openings import add_line_breaks, may_be_name, numbered, opens
 from kgqa.kg.pronouns import PERSONAL_PRONOUNS, org_anaphors, resolve_pronouns
 from kgqa.kg.registry import Registry
 from kgqa.kg.text import blank_junk, cut_block
@@ -29,6 +30,7 @@ def load_spacy(name: str) -> Any:
             "or give a pipeline directory."
         ) from None
     nlp.max_length = max(nlp.max_length, 2_000_000)
+    add_line_breaks(nlp)
     return nlp
 
 
@@ -291,6 +293,8 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
     return out
 
 
+# the rest of a "Key: value" line's key after a mention, up to its colon ("Config| file:")
+_KEY_END = re.compile(r"(?:[ \t]+[a-z][\w-]*){0,3}[ \t]*:")
 # relations an award takes no part in (one is founded or created: "Nobel established ...")
 _NO_AWARD = {"Member_Of", "Work_For", "Leader_Of"}
 # spaCy's tags of a common word (a proper noun is PROPN)
@@ -324,7 +328,7 @@ class _SentenceWork:
         self.mentions: list[Mention] = [
             self._mention(e.start_char, e.end_char, e.label_)
             for e in self.spacy
-            if not names_nothing(e.text)
+            if not self._names_nothing(e.start_char, e.end_char)
         ]
         self.mention_of: dict[int, Mention] = {}
         self._index()
@@ -360,6 +364,22 @@ class _SentenceWork:
     def _slices(self, i: int, j: int) -> list[slice]:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
         return [slice(a, b) for a, b in self.words.spans[i:j]]
+
+    def _names_nothing(self, a: int, b: int) -> bool:
+        """Whether characters ``a`` .. ``b`` of the text name nothing: ``names_nothing``, or
+        the key of a "Key: value" line (or its first word), which opens its line before the
+        colon, in lowercase after its first word ("Budget: 2.4 million euros", "Config file:
+        /etc/...")."""
+        name = self.text[a:b]
+        if names_nothing(name):
+            return True
+        line_start = self.text.rfind("\n", 0, a) + 1
+        words = name.split()
+        return (
+            not self.text[line_start:a].strip(" \t-*\u2022")
+            and _KEY_END.match(self.text, b) is not None
+            and all(w.islower() for w in words[1:])
+        )
 
     def _mention(self, start: int, end: int, label: str) -> Mention:
         return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
@@ -422,7 +442,7 @@ class _SentenceWork:
             if (g is None or j > at + 1) and self._common_phrase(i, j, at, named):
                 self.entity_mentions.append(None)
                 continue
-            if names_nothing(self.text[a:b]):
+            if self._names_nothing(a, b):
                 self.entity_mentions.append(None)  # "CFO", "Chair": a post, not who holds it
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
@@ -451,7 +471,7 @@ class _SentenceWork:
             if (
                 not any(e.start_char < b and a < e.end_char for a, b in covered)
                 and (e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e))
-                and not names_nothing(e.text)
+                and not self._names_nothing(e.start_char, e.end_char)
                 and not (
                     len(e) > 1
                     and (span := self._words_of(e)) is not None

@@ -73,8 +73,15 @@ def is_lone_surname(node: str) -> bool:
 
 # Document rules that hold in every document when they send a name to one node only: an
 # acronym defined for one organisation, a short name ("Harbor Lights") given to one
-# organisation with a legal form ("Harbor Lights Ltd"); in this order of precedence.
-CORPUS_RULES = {"acronym": "acronym-corpus", "legal-form": "legal-form-corpus"}
+# organisation with a legal form ("Harbor Lights Ltd"), the leading words of one organisation's
+# name ("Lindgren Institute" of "Lindgren Institute for Marine Research"); in this order of
+# precedence. A one-word short name ("Acme" of "Acme Robotics") holds in its document only:
+# "Microsoft" may be Microsoft Research in one document and Microsoft in the others.
+CORPUS_RULES = {
+    "acronym": "acronym-corpus",
+    "legal-form": "legal-form-corpus",
+    "leading-words": "leading-words-corpus",
+}
 
 
 # Extractors whose relations type both their ends (their votes count in type merges).

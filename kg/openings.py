@@ -1,5 +1,6 @@
 """Words that open a sentence: capitalised for that, so not names for that alone ("Investors
-praised ...", a heading "Products", "3. Finance")."""
+praised ...", a heading "Products", "3. Finance"); and the line breaks after a title or heading,
+where a sentence opens (a spaCy pipeline component, ``LINE_BREAKS``)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,46 @@ def may_be_name(inside: set[str], joint: Any, word: str) -> bool:
     sentence too (``inside``), or it is no common word of the joint model's vocabulary."""
     common = getattr(joint, "common", None)  # a joint extractor of a plugin may have none
     return word in inside or common is None or not common(word)
+
+
+LINE_BREAKS = "kgqa_line_breaks"
+# a line that ends no sentence but is a title or heading ("Dorothy Hodgkin" over "Dorothy
+# Crowfoot Hodgkin was ..."): at most this many words
+_HEADING_WORDS = 10
+# a heading ends in a noun, a name or a number ("A year of expansion", "Annual Report 2024"), a
+# line cut short in a sentence often does not ("... written by")
+_HEADING_ENDS = {"NN", "NNS", "NNP", "NNPS", "CD", "-RRB-"}
+
+
+def _line_breaks(doc: Any) -> Any:
+    """Sentence starts at the line breaks after a title or heading: a line of a few words that
+    ends in a noun, a name or a number (the tagger's), before a line that opens with a capital
+    or a digit. The parser kept such a line in the next line's sentence, and NER made one name
+    of both (a PDF's title "Dorothy Hodgkin" over "Dorothy Crowfoot Hodgkin was ..."); lines of
+    running text, wrapped at a width, are long, so stay joined."""
+    start = 0
+    for t in doc:
+        if not (t.is_space and "\n" in t.text):
+            continue
+        line = [w for w in doc[start : t.i] if not w.is_space]
+        start = t.i + 1
+        after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if (
+            line
+            and after is not None
+            and len(line) <= _HEADING_WORDS
+            and line[-1].tag_ in _HEADING_ENDS
+            and (after.text[:1].isupper() or after.text[:1].isdigit())
+        ):
+            after.is_sent_start = True
+    return doc
+
+
+def add_line_breaks(nlp: Any) -> None:
+    """Put ``LINE_BREAKS`` in a spaCy pipeline, before its parser (none without a parser)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(LINE_BREAKS):
+        Language.component(LINE_BREAKS, func=_line_breaks)
+    if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS, before="parser")

@@ -1,7 +1,8 @@
 """What a user's everyday documents put into the graph besides names, through `kgqa ingest`
 and `kgqa export` (texts written for this test): an e-mail's date and close, a heading or a
-sentence that opens with a common word, a team table's posts and a sentence's "The
-institute" make no node; one place spelt with and without its own letters is one node; and a
+sentence that opens with a common word, a team table's posts, a sentence's "The institute",
+a "Key: value" line's key and a report's title make no node, nor does a title glued to the
+name under it; one place spelt with and without its own letters is one node; and a
 founder named after a description ("the glaciologist Sigrid Halvard") is the founder."""
 
 from __future__ import annotations
@@ -46,10 +47,20 @@ Councillor James Whitcombe proposed a new public library on Mill Street.
 """
 
 
+SHEET = """Annual Report 2024
+Dorothy Hodgkin
+Dorothy Crowfoot Hodgkin was a British chemist born in Cairo.
+Sponsor: Orbital Dynamics Ltd
+Budget: 2.4 million euros
+Config file: /etc/helios.toml
+"""
+
+
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("graph_noise")
-    store = store_of(root, {"about.txt": ABOUT, "email.txt": EMAIL, "minutes.md": MINUTES})
+    files = {"about.txt": ABOUT, "email.txt": EMAIL, "minutes.md": MINUTES, "sheet.txt": SHEET}
+    store = store_of(root, files)
     out = root / "graph.json"
     result = CliRunner().invoke(
         app, ["export", "--format", "json", "--out", str(out), "--store", str(store)]
@@ -62,8 +73,12 @@ def test_everyday_words_make_no_nodes(graph: dict) -> None:
     names = {n["label"] for n in graph["nodes"]}
     assert {"Marta Kowalski", "James Whitcombe", "Noor Haddad", "Sigrid Halvard"} <= names
     for noise in ("Best regards", "Tue", "Recycling and garden waste", "New library",
-                  "Release manager", "Project lead", "institute"):  # fmt: skip
+                  "Release manager", "Project lead", "institute", "Annual Report", "Budget",
+                  "Config"):  # fmt: skip
         assert noise not in names, noise
+    # a title line is its own sentence, not the first words of the name under it
+    assert "Dorothy Crowfoot Hodgkin" in names and "Orbital Dynamics Ltd" in names
+    assert not any("Hodgkin Dorothy" in name for name in names)
 
 
 def test_one_place_one_node_and_the_founder_after_a_description(graph: dict) -> None:

@@ -122,6 +122,30 @@ def test_a_company_named_by_its_first_word_is_the_one_named_in_full_before() -> 
     assert {a.rule for a in document_aliases(founder, found, sentences(founder))} == {"surname"}
 
 
+def test_a_title_s_short_name_of_two_words_is_the_institute_in_every_document() -> None:
+    text = "About the Lindgren Institute\n\nThe Lindgren Institute for Marine Research was founded."
+    mentions = [
+        mention(text, "Lindgren Institute", "ORG"),
+        mention(text, "Lindgren Institute for Marine Research", "ORG"),
+    ]
+    # the title names it before the full name does; two words: "leading-words"
+    title_and_body = [(0, text.index("\n")), (text.index("The"), len(text))]
+    assert merges(text, mentions, title_and_body) == {(0, 1, "leading-words")}
+    full, short = "lindgren-institute-for-marine-research:ORG", "lindgren-institute:ORG"
+    rows = [
+        MentionRow(full, "Lindgren Institute for Marine Research", "ORG", "a"),
+        MentionRow(full, "Lindgren Institute", "ORG", "a", short, "leading-words"),
+        MentionRow(short, "Lindgren Institute", "ORG", "b"),  # a page that never says it in full
+        MentionRow("acme-robotics:ORG", "Acme Robotics", "ORG", "c"),
+        MentionRow("acme-robotics:ORG", "Acme", "ORG", "c", "acme:ORG", "short-name"),
+        MentionRow("acme:ORG", "Acme", "ORG", "d"),
+    ]
+    nodes = set(build_graph(rows, []))
+    assert short not in nodes and full in nodes
+    # one word ("Acme") holds in its own document only
+    assert "acme:ORG" in nodes
+
+
 def test_a_short_name_holds_across_documents_when_one_company_carries_it() -> None:
     rows = [
         MentionRow("harbor-lights-ltd:ORG", "Harbor Lights Ltd", "ORG", "a"),
