@@ -90,7 +90,7 @@ def best_span(
 TRIM_LOGITS = 3.0
 _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\b", re.IGNORECASE)
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
-DECODE_VERSION = 3
+DECODE_VERSION = 4
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -119,6 +119,41 @@ def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
     kept = context[first[0] : window.offsets[short][1]]  # type: ignore[index]
     drop = window.end[b] - window.end[short]  # both spans start at token a
     return short if drop <= TRIM_LOGITS and kept.split()[-1][:1].isupper() else b
+
+
+# a token that dots, slashes, at signs or underscores join into one: a file name, a domain, an
+# e-mail address, a path, a version ("ferrite.toml", "forum.ferrite.example", "1.4.2")
+_TOKEN = re.compile(r"[^\W_]+(?:[./@_][^\W_]+)+")
+# what ends a file name or a domain after its one dot ("ferrite.toml", "kgqa.dev")
+_ENDINGS = set(
+    """toml ini cfg conf json yaml yml xml csv txt md rst html htm css js ts py sh log db sql
+    pdf docx xlsx zip gz tar exe com org net io dev app edu gov info example""".split()
+)
+
+
+def whole_token(context: str, start: int, end: int) -> tuple[int, int]:
+    """A span's characters start..end widened to the whole token that its ends lie in, when
+    that token is a file name, a domain, an e-mail address, a path or a version: the reader's
+    word pieces stop at a dot, and "What is the configuration file called?" was answered
+    "ferrite" of "ferrite.toml". Not across a dot between words ("horrible.Keep", a review's
+    missing space): a token of one dot between letters must end in a known ending."""
+    first, last = start, end
+    for m in _TOKEN.finditer(context, max(0, start - 200), min(len(context), end + 200)):
+        if m.end() <= start or end <= m.start() or (start <= m.start() and m.end() <= end):
+            continue  # apart from the span, or whole inside it
+        token = m.group()
+        lead = context[max(0, m.start() - 2) : m.start()]
+        if "/" in token and (not lead.endswith("/") or lead == "//"):
+            continue  # a web address: its words may be the answer ("amazon" of www.amazon.com/...)
+        parts = token.split(".")
+        if (
+            any(c in token for c in "/@_")
+            or len(parts) > 2
+            or all(p.isdigit() for p in parts)
+            or (len(parts) == 2 and parts[1] in _ENDINGS)
+        ):
+            first, last = min(first, m.start()), max(last, m.end())
+    return first, last
 
 
 def _softmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -163,7 +198,7 @@ def read_windows(
     w = windows[w_index]
     if person and (short := trim_to_names(w, context, a, b)) != b:
         b, score = short, float(w.start[a] + w.end[short])
-    s, e = w.offsets[a][0], w.offsets[b][1]  # type: ignore[index]
+    s, e = whole_token(context, w.offsets[a][0], w.offsets[b][1])  # type: ignore[index]
     span = Span(text=context[s:e], score=score - null, start=s, end=e)
     if not vectors:
         return Reading(span, null)

@@ -15,6 +15,7 @@ from kgqa.qa.reader.extractive import (
     best_span,
     decode_windows,
     read_windows,
+    whole_token,
 )
 from kgqa.qa.settings import ReaderConfig, Settings
 from kgqa.qa.types import QAError
@@ -237,3 +238,27 @@ def test_a_who_answer_is_not_cut_before_a_lowercase_word() -> None:
     assert (
         reading.span is not None and reading.span.text == "men who were interested in mission work"
     )
+
+
+def test_a_span_cut_inside_a_file_name_an_address_or_a_version_takes_the_whole_token() -> None:
+    def widened(context: str, part: str) -> str:
+        at = context.index(part)
+        a, b = whole_token(context, at, at + len(part))
+        return context[a:b]
+
+    assert widened("moved from ferrite.ini to ferrite.toml.", "ferrite") == "ferrite.ini"
+    assert widened("Questions go to forum.ferrite.example. The", "forum.ferrite") == (
+        "forum.ferrite.example"
+    )
+    assert widened("Reports go to security@quillon.example.", "security") == (
+        "security@quillon.example"
+    )
+    assert widened("Config: /etc/quillon/quillon.toml", "/etc/quillon/quillon") == (
+        "/etc/quillon/quillon.toml"
+    )
+    assert widened("Set QUILLON_SECRET first", "QUILLON") == "QUILLON_SECRET"
+    assert widened("released as 1.4.2.", "1.4") == "1.4.2"
+    # a review's missing space, an abbreviation, a web address's word: as they were
+    assert widened("not horrible.Keep it", "horrible") == "horrible"
+    assert widened("the U.S. army", "U.S") == "U.S"
+    assert widened("at https://www.amazon.com/Calphalon now", "amazon") == "amazon"
