@@ -177,23 +177,3 @@ def anchor_read_answers(service: Any, question: str, hits: list[Hit]) -> list[An
         for a, b in scopes.anchors if scopes else []:
             parts.append((hit, hit.passage.text[a:b], 0, b - a, a))
     return read_parts(service, question, parts[:MAX_SCOPES])
-
-
-def part_read_answers(
-    service: Any, question: str, hits: list[Hit], read: list[Answer]
-) -> tuple[list[Answer], set[int]]:
-    """What the parts of passages a question names add to the answers of ``service`` (a
-    ``QAService``) already ``read``: the answers read in fields (setting ``field_answers``)
-    and in anchors' scopes (``anchor_answers``), and which answers (ids, of both) lie in
-    another field or a rival's scope, not to be shown."""
-    from kgqa.qa.serve.field_reads import field_read_answers, other_fields
-
-    added: list[Answer] = []
-    hidden: set[int] = set()
-    if service.settings.field_answers:
-        added += field_read_answers(service, question, hits)
-        hidden |= other_fields(question, read + added)
-    if service.settings.anchor_answers:
-        added += anchor_read_answers(service, question, hits)
-        hidden |= rival_scoped(question, read + added)
-    return added, hidden

@@ -463,9 +463,9 @@ class QAService:
         generation: Generation | None = None,
     ) -> list[Answer]:
         """The reader's best span in each hit (of ``generation``, the one served when None),
-        and those it reads in the sentences of the graph's edges (``graph_reads``), in the
-        fields the question names (``field_reads``) and in the scope of the version or year it
-        names (``anchor_reads``), copies of one answer merged (the best
+        and those it reads in the sentences of the graph's edges (``graph_reads``) and in the
+        parts of passages the question names (``part_reads``: fields, directory entries, a
+        version's section), copies of one answer merged (the best
         copy leads, the others in ``also_in``), best first. With the verifier, each answer
         carries ``probability`` (the verifier's chance that it is right, its copies' best),
         answers under the threshold are dropped, and without ``top_answers`` the best answer
@@ -493,7 +493,7 @@ class QAService:
 
             read = [a for copies in groups.values() for a in copies]
             join(graph_read_answers(self, question, hits, generation, read))
-        from kgqa.qa.serve.anchor_reads import part_read_answers
+        from kgqa.qa.serve.part_reads import part_read_answers
 
         added, hidden = part_read_answers(
             self, question, hits, [a for g in groups.values() for a in g]

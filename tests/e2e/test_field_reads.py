@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from tests.conftest import store_of
+from tests.conftest import REPO, store_of
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +63,10 @@ Quillon was started in 2019 by Noor Haddad.
 """
 
 
+# a staff directory of the user corpora: paragraphs that each open with a person's name
+STAFF = (REPO / "tests" / "data" / "user_corpora" / "docs" / "corvane_team.txt").read_text()
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = {
@@ -70,6 +74,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "contacts.html": CONTACTS,
         "results.md": REPORT,
         "team.md": TEAM,
+        "staff.txt": STAFF,
     }
     return store_of(tmp_path_factory.mktemp("field_reads"), files)
 
@@ -115,3 +120,11 @@ def test_a_row_is_found_by_the_words_of_any_of_its_cells(store: Path) -> None:
     # read whole, the table answers with another row's cell, or not at all
     off = {"KGQA_FIELD_ANSWERS": "false"}
     assert answers(store, "Who leads the Fisheries Ecology group?", **off) != ["Yusuf Demir"]
+
+
+def test_a_directory_entry_is_read_for_the_person_the_question_names(store: Path) -> None:
+    question = "Where did Tomasz Wierzbicki work before Corvane?"
+    assert answers(store, question) == ["Harrow & Finch"]
+    # read whole, the directory gives no answer (or, beside other documents, the Whitcombe
+    # Institute of the entry above: "Before Corvane she led ...")
+    assert answers(store, question, KGQA_FIELD_ANSWERS="false") != ["Harrow & Finch"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kgqa.qa.serve.entry_reads import other_entries, passage_entries
 from kgqa.qa.serve.field_reads import asked_fields, other_fields, passage_fields
 from kgqa.qa.types import Answer
 
@@ -68,3 +69,29 @@ def test_a_row_is_asked_backwards_by_the_words_of_its_cell() -> None:
     # a cell that the column gives twice names no row
     twice = TEAM.replace("Documentation", "Release manager")
     assert asked_fields(twice, "Who is Quillon's release manager?") == []
+
+
+DIRECTORY = (
+    "ACME - LEADERSHIP TEAM\n\n"
+    "Imani Okoye - Chief Executive. Before Acme she led a group at the Whitcombe Institute.\n\n"
+    "Tomasz Wierzbicki - Chief Financial Officer. He worked at Harrow & Finch for nine years.\n\n"
+    "Dr. Amara Sesay - Vice President. Amara joined from Novaris Health in 2025."
+)
+
+
+def test_a_directory_entry_is_the_one_the_question_names() -> None:
+    names = [name for name, _, _ in passage_entries(DIRECTORY)]
+    assert names == ["Imani Okoye", "Tomasz Wierzbicki", "Amara Sesay"]  # not the title
+
+    def answer(text: str) -> Answer:
+        at = DIRECTORY.index(text)
+        return Answer(text, 1.0, "t.txt", "t.txt#0", at, at + len(text), DIRECTORY, 0)
+
+    wrong, right = answer("Whitcombe Institute"), answer("Harrow & Finch")
+    question = "Where did Tomasz Wierzbicki work before Acme?"
+    assert other_entries(question, [wrong, right]) == {id(wrong)}
+    # a question that names no entry, or two, hides nothing
+    assert other_entries("Where did the CFO work before?", [wrong, right]) == set()
+    assert other_entries("Did Imani Okoye hire Tomasz Wierzbicki?", [wrong, right]) == set()
+    # one entry alone is no directory
+    assert passage_entries("Imani Okoye - Chief Executive. She founded it.") == []

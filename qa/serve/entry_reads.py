@@ -1,0 +1,80 @@
+"""Answers read in the entry of a directory that a question names: a staff list, a team page or
+a membership roll whose paragraphs each open with a person's name ("Tomasz Wierzbicki - Chief
+Financial Officer since January 2024. He previously worked ...").
+
+Read whole, such a passage is a run of like facts about several people, and the reader took
+the words that fit the question best from any of them: "Where did Tomasz Wierzbicki work
+before Corvane?" got the Whitcombe Institute of the entry above ("Before Corvane she led ...").
+So a question that names the person of an entry has that entry read alone too, and an answer
+read in another entry of that passage is not shown. A passage is a directory when two of its
+paragraphs or more open with a name (the setting ``field_answers``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.qa.types import Answer, Hit
+
+# at most this many entries are read per question (in the order of the search's hits)
+MAX_ENTRIES = 2
+# a paragraph that opens with a name of two to four capitalised words (after a title), then a
+# dash, a comma, a colon or a bracket: "Tomasz Wierzbicki - Chief Financial Officer ..."
+_ENTRY = re.compile(
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame)\.?\s+)?"
+    r"([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,3})\s*[-\u2013\u2014,:(]"
+)
+_PARAGRAPH = re.compile(r"[^\n](?:[^\n]|\n(?![ \t]*\n))*")
+
+
+def passage_entries(text: str) -> list[tuple[str, int, int]]:
+    """The entries of a directory in a passage's ``text``: (name, start, end) of each paragraph
+    that opens with a name (not in capitals) and tells something in a sentence; none where
+    fewer than two paragraphs do."""
+    found = []
+    for p in _PARAGRAPH.finditer(text):
+        m = _ENTRY.match(p.group())
+        # an entry tells something in sentences; a title ("CORVANE THERAPEUTICS - LEADERSHIP
+        # TEAM", "Acme - Our people") is no one's entry
+        if m is not None and not m.group(1).isupper() and re.search(r"[.!?](?:\s|$)", p.group()):
+            found.append((m.group(1), p.start(), p.end()))
+    return found if len(found) >= 2 else []
+
+
+def _asked(entries: list[tuple[str, int, int]], question: str) -> list[tuple[int, int]]:
+    """Where the entries lie whose name ``question`` holds, when it holds one name only."""
+    folded = question.casefold()
+    named = [(a, b) for name, a, b in entries if name.casefold() in folded]
+    return named if len(named) == 1 else []
+
+
+def other_entries(question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (their ids) lie in an entry of a directory other than the one the
+    question names, in a passage that has the one it names."""
+    out = set()
+    for a in answers:
+        entries = passage_entries(a.context)
+        asked = _asked(entries, question)
+        if not asked:
+            continue
+        start, end = a.start - a.passage_start, a.end - a.passage_start
+        if any(s <= start and end <= e for _, s, e in entries) and not any(
+            s <= start and end <= e for s, e in asked
+        ):
+            out.add(id(a))
+    return out
+
+
+def entry_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
+    """The answers the reader of ``service`` (a ``QAService``) reads in the entries that
+    ``question`` names in the passages of ``hits``, each read alone (under the passage's
+    heading, as ``field_reads.read_parts`` reads)."""
+    from kgqa.qa.serve.field_reads import read_parts
+
+    parts = [
+        (hit, hit.passage.text[a:b], 0, b - a, a)
+        for hit in hits
+        for a, b in _asked(passage_entries(hit.passage.text), question)
+    ]
+    return read_parts(service, question, parts[:MAX_ENTRIES])
