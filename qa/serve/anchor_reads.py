@@ -101,6 +101,7 @@ class Scopes:
 
     anchors: list[tuple[int, int]]
     rivals: list[tuple[int, int]]
+    sections: list[tuple[int, int]]  # the anchors' sections (their cells are read as fields)
 
 
 def passage_scopes(text: str, anchors: list[Mark]) -> Scopes | None:
@@ -118,23 +119,23 @@ def passage_scopes(text: str, anchors: list[Mark]) -> Scopes | None:
     tables = [(t.start(), t.end()) for t in TABLE.finditer(text)]
     cells = passage_fields(text) if tables else []
 
-    def scopes(of: list[Mark]) -> list[tuple[int, int]]:
-        found = set()
-        for m in of:
-            # in a table, a year that heads a column (or a row) is the scope of its cells
-            table = next(((a, b) for a, b in tables if a <= m.start < b), None)
-            under = [
-                (f.start, f.end)
-                for f in cells
-                if table and table[0] <= f.start < table[1]
-                if m.text in (f.column or "") or m.text in f.key
-            ]
-            if not under and (part := section(text, m, kin)) is not None:
-                under = [part]
-            found |= set(under)
-        return sorted(found)
+    def cells_under(m: Mark) -> list[tuple[int, int]]:
+        """In a table, a year that heads a column (or a row) is the scope of its cells."""
+        table = next(((a, b) for a, b in tables if a <= m.start < b), None)
+        return [
+            (f.start, f.end)
+            for f in cells
+            if table and table[0] <= f.start < table[1]
+            if m.text in (f.column or "") or m.text in f.key
+        ]
 
-    found = Scopes(scopes(named), scopes(rivals))
+    def sections(of: list[Mark]) -> set[tuple[int, int]]:
+        return {part for m in of if not cells_under(m) and (part := section(text, m, kin))}
+
+    def scopes(of: list[Mark]) -> list[tuple[int, int]]:
+        return sorted({c for m in of for c in cells_under(m)} | sections(of))
+
+    found = Scopes(scopes(named), scopes(rivals), sorted(sections(named)))
     return found if found.rivals else None
 
 
@@ -164,7 +165,7 @@ def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def anchor_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
-    """The answers the reader of ``service`` (a ``QAService``) reads in the scopes of the
+    """The answers the reader of ``service`` (a ``QAService``) reads in the sections of the
     question's anchors in the passages of ``hits`` that name rivals too, each read alone
     under its passage's first line when that is a short heading with words of the question the
     scope lacks ("Quillon release notes"); a span outside the scope is none."""
@@ -174,6 +175,6 @@ def anchor_read_answers(service: Any, question: str, hits: list[Hit]) -> list[An
     parts = []
     for hit in hits:
         scopes = passage_scopes(hit.passage.text, anchors)
-        for a, b in scopes.anchors if scopes else []:
+        for a, b in scopes.sections if scopes else []:
             parts.append((hit, hit.passage.text[a:b], 0, b - a, a))
     return read_parts(service, question, parts[:MAX_SCOPES])

@@ -30,6 +30,8 @@ def test_marks_are_versions_and_years_not_amounts() -> None:
 def test_a_version_s_scope_is_the_section_under_its_heading() -> None:
     anchors, rivals = parts(NOTES, "When was Quillon 2.0.0 released?")
     assert anchors == ["2.0.0 (2024-02-12)\n\nRenamed the qln command to quillon."]
+    scopes = passage_scopes(NOTES, marks("When was Quillon 2.0.0 released?"))
+    assert scopes is not None and [NOTES[a:b] for a, b in scopes.sections] == anchors
     assert rivals[0].startswith("2.1.0 (2024-06-30)") and "2.0.0" not in rivals[0]
     # "3.0" names no heading: every section is a rival's
     anchors, rivals = parts(NOTES, "When was Quillon 3.0 released?")
@@ -59,5 +61,8 @@ def test_a_year_that_heads_a_column_is_the_scope_of_its_cells() -> None:
     table = "Results\n\n| Item | 2025 | 2024 |\n|---|---|---|\n| Revenue | 48.2 | 36.1 |"
     anchors, rivals = parts(table, "What was the revenue in 2024?")
     assert anchors == ["36.1"] and rivals == ["48.2"]
+    # a cell is read as a field, not alone as an anchor's section
+    scopes = passage_scopes(table, marks("What was the revenue in 2024?"))
+    assert scopes is not None and scopes.sections == []
     anchors, rivals = parts(table, "What was the revenue in 2019?")
     assert anchors == [] and rivals == ["48.2", "36.1"]
