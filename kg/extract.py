@@ -365,11 +365,12 @@ class _SentenceWork:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
         return [slice(a, b) for a, b in self.words.spans[i:j]]
 
-    def _names_nothing(self, a: int, b: int) -> bool:
+    def _names_nothing(self, a: int, b: int, named: Callable[[str], bool] = lambda w: True) -> bool:
         """Whether characters ``a`` .. ``b`` of the text name nothing: ``names_nothing``, or
         the key of a "Key: value" line (or its first word), which opens its line before the
-        colon, in lowercase after its first word ("Budget: 2.4 million euros", "Config file:
-        /etc/...")."""
+        colon: words in lowercase after its first ("Launch site: Andøya", "Config file: ..."),
+        or one word that ``named`` says is no name ("Budget: 2.4 million euros"; a speaker's
+        "Obama: We will ..." stays a name)."""
         name = self.text[a:b]
         if names_nothing(name):
             return True
@@ -379,6 +380,7 @@ class _SentenceWork:
             not self.text[line_start:a].strip(" \t-*\u2022")
             and _KEY_END.match(self.text, b) is not None
             and all(w.islower() for w in words[1:])
+            and (len(words) > 1 or not named(name))
         )
 
     def _mention(self, start: int, end: int, label: str) -> Mention:
@@ -442,7 +444,7 @@ class _SentenceWork:
             if (g is None or j > at + 1) and self._common_phrase(i, j, at, named):
                 self.entity_mentions.append(None)
                 continue
-            if self._names_nothing(a, b):
+            if self._names_nothing(a, b, named):
                 self.entity_mentions.append(None)  # "CFO", "Chair": a post, not who holds it
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
@@ -471,7 +473,7 @@ class _SentenceWork:
             if (
                 not any(e.start_char < b and a < e.end_char for a, b in covered)
                 and (e.label_ not in SCHEMA_LABELS or any(t.text[:1].isupper() for t in e))
-                and not self._names_nothing(e.start_char, e.end_char)
+                and not self._names_nothing(e.start_char, e.end_char, named)
                 and not (
                     len(e) > 1
                     and (span := self._words_of(e)) is not None

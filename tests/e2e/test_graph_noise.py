@@ -52,7 +52,7 @@ Dorothy Hodgkin
 Dorothy Crowfoot Hodgkin was a British chemist born in Cairo.
 Sponsor: Orbital Dynamics Ltd
 Budget: 2.4 million euros
-Config file: /etc/helios.toml
+Launch site: Andøya Space Center, Norway
 """
 
 
@@ -74,7 +74,7 @@ def test_everyday_words_make_no_nodes(graph: dict) -> None:
     assert {"Marta Kowalski", "James Whitcombe", "Noor Haddad", "Sigrid Halvard"} <= names
     for noise in ("Best regards", "Tue", "Recycling and garden waste", "New library",
                   "Release manager", "Project lead", "institute", "Annual Report", "Budget",
-                  "Config"):  # fmt: skip
+                  "Launch site"):  # fmt: skip
         assert noise not in names, noise
     # a title line is its own sentence, not the first words of the name under it
     assert "Dorothy Crowfoot Hodgkin" in names and "Orbital Dynamics Ltd" in names
