@@ -5,20 +5,19 @@ Financial Officer since January 2024. He previously worked ...").
 Read whole, such a passage is a run of like facts about several people, and the reader took
 the words that fit the question best from any of them: "Where did Tomasz Wierzbicki work
 before Corvane?" got the Whitcombe Institute of the entry above ("Before Corvane she led ...").
-So a question that names the person of an entry has that entry read alone too, and an answer
-read in another entry of that passage is not shown. A passage is a directory when two of its
-paragraphs or more open with a name (the setting ``field_answers``).
+So where a question names the person of an entry, an answer read in another entry of that
+passage is not shown. A passage is a directory when two of its paragraphs or more open with a
+name (the setting ``field_answers``). The entry is not read alone: on the user corpora that
+answered one more question right and one that the documents do not answer ("Where was Imani
+Okoye born?" from "She grew up in Lagos"), as reading a clause alone did on SQuAD 2.0.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from kgqa.qa.types import Answer, Hit
+from kgqa.qa.types import Answer
 
-# at most this many entries are read per question (in the order of the search's hits)
-MAX_ENTRIES = 2
 # a paragraph that opens with a name of two to four capitalised words (after a title), then a
 # dash, a comma, a colon or a bracket: "Tomasz Wierzbicki - Chief Financial Officer ..."
 _ENTRY = re.compile(
@@ -64,17 +63,3 @@ def other_entries(question: str, answers: list[Answer]) -> set[int]:
         ):
             out.add(id(a))
     return out
-
-
-def entry_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
-    """The answers the reader of ``service`` (a ``QAService``) reads in the entries that
-    ``question`` names in the passages of ``hits``, each read alone (under the passage's
-    heading, as ``field_reads.read_parts`` reads)."""
-    from kgqa.qa.serve.field_reads import read_parts
-
-    parts = [
-        (hit, hit.passage.text[a:b], 0, b - a, a)
-        for hit in hits
-        for a, b in _asked(passage_entries(hit.passage.text), question)
-    ]
-    return read_parts(service, question, parts[:MAX_ENTRIES])

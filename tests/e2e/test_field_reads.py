@@ -122,9 +122,11 @@ def test_a_row_is_found_by_the_words_of_any_of_its_cells(store: Path) -> None:
     assert answers(store, "Who leads the Fisheries Ecology group?", **off) != ["Yusuf Demir"]
 
 
-def test_a_directory_entry_is_read_for_the_person_the_question_names(store: Path) -> None:
+def test_an_answer_from_another_person_s_entry_is_not_shown(store: Path) -> None:
     question = "Where did Tomasz Wierzbicki work before Corvane?"
-    assert answers(store, question) == ["Harrow & Finch"]
-    # read whole, the directory gives no answer (or, beside other documents, the Whitcombe
-    # Institute of the entry above: "Before Corvane she led ...")
-    assert answers(store, question, KGQA_FIELD_ANSWERS="false") != ["Harrow & Finch"]
+    # every answer shown, however unlikely: the entry above his ("Before Corvane she led the
+    # enzyme engineering group at the Whitcombe Institute") answers only when read whole
+    shown = {"KGQA_ANSWER_THRESHOLD": "0"}
+    assert "Whitcombe Institute" not in answers(store, question, **shown)
+    off = answers(store, question, KGQA_FIELD_ANSWERS="false", **shown)
+    assert "Whitcombe Institute" in off
