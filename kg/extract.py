@@ -123,12 +123,14 @@ class DependencyRelationExtractor:
 
 def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
     """The mention a token belongs to, plus mentions of tokens conjoined with it; a common noun
-    of no mention stands for the name right after it in apposition ("by the oceanographer
-    Ingrid Lindgren"; not "to a new partner, Vantorp Pharma", whose comma may part two)."""
+    of no mention, as an object, stands for the name right after it in apposition ("by the
+    oceanographer Ingrid Lindgren"; not "to a new partner, Vantorp Pharma", whose comma may part
+    two; nor a subject: "The programming language Ada ... was named after her" gave an edge
+    to whomever "her" was taken for)."""
     found: list[Mention] = []
     for t in [token, *(c for c in token.conjuncts)]:
         m = mention_of.get(t.i)
-        if m is None and t.pos_ == "NOUN":
+        if m is None and t.pos_ == "NOUN" and t.dep_ not in _SUBJECTS:
             named = (
                 c.i
                 for c in t.children
