@@ -1,6 +1,6 @@
-"""Answers read in the entry of a directory that a question names: a staff list, a team page or
-a membership roll whose paragraphs each open with a person's name ("Tomasz Wierzbicki - Chief
-Financial Officer since January 2024. He previously worked ...").
+"""The entries of a directory, told apart: a staff list, a team page or a membership roll whose
+paragraphs each open with a person's name ("Tomasz Wierzbicki - Chief Financial Officer since
+January 2024. He previously worked ...").
 
 Read whole, such a passage is a run of like facts about several people, and the reader took
 the words that fit the question best from any of them: "Where did Tomasz Wierzbicki work
