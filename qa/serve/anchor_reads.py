@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kgqa.qa.serve.field_reads import TABLE, passage_fields, read_parts
+from kgqa.qa.serve.field_reads import TABLE, paragraph_spans, passage_fields, read_parts
 from kgqa.qa.types import Answer, Hit
 
 # at most this many scopes are read per question (in the order of the search's hits)
@@ -29,7 +29,6 @@ _DOTTED = re.compile(r"(?<![\w.$£€¥])[vV]?(\d+(?:\.\d+)+)(?![\w.]*\d)")
 _AMOUNT = re.compile(r"\s*(?:%|percent\b|per cent\b|million\b|billion\b|thousand\b|bn\b|m\b|k\b)")
 # a year: four digits from 1500 to 2199, not part of a larger number
 _YEAR = re.compile(r"(?<![\d.,])(1[5-9]\d\d|2[01]\d\d)(?!\d|[.,]\d)")
-_BLOCK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -67,24 +66,30 @@ def marks(text: str) -> list[Mark]:
     return sorted(found, key=lambda m: m.start)
 
 
-def section(text: str, mark: Mark, kin: list[Mark]) -> tuple[int, int] | None:
-    """Where the section of ``mark`` lies in ``text``, given every mark of its kind there
-    (``kin``): from a heading that names it (a block of one short line, between blank lines) to
-    the next heading of a mark of its kind, in a series of two such headings or more ("2.1.0
-    (...)", "2.0.0 (...)"); None for a mark elsewhere, and for a title's year alone ("Annual
-    results 2025"), which heads no section of its own."""
-    blocks = [0] + [m.end() for m in _BLOCK.finditer(text)]
-    ends = [m.start() for m in _BLOCK.finditer(text)] + [len(text)]
-    at = max(i for i, b in enumerate(blocks) if b <= mark.start)
+def sections(text: str, kin: list[Mark]) -> dict[Mark, tuple[int, int]]:
+    """Where the section of each mark of ``kin`` (every mark of one kind in ``text``) that
+    heads one lies: from a heading that names it (a paragraph of one short line) to the next
+    heading of a mark of that kind, in a series of two such headings or more ("2.1.0 (...)",
+    "2.0.0 (...)"). A mark elsewhere heads none, nor does a title's year alone ("Annual
+    results 2025")."""
+    paragraphs = paragraph_spans(text)
     series = [
-        i
-        for i in range(len(blocks))
-        if _heading(text[blocks[i] : ends[i]]) and any(blocks[i] <= k.start < ends[i] for k in kin)
+        (a, b) for a, b in paragraphs if _heading(text[a:b]) and any(a <= k.start < b for k in kin)
     ]
-    if at not in series or len(series) < 2:
-        return None
-    later = [i for i in series if i > at]
-    return blocks[at], ends[later[0] - 1] if later else len(text)
+    if len(series) < 2:
+        return {}
+    found = {}
+    for n, (a, b) in enumerate(series):
+        # to the end of the paragraph before the next heading of the series, or of the text
+        stop = (
+            max(e for _, e in paragraphs if e <= series[n + 1][0])
+            if n + 1 < len(series)
+            else len(text)
+        )
+        for k in kin:
+            if a <= k.start < b:
+                found[k] = (a, stop)
+    return found
 
 
 def _heading(block: str) -> bool:
@@ -106,7 +111,7 @@ class Scopes:
 
 def passage_scopes(text: str, anchors: list[Mark]) -> Scopes | None:
     """The scopes of ``anchors`` and of their rivals in a passage's ``text``: a section under a
-    heading of a series (``section``), or in a table the cells under a column (or in a row)
+    heading of a series (``sections``), or in a table the cells under a column (or in a row)
     that a mark heads; None where no rival has one (nothing to tell apart). A mark in a
     sentence has none: on SQuAD 2.0 dev articles, its clauses read alone answered questions
     that the text does not answer, and hiding answers from a rival's clauses hid right ones."""
@@ -129,13 +134,19 @@ def passage_scopes(text: str, anchors: list[Mark]) -> Scopes | None:
             if m.text in (f.column or "") or m.text in f.key
         ]
 
-    def sections(of: list[Mark]) -> set[tuple[int, int]]:
-        return {part for m in of if not cells_under(m) and (part := section(text, m, kin))}
+    headed = sections(text, kin)
+    # each mark's scope: the cells under it, else its section (a mark in a table has none)
+    cells_of = {m: cells_under(m) for m in kin}
+    section_of = {m: headed[m] for m in kin if m in headed and not cells_of[m]}
 
     def scopes(of: list[Mark]) -> list[tuple[int, int]]:
-        return sorted({c for m in of for c in cells_under(m)} | sections(of))
+        return sorted(
+            {c for m in of for c in cells_of[m]} | {section_of[m] for m in of if m in section_of}
+        )
 
-    found = Scopes(scopes(named), scopes(rivals), sorted(sections(named)))
+    found = Scopes(
+        scopes(named), scopes(rivals), sorted({section_of[m] for m in named if m in section_of})
+    )
     return found if found.rivals else None
 
 

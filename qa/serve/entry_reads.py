@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from kgqa.qa.serve.field_reads import paragraph_spans
 from kgqa.qa.types import Answer
 
 # a paragraph that opens with a name of two to four capitalised words (after a title), then a
@@ -24,7 +25,7 @@ _ENTRY = re.compile(
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame)\.?\s+)?"
     r"([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,3})\s*[-\u2013\u2014,:(]"
 )
-_PARAGRAPH = re.compile(r"[^\n](?:[^\n]|\n(?![ \t]*\n))*")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def passage_entries(text: str) -> list[tuple[str, int, int]]:
@@ -32,12 +33,12 @@ def passage_entries(text: str) -> list[tuple[str, int, int]]:
     that opens with a name (not in capitals) and tells something in a sentence; none where
     fewer than two paragraphs do."""
     found = []
-    for p in _PARAGRAPH.finditer(text):
-        m = _ENTRY.match(p.group())
+    for a, b in paragraph_spans(text):
+        m = _ENTRY.match(text, a, b)
         # an entry tells something in sentences; a title ("CORVANE THERAPEUTICS - LEADERSHIP
         # TEAM", "Acme - Our people") is no one's entry
-        if m is not None and not m.group(1).isupper() and re.search(r"[.!?](?:\s|$)", p.group()):
-            found.append((m.group(1), p.start(), p.end()))
+        if m is not None and not m.group(1).isupper() and _SENTENCE_END.search(text, a, b):
+            found.append((m.group(1), a, b))
     return found if len(found) >= 2 else []
 
 
@@ -52,8 +53,11 @@ def other_entries(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in an entry of a directory other than the one the
     question names, in a passage that has the one it names."""
     out = set()
+    of_passage: dict[str, list[tuple[str, int, int]]] = {}  # each passage's entries, found once
     for a in answers:
-        entries = passage_entries(a.context)
+        if a.context not in of_passage:
+            of_passage[a.context] = passage_entries(a.context)
+        entries = of_passage[a.context]
         asked = _asked(entries, question)
         if not asked:
             continue

@@ -33,6 +33,8 @@ _FIELD = re.compile(
 # a table: lines of "| cell | cell |" rows, one after another
 TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# a blank line, or several, between two paragraphs
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # words that name no field: the question's asking words and its glue
 _GLUE = set(
     """who whom whose what which where when why how is are was were be been being am do does
@@ -68,8 +70,13 @@ class Field:
     value: int  # where the value starts in ``line``
     start: int  # where the value starts in the passage's text
     end: int  # where it ends there
-    key_at: int = 0  # where the key starts in ``line``
-    key_start: int = 0  # where the key starts in the passage's text
+    key_at: int  # where the key starts in ``line``
+    key_start: int  # where the key starts in the passage's text
+
+    @property
+    def cell(self) -> str:
+        """The value as the passage gives it."""
+        return self.line[self.value : self.value + self.end - self.start]
 
 
 def passage_fields(text: str) -> list[Field]:
@@ -169,9 +176,7 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         return []
     # a key given more than once ("Name: ..." in each record of a list) names no one field
     seen = Counter((f.key.casefold(), f.column) for f in fields)
-    cells = Counter(
-        (f.line[f.value : f.value + f.end - f.start].casefold(), f.column) for f in fields
-    )
+    cells = Counter((f.cell.casefold(), f.column) for f in fields)
     asked = field_keys(question) | _numbers(question)
     others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
     out = []
@@ -188,12 +193,11 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         ):
             out.append((f, False))
             continue
-        cell = f.line[f.value : f.value + f.end - f.start]
         if (
             f.column is not None
-            and cells[(cell.casefold(), f.column)] == 1
-            and _WORD.search(cell)
-            and _among(field_keys(cell), asked)
+            and cells[(f.cell.casefold(), f.column)] == 1
+            and _WORD.search(f.cell)
+            and _among(field_keys(f.cell), asked)
             and not _among(key, asked)
         ):
             out.append((f, True))
@@ -233,6 +237,13 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
             if f.start <= start and end <= f.end and (f.start, f.end) not in kept:
                 out.add(id(a))
     return out
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Where the paragraphs of a passage's ``text`` lie: the runs between blank lines (a
+    heading is one; so is a directory's entry, or a table)."""
+    cuts = list(_BLANK_LINES.finditer(text))
+    return list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(text)]))
 
 
 def heading_prefix(text: str, wants: set[str]) -> str:
