@@ -117,13 +117,47 @@ _SAYS_NOTHING = {
     "many thanks", "thanks", "thank you", "cheers",
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
+    # a possessive or a pronoun alone ("Our newest design ...", an interview's "You grew up")
+    "our", "my", "your", "we", "us", "their", "its", "you", "he", "she", "they", "them", "him",
+    "me",
+    # a degree ("University of Nigeria (BSc)")
+    "bsc", "msc", "phd", "mba", "dphil", "mphil", "llb", "llm", "beng", "meng", "dsc",
+    # a currency's code before an amount ("NOK 120")
+    "nok", "sek", "dkk", "eur", "usd", "gbp", "chf", "jpy", "cny", "inr", "aud", "cad", "nzd",
+    "zar", "pln", "czk", "huf", "isk", "hkd", "sgd",
 }  # fmt: skip
+# a company's legal form alone ("B.V." of "Deloitte Accountants B.V." that NER cut off)
+_LEGAL_ALONE = re.compile(
+    r"(?:Ltd|Limited|Inc|LLC|LLP|PLC|plc|GmbH|AG|S\.?A|N\.?V|B\.?V|Pty|S\.?p\.?A|S\.?r\.?l)\.?"
+)
 # what a document is ("Annual Report 2024", "Fact Sheet"): its title, no organisation
 _DOCUMENT_KINDS = re.compile(
     r"^(?:annual report|report|fact sheet|press release|minutes|newsletter|release notes|"
     r"changelog|brochure|white paper|datasheet|data sheet)(?:\s+\d{4})?$",
     re.IGNORECASE,
 )
+# a kin noun after a possessive, just before a name: "her father, ", "his brother "
+_KIN_BEFORE = re.compile(
+    r"\b(?:his|her|their|whose)\s+(?:(?:late|elder|older|younger|twin)\s+)?(father|mother|"
+    r"brother|sister|son|daughter|husband|wife|uncle|aunt|cousin|grandfather|grandmother|"
+    r"nephew|niece|parents?|spouse)\s*,?\s*\Z",
+    re.IGNORECASE,
+)
+_PARENTS = {"father", "mother", "parent", "parents"}
+_CHILDREN = {"son", "daughter"}
+
+
+def kin_before(text: str, start: int) -> str | None:
+    """What the words just before a name at ``start`` say it is to someone: "parent" ("her
+    father, Chukwuma Okafor"), "child" ("his son Jacques"), "kin" (a brother, a wife, ...), or
+    None."""
+    found = _KIN_BEFORE.search(text[max(0, start - 40) : start])
+    if found is None:
+        return None
+    noun = found.group(1).casefold()
+    return "parent" if noun in _PARENTS else "child" if noun in _CHILDREN else "kin"
+
+
 # a possessive word that opens a phrase: "Our scientists", "My team" describe, not name
 _POSSESSIVE_OPENING = re.compile(r"^(?:our|my|your|his|her|their|its)\s", re.IGNORECASE)
 
@@ -131,8 +165,9 @@ _POSSESSIVE_OPENING = re.compile(r"^(?:our|my|your|his|her|their|its)\s", re.IGN
 def names_nothing(text: str) -> bool:
     """Whether a mention of ``text`` is no entity: a post (``is_role_title``), one letter ("B"
     of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), what a
-    document is ("Annual Report"), or a phrase that opens with a possessive ("Our
-    scientists")."""
+    document is ("Annual Report"), a phrase that opens with a possessive ("Our scientists"),
+    a possessive alone, a degree ("PhD"), a currency's code ("NOK") or a legal form alone
+    ("B.V.")."""
     name = display_name(text)
     return (
         is_role_title(text)
@@ -140,7 +175,28 @@ def names_nothing(text: str) -> bool:
         or name.casefold() in _SAYS_NOTHING
         or bool(_DOCUMENT_KINDS.match(name))
         or bool(_POSSESSIVE_OPENING.match(name))
+        or bool(_LEGAL_ALONE.fullmatch(name))
     )
+
+
+def part_of_post(text: str, start: int, end: int) -> bool:
+    """Whether the words ``start`` .. ``end`` of ``text`` open the name of a post that the
+    word after them ends ("Chief Financial" of "Chief Financial Officer")."""
+    after = re.match(r"[ \t]+([A-Z][a-z]+)\b", text[end : end + 30])
+    return after is not None and is_role_title(f"{text[start:end]} {after.group(1)}")
+
+
+# lowercase words that end a name and describe it ("Fisheries Ecology group")
+_DESCRIPTORS = re.compile(r"(?:\s+[a-z][a-z-]*)+$")
+
+
+def without_descriptors(text: str, start: int, end: int) -> int:
+    """Where the name of ``text[start:end]`` ends, less the lowercase words that end it after
+    two names or more ("Fisheries Ecology group" is the "Fisheries Ecology" of a table)."""
+    found = _DESCRIPTORS.search(text, start, end)
+    if found is None or len(text[start : found.start()].split()) < 2:
+        return end
+    return found.start()
 
 
 # an award's name: "Hartwell Prize for Translational Medicine", "Turing Award"
@@ -250,8 +306,10 @@ def document_aliases(
     # ("Acme Robotics"), a heading that the tagger took whole is not ("Brennan Foods products")
     orgs: dict[tuple[str, ...], int] = {}
     for i, (surface, label, _start, _end) in enumerate(mentions):
-        words = display_name(surface).split()
-        if label == "ORG" and len(words) >= 2 and _named_in_full(words):
+        # one organisation with its legal form and without ("Meridian Logistics N.V.")
+        name = display_name(surface)
+        words = (without_legal_form(name) or name).split() if label == "ORG" else []
+        if len(words) >= 2 and _named_in_full(words):
             orgs.setdefault(tuple(w.casefold() for w in words), i)
     # each organisation named by the first words of one longer organisation's name
     longer_of = {
@@ -268,6 +326,7 @@ def document_aliases(
         if _said_beside(text, sentences, mentions[longer][0], mentions[i][2])
     }
     people: list[tuple[int, list[str]]] = []
+    relatives: set[int] = set()  # people named as someone's kin ("her father, Chukwuma Okafor")
     for i, (surface, label, start, _end) in enumerate(mentions):
         name = display_name(surface)
         key = name.replace(".", "")
@@ -281,6 +340,8 @@ def document_aliases(
         words = person_name(surface).split()
         if label == "PERSON" and len(words) >= 2:
             people.append((i, [w.casefold() for w in words]))
+            if kin_before(text, start) is not None:
+                relatives.add(i)
             continue
         longer = longer_of.get(i)
         # the longer name comes first, or the short one is the document's title ("About the
@@ -293,7 +354,12 @@ def document_aliases(
             continue
         if len(words) == 1 and label in ("PERSON", "ORG", "NORP", "GPE"):
             word = words[0].casefold()
-            for j, full in reversed(people):
+            # a relative is passed over for an earlier person of the surname: a biography calls
+            # its subject "Okafor", never the father it names in full
+            others = [(j, full) for j, full in people if j not in relatives]
+            for j, full in reversed(
+                others if any(full[-1] == word for _, full in others) else people
+            ):
                 if full[-1] == word:
                     merges.append(AliasMerge(i, j, "surname"))
                     break

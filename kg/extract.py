@@ -8,7 +8,13 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from kgqa.kg.canonical import is_award, names_nothing
+from kgqa.kg.canonical import (
+    is_award,
+    kin_before,
+    names_nothing,
+    part_of_post,
+    without_descriptors,
+)
 from kgqa.kg.openings import add_line_breaks, may_be_name, numbered, opens
 from kgqa.kg.pronouns import PERSONAL_PRONOUNS, org_anaphors, resolve_pronouns
 from kgqa.kg.registry import Registry
@@ -296,7 +302,7 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
 
 
 # the rest of a "Key: value" line's key after a mention, up to its colon ("Config| file:")
-_KEY_END = re.compile(r"(?:[ \t]+[a-z][\w-]*){0,3}[ \t]*:")
+_KEY_END = re.compile(r"((?:[ \t]+[a-z][\w-]*){0,3})[ \t]*([:|.])")
 # relations an award takes no part in (one is founded or created: "Nobel established ...")
 _NO_AWARD = {"Member_Of", "Work_For", "Leader_Of"}
 # spaCy's tags of a common word (a proper noun is PROPN)
@@ -372,20 +378,29 @@ class _SentenceWork:
         the key of a "Key: value" line (or its first word), which opens its line before the
         colon: words in lowercase after its first ("Launch site: Andøya", "Config file: ..."),
         or one word that ``named`` says is no name ("Budget: 2.4 million euros"; a speaker's
-        "Obama: We will ..." stays a name)."""
+        "Obama: We will ..." stays a name); or a table's first cell that goes on in lowercase
+        ("| Alma mater |")."""
         name = self.text[a:b]
-        if names_nothing(name):
+        if names_nothing(name) or part_of_post(self.text, a, b):
             return True
-        line_start = self.text.rfind("\n", 0, a) + 1
         words = name.split()
+        line_start = self.text.rfind("\n", 0, a) + 1
+        opening = self.text[line_start:a].strip()
+        key = _KEY_END.match(self.text, b)
+        if opening in ("|", ".") and key is not None and key.group(2) in "|.":
+            # a table's first cell (its bars read as full stops: ``blank_junk``): a key that
+            # goes on in lowercase ("| Alma mater |")
+            return bool(key.group(1)) and all(w.islower() for w in words[1:])
         return (
-            not self.text[line_start:a].strip(" \t-*\u2022")
-            and _KEY_END.match(self.text, b) is not None
+            not opening.strip("-*\u2022")
+            and key is not None
+            and key.group(2) == ":"
             and all(w.islower() for w in words[1:])
             and (len(words) > 1 or not named(name))
         )
 
     def _mention(self, start: int, end: int, label: str) -> Mention:
+        end = without_descriptors(self.text, start, end)
         return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
 
     def _words_of(self, span: Any) -> tuple[int, int] | None:
@@ -511,6 +526,12 @@ class _SentenceWork:
         )
         return [m for m in self.mentions if m.label == label and m.start < limit]
 
+    def _kin(self, m: Mention) -> str | None:
+        """What the words before mention ``m`` of this sentence say it is to someone
+        (``kin_before``); None for a mention of another sentence."""
+        inside = self.span.start <= m.start < self.span.end
+        return kin_before(self.text, m.start - self.offset) if inside else None
+
     def joint_relations(self, extractor: str, schema: Any) -> list[Relation]:
         """The joint model's relations, pronouns replaced by whom they stand for (dropped
         when that is unsure), the less specific of two labels on one pair dropped, each pair
@@ -527,6 +548,8 @@ class _SentenceWork:
                 continue
             if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
                 continue  # no one is a member of a prize, works for it or leads it
+            if label == "Parent_Of" and (self._kin(tail) == "parent" or self._kin(head) == "child"):
+                head, tail = tail, head  # "her father, Chukwuma Okafor": he is the parent
             found.setdefault((head, tail), {})[label] = score
         out = []
         for (head, tail), labels in found.items():

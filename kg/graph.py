@@ -8,6 +8,7 @@ same (head, predicate, tail) is counted on one edge keyed by the predicate.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -118,6 +119,18 @@ def type_votes(mention_nodes: Iterable[str], typed_ends: Iterable[str]) -> Count
     return votes
 
 
+# a legal form ending a node id's name ("meridian-logistics-n-v:ORG")
+_LEGAL_ENDINGS = re.compile(
+    r"-(?:ltd|limited|inc|incorporated|corp|corporation|llc|llp|plc|gmbh|ag|s-?a|n-?v|b-?v|pty|"
+    r"s-?p-?a|s-?r-?l|oy|ab|asa)$"
+)
+
+
+def _legal_name(node: str) -> bool:
+    """Whether ``node`` is an organisation's name with its legal form."""
+    return node.endswith(":ORG") and bool(_LEGAL_ENDINGS.search(_base(node)))
+
+
 def type_winner(nodes: list[str], votes: dict[str, int]) -> str:
     """Of nodes of one name, the one whose type has the most votes (ties: ``TYPE_ORDER``)."""
 
@@ -149,9 +162,12 @@ class NodeResolver:
         targets: dict[str, dict[str, set[str]]] = {rule: defaultdict(set) for rule in CORPUS_RULES}
         people: dict[str, set[str]] = defaultdict(set)
         nodes = {m.node_id for m in mentions} | {m.own_node for m in mentions if m.own_node}
+        short: dict[str, set[str]] = defaultdict(set)
         for m in mentions:
             if m.rule in CORPUS_RULES and m.own_node:
                 targets[m.rule][m.own_node].add(m.node_id)
+            elif m.rule == "short-name" and m.own_node and _legal_name(m.node_id):
+                short[m.own_node].add(m.node_id)
         for node in nodes:
             surname = person_surname(node)
             if surname is not None:
@@ -160,6 +176,12 @@ class NodeResolver:
             for alias, found in targets[rule].items():
                 if len(found) == 1:
                     self.global_map.setdefault(alias, (next(iter(found)), corpus_rule))
+        # a company's one-word short name beside its legal name ("Meridian" of "Meridian
+        # Logistics N.V.") names it in every document, as "Microsoft" beside "Microsoft
+        # Research" (no legal form: a part of the company) does not
+        for alias, found in short.items():
+            if len(found) == 1:
+                self.global_map.setdefault(alias, (next(iter(found)), "short-name-corpus"))
         for node in nodes:
             base = _base(node)
             if is_lone_surname(node) and len(people.get(base, ())) == 1:
@@ -239,10 +261,12 @@ def node_attributes(node: str, mentions: list[tuple[MentionRow, str]]) -> dict[s
         docs.add(m.doc_id)
         if rule and rule != "never-merge":
             merges[(m.name, rule if rule != "document" else m.rule)] += 1
-    # The most frequent name of the node's own mentions names it (aliases do not); ties go to
-    # the alphabetically first.
+    # The most frequent name of the node's own mentions names it (aliases do not), written as
+    # a name rather than in capitals ("Tom Reddy" over a transcript's "TOM REDDY") where the
+    # node has both; ties go to the alphabetically first.
     pool = own_names or names
-    name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    written = Counter({n: c for n, c in pool.items() if not (n.isupper() and len(n) > 4)})
+    name = min((written or pool).items(), key=lambda kv: (-kv[1], kv[0]))[0]
     kind = node.rsplit(":", 1)[-1]
     also: Counter[str] = Counter(m.label for m, _ in mentions if m.label and m.label != kind)
     return {

@@ -1,6 +1,7 @@
 """Words that open a sentence: capitalised for that, so not names for that alone ("Investors
 praised ...", a heading "Products", "3. Finance"); and the line breaks after a title or heading,
-where a sentence opens (a spaCy pipeline component, ``LINE_BREAKS``)."""
+and a transcript's speakers, where a sentence opens (a spaCy pipeline component,
+``LINE_BREAKS``)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,29 @@ def _line_breaks(doc: Any) -> Any:
             and (after.text[:1].isupper() or after.text[:1].isdigit())
         ):
             after.is_sent_start = True
+    _speaker_turns(doc)
     return doc
+
+
+# a line that opens with a label and a colon: "TOM REDDY: You grew up in Enugu."
+_LABELLED = re.compile(r"^[ \t]*([A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*){0,2}):[ \t]+(?=\S)", re.M)
+
+
+def _speaker_turns(doc: Any) -> None:
+    """Sentence starts after the speaker of each turn of a transcript (a label in capitals, or
+    one that opens two lines or more): "TOM REDDY: Who leads DryLine?" is no sentence about Tom
+    Reddy, and the parser made him its subject."""
+    found = list(_LABELLED.finditer(doc.text))
+    labels: dict[str, int] = {}
+    for m in found:
+        labels[m.group(1)] = labels.get(m.group(1), 0) + 1
+    for m in found:
+        label = m.group(1)
+        if labels[label] < 2 and not (label.isupper() and len(label) > 1):
+            continue
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is not None and span[0].i > 0:
+            span[0].is_sent_start = True
 
 
 def add_line_breaks(nlp: Any) -> None:

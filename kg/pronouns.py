@@ -15,6 +15,13 @@ _ORG_NOUNS = {
     "company", "firm", "group", "business", "bank", "brand", "maker", "manufacturer",
     "startup", "corporation", "organisation", "organization", "studio", "publisher",
 }  # fmt: skip
+# "the institute", "the museum": the organisation named before them whose name holds the noun
+# ("The institute, founded in 1974 by Harold Marlow, ..." after "the Marlow Water Institute")
+_NAMED_NOUNS = {
+    "institute", "museum", "university", "foundation", "college", "academy", "agency",
+    "council", "society", "hospital", "library", "association", "laboratory", "charity",
+    "orchestra", "theatre", "theater", "gallery", "school",
+}  # fmt: skip
 
 
 def is_anaphor(text: str) -> bool:
@@ -23,7 +30,7 @@ def is_anaphor(text: str) -> bool:
     words = text.casefold().split()
     if len(words) == 1:
         return words[0] in PERSONAL_PRONOUNS | _ORG_PRONOUNS
-    return len(words) == 2 and words[0] == "the" and words[1] in _ORG_NOUNS
+    return len(words) == 2 and words[0] == "the" and words[1] in _ORG_NOUNS | _NAMED_NOUNS
 
 
 def org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
@@ -36,7 +43,7 @@ def org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
         elif (
             t.lower_ == "the"
             and k + 1 < len(tokens)
-            and tokens[k + 1].lower_ in _ORG_NOUNS
+            and tokens[k + 1].lower_ in _ORG_NOUNS | _NAMED_NOUNS
             and not (k + 2 < len(tokens) and tokens[k + 2].pos_ in ("PROPN", "NOUN"))
         ):
             out.append((k, k + 2))
@@ -45,13 +52,17 @@ def org_anaphors(tokens: list[Any]) -> list[tuple[int, int]]:
 
 def _people(mentions: list[Mention]) -> dict[str, Mention]:
     """Distinct people among person mentions, by name: a one-word name that ends a longer one
-    ("Lund" after "Jakob Lund") is not counted again; two full names sharing a surname ("Jakob
-    Lund", "Maren Lund") are two people."""
+    named before it ("Lund" after "Jakob Lund") is not counted again; two full names sharing a
+    surname ("Jakob Lund", "Maren Lund") are two people, and so are a surname and a longer name
+    after it ("Okafor grew up where her father, Chukwuma Okafor, taught")."""
     full = {m.text.casefold(): m for m in mentions if len(m.text.split()) > 1}
     out = dict(full)
     for m in mentions:
         words = m.text.split()
-        if len(words) == 1 and not any(name.split()[-1] == words[0].casefold() for name in full):
+        if len(words) == 1 and not any(
+            name.split()[-1] == words[0].casefold() and other.start < m.start
+            for name, other in full.items()
+        ):
             out.setdefault(words[0].casefold(), m)
     return out
 
@@ -75,7 +86,16 @@ def resolve_pronouns(sentences: list[Any]) -> None:
         sentences,
         lambda w: w.org_anaphors,
         lambda w, before: {m.text.casefold(): m for m in w.named("ORG", before)},
+        _fits_noun,
+        lasts=3,  # "It is funded by ..." does not reach back to a name of the page's top
     )
+
+
+def _fits_noun(words: list[Any], referent: Mention) -> bool:
+    """Whether an anaphor's ``words`` ("the institute") may stand for ``referent``: its noun
+    is one of any organisation's ("the company"), or is in the referent's name."""
+    noun = words[-1].lower_
+    return noun not in _NAMED_NOUNS or noun in referent.text.casefold().split()
 
 
 def _company_words(sentences: list[Any]) -> set[str]:
@@ -98,11 +118,20 @@ def _resolve(
     sentences: list[Any],
     spans_of: Callable[[Any], list[tuple[int, int]]],
     named: Callable[[Any, int | None], dict[str, Mention]],
+    fits: Callable[[list[Any], Mention], bool] = lambda words, referent: True,
+    lasts: int | None = None,
 ) -> None:
     """The rule of ``resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
-    the distinct things of that kind a sentence names (``named``, before a word or in all)."""
+    the distinct things of that kind a sentence names (``named``, before a word or in all).
+    ``fits``: whether an anaphor's words may stand for a referent. ``lasts``: after how many
+    sentences that neither name the topic nor stand for it it is none, and a heading ends it
+    (None: it lasts, as a biography's "she" does across its sections)."""
     topic: Mention | None = None
+    since = 0  # sentences since the topic was named or stood for
     for w in sentences:
+        since += 1
+        if lasts is not None and (since > lasts or _heading(w)):
+            topic = None
         spans = spans_of(w)
         for i, j in spans:
             before = named(w, i)
@@ -110,6 +139,9 @@ def _resolve(
                 w.referent[(i, j)] = next(iter(before.values()))
             else:
                 w.referent[(i, j)] = topic if not before else None
+            found = w.referent[(i, j)]
+            if found is not None and not fits(w.tokens[i:j], found):
+                w.referent[(i, j)] = None
             if w.referent[(i, j)] is not None:
                 for t in w.tokens[i:j]:
                     w.mention_of[t.i] = w.referent[(i, j)]
@@ -123,9 +155,42 @@ def _resolve(
             ),
             None,
         )
+        if subject is None:  # a name as the main clause's subject is the topic too
+            subject = next(
+                (
+                    m
+                    for t in w.tokens
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+                    for m in [w.mention_of.get(t.i)]
+                    if m is not None and any(m is x for x in here.values())
+                ),
+                None,
+            )
         if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
-            topic = subject
+            topic, since = subject, 0
         elif len(here) == 1:
-            topic = next(iter(here.values()))
+            topic, since = next(iter(here.values())), 0
         elif len(here) > 1:
             topic = None
+        elif any(w.referent.get(span) is not None for span in spans):
+            since = 0
+
+
+def _heading(w: Any) -> bool:
+    """Whether a sentence is a heading that names a body of its own ("Supervisory board", over
+    "Its other members are ..."): a line of a few words without a full stop, that ends in
+    such a noun ("Requirements" under "Installing Quillon" keeps Quillon the topic)."""
+    text = w.sent.text.strip()
+    words = text.split()
+    return (
+        0 < len(words) <= 8
+        and text[-1] not in ".!?:;,\"'"
+        and words[-1].casefold() in _ORG_NOUNS | _NAMED_NOUNS | _BODIES
+    )
+
+
+# what a heading names that "it" may stand for under it
+_BODIES = {
+    "board", "committee", "team", "department", "division", "unit", "project", "programme",
+    "program", "office", "panel", "fund", "network", "centre", "center", "lab", "trust",
+}  # fmt: skip
