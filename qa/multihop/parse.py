@@ -405,6 +405,8 @@ def chain(q: str) -> Chain | None:
     if entity.lower() in _NATIONALITIES and re.match(r"\s+[a-z]", text[end:]):
         return None  # "the headquarters of the American research company where ...": no name
     outer = text[: m.start()] + "{bridge}" + text[end:]
+    if re.search(r"(?<!known )\bas\s+\{bridge\}", outer):
+        return None  # "Who did Okafor succeed as director of X?": a post, not someone in it
     if not outer.rstrip().endswith("?"):
         outer = outer.rstrip() + "?"
     # a single hop whose outer question is plain ("Who is the director of X?") is one fact

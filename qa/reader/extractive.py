@@ -53,13 +53,18 @@ class Reading:
 
 
 def best_span(
-    window: WindowLogits, max_answer_tokens: int, breaks: list[int] | None = None
+    window: WindowLogits,
+    max_answer_tokens: int,
+    breaks: list[int] | None = None,
+    asked: list[tuple[int, int]] | None = None,
 ) -> tuple[float, int, int] | None:
     """The highest start+end logit span inside the context, or None if the window has no
     context tokens. Returns (score, first token, last token). Given ``breaks``, where the
     context's blank lines start (``blank_lines``), a span does not cross one (a heading and
-    the paragraph under it are two places)."""
-    ctx = np.array([o is not None for o in window.offsets])
+    the paragraph under it are two places). Given ``asked``, the context's questions
+    (``questions_in``), no span starts or ends in one: a question answers nothing ("TOM REDDY:
+    Who leads DryLine?" is no answer to "Who leads DryLine?", the line after it is)."""
+    ctx = np.array([o is not None and not _inside(asked, o[0]) for o in window.offsets])
     if not ctx.any():
         return None
     start = np.where(ctx, window.start, -np.inf)
@@ -90,13 +95,34 @@ def best_span(
 TRIM_LOGITS = 3.0
 _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\b", re.IGNORECASE)
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
-DECODE_VERSION = 4
+DECODE_VERSION = 5
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def blank_lines(context: str) -> list[int]:
     """Where each blank line of ``context`` starts, for ``best_span``."""
     return [m.start() for m in _BLANK_LINE.finditer(context)]
+
+
+# a question that ends its line: from the line's start or a sentence's end to its question
+# mark (a review's "Aint the global economy wonderful? I think ..." asks nothing of the reader)
+_QUESTION = re.compile(r"(?:^|(?<=[.!?:]\s))[^\n.!?]*\?[ \t]*$", re.MULTILINE)
+
+
+def _inside(spans: list[tuple[int, int]] | None, at: int) -> bool:
+    """Whether character ``at`` lies in one of ``spans`` (sorted, not overlapping)."""
+    if not spans:
+        return False
+    k = bisect.bisect_right(spans, (at, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= at < spans[k][1]
+
+
+def questions_in(context: str) -> list[tuple[int, int]]:
+    """The (start, end) characters of each question that ends a line of ``context`` (an
+    interview's questions, an FAQ's titles), for ``best_span``."""
+    if "?" not in context:
+        return []
+    return [m.span() for m in _QUESTION.finditer(context)]
 
 
 def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
@@ -171,9 +197,10 @@ def _best_over(
     best: tuple[float, int, int, int] | None = None
     null = np.inf
     breaks = blank_lines(context)  # once for all the context's windows
+    asked = questions_in(context)
     for w_index, w in enumerate(windows):
         null = min(null, float(w.start[0] + w.end[0]))
-        found = best_span(w, max_answer_tokens, breaks)
+        found = best_span(w, max_answer_tokens, breaks, asked)
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], found[1], found[2], w_index)
     return best, null

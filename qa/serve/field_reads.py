@@ -93,7 +93,28 @@ def passage_fields(text: str) -> list[Field]:
             )
     for table in TABLE.finditer(text):
         found += _cells(text, table.start(), table.group(0))
+    for m in _NAME_AND_POST.finditer(text):
+        if _POST_WORDS & set(m.group(2).casefold().split()):
+            head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
+            line = f"{head}{m.group(2)}."
+            found.append(Field(m.group(2), None, line, 0, *m.span(1), len(head), m.start(2)))
     return found
+
+
+# a people page's entry: a line of a name (two to four capitalised words), then (after a blank
+# line or not) a short line of the post ("Henrik Aalto" over "Chief Financial Officer"): a
+# field of key "Chief Financial Officer" and value "Henrik Aalto"
+_NAME_AND_POST = re.compile(
+    r"^[ \t]*((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
+    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})[ \t]*\n"
+    r"(?:[ \t]*\n)?[ \t]*([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5})[ \t]*$",
+    re.M,
+)
+_POST_WORDS = {
+    "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
+    "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
+    "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
+}  # fmt: skip
 
 
 def _cells(text: str, at: int, table: str) -> list[Field]:
@@ -184,7 +205,9 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         said = {w.lower() for w in _WORD.findall(f.line)}
         if not others <= said:
             continue
-        key = field_keys(f.key) | _numbers(f.key)
+        # what a key says in brackets need not be asked: "Winter (1 September - 31 May)"
+        bare = _BRACKETS.sub("", f.key).strip() or f.key
+        key = field_keys(bare) | _numbers(bare)
         column = field_keys(f.column) | _numbers(f.column) if f.column else set()
         if (
             seen[(f.key.casefold(), f.column)] == 1
@@ -204,6 +227,9 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     return out
 
 
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
+
+
 def _among(stems: set[str], asked: set[str]) -> bool:
     """Whether every one of ``stems`` is among ``asked`` (none: False), an agent noun's as
     its verb's ("leader" asked by "leads", "founder" by "founded")."""
@@ -219,23 +245,38 @@ def _numbers(text: str) -> set[str]:
 
 def other_fields(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in the value of a field the question does not name,
-    in a passage with a field it names: "3 February 2025" of "Start date: ..." for "When is
+    in a document with a field it names: "3 February 2025" of "Start date: ..." for "When is
     the planned launch?" beside "Planned launch: autumn 2027"; last year's revenue for "What
     was the revenue in 2025?"."""
     out = set()
     of_passage: dict[str, tuple[list[Field], set[tuple[int, int]]]] = {}  # parsed once each
+    naming = set()  # the documents with a passage that holds a field the question names
     for a in answers:
         if a.context not in of_passage:
             fields = passage_fields(a.context)
             named = _named(fields, question)
-            of_passage[a.context] = fields, {(f.start, f.end) for f, _ in named}
+            of_passage[a.context] = (
+                fields,
+                {
+                    (f.key_start, f.key_start + len(f.key)) if back else (f.start, f.end)
+                    for f, back in named
+                },
+            )
+        if of_passage[a.context][1]:
+            naming.add(a.doc_id)
+    for a in answers:
         fields, kept = of_passage[a.context]
-        if not kept:
+        # passages overlap: "Error E1: ..." at the end of one passage, beside no named field,
+        # is still another field than the "Error E2" the next passage of the document holds
+        if a.doc_id not in naming:
             continue
         start, end = a.start - a.passage_start, a.end - a.passage_start
-        for f in fields:
-            if f.start <= start and end <= f.end and (f.start, f.end) not in kept:
-                out.add(id(a))
+        within = [(f.start, f.end) for f in fields if f.start <= start and end <= f.end]
+        within += [t.span() for t in TABLE.finditer(a.context) if t.start() <= start < t.end()]
+        # nor any other cell of a table: its header ("Days" of "| Season | Days | Hours |"),
+        # a row's first cell that the question does not ask for
+        if within and not any(k[0] <= start and end <= k[1] for k in kept):
+            out.add(id(a))
     return out
 
 

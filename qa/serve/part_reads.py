@@ -17,16 +17,27 @@ def part_read_answers(
     ``QAService``) already ``read``: the answers read in the fields and sections it names, and
     which answers (ids, of both) lie in another field, entry or version's section, not to be
     shown."""
-    from kgqa.qa.serve.anchor_reads import anchor_read_answers, rival_scoped
-    from kgqa.qa.serve.entry_reads import other_entries
-    from kgqa.qa.serve.field_reads import field_read_answers, other_fields
+    from kgqa.qa.serve.anchor_reads import anchor_read_answers
+    from kgqa.qa.serve.field_reads import field_read_answers
 
     added: list[Answer] = []
-    hidden: set[int] = set()
     if service.settings.field_answers:
         added += field_read_answers(service, question, hits)
-        hidden |= other_fields(question, read + added) | other_entries(question, read + added)
     if service.settings.anchor_answers:
         added += anchor_read_answers(service, question, hits)
-        hidden |= rival_scoped(question, read + added)
-    return added, hidden
+    return added, hidden_parts(service, question, read + added)
+
+
+def hidden_parts(service: Any, question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (ids) lie in a field, directory entry or version's section of a
+    passage other than the one ``question`` names (with the settings of ``service``)."""
+    from kgqa.qa.serve.anchor_reads import rival_scoped
+    from kgqa.qa.serve.entry_reads import other_entries
+    from kgqa.qa.serve.field_reads import other_fields
+
+    hidden: set[int] = set()
+    if service.settings.field_answers:
+        hidden |= other_fields(question, answers) | other_entries(question, answers)
+    if service.settings.anchor_answers:
+        hidden |= rival_scoped(question, answers)
+    return hidden

@@ -535,13 +535,16 @@ class QAService:
     def without_vetoed(
         self, question: str, answers: list[Answer], generation: Generation
     ) -> list[Answer]:
-        """``answers`` less those the graph says belong to another entity (setting
-        ``graph_veto``; ``agreement.graph_disagreeing``)."""
-        if not self.settings.graph_veto:
-            return answers
-        from kgqa.qa.serve.agreement import graph_disagreeing
+        """``answers`` less those read in a part of a passage the question does not name
+        (``part_reads``), and those the graph says belong to another entity or that are read
+        as another event's or another name's (setting ``graph_veto``; ``agreement``)."""
+        from kgqa.qa.serve.agreement import graph_disagreeing, other_event, other_owner
+        from kgqa.qa.serve.part_reads import hidden_parts
 
-        vetoed = graph_disagreeing(self, question, answers, generation)
+        vetoed = hidden_parts(self, question, answers)
+        if self.settings.graph_veto:
+            vetoed |= graph_disagreeing(self, question, answers, generation)
+            vetoed |= other_event(question, answers) | other_owner(question, answers)
         return [a for a in answers if id(a) not in vetoed]
 
     def hides(self, step: Any) -> bool:
