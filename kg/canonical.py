@@ -126,6 +126,7 @@ _SAYS_NOTHING = {
     "nok", "sek", "dkk", "eur", "usd", "gbp", "chf", "jpy", "cny", "inr", "aud", "cad", "nzd",
     "zar", "pln", "czk", "huf", "isk", "hkd", "sgd",
 }  # fmt: skip
+_ASKING = {"Who", "Whom", "Whose", "What", "Which", "Where", "When", "Why", "How"}
 # a company's legal form alone ("B.V." of "Deloitte Accountants B.V." that NER cut off)
 _LEGAL_ALONE = re.compile(
     r"(?:Ltd|Limited|Inc|LLC|LLP|PLC|plc|GmbH|AG|S\.?A|N\.?V|B\.?V|Pty|S\.?p\.?A|S\.?r\.?l)\.?"
@@ -166,8 +167,8 @@ def names_nothing(text: str) -> bool:
     """Whether a mention of ``text`` is no entity: a post (``is_role_title``), one letter ("B"
     of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), what a
     document is ("Annual Report"), a phrase that opens with a possessive ("Our scientists"),
-    a possessive alone, a degree ("PhD"), a currency's code ("NOK") or a legal form alone
-    ("B.V.")."""
+    a possessive or pronoun alone, a degree ("PhD"), a currency's code ("NOK"), a legal form
+    alone ("B.V.") or a question word ("Who")."""
     name = display_name(text)
     return (
         is_role_title(text)
@@ -176,6 +177,7 @@ def names_nothing(text: str) -> bool:
         or bool(_DOCUMENT_KINDS.match(name))
         or bool(_POSSESSIVE_OPENING.match(name))
         or bool(_LEGAL_ALONE.fullmatch(name))
+        or name in _ASKING  # "Who leads the project?" ("WHO" is a name)
     )
 
 

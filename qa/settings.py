@@ -399,7 +399,10 @@ class Settings(BaseSettings):
         description="Do not show an answer to a question about a relation the graph types "
         "('Where was X born?') when the sentence it was read from states that relation of "
         "another entity and no edge of it joins the answer to the question's entity, or when "
-        "the document it was read from never names an entity of the question.",
+        "the document it was read from never names an entity of the question; nor one read "
+        "as the date or place of another event of a life ('born' before it, for a question "
+        "about a death), or from a sentence that gives what is asked of another name "
+        "('Kestrel Freight's revenue' for 'Meridian's revenue').",
     )
 
     graph_answers: bool = Field(
@@ -415,7 +418,9 @@ class Settings(BaseSettings):
         description="When a passage found holds lines 'Key: value' (a directory's "
         "'Documentation: Samuel Adeyemi', a README's 'License: MIT') and the question names a "
         "key, also read that line alone (at most 3 per question); the reader's span in its "
-        "value is one more answer, ranked by its probability.",
+        "value is one more answer, ranked by its probability. So are a table's cells (by "
+        "row and column) and a people page's name over its post; an answer in another field "
+        "or cell of the document, or in another person's entry of a directory, is not shown.",
     )
 
     anchor_answers: bool = Field(

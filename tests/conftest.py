@@ -158,6 +158,37 @@ def store_of(root: Path, files: dict[str, str]) -> Path:
     return root / "store"
 
 
+def graph_json(store: Path, root: Path) -> dict[str, Any]:
+    """The graph of ``store`` as `kgqa export --format json` writes it (under ``root``)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from kgqa.flows.cli import app
+
+    out = root / "graph.json"
+    result = CliRunner().invoke(
+        app, ["export", "--format", "json", "--out", str(out), "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def asked(store: Path, question: str, **env: str) -> list[str]:
+    """The answers `kgqa ask QUESTION --json` shows over ``store`` (settings in ``env``)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from kgqa.flows.cli import app
+
+    result = CliRunner().invoke(
+        app, ["ask", question, "--store", str(store), "--json"], env={"KGQA_WARM": "false", **env}
+    )
+    assert result.exit_code == 0, result.output
+    return [a["text"] for a in json.loads(result.stdout.strip().splitlines()[-1])["answers"]]
+
+
 @pytest.fixture
 def sample_store_copy(sample_store: Path, tmp_path: Path) -> Path:
     target = tmp_path / "store"

@@ -62,8 +62,9 @@ def best_span(
     context tokens. Returns (score, first token, last token). Given ``breaks``, where the
     context's blank lines start (``blank_lines``), a span does not cross one (a heading and
     the paragraph under it are two places). Given ``asked``, the context's questions
-    (``questions_in``), no span starts or ends in one: a question answers nothing ("TOM REDDY:
-    Who leads DryLine?" is no answer to "Who leads DryLine?", the line after it is)."""
+    and speakers (``unread_in``), no span starts or ends in one: a question answers nothing
+    ("TOM REDDY: Who leads DryLine?" is no answer to "Who leads DryLine?", the line after it
+    is)."""
     ctx = np.array([o is not None and not _inside(asked, o[0]) for o in window.offsets])
     if not ctx.any():
         return None
@@ -117,12 +118,30 @@ def _inside(spans: list[tuple[int, int]] | None, at: int) -> bool:
     return k >= 0 and spans[k][0] <= at < spans[k][1]
 
 
+# a transcript's speaker: a line that opens with a name in capitals and a colon ("TOM REDDY: ")
+_SPEAKER = re.compile(r"^[ \t]*[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+){0,3}:(?=[ \t])", re.M)
+
+
 def questions_in(context: str) -> list[tuple[int, int]]:
     """The (start, end) characters of each question that ends a line of ``context`` (an
     interview's questions, an FAQ's titles), for ``best_span``."""
     if "?" not in context:
         return []
     return [m.span() for m in _QUESTION.finditer(context)]
+
+
+def unread_in(context: str) -> list[tuple[int, int]]:
+    """Where in ``context`` no answer lies, sorted and apart, for ``best_span``: its questions
+    (``questions_in``) and the speakers of a transcript ("RUTH ELLISON: Dr Sam Okoro leads
+    it." answers "Dr Sam Okoro")."""
+    spans = sorted(questions_in(context) + [m.span() for m in _SPEAKER.finditer(context)])
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def trim_to_names(window: WindowLogits, context: str, a: int, b: int) -> int:
@@ -197,7 +216,7 @@ def _best_over(
     best: tuple[float, int, int, int] | None = None
     null = np.inf
     breaks = blank_lines(context)  # once for all the context's windows
-    asked = questions_in(context)
+    asked = unread_in(context)
     for w_index, w in enumerate(windows):
         null = min(null, float(w.start[0] + w.end[0]))
         found = best_span(w, max_answer_tokens, breaks, asked)

@@ -5,14 +5,13 @@ one that names a table's row and column, that cell."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from kgqa.flows.cli import app
-from tests.conftest import REPO, store_of
+from tests.conftest import REPO, asked, store_of
 
 pytestmark = pytest.mark.slow
 
@@ -79,12 +78,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store_of(tmp_path_factory.mktemp("field_reads"), files)
 
 
-def answers(store: Path, question: str, **env: str) -> list[str]:
-    result = CliRunner().invoke(
-        app, ["ask", question, "--store", str(store), "--json"], env={"KGQA_WARM": "false", **env}
-    )
-    assert result.exit_code == 0, result.output
-    return [a["text"] for a in json.loads(result.stdout.strip().splitlines()[-1])["answers"]]
+answers = asked
 
 
 def test_the_value_of_the_line_the_question_names_is_the_answer(store: Path) -> None:

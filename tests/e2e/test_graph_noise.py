@@ -7,13 +7,9 @@ founder named after a description ("the glaciologist Sigrid Halvard") is the fou
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from kgqa.flows.cli import app
-from tests.conftest import store_of
+from tests.conftest import graph_json, store_of
 
 pytestmark = pytest.mark.slow
 
@@ -60,13 +56,7 @@ Launch site: Andøya Space Center, Norway
 def graph(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("graph_noise")
     files = {"about.txt": ABOUT, "email.txt": EMAIL, "minutes.md": MINUTES, "sheet.txt": SHEET}
-    store = store_of(root, files)
-    out = root / "graph.json"
-    result = CliRunner().invoke(
-        app, ["export", "--format", "json", "--out", str(out), "--store", str(store)]
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(out.read_text())
+    return graph_json(store_of(root, files), root)
 
 
 def test_everyday_words_make_no_nodes(graph: dict) -> None:

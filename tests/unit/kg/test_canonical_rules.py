@@ -9,9 +9,12 @@ from kgqa.kg.canonical import (
     document_aliases,
     is_award,
     is_role_title,
+    kin_before,
     names_nothing,
     node_id,
+    part_of_post,
     strip_title,
+    without_descriptors,
 )
 from kgqa.kg.graph import EvidenceRow, MentionRow, MergeRules, build_graph
 
@@ -146,6 +149,49 @@ def test_a_title_s_short_name_of_two_words_is_the_institute_in_every_document() 
     assert "acme:ORG" in nodes
 
 
+def test_a_company_s_one_word_name_beside_its_legal_name_holds_in_every_document() -> None:
+    text = "Meridian Logistics N.V. bought Kestrel. Meridian Logistics said Meridian will grow."
+    mentions = [
+        mention(text, "Meridian Logistics N.V.", "ORG"),
+        mention(text, "Meridian Logistics", "ORG", 1),
+        mention(text, "Meridian", "ORG", 2),
+    ]
+    # with and without its legal form, one organisation: its short name is it
+    assert (2, 0, "short-name") in merges(text, mentions, [(0, 39), (40, len(text))])
+    full = "meridian-logistics-n-v:ORG"
+    rows = [
+        MentionRow(full, "Meridian Logistics N.V", "ORG", "a"),
+        MentionRow(full, "Meridian", "ORG", "a", "meridian:ORG", "short-name"),
+        MentionRow("meridian:ORG", "Meridian", "ORG", "b"),  # the investor FAQ
+        MentionRow("microsoft-research:ORG", "Microsoft Research", "ORG", "c"),
+        MentionRow(
+            "microsoft-research:ORG", "Microsoft", "ORG", "c", "microsoft:ORG", "short-name"
+        ),
+        MentionRow("microsoft:ORG", "Microsoft", "ORG", "d"),
+    ]
+    nodes = set(build_graph(rows, []))
+    assert "meridian:ORG" not in nodes and full in nodes
+    # no legal form: a part of a company, whose short name holds in its own document only
+    assert "microsoft:ORG" in nodes
+
+
+def test_a_relative_named_in_full_is_not_whom_the_surname_names() -> None:
+    text = (
+        "Adaeze Okafor is a hydrologist. Okafor grew up where her father, Chukwuma Okafor, "
+        "taught. Okafor studied in London."
+    )
+    mentions = [
+        mention(text, "Adaeze Okafor", "PERSON"),
+        mention(text, "Okafor", "PERSON", 1),
+        mention(text, "Chukwuma Okafor", "PERSON"),
+        mention(text, "Okafor", "PERSON", 3),
+    ]
+    assert merges(text, mentions) == {(1, 0, "surname"), (3, 0, "surname")}
+    assert kin_before(text, text.index("Chukwuma")) == "parent"
+    assert kin_before("his son Jacques", 8) == "child"
+    assert kin_before("Marie met Jacques", 10) is None
+
+
 def test_a_short_name_holds_across_documents_when_one_company_carries_it() -> None:
     rows = [
         MentionRow("harbor-lights-ltd:ORG", "Harbor Lights Ltd", "ORG", "a"),
@@ -226,6 +272,19 @@ def test_a_first_name_tagged_as_an_organisation_is_the_person_named_before() -> 
     assert merges(text, mentions) == {(1, 0, "given-name")}
 
 
+def test_words_that_name_nothing() -> None:
+    for word in ("Our", "You", "PhD", "BSc", "NOK", "B.V.", "Ltd"):
+        assert names_nothing(word), word
+    for name in ("Acme Ltd", "Nokia", "Norway"):
+        assert not names_nothing(name), name
+    post = "Henrik Aalto, Chief Financial Officer"
+    assert part_of_post(post, post.index("Chief"), post.index(" Officer"))
+    # lowercase words that end a name describe it
+    text = "The Fisheries Ecology group met."
+    assert text[4 : without_descriptors(text, 4, 27)] == "Fisheries Ecology"
+    assert without_descriptors("Nsukka campus", 0, 13) == 13  # one name word: left alone
+
+
 def test_posts_are_not_names() -> None:
     for post in ("CFO", "the CEO", "Chair", "Chief Scientific Officer", "Vice President"):
         assert is_role_title(post), post
@@ -242,3 +301,12 @@ def test_posts_are_not_names() -> None:
         assert not names_nothing(name), name
     assert is_award("the Hartwell Prize for Translational Medicine") and is_award("Turing Award")
     assert not is_award("Prizewinning Foods")
+
+
+def test_a_node_is_labelled_as_its_name_is_written_not_in_capitals() -> None:
+    rows = [MentionRow("tom-reddy:PERSON", "TOM REDDY", "PERSON", "a")] * 3
+    rows.append(MentionRow("tom-reddy:PERSON", "Tom Reddy", "PERSON", "a"))
+    rows.append(MentionRow("nasa:ORG", "NASA", "ORG", "a"))
+    g = build_graph(rows, [])
+    assert g.nodes["tom-reddy:PERSON"]["label"] == "Tom Reddy"
+    assert g.nodes["nasa:ORG"]["label"] == "NASA"  # a name only written in capitals keeps them

@@ -24,6 +24,15 @@ def test_a_chain_is_followed_innermost_first() -> None:
     assert shape == Chain("The Silent River", ["director", "mother"], None)
 
 
+def test_a_post_after_as_is_no_chain() -> None:
+    # "as director of X" says in which post, not who: one fact
+    assert parse("Who did Okafor succeed as director of the Marlow Water Institute?") is None
+    assert parse("Who replaced Ann Lee as chief executive of Acme Robotics?") is None
+    # "known as" still leads to the bridge
+    shape = parse("In what era was the company known as the manufacturer of Agni-V founded?")
+    assert isinstance(shape, Chain) and shape.relations == ["manufacturer"]
+
+
 def test_a_possessive_and_an_outer_question() -> None:
     shape = parse("Where was Eiludd Powys's father born?")
     assert isinstance(shape, Chain)

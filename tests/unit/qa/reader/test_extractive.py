@@ -14,7 +14,9 @@ from kgqa.qa.reader.extractive import (
     WindowLogits,
     best_span,
     decode_windows,
+    questions_in,
     read_windows,
+    unread_in,
     whole_token,
 )
 from kgqa.qa.settings import ReaderConfig, Settings
@@ -262,3 +264,31 @@ def test_a_span_cut_inside_a_file_name_an_address_or_a_version_takes_the_whole_t
     assert widened("not horrible.Keep it", "horrible") == "horrible"
     assert widened("the U.S. army", "U.S") == "U.S"
     assert widened("at https://www.amazon.com/Calphalon now", "amazon") == "amazon"
+
+
+def test_no_span_in_a_question_that_ends_its_line_nor_in_a_speaker() -> None:
+    context = "Tom Reddy: Who leads DryLine?\nAda Okafor: Dr Kwame Mensah."
+    asked = questions_in(context)
+    assert [context[a:b] for a, b in asked] == ["Tom Reddy: Who leads DryLine?"]
+    # a review's question inside its line asks nothing of the reader
+    assert questions_in("Aint it wonderful? I think it sucks.") == []
+
+    def offsets(text: str) -> list[tuple[int, int] | None]:
+        words = [
+            (text.index(w), text.index(w) + len(w)) for w in ("Tom", "Reddy", "Kwame", "Mensah")
+        ]
+        return [None, None, *words, None]
+
+    # tokens: Tom Reddy (in the question) and Kwame Mensah (in the reply); the first scores best
+    start, end = [0, 0, 9, 0, 5, 0, 0], [0, 0, 0, 9, 0, 5, 0]
+    span, _ = decode_windows([_window(start, end, offsets(context))], context, 5)
+    assert span is not None and span.text == "Kwame Mensah"
+    told = context.replace("?", ".")  # no question: the name in it may be the answer
+    span, _ = decode_windows([_window(start, end, offsets(told))], told, 5)
+    assert span is not None and span.text == "Tom Reddy"
+    # a transcript's speaker in capitals is no answer either
+    shouted = context.replace("Tom Reddy", "TOM REDDY").replace("Ada Okafor", "ADA OKAFOR")
+    assert [shouted[a:b] for a, b in unread_in(shouted)] == [
+        "TOM REDDY: Who leads DryLine?",
+        "ADA OKAFOR:",
+    ]

@@ -95,3 +95,51 @@ def test_a_directory_entry_is_the_one_the_question_names() -> None:
     assert other_entries("Did Imani Okoye hire Tomasz Wierzbicki?", [wrong, right]) == set()
     # one entry alone is no directory
     assert passage_entries("Imani Okoye - Chief Executive. She founded it.") == []
+
+
+PEOPLE = (
+    "Our leadership\n\nSofia Reyes\n\nChief Executive Officer\n\nSofia joined in 2014.\n\n"
+    "Henrik Aalto\nChief Financial Officer\n\nHenrik has been here since 2018."
+)
+
+
+def test_a_name_over_its_post_is_a_field_of_the_post() -> None:
+    ((f, backwards),) = asked_fields(PEOPLE, "Who is Meridian's chief financial officer?")
+    assert PEOPLE[f.start : f.end] == "Henrik Aalto" and not backwards
+    assert f.line == "Henrik Aalto is the Chief Financial Officer."  # read as a sentence
+    ((f, _),) = asked_fields(PEOPLE, "Who is the chief executive officer?")
+    assert PEOPLE[f.start : f.end] == "Sofia Reyes"
+    # a heading over a heading is no name over a post
+    assert not asked_fields("Our leadership\n\nExecutive board\n", "Who is on the board?")
+
+
+HOURS = (
+    "| Season | Days | Hours |\n|---|---|---|\n"
+    "| Summer (1 June - 31 August) | Every day | 10:00 - 18:00 |\n"
+    "| Winter (1 September - 31 May) | Tuesday - Sunday | 11:00 - 16:00 |"
+)
+
+
+def test_a_row_is_named_without_what_its_key_says_in_brackets() -> None:
+    ((cell, _),) = asked_fields(HOURS, "What are the opening hours in winter?")
+    assert HOURS[cell.start : cell.end] == "11:00 - 16:00"
+
+    def answer(text: str) -> Answer:
+        at = HOURS.index(text)
+        return Answer(text, 1.0, "v.md", "v.md#0", at, at + len(text), HOURS, 0)
+
+    # the table's header and a row's key are no answer beside the cell asked
+    header, key, right = answer("Days"), answer("1 September - 31 May"), answer("11:00 - 16:00")
+    asked = "What are the opening hours in winter?"
+    assert other_fields(asked, [header, key, right]) == {id(header), id(key)}
+
+
+def test_another_field_is_hidden_in_every_passage_of_the_document() -> None:
+    first = "5. Troubleshooting\nError E1: no heating signal."
+    second = "Error E1: no heating signal.\nError E2: low battery. Replace both batteries."
+    e1 = Answer("no heating signal", 1.0, "m.pdf", "m.pdf#0", 29, 46, first, 0)
+    at = 60 + second.index("low battery")
+    e2 = Answer("low battery", 1.0, "m.pdf", "m.pdf#1", at, at + 11, second, 60)
+    other = Answer("no heating signal", 1.0, "x.pdf", "x.pdf#0", 29, 46, first, 0)
+    # the passage of E1 names no E2, but its document does; another document is left alone
+    assert other_fields("What does error E2 mean?", [e1, e2, other]) == {id(e1)}
