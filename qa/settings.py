@@ -418,7 +418,8 @@ class Settings(BaseSettings):
         description="When a passage found holds lines 'Key: value' (a directory's "
         "'Documentation: Samuel Adeyemi', a README's 'License: MIT') and the question names a "
         "key, also read that line alone (at most 3 per question); the reader's span in its "
-        "value is one more answer, ranked by its probability. So are a table's cells (by "
+        "value is one more answer, shown first (after the graph's) when it passes and its "
+        "passage names the question's names. So are a table's cells (by "
         "row and column) and a people page's name over its post; an answer in another field "
         "or cell of the document, or in another person's entry of a directory, is not shown.",
     )

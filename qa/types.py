@@ -143,6 +143,8 @@ class Answer:
     # a typed edge of the relation the question asks about joins it to an entity of the
     # question (kgqa.qa.serve.agreement): it was ranked before the answers without one
     graph_agrees: bool = False
+    # read in a field the question names, of a passage that names the question's names
+    named_field: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

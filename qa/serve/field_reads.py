@@ -85,6 +85,8 @@ def passage_fields(text: str) -> list[Field]:
     found = []
     if "\n" in text.strip():
         for m in _FIELD.finditer(text):
+            if m.group(1).isupper() and " " in m.group(1):
+                continue  # a transcript's speaker ("ADAEZE OKAFOR: I grow tomatoes"), no key
             line = f"{m.group(1)}: {m.group(2)}"
             found.append(
                 Field(
@@ -302,7 +304,8 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
     cell as a sentence: ``_sentence``), under its passage's first line when that is a short heading
     with words of the question the field lacks ("Who sponsors Project Helios?" over "PROJECT
     HELIOS - FACT SHEET" and "Sponsor: Orbital Dynamics Ltd"); a span outside the value (or,
-    where the question asks the key, outside the key) is none."""
+    where the question asks the key, outside the key) is none. An answer whose passage names
+    every name of the question is ``named_field``: it is shown before those read elsewhere."""
     wanted = [
         (hit, f, back) for hit in hits for f, back in asked_fields(hit.passage.text, question)
     ]
@@ -312,7 +315,11 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
         else (hit, f.line, f.value, f.end - f.start, f.start)
         for hit, f, back in wanted[:MAX_FIELDS]
     ]
-    return read_parts(service, question, parts)
+    found = read_parts(service, question, parts)
+    names = re.findall(r"(?<=\w )[A-Z][\w'-]*(?: [A-Z][\w'-]*)*", question)  # not its first word
+    for a in found:
+        a.named_field = all(n.casefold() in a.context.casefold() for n in names)
+    return found
 
 
 def read_parts(

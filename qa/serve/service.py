@@ -505,6 +505,7 @@ class QAService:
         for copies in groups.values():
             copies.sort(key=_rank_key)
             best = copies[0]
+            best.named_field = any(c.named_field for c in copies)
             best.also_in = [
                 {
                     "doc_id": o.doc_id,
@@ -577,7 +578,7 @@ def shown_answers(
     """The answers to show, best first (those the graph agrees with before the others): the
     ``top_answers`` best when it is given; else the best one, plus (with a verifier's
     ``margin``) the others whose probability comes within ``margin`` of the best's."""
-    ranked = sorted(answers, key=lambda a: (not a.graph_agrees, *_rank_key(a)))
+    ranked = sorted(answers, key=lambda a: (not a.graph_agrees, not a.named_field, *_rank_key(a)))
     if top_answers is not None:
         return ranked[:top_answers]
     if not ranked or margin is None or ranked[0].probability is None:

@@ -58,6 +58,11 @@ def test_an_answer_the_graph_agrees_with_is_shown_first_with_those_in_the_margin
     shown = shown_answers([wrong, right], None, 0.3)
     assert [a.text for a in shown] == ["Harbor Lights", "Paul Arsenault"]
     assert [a.text for a in shown_answers([wrong, right], 1, 0.1)] == ["Harbor Lights"]
+    # an answer of a field the question names comes next, before the rest
+    field = answer("Orbital Dynamics Ltd", 0.45)
+    field.named_field = True
+    shown = shown_answers([wrong, right, field], 3, 0.1)
+    assert [a.text for a in shown] == ["Harbor Lights", "Orbital Dynamics Ltd", "Paul Arsenault"]
 
 
 def test_a_question_that_describes_another_entity_asks_more_than_the_relation() -> None:

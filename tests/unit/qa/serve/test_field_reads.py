@@ -143,3 +143,9 @@ def test_another_field_is_hidden_in_every_passage_of_the_document() -> None:
     other = Answer("no heating signal", 1.0, "x.pdf", "x.pdf#0", 29, 46, first, 0)
     # the passage of E1 names no E2, but its document does; another document is left alone
     assert other_fields("What does error E2 mean?", [e1, e2, other]) == {id(e1)}
+
+
+def test_a_transcript_s_speaker_is_no_key() -> None:
+    turns = "TOM REDDY: What do you do at weekends?\nADAEZE OKAFOR: I grow tomatoes, badly."
+    assert asked_fields(turns, "What is Adaeze Okafor known for?") == []
+    assert asked_fields("Known: for\nCEO: Jane Doe", "Who is the CEO?")  # a key in capitals
