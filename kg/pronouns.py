@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kgqa.kg.canonical import kin_before
 from kgqa.kg.types import Mention
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -155,17 +156,8 @@ def _resolve(
             ),
             None,
         )
-        if subject is None:  # a name as the main clause's subject is the topic too
-            subject = next(
-                (
-                    m
-                    for t in w.tokens
-                    if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
-                    for m in [w.mention_of.get(t.i)]
-                    if m is not None and any(m is x for x in here.values())
-                ),
-                None,
-            )
+        if subject is None and len(here) > 1:
+            subject = _subject_among_kin(w, here)
         if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
             topic, since = subject, 0
         elif len(here) == 1:
@@ -174,6 +166,41 @@ def _resolve(
             topic = None
         elif any(w.referent.get(span) is not None for span in spans):
             since = 0
+
+
+def _subject_among_kin(w: Any, here: dict[str, Mention]) -> Mention | None:
+    """The name that is the main clause's subject of sentence ``w``, when the others it names
+    are named as someone's kin or only inside a clause or a phrase of their own ("Okafor grew
+    up in Enugu, where her father, Chukwuma Okafor, taught."; "The Marlow Water Institute has
+    appointed the Delft professor Adaeze Okafor"): the sentence is still about its subject.
+    Two named as the main clause's own arguments compete ("Lise Meitner worked with Otto
+    Hahn. She ...", "Veltrani bought Dunmore Sensors. It ...": nobody)."""
+    subject = next(
+        (
+            m
+            for t in w.tokens
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+            for m in [w.mention_of.get(t.i)]
+            if m is not None and any(m is x for x in here.values())
+        ),
+        None,
+    )
+    if subject is None:
+        return None
+    for m in here.values():
+        if m is subject or kin_before(w.text, m.start - w.offset):
+            continue
+        if w.text[subject.end - w.offset : m.start - w.offset].strip() == "(":
+            continue  # its short form: "The Massachusetts Institute of Technology (MIT)"
+        words = [t for t in w.tokens if w.mention_of.get(t.i) is m]
+        top = next((t for t in words if t.head not in words or t.head == t), None)
+        if top is None or not any(a.dep_ in _ASIDE for a in [top, *top.ancestors]):
+            return None
+    return subject
+
+
+# where a name is aside from the main clause: in a clause of its own, or a word before a noun
+_ASIDE = {"relcl", "acl", "advcl", "ccomp", "xcomp", "compound", "amod", "poss", "npadvmod"}
 
 
 def _heading(w: Any) -> bool:
