@@ -301,7 +301,8 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
     return out
 
 
-# the rest of a "Key: value" line's key after a mention, up to its colon ("Config| file:")
+# the rest of a key after a mention, up to what ends it: a "Key: value" line's colon ("Config|
+# file:"), or a table cell's bar, which ``blank_junk`` reads as a full stop ("Alma| mater |")
 _KEY_END = re.compile(r"((?:[ \t]+[a-z][\w-]*){0,3})[ \t]*([:|.])")
 # relations an award takes no part in (one is founded or created: "Nobel established ...")
 _NO_AWARD = {"Member_Of", "Work_For", "Leader_Of"}

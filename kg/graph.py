@@ -77,7 +77,9 @@ def is_lone_surname(node: str) -> bool:
 # organisation with a legal form ("Harbor Lights Ltd"), the leading words of one organisation's
 # name ("Lindgren Institute" of "Lindgren Institute for Marine Research"); in this order of
 # precedence. A one-word short name ("Acme" of "Acme Robotics") holds in its document only:
-# "Microsoft" may be Microsoft Research in one document and Microsoft in the others.
+# "Microsoft" may be Microsoft Research in one document and Microsoft in the others; but the
+# short name of a legal name holds in all ("short-name-corpus": "Meridian" of "Meridian
+# Logistics N.V.").
 CORPUS_RULES = {
     "acronym": "acronym-corpus",
     "legal-form": "legal-form-corpus",
@@ -146,7 +148,8 @@ class NodeResolver:
     """Final node of each mention: the document's merges, then corpus-wide rules (one name
     typed differently across mentions is one node, of the type with the most votes; an
     acronym defined in one document holds in all, and so does an organisation's short name
-    beside its legal form; a lone surname that fits exactly one person
+    beside its legal form, and a one-word short name of a legal name; a lone surname that fits
+    exactly one person
     of the corpus is that person), then the settings' never/always rules."""
 
     def __init__(

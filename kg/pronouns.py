@@ -157,7 +157,7 @@ def _resolve(
             None,
         )
         if subject is None and len(here) > 1:
-            subject = _subject_among_kin(w, here)
+            subject = _salient_subject(w, here)
         if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
             topic, since = subject, 0
         elif len(here) == 1:
@@ -168,7 +168,7 @@ def _resolve(
             since = 0
 
 
-def _subject_among_kin(w: Any, here: dict[str, Mention]) -> Mention | None:
+def _salient_subject(w: Any, here: dict[str, Mention]) -> Mention | None:
     """The name that is the main clause's subject of sentence ``w``, when the others it names
     are named as someone's kin or only inside a clause or a phrase of their own ("Okafor grew
     up in Enugu, where her father, Chukwuma Okafor, taught."; "The Marlow Water Institute has
