@@ -304,8 +304,32 @@ def _with_entities(doc: Any, labels: set[str]) -> list[tuple[Any, list[Any]]]:
 # the rest of a key after a mention, up to what ends it: a "Key: value" line's colon ("Config|
 # file:"), or a table cell's bar, which ``blank_junk`` reads as a full stop ("Alma| mater |")
 _KEY_END = re.compile(r"((?:[ \t]+[a-z][\w-]*){0,3})[ \t]*([:|.])")
-# relations an award takes no part in (one is founded or created: "Nobel established ...")
-_NO_AWARD = {"Member_Of", "Work_For", "Leader_Of"}
+# relations an award takes no part in (one is founded or created: "Nobel established ..."),
+# nor is it based anywhere ("Stockholm Water Prize" made "Water Prize OrgBased_In Stockholm")
+_NO_AWARD = {"Member_Of", "Work_For", "Leader_Of", "OrgBased_In"}
+
+
+def _founder_leads_not(relations: list[Relation]) -> list[Relation]:
+    """``relations`` of one sentence less the Leader_Of of an organisation's founder where the
+    sentence gives it another leader: "It was founded in 1986 by Brian Kestrel and is led by
+    its chief executive, Lorna Whitfield." (a founder alone may still lead it)."""
+    founders = {(r.head, r.tail) for r in relations if r.label == "Founded_By"}
+    leaders: dict[Mention, set[Mention]] = {}
+    for r in relations:
+        if r.label == "Leader_Of":
+            leaders.setdefault(r.tail, set()).add(r.head)
+    return [
+        r
+        for r in relations
+        if not (
+            r.label == "Leader_Of"
+            and (r.tail, r.head) in founders
+            and leaders[r.tail] - {r.head}
+            and not any((r.tail, other) in founders for other in leaders[r.tail] - {r.head})
+        )
+    ]
+
+
 # spaCy's tags of a common word (a proper noun is PROPN)
 _COMMON_POS = ("NOUN", "VERB", "ADJ")
 
@@ -565,4 +589,4 @@ class _SentenceWork:
                 ):
                     continue
                 out.append(Relation(head, tail, label, labels[label], extractor, self.span))
-        return out
+        return _founder_leads_not(out)

@@ -250,16 +250,47 @@ def test_a_company_word_taken_for_a_person_is_no_ones_pronoun() -> None:
 @pytest.mark.slow
 def test_an_award_has_no_members_and_one_letter_is_no_name() -> None:
     joint = Scripted(
-        {"Imani Okoye": "Peop", "Hartwell Prize": "Org", "Ada Hartwell": "Peop", "B": "Peop"},
+        {"Imani Okoye": "Peop", "Hartwell Prize": "Org", "Ada Hartwell": "Peop", "B": "Peop",
+         "Leeds": "Loc"},
         [
             ("Imani Okoye", "Member_Of", "Hartwell Prize", 0.8),
             ("Hartwell Prize", "Founded_By", "Ada Hartwell", 0.8),
+            ("Hartwell Prize", "OrgBased_In", "Leeds", 0.9),
+        ],
+    )  # fmt: skip
+    found = extractor(joint)(
+        "Imani Okoye received the Hartwell Prize , which Ada Hartwell founded in Leeds . "
+        "Corvane raised a Series B ."
+    )
+    # a prize is founded by someone; no one is its member, and it is based nowhere
+    assert facts(found) == {("Hartwell Prize", "Founded_By", "Ada Hartwell")}
+    assert "B" not in {m.text for m in found.mentions}
+
+
+@pytest.mark.slow
+def test_a_founder_does_not_lead_where_the_sentence_names_the_leader() -> None:
+    joint = Scripted(
+        {"Kestrel Freight": "Org", "Brian Kestrel": "Peop", "Lorna Whitfield": "Peop"},
+        [
+            ("Kestrel Freight", "Founded_By", "Brian Kestrel", 0.8),
+            ("Brian Kestrel", "Leader_Of", "Kestrel Freight", 0.9),
+            ("Lorna Whitfield", "Leader_Of", "Kestrel Freight", 0.9),
         ],
     )
     found = extractor(joint)(
-        "Imani Okoye received the Hartwell Prize , which Ada Hartwell founded . "
-        "Corvane raised a Series B ."
+        "Kestrel Freight was founded in 1986 by Brian Kestrel and is led by Lorna Whitfield."
     )
-    # a prize is founded by someone; no one is its member
-    assert facts(found) == {("Hartwell Prize", "Founded_By", "Ada Hartwell")}
-    assert "B" not in {m.text for m in found.mentions}
+    assert facts(found) == {
+        ("Kestrel Freight", "Founded_By", "Brian Kestrel"),
+        ("Lorna Whitfield", "Leader_Of", "Kestrel Freight"),
+    }
+    # a founder who is the only leader named still leads
+    alone = Scripted(
+        {"Acme Robotics": "Org", "Jane Doe": "Peop"},
+        [
+            ("Acme Robotics", "Founded_By", "Jane Doe", 0.8),
+            ("Jane Doe", "Leader_Of", "Acme Robotics", 0.9),
+        ],
+    )
+    found = extractor(alone)("Acme Robotics was founded by Jane Doe, who still leads it.")
+    assert ("Jane Doe", "Leader_Of", "Acme Robotics") in facts(found)
