@@ -313,21 +313,21 @@ def _founder_leads_not(relations: list[Relation]) -> list[Relation]:
     """``relations`` of one sentence less the Leader_Of of an organisation's founder where the
     sentence gives it another leader: "It was founded in 1986 by Brian Kestrel and is led by
     its chief executive, Lorna Whitfield." (a founder alone may still lead it)."""
-    founders = {(r.head, r.tail) for r in relations if r.label == "Founded_By"}
+    founders = {(r.head, r.tail) for r in relations if r.label == "Founded_By"}  # (org, who)
     leaders: dict[Mention, set[Mention]] = {}
     for r in relations:
         if r.label == "Leader_Of":
             leaders.setdefault(r.tail, set()).add(r.head)
-    return [
-        r
-        for r in relations
-        if not (
-            r.label == "Leader_Of"
-            and (r.tail, r.head) in founders
-            and leaders[r.tail] - {r.head}
-            and not any((r.tail, other) in founders for other in leaders[r.tail] - {r.head})
+
+    def founder_beside_leader(r: Relation) -> bool:
+        others = leaders[r.tail] - {r.head}
+        return (
+            (r.tail, r.head) in founders
+            and bool(others)
+            and not any((r.tail, o) in founders for o in others)
         )
-    ]
+
+    return [r for r in relations if not (r.label == "Leader_Of" and founder_beside_leader(r))]
 
 
 # spaCy's tags of a common word (a proper noun is PROPN)
@@ -551,7 +551,7 @@ class _SentenceWork:
         )
         return [m for m in self.mentions if m.label == label and m.start < limit]
 
-    def _kin(self, m: Mention) -> str | None:
+    def kin(self, m: Mention) -> str | None:
         """What the words before mention ``m`` of this sentence say it is to someone
         (``kin_before``); None for a mention of another sentence."""
         inside = self.span.start <= m.start < self.span.end
@@ -573,7 +573,7 @@ class _SentenceWork:
                 continue
             if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
                 continue  # no one is a member of a prize, works for it or leads it
-            if label == "Parent_Of" and (self._kin(tail) == "parent" or self._kin(head) == "child"):
+            if label == "Parent_Of" and (self.kin(tail) == "parent" or self.kin(head) == "child"):
                 head, tail = tail, head  # "her father, Chukwuma Okafor": he is the parent
             found.setdefault((head, tail), {})[label] = score
         out = []

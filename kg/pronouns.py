@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kgqa.kg.canonical import kin_before
 from kgqa.kg.types import Mention
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -188,7 +187,7 @@ def _salient_subject(w: Any, here: dict[str, Mention]) -> Mention | None:
     if subject is None:
         return None
     for m in here.values():
-        if m is subject or kin_before(w.text, m.start - w.offset):
+        if m is subject or w.kin(m):
             continue
         if w.text[subject.end - w.offset : m.start - w.offset].strip() == "(":
             continue  # its short form: "The Massachusetts Institute of Technology (MIT)"

@@ -252,7 +252,7 @@ class QAService:
                 again = past_the_bridge(self, generation, question, hits, wrong)
             if again is not None:
                 answers, hits, path = again
-                answers = self.without_vetoed(question, answers, generation)
+                answers = self.without_vetoed(question, answers, generation, parts=True)
                 if not answers:  # the path led to an answer that is not shown
                     path = []
         return AskResult(
@@ -534,15 +534,15 @@ class QAService:
         return shown_answers(merged, top_answers, margin)
 
     def without_vetoed(
-        self, question: str, answers: list[Answer], generation: Generation
+        self, question: str, answers: list[Answer], generation: Generation, parts: bool = False
     ) -> list[Answer]:
-        """``answers`` less those read in a part of a passage the question does not name
-        (``part_reads``), and those the graph says belong to another entity or that are read
-        as another event's or another name's (setting ``graph_veto``; ``agreement``)."""
+        """``answers`` less those the graph gives another entity, or read as another event's or
+        name's (setting ``graph_veto``; ``agreement``); with ``parts``, also those in a part of
+        a passage the question does not name (``part_reads``; ``read_hits`` hides these)."""
         from kgqa.qa.serve.agreement import graph_disagreeing, other_event, other_owner
         from kgqa.qa.serve.part_reads import hidden_parts
 
-        vetoed = hidden_parts(self, question, answers)
+        vetoed = hidden_parts(self, question, answers) if parts else set()
         if self.settings.graph_veto:
             vetoed |= graph_disagreeing(self, question, answers, generation)
             vetoed |= other_event(question, answers) | other_owner(question, answers)
