@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}"
+# superscript digits and marks end an author's name ("Lena Hartmann¹", "Mei Tanaka*"): they
+# point to an affiliation or a note, and are no part of the name
+_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}¹²³⁴⁵⁶⁷⁸⁹⁰*†‡"
 
 
 def display_name(surface: str) -> str:
@@ -188,6 +190,42 @@ def part_of_post(text: str, start: int, end: int) -> bool:
     return after is not None and is_role_title(f"{text[start:end]} {after.group(1)}")
 
 
+# what a post is head of, after its "of" ("Director of Operations", "Head of Data"): a part of
+# the work, not an organisation
+_POST_OF = re.compile(
+    r"\b(?:Director|Head|President|VP|Chief|Manager|Officer|Dean|Lead)\s+of\s+(?:the\s+)?\Z"
+)
+_FUNCTIONS = {
+    "operations", "data", "finance", "marketing", "sales", "engineering", "research",
+    "communications", "product", "products", "design", "technology", "people", "policy",
+    "strategy", "development", "human resources", "hr", "it", "legal", "compliance", "risk",
+    "security", "customer success", "support", "partnerships", "content", "growth",
+    "education", "studies", "admissions", "facilities", "infrastructure", "platform",
+    "business development", "investor relations", "procurement", "logistics",
+}  # fmt: skip
+
+
+def function_of_post(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the part of the work that a post before it heads
+    ("Operations" of "Director of Operations"), not an organisation."""
+    before = _POST_OF.search(text[max(0, start - 30) : start])
+    return before is not None and display_name(text[start:end]).casefold() in _FUNCTIONS
+
+
+# a part of an organisation, named as such ("Department of Plant Biology", "Institute of Botany")
+_UNIT = re.compile(
+    r"^(?:the\s+)?(?:Department|Dept\.?|Faculty|School|Institute|Division|Laboratory|Centre|"
+    r"Center|Unit|Office|Section)\s+(?:of|for)\s",
+    re.IGNORECASE,
+)
+
+
+def is_unit(name: str) -> bool:
+    """Whether ``name`` is a unit's ("Department of Plant Biology"): of the two ends of a
+    Part_Of edge, the part."""
+    return bool(_UNIT.match(name)) and not re.search(r"\bUniversity\b", name)
+
+
 # lowercase words that end a name and describe it ("Fisheries Ecology group")
 _DESCRIPTORS = re.compile(r"(?:\s+[a-z][a-z-]*)+$")
 
@@ -202,7 +240,7 @@ def without_descriptors(text: str, start: int, end: int) -> int:
 
 
 # an award's name: "Hartwell Prize for Translational Medicine", "Turing Award"
-_AWARD = re.compile(r"\b(?:Prize|Award|Medal|Trophy|Fellowship|Scholarship)s?\b")
+_AWARD = re.compile(r"\b(?:Prize|Award|Medal|Trophy|Cup|Fellowship|Scholarship)s?\b")
 
 
 def is_award(text: str) -> bool:
@@ -210,6 +248,73 @@ def is_award(text: str) -> bool:
     of it, works for it or leads it ("Imani Okoye received the Hartwell Prize ..." made her a
     Member_Of the prize)."""
     return bool(_AWARD.search(text))
+
+
+# the last word of a place's, a building's, a body's or an event's name, which the tagger now
+# and then takes for a person's ("Vessby Art Hall", "Tyne Regatta"): the type it names instead.
+# Words that are also surnames (Hall, Lane, Church, ...) count only after two words or more.
+_HEAD_KINDS = {
+    **dict.fromkeys(
+        ("Cathedral", "Square", "Road", "Avenue", "Airport", "Station", "Stadium", "Harbour",
+         "Harbor", "Quay", "Tower", "Palace"),
+        "FAC",
+    ),
+    **dict.fromkeys(
+        ("Society", "Club", "Association", "University", "Institute", "Museum", "Foundation",
+         "Council", "Library", "Gallery", "Theatre", "Theater", "Hospital", "School",
+         "College", "Academy", "Agency", "Company", "Municipality", "Orchestra"),
+        "ORG",
+    ),
+    **dict.fromkeys(
+        ("Festival", "Regatta", "Conference", "Congress", "Championships", "Marathon"), "EVENT"
+    ),
+}  # fmt: skip
+_SURNAME_HEADS = dict.fromkeys(
+    ("Hall", "Lane", "Church", "Street", "Mill", "Bridge", "Castle"), "FAC"
+)
+
+
+def person_or_not(name: str, label: str) -> str:
+    """The type of a mention ``name`` that NER typed ``label``: a "person" whose name ends in
+    a place's, a building's, a body's or an event's word is that instead ("Vessby Art Hall" is
+    a building, "Tyne Regatta" an event; "Peter Hall" stays a person)."""
+    words = display_name(name).split()
+    if label != "PERSON" or len(words) < 2:
+        return label
+    head = words[-1]
+    if head in _HEAD_KINDS:
+        return _HEAD_KINDS[head]
+    return _SURNAME_HEADS[head] if head in _SURNAME_HEADS and len(words) > 2 else label
+
+
+# a possessive pronoun and the lowercase words of what someone is to its referent, just before
+# a name: "Her successor as mayor, ", "his doctoral adviser "
+_DESCRIBED_BEFORE = re.compile(r"\b(?:his|her)\s+(?:[a-z-]+\s+){0,3}[a-z-]+\s*,?\s*\Z", re.I)
+
+
+def described_before(text: str, start: int) -> bool:
+    """Whether the words just before a name at ``start`` say what it is to someone named by a
+    possessive pronoun ("Her husband, Per Lundqvist", "Her successor as mayor, Bengt
+    Olofsson"): the sentence is still about that someone."""
+    return _DESCRIBED_BEFORE.search(text[max(0, start - 50) : start]) is not None
+
+
+# the gender a kin noun gives the one it introduces ("her husband, Per Lundqvist": a man)
+_KIN_GENDER = {
+    **dict.fromkeys(
+        ("father", "brother", "son", "husband", "uncle", "nephew", "grandfather"), "m"
+    ),
+    **dict.fromkeys(
+        ("mother", "sister", "daughter", "wife", "aunt", "niece", "grandmother"), "f"
+    ),
+}  # fmt: skip
+
+
+def kin_gender(text: str, start: int) -> str | None:
+    """The gender ("m" or "f") that the kin noun just before a name at ``start`` gives it,
+    or None."""
+    found = _KIN_BEFORE.search(text[max(0, start - 40) : start])
+    return _KIN_GENDER.get(found.group(1).casefold()) if found else None
 
 
 def strip_title(name: str) -> str:

@@ -9,12 +9,16 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from kgqa.kg.canonical import (
+    function_of_post,
     is_award,
+    is_unit,
     kin_before,
     names_nothing,
     part_of_post,
+    person_or_not,
     without_descriptors,
 )
+from kgqa.kg.dependency import DependencyRelationExtractor
 from kgqa.kg.openings import add_line_breaks, may_be_name, numbered, opens
 from kgqa.kg.pronouns import PERSONAL_PRONOUNS, org_anaphors, resolve_pronouns
 from kgqa.kg.registry import Registry
@@ -50,102 +54,6 @@ class RelationExtractor(Protocol):
     def __call__(
         self, sent: Any, mention_of: dict[int, Mention], offset: int
     ) -> list[Relation]: ...
-
-
-_SUBJECTS = {"nsubj", "nsubjpass"}
-_OBJECTS = {"dobj", "attr", "oprd", "dative"}
-
-
-class DependencyRelationExtractor:
-    """Open relations from the dependency parse: subject - verb - object between mentions.
-
-    The predicate is the verb lemma (the participle for passives such as "born"), joined with a
-    preposition when the object hangs from one ("born_in", "work_at").
-    """
-
-    name = "dependency"
-
-    def __init__(self, direct_confidence: float = 0.7, prep_confidence: float = 0.6) -> None:
-        self.direct_confidence = direct_confidence
-        self.prep_confidence = prep_confidence
-
-    def __call__(self, sent: Any, mention_of: dict[int, Mention], offset: int) -> list[Relation]:
-        sentence = Sentence(offset + sent.start_char, offset + sent.end_char)
-        out: list[Relation] = []
-        for verb in sent:
-            if verb.pos_ not in ("VERB", "AUX"):
-                continue
-            subjects = self._subjects(verb, mention_of)
-            if not subjects:
-                continue
-            passive = any(t.dep_ == "auxpass" for t in verb.children)
-            lemma = (verb.lower_ if passive else verb.lemma_.lower()).replace(" ", "_")
-            for obj, label, conf in self._objects(verb, lemma, mention_of):
-                for subj in subjects:
-                    if obj != subj:
-                        out.append(Relation(subj, obj, label, conf, self.name, sentence))
-        return out
-
-    def _subjects(self, verb: Any, mention_of: dict[int, Mention]) -> list[Mention]:
-        subjects = [
-            m for t in verb.children if t.dep_ in _SUBJECTS for m in _mentions_of(t, mention_of)
-        ]
-        if not subjects and verb.dep_ in ("conj", "xcomp", "advcl", "relcl"):
-            head = verb.head
-            subjects = [
-                m for t in head.children if t.dep_ in _SUBJECTS for m in _mentions_of(t, mention_of)
-            ]
-            if verb.dep_ == "relcl":
-                subjects = subjects or _mentions_of(head, mention_of)
-        return subjects
-
-    def _objects(
-        self, verb: Any, lemma: str, mention_of: dict[int, Mention]
-    ) -> list[tuple[Mention, str, float]]:
-        objs: list[tuple[Mention, str, float]] = []
-        for child in verb.children:
-            if child.dep_ in _OBJECTS:
-                found = _mentions_of(child, mention_of)
-                objs += [(m, lemma, self.direct_confidence) for m in found]
-                if not found:
-                    # "studied physics at King's College": the place hangs from the object.
-                    objs += self._prep_objects(child, lemma, mention_of)
-            elif child.dep_ in ("prep", "agent"):
-                objs += self._prep_objects(verb, lemma, mention_of, only=child)
-        return objs
-
-    def _prep_objects(
-        self, head: Any, lemma: str, mention_of: dict[int, Mention], only: Any = None
-    ) -> list[tuple[Mention, str, float]]:
-        preps = [only] if only is not None else [c for c in head.children if c.dep_ == "prep"]
-        return [
-            (m, f"{lemma}_{prep.lower_}", self.prep_confidence)
-            for prep in preps
-            for pobj in prep.children
-            if pobj.dep_ == "pobj"
-            for m in _mentions_of(pobj, mention_of)
-        ]
-
-
-def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:
-    """The mention a token belongs to, plus mentions of tokens conjoined with it; a common noun
-    of no mention, as an object, stands for the name right after it in apposition ("by the
-    oceanographer Ingrid Lindgren"; not "to a new partner, Vantorp Pharma", whose comma may part
-    two; nor a subject: "The programming language Ada ... was named after her" gave an edge
-    to whomever "her" was taken for)."""
-    found: list[Mention] = []
-    for t in [token, *(c for c in token.conjuncts)]:
-        m = mention_of.get(t.i)
-        if m is None and t.pos_ == "NOUN" and t.dep_ not in _SUBJECTS:
-            named = (
-                c.i
-                for c in t.children
-                if c.dep_ == "appos" and c.left_edge.i == t.i + 1 and c.i in mention_of
-            )
-            m = next((mention_of[i] for i in named), None)
-        if m is not None and m not in found:
-            found.append(m)
-    return found
 
 
 def _joint(**options: Any) -> RelationExtractor:
@@ -330,6 +238,14 @@ def _founder_leads_not(relations: list[Relation]) -> list[Relation]:
     return [r for r in relations if not (r.label == "Leader_Of" and founder_beside_leader(r))]
 
 
+def _has_lowercase(text: str) -> bool:
+    """Whether ``text`` has a lowercase letter (a script without case has none)."""
+    return any(c.islower() for c in text)
+
+
+# words of time that open a sentence, which the tagger calls nouns ("Today Corrib Pharma owns")
+_WHEN_WORDS = {"today", "yesterday", "tomorrow", "tonight", "now", "currently", "recently"}
+
 # spaCy's tags of a common word (a proper noun is PROPN)
 _COMMON_POS = ("NOUN", "VERB", "ADJ")
 
@@ -394,6 +310,25 @@ class _SentenceWork:
         t = self.tokens
         return 2 if len(t) > 2 and numbered(t[0].text, t[1].text) else 0
 
+    def _past_opening(self, start: int, end: int, named: Callable[[str], bool]) -> int:
+        """Where a name that opens the sentence at character ``start`` begins, past a verb, an
+        adverb or a word of time capitalised for opening it, and the lowercase words after it
+        ("Today Gannet has ...", "Signed for Pellucid Systems Ltd by ..."): at the next
+        capitalised word, or at ``start`` where none follows or the opening word may be a name
+        (``named``)."""
+        at = self._opening()
+        t = self.tokens
+        if len(t) <= at + 1 or t[at].idx != start:
+            return start
+        opening = t[at].pos_ in ("VERB", "ADV") or t[at].lower_ in _WHEN_WORDS
+        if not opening or named(t[at].text):
+            return start  # "Fisheries Ecology" of a table's cell stays whole
+        k = at + 1
+        while k < len(t) and t[k].text[:1].islower() and t[k].pos_ in ("ADP", "DET", "ADV"):
+            k += 1
+        inside = k < len(t) and t[k].idx < end and t[k].text[:1].isupper()
+        return t[k].idx if inside else start
+
     def _slices(self, i: int, j: int) -> list[slice]:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
         return [slice(a, b) for a, b in self.words.spans[i:j]]
@@ -406,7 +341,11 @@ class _SentenceWork:
         "Obama: We will ..." stays a name); or a table's first cell that goes on in lowercase
         ("| Alma mater |")."""
         name = self.text[a:b]
-        if names_nothing(name) or part_of_post(self.text, a, b):
+        if (
+            names_nothing(name)
+            or part_of_post(self.text, a, b)
+            or function_of_post(self.text, a, b)
+        ):
             return True
         words = name.split()
         line_start = self.text.rfind("\n", 0, a) + 1
@@ -424,8 +363,16 @@ class _SentenceWork:
             and (len(words) > 1 or not named(name))
         )
 
-    def _mention(self, start: int, end: int, label: str) -> Mention:
+    def _mention(
+        self, start: int, end: int, label: str, named: Callable[[str], bool] | None = None
+    ) -> Mention:
+        """The mention of characters ``start`` .. ``end``, less a name's describing words at
+        its end (``without_descriptors``) and, with ``named``, a sentence's opening words at
+        its start (``_past_opening``), typed anew where its words say it is no person's."""
+        if named is not None:
+            start = self._past_opening(start, end, named)
         end = without_descriptors(self.text, start, end)
+        label = person_or_not(self.text[start:end], label)
         return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
 
     def _words_of(self, span: Any) -> tuple[int, int] | None:
@@ -476,11 +423,14 @@ class _SentenceWork:
             if isinstance(g, tuple):  # whom an anaphor stands for is decided later
                 self.entity_mentions.append(g)
                 continue
-            if g is None and not any(
+            if (
+                g is None or g.label_ in SCHEMA_LABELS and _has_lowercase(self.text[a:b])
+            ) and not any(
                 self.text[x][:1].isupper() and self.text[x].lower() not in ("the", "a", "an")
                 for x in self._slices(i, j)
             ):
-                # no capital, no name: "oat biscuits", "The institute" opening a sentence
+                # no capital, no name: "oat biscuits", "The institute" opening a sentence, the
+                # tagger's "congress" of "the society's congress"
                 self.entity_mentions.append(None)
                 continue
             if (g is None or j > at + 1) and self._common_phrase(i, j, at, named):
@@ -490,7 +440,7 @@ class _SentenceWork:
                 self.entity_mentions.append(None)  # "CFO", "Chair": a post, not who holds it
                 continue
             if g is not None:  # spaCy's own mention, kept with its finer label
-                m = self._mention(g.start_char, g.end_char, g.label_)
+                m = self._mention(g.start_char, g.end_char, g.label_, named)
             elif kind in SCHEMA_TO_ONTONOTES:
                 same = next(
                     (
@@ -501,7 +451,7 @@ class _SentenceWork:
                     None,
                 )
                 m = self._mention(
-                    a, b, same.label_ if same is not None else SCHEMA_TO_ONTONOTES[kind]
+                    a, b, same.label_ if same is not None else SCHEMA_TO_ONTONOTES[kind], named
                 )
             else:  # the model's Other (dates, numbers): spaCy types those
                 self.entity_mentions.append(None)
@@ -522,7 +472,7 @@ class _SentenceWork:
                     and self._common_phrase(*span, at, named)
                 )
             ):
-                mentions.append(self._mention(e.start_char, e.end_char, e.label_))
+                mentions.append(self._mention(e.start_char, e.end_char, e.label_, named))
         mentions.sort(key=lambda m: m.start)
         self.mentions = mentions
         self._index()
@@ -575,6 +525,8 @@ class _SentenceWork:
                 continue  # no one is a member of a prize, works for it or leads it
             if label == "Parent_Of" and (self.kin(tail) == "parent" or self.kin(head) == "child"):
                 head, tail = tail, head  # "her father, Chukwuma Okafor": he is the parent
+            if label == "Part_Of" and is_unit(tail.text) and not is_unit(head.text):
+                head, tail = tail, head  # "Department of Plant Biology, University of Ghana"
             found.setdefault((head, tail), {})[label] = score
         out = []
         for (head, tail), labels in found.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kgqa.kg.canonical import described_before, kin_gender
 from kgqa.kg.types import Mention
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -71,9 +72,10 @@ def resolve_pronouns(sentences: list[Any]) -> None:
     """Whom he/she/him/her/his stand for: the one person named earlier in the same sentence,
     else the one person of the sentence before (or whom that sentence's subject pronoun stood
     for); none when two people compete. A one-word "person" that opens an organisation's name
-    of the document is none (``_company_words``). What it/its/"the company" stand for: the same rule
-    over organisations. A deliberate, cautious heuristic: a pronoun never becomes a node, and
-    wrong evidence is worse than none."""
+    of the document is none (``_company_words``), and so is a person of the other gender, once
+    the text has shown it. What it/its/"the company" stand for: the same rule over
+    organisations (and buildings). A deliberate, cautious heuristic: a pronoun never becomes a
+    node, and wrong evidence is worse than none."""
     companies = _company_words(sentences)
     _resolve(
         sentences,
@@ -81,11 +83,14 @@ def resolve_pronouns(sentences: list[Any]) -> None:
         lambda w, before: _people(
             [m for m in w.named("PERSON", before) if m.text.casefold() not in companies]
         ),
+        people=True,
     )
     _resolve(
         sentences,
         lambda w: w.org_anaphors,
-        lambda w, before: {m.text.casefold(): m for m in w.named("ORG", before)},
+        lambda w, before: {
+            m.text.casefold(): m for m in (*w.named("ORG", before), *w.named("FAC", before))
+        },
         _fits_noun,
         lasts=3,  # "It is funded by ..." does not reach back to a name of the page's top
     )
@@ -120,19 +125,28 @@ def _resolve(
     named: Callable[[Any, int | None], dict[str, Mention]],
     fits: Callable[[list[Any], Mention], bool] = lambda words, referent: True,
     lasts: int | None = None,
+    people: bool = False,
 ) -> None:
     """The rule of ``resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
     the distinct things of that kind a sentence names (``named``, before a word or in all).
     ``fits``: whether an anaphor's words may stand for a referent. ``lasts``: after how many
     sentences that neither name the topic nor stand for it it is none, and a heading ends it
-    (None: it lasts, as a biography's "she" does across its sections)."""
+    (None: it lasts, as a biography's "she" does across its sections). ``people``: the
+    anaphors are he/she/him/her/his, and a person's gender, once known, is kept: "she" never
+    stands for a man ("Her husband, Per Lundqvist, ... She is survived by ...")."""
     topic: Mention | None = None
     since = 0  # sentences since the topic was named or stood for
+    genders: dict[str, str] = {}  # people's names (case folded): "m" or "f"
     for w in sentences:
         since += 1
         if lasts is not None and (since > lasts or _heading(w)):
             topic = None
         spans = spans_of(w)
+        here = named(w, None)
+        if people:
+            for m in here.values():
+                if (g := kin_gender(w.text, m.start - w.offset)) is not None:
+                    genders.setdefault(m.text.casefold(), g)
         for i, j in spans:
             before = named(w, i)
             if len(before) == 1:
@@ -142,10 +156,16 @@ def _resolve(
             found = w.referent[(i, j)]
             if found is not None and not fits(w.tokens[i:j], found):
                 w.referent[(i, j)] = None
+            if people and (found := w.referent[(i, j)]) is not None:
+                said = _GENDER[w.tokens[i].lower_]
+                known = genders.get(found.text.casefold())
+                if known is not None and known != said:
+                    w.referent[(i, j)] = None  # "she" for a man the text named as a husband
+                elif any(t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j]):
+                    genders.setdefault(found.text.casefold(), said)
             if w.referent[(i, j)] is not None:
                 for t in w.tokens[i:j]:
                     w.mention_of[t.i] = w.referent[(i, j)]
-        here = named(w, None)
         subject = next(
             (
                 w.referent[(i, j)]
@@ -157,6 +177,8 @@ def _resolve(
         )
         if subject is None and len(here) > 1:
             subject = _salient_subject(w, here)
+        if subject is None and people and len(here) == 1:
+            subject = _described_by(w, spans, next(iter(here.values())))
         if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
             topic, since = subject, 0
         elif len(here) == 1:
@@ -196,6 +218,28 @@ def _salient_subject(w: Any, here: dict[str, Mention]) -> Mention | None:
         if top is None or not any(a.dep_ in _ASIDE for a in [top, *top.ancestors]):
             return None
     return subject
+
+
+def _described_by(w: Any, spans: list[tuple[int, int]], only: Mention) -> Mention | None:
+    """Whom a pronoun of sentence ``w`` (word ``spans``) stands for, when the one person the
+    sentence names is described as that one's ("Her husband, Per Lundqvist, a teacher, died in
+    2015."; "Her successor as mayor, Bengt Olofsson, called her ..."): the sentence is still
+    about that one, who stays the topic."""
+    if not (w.kin(only) or described_before(w.text, only.start - w.offset)):
+        return None
+    return next(
+        (
+            found
+            for span in spans
+            if (found := w.referent.get(span)) is not None
+            and found is not only
+            and w.offset + w.words.spans[span[0]][0] < only.start
+        ),
+        None,
+    )
+
+
+_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 
 # where a name is aside from the main clause: in a clause of its own, or a word before a noun

@@ -402,7 +402,12 @@ class Settings(BaseSettings):
         "the document it was read from never names an entity of the question; nor one read "
         "as the date or place of another event of a life ('born' before it, for a question "
         "about a death), or from a sentence that gives what is asked of another name "
-        "('Kestrel Freight's revenue' for 'Meridian's revenue').",
+        "('Kestrel Freight's revenue' for 'Meridian's revenue'), or from a sentence or table "
+        "row of other years than the one asked, or beside another post than the one asked "
+        "('Amara Nwosu, Chief Executive Officer' for a chief financial officer); nor an "
+        "e-mail or web address where the question asks where something is, a title alone "
+        "('Professor'), how often ('every 30 minutes') for how long, or a life's span after "
+        "a name ('1941-2026') for a question about no birth, death or life.",
     )
 
     graph_answers: bool = Field(
@@ -420,8 +425,12 @@ class Settings(BaseSettings):
         "key, also read that line alone (at most 3 per question); the reader's span in its "
         "value is one more answer, shown first (after the graph's) when it passes and its "
         "passage names the question's names. So are a table's cells (by "
-        "row and column) and a people page's name over its post; an answer in another field "
-        "or cell of the document, or in another person's entry of a directory, is not shown.",
+        "row and column), fields side by side on a line ('Status: resolved · Severity: "
+        "SEV-1'), a people page's name over its post, a paper's author and the affiliation "
+        "the mark after the name points to, and the item of a list (a checklist's, a "
+        "timeline's) that shares the most words with the question; an answer in another "
+        "field, cell or list item of the document, or in another person's entry of a "
+        "directory, is not shown.",
     )
 
     anchor_answers: bool = Field(

@@ -87,20 +87,42 @@ def passage_fields(text: str) -> list[Field]:
         for m in _FIELD.finditer(text):
             if m.group(1).isupper() and " " in m.group(1):
                 continue  # a transcript's speaker ("ADAEZE OKAFOR: I grow tomatoes"), no key
-            line = f"{m.group(1)}: {m.group(2)}"
-            found.append(
-                Field(
-                    m.group(1), None, line, len(m.group(1)) + 2, m.start(2), m.end(), 0, m.start(1)
-                )
-            )
+            found += _line_fields(m)
     for table in TABLE.finditer(text):
         found += _cells(text, table.start(), table.group(0))
+    found += _affiliations(text)
     for m in _NAME_AND_POST.finditer(text):
         if _POST_WORDS & set(m.group(2).casefold().split()):
             head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
             line = f"{head}{m.group(2)}."
             found.append(Field(m.group(2), None, line, 0, *m.span(1), len(head), m.start(2)))
     return found
+
+
+# fields side by side on one line: "Status: resolved · Severity: SEV-1 · Author: Julia Brandt"
+_SIDE_BY_SIDE = re.compile(
+    r"[ \t]+[\u00b7\u2022|][ \t]+([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:[ \t]+"
+)
+
+
+def _line_fields(m: re.Match[str]) -> list[Field]:
+    """The fields of a "Key: value" line (``_FIELD``'s match ``m``): one, or one for each of
+    the fields that a dot or a bar parts ("Severity: SEV-1" of "Status: resolved · Severity:
+    SEV-1")."""
+    keys = [(m.group(1), m.start(1), m.start(2))]
+    keys += [
+        (k.group(1), k.start(1), k.end()) for k in _SIDE_BY_SIDE.finditer(m.string, *m.span(2))
+    ]
+    out = []
+    for n, (key, key_start, start) in enumerate(keys):
+        end = keys[n + 1][1] if n + 1 < len(keys) else m.end()
+        value = m.string[start:end].rstrip(" \t\u00b7\u2022|")
+        out.append(
+            Field(
+                key, None, f"{key}: {value}", len(key) + 2, start, start + len(value), 0, key_start
+            )
+        )
+    return out
 
 
 # a people page's entry: a line of a name (two to four capitalised words), then (after a blank
@@ -117,6 +139,36 @@ _POST_WORDS = {
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
 }  # fmt: skip
+
+
+# a paper's authors, each with the marks of an affiliation ("Lena Hartmann¹, Kofi Asante²"),
+# and an affiliation after its mark, on a line of its own or after the one before ("¹ Institute
+# of Botany, ... ² Department of Plant Biology, University of Ghana"): a field of key "Kofi
+# Asante" and value the affiliation
+_MARKS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+_AUTHOR = re.compile(rf"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){{1,3}})([{_MARKS},]*[{_MARKS}])")
+_AFFILIATION = re.compile(
+    rf"(?:^|(?<=[ \t]))([{_MARKS}])[ \t]*([^{_MARKS}\s][^{_MARKS}\n]*?)"
+    rf"(?=[ \t]+[{_MARKS}]|[ \t]*$)",
+    re.M,
+)
+
+
+def _affiliations(text: str) -> list[Field]:
+    """The fields of a paper's authors and their affiliations (``_AUTHOR``, ``_AFFILIATION``),
+    each read as "{author} works at {affiliation}.", and asked by a question that names the
+    author and the work ("Where does Kofi Asante work?")."""
+    where = {m.group(1): m.span(2) for m in _AFFILIATION.finditer(text)}
+    found = []
+    for m in _AUTHOR.finditer(text) if where else ():
+        for mark in m.group(2).replace(",", ""):
+            if mark in where:
+                head = f"{m.group(1)} works at "
+                a, b = where[mark]
+                line = f"{head}{text[a:b]}."
+                # its "column" is the work: a question names it when it asks where they work
+                found.append(Field(m.group(1), "work", line, len(head), a, b, 0, m.start(1)))
+    return found
 
 
 def _cells(text: str, at: int, table: str) -> list[Field]:

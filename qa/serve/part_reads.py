@@ -1,6 +1,7 @@
 """The parts of passages that a question names, read alone beside the whole passages, and the
 answers of the parts it does not name, not shown: the fields ("Key: value" lines, table
-cells) and directory entries (``field_reads``, ``entry_reads``: setting ``field_answers``),
+cells), directory entries and list items (``field_reads``, ``entry_reads``, ``item_reads``:
+setting ``field_answers``),
 and the section of the version or year it names (``anchor_reads``: ``anchor_answers``)."""
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ def part_read_answers(
     shown."""
     from kgqa.qa.serve.anchor_reads import anchor_read_answers
     from kgqa.qa.serve.field_reads import field_read_answers
+    from kgqa.qa.serve.item_reads import item_read_answers
 
     added: list[Answer] = []
     if service.settings.field_answers:
         added += field_read_answers(service, question, hits)
+        added += item_read_answers(service, question, hits)
     if service.settings.anchor_answers:
         added += anchor_read_answers(service, question, hits)
     return added, hidden_parts(service, question, read + added)
@@ -34,10 +37,12 @@ def hidden_parts(service: Any, question: str, answers: list[Answer]) -> set[int]
     from kgqa.qa.serve.anchor_reads import rival_scoped
     from kgqa.qa.serve.entry_reads import other_entries
     from kgqa.qa.serve.field_reads import other_fields
+    from kgqa.qa.serve.item_reads import other_items
 
     hidden: set[int] = set()
     if service.settings.field_answers:
         hidden |= other_fields(question, answers) | other_entries(question, answers)
+        hidden |= other_items(question, answers)
     if service.settings.anchor_answers:
         hidden |= rival_scoped(question, answers)
     return hidden

@@ -536,16 +536,16 @@ class QAService:
     def without_vetoed(
         self, question: str, answers: list[Answer], generation: Generation, parts: bool = False
     ) -> list[Answer]:
-        """``answers`` less those the graph gives another entity, or read as another event's or
-        name's (setting ``graph_veto``; ``agreement``); with ``parts``, also those in a part of
-        a passage the question does not name (``part_reads``; ``read_hits`` hides these)."""
-        from kgqa.qa.serve.agreement import graph_disagreeing, other_event, other_owner
+        """``answers`` less those the graph or their own words give another question (setting
+        ``graph_veto``; ``read_checks``); with ``parts``, also those ``part_reads`` hides."""
+        from kgqa.qa.serve.agreement import graph_disagreeing
         from kgqa.qa.serve.part_reads import hidden_parts
+        from kgqa.qa.serve.read_checks import read_elsewhere
 
         vetoed = hidden_parts(self, question, answers) if parts else set()
         if self.settings.graph_veto:
             vetoed |= graph_disagreeing(self, question, answers, generation)
-            vetoed |= other_event(question, answers) | other_owner(question, answers)
+            vetoed |= read_elsewhere(question, answers)
         return [a for a in answers if id(a) not in vetoed]
 
     def hides(self, step: Any) -> bool:

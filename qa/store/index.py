@@ -370,13 +370,24 @@ def index_text(text: str, title: str | None) -> str:
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]*\d)")
 
 
+# superscript digits and marks, which end a word ("Asante²" of a paper's authors is "Asante")
+_MARKS = str.maketrans(
+    dict.fromkeys("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079", " ")
+)
+
+
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
     """BM25's terms of each text: bm25s's words of two characters or more (English stop
-    words out, Snowball stems), then each dotted number of three parts or more whole."""
+    words out, Snowball stems; a superscript mark ends a word), then each dotted number of
+    three parts or more whole."""
     import bm25s
 
     tokens = bm25s.tokenize(
-        texts, stopwords="en", stemmer=stemmer(), return_ids=False, show_progress=False
+        [t.translate(_MARKS) for t in texts],
+        stopwords="en",
+        stemmer=stemmer(),
+        return_ids=False,
+        show_progress=False,
     )
     return [words + _DOTTED.findall(text) for words, text in zip(tokens, texts)]
 

@@ -1,0 +1,85 @@
+"""The items of a list, told apart: an incident report's actions ("- [ ] Alert on every
+certificate that expires within 30 days (owner: Sunita Rao, due 30 November)"), a guide's
+landmarks, a changelog's entries.
+
+Read whole, a list is a run of like facts, and the reader took the words that fit the question
+best from any item: "Who owns the action to alert on expiring certificates?" got the owner of
+the item above. So where a question shares more of its words with one item of a passage's
+list than with any other (two words at least), that item is read alone too, and an answer read
+in another item of that list is not shown (the setting ``field_answers``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.qa.serve.field_reads import field_keys, paragraph_spans, read_parts
+from kgqa.qa.types import Answer, Hit
+
+# a list's item: a line that opens with a bullet or a number, and a checkbox after it or not
+_ITEM = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(\S[^\n]*)$", re.M)
+# a list's item that lost its bullet: a paragraph of this many characters at most that opens
+# with a checkbox or a time
+_SHORT = 220
+_MARKED = re.compile(r"[ \t]*(?:\[[ xX]\]|\d{1,2}:\d{2})[ \t]")
+# at most this many items are read per question
+MAX_ITEMS = 2
+
+
+def passage_items(text: str) -> list[tuple[int, int]]:
+    """Where the items of the lists of a passage's ``text`` lie: lines that open with a bullet
+    or a number (their text after it), and paragraphs of one short line that open with a
+    checkbox or a time (a Markdown list, whose bullets ingestion drops: "[ ] Alert on ...", a
+    timeline's "09:47 The on-call engineer ..."); none where it has fewer than two."""
+    found = [m.span(1) for m in _ITEM.finditer(text)]
+    found += [
+        (a, b)
+        for a, b in paragraph_spans(text)
+        if b - a <= _SHORT and "\n" not in text[a:b] and _MARKED.match(text, a, b)
+    ]
+    return sorted(set(found)) if len(found) >= 2 else []
+
+
+def asked_item(text: str, question: str) -> tuple[int, int] | None:
+    """The item of ``text``'s lists that ``question`` shares the most words with (stemmed,
+    its glue left out): two at least, and more than with any other item."""
+    asked = field_keys(question)
+    shared = sorted(
+        ((len(field_keys(text[a:b]) & asked), (a, b)) for a, b in passage_items(text)),
+        reverse=True,
+    )
+    if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        return None
+    return shared[0][1]
+
+
+def other_items(question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (their ids) lie in an item of a list other than the one ``question``
+    asks (``asked_item``) of their passage."""
+    out = set()
+    of_passage: dict[str, tuple[list[tuple[int, int]], tuple[int, int] | None]] = {}
+    for a in answers:
+        if a.context not in of_passage:
+            of_passage[a.context] = (passage_items(a.context), asked_item(a.context, question))
+        items, asked = of_passage[a.context]
+        if asked is None:
+            continue
+        start, end = a.start - a.passage_start, a.end - a.passage_start
+        if any(s <= start and end <= e for s, e in items) and not (
+            asked[0] <= start and end <= asked[1]
+        ):
+            out.add(id(a))
+    return out
+
+
+def item_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
+    """The answers the reader of ``service`` (a ``QAService``) reads in the items of the
+    passages of ``hits`` that ``question`` asks (``asked_item``), each read alone."""
+    parts = []
+    for hit in hits:
+        text = hit.passage.text
+        if (span := asked_item(text, question)) is not None:
+            a, b = span
+            parts.append((hit, text[a:b], 0, b - a, a))
+    return read_parts(service, question, parts[:MAX_ITEMS])

@@ -1,0 +1,169 @@
+"""Checks of a read answer against the words around it (setting ``graph_veto``): what the
+reader proposes is hidden where its own sentence says it answers another question.
+
+- **Another year.** "Who won the Sorrel Medal in 2023?" is not answered from a sentence about
+  the 2026 medal, nor a table row of 2022 ("| 2022 | ... (coach: Hannah Dobson) |").
+- **Another post.** "Who is Pellucid's chief financial officer?" is not answered by "Amara
+  Nwosu, Chief Executive Officer".
+- **No answer's shape.** An e-mail address or a web address answers only a question that asks
+  for one, or where to send, find or get something ("Where do security reports go?"); a title
+  alone ("Professor") names nobody; "every 30 minutes" says how often, and a year when, not how
+  long; "2 hours" is no cost; "Ingrid Lundqvist, 1941–2026" gives her life, not her years as
+  mayor.
+- And those of ``agreement``: another event of a life (``other_event``), another name's
+  possession (``other_owner``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.qa.serve.agreement import other_event, other_owner
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def _line_sentence(answer: Any) -> str:
+    """The sentence of an answer's passage that holds it, within its line (a table row or a
+    list item is a line)."""
+    text, at = answer.context, answer.start - answer.passage_start
+    end = at + len(answer.text)
+    start = max(text.rfind("\n", 0, at), *(text.rfind(p, 0, at) for p in (". ", "? ", "! ")))
+    stops = [e for e in (text.find("\n", end), text.find(". ", end)) if e >= 0]
+    return text[start + 1 : min(stops, default=len(text))]
+
+
+def other_year(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) were read in a sentence (or table row) that names years, none of
+    them the one year the question names nor a span around it ("2019 to 2024" holds 2023)."""
+    asked = {int(y) for y in _YEAR.findall(question)}
+    if len(asked) != 1:
+        return set()
+    year = asked.pop()
+    out = set()
+    for a in answers:
+        if _YEAR.fullmatch(a.text.strip()):
+            continue  # the year is the answer: "Which year, 1998 or 2003, ...?"
+        years = [int(y) for y in _YEAR.findall(_line_sentence(a))]
+        if years and year not in years and not min(years) < year < max(years):
+            out.add(id(a))
+    return out
+
+
+# the posts a question may ask for, by the words that name them
+_POSTS = {
+    "chief executive officer": "ceo", "ceo": "ceo", "chief executive": "ceo",
+    "chief financial officer": "cfo", "cfo": "cfo", "finance director": "cfo",
+    "chief technology officer": "cto", "cto": "cto", "chief technical officer": "cto",
+    "chief operating officer": "coo", "coo": "coo",
+    "chief marketing officer": "cmo", "cmo": "cmo",
+    "chief scientific officer": "cso", "chief science officer": "cso",
+    "president": "president", "vice president": "vice president", "treasurer": "treasurer",
+    "secretary": "secretary", "captain": "captain", "chair": "chair", "chairman": "chair",
+    "chairwoman": "chair", "chairperson": "chair", "welfare officer": "welfare officer",
+}  # fmt: skip
+_POST_WORDS = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _POSTS), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def _posts(text: str) -> set[str]:
+    return {_POSTS[m.group(1).lower()] for m in _POST_WORDS.finditer(text)}
+
+
+def other_post(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) the words right beside them give another post than the one the
+    question asks for ("Amara Nwosu, Chief Executive Officer" for a chief financial officer;
+    "Hannah Dobson, captain since 2023" for a president)."""
+    asked = _posts(question)
+    if len(asked) != 1:
+        return set()
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        end = at + len(a.text)
+        after = re.match(
+            r"\s*[,(–-]\s*(?:the\s+|its\s+|our\s+)?([^,.;\n()]{2,40})", a.context[end:]
+        )
+        before = re.search(r"([^,.;\n()]{2,40}?)\s*[,:]?\s*$", a.context[max(0, at - 40) : at])
+        beside = {
+            *_posts(after.group(1) if after else ""),
+            *_posts(before.group(1) if before else ""),
+        }
+        if beside and not beside & asked:
+            out.add(id(a))
+    return out
+
+
+_ADDRESS = re.compile(r"\S+@\S+\.\w+|(?:https?://|www\.)\S+", re.I)
+# a question an address answers: one that names it, or asks where to send, find or get something
+_ASKS_ADDRESS = re.compile(
+    r"\b(?:e-?mail|address|website|web site|url|link|contact|go|goes|send|sent|report|submit|"
+    r"write|apply|reach|find|download|get|sign up|register)\b",
+    re.I,
+)
+_TITLE_ALONE = re.compile(
+    r"(?:the\s+)?(?:professor|prof\.?|dr\.?|doctor|mr\.?|mrs\.?|ms\.?|sir|dame|lord|lady)", re.I
+)
+_HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
+# a question of a sum of money, and a time, which answers none ("How much did the outage cost?"
+# is not "2 hours and 14 minutes")
+_ASKS_MONEY = re.compile(
+    r"\bhow\s+much\b.*\b(?:cost|costs|pay|paid|price|fee|fees|spend|spent|charge|earn|worth)\b",
+    re.I,
+)
+_TIME_SPAN = re.compile(r"\b(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?)\b", re.I)
+_MONEY = re.compile(r"[$€£¥]|\b(?:euros?|dollars?|pounds?|kronor|krona|yen|francs?)\b", re.I)
+# a life's span after a name ("Ingrid Lundqvist, 1941–2026", "Ada Lovelace (1815-1852)"), and
+# the questions it answers
+_LIFESPAN = re.compile(
+    r"\(?\s*(?:1[5-9]\d\d|20\d\d)\s*[-\u2013\u2014]\s*(?:1[5-9]\d\d|20\d\d)\s*\)?"
+)
+_AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+[ \t]*[,(][ \t]*\Z")
+_ASKS_LIFE = re.compile(r"\b(?:born|birth|die|died|death|live|lived|life|lifetime)\b", re.I)
+
+
+def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are of no answer's shape for ``question``: an e-mail or web
+    address where it asks for none, a title alone, how often ("every 30 minutes") or a year
+    where it asks how long, a time where it asks a sum of money, a life's span after a name
+    ("Ingrid Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she
+    mayor?")."""
+    out = set()
+    for a in answers:
+        text = a.text.strip()
+        at = a.start - a.passage_start
+        if (
+            (_ADDRESS.search(text) and not _ASKS_ADDRESS.search(question))
+            or _TITLE_ALONE.fullmatch(text)
+            or (
+                _HOW_LONG.search(question)
+                and (
+                    a.context[max(0, at - 7) : at].lower().strip() == "every"
+                    or _YEAR.fullmatch(text)
+                )
+            )
+            or (
+                _ASKS_MONEY.search(question) and _TIME_SPAN.search(text) and not _MONEY.search(text)
+            )
+            or (
+                _LIFESPAN.fullmatch(text)
+                and _AFTER_NAME.search(a.context[max(0, at - 40) : at])
+                and not _ASKS_LIFE.search(question)
+            )
+        ):
+            out.add(id(a))
+    return out
+
+
+def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their own words say answer another question (the module's
+    checks)."""
+    return (
+        other_event(question, answers)
+        | other_owner(question, answers)
+        | other_year(question, answers)
+        | other_post(question, answers)
+        | no_answer_shape(question, answers)
+    )

@@ -1,0 +1,62 @@
+"""A list's items told apart: the item a question shares the most words with is the one asked,
+and an answer from another item is hidden; fields side by side on one line; a paper's authors
+and the affiliations their marks point to."""
+
+from __future__ import annotations
+
+from kgqa.qa.serve.field_reads import asked_fields, passage_fields
+from kgqa.qa.serve.item_reads import asked_item, other_items, passage_items
+from tests.unit.qa.serve.test_agreement import read
+
+ACTIONS = (
+    "Actions\n\n"
+    "[x] Replace the certificate with one from the renewal system (owner: Ravi Menon)\n\n"
+    "[ ] Alert on every certificate that expires within 30 days (owner: Sunita Rao)\n\n"
+    "[ ] Move expiry warnings to the team's queue (owner: Julia Brandt)"
+)
+
+
+def test_the_item_asked_is_the_one_that_shares_the_most_words() -> None:
+    items = passage_items(ACTIONS)
+    firsts = [next(w for w in ACTIONS[a:b].split() if w[0].isupper()) for a, b in items]
+    assert firsts == ["Replace", "Alert", "Move"]
+    question = "Who owns the action to alert on expiring certificates?"
+    a, b = asked_item(ACTIONS, question) or (0, 0)
+    assert "Sunita Rao" in ACTIONS[a:b]
+    # a tie, or one word in common, asks no item
+    assert asked_item(ACTIONS, "Who owns the certificate?") is None
+    ravi, sunita = read(ACTIONS, "Ravi Menon"), read(ACTIONS, "Sunita Rao")
+    assert other_items(question, [ravi, sunita]) == {id(ravi)}
+    assert other_items("Who owns the certificate?", [ravi, sunita]) == set()
+
+
+def test_bulleted_lines_and_a_timeline_are_lists_and_prose_is_not() -> None:
+    assert len(passage_items("Notes\n- first point here\n- second point here\n")) == 2
+    timeline = "09:42 The certificate expires.\n\n09:47 Ravi Menon is paged.\n\n10:05 Julia leads."
+    assert len(passage_items(timeline)) == 3
+    prose = "The outage began at 09:42.\n\nIt lasted two hours.\n\nNobody owned the renewal."
+    assert passage_items(prose) == []
+
+
+def test_fields_side_by_side_on_one_line_are_each_a_field() -> None:
+    text = "Incident report\nStatus: resolved · Severity: SEV-1 · Author: Julia Brandt\n"
+    fields = {f.key: f.cell for f in passage_fields(text)}
+    assert fields == {"Status": "resolved", "Severity": "SEV-1", "Author": "Julia Brandt"}
+    asked = [f.key for f, _ in asked_fields(text, "What was the severity of the incident?")]
+    assert asked == ["Severity"]
+
+
+def test_a_paper_s_author_works_where_the_mark_after_the_name_says() -> None:
+    text = (
+        "Nitrogen uptake by sedges\n\nLena Hartmann¹, Kofi Asante², Mei Tanaka¹\n\n"
+        "¹ Institute of Botany, University of Greifswald ² Department of Plant Biology, "
+        "University of Ghana\n\nCorresponding author: Lena Hartmann"
+    )
+    asked = asked_fields(text, "Where does Kofi Asante work?")
+    assert [f.cell for f, back in asked if not back] == [
+        "Department of Plant Biology, University of Ghana"
+    ]
+    # naming the author alone asks no affiliation; the affiliation asks for its author
+    assert not asked_fields(text, "Where did Kofi Asante study?")
+    back = asked_fields(text, "Who works at the Department of Plant Biology, University of Ghana?")
+    assert [(f.key, is_back) for f, is_back in back] == [("Kofi Asante", True)]
