@@ -22,6 +22,9 @@ from typing import Any
 from kgqa.qa.serve.agreement import other_event, other_owner
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# a year the question asks the fact of ("... in 2023?"), not one that names something in it
+# ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
+_ASKED_YEAR = re.compile(r"\b(?:in|during|for|since|until|by)\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 
 
 def _line_sentence(answer: Any) -> str:
@@ -36,8 +39,9 @@ def _line_sentence(answer: Any) -> str:
 
 def other_year(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) were read in a sentence (or table row) that names years, none of
-    them the one year the question names nor a span around it ("2019 to 2024" holds 2023)."""
-    asked = {int(y) for y in _YEAR.findall(question)}
+    them the one year the question asks the fact of ("in 2023") nor a span around it ("2019
+    to 2024" holds 2023)."""
+    asked = {int(y) for y in _ASKED_YEAR.findall(question)}
     if len(asked) != 1:
         return set()
     year = asked.pop()

@@ -24,6 +24,8 @@ def test_a_sentence_of_another_year_answers_no_question_about_this_one() -> None
     plain = read("The board is chaired by Ann Holt.", "Ann Holt")
     assert other_year("Who chaired the board in 2023?", [span, plain]) == set()
     assert other_year("Who chairs the board?", [hartmann]) == set()
+    # a year that names something of the question asks no fact of that year
+    assert other_year("Who won the medal at the 2023 Riga congress?", [hartmann]) == set()
 
 
 def test_another_post_beside_the_name_answers_no_question_about_this_one() -> None:
