@@ -11,16 +11,22 @@ bottom, it answered "Who founded Brightwave Analytics?" with the officer. The re
 read every sentence on its own; the reader, given the sentence the edge came from, has to
 agree before the graph's entity is shown (the edge may be wrong, or the wrong way round for
 the question).
+
+Where the sentence names the edge's other entity, a person, only as "he" or "she" ("In 1979
+she founded the Vessby Folk Music Festival"), it is read with the pronoun replaced by the name
+the passage gave that person before it; where the reader's span is that name, the answer is
+that earlier mention of the person.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import chain
 from typing import Any
 
 from kgqa.qa.reader.wh import question_type
 from kgqa.qa.serve.agreement import asked_relations
-from kgqa.qa.types import Answer, Hit, Mention
+from kgqa.qa.types import Answer, Hit, Mention, Span
 
 # at most this many evidence sentences are read per question (the edges' most confident)
 MAX_SENTENCES = 4
@@ -61,11 +67,12 @@ def graph_read_answers(
     attribute = question_type(question) in ("time", "place", "number")
     # (the edge's confidence, the sentence, the mentions a span must name: None for any)
     wanted: list[tuple[float, tuple[str, int, int], list[Mention] | None]] = []
+    # the sentences whose edge's other entity is a pronoun there: (confidence, sentence, the
+    # pronoun's span in it, the entity's last mention before it in the passage)
+    standing: list[tuple[float, tuple[str, int, int], tuple[int, int], Mention]] = []
     for key, (confidence, others) in sentences.items():
-        mentions = [
-            m for m in service.passage_mentions(generation, key[0])
-            if m.node in others and key[1] <= m.start and m.end <= key[2]
-        ]  # fmt: skip
+        found = service.passage_mentions(generation, key[0])
+        mentions = [m for m in found if m.node in others and key[1] <= m.start and m.end <= key[2]]
         read = [
             a for a in answers if a.passage_id == key[0] and a.start < key[2] and key[1] < a.end
         ]
@@ -73,10 +80,15 @@ def graph_read_answers(
             wanted.append((confidence, key, None))
         elif mentions and not any(m.overlaps(a.start, a.end) for a in read for m in mentions):
             wanted.append((confidence, key, mentions))
+        elif not mentions and not read and (stood := _stood_for(found, others, key, passages)):
+            standing.append((confidence, key, *stood))
     wanted.sort(key=lambda w: -w[0])
     wanted = wanted[:MAX_SENTENCES]
+    found_by_name = _read_named(
+        service, question, passages, standing[: MAX_SENTENCES - len(wanted)]
+    )
     if not wanted:
-        return []
+        return found_by_name
     contexts = []
     for _, (passage_id, start, end), _ in wanted:
         p = passages[passage_id]
@@ -94,4 +106,61 @@ def graph_read_answers(
         if names is not None and not any(m.overlaps(answer.start, answer.end) for m in names):
             continue
         found.append(answer)
+    return found + found_by_name
+
+
+# a person's pronoun that a sentence's subject may be
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+
+
+def _stood_for(
+    found: list[Mention], others: set[str], key: tuple[str, int, int], passages: dict[str, Any]
+) -> tuple[tuple[int, int], Mention] | None:
+    """Where the one "he" or "she" of an evidence sentence (``key``: passage, start, end in
+    the document) lies in it, and the last mention before it, in its passage, of the edge's
+    other entity (a node of ``others``, a person's), when the sentence names that entity only
+    so ("In 1979 she founded the Vessby Folk Music Festival")."""
+    p = passages[key[0]]
+    sentence = p.text[key[1] - p.start : key[2] - p.start]
+    pronouns = _SUBJECT_PRONOUN.findall(sentence)
+    before = [m for m in found if m.node in others and m.end <= key[1]]
+    people = {m.node for m in before}
+    if len({w.lower() for w in pronouns}) != 1 or len(people) != 1:
+        return None
+    if not next(iter(people)).endswith(":PERSON"):
+        return None
+    at = _SUBJECT_PRONOUN.search(sentence)
+    assert at is not None
+    return at.span(), max(before, key=lambda m: m.start)
+
+
+def _read_named(
+    service: Any,
+    question: str,
+    passages: dict[str, Any],
+    standing: list[tuple[float, tuple[str, int, int], tuple[int, int], Mention]],
+) -> list[Answer]:
+    """The answers read in evidence sentences whose edge's other entity is a pronoun there,
+    each read with the pronoun replaced by the entity's name ("In 1979 Ingrid Lundqvist
+    founded ..."): where the reader's span is that name, the answer is the entity's mention
+    before the sentence in the passage (its text and place), with the probability of that
+    reading."""
+    contexts, named = [], []
+    for _, (passage_id, start, end), (a, b), mention in standing:
+        p = passages[passage_id]
+        sentence = p.text[start - p.start : end - p.start]
+        contexts.append(f"{sentence[:a]}{mention.text}{sentence[b:]}")
+        named.append((a, a + len(mention.text), p, mention))
+    if not contexts:
+        return []
+    readings, probabilities = service.read_contexts(question, contexts)
+    found = []
+    for (a, b, p, mention), reading, probability in zip(named, readings, probabilities):
+        span = reading.span
+        if span is None or not (
+            span.start <= a and b <= span.end and span.end - span.start < b - a + 3
+        ):
+            continue
+        name = Span(mention.text, span.score, 0, len(mention.text))
+        found.append(p.answer(name, probability, offset=mention.start - p.start))
     return found

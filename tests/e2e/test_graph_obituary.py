@@ -4,7 +4,8 @@ this test): "she" never stands for the man named as her husband, and a person de
 hers ("Her successor as mayor, ...") leaves her the topic; a hall the tagger took for a person
 is no one's antecedent; "Today" and "Signed for" are no part of a name; a cup has no members;
 an action's owner is read from its own item of the list; a life's span answers no question
-about an office."""
+about an office; the founder the graph found behind "she" answers who founded the festival,
+not the society an events page says organises it."""
 
 from __future__ import annotations
 
@@ -57,6 +58,14 @@ INCIDENT = """# Incident report: login outage
 """
 
 
+EVENTS = """Sandvik Jazz Festival 2025
+
+The 46th Sandvik Jazz Festival takes place from 3 to 5 July 2025 on the harbour square and in
+the Sandvik Art Hall. The festival is organised by the Sandvik Jazz Society. Day tickets cost
+300 kronor; children under 12 enter free.
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     root = tmp_path_factory.mktemp("graph_obituary")
@@ -65,6 +74,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obj
         "club.txt": CLUB,
         "contract.txt": CONTRACT,
         "incident.md": INCIDENT,
+        "events.txt": EVENTS,
     }
     store = store_of(root, files)
     return store, graph_json(store, root)
@@ -104,3 +114,11 @@ def test_an_action_s_owner_is_read_from_its_own_item(built: tuple[Path, dict]) -
 def test_a_life_s_span_answers_no_question_about_an_office(built: tuple[Path, dict]) -> None:
     got = asked(built[0], "When was Greta Holm mayor of Sandvik?")
     assert "1939-2025" not in got
+
+
+def test_a_founder_named_by_she_is_the_answer_where_the_graph_resolved_her(
+    built: tuple[Path, dict],
+) -> None:
+    edges = edges_of(built[1])
+    assert ("Sandvik Jazz Festival", "Founded_By", "Greta Holm") in edges
+    assert asked(built[0], "Who founded the Sandvik Jazz Festival?")[:1] == ["Greta Holm"]
