@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# the superscript digits, which mark an author's affiliation or a note ("Lena Hartmann¹")
+SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 # superscript digits and marks end an author's name ("Lena Hartmann¹", "Mei Tanaka*"): they
 # point to an affiliation or a note, and are no part of the name
-_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}¹²³⁴⁵⁶⁷⁸⁹⁰*†‡"
+_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}" + SUPERSCRIPT_DIGITS + "*†‡"
 
 
 def display_name(surface: str) -> str:
@@ -154,11 +156,17 @@ def kin_before(text: str, start: int) -> str | None:
     """What the words just before a name at ``start`` say it is to someone: "parent" ("her
     father, Chukwuma Okafor"), "child" ("his son Jacques"), "kin" (a brother, a wife, ...), or
     None."""
-    found = _KIN_BEFORE.search(text[max(0, start - 40) : start])
-    if found is None:
+    noun = _kin_noun(text, start)
+    if noun is None:
         return None
-    noun = found.group(1).casefold()
     return "parent" if noun in _PARENTS else "child" if noun in _CHILDREN else "kin"
+
+
+def _kin_noun(text: str, start: int) -> str | None:
+    """The kin noun (case folded) just before a name at ``start`` ("father" of "her father,
+    Chukwuma Okafor"), or None."""
+    found = _KIN_BEFORE.search(text[max(0, start - 40) : start])
+    return None if found is None else found.group(1).casefold()
 
 
 # a possessive word that opens a phrase: "Our scientists", "My team" describe, not name
@@ -313,8 +321,8 @@ _KIN_GENDER = {
 def kin_gender(text: str, start: int) -> str | None:
     """The gender ("m" or "f") that the kin noun just before a name at ``start`` gives it,
     or None."""
-    found = _KIN_BEFORE.search(text[max(0, start - 40) : start])
-    return _KIN_GENDER.get(found.group(1).casefold()) if found else None
+    noun = _kin_noun(text, start)
+    return None if noun is None else _KIN_GENDER.get(noun)
 
 
 def strip_title(name: str) -> str:

@@ -9,7 +9,9 @@ from typing import Any
 from kgqa.kg.canonical import described_before, kin_gender
 from kgqa.kg.types import Mention
 
-PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his"}
+# he/she/him/her/his, and the gender each says
+_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+PERSONAL_PRONOUNS = set(_GENDER)
 # "it", "its" and "the company" stand for an organisation named before them
 _ORG_PRONOUNS = {"it", "its"}
 _ORG_NOUNS = {
@@ -237,9 +239,6 @@ def _described_by(w: Any, spans: list[tuple[int, int]], only: Mention) -> Mentio
         ),
         None,
     )
-
-
-_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 
 # where a name is aside from the main clause: in a clause of its own, or a word before a noun

@@ -141,62 +141,6 @@ def graph_disagreeing(service: Any, question: str, answers: list[Any], generatio
     return found
 
 
-# a question about a birth or a death, and what says a date or place is of the other: "When did
-# Adaeze Okafor die?" is not answered by "(born 14 May 1968)" nor the infobox's "Born | ..."
-# (the words that ask about the event, the words just before a date or place that say it is
-# the event's)
-_EVENTS = {
-    "birth": (re.compile(r"\b(?:born|birth|birthplace)\b", re.I),
-              re.compile(r"(?:\b(?:born|birth)\b|\bb\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
-    "death": (re.compile(r"\b(?:die|died|dies|death|dead|buried)\b", re.I),
-              re.compile(r"(?:\b(?:died|death|dies)\b|\bd\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
-}  # fmt: skip
-
-
-def other_event(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) a question about one event of a life (birth, death) gets from
-    words that say they are of the other: the answer comes right after "born" (or "Born |")
-    where the question asks a death, after "died" where it asks a birth."""
-    asked = [event for event, (words, _) in _EVENTS.items() if words.search(question)]
-    if len(asked) != 1:
-        return set()
-    other = _EVENTS["death" if asked[0] == "birth" else "birth"][1]
-    out = set()
-    for a in answers:
-        at = a.start - a.passage_start
-        if other.search(a.context[max(0, at - 30) : at]):
-            out.add(id(a))
-    return out
-
-
-# a name's possession: "Kestrel Freight's revenue", "Meridian's chief financial officer"
-_OWNED = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['’]s\s+([a-z][\w-]*)")
-
-
-def other_owner(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) were read in a sentence that gives what the question asks of
-    one name as another's ("What was Meridian's revenue in 2024?" read from "Kestrel Freight's
-    revenue was £520 million in 2024"), and never names the question's."""
-    asked = _OWNED.search(question)
-    if asked is None:
-        return set()
-    owner = set(asked.group(1).lower().split())
-    out = set()
-    for a in answers:
-        at = a.start - a.passage_start
-        start = max(a.context.rfind(". ", 0, at), a.context.rfind("\n", 0, at)) + 1
-        ends = [e for e in (a.context.find(". ", at), a.context.find("\n", at)) if e >= 0]
-        sentence = a.context[start : min(ends, default=len(a.context))]
-        if owner & set(re.findall(r"[a-z]+", sentence.lower())):
-            continue
-        if any(
-            m.group(2) == asked.group(2) and not owner & set(m.group(1).lower().split())
-            for m in _OWNED.finditer(sentence)
-        ):
-            out.add(id(a))
-    return out
-
-
 def only_the_relation(question: str, names: list[str]) -> bool:
     """Whether ``question`` says nothing beyond its entities' ``names``, the relation words and
     at most one other word ("Where was the painter Ann Lee born?")."""

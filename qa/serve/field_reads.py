@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from kgqa.kg.canonical import SUPERSCRIPT_DIGITS
 from kgqa.kg.text import is_table_rule
 from kgqa.qa.types import Answer, Hit
 
@@ -145,7 +146,7 @@ _POST_WORDS = {
 # and an affiliation after its mark, on a line of its own or after the one before ("¹ Institute
 # of Botany, ... ² Department of Plant Biology, University of Ghana"): a field of key "Kofi
 # Asante" and value the affiliation
-_MARKS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+_MARKS = SUPERSCRIPT_DIGITS
 _AUTHOR = re.compile(rf"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){{1,3}})([{_MARKS},]*[{_MARKS}])")
 _AFFILIATION = re.compile(
     rf"(?:^|(?<=[ \t]))([{_MARKS}])[ \t]*([^{_MARKS}\s][^{_MARKS}\n]*?)"

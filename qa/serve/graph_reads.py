@@ -71,8 +71,8 @@ def graph_read_answers(
     # pronoun's span in it, the entity's last mention before it in the passage)
     standing: list[tuple[float, tuple[str, int, int], tuple[int, int], Mention]] = []
     for key, (confidence, others) in sentences.items():
-        found = service.passage_mentions(generation, key[0])
-        mentions = [m for m in found if m.node in others and key[1] <= m.start and m.end <= key[2]]
+        known = service.passage_mentions(generation, key[0])
+        mentions = [m for m in known if m.node in others and key[1] <= m.start and m.end <= key[2]]
         read = [
             a for a in answers if a.passage_id == key[0] and a.start < key[2] and key[1] < a.end
         ]
@@ -80,7 +80,7 @@ def graph_read_answers(
             wanted.append((confidence, key, None))
         elif mentions and not any(m.overlaps(a.start, a.end) for a in read for m in mentions):
             wanted.append((confidence, key, mentions))
-        elif not mentions and not read and (stood := _stood_for(found, others, key, passages)):
+        elif not mentions and not read and (stood := _stood_for(known, others, key, passages)):
             standing.append((confidence, key, *stood))
     wanted.sort(key=lambda w: -w[0])
     wanted = wanted[:MAX_SENTENCES]
@@ -114,24 +114,22 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
 def _stood_for(
-    found: list[Mention], others: set[str], key: tuple[str, int, int], passages: dict[str, Any]
+    known: list[Mention], others: set[str], key: tuple[str, int, int], passages: dict[str, Any]
 ) -> tuple[tuple[int, int], Mention] | None:
     """Where the one "he" or "she" of an evidence sentence (``key``: passage, start, end in
-    the document) lies in it, and the last mention before it, in its passage, of the edge's
-    other entity (a node of ``others``, a person's), when the sentence names that entity only
-    so ("In 1979 she founded the Vessby Folk Music Festival")."""
+    the document) lies in it, and the last mention before it, in its passage (of the passage's
+    mentions ``known``), of the edge's other entity (a node of ``others``, a person's), when the
+    sentence names that entity only so ("In 1979 she founded the Vessby Folk Music Festival")."""
     p = passages[key[0]]
     sentence = p.text[key[1] - p.start : key[2] - p.start]
-    pronouns = _SUBJECT_PRONOUN.findall(sentence)
-    before = [m for m in found if m.node in others and m.end <= key[1]]
+    pronouns = list(_SUBJECT_PRONOUN.finditer(sentence))
+    before = [m for m in known if m.node in others and m.end <= key[1]]
     people = {m.node for m in before}
-    if len({w.lower() for w in pronouns}) != 1 or len(people) != 1:
+    if len({w.group().lower() for w in pronouns}) != 1 or len(people) != 1:
         return None
     if not next(iter(people)).endswith(":PERSON"):
         return None
-    at = _SUBJECT_PRONOUN.search(sentence)
-    assert at is not None
-    return at.span(), max(before, key=lambda m: m.start)
+    return pronouns[0].span(), max(before, key=lambda m: m.start)
 
 
 def _read_named(

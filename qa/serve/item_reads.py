@@ -44,11 +44,13 @@ def passage_items(text: str) -> list[tuple[int, int]]:
 def asked_item(text: str, question: str) -> tuple[int, int] | None:
     """The item of ``text``'s lists that ``question`` shares the most words with (stemmed,
     its glue left out): two at least, and more than with any other item."""
-    asked = field_keys(question)
-    shared = sorted(
-        ((len(field_keys(text[a:b]) & asked), (a, b)) for a, b in passage_items(text)),
-        reverse=True,
-    )
+    return _asked(text, passage_items(text), field_keys(question))
+
+
+def _asked(text: str, items: list[tuple[int, int]], asked: set[str]) -> tuple[int, int] | None:
+    """``asked_item`` over the ``items`` of ``text`` already found, for a question of word
+    stems ``asked``."""
+    shared = sorted(((len(field_keys(text[a:b]) & asked), (a, b)) for a, b in items), reverse=True)
     if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
         return None
     return shared[0][1]
@@ -58,10 +60,12 @@ def other_items(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in an item of a list other than the one ``question``
     asks (``asked_item``) of their passage."""
     out = set()
+    stems = field_keys(question)
     of_passage: dict[str, tuple[list[tuple[int, int]], tuple[int, int] | None]] = {}
     for a in answers:
         if a.context not in of_passage:
-            of_passage[a.context] = (passage_items(a.context), asked_item(a.context, question))
+            items = passage_items(a.context)
+            of_passage[a.context] = (items, _asked(a.context, items, stems))
         items, asked = of_passage[a.context]
         if asked is None:
             continue
@@ -77,9 +81,10 @@ def item_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
     """The answers the reader of ``service`` (a ``QAService``) reads in the items of the
     passages of ``hits`` that ``question`` asks (``asked_item``), each read alone."""
     parts = []
+    stems = field_keys(question)
     for hit in hits:
         text = hit.passage.text
-        if (span := asked_item(text, question)) is not None:
+        if (span := _asked(text, passage_items(text), stems)) is not None:
             a, b = span
             parts.append((hit, text[a:b], 0, b - a, a))
     return read_parts(service, question, parts[:MAX_ITEMS])

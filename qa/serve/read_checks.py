@@ -10,8 +10,10 @@ reader proposes is hidden where its own sentence says it answers another questio
   alone ("Professor") names nobody; "every 30 minutes" says how often, and a year when, not how
   long; "2 hours" is no cost; "Ingrid Lundqvist, 1941–2026" gives her life, not her years as
   mayor.
-- And those of ``agreement``: another event of a life (``other_event``), another name's
-  possession (``other_owner``).
+- **Another event of a life.** "When did Adaeze Okafor die?" is not answered by "(born 14 May
+  1968)".
+- **Another name's.** "What was Meridian's revenue in 2024?" is not answered from "Kestrel
+  Freight's revenue was £520 million in 2024".
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kgqa.qa.serve.agreement import other_event, other_owner
-
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# a year of the last five centuries
+_YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
+_YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
 # ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
-_ASKED_YEAR = re.compile(r"\b(?:in|during|for|since|until|by)\s+(1[5-9]\d\d|20\d\d)\b", re.I)
+_ASKED_YEAR = re.compile(rf"\b(?:in|during|for|since|until|by)\s+({_YEAR_DIGITS})\b", re.I)
 
 
 def _line_sentence(answer: Any) -> str:
@@ -72,6 +74,12 @@ _POST_WORDS = re.compile(
 )
 
 
+# the words beside a name that may give its post: after a comma, bracket or dash ("Amara
+# Nwosu, Chief Executive Officer"), or just before it ("chief executive, Lorna Whitfield")
+_WORDS_AFTER = re.compile(r"\s*[,(–-]\s*(?:the\s+|its\s+|our\s+)?([^,.;\n()]{2,40})")
+_WORDS_BEFORE = re.compile(r"([^,.;\n()]{2,40}?)\s*[,:]?\s*$")
+
+
 def _posts(text: str) -> set[str]:
     return {_POSTS[m.group(1).lower()] for m in _POST_WORDS.finditer(text)}
 
@@ -87,10 +95,8 @@ def other_post(question: str, answers: list[Any]) -> set[int]:
     for a in answers:
         at = a.start - a.passage_start
         end = at + len(a.text)
-        after = re.match(
-            r"\s*[,(–-]\s*(?:the\s+|its\s+|our\s+)?([^,.;\n()]{2,40})", a.context[end:]
-        )
-        before = re.search(r"([^,.;\n()]{2,40}?)\s*[,:]?\s*$", a.context[max(0, at - 40) : at])
+        after = _WORDS_AFTER.match(a.context, end)
+        before = _WORDS_BEFORE.search(a.context[max(0, at - 40) : at])
         beside = {
             *_posts(after.group(1) if after else ""),
             *_posts(before.group(1) if before else ""),
@@ -121,9 +127,7 @@ _TIME_SPAN = re.compile(r"\b(?:hours?|minutes?|seconds?|days?|weeks?|months?|yea
 _MONEY = re.compile(r"[$€£¥]|\b(?:euros?|dollars?|pounds?|kronor|krona|yen|francs?)\b", re.I)
 # a life's span after a name ("Ingrid Lundqvist, 1941–2026", "Ada Lovelace (1815-1852)"), and
 # the questions it answers
-_LIFESPAN = re.compile(
-    r"\(?\s*(?:1[5-9]\d\d|20\d\d)\s*[-\u2013\u2014]\s*(?:1[5-9]\d\d|20\d\d)\s*\)?"
-)
+_LIFESPAN = re.compile(rf"\(?\s*{_YEAR_DIGITS}\s*[-\u2013\u2014]\s*{_YEAR_DIGITS}\s*\)?")
 _AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+[ \t]*[,(][ \t]*\Z")
 _ASKS_LIFE = re.compile(r"\b(?:born|birth|die|died|death|live|lived|life|lifetime)\b", re.I)
 
@@ -156,6 +160,62 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
                 and _AFTER_NAME.search(a.context[max(0, at - 40) : at])
                 and not _ASKS_LIFE.search(question)
             )
+        ):
+            out.add(id(a))
+    return out
+
+
+# a question about a birth or a death, and what says a date or place is of the other: "When did
+# Adaeze Okafor die?" is not answered by "(born 14 May 1968)" nor the infobox's "Born | ..."
+# (the words that ask about the event, the words just before a date or place that say it is
+# the event's)
+_EVENTS = {
+    "birth": (re.compile(r"\b(?:born|birth|birthplace)\b", re.I),
+              re.compile(r"(?:\b(?:born|birth)\b|\bb\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
+    "death": (re.compile(r"\b(?:die|died|dies|death|dead|buried)\b", re.I),
+              re.compile(r"(?:\b(?:died|death|dies)\b|\bd\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
+}  # fmt: skip
+
+
+def other_event(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) a question about one event of a life (birth, death) gets from
+    words that say they are of the other: the answer comes right after "born" (or "Born |")
+    where the question asks a death, after "died" where it asks a birth."""
+    asked = [event for event, (words, _) in _EVENTS.items() if words.search(question)]
+    if len(asked) != 1:
+        return set()
+    other = _EVENTS["death" if asked[0] == "birth" else "birth"][1]
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        if other.search(a.context[max(0, at - 30) : at]):
+            out.add(id(a))
+    return out
+
+
+# a name's possession: "Kestrel Freight's revenue", "Meridian's chief financial officer"
+_OWNED = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['’]s\s+([a-z][\w-]*)")
+
+
+def other_owner(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) were read in a sentence that gives what the question asks of
+    one name as another's ("What was Meridian's revenue in 2024?" read from "Kestrel Freight's
+    revenue was £520 million in 2024"), and never names the question's."""
+    asked = _OWNED.search(question)
+    if asked is None:
+        return set()
+    owner = set(asked.group(1).lower().split())
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        start = max(a.context.rfind(". ", 0, at), a.context.rfind("\n", 0, at)) + 1
+        ends = [e for e in (a.context.find(". ", at), a.context.find("\n", at)) if e >= 0]
+        sentence = a.context[start : min(ends, default=len(a.context))]
+        if owner & set(re.findall(r"[a-z]+", sentence.lower())):
+            continue
+        if any(
+            m.group(2) == asked.group(2) and not owner & set(m.group(1).lower().split())
+            for m in _OWNED.finditer(sentence)
         ):
             out.add(id(a))
     return out

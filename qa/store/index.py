@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from kgqa.kg.canonical import SUPERSCRIPT_DIGITS
 from kgqa.qa.choices import DENSE_KINDS
 from kgqa.qa.types import QAError
 
@@ -371,9 +372,7 @@ _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]*\d)")
 
 
 # superscript digits and marks, which end a word ("Asante²" of a paper's authors is "Asante")
-_MARKS = str.maketrans(
-    dict.fromkeys("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079", " ")
-)
+_MARKS = str.maketrans(dict.fromkeys(SUPERSCRIPT_DIGITS, " "))
 
 
 def bm25_tokens(texts: list[str]) -> list[list[str]]:

@@ -8,8 +8,6 @@ from kgqa.qa.serve.agreement import (
     agrees,
     asked_relations,
     only_the_relation,
-    other_event,
-    other_owner,
 )
 from kgqa.qa.serve.service import shown_answers
 from kgqa.qa.types import Answer
@@ -82,29 +80,3 @@ def test_a_name_s_describing_words_are_not_needed_to_find_it() -> None:
     assert _bare_name("Fisheries Ecology group") == "Fisheries Ecology"
     assert _bare_name("Lumen Works") == "Lumen Works"
     assert _bare_name("group") == "group"
-
-
-def read(context: str, text: str) -> Answer:
-    at = context.index(text)
-    return Answer(text, 1.0, "d", "d#0", at, at + len(text), context, 0)
-
-
-def test_a_date_said_of_a_birth_answers_no_death() -> None:
-    bio = "Adaeze Okafor (born 14 May 1968) is a hydrologist. Her father died in 2001."
-    born, died = read(bio, "14 May 1968"), read(bio, "2001")
-    assert other_event("When did Adaeze Okafor die?", [born, died]) == {id(born)}
-    assert other_event("When was Adaeze Okafor born?", [born, died]) == {id(died)}
-    # an infobox row says it too; a question of neither event hides nothing
-    box = read("| Born | 14 May 1968, Enugu |", "14 May 1968")
-    assert other_event("When did she die?", [box]) == {id(box)}
-    assert other_event("When did she join Delft?", [born, died, box]) == set()
-
-
-def test_what_a_sentence_gives_of_another_name_answers_nothing_of_the_asked_one() -> None:
-    text = "It has 28 depots. Kestrel Freight's revenue was £520 million in 2024. It grew."
-    theirs = read(text, "£520 million")
-    assert other_owner("What was Meridian's revenue in 2024?", [theirs]) == {id(theirs)}
-    assert other_owner("What was Kestrel Freight's revenue in 2024?", [theirs]) == set()
-    both = "Meridian's revenue was €2 billion, four times Kestrel Freight's revenue."
-    ours = read(both, "€2 billion")
-    assert other_owner("What was Meridian's revenue in 2024?", [ours]) == set()
