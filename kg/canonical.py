@@ -143,8 +143,9 @@ _DOCUMENT_KINDS = re.compile(
 )
 # a kin noun after a possessive, just before a name: "her father, ", "his brother "
 _KIN_BEFORE = re.compile(
-    r"\b(?:his|her|their|whose)\s+(?:(?:late|elder|older|younger|twin)\s+)?(father|mother|"
-    r"brother|sister|son|daughter|husband|wife|uncle|aunt|cousin|grandfather|grandmother|"
+    r"\b(?:his|her|their|whose)\s+(?:(?:late|elder|older|younger|twin)\s+)?((?:great-)*"
+    r"(?:grandfather|grandmother|grandson|granddaughter|grandchild|grandparents?)|father|mother|"
+    r"brother|sister|son|daughter|husband|wife|uncle|aunt|cousin|"
     r"nephew|niece|parents?|spouse)\s*,?\s*\Z",
     re.IGNORECASE,
 )
@@ -310,10 +311,13 @@ def described_before(text: str, start: int) -> bool:
 # the gender a kin noun gives the one it introduces ("her husband, Per Lundqvist": a man)
 _KIN_GENDER = {
     **dict.fromkeys(
-        ("father", "brother", "son", "husband", "uncle", "nephew", "grandfather"), "m"
+        ("father", "brother", "son", "husband", "uncle", "nephew", "grandfather", "grandson"),
+        "m",
     ),
     **dict.fromkeys(
-        ("mother", "sister", "daughter", "wife", "aunt", "niece", "grandmother"), "f"
+        ("mother", "sister", "daughter", "wife", "aunt", "niece", "grandmother",
+         "granddaughter"),
+        "f",
     ),
 }  # fmt: skip
 
@@ -322,7 +326,7 @@ def kin_gender(text: str, start: int) -> str | None:
     """The gender ("m" or "f") that the kin noun just before a name at ``start`` gives it,
     or None."""
     noun = _kin_noun(text, start)
-    return None if noun is None else _KIN_GENDER.get(noun)
+    return None if noun is None else _KIN_GENDER.get(noun.replace("great-", ""))
 
 
 def strip_title(name: str) -> str:

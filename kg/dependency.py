@@ -3,11 +3,14 @@ and object between mentions, with the verb's lemma as the label."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kgqa.kg.types import Mention, Relation, Sentence
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
+# the end of a sentence, where a line that is one ends
+_SENTENCE_END = re.compile(r"[.!?;:][\"'\u201d\u2019)\]]*\s*$")
 _OBJECTS = {"dobj", "attr", "oprd", "dative"}
 
 
@@ -27,6 +30,8 @@ class DependencyRelationExtractor:
     def __call__(self, sent: Any, mention_of: dict[int, Mention], offset: int) -> list[Relation]:
         sentence = Sentence(offset + sent.start_char, offset + sent.end_char)
         out: list[Relation] = []
+        if not _SENTENCE_END.search(sent.text):
+            return out  # a heading, a table's row ("1896 Greenland sealing Ole Falk"): no clause
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue

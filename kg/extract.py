@@ -523,6 +523,8 @@ class _SentenceWork:
                 continue
             if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
                 continue  # no one is a member of a prize, works for it or leads it
+            if label == "Parent_Of" and "kin" in (self.kin(head), self.kin(tail)):
+                continue  # "his granddaughter, Sigrid Holm", "her brother Tomas": no parent
             if label == "Parent_Of" and (self.kin(tail) == "parent" or self.kin(head) == "child"):
                 head, tail = tail, head  # "her father, Chukwuma Okafor": he is the parent
             if label == "Part_Of" and is_unit(tail.text) and not is_unit(head.text):

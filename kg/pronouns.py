@@ -3,6 +3,7 @@ document (``EntityRelationExtractor``'s parsed sentences), never a node of its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -86,6 +87,7 @@ def resolve_pronouns(sentences: list[Any]) -> None:
             [m for m in w.named("PERSON", before) if m.text.casefold() not in companies]
         ),
         people=True,
+        ship=any(_SHIP.search(w.text) for w in sentences),
     )
     _resolve(
         sentences,
@@ -96,6 +98,36 @@ def resolve_pronouns(sentences: list[Any]) -> None:
         _fits_noun,
         lasts=3,  # "It is funded by ..." does not reach back to a name of the page's top
     )
+
+
+# the words that open a clause before the sentence's main one
+_OPENERS = {
+    "when", "after", "before", "while", "although", "though", "since", "as", "if", "once",
+    "until", "because", "whenever",
+}  # fmt: skip
+
+
+def _cataphoric(w: Any, i: int) -> bool:
+    """Whether word ``i`` of sentence ``w`` lies in a clause that opens it, before the comma
+    that ends that clause, with a person named after the comma ("When her father dies, Elsa
+    Varga leaves ..."): the pronoun may stand for that one, so it stands for no one known."""
+    tokens = w.tokens
+    if not tokens or tokens[0].lower_ not in _OPENERS:
+        return False
+    comma = next((k for k in range(i, len(tokens)) if tokens[k].text == ","), None)
+    if comma is None:
+        return False
+    after = w.offset + w.words.spans[comma][1]
+    return any(m.start >= after for m in w.named("PERSON"))
+
+
+# a sentence that says something is a ship: its text's "she" may be the ship
+_SHIP = re.compile(
+    r"\b(?:is|was)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:ship|vessel|boat|sealer|schooner|"
+    r"steamer|steamship|yacht|ferry|barque|brig|liner|tanker|trawler|frigate|submarine|sloop|"
+    r"cutter|whaler|icebreaker|galleon|clipper|warship|cruiser|destroyer|battleship|lifeboat)\b",
+    re.I,
+)
 
 
 def _fits_noun(words: list[Any], referent: Mention) -> bool:
@@ -128,6 +160,7 @@ def _resolve(
     fits: Callable[[list[Any], Mention], bool] = lambda words, referent: True,
     lasts: int | None = None,
     people: bool = False,
+    ship: bool = False,
 ) -> None:
     """The rule of ``resolve_pronouns`` for one kind of anaphor (``spans_of`` a sentence) and
     the distinct things of that kind a sentence names (``named``, before a word or in all).
@@ -135,7 +168,9 @@ def _resolve(
     sentences that neither name the topic nor stand for it it is none, and a heading ends it
     (None: it lasts, as a biography's "she" does across its sections). ``people``: the
     anaphors are he/she/him/her/his, and a person's gender, once known, is kept: "she" never
-    stands for a man ("Her husband, Per Lundqvist, ... She is survived by ...")."""
+    stands for a man ("Her husband, Per Lundqvist, ... She is survived by ..."). ``ship``:
+    the text is about a ship ("Tindra was a wooden sealer ..."), whose "she" stands for no
+    one but a woman the text has shown to be one."""
     topic: Mention | None = None
     since = 0  # sentences since the topic was named or stood for
     genders: dict[str, str] = {}  # people's names (case folded): "m" or "f"
@@ -155,6 +190,8 @@ def _resolve(
                 w.referent[(i, j)] = next(iter(before.values()))
             else:
                 w.referent[(i, j)] = topic if not before else None
+            if people and _cataphoric(w, i):
+                w.referent[(i, j)] = None  # "When her father dies, Elsa Varga leaves ..."
             found = w.referent[(i, j)]
             if found is not None and not fits(w.tokens[i:j], found):
                 w.referent[(i, j)] = None
@@ -163,6 +200,8 @@ def _resolve(
                 known = genders.get(found.text.casefold())
                 if known is not None and known != said:
                     w.referent[(i, j)] = None  # "she" for a man the text named as a husband
+                elif ship and said == "f" and known is None:
+                    w.referent[(i, j)] = None  # "She sank off Hammerfest": the ship
                 elif any(t.dep_ in ("nsubj", "nsubjpass") for t in w.tokens[i:j]):
                     genders.setdefault(found.text.casefold(), said)
             if w.referent[(i, j)] is not None:

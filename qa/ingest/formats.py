@@ -195,14 +195,46 @@ def web_page_to_text(html: str, where: str) -> Extracted:
             include_links=False,
             favor_recall=True,
             deduplicate=False,
-            with_metadata=False,
+            with_metadata=True,  # the byline's author: _blocks_text
         )
     except Exception:  # noqa: BLE001 trafilatura's parsers raise many kinds on broken pages
         main = None
     og = _OG_TITLE.search(html[:200_000])
     title = (og.group(1).strip() if og else None) or page_title
     main = _blocks_text(main) if main else None
-    return Extracted(main if main and main.strip() else visible, title)
+    if not (main and main.strip()):
+        return Extracted(visible, title)
+    return Extracted("\n\n".join([main, *_footer_facts(html)]), title)
+
+
+# at most this many footers are read, each at most this long
+_FOOTERS, _FOOTER_CHARS = 5, 20_000
+_FOOTER_NOISE = re.compile(
+    r"©|\bcopyright\b|rights reserved|cookie|privacy|licen[cs]e|terms of|newsletter", re.I
+)
+
+
+def _footer_facts(html: str) -> list[str]:
+    """The blocks of a page's <footer> that state facts in sentences of five words or more
+    ("Kestrel Moor Trust is a registered charity, number 1023456. Registered office: ..."),
+    which trafilatura drops with the footer's links; copyright, licence, cookie and privacy
+    lines are left out. Found by plain search, in time linear in the page."""
+    tail = html[-200_000:]
+    lower, out, at = tail.lower(), [], 0
+    for _ in range(_FOOTERS):
+        start = lower.find("<footer", at)
+        opened = lower.find(">", start) if start >= 0 else -1
+        end = lower.find("</footer>", opened) if opened >= 0 else -1
+        if end < 0:
+            break
+        text, _ = html_to_text(tail[opened + 1 : min(end, opened + 1 + _FOOTER_CHARS)])
+        for block in re.split(r"\n\s*\n", text):
+            block = " ".join(block.split())[:2_000]
+            sentences = re.findall(r"[^.]*\w\.", block)
+            if any(len(s.split()) >= 5 for s in sentences) and not _FOOTER_NOISE.search(block):
+                out.append(block)
+        at = end + len("</footer>")
+    return out
 
 
 def _blocks_text(xml: str) -> str | None:
@@ -210,16 +242,27 @@ def _blocks_text(xml: str) -> str | None:
     of its own (a blank line between, as a browser shows them, so that a heading does not run
     into its paragraph's first sentence), the line breaks of the page's source inside a block
     read as spaces, a table one block of "| cell | cell |" rows (a rule under its header
-    row). None when the XML does not parse."""
+    row), and the page's byline as a field ("Author: Noor Haddad") under its first block when
+    the blocks round it do not name the author. None when the XML does not parse."""
     from lxml import etree
 
     try:
-        main = etree.fromstring(xml.encode("utf-8")).find("main")
+        root = etree.fromstring(xml.encode("utf-8"))
     except (etree.XMLSyntaxError, ValueError):
         return None
+    main = root.find("main")
     if main is None:
         return None
-    return "\n\n".join(b for b in _blocks(main) if b.strip())
+    blocks = [b for b in _blocks(main) if b.strip()]
+    # the page's byline, which trafilatura keeps as metadata only: under the first heading
+    author = " and ".join(a.strip() for a in (root.get("author") or "").split(";") if a.strip())
+    if blocks and _BYLINE.fullmatch(author) and author not in "\n".join(blocks[:3]):
+        blocks.insert(1, f"Author: {author}")
+    return "\n\n".join(blocks)
+
+
+# a byline's author: people's names of capitalised words ("Noor Haddad", "A and B")
+_BYLINE = re.compile(r"[A-Z][\w.'-]+(?: (?:[A-Z][\w.'-]+|and|van|von|de|da|del|di|le|la)){1,8}")
 
 
 # trafilatura's elements that are blocks of a page (the others are inline: hi, ref, lb, ...)
@@ -230,6 +273,8 @@ def _blocks(element: Any) -> list[str]:
     """The blocks of ``element``: a list's items (an item's own list after it), a table's
     rows, and in an element that holds blocks (a quote with paragraphs and a list) its text
     between them as blocks too."""
+    if element.tag == "list" and element.get("rend") == "dl":
+        return _definitions(element)
     if element.tag == "list":
         return [b for item in element.findall("item") for b in _blocks(item)]
     if element.tag == "table":
@@ -251,6 +296,28 @@ def _blocks(element: Any) -> list[str]:
             run.append(_inline(child))
         run.append(child.tail or "")
     return [*out, _collapse("".join(run))]
+
+
+def _definitions(element: Any) -> list[str]:
+    """A definition list (<dl>) as "term: definition" lines, one block: a fact sheet's
+    "Members" over "21,500" reads as the field "Members: 21,500". A term without a definition
+    is a line of its own."""
+    lines: list[str] = []
+    term = None
+    for item in element.findall("item"):
+        text = _inline(item)
+        if (item.get("rend") or "").startswith("dt"):
+            if term:
+                lines.append(term)
+            term = text
+        elif term:
+            lines.append(f"{term.rstrip(':')}: {text}")
+            term = None
+        else:
+            lines.append(text)
+    if term:
+        lines.append(term)
+    return ["\n".join(line for line in lines if line)]
 
 
 def _inline(element: Any) -> str:

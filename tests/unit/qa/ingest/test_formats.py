@@ -287,3 +287,34 @@ def test_a_pdf_s_wrapped_lines_are_joined_into_sentences_and_headings_stay_lines
         "- a list item that ends no sentence",
         "- the next item",
     ]
+
+
+def test_a_definition_list_is_fields_and_a_footer_keeps_its_facts(tmp_path: Path) -> None:
+    (tmp_path / "review.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/join'>Join</a></nav><main>"
+        "<h1>Annual Review 2025</h1><p>The Kestrel Moor Trust now cares for 14 nature reserves "
+        "across Shropshire and the Welsh Marches, and its volunteers gave 48,000 hours.</p>"
+        "<h2>The year in figures</h2><dl><dt>Members</dt><dd>21,500</dd>"
+        "<dt>Income</dt><dd>£4.2 million</dd></dl></main>"
+        "<footer><p>Kestrel Moor Trust is a registered charity, number 1023456. Registered "
+        "office: The Old Granary, Ludlow.</p><p>© 2026 Kestrel Moor Trust · "
+        "<a href='/privacy'>Privacy</a></p></footer></body></html>"
+    )
+    (doc,) = load(tmp_path / "review.html")
+    assert isinstance(doc, Document)
+    assert "Members: 21,500\nIncome: £4.2 million" in doc.text
+    assert doc.text.endswith("number 1023456. Registered office: The Old Granary, Ludlow.")
+    assert "©" not in doc.text and "Privacy" not in doc.text and "Home" not in doc.text
+
+
+def test_a_byline_that_the_main_text_drops_is_kept_under_the_title(tmp_path: Path) -> None:
+    (tmp_path / "book.html").write_text(
+        "<html><body><article><h1>The Salt Orchard</h1><p class='byline'>Noor Haddad</p>"
+        "<p>When her father dies, Elsa Varga leaves her post at the Kew seed bank and returns "
+        "to Lusk, the island where her family has grown apples for four generations.</p>"
+        "<p>As a storm cuts the island off from the mainland, Elsa finds her father's "
+        "notebooks and learns why he never left the orchard.</p></article></body></html>"
+    )
+    (doc,) = load(tmp_path / "book.html")
+    assert isinstance(doc, Document)
+    assert doc.text.startswith("The Salt Orchard\n\nAuthor: Noor Haddad\n\nWhen her father dies")
