@@ -421,16 +421,14 @@ class Settings(BaseSettings):
     field_answers: bool = Field(
         True,
         description="When a passage found holds lines 'Key: value' (a directory's "
-        "'Documentation: Samuel Adeyemi', a README's 'License: MIT') and the question names a "
-        "key, also read that line alone (at most 3 per question); the reader's span in its "
-        "value is one more answer, shown first (after the graph's) when it passes and its "
-        "passage names the question's names. So are a table's cells (by "
-        "row and column), fields side by side on a line ('Status: resolved · Severity: "
-        "SEV-1'), a people page's name over its post, a paper's author and the affiliation "
-        "the mark after the name points to, and the item of a list (a checklist's, a "
-        "timeline's) that shares the most words with the question; an answer in another "
-        "field, cell or list item of the document, or in another person's entry of a "
-        "directory, is not shown.",
+        "'Documentation: Samuel Adeyemi') and the question names a key, also read that line "
+        "alone (at most 3 per question); the span in its value is one more answer, shown first "
+        "(after the graph's) when it passes and its passage names the question's names. So are "
+        "a table's cells (by row and column), side-by-side fields ('Status: resolved · "
+        "Severity: SEV-1'), a definition list, a people page's name over or before its post "
+        "('Gareth Lloyd — Treasurer'), a name's years ('(1919–2004)': born, died), a paper's "
+        "author's affiliation, and a list's item that shares the most words with the question; "
+        "an answer in another field, cell, item or person's entry is not shown.",
     )
 
     anchor_answers: bool = Field(
@@ -439,6 +437,12 @@ class Settings(BaseSettings):
         "and a passage found names others of its kind too (release notes, figures by year), "
         "also read the part about the one named alone (the section under its heading, or its "
         "clauses of a sentence); an answer read in the part about another is not shown.",
+    )
+
+    short_name_answers: bool = Field(
+        True,
+        description="A sentence that calls an organisation the question names by its last "
+        "word ('The Trust was founded by ...') is also read with the full name in its place.",
     )
 
     similar_graph_weight: float = Field(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.serve.short_name_reads import called_short
+
 # question words -> the relation types (kgqa.kg.joint.DEFAULT_SCHEMA) they ask about
 _WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("found", "founds", "founded", "founding", "founder", "founders",
@@ -152,7 +154,8 @@ def only_the_relation(question: str, names: list[str]) -> bool:
 
 def _names_any(service: Any, generation: Any, answer: Any, asked: set[str]) -> bool:
     """Whether the document ``answer`` was read from names one of the ``asked`` nodes: a
-    mention of it anywhere in the document, or its name in the answer's passage."""
+    mention of it anywhere in the document, or its name (or its short name: ``called_short``)
+    in the answer's passage."""
     by_document = generation.cache.get("nodes_by_document")
     if by_document is None:
         # read off the mentions the service keeps per passage (every passage's, resolved once
@@ -166,8 +169,9 @@ def _names_any(service: Any, generation: Any, answer: Any, asked: set[str]) -> b
     if asked & by_document.get(answer.doc_id, set()):
         return True
     text = answer.context.lower()
-    graph = generation.graph
-    return any(_bare_name(str(graph.nodes[n].get("label", n))).lower() in text for n in asked)
+    labels = [_bare_name(str(generation.graph.nodes[n].get("label", n))) for n in asked]
+    # or calls it by its short name ("the Trust" of the Kestrel Moor Trust's own page)
+    return any(n.lower() in text or called_short(answer.context, n) for n in labels)
 
 
 def _bare_name(label: str) -> str:

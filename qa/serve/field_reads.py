@@ -48,7 +48,8 @@ _GLUE = set(
 # project lead?" is not answered by "Project lead: Marta Lindgren"
 _OTHER_HOLDER = set(
     """deputy assistant acting interim former previous past vice co associate junior senior
-    next new old first second third last other backup alternate outgoing incoming""".split()
+    next new old first second third last other backup alternate outgoing incoming retired
+    retiring late""".split()
 )
 
 
@@ -92,8 +93,9 @@ def passage_fields(text: str) -> list[Field]:
     for table in TABLE.finditer(text):
         found += _cells(text, table.start(), table.group(0))
     found += _affiliations(text)
-    for m in _NAME_AND_POST.finditer(text):
-        if _POST_WORDS & set(m.group(2).casefold().split()):
+    found += _lifespans(text)
+    for m in [*_NAME_AND_POST.finditer(text), *_NAME_DASH_POST.finditer(text)]:
+        if _POST_WORDS & set(re.split(r"[\s-]+", m.group(2).casefold())):
             head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
             line = f"{head}{m.group(2)}."
             found.append(Field(m.group(2), None, line, 0, *m.span(1), len(head), m.start(2)))
@@ -135,10 +137,21 @@ _NAME_AND_POST = re.compile(
     r"(?:[ \t]*\n)?[ \t]*([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5})[ \t]*$",
     re.M,
 )
+# a team page's line of a name, a dash and the post, then what follows ("Gareth Lloyd —
+# Treasurer. Formerly ...", "Dr Fiona Bright – Chief Executive since 2021."): the same field
+_NAME_DASH_POST = re.compile(
+    r"^[ \t]*(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?[ \t]+)?"
+    r"((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
+    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})"
+    r"[ \t]+[\u2014\u2013-][ \t]+([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5}?)"
+    r"(?=[ \t]*(?:[.,;:(]|since\b|from\b|until\b|$))",
+    re.M,
+)
 _POST_WORDS = {
     "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
+    "executive", "trustee", "captain", "coach",
 }  # fmt: skip
 
 
@@ -153,6 +166,29 @@ _AFFILIATION = re.compile(
     rf"(?=[ \t]+[{_MARKS}]|[ \t]*$)",
     re.M,
 )
+
+
+# a name and the years of a life after it: "Edith Crane (1919–2004)"
+_LIFESPAN = re.compile(
+    r"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){1,3})[ \t]*\([ \t]*(1[5-9]\d\d|20\d\d)[ \t]*"
+    r"[\u2013\u2014-][ \t]*(1[5-9]\d\d|20\d\d)[ \t]*\)"
+)
+
+
+def _lifespans(text: str) -> list[Field]:
+    """The fields of the years of a life after a name (``_LIFESPAN``): "Edith Crane was born
+    in 1919." and "Edith Crane died in 2004.", asked by a question that names the person and
+    the birth or the death ("When did Edith Crane die?")."""
+    found = []
+    for m in _LIFESPAN.finditer(text):
+        name = m.group(1)
+        for group, key, said in ((2, "born", "was born in"), (3, "died", "died in")):
+            head = f"{name} {said} "
+            line = f"{head}{m.group(group)}."
+            found.append(
+                Field(f"{name} {key}", None, line, len(head), *m.span(group), 0, m.start(1))
+            )
+    return found
 
 
 def _affiliations(text: str) -> list[Field]:
@@ -253,7 +289,7 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     # a key given more than once ("Name: ..." in each record of a list) names no one field
     seen = Counter((f.key.casefold(), f.column) for f in fields)
     cells = Counter((f.cell.casefold(), f.column) for f in fields)
-    asked = field_keys(question) | _numbers(question)
+    asked = field_keys(question) | numbers(question)
     others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
     out = []
     for f in fields:
@@ -262,8 +298,8 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
             continue
         # what a key says in brackets need not be asked: "Winter (1 September - 31 May)"
         bare = _BRACKETS.sub("", f.key).strip() or f.key
-        key = field_keys(bare) | _numbers(bare)
-        column = field_keys(f.column) | _numbers(f.column) if f.column else set()
+        key = field_keys(bare) | numbers(bare)
+        column = field_keys(f.column) | numbers(f.column) if f.column else set()
         if (
             seen[(f.key.casefold(), f.column)] == 1
             and _among(key, asked)
@@ -293,7 +329,7 @@ def _among(stems: set[str], asked: set[str]) -> bool:
     )
 
 
-def _numbers(text: str) -> set[str]:
+def numbers(text: str) -> set[str]:
     """The numbers of ``text`` (a year heads a column: "2024")."""
     return set(re.findall(r"\d+(?:\.\d+)?", text))
 
@@ -345,10 +381,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def heading_prefix(text: str, wants: set[str]) -> str:
     """What to read before a part of a passage's ``text``: its first line and a blank line,
     when that line is a short heading with one of the stems ``wants`` (the question's, that
-    the part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"); else nothing."""
+    the part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants``
+    ("2025" of "Annual Review 2025"); else nothing."""
     head = text[: text.find("\n")].strip() if "\n" in text else ""
     short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
-    return f"{head}\n\n" if short and field_keys(head) & wants else ""
+    return f"{head}\n\n" if short and (field_keys(head) | numbers(head)) & wants else ""
 
 
 def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
@@ -369,24 +406,44 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
         for hit, f, back in wanted[:MAX_FIELDS]
     ]
     found = read_parts(service, question, parts)
-    names = re.findall(r"(?<=\w )[A-Z][\w'-]*(?: [A-Z][\w'-]*)*", question)  # not its first word
+    # its names, not its first word, less a possessive's "'s" ("the Trust's income")
+    names = [
+        re.sub(r"['\u2019]s$", "", n)
+        for n in re.findall(r"(?<=\w )[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)*", question)
+    ]
     for a in found:
         a.named_field = all(n.casefold() in a.context.casefold() for n in names)
     return found
+
+
+def _names_org(text: str, name: str) -> bool:
+    """Whether a passage's ``text`` names the organisation ``name``, in full or by its short
+    name (``called_short``)."""
+    from kgqa.qa.serve.short_name_reads import called_short
+
+    return name.casefold() in text.casefold() or called_short(text, name)
 
 
 def read_parts(
     service: Any, question: str, parts: list[tuple[Hit, str, int, int, int]]
 ) -> list[Answer]:
     """The answers the reader of ``service`` (a ``QAService``) reads in parts of passages,
-    each read alone under ``heading_prefix``: (hit, the text read, where in it the span must
-    lie and how long that is, where that starts in the hit's passage); a span outside it (the
-    key of a line whose value is asked, the words around a cell) is none."""
+    each read alone under ``heading_prefix`` (after the name of each organisation the
+    question names that the passage names too, in full or as "the Trust": ``_names_org``):
+    (hit, the text read, where in it the span must lie and how long that is, where that
+    starts in the hit's passage); a span outside it (the key of a line whose value is asked,
+    the words around a cell) is none."""
     if not parts:
         return []
-    asked = field_keys(question)
+    from kgqa.qa.serve.short_name_reads import asked_names
+
+    asked = field_keys(question) | numbers(question)
+    orgs = [name for name, _ in asked_names(question)]
     contexts = [
-        heading_prefix(hit.passage.text, asked - field_keys(text)) + text for hit, text, *_ in parts
+        "".join(f"{n}. " for n in orgs if _names_org(hit.passage.text, n))
+        + heading_prefix(hit.passage.text, asked - field_keys(text))
+        + text
+        for hit, text, *_ in parts
     ]
     readings, probabilities = service.read_contexts(question, contexts)
     found = []

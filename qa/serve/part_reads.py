@@ -2,7 +2,10 @@
 answers of the parts it does not name, not shown: the fields ("Key: value" lines, table
 cells), directory entries and list items (``field_reads``, ``entry_reads``, ``item_reads``:
 setting ``field_answers``),
-and the section of the version or year it names (``anchor_reads``: ``anchor_answers``)."""
+the section of the version or year it names (``anchor_reads``: ``anchor_answers``), and the
+passages that call the organisation it names by its short name ("the Trust":
+``short_name_reads``) or the person it names "I" (an interview: ``interview_reads``; both
+``short_name_answers``)."""
 
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ def part_read_answers(
     shown."""
     from kgqa.qa.serve.anchor_reads import anchor_read_answers
     from kgqa.qa.serve.field_reads import field_read_answers
+    from kgqa.qa.serve.interview_reads import interview_answers
     from kgqa.qa.serve.item_reads import item_read_answers
+    from kgqa.qa.serve.short_name_reads import short_name_answers
 
     added: list[Answer] = []
     if service.settings.field_answers:
@@ -28,6 +33,9 @@ def part_read_answers(
         added += item_read_answers(service, question, hits)
     if service.settings.anchor_answers:
         added += anchor_read_answers(service, question, hits)
+    if service.settings.short_name_answers:
+        added += short_name_answers(service, question, hits)
+        added += interview_answers(service, question, hits)
     return added, hidden_parts(service, question, read + added)
 
 

@@ -29,6 +29,9 @@ _YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 _ASKED_YEAR = re.compile(rf"\b(?:in|during|for|since|until|by)\s+({_YEAR_DIGITS})\b", re.I)
 
 
+_SINCE_YEAR = re.compile(rf"\bsince\b[^.;\n]{{0,30}}?\b({_YEAR_DIGITS})\b", re.I)
+
+
 def _line_sentence(answer: Any) -> str:
     """The sentence of an answer's passage that holds it, within its line (a table row or a
     list item is a line)."""
@@ -42,7 +45,7 @@ def _line_sentence(answer: Any) -> str:
 def other_year(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) were read in a sentence (or table row) that names years, none of
     them the one year the question asks the fact of ("in 2023") nor a span around it ("2019
-    to 2024" holds 2023)."""
+    to 2024" holds 2023, and "since 2009" every year after it)."""
     asked = {int(y) for y in _ASKED_YEAR.findall(question)}
     if len(asked) != 1:
         return set()
@@ -51,8 +54,16 @@ def other_year(question: str, answers: list[Any]) -> set[int]:
     for a in answers:
         if _YEAR.fullmatch(a.text.strip()):
             continue  # the year is the answer: "Which year, 1998 or 2003, ...?"
-        years = [int(y) for y in _YEAR.findall(_line_sentence(a))]
-        if years and year not in years and not min(years) < year < max(years):
+        sentence = _line_sentence(a)
+        years = [int(y) for y in _YEAR.findall(sentence)]
+        # "since 2009" ("since counts began in 2009") holds of every year after it
+        since = [int(y) for y in _SINCE_YEAR.findall(sentence)]
+        if (
+            years
+            and year not in years
+            and not min(years) < year < max(years)
+            and not any(y < year for y in since)
+        ):
             out.add(id(a))
     return out
 
@@ -132,12 +143,35 @@ _AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+[ \t]*[,(][ \t]*\Z")
 _ASKS_LIFE = re.compile(r"\b(?:born|birth|die|died|death|live|lived|life|lifetime)\b", re.I)
 
 
+_HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
+_COUNT = re.compile(
+    r"\d|\b(?:no|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|"
+    r"millions?|billions?|dozens?|several|few|many|both|all|single|once|twice|half|halves|"
+    r"thirds?|quarters?|fifths?|tenths?|percent|majority|minority|most|some|handful|couple)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*who\b", re.I)
+_WHERE = re.compile(r"^\s*where\b", re.I)
+_WHEN = re.compile(r"^\s*when\b", re.I)
+# the words before a place: "born in Marseille" answers where, not when
+_PLACE_BEFORE = re.compile(
+    r"\b(?:born|died|lives|lived|based|located|raised|buried|settled|grew up)\s+(?:in|at|near)"
+    r"\s+\Z",
+    re.I,
+)
+# what is said of the question's subject ("X is a registered charity"): a kind, not a who
+_PREDICATE = re.compile(r"\b(?:is|was|are|were)\s+(?:(?:a|an)\s+)?\Z", re.I)
+
+
 def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are of no answer's shape for ``question``: an e-mail or web
     address where it asks for none, a title alone, how often ("every 30 minutes") or a year
     where it asks how long, a time where it asks a sum of money, a life's span after a name
     ("Ingrid Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she
-    mayor?")."""
+    mayor?"), no number (nor name) where it asks how many, a year where it asks where, a place
+    ("born in Marseille") where it asks when, and where it asks who, the kind a sentence says
+    something is ("a registered charity" of "X is a registered charity")."""
     out = set()
     for a in answers:
         text = a.text.strip()
@@ -154,6 +188,19 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
             )
             or (
                 _ASKS_MONEY.search(question) and _TIME_SPAN.search(text) and not _MONEY.search(text)
+            )
+            # (a name is left to the multi-hop search: the bridge to what has the number)
+            or (_HOW_MANY.search(question) and not _COUNT.search(text) and text == text.lower())
+            or (_WHERE.search(question) and _YEAR.fullmatch(text))
+            or (
+                _WHEN.search(question)
+                and not re.search(r"\d", text)
+                and _PLACE_BEFORE.search(a.context[max(0, at - 20) : at])
+            )
+            or (
+                _WHO.search(question)
+                and text == text.lower()
+                and _PREDICATE.search(a.context[max(0, at - 12) : at])
             )
             or (
                 _LIFESPAN.fullmatch(text)
@@ -221,13 +268,52 @@ def other_owner(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+# a credit: what the one named after it did ("Interview by Priya Sandhu", "Photo by ...")
+_CREDIT = re.compile(
+    r"\b(interview|interviewed|photos?|photographs?|photography|photographed|pictures?|"
+    r"illustrations?|illustrated|translation|translated|reporting|images?|hosted|moderated|"
+    r"chaired)\s+by\s*\Z",
+    re.I,
+)
+
+
+def other_credit(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) a credit just before them names for another deed than the
+    question asks about: "Interview by Priya Sandhu" answers who interviewed the author, not
+    who wrote the book."""
+    from kgqa.qa.serve.field_reads import field_keys
+
+    asked = field_keys(question)
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        credit = _CREDIT.search(a.context[max(0, at - 30) : at])
+        if credit and not field_keys(credit.group(1)) & asked:
+            out.add(id(a))
+    return out
+
+
+def shares_no_word(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) were read in a passage that shares no word (nor number: "When
+    was 3.1.0 released?") with the question but its asking words and glue: "How much did the
+    museum pay for the diary?" is not answered by a book's price."""
+    from kgqa.qa.serve.field_reads import field_keys, numbers
+
+    asked = field_keys(question) | numbers(question)
+    return {
+        id(a) for a in answers if asked and not asked & (field_keys(a.context) | numbers(a.context))
+    }
+
+
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) their own words say answer another question (the module's
-    checks)."""
+    """Which ``answers`` (ids) their own words (or their passage's) say answer another
+    question (the module's checks)."""
     return (
         other_event(question, answers)
         | other_owner(question, answers)
         | other_year(question, answers)
         | other_post(question, answers)
         | no_answer_shape(question, answers)
+        | other_credit(question, answers)
+        | shares_no_word(question, answers)
     )

@@ -149,3 +149,31 @@ def test_a_transcript_s_speaker_is_no_key() -> None:
     turns = "TOM REDDY: What do you do at weekends?\nADAEZE OKAFOR: I grow tomatoes, badly."
     assert asked_fields(turns, "What is Adaeze Okafor known for?") == []
     assert asked_fields("Known: for\nCEO: Jane Doe", "Who is the CEO?")  # a key in capitals
+
+
+TRUSTEES = (
+    "Trustees\n\n"
+    "Robert Ainsley — Chair. A retired solicitor from Ludlow, he joined the board in 2016.\n\n"
+    "Dr Amina Yusuf — Vice-chair. An ecologist at Aberystwyth University.\n\n"
+    "Dr Fiona Bright — Chief Executive since 2021. Before joining the Trust she led a team.\n\n"
+    "Founder\n\nThe Trust was founded in 1971 by Edith Crane (1919–2004), a botanist."
+)
+
+
+def test_a_name_a_dash_and_a_post_is_a_field_of_the_post() -> None:
+    def holder(question: str) -> list[str]:
+        return [TRUSTEES[f.start : f.end] for f, _ in asked_fields(TRUSTEES, question)]
+
+    assert holder("Who is the chief executive of the Kestrel Moor Trust?") == ["Fiona Bright"]
+    assert holder("Who is the chair of trustees?") == ["Robert Ainsley"]
+    assert holder("Who is the vice-chair?") == ["Amina Yusuf"]
+    # a question about a holder before this one is not answered by the post's line
+    assert holder("Who retired as chair?") == []
+
+
+def test_the_years_after_a_name_are_its_birth_and_death() -> None:
+    ((died, _),) = asked_fields(TRUSTEES, "When did Edith Crane die?")
+    assert TRUSTEES[died.start : died.end] == "2004" and died.line == "Edith Crane died in 2004."
+    ((born, _),) = asked_fields(TRUSTEES, "When was Edith Crane born?")
+    assert TRUSTEES[born.start : born.end] == "1919"
+    assert asked_fields(TRUSTEES, "When did Amina Yusuf die?") == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kgqa.qa.serve.read_checks import (
     no_answer_shape,
+    other_credit,
     other_event,
     other_owner,
     other_post,
@@ -94,3 +95,42 @@ def test_answers_of_no_answer_s_shape() -> None:
     assert no_answer_shape("When was Ingrid Lundqvist mayor?", [life]) == {id(life)}
     assert no_answer_shape("When did Ingrid Lundqvist live?", [life]) == set()
     assert read_elsewhere("When was Ingrid Lundqvist mayor?", [life]) == {id(life)}
+
+
+def test_answers_of_no_count_no_place_and_no_one() -> None:
+    footer = "Kestrel Moor Trust is a registered charity, number 1023456."
+    kind = read(footer, "registered charity")
+    assert no_answer_shape("How many members does the Trust have?", [kind]) == {id(kind)}
+    assert no_answer_shape("Who founded the Kestrel Moor Trust?", [kind]) == {id(kind)}
+    assert no_answer_shape("What is the Kestrel Moor Trust?", [kind]) == set()
+    number = read(footer, "1023456")
+    assert no_answer_shape("How many members does the Trust have?", [number]) == set()
+    # a name is left to the multi-hop search: the arena whose seats are counted elsewhere
+    arena = read("The Hawks play their home games at the Dunmore Arena.", "Dunmore Arena")
+    assert no_answer_shape("The arena where the Hawks play seats how many?", [arena]) == set()
+    share = read("Of the Asian population, about a third was Hmong.", "about a third")
+    assert no_answer_shape("About how many of the Asian population was Hmong?", [share]) == set()
+    stars = read("The critic gave it four stars.", "four")
+    assert no_answer_shape("How many stars did the critic give?", [stars]) == set()
+    built = read("Tindra was built in 1892 at Risor.", "1892")
+    assert no_answer_shape("Where was Tindra built?", [built]) == {id(built)}
+    assert no_answer_shape("When was Tindra built?", [built]) == set()
+    place = read("Noor Haddad was born in Marseille and lives in Bristol.", "Marseille")
+    assert no_answer_shape("When was Noor Haddad born?", [place]) == {id(place)}
+    assert no_answer_shape("Where was Noor Haddad born?", [place]) == set()
+
+
+def test_a_year_since_which_something_holds_is_no_other_year() -> None:
+    review = "36 curlew chicks fledged, the most since counts began in 2009."
+    chicks = read(review, "36")
+    assert other_year("How many curlew chicks fledged in 2025?", [chicks]) == set()
+    assert other_year("How many curlew chicks fledged in 2005?", [chicks]) == {id(chicks)}
+
+
+def test_a_credit_names_who_did_its_deed_and_no_other() -> None:
+    page = "Noor Haddad on The Salt Orchard\n\nInterview by Priya Sandhu, October 2025"
+    interviewer = read(page, "Priya Sandhu")
+    assert other_credit("Who wrote The Salt Orchard?", [interviewer]) == {id(interviewer)}
+    assert other_credit("Who interviewed Noor Haddad?", [interviewer]) == set()
+    byline = read("An island and an orchard\n\nBy Jonah Mercer, 3 October 2025", "Jonah Mercer")
+    assert other_credit("Who wrote the review?", [byline]) == set()

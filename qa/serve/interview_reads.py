@@ -1,0 +1,77 @@
+"""An interview's replies, read with the name of the person interviewed for "I": "What did
+Noor Haddad study?" of an interview with her ("You trained as a scientist." / "I studied
+chemistry at the University of Edinburgh ...") is read as "Noor Haddad trained as a
+scientist." / "Noor Haddad studied chemistry ..." (setting ``short_name_answers``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.qa.serve.short_name_reads import Piece, read_replaced
+from kgqa.qa.types import Answer, Hit
+
+# a person's name the question gives: two or three capitalised words, not its first word
+_PERSON = re.compile(r"(?<=\w )[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+){1,2}")
+_INTERVIEW = re.compile(r"\binterview", re.I)
+# the words by which the one interviewed is named in a reply, and in the question before it
+_REPLY_WORDS = {"I": "{}", "my": "{}'s", "My": "{}'s", "me": "{}", "myself": "{}"}
+_ASKING_WORDS = {"you": "{}", "You": "{}", "your": "{}'s", "Your": "{}'s"}
+_WORD = re.compile(r"\b(I|[Mm]y|me|myself|[Yy]ou|[Yy]our)\b(?!['\u2019])")
+# how much of a document's opening says whose interview it is
+_OPENING = 400
+
+
+def interviewee(opening: str, question: str) -> str | None:
+    """The person the question names whom an interview's ``opening`` (its first passage's
+    first characters, which say "interview") names, and not as the one who interviews ("by
+    Priya Sandhu"); None when that is not one person."""
+    if not _INTERVIEW.search(opening):
+        return None
+    names = set()
+    for found in _PERSON.findall(question):
+        name = re.sub(r"['\u2019]s$", "", found)
+        if name in opening and not re.search(rf"\bby\s+{re.escape(name)}", opening):
+            names.add(name)
+    return names.pop() if len(names) == 1 else None
+
+
+def interview_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
+    """The answers the reader of ``service`` (a ``QAService``) reads in the replies of an
+    interview with a person the question names (``interviewee``): each paragraph that says
+    "I", "my" or "me", read after the paragraph before it (the question it replies to), with
+    the person's name for those words and for "you" and "your" in that question. A paragraph
+    that names the person (the title, which quotes her) is no reply."""
+    pieces: list[Piece] = []
+    openings: dict[str, str] = {}
+    for hit in hits:
+        p = hit.passage
+        if p.doc_id not in openings:
+            openings[p.doc_id] = _opening(service, p)
+        who = interviewee(openings[p.doc_id], question)
+        if who is None:
+            continue
+        text = p.text
+        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text)]
+        for k, (a, b) in enumerate(paragraphs):
+            replies = [m for m in _WORD.finditer(text, a, b) if m.group(1) in _REPLY_WORDS]
+            if not replies or who in text[a:b]:
+                continue  # a reply does not name its speaker; a title that quotes her does
+            start = paragraphs[k - 1][0] if k else a
+            words = [m for m in _WORD.finditer(text, start, a) if m.group(1) in _ASKING_WORDS]
+            replacements = [
+                (m.start(), m.end(), {**_REPLY_WORDS, **_ASKING_WORDS}[m.group(1)].format(who))
+                for m in [*words, *replies]
+            ]
+            pieces.append((hit, start, b, replacements))
+    return read_replaced(service, question, pieces)
+
+
+def _opening(service: Any, passage: Any) -> str:
+    """The first characters of the document of ``passage``: its first passage's."""
+    if passage.start == 0:
+        return passage.text[:_OPENING]
+    row = service.generation.db.execute(
+        "SELECT text FROM passages WHERE doc_id = ? ORDER BY start LIMIT 1", (passage.doc_id,)
+    ).fetchone()
+    return (row[0] if row else "")[:_OPENING]

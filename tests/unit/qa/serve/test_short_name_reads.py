@@ -1,0 +1,31 @@
+"""Which passages call an organisation the question names by its short name ("the Trust")."""
+
+from __future__ import annotations
+
+from kgqa.qa.serve.short_name_reads import asked_names, called_short, short_mentions
+
+PEOPLE = (
+    "Dr Fiona Bright - Chief Executive. Before joining the Trust she led the science team of "
+    "the Cumbria Wildlife Trust.\n\nThe Trust was founded in 1971 by Edith Crane."
+)
+
+
+def test_the_question_names_an_organisation_with_the_word_its_pages_use_alone() -> None:
+    assert asked_names("Who founded the Kestrel Moor Trust?") == [("Kestrel Moor Trust", "Trust")]
+    assert asked_names("Which Trust owns Harrow Fen?") == []
+    assert asked_names("Who founded Velox?") == []
+
+
+def test_the_short_name_is_the_asked_one_until_another_full_name_precedes_it() -> None:
+    places = short_mentions(PEOPLE, "Kestrel Moor Trust", "Trust")
+    # both: Cumbria's full name comes after the first, and in another paragraph than the second
+    assert [PEOPLE[a:b] for a, b in places] == ["Trust", "Trust"]
+    assert called_short(PEOPLE, "Kestrel Moor Trust")
+    twice = "The Trust was founded in 1971. The Trust has 30 staff."
+    assert len(short_mentions(twice, "Kestrel Moor Trust", "Trust")) == 2
+    after_other = "The Cumbria Wildlife Trust was founded in 1962. The Trust has 30 staff."
+    assert not called_short(after_other, "Kestrel Moor Trust")
+    # a passage that names it in full needs no short name; nor is "the Trust of ..." one
+    assert not called_short("The Kestrel Moor Trust, or the Trust, ...", "Kestrel Moor Trust")
+    assert not called_short("the Trust of the Ainsley family", "Kestrel Moor Trust")
+    assert not called_short("The Trust was founded in 1971.", "Velox")
