@@ -11,8 +11,11 @@ from typing import Any
 from kgqa.qa.serve.short_name_reads import Piece, read_replaced
 from kgqa.qa.types import Answer, Hit
 
-# a person's name the question gives: two or three capitalised words, not its first word
-_PERSON = re.compile(r"(?<=\w )[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+){1,2}")
+# a person's name the question gives: two or three capitalised words, not its first word,
+# nor a title's "The ..." ("The Salt Orchard")
+_PERSON = re.compile(
+    r"(?<=\w )(?<![Tt]he )(?!The\b|A\b|An\b)[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+){1,2}"
+)
 _INTERVIEW = re.compile(r"\binterview", re.I)
 # the words by which the one interviewed is named in a reply, and in the question before it
 _REPLY_WORDS = {"I": "{}", "my": "{}'s", "My": "{}'s", "me": "{}", "myself": "{}"}

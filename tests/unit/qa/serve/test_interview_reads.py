@@ -17,3 +17,4 @@ def test_the_one_interviewed_is_the_person_the_question_and_the_opening_name() -
     assert interviewee(OPENING, "Where does Priya Sandhu work?") is None
     assert interviewee("Noor Haddad on her novel", "What did Noor Haddad study?") is None
     assert interviewee(OPENING, "Where did Elsa Varga work?") is None
+    assert interviewee(OPENING, "Who published The Salt Orchard?") is None
