@@ -76,8 +76,10 @@ def resolve_pronouns(sentences: list[Any]) -> None:
     else the one person of the sentence before (or whom that sentence's subject pronoun stood
     for); none when two people compete. A one-word "person" that opens an organisation's name
     of the document is none (``_company_words``), and so is a person of the other gender, once
-    the text has shown it. What it/its/"the company" stand for: the same rule over
-    organisations (and buildings). A deliberate, cautious heuristic: a pronoun never becomes a
+    the text has shown it; in a text about a ship, "she" is none unless the text has shown
+    her to be a woman; a pronoun in a clause that opens its sentence is none when a person
+    is named after that clause's comma. What it/its/"the company" stand for: the same rule
+    over organisations (and buildings). A deliberate, cautious heuristic: a pronoun never becomes a
     node, and wrong evidence is worse than none."""
     companies = _company_words(sentences)
     _resolve(
