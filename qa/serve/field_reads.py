@@ -128,12 +128,16 @@ def _line_fields(m: re.Match[str]) -> list[Field]:
     return out
 
 
-# a people page's entry: a line of a name (two to four capitalised words), then (after a blank
-# line or not) a short line of the post ("Henrik Aalto" over "Chief Financial Officer"): a
-# field of key "Chief Financial Officer" and value "Henrik Aalto"
+# a person's name: two to four capitalised words, the particles of a surname among them
+_PERSON_NAME = (
+    r"((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
+    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})"
+)
+# a people page's entry: a line of a name, then (after a blank line or not) a short line of
+# the post ("Henrik Aalto" over "Chief Financial Officer"): a field of key "Chief Financial
+# Officer" and value "Henrik Aalto"
 _NAME_AND_POST = re.compile(
-    r"^[ \t]*((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
-    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})[ \t]*\n"
+    rf"^[ \t]*{_PERSON_NAME}[ \t]*\n"
     r"(?:[ \t]*\n)?[ \t]*([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5})[ \t]*$",
     re.M,
 )
@@ -141,8 +145,7 @@ _NAME_AND_POST = re.compile(
 # Treasurer. Formerly ...", "Dr Fiona Bright – Chief Executive since 2021."): the same field
 _NAME_DASH_POST = re.compile(
     r"^[ \t]*(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?[ \t]+)?"
-    r"((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
-    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})"
+    rf"{_PERSON_NAME}"
     r"[ \t]+[\u2014\u2013-][ \t]+([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5}?)"
     r"(?=[ \t]*(?:[.,;:(]|since\b|from\b|until\b|$))",
     re.M,
@@ -168,10 +171,12 @@ _AFFILIATION = re.compile(
 )
 
 
+# a year of the last five centuries (the answer checks' too: ``read_checks``)
+YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
 # a name and the years of a life after it: "Edith Crane (1919–2004)"
 _LIFESPAN = re.compile(
-    r"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){1,3})[ \t]*\([ \t]*(1[5-9]\d\d|20\d\d)[ \t]*"
-    r"[\u2013\u2014-][ \t]*(1[5-9]\d\d|20\d\d)[ \t]*\)"
+    rf"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){{1,3}})[ \t]*\([ \t]*({YEAR_DIGITS})[ \t]*"
+    rf"[\u2013\u2014-][ \t]*({YEAR_DIGITS})[ \t]*\)"
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.serve.field_reads import paragraph_spans
 from kgqa.qa.serve.short_name_reads import Piece, read_replaced
 from kgqa.qa.types import Answer, Hit
 
@@ -20,7 +21,8 @@ _INTERVIEW = re.compile(r"\binterview", re.I)
 # the words by which the one interviewed is named in a reply, and in the question before it
 _REPLY_WORDS = {"I": "{}", "my": "{}'s", "My": "{}'s", "me": "{}", "myself": "{}"}
 _ASKING_WORDS = {"you": "{}", "You": "{}", "your": "{}'s", "Your": "{}'s"}
-_WORD = re.compile(r"\b(I|[Mm]y|me|myself|[Yy]ou|[Yy]our)\b(?!['\u2019])")
+_NAMING = {**_REPLY_WORDS, **_ASKING_WORDS}
+_WORD = re.compile(rf"\b({'|'.join(_NAMING)})\b(?!['\u2019])")
 # how much of a document's opening says whose interview it is
 _OPENING = 400
 
@@ -55,7 +57,7 @@ def interview_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
         if who is None:
             continue
         text = p.text
-        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text)]
+        paragraphs = paragraph_spans(text)
         for k, (a, b) in enumerate(paragraphs):
             replies = [m for m in _WORD.finditer(text, a, b) if m.group(1) in _REPLY_WORDS]
             if not replies or who in text[a:b]:
@@ -63,8 +65,7 @@ def interview_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
             start = paragraphs[k - 1][0] if k else a
             words = [m for m in _WORD.finditer(text, start, a) if m.group(1) in _ASKING_WORDS]
             replacements = [
-                (m.start(), m.end(), {**_REPLY_WORDS, **_ASKING_WORDS}[m.group(1)].format(who))
-                for m in [*words, *replies]
+                (m.start(), m.end(), _NAMING[m.group(1)].format(who)) for m in [*words, *replies]
             ]
             pieces.append((hit, start, b, replacements))
     return read_replaced(service, question, pieces)

@@ -9,11 +9,15 @@ reader proposes is hidden where its own sentence says it answers another questio
   for one, or where to send, find or get something ("Where do security reports go?"); a title
   alone ("Professor") names nobody; "every 30 minutes" says how often, and a year when, not how
   long; "2 hours" is no cost; "Ingrid Lundqvist, 1941–2026" gives her life, not her years as
-  mayor.
+  mayor; "how many" wants a number, "where" no year, "when" no place ("born in Marseille"),
+  and "who" not a kind ("a registered charity"). "Since 2009" is no other year than 2025.
 - **Another event of a life.** "When did Adaeze Okafor die?" is not answered by "(born 14 May
   1968)".
 - **Another name's.** "What was Meridian's revenue in 2024?" is not answered from "Kestrel
   Freight's revenue was £520 million in 2024".
+- **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book.
+- **No word of the question.** A passage that shares no word or number with the question
+  (but its asking words) answers none of it.
 """
 
 from __future__ import annotations
@@ -21,15 +25,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# a year of the last five centuries
-_YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
-_YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
+from kgqa.qa.serve.field_reads import YEAR_DIGITS, field_keys, numbers
+
+_YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
 # ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
-_ASKED_YEAR = re.compile(rf"\b(?:in|during|for|since|until|by)\s+({_YEAR_DIGITS})\b", re.I)
+_ASKED_YEAR = re.compile(rf"\b(?:in|during|for|since|until|by)\s+({YEAR_DIGITS})\b", re.I)
 
 
-_SINCE_YEAR = re.compile(rf"\bsince\b[^.;\n]{{0,30}}?\b({_YEAR_DIGITS})\b", re.I)
+_SINCE_YEAR = re.compile(rf"\bsince\b[^.;\n]{{0,30}}?\b({YEAR_DIGITS})\b", re.I)
 
 
 def _line_sentence(answer: Any) -> str:
@@ -138,7 +142,7 @@ _TIME_SPAN = re.compile(r"\b(?:hours?|minutes?|seconds?|days?|weeks?|months?|yea
 _MONEY = re.compile(r"[$€£¥]|\b(?:euros?|dollars?|pounds?|kronor|krona|yen|francs?)\b", re.I)
 # a life's span after a name ("Ingrid Lundqvist, 1941–2026", "Ada Lovelace (1815-1852)"), and
 # the questions it answers
-_LIFESPAN = re.compile(rf"\(?\s*{_YEAR_DIGITS}\s*[-\u2013\u2014]\s*{_YEAR_DIGITS}\s*\)?")
+_LIFESPAN = re.compile(rf"\(?\s*{YEAR_DIGITS}\s*[-\u2013\u2014]\s*{YEAR_DIGITS}\s*\)?")
 _AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+[ \t]*[,(][ \t]*\Z")
 _ASKS_LIFE = re.compile(r"\b(?:born|birth|die|died|death|live|lived|life|lifetime)\b", re.I)
 
@@ -281,8 +285,6 @@ def other_credit(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) a credit just before them names for another deed than the
     question asks about: "Interview by Priya Sandhu" answers who interviewed the author, not
     who wrote the book."""
-    from kgqa.qa.serve.field_reads import field_keys
-
     asked = field_keys(question)
     out = set()
     for a in answers:
@@ -297,12 +299,14 @@ def shares_no_word(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) were read in a passage that shares no word (nor number: "When
     was 3.1.0 released?") with the question but its asking words and glue: "How much did the
     museum pay for the diary?" is not answered by a book's price."""
-    from kgqa.qa.serve.field_reads import field_keys, numbers
-
     asked = field_keys(question) | numbers(question)
-    return {
-        id(a) for a in answers if asked and not asked & (field_keys(a.context) | numbers(a.context))
-    }
+    if not asked:
+        return set()
+    said: dict[str, set[str]] = {}  # a passage's words, stemmed once for all its answers
+    for a in answers:
+        if a.context not in said:
+            said[a.context] = field_keys(a.context) | numbers(a.context)
+    return {id(a) for a in answers if not asked & said[a.context]}
 
 
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:

@@ -91,13 +91,12 @@ def read_replaced(service: Any, question: str, pieces: list[Piece]) -> list[Answ
     in a replaced word is none (the name put there is the question's own)."""
     contexts, where = [], []
     for hit, start, end, replacements in pieces:
-        text, parts, replaced, at = hit.passage.text, [], [], start
+        text, parts, replaced, at, length = hit.passage.text, [], [], start, 0
         for a, b, new in sorted(replacements):
-            parts.append(text[at:a])
-            begin = sum(len(p) for p in parts)
-            parts.append(new)
+            parts += [text[at:a], new]
+            begin = length + a - at
             replaced.append((begin, begin + len(new), b - a))
-            at = b
+            length, at = begin + len(new), b
         parts.append(text[at:end])
         contexts.append("".join(parts))
         where.append((hit, start, replaced))
