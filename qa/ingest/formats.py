@@ -204,7 +204,42 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     main = _blocks_text(main) if main else None
     if not (main and main.strip()):
         return Extracted(visible, title)
-    return Extracted("\n\n".join([main, *_footer_facts(html)]), title)
+    blocks = main.split("\n\n")
+    dated = _date_line(visible, blocks)
+    if dated:
+        blocks.insert(1, dated)
+    return Extracted("\n\n".join([*blocks, *_footer_facts(html)]), title)
+
+
+# a date as pages write it: "9 October 2026", "October 9, 2026", "2026-10-09"
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r",? \d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?"
+    r",? \d{4}|\d{4}-\d\d-\d\d)\b",
+    re.I,
+)
+
+
+def _date_line(visible: str, blocks: list[str]) -> str | None:
+    """The short dated line right under a page's heading that trafilatura drops as metadata
+    ("Published 9 October 2026 · 38 minutes", "9 June 2026 · Hana Kim"): the line of the
+    page's visible text after the heading's, when it holds a date, has at most 12 words and
+    is not a copyright or cookie line. None when the page keeps it or has none."""
+    lines = [" ".join(line.split()) for line in visible.split("\n")]
+    lines = [line for line in lines if line]
+    try:
+        at = lines.index(blocks[0])
+    except ValueError:
+        return None
+    after = lines[at + 1] if at + 1 < len(lines) else ""
+    if (
+        _DATE.search(after)
+        and len(after.split()) <= 12
+        and not _FOOTER_NOISE.search(after)
+        and all(after not in block for block in blocks)
+    ):
+        return after
+    return None
 
 
 # at most this many footers are read, each at most this long
@@ -384,13 +419,35 @@ def _plain(value: Any) -> Any:
     return None
 
 
+# a field's line of a Markdown paragraph: "**Sponsor:** Lumen Therapeutics", "Phase: 2"
+_FIELD_LINE = re.compile(
+    r"\s*(?:\*\*|__)?[A-Z][\w()/&'.-]*(?: [\w()/&'.-]+){0,4}:(?:\*\*|__)?\s*\S"
+)
+
+
+def _field_lines(paragraph: str) -> bool:
+    """Whether every line of a paragraph's source is a field ("**Sponsor:** Lumen ..."), two
+    lines or more: a registry's or a fact sheet's block, whose lines stay lines."""
+    lines = paragraph.split("\n")
+    return len(lines) > 1 and all(_FIELD_LINE.match(line) for line in lines)
+
+
 def markdown_to_text(text: str) -> str:
     """Markdown as plain text through a CommonMark parser: the rendered blocks' visible text
     (inline HTML read as HTML), code blocks dropped, link texts kept without their targets,
-    GitHub's tables as "| cell | cell |" rows."""
+    GitHub's tables as "| cell | cell |" rows, and a paragraph whose every line is a field
+    ("**Phase:** 2") kept a line per field."""
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark").enable("table")  # GitHub's tables too
     tokens = [t for t in parser.parse(text) if t.type not in ("fence", "code_block")]
+    for token in tokens:
+        if token.type == "inline" and _field_lines(token.content):
+            for child in token.children or []:
+                if child.type == "softbreak":  # a line of its own: marked, past the HTML
+                    child.type, child.content = "text", _LINE_MARK
     rendered = parser.renderer.render(tokens, parser.options, {})
-    return html_to_text(rendered)[0]
+    return html_to_text(rendered)[0].replace(_LINE_MARK, "\n")
+
+
+_LINE_MARK = "\ue000"  # a private-use character: a field paragraph's line break

@@ -366,6 +366,10 @@ def _jsonl_documents(
         if not isinstance(metadata, dict):
             yield InputError(at, 'field "metadata" must be a JSON object')
             continue
+        fields = record_fields(record)
+        if fields:  # a record's own fields are part of its text, and kept as metadata too
+            body = "\n\n".join([body, "\n".join(f"{k}: {v}" for k, v in fields.items())])
+            metadata = {**{k: record[k] for k in record if k not in _RECORD_KEYS}, **metadata}
         if encoding is not None:
             metadata = {**metadata, "encoding": encoding}
         title = record.get("title")
@@ -381,6 +385,32 @@ def _jsonl_documents(
             seen.add(doc_id)
         except InputError as err:
             yield err
+
+
+# a JSONL record's keys of its own: the others are fields of the document
+_RECORD_KEYS = {"id", "text", "title", "metadata"}
+
+
+def record_fields(record: dict[str, Any]) -> dict[str, str]:
+    """A JSONL record's other fields whose values are plain (text, numbers, true/false, lists
+    of those) as labelled lines' values: {"case_officer": "Ruth Adeyemi"} gives "Case officer":
+    "Ruth Adeyemi", which a question about the case officer reads; nested objects are left
+    out."""
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        if key in _RECORD_KEYS:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+            continue
+        text = ", ".join(
+            ("yes" if v else "no") if isinstance(v, bool) else " ".join(str(v).split())
+            for v in values
+        )
+        label = re.sub(r"(?<=[a-z])(?=[A-Z])|[_-]+", " ", str(key)).strip().lower()
+        if text and label:
+            out[label[0].upper() + label[1:]] = text[:2_000]
+    return out
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")

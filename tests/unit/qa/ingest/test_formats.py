@@ -318,3 +318,34 @@ def test_a_byline_that_the_main_text_drops_is_kept_under_the_title(tmp_path: Pat
     (doc,) = load(tmp_path / "book.html")
     assert isinstance(doc, Document)
     assert doc.text.startswith("The Salt Orchard\n\nAuthor: Noor Haddad\n\nWhen her father dies")
+
+
+def test_a_markdown_block_of_fields_keeps_a_line_per_field(tmp_path: Path) -> None:
+    (tmp_path / "trial.md").write_text(
+        "# SPARROW: a phase 2 trial\n\n**Sponsor:** Lumen Therapeutics Ltd\n**Phase:** 2\n"
+        "**Start date:** 3 March 2024\n\nParticipants take one tablet\neach morning.\n"
+    )
+    (doc,) = load(tmp_path / "trial.md")
+    assert isinstance(doc, Document)
+    assert "Sponsor: Lumen Therapeutics Ltd\nPhase: 2\nStart date: 3 March 2024" in doc.text
+    # a paragraph of prose wrapped over lines is still one line
+    assert "Participants take one tablet each morning." in doc.text
+
+
+def test_a_dated_line_under_a_page_s_heading_is_kept(tmp_path: Path) -> None:
+    body = (
+        "<p>Maya talks to the ecologist Kwame Osei about the bumblebees of a small island in "
+        "the Firth of Forth, and what they tell us about evolution in a hurry.</p>"
+        "<p>Field Notes is supported by its listeners and by the Royal Society of Edinburgh, "
+        "which gave the show a grant for its fifth series.</p></main></body></html>"
+    )
+    head = "<html><body><nav><a href='/'>Home</a></nav><main><h1>Episode 42</h1>"
+    (tmp_path / "dated.html").write_text(
+        head + "<p class='meta'>Published 9 October 2026 · 38 minutes</p>" + body
+    )
+    (tmp_path / "plain.html").write_text(head + "<p class='meta'>38 minutes</p>" + body)
+    (dated,) = load(tmp_path / "dated.html")
+    (plain,) = load(tmp_path / "plain.html")
+    assert isinstance(dated, Document) and isinstance(plain, Document)
+    assert dated.text.startswith("Episode 42\n\nPublished 9 October 2026 · 38 minutes\n\nMaya")
+    assert "38 minutes" not in plain.text  # no date: the line stays dropped

@@ -53,6 +53,31 @@ def test_jsonl_keeps_ids_and_reports_bad_lines_by_number(tmp_path: Path) -> None
     assert '"id" is missing' in errors[2].reason
 
 
+def test_a_jsonl_record_s_own_fields_are_lines_of_its_text(tmp_path: Path) -> None:
+    f = tmp_path / "planning.jsonl"
+    record = {
+        "id": "MB/25/1187",
+        "title": "Millbrook Mill",
+        "text": "Conversion of the mill to 24 flats.",
+        "applicant": "Calder Homes Ltd",
+        "decisionDate": "3 November 2025",
+        "case_officer": "Ruth Adeyemi",
+        "conditions": ["parking", "a footbridge"],
+        "listed": False,
+        "site": {"lat": 54.1},  # nested: no line
+        "metadata": {"ward": "North"},
+    }
+    f.write_text(json.dumps(record))
+    (doc,) = _load(f)
+    assert isinstance(doc, Document)
+    assert doc.text == (
+        "Conversion of the mill to 24 flats.\n\nApplicant: Calder Homes Ltd\n"
+        "Decision date: 3 November 2025\nCase officer: Ruth Adeyemi\n"
+        "Conditions: parking, a footbridge\nListed: no"
+    )
+    assert doc.metadata["ward"] == "North" and doc.metadata["applicant"] == "Calder Homes Ltd"
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
