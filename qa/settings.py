@@ -441,8 +441,8 @@ class Settings(BaseSettings):
 
     short_name_answers: bool = Field(
         True,
-        description="A sentence that calls an organisation the question names by its last "
-        "word ('The Trust was founded by ...') is also read with the full name in its place.",
+        description="A sentence that calls the question's organisation by its last word ('The "
+        "Trust'), or its person 'I' (an interview) or 'she', is also read with the full name.",
     )
 
     similar_graph_weight: float = Field(

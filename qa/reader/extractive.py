@@ -96,7 +96,9 @@ def best_span(
 TRIM_LOGITS = 3.0
 _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\b", re.IGNORECASE)
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
-DECODE_VERSION = 5
+DECODE_VERSION = 6
+# what parts fields on a line, and ends no answer
+_SEPARATORS = " \t\u00b7\u2022|\u2013\u2014"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -245,6 +247,9 @@ def read_windows(
     if person and (short := trim_to_names(w, context, a, b)) != b:
         b, score = short, float(w.start[a] + w.end[short])
     s, e = whole_token(context, w.offsets[a][0], w.offsets[b][1])  # type: ignore[index]
+    # a separator the span ran on to ("9 October 2026 ·" of "Published 9 October 2026 · 38
+    # minutes") is no part of it
+    e = s + len(context[s:e].rstrip(_SEPARATORS)) if context[s:e].strip(_SEPARATORS) else e
     span = Span(text=context[s:e], score=score - null, start=s, end=e)
     if not vectors:
         return Reading(span, null)

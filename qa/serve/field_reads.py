@@ -102,16 +102,18 @@ def passage_fields(text: str) -> list[Field]:
     return found
 
 
-# fields side by side on one line: "Status: resolved · Severity: SEV-1 · Author: Julia Brandt"
+# fields side by side on one line: "Status: resolved · Severity: SEV-1 · Author: Julia Brandt",
+# "Council tax band: D. EPC rating: E. Tenure: freehold."
 _SIDE_BY_SIDE = re.compile(
-    r"[ \t]+[\u00b7\u2022|][ \t]+([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:[ \t]+"
+    r"(?:[ \t]+[\u00b7\u2022|]|[.;])[ \t]+([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:"
+    r"[ \t]+"
 )
 
 
 def _line_fields(m: re.Match[str]) -> list[Field]:
     """The fields of a "Key: value" line (``_FIELD``'s match ``m``): one, or one for each of
-    the fields that a dot or a bar parts ("Severity: SEV-1" of "Status: resolved · Severity:
-    SEV-1")."""
+    the fields that a dot, a bar or a full stop parts ("Severity: SEV-1" of "Status: resolved ·
+    Severity: SEV-1", "EPC rating: E" of "Council tax band: D. EPC rating: E.")."""
     keys = [(m.group(1), m.start(1), m.start(2))]
     keys += [
         (k.group(1), k.start(1), k.end()) for k in _SIDE_BY_SIDE.finditer(m.string, *m.span(2))
@@ -120,6 +122,8 @@ def _line_fields(m: re.Match[str]) -> list[Field]:
     for n, (key, key_start, start) in enumerate(keys):
         end = keys[n + 1][1] if n + 1 < len(keys) else m.end()
         value = m.string[start:end].rstrip(" \t\u00b7\u2022|")
+        if n + 1 < len(keys):
+            value = value.rstrip(".;")
         out.append(
             Field(
                 key, None, f"{key}: {value}", len(key) + 2, start, start + len(value), 0, key_start
@@ -287,6 +291,14 @@ def asked_fields(text: str, question: str) -> list[tuple[Field, bool]]:
     return _named(passage_fields(text), question)
 
 
+# the key words a question's asking word names beside its own ("When did SPARROW start?" names
+# "Start date"), stemmed
+_ASKED_BY = {
+    "when": {"date", "year", "time", "day"},
+    "where": {"place", "locat", "venu", "address"},
+}
+
+
 def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     """``asked_fields`` over the fields of a passage already found."""
     if not fields:
@@ -295,11 +307,15 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     seen = Counter((f.key.casefold(), f.column) for f in fields)
     cells = Counter((f.cell.casefold(), f.column) for f in fields)
     asked = field_keys(question) | numbers(question)
+    # a key of the asking word's too, beside one of the question's own ("Start date")
+    implied = _ASKED_BY.get(
+        question.split(maxsplit=1)[0].lower() if question.strip() else "", set()
+    )
     others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
     out = []
     for f in fields:
         said = {w.lower() for w in _WORD.findall(f.line)}
-        if not others <= said:
+        if not others <= said or _name_key_only(f, question, asked):
             continue
         # what a key says in brackets need not be asked: "Winter (1 September - 31 May)"
         bare = _BRACKETS.sub("", f.key).strip() or f.key
@@ -307,7 +323,7 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         column = field_keys(f.column) | numbers(f.column) if f.column else set()
         if (
             seen[(f.key.casefold(), f.column)] == 1
-            and _among(key, asked)
+            and (_among(key, asked) or (key & asked and _among(key, asked | implied)))
             and (f.column is None or _among(column, asked))
         ):
             out.append((f, False))
@@ -324,6 +340,20 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
 
 
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
+# what a question asks of a name's line ("What is Marta Lindgren's role?" of "Marta Lindgren:
+# project lead"), stemmed
+_ROLE_STEMS = {"role", "job", "post", "posit", "titl", "work", "respons"}
+
+
+def _name_key_only(f: Field, question: str, asked: set[str]) -> bool:
+    """Whether the field's key is a name the question names as what it is about, and the
+    question asks what the line does not say: "Who scored Kirkmoor Rovers' goal against
+    Alderbay?" is not asked of a team sheet's "Alderbay: Marsh; Quinn, Adebayo, ..."."""
+    words = f.key.split()
+    if f.column is not None or not all(w[:1].isupper() for w in words) or f.key not in question:
+        return False
+    rest = asked - field_keys(f.line) - numbers(f.line)
+    return bool(rest - _ROLE_STEMS)
 
 
 def _among(stems: set[str], asked: set[str]) -> bool:
@@ -385,11 +415,14 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def heading_prefix(text: str, wants: set[str]) -> str:
     """What to read before a part of a passage's ``text``: its first line and a blank line,
-    when that line is a short heading with one of the stems ``wants`` (the question's, that
-    the part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants``
-    ("2025" of "Annual Review 2025"); else nothing."""
+    when that line is a short heading (with a colon only when it is a paragraph of its own:
+    "SPARROW: a phase 2 trial ...") with one of the stems ``wants`` (the question's, that the
+    part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants`` ("2025"
+    of "Annual Review 2025"); else nothing."""
     head = text[: text.find("\n")].strip() if "\n" in text else ""
-    short = head and len(head.split()) <= 12 and ":" not in head and "|" not in head
+    # a colon only in a heading that is a paragraph of its own ("SPARROW: a phase 2 trial")
+    own = text[len(head) :].lstrip(" \t").startswith(("\n\n", "\n \n", "\n\t\n"))
+    short = head and len(head.split()) <= 12 and (":" not in head or own) and "|" not in head
     return f"{head}\n\n" if short and (field_keys(head) | numbers(head)) & wants else ""
 
 
@@ -402,7 +435,10 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
     where the question asks the key, outside the key) is none. An answer whose passage names
     every name of the question is ``named_field``: it is shown before those read elsewhere."""
     wanted = [
-        (hit, f, back) for hit in hits for f, back in asked_fields(hit.passage.text, question)
+        (hit, f, back)
+        for hit in hits
+        for f, back in asked_fields(hit.passage.text, question)
+        if not said_of_another(question, hit.passage.text, f, hits)
     ]
     parts = [
         (hit, f.line, f.key_at, len(f.key), f.key_start)
@@ -419,6 +455,28 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
     for a in found:
         a.named_field = all(n.casefold() in a.context.casefold() for n in names)
     return found
+
+
+# a sentence of a passage: up to a full stop, a question or exclamation mark, or a line's end
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def said_of_another(question: str, text: str, field: Field, hits: list[Hit]) -> bool:
+    """Whether the question asks the field's key of something the field's passage does not
+    name but one sentence of the hits' passages does, with that key: "When was the Alderbay
+    women's team founded?" asks "Founded: 1894" of the club's infobox (under a heading that
+    names Alderbay) no more, where a sentence says "The women's team, founded in 2015"."""
+    own = field_keys(field.line) | field_keys(heading_prefix(text, field_keys(question)))
+    key = field_keys(_BRACKETS.sub("", field.key) or field.key)
+    rest = field_keys(question) - own
+    if not rest or not key:
+        return False
+    for hit in hits:
+        for sentence in _SENTENCE.findall(hit.passage.text):
+            said = field_keys(sentence)
+            if rest <= said and _among(key, said):
+                return True
+    return False
 
 
 def _names_org(text: str, name: str) -> bool:

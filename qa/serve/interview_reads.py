@@ -14,7 +14,7 @@ from kgqa.qa.types import Answer, Hit
 
 # a person's name the question gives: two or three capitalised words, not its first word,
 # nor a title's "The ..." ("The Salt Orchard")
-_PERSON = re.compile(
+PERSON = re.compile(
     r"(?<=\w )(?<![Tt]he )(?!The\b|A\b|An\b)[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+){1,2}"
 )
 _INTERVIEW = re.compile(r"\binterview", re.I)
@@ -34,7 +34,7 @@ def interviewee(opening: str, question: str) -> str | None:
     if not _INTERVIEW.search(opening):
         return None
     names = set()
-    for found in _PERSON.findall(question):
+    for found in PERSON.findall(question):
         name = re.sub(r"['\u2019]s$", "", found)
         if name in opening and not re.search(rf"\bby\s+{re.escape(name)}", opening):
             names.add(name)

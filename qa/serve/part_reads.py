@@ -4,8 +4,8 @@ cells), directory entries and list items (``field_reads``, ``entry_reads``, ``it
 setting ``field_answers``),
 the section of the version or year it names (``anchor_reads``: ``anchor_answers``), and the
 passages that call the organisation it names by its short name ("the Trust":
-``short_name_reads``) or the person it names "I" (an interview: ``interview_reads``; both
-``short_name_answers``)."""
+``short_name_reads``) or the person it names "I" (an interview: ``interview_reads``) or "she"
+(``pronoun_reads``; all three ``short_name_answers``)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def part_read_answers(
     from kgqa.qa.serve.field_reads import field_read_answers
     from kgqa.qa.serve.interview_reads import interview_answers
     from kgqa.qa.serve.item_reads import item_read_answers
+    from kgqa.qa.serve.pronoun_reads import pronoun_answers
     from kgqa.qa.serve.short_name_reads import short_name_answers
 
     added: list[Answer] = []
@@ -36,6 +37,7 @@ def part_read_answers(
     if service.settings.short_name_answers:
         added += short_name_answers(service, question, hits)
         added += interview_answers(service, question, hits)
+        added += pronoun_answers(service, question, hits)
     return added, hidden_parts(service, question, read + added)
 
 

@@ -9,13 +9,20 @@ reader proposes is hidden where its own sentence says it answers another questio
   for one, or where to send, find or get something ("Where do security reports go?"); a title
   alone ("Professor") names nobody; "every 30 minutes" says how often, and a year when, not how
   long; "2 hours" is no cost; "Ingrid Lundqvist, 1941–2026" gives her life, not her years as
-  mayor; "how many" wants a number, "where" no year, "when" no place ("born in Marseille"),
-  and "who" not a kind ("a registered charity"). "Since 2009" is no other year than 2025.
+  mayor; "how many" wants a number (not a clock's "11:40", nor "six summers" for "how many
+  bees"), "where" no year, "when" no place ("born in Marseille"), and "who" not a kind ("a
+  registered charity"). "Since 2009" is no other year than 2025.
 - **Another event of a life.** "When did Adaeze Okafor die?" is not answered by "(born 14 May
-  1968)".
+  1968)", nor "When was episode 42 published?" by a label of another event ("Recorded 2
+  October 2026").
 - **Another name's.** "What was Meridian's revenue in 2024?" is not answered from "Kestrel
   Freight's revenue was £520 million in 2024".
-- **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book.
+- **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book, nor a
+  report's byline ("By Sam Whitlock") who scored.
+- **The question's own name.** "Who owns Alderbay Athletic?" is not answered by a span that
+  names Alderbay Athletic.
+- **A page's dateline.** "CAMBRIDGE, England, 18 November 2026" under a press release's
+  headline says when it was published, not when the company was founded.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -26,6 +33,7 @@ import re
 from typing import Any
 
 from kgqa.qa.serve.field_reads import YEAR_DIGITS, field_keys, numbers
+from kgqa.qa.serve.interview_reads import PERSON
 
 _YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
@@ -155,6 +163,27 @@ _COUNT = re.compile(
     r"thirds?|quarters?|fifths?|tenths?|percent|majority|minority|most|some|handful|couple)\b",
     re.I,
 )
+# a clock's time or a recording's mark ("11:40", "1:02:15"): no count
+_CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
+# what "how many" counts, and a count of time ("six summers") that answers no count of things
+_COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.I)
+_TIME_UNITS = (
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|"
+    r"century|summers?|winters?|seasons?|terms?|semesters?)"
+)
+_TIME_COUNT = re.compile(rf"\b({_TIME_UNITS})\Z", re.I)
+_TIME_WORD = re.compile(rf"{_TIME_UNITS}\Z", re.I)
+
+
+def _other_count(question: str, text: str) -> bool:
+    """Whether ``text`` is a clock's time, or a count of time ("six summers") where the
+    question counts something else ("How many bees ...?")."""
+    if _CLOCK.fullmatch(text):
+        return True
+    counted, unit = _COUNTED.search(question), _TIME_COUNT.search(text)
+    return bool(counted and unit and not _TIME_WORD.fullmatch(counted.group(1)))
+
+
 _WHO = re.compile(r"^\s*who\b", re.I)
 _WHERE = re.compile(r"^\s*where\b", re.I)
 _WHEN = re.compile(r"^\s*when\b", re.I)
@@ -173,7 +202,8 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     address where it asks for none, a title alone, how often ("every 30 minutes") or a year
     where it asks how long, a time where it asks a sum of money, a life's span after a name
     ("Ingrid Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she
-    mayor?"), no number (nor name) where it asks how many, a year where it asks where, a place
+    mayor?"), no number (nor name) where it asks how many, nor a clock's time or a count of
+    time ("six summers") where it counts something else, a year where it asks where, a place
     ("born in Marseille") where it asks when, and where it asks who, the kind a sentence says
     something is ("a registered charity" of "X is a registered charity")."""
     out = set()
@@ -195,6 +225,7 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
             )
             # (a name is left to the multi-hop search: the bridge to what has the number)
             or (_HOW_MANY.search(question) and not _COUNT.search(text) and text == text.lower())
+            or (_HOW_MANY.search(question) and _other_count(question, text))
             or (_WHERE.search(question) and _YEAR.fullmatch(text))
             or (
                 _WHEN.search(question)
@@ -244,6 +275,34 @@ def other_event(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+# a date under a label of its event ("Recorded 2 October 2026", "Published: 9 October 2026"),
+# and the labels that name one event
+_EVENT_LABEL = re.compile(r"(?:\A|[.\n\u00b7|]\s*)([A-Z][a-z]+ed)[ \t]*:?[ \t]+(?:on[ \t]+)?\Z")
+_SAME_EVENT = [
+    {"found", "form", "establish", "creat", "start", "launch", "open", "incorpor", "set"},
+    {"publish", "releas", "post", "air", "broadcast", "issu"},
+    {"record", "film", "tape"},
+    {"built", "build", "complet", "construct", "erect", "finish"},
+]
+
+
+def other_label(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) a label just before them gives as the date of another event
+    than the question asks: "When was episode 42 published?" is not answered by the
+    transcript's "Recorded 2 October 2026"."""
+    asked = field_keys(question)
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        label = _EVENT_LABEL.search(a.context[max(0, at - 30) : at])
+        if not label or not _YEAR.search(a.text):
+            continue
+        event = field_keys(label.group(1))
+        if not event & asked and not any(event & g and asked & g for g in _SAME_EVENT):
+            out.add(id(a))
+    return out
+
+
 # a name's possession: "Kestrel Freight's revenue", "Meridian's chief financial officer"
 _OWNED = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['’]s\s+([a-z][\w-]*)")
 
@@ -281,16 +340,28 @@ _CREDIT = re.compile(
 )
 
 
+# a byline: "By" opening a line ("By Sam Whitlock" under a report's headline), and the words
+# that ask who wrote
+_BYLINE_OPENS = re.compile(r"(?:\A|\n)[ \t]*by[ \t]+\Z", re.I)
+_WRITING = (
+    "wrote written writes write writer author report reporter article story column piece review "
+    "reviewed reviewer critic"
+)
+
+
 def other_credit(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) a credit just before them names for another deed than the
     question asks about: "Interview by Priya Sandhu" answers who interviewed the author, not
-    who wrote the book."""
+    who wrote the book; a byline's "By Sam Whitlock" who wrote the report, not who scored."""
     asked = field_keys(question)
     out = set()
     for a in answers:
         at = a.start - a.passage_start
-        credit = _CREDIT.search(a.context[max(0, at - 30) : at])
+        before = a.context[max(0, at - 30) : at]
+        credit = _CREDIT.search(before)
         if credit and not field_keys(credit.group(1)) & asked:
+            out.add(id(a))
+        elif _BYLINE_OPENS.search(before) and not field_keys(_WRITING) & asked:
             out.add(id(a))
     return out
 
@@ -309,6 +380,53 @@ def shares_no_word(question: str, answers: list[Any]) -> set[int]:
     return {id(a) for a in answers if not asked & said[a.context]}
 
 
+# a page's dateline: the date under its headline, with nothing but a place ("CAMBRIDGE,
+# England, 18 November 2026") or a word that says it is the page's ("Published 9 October 2026")
+_DATELINE_WORDS = re.compile(r"^(?:published|posted|updated|released|dated|on|by|at)$", re.I)
+_DATE_ASKED = re.compile(
+    r"\b(?:announc\w*|report\w*|publish\w*|post|posted|releas\w*|launch\w*|updated?|issued?|"
+    r"date[ds]?|today|news|press|dateline|written|wrote)\b",
+    re.I,
+)
+
+
+def dateline(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are a page's dateline, the day it was published, where the
+    question asks the date of another event: "When was Lumen Therapeutics founded?" is not
+    answered by the press release's "CAMBRIDGE, England, 18 November 2026"."""
+    if _DATE_ASKED.search(question):
+        return set()
+    out = set()
+    for a in answers:
+        text, at = a.context, a.start - a.passage_start
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at) if "\n" in text[at:] else len(text)
+        before, after = text[start:at], text[at + len(a.text) : end].strip()
+        words = [w.strip(",") for w in before.split()]
+        if (
+            _YEAR.search(a.text)
+            and len(text[start:end].split()) <= 12
+            and not re.search(r"[.:;!?]", before)
+            and all(w[:1].isupper() or _DATELINE_WORDS.match(w) for w in words)
+            and (words or after)  # a date alone on its line heads a diary's entry
+            and (not after or after[0] in "\u00b7|\u2014\u2013-")
+        ):
+            out.add(id(a))
+    return out
+
+
+def own_name(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) to a "who" question hold the very name it asks about ("Who owns
+    Alderbay Athletic?" is not answered by "Alderbay Athletic Football Club Ltd is registered
+    in England"), unless the question asks nothing but who that one is ("Who is Tenzin
+    Gyatso?")."""
+    if not _WHO.search(question):
+        return set()
+    names = [re.sub(r"['\u2019]s$", "", n) for n in PERSON.findall(question)]
+    names = [n for n in names if field_keys(question) - field_keys(n)]
+    return {id(a) for a in answers if any(n in a.text for n in names)}
+
+
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's) say answer another
     question (the module's checks)."""
@@ -320,4 +438,7 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | no_answer_shape(question, answers)
         | other_credit(question, answers)
         | shares_no_word(question, answers)
+        | dateline(question, answers)
+        | other_label(question, answers)
+        | own_name(question, answers)
     )

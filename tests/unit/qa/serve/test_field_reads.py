@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from kgqa.qa.serve.entry_reads import other_entries, passage_entries
-from kgqa.qa.serve.field_reads import asked_fields, other_fields, passage_fields
-from kgqa.qa.types import Answer
+from kgqa.qa.serve.field_reads import (
+    asked_fields,
+    heading_prefix,
+    other_fields,
+    passage_fields,
+    said_of_another,
+)
+from kgqa.qa.types import Answer, Hit, Passage
 
 TABLE = (
     "Results 2025\n\n| Item | 2025 | 2024 |\n|---|---|---|\n"
@@ -177,3 +183,52 @@ def test_the_years_after_a_name_are_its_birth_and_death() -> None:
     ((born, _),) = asked_fields(TRUSTEES, "When was Edith Crane born?")
     assert TRUSTEES[born.start : born.end] == "1919"
     assert asked_fields(TRUSTEES, "When did Amina Yusuf die?") == []
+
+
+def test_fields_a_full_stop_parts_on_one_line_are_each_a_field() -> None:
+    text = "Description\nCouncil tax band: D. EPC rating: E. Tenure: freehold."
+    assert [f.line for f in passage_fields(text)] == [
+        "Council tax band: D",
+        "EPC rating: E",
+        "Tenure: freehold.",
+    ]
+    ((rating, _),) = asked_fields(text, "What is the EPC rating of 4 Wren Cottages?")
+    assert text[rating.start : rating.end] == "E"
+
+
+def test_a_name_s_line_answers_what_it_says_of_the_name_only() -> None:
+    sheet = "Attendance: 1,388.\nAlderbay: Marsh; Quinn, Adebayo, Holt, Pike; Oduya, Lennox."
+    assert asked_fields(sheet, "Who scored Alderbay's equaliser against Kirkmoor?") == []
+    team = "Team\nMarta Lindgren: project lead\nOla Berg: treasurer"
+    (named,) = [f.line for f, _ in asked_fields(team, "What is Marta Lindgren's role?")]
+    assert named == "Marta Lindgren: project lead"
+
+
+def test_when_names_a_date_key_beside_a_word_of_the_question() -> None:
+    trial = "SPARROW\nPhase: 2\nStart date: 3 March 2024\nDate: 20 November 2026"
+    ((start, _),) = asked_fields(trial, "When did the SPARROW trial start?")
+    assert start.line == "Start date: 3 March 2024"
+    # "Date" alone is named by no "when" question: it says no event
+    assert asked_fields(trial, "When was Lumen founded?") == []
+
+
+def test_a_heading_with_a_colon_is_read_when_it_is_a_paragraph_of_its_own() -> None:
+    trial = "SPARROW: a phase 2 trial of LUM-204\n\nParticipants: 312 adults\nSites: 14"
+    assert heading_prefix(trial, {"sparrow"}).startswith("SPARROW: a phase 2 trial")
+    fields = "Sponsor: Lumen Therapeutics\nParticipants: 312 adults"
+    assert heading_prefix(fields, {"lumen"}) == ""
+
+
+def hit(text: str) -> Hit:
+    return Hit(Passage("d#0", "d", 0, 0, len(text), text), 1.0)
+
+
+def test_a_key_asked_of_something_a_sentence_names_with_it_is_not_read() -> None:
+    page = (
+        "Alderbay Athletic FC: our history\n\n| Founded | 1894 |\n| Ground | Saltings Park |"
+        "\n\nThe women's team, founded in 2015, plays on Sundays."
+    )
+    hits = [hit(page)]
+    ((founded, _),) = asked_fields(page, "When was the Alderbay women's team founded?")
+    assert said_of_another("When was the Alderbay women's team founded?", page, founded, hits)
+    assert not said_of_another("When was Alderbay Athletic founded?", page, founded, hits)

@@ -5,12 +5,15 @@ address, a title alone, how often, a life's span)."""
 from __future__ import annotations
 
 from kgqa.qa.serve.read_checks import (
+    dateline,
     no_answer_shape,
     other_credit,
     other_event,
+    other_label,
     other_owner,
     other_post,
     other_year,
+    own_name,
     read_elsewhere,
 )
 from kgqa.qa.types import Answer
@@ -134,3 +137,61 @@ def test_a_credit_names_who_did_its_deed_and_no_other() -> None:
     assert other_credit("Who interviewed Noor Haddad?", [interviewer]) == set()
     byline = read("An island and an orchard\n\nBy Jonah Mercer, 3 October 2025", "Jonah Mercer")
     assert other_credit("Who wrote the review?", [byline]) == set()
+    report = "Alderbay Athletic 3-1 Kirkmoor Rovers\nBy Sam Whitlock\n\nAlderbay came from behind."
+    writer = read(report, "Sam Whitlock")
+    assert other_credit("Who scored Alderbay's equaliser?", [writer]) == {id(writer)}
+    assert other_credit("Who wrote the match report?", [writer]) == set()
+    # "by" inside a sentence is no byline
+    stand = read("The stand was built by Harcourt & Sons in 1923.", "Harcourt & Sons")
+    assert other_credit("Who built the stand?", [stand]) == set()
+
+
+def test_a_clock_s_time_or_a_count_of_time_counts_no_things() -> None:
+    chapters = read("Chapters\n\n11:40 Counting bees\n\n24:05 Paying for fieldwork", "11:40")
+    assert no_answer_shape("How many bees were counted?", [chapters]) == {id(chapters)}
+    summers = read("He has spent six summers counting bees.", "six summers")
+    assert no_answer_shape("How many bees were counted?", [summers]) == {id(summers)}
+    assert no_answer_shape("How many summers did he count bees?", [summers]) == set()
+    adults = read("Participants: 312 adults aged 40 to 75", "312 adults")
+    assert no_answer_shape("How many participants are there?", [adults]) == set()
+
+
+def test_a_page_s_dateline_answers_only_when_it_was_published() -> None:
+    release = "LUM-204 slowed decline\n\nCAMBRIDGE, England, 18 November 2026\n\nLumen reported."
+    day = read(release, "18 November 2026")
+    assert dateline("When was Lumen Therapeutics founded?", [day]) == {id(day)}
+    assert dateline("When were the SPARROW results announced?", [day]) == set()
+    notes = read("Episode 42\n\nPublished 9 October 2026 · 38 minutes", "9 October 2026")
+    assert dateline("When did the recording start?", [notes]) == {id(notes)}
+    # a date in a sentence, or on a line of fields, is no dateline
+    founded = read("Strachan co-founded Lumen with Castellan in 2017.", "2017")
+    fields = read("Transcript. Recorded 2 October 2026. Host: Maya Lindqvist.", "2 October 2026")
+    assert dateline("When was Lumen founded?", [founded, fields]) == set()
+
+
+def test_a_date_under_a_label_of_another_event_is_not_shown() -> None:
+    line = "Transcript. Recorded 2 October 2026. Host: Maya Lindqvist."
+    recorded = read(line, "2 October 2026")
+    assert other_label("When was episode 42 published?", [recorded]) == {id(recorded)}
+    assert other_label("When was episode 42 recorded?", [recorded]) == set()
+    # one event's words are the same event: a club formed is a club founded
+    founded = read("Founded: 1894", "1894")
+    assert other_label("When was the club formed?", [founded]) == set()
+    assert other_label("When did the club move?", [founded]) == {id(founded)}
+
+
+def test_a_who_answer_that_names_the_asked_one_itself_is_not_shown() -> None:
+    footer = read(
+        "Alderbay Athletic Football Club Ltd is registered in England.",
+        "Alderbay Athletic Football Club Ltd is registered in England",
+    )
+    assert own_name("Who owns Alderbay Athletic?", [footer]) == {id(footer)}
+    chair = read("Chairman: Desmond Yates", "Desmond Yates")
+    assert own_name("Who is the chairman of Alderbay Athletic?", [chair]) == set()
+    # who that one is: the answer may well name it
+    lama = read(
+        "Tenzin Gyatso, the 14th Dalai Lama, was born in Taktser.",
+        "Tenzin Gyatso, the 14th Dalai Lama",
+    )
+    assert own_name("Who is Tenzin Gyatso?", [lama]) == set()
+    assert own_name("Who taught Tenzin Gyatso?", [lama]) == {id(lama)}
