@@ -179,7 +179,7 @@ def names_nothing(text: str) -> bool:
     of "Series B"), a letter's close ("Best regards"), a day of the week ("Tue"), what a
     document is ("Annual Report"), a phrase that opens with a possessive ("Our scientists"),
     a possessive or pronoun alone, a degree ("PhD"), a currency's code ("NOK"), a legal form
-    alone ("B.V.") or a question word ("Who")."""
+    alone ("B.V."), a question word ("Who") or a title alone ("Mr")."""
     name = display_name(text)
     return (
         is_role_title(text)
@@ -189,6 +189,7 @@ def names_nothing(text: str) -> bool:
         or bool(_POSSESSIVE_OPENING.match(name))
         or bool(_LEGAL_ALONE.fullmatch(name))
         or name in _ASKING  # "Who leads the project?" ("WHO" is a name)
+        or not _TITLES.sub("", f"{name} ").strip()  # "Mr" of "Mr and Mrs D. Farrell"
     )
 
 
@@ -239,9 +240,17 @@ def is_unit(name: str) -> bool:
 _DESCRIPTORS = re.compile(r"(?:\s+[a-z][a-z-]*)+$")
 
 
+# a match's score after a team's name: "Alderbay Athletic 3-1" of a report's headline
+_SCORE = re.compile(r"[ \t]+\d{1,3}[ \t]?[-\u2013][ \t]?\d{1,3}\Z")
+
+
 def without_descriptors(text: str, start: int, end: int) -> int:
     """Where the name of ``text[start:end]`` ends, less the lowercase words that end it after
-    two names or more ("Fisheries Ecology group" is the "Fisheries Ecology" of a table)."""
+    two names or more ("Fisheries Ecology group" is the "Fisheries Ecology" of a table), and
+    less a match's score ("Alderbay Athletic 3-1")."""
+    score = _SCORE.search(text, start, end)
+    if score is not None and text[start : score.start()].strip():
+        end = score.start()
     found = _DESCRIPTORS.search(text, start, end)
     if found is None or len(text[start : found.start()].split()) < 2:
         return end
@@ -270,6 +279,7 @@ _HEAD_KINDS = {
     ),
     **dict.fromkeys(
         ("Society", "Club", "Association", "University", "Institute", "Museum", "Foundation",
+         "Athletic", "Rovers", "United", "Wanderers", "Albion",
          "Council", "Library", "Gallery", "Theatre", "Theater", "Hospital", "School",
          "College", "Academy", "Agency", "Company", "Municipality", "Orchestra"),
         "ORG",

@@ -238,6 +238,18 @@ def _founder_leads_not(relations: list[Relation]) -> list[Relation]:
     return [r for r in relations if not (r.label == "Leader_Of" and founder_beside_leader(r))]
 
 
+def _speaker(text: str, start: int, end: int) -> bool:
+    """Whether characters ``start`` .. ``end`` of ``text`` are a transcript's speaker: a name
+    in capitals that opens its line before a colon ("MAYA: Welcome back ..."), which NER
+    types as a place or a body."""
+    name = text[start:end]
+    return (
+        name.isupper()
+        and not text[text.rfind("\n", 0, start) + 1 : start].strip()
+        and text[end : end + 1] == ":"
+    )
+
+
 def _has_lowercase(text: str) -> bool:
     """Whether ``text`` has a lowercase letter (a script without case has none)."""
     return any(c.islower() for c in text)
@@ -372,6 +384,7 @@ class _SentenceWork:
         if named is not None:
             start = self._past_opening(start, end, named)
         end = without_descriptors(self.text, start, end)
+        label = "PERSON" if _speaker(self.text, start, end) else label
         label = person_or_not(self.text[start:end], label)
         return Mention(self.text[start:end], label, self.offset + start, self.offset + end)
 

@@ -78,9 +78,10 @@ def resolve_pronouns(sentences: list[Any]) -> None:
     of the document is none (``_company_words``), and so is a person of the other gender, once
     the text has shown it; in a text about a ship, "she" is none unless the text has shown
     her to be a woman; a pronoun in a clause that opens its sentence is none when a person
-    is named after that clause's comma. What it/its/"the company" stand for: the same rule
-    over organisations (and buildings). A deliberate, cautious heuristic: a pronoun never becomes a
-    node, and wrong evidence is worse than none."""
+    is named after that clause's comma, and so is one after a subject that is a name of no
+    mention ("Field Notes is supported by its listeners"). What it/its/"the company" stand
+    for: the same rule over organisations (and buildings). A deliberate, cautious heuristic:
+    a pronoun never becomes a node, and wrong evidence is worse than none."""
     companies = _company_words(sentences)
     _resolve(
         sentences,
@@ -194,6 +195,8 @@ def _resolve(
                 w.referent[(i, j)] = topic if not before else None
             if people and _cataphoric(w, i):
                 w.referent[(i, j)] = None  # "When her father dies, Elsa Varga leaves ..."
+            if not before and _unnamed_subject(w, i):
+                w.referent[(i, j)] = None  # "Field Notes is supported by its listeners"
             found = w.referent[(i, j)]
             if found is not None and not fits(w.tokens[i:j], found):
                 w.referent[(i, j)] = None
@@ -230,6 +233,16 @@ def _resolve(
             topic = None
         elif any(w.referent.get(span) is not None for span in spans):
             since = 0
+
+
+def _unnamed_subject(w: Any, i: int) -> bool:
+    """Whether sentence ``w`` has, before its word ``i``, a subject that is a proper noun of
+    no mention ("Field Notes is supported by its listeners", where the entity finder missed
+    the podcast's name): the pronoun is most likely that one's, not the topic's."""
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and t.i not in w.mention_of
+        for t in w.tokens[:i]
+    )
 
 
 def _salient_subject(w: Any, here: dict[str, Mention]) -> Mention | None:
