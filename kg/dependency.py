@@ -35,7 +35,8 @@ class DependencyRelationExtractor:
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
-            subjects = self._subjects(verb, mention_of)
+            first = _first_half(verb)
+            subjects = self._subjects(first if first is not None else verb, mention_of)
             if not subjects:
                 continue
             passive = any(t.dep_ == "auxpass" for t in verb.children)
@@ -85,6 +86,18 @@ class DependencyRelationExtractor:
             if pobj.dep_ == "pobj"
             for m in _mentions_of(pobj, mention_of)
         ]
+
+
+def _first_half(verb: Any) -> Any:
+    """The first half of a hyphenated verb that the tokenizer split ("co" of "co-founded"),
+    which the parse makes the clause's verb ("..., who co-founded Lumen": "co" the relative
+    clause's, "founded" a verb of the main clause, whose subject it then took); None when
+    ``verb`` is no such second half."""
+    doc = verb.doc
+    if verb.i < 2 or doc[verb.i - 1].text not in ("-", "\u2010"):
+        return None
+    first = doc[verb.i - 2]
+    return first if not first.whitespace_ and not doc[verb.i - 1].whitespace_ else None
 
 
 def _mentions_of(token: Any, mention_of: dict[int, Mention]) -> list[Mention]:

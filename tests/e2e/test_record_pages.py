@@ -3,7 +3,8 @@ through `kgqa ingest`, `kgqa export` and `kgqa ask` (texts written for this test
 block of "**Key:** value" lines and a JSONL record's own fields are fields a question reads; a
 page keeps the dated line under its heading, and a transcript's "Recorded ..." does not say when
 an episode was published; "she" after the person the question names is hers; a report's byline
-and team sheet say nobody scored; no person "Mr", no team named with its score."""
+and team sheet say nobody scored; no person "Mr", no team named with its score, and a split
+"co-founded" does not make the drug its company's founder."""
 
 from __future__ import annotations
 
@@ -102,12 +103,23 @@ The roof is covered in Welsh slate, most of it original.
 """
 
 
+PRESS = """LUM-204 slowed motor decline in phase 2 SPARROW trial
+
+Lumen Therapeutics today reported top-line results from SPARROW, its phase 2 trial of LUM-204.
+
+Lumen's chief executive, Dr Fiona Castellan, said the company plans a phase 3 trial in 2027.
+
+LUM-204 was discovered at the University of Dundee in the laboratory of Professor Ewan Strachan,
+who co-founded Lumen with Castellan in 2017.
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     root = tmp_path_factory.mktemp("record_pages")
     files = {"trial.md": TRIAL, "planning.jsonl": PLANNING, "notes.html": SHOW_NOTES}
     files |= {"transcript.txt": TRANSCRIPT, "about.md": ABOUT, "report.txt": REPORT}
-    files["survey.txt"] = SURVEY
+    files |= {"survey.txt": SURVEY, "press.txt": PRESS}
     store = store_of(root, files)
     return store, graph_json(store, root)
 
@@ -147,3 +159,9 @@ def test_no_person_mr_and_no_team_named_with_its_score(built: tuple[Path, dict])
     assert "Mr" not in names and "Alderbay Athletic 3-1" not in names
     edges = edges_of(built[1])
     assert not {(s, t) for s, _, t in edges if "Royal Society" in t and s != "Field Notes"}
+
+
+def test_a_hyphenated_verb_s_subject_is_its_own_clause_s(built: tuple[Path, dict]) -> None:
+    # "co-founded" is split in three; its "founded" took the main clause's subject, the drug
+    founders = {(s, t) for s, label, t in edges_of(built[1]) if label == "Founded_By"}
+    assert not {(s, t) for s, t in founders if t == "LUM-204"}
