@@ -19,8 +19,6 @@ reader proposes is hidden where its own sentence says it answers another questio
   Freight's revenue was £520 million in 2024".
 - **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book, nor a
   report's byline ("By Sam Whitlock") who scored.
-- **The question's own name.** "Who owns Alderbay Athletic?" is not answered by a span that
-  names Alderbay Athletic.
 - **A page's dateline.** "CAMBRIDGE, England, 18 November 2026" under a press release's
   headline says when it was published, not when the company was founded.
 - **No word of the question.** A passage that shares no word or number with the question
@@ -33,7 +31,6 @@ import re
 from typing import Any
 
 from kgqa.qa.serve.field_reads import YEAR_DIGITS, field_keys, numbers
-from kgqa.qa.serve.interview_reads import PERSON
 
 _YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
@@ -415,18 +412,6 @@ def dateline(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
-def own_name(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) to a "who" question hold the very name it asks about ("Who owns
-    Alderbay Athletic?" is not answered by "Alderbay Athletic Football Club Ltd is registered
-    in England"), unless the question asks nothing but who that one is ("Who is Tenzin
-    Gyatso?")."""
-    if not _WHO.search(question):
-        return set()
-    names = [re.sub(r"['\u2019]s$", "", n) for n in PERSON.findall(question)]
-    names = [n for n in names if field_keys(question) - field_keys(n)]
-    return {id(a) for a in answers if any(n in a.text for n in names)}
-
-
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's) say answer another
     question (the module's checks)."""
@@ -440,5 +425,4 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | shares_no_word(question, answers)
         | dateline(question, answers)
         | other_label(question, answers)
-        | own_name(question, answers)
     )
