@@ -401,12 +401,12 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     if not isinstance(data, dict):
         return {}, text
-    plain = {str(k): _plain(v) for k, v in data.items()}
+    plain = {str(k): plain_value(v) for k, v in data.items()}
     fields = {k: v for k, v in plain.items() if v is not None}
     return fields, text[found.end() :]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """``value`` as JSON keeps it (a date as ISO text), or None when it is not plain."""
     if isinstance(value, (str, int, float, bool)):
         return value
@@ -415,7 +415,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list) and all(
         isinstance(v, (str, int, float, bool, dt.date)) for v in value
     ):  # a list of lists is not followed (YAML's aliases can make one of any size)
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     return None
 
 

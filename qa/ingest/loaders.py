@@ -21,6 +21,7 @@ from kgqa.qa.ingest.formats import (
     docx_to_text,
     markdown_document,
     pdf_to_text,
+    plain_value,
     web_page_to_text,
 )
 from kgqa.qa.ingest.text import normalise
@@ -400,8 +401,9 @@ def record_fields(record: dict[str, Any]) -> dict[str, str]:
     for key, value in record.items():
         if key in _RECORD_KEYS:
             continue
-        values = value if isinstance(value, list) else [value]
-        if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+        plain = plain_value(value)
+        values = plain if isinstance(plain, list) else [plain]
+        if plain is None or not values:
             continue
         text = ", ".join(
             ("yes" if v else "no") if isinstance(v, bool) else " ".join(str(v).split())

@@ -434,11 +434,12 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
     HELIOS - FACT SHEET" and "Sponsor: Orbital Dynamics Ltd"); a span outside the value (or,
     where the question asks the key, outside the key) is none. An answer whose passage names
     every name of the question is ``named_field``: it is shown before those read elsewhere."""
+    asked = [(hit, f, back) for hit in hits for f, back in asked_fields(hit.passage.text, question)]
+    said = sentence_keys(hits) if asked else []
     wanted = [
         (hit, f, back)
-        for hit in hits
-        for f, back in asked_fields(hit.passage.text, question)
-        if not said_of_another(question, hit.passage.text, f, hits)
+        for hit, f, back in asked
+        if not said_of_another(question, hit.passage.text, f, said)
     ]
     parts = [
         (hit, f.line, f.key_at, len(f.key), f.key_start)
@@ -461,22 +462,22 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
-def said_of_another(question: str, text: str, field: Field, hits: list[Hit]) -> bool:
-    """Whether the question asks the field's key of something the field's passage does not
-    name but one sentence of the hits' passages does, with that key: "When was the Alderbay
-    women's team founded?" asks "Founded: 1894" of the club's infobox (under a heading that
-    names Alderbay) no more, where a sentence says "The women's team, founded in 2015"."""
+def sentence_keys(hits: list[Hit]) -> list[set[str]]:
+    """The stems (``field_keys``) of each sentence of the passages of ``hits``, for
+    ``said_of_another``: stemmed once per question, for all the fields it asks."""
+    return [field_keys(s) for hit in hits for s in _SENTENCE.findall(hit.passage.text)]
+
+
+def said_of_another(question: str, text: str, field: Field, sentences: list[set[str]]) -> bool:
+    """Whether the question asks the field's key of something the field's passage ``text``
+    does not name but one of the ``sentences`` (``sentence_keys`` of the hits) does, with that
+    key: "When was the Alderbay women's team founded?" asks "Founded: 1894" of the club's
+    infobox (under a heading that names Alderbay) no more, where a sentence says "The women's
+    team, founded in 2015"."""
     own = field_keys(field.line) | field_keys(heading_prefix(text, field_keys(question)))
     key = field_keys(_BRACKETS.sub("", field.key) or field.key)
     rest = field_keys(question) - own
-    if not rest or not key:
-        return False
-    for hit in hits:
-        for sentence in _SENTENCE.findall(hit.passage.text):
-            said = field_keys(sentence)
-            if rest <= said and _among(key, said):
-                return True
-    return False
+    return bool(rest and key) and any(rest <= said and _among(key, said) for said in sentences)
 
 
 def _names_org(text: str, name: str) -> bool:

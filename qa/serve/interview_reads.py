@@ -14,9 +14,17 @@ from kgqa.qa.types import Answer, Hit
 
 # a person's name the question gives: two or three capitalised words, not its first word,
 # nor a title's "The ..." ("The Salt Orchard")
-PERSON = re.compile(
+_PERSON = re.compile(
     r"(?<=\w )(?<![Tt]he )(?!The\b|A\b|An\b)[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+){1,2}"
 )
+
+
+def asked_people(question: str) -> list[str]:
+    """The people ``question`` names (``_PERSON``: two or three capitalised words, not its
+    first word), less a possessive's "'s"."""
+    return [re.sub(r"['\u2019]s$", "", found) for found in _PERSON.findall(question)]
+
+
 _INTERVIEW = re.compile(r"\binterview", re.I)
 # the words by which the one interviewed is named in a reply, and in the question before it
 _REPLY_WORDS = {"I": "{}", "my": "{}'s", "My": "{}'s", "me": "{}", "myself": "{}"}
@@ -34,8 +42,7 @@ def interviewee(opening: str, question: str) -> str | None:
     if not _INTERVIEW.search(opening):
         return None
     names = set()
-    for found in PERSON.findall(question):
-        name = re.sub(r"['\u2019]s$", "", found)
+    for name in asked_people(question):
         if name in opening and not re.search(rf"\bby\s+{re.escape(name)}", opening):
             names.add(name)
     return names.pop() if len(names) == 1 else None

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from kgqa.qa.serve.field_reads import field_keys
-from kgqa.qa.serve.interview_reads import PERSON
+from kgqa.qa.serve.interview_reads import asked_people
 from kgqa.qa.serve.short_name_reads import Piece, read_replaced
 from kgqa.qa.types import Answer, Hit
 
@@ -21,12 +21,6 @@ from kgqa.qa.types import Answer, Hit
 _PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e)\b(?!['\u2019])")
 # how far after the name its pronoun may stand
 _REACH = 600
-
-
-def asked_people(question: str) -> list[str]:
-    """The people ``question`` names (two or three capitalised words, not its first word),
-    less a possessive's "'s"."""
-    return [re.sub(r"['\u2019]s$", "", found) for found in PERSON.findall(question)]
 
 
 def pronoun_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
@@ -95,7 +89,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         if (
             out
             and "\n\n" not in text[out[-1][1] : a]
-            and text[: out[-1][1]].rstrip()[-1:] not in ".!?:"
+            and text[out[-1][0] : out[-1][1]].rstrip()[-1:] not in ".!?:"
         ):
             out[-1] = (out[-1][0], b)
         else:

@@ -351,6 +351,7 @@ def other_credit(question: str, answers: list[Any]) -> set[int]:
     question asks about: "Interview by Priya Sandhu" answers who interviewed the author, not
     who wrote the book; a byline's "By Sam Whitlock" who wrote the report, not who scored."""
     asked = field_keys(question)
+    asks_writing = bool(field_keys(_WRITING) & asked)
     out = set()
     for a in answers:
         at = a.start - a.passage_start
@@ -358,7 +359,7 @@ def other_credit(question: str, answers: list[Any]) -> set[int]:
         credit = _CREDIT.search(before)
         if credit and not field_keys(credit.group(1)) & asked:
             out.add(id(a))
-        elif _BYLINE_OPENS.search(before) and not field_keys(_WRITING) & asked:
+        elif _BYLINE_OPENS.search(before) and not asks_writing:
             out.add(id(a))
     return out
 

@@ -9,6 +9,7 @@ from kgqa.qa.serve.field_reads import (
     other_fields,
     passage_fields,
     said_of_another,
+    sentence_keys,
 )
 from kgqa.qa.types import Answer, Hit, Passage
 
@@ -228,7 +229,7 @@ def test_a_key_asked_of_something_a_sentence_names_with_it_is_not_read() -> None
         "Alderbay Athletic FC: our history\n\n| Founded | 1894 |\n| Ground | Saltings Park |"
         "\n\nThe women's team, founded in 2015, plays on Sundays."
     )
-    hits = [hit(page)]
+    said = sentence_keys([hit(page)])
     ((founded, _),) = asked_fields(page, "When was the Alderbay women's team founded?")
-    assert said_of_another("When was the Alderbay women's team founded?", page, founded, hits)
-    assert not said_of_another("When was Alderbay Athletic founded?", page, founded, hits)
+    assert said_of_another("When was the Alderbay women's team founded?", page, founded, said)
+    assert not said_of_another("When was Alderbay Athletic founded?", page, founded, said)

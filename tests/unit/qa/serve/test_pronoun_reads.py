@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kgqa.qa.serve.pronoun_reads import asked_people, pronoun_places
+from kgqa.qa.serve.interview_reads import asked_people
+from kgqa.qa.serve.pronoun_reads import pronoun_places
 
 ABOUT = (
     "## Maya Lindqvist, host\n\nMaya grew up in Gothenburg. Before starting the show she was a "
