@@ -341,6 +341,18 @@ class _SentenceWork:
         inside = k < len(t) and t[k].idx < end and t[k].text[:1].isupper()
         return t[k].idx if inside else start
 
+    def _past_key(self, start: int, end: int) -> int:
+        """Where a name starts past the key of a "Key: value" line that the entity took in
+        ("Performers: The Wearside Singers" of a record's field): a key of one word, or one that
+        goes on in lowercase, opening its line ("Star Wars: A New Hope" stays whole)."""
+        colon = self.text.find(": ", start, end)
+        if colon == -1 or self.text[self.text.rfind("\n", 0, start) + 1 : start].strip():
+            return start
+        words = self.text[start:colon].split()
+        if len(words) > 1 and not all(w.islower() for w in words[1:]):
+            return start
+        return colon + 2
+
     def _slices(self, i: int, j: int) -> list[slice]:
         """Where words ``i`` .. ``j - 1`` stand in ``text``."""
         return [slice(a, b) for a, b in self.words.spans[i:j]]
@@ -383,6 +395,7 @@ class _SentenceWork:
         its start (``_past_opening``), typed anew where its words say it is no person's."""
         if named is not None:
             start = self._past_opening(start, end, named)
+        start = self._past_key(start, end)
         end = without_descriptors(self.text, start, end)
         label = "PERSON" if _speaker(self.text, start, end) else label
         label = person_or_not(self.text[start:end], label)

@@ -179,6 +179,7 @@ def _resolve(
     genders: dict[str, str] = {}  # people's names (case folded): "m" or "f"
     for w in sentences:
         since += 1
+        kept = False  # a pronoun of the sentence may be the topic's: it stays the topic
         if lasts is not None and (since > lasts or _heading(w)):
             topic = None
         spans = spans_of(w)
@@ -203,7 +204,17 @@ def _resolve(
             if people and (found := w.referent[(i, j)]) is not None:
                 said = _GENDER[w.tokens[i].lower_]
                 known = genders.get(found.text.casefold())
-                if known is not None and known != said:
+                if (
+                    known is None
+                    and topic is not None
+                    and topic is not found
+                    and genders.get(topic.text.casefold()) == said
+                    and _reported_by(w, i, found)
+                ):
+                    # "Rourke later said she was ...", in a text about a woman: she may be
+                    # either, so neither; the text is still about the woman
+                    w.referent[(i, j)], kept = None, True
+                elif known is not None and known != said:
                     w.referent[(i, j)] = None  # "she" for a man the text named as a husband
                 elif ship and said == "f" and known is None:
                     w.referent[(i, j)] = None  # "She sank off Hammerfest": the ship
@@ -225,7 +236,9 @@ def _resolve(
             subject = _salient_subject(w, here)
         if subject is None and people and len(here) == 1:
             subject = _described_by(w, spans, next(iter(here.values())))
-        if subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
+        if kept:
+            since = 0
+        elif subject is not None:  # "She ... joined Colm Brennan. She ...": still about her
             topic, since = subject, 0
         elif len(here) == 1:
             topic, since = next(iter(here.values())), 0
@@ -233,6 +246,22 @@ def _resolve(
             topic = None
         elif any(w.referent.get(span) is not None for span in spans):
             since = 0
+
+
+# verbs of saying and thinking, whose clause's pronoun may be their subject's or another's
+_SAYING = {
+    "say", "tell", "write", "recall", "remember", "describe", "call", "think", "believe",
+    "add", "note", "claim", "insist", "explain", "admit", "feel", "joke", "complain",
+}  # fmt: skip
+
+
+def _reported_by(w: Any, i: int, found: Mention) -> bool:
+    """Whether word ``i`` of sentence ``w`` lies in the clause of a verb of saying whose
+    subject is ``found`` ("Rourke later said she was the only student ...")."""
+    for verb in w.tokens[i].ancestors:
+        if verb.lemma_.lower() in _SAYING and verb.pos_ == "VERB":
+            return any(t.dep_ == "nsubj" and w.mention_of.get(t.i) is found for t in verb.children)
+    return False
 
 
 def _unnamed_subject(w: Any, i: int) -> bool:

@@ -22,6 +22,11 @@ _TABLE_RULE = re.compile(rf"^{_RULE}$", re.MULTILINE)
 _TABLE_HEAD = re.compile(rf"^[ \t]*\|.*\|[ \t]*(?=\n{_RULE}$)", re.MULTILINE)
 
 
+# a line that opens with a field's key of up to six words ("Type of school: Primary"): no
+# wrapped line of a sentence does (a PDF's), and no answer runs on into one
+FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w'&/()-]*(?:[ \t]+[\w'&/()-]+){0,5}:[ \t]")
+
+
 def table_row(cells: list[str]) -> str:
     """A table row as the loaders write it: "| cell | cell |"."""
     return "| " + " | ".join(cells) + " |"

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgqa.kg.text import table_row, table_rule
+from kgqa.kg.text import FIELD_LINE, table_row, table_rule
 from kgqa.qa.ingest.text import html_to_text, normalise
 from kgqa.qa.types import InputError
 
@@ -49,12 +49,18 @@ def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
 _LINE_END = re.compile(r"[.!?:;]['\")\]]*$")
 
 
+# a line that opens with a schedule's time ("09:30 Keynote: ..."), which no wrapped line does
+_TIME_OPENS = re.compile(r"\d{1,2}:\d\d[ \t]")
+
+
 def unwrap_lines(page: str) -> str:
     """A PDF page's (normalised) text with the lines that the page's width wrapped joined into
     their paragraphs: a line that ends no sentence is joined to the next when the next starts
     with a lowercase letter ("took part in two" / "international expeditions"), or when it is
     as long as the page's long lines and the next goes on with a word or number. A heading ("Annual
-    Report 2024") is short, so stays a line; so do a list's items and a table's rows."""
+    Report 2024") is short, so stays a line; so do a list's items, a table's rows, a field's
+    line ("Type of school: Primary") and a line after one that closes a bracket with a capital
+    ("Overture: Whitby Harbour (9 minutes)" / "Edward Elgar ...": a programme's items)."""
     lines = page.split("\n")
     widest = max((len(line) for line in lines), default=0)
     out = lines[:1]
@@ -64,7 +70,14 @@ def unwrap_lines(page: str) -> str:
         goes_on = line[:1].islower() or (
             len(last) >= 0.75 * widest and line[:1].isalnum() and len(last.split()) >= 6
         )
-        if wrapped and goes_on and not line.startswith(("- ", "* ", "\u2022", "|")):
+        if (
+            wrapped
+            and goes_on
+            and not line.startswith(("- ", "* ", "\u2022", "|"))
+            and not FIELD_LINE.match(line)
+            and not _TIME_OPENS.match(line)
+            and not (last.endswith(")") and line[:1].isupper())
+        ):
             out[-1] = f"{last} {line}"
         else:
             out.append(line)
@@ -208,6 +221,13 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     dated = _date_line(visible, blocks)
     if dated:
         blocks.insert(1, dated)
+    elif len(blocks) > 1 and blocks[1].startswith("Author: "):
+        # the byline itself says more than the name: "Recipe by Jenna Trelawny, head chef at
+        # The Copperleaf"
+        author = blocks[1].removeprefix("Author: ")
+        said = _date_line(visible, [blocks[0], *blocks[2:]], author)
+        if said:
+            blocks.insert(2, said)
     return Extracted("\n\n".join([*blocks, *_footer_facts(html)]), title)
 
 
@@ -220,11 +240,13 @@ _DATE = re.compile(
 )
 
 
-def _date_line(visible: str, blocks: list[str]) -> str | None:
+def _date_line(visible: str, blocks: list[str], author: str | None = None) -> str | None:
     """The short dated line right under a page's heading that trafilatura drops as metadata
     ("Published 9 October 2026 · 38 minutes", "9 June 2026 · Hana Kim"): the line of the
     page's visible text after the heading's, when it holds a date, has at most 12 words and
-    is not a copyright or cookie line. None when the page keeps it or has none."""
+    is not a copyright or cookie line. None when the page keeps it or has none. With
+    ``author``: that line when it names the author with more words (the byline line, of at
+    most 20 words) rather than a date."""
     lines = [" ".join(line.split()) for line in visible.split("\n")]
     lines = [line for line in lines if line]
     try:
@@ -232,12 +254,11 @@ def _date_line(visible: str, blocks: list[str]) -> str | None:
     except ValueError:
         return None
     after = lines[at + 1] if at + 1 < len(lines) else ""
-    if (
-        _DATE.search(after)
-        and len(after.split()) <= 12
-        and not _FOOTER_NOISE.search(after)
-        and all(after not in block for block in blocks)
-    ):
+    if author is not None:
+        wanted = author in after and len(author.split()) + 2 < len(after.split()) <= 20
+    else:
+        wanted = bool(_DATE.search(after)) and len(after.split()) <= 12
+    if wanted and not _FOOTER_NOISE.search(after) and all(after not in block for block in blocks):
         return after
     return None
 

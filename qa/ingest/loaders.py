@@ -320,7 +320,17 @@ def _web_page(text: str) -> tuple[str, str | None]:
 
 
 LOADERS: Registry[TextLoader | BinaryLoader | None] = Registry("file type", error=QAError)
-LOADERS.register(".txt", lambda text: (text, None))
+# the marks of an e-mail's quoted reply ("> I bought a Breeze 2 ..."), one or more a line
+_QUOTED = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+
+
+def plain_text(text: str) -> tuple[str, None]:
+    """A text file's text, less the marks of an e-mail's quoted replies (their lines kept),
+    so that a quoted sentence reads as one."""
+    return _QUOTED.sub("", text), None
+
+
+LOADERS.register(".txt", plain_text)
 LOADERS.register(".md", markdown_document)
 LOADERS.register(".markdown", markdown_document)
 LOADERS.register(".html", _web_page)

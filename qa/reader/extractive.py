@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from kgqa.kg.models import with_precision
+from kgqa.kg.text import FIELD_LINE
 from kgqa.kg.types import KGError
 from kgqa.qa.cancel import checkpoint
 from kgqa.qa.reader.wh import question_type
@@ -96,7 +97,7 @@ def best_span(
 TRIM_LOGITS = 3.0
 _TRAILING = re.compile(r"[\s,]+(?:in|at|on|from|during|since|after|before|near)\b", re.IGNORECASE)
 # bumped whenever decoding changes what a reading holds (kept readings are keyed on it)
-DECODE_VERSION = 6
+DECODE_VERSION = 7
 # what parts fields on a line, and ends no answer
 _SEPARATORS = " \t\u00b7\u2022|\u2013\u2014"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -250,6 +251,11 @@ def read_windows(
     # a separator the span ran on to ("9 October 2026 ·" of "Published 9 October 2026 · 38
     # minutes") is no part of it
     e = s + len(context[s:e].rstrip(_SEPARATORS)) if context[s:e].strip(_SEPARATORS) else e
+    # nor is the next line's field ("Good\nThe quality of education" of "Overall
+    # effectiveness: Good" over "The quality of education: Good")
+    cut = context.find("\n", s, e)
+    if cut != -1 and context[s:cut].strip() and FIELD_LINE.match(context, cut + 1):
+        e = s + len(context[s:cut].rstrip())
     span = Span(text=context[s:e], score=score - null, start=s, end=e)
     if not vectors:
         return Reading(span, null)

@@ -265,12 +265,21 @@ _TIME = re.compile(
 )
 
 
+def _timeline(f: Field) -> bool:
+    """Whether ``f`` is a row of a timeline: a table of two columns whose first cell is a
+    time ("| 1962 | Salt and Iron premiered |"), so that a question that names the event asks
+    its time."""
+    return f.column is None and f.key_at == 3 and f.line.startswith(f"In {f.key}: ")
+
+
 def _sentence(key: str, column: str | None) -> tuple[str, str, int]:
     """The words a cell is read between, as a sentence (the reader and its verifier learnt
     on prose: "Employees, 2024: 175" got probability 0.18, "Employees in 2024 was 175." 0.77):
     "{row} in {time} was {cell}.", "The {column} of {row} is {cell}.", "{row} is {cell}.", and
     where the row's first cell starts in it."""
     if column is None:
+        if _TIME.match(key) and len(key.split()) <= 3:
+            return f"In {key}: ", ".", 3  # a timeline's row: "In 1962: Salt and Iron premiered."
         return f"{key} is ", ".", 0
     if _TIME.search(column):
         return f"{key} in {column} was ", ".", 0
@@ -311,25 +320,31 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     implied = _ASKED_BY.get(
         question.split(maxsplit=1)[0].lower() if question.strip() else "", set()
     )
-    others = {w.lower() for w in _WORD.findall(question)} & _OTHER_HOLDER
+    words = [w.lower() for w in _WORD.findall(question)]
     out = []
     for f in fields:
         said = {w.lower() for w in _WORD.findall(f.line)}
-        if not others <= said or _name_key_only(f, question, asked):
-            continue
         # what a key says in brackets need not be asked: "Winter (1 September - 31 May)"
         bare = _BRACKETS.sub("", f.key).strip() or f.key
         key = field_keys(bare) | numbers(bare)
+        if not _other_holders(words, key) <= said or _name_key_only(f, question, asked):
+            continue
         column = field_keys(f.column) | numbers(f.column) if f.column else set()
+        # a key of two joined by "and" is named by one of them ("Behaviour and attitudes")
+        halves = [field_keys(h) for h in re.split(r"\s+(?:and|&)\s+", bare)]
         if (
             seen[(f.key.casefold(), f.column)] == 1
-            and (_among(key, asked) or (key & asked and _among(key, asked | implied)))
+            and (
+                _among(key, asked)
+                or (key & asked and _among(key, asked | implied))
+                or (len(halves) == 2 and any(_among(h, asked) for h in halves))
+            )
             and (f.column is None or _among(column, asked))
         ):
             out.append((f, False))
             continue
         if (
-            f.column is not None
+            (f.column is not None or _timeline(f))
             and cells[(f.cell.casefold(), f.column)] == 1
             and _WORD.search(f.cell)
             and _among(field_keys(f.cell), asked)
@@ -337,6 +352,21 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         ):
             out.append((f, True))
     return out
+
+
+def _other_holders(words: list[str], key: set[str]) -> set[str]:
+    """The words of ``_OTHER_HOLDER`` among a question's ``words`` that stand before a word of
+    the ``key`` (stemmed), at most three words before it: "deputy" of "Who is the deputy
+    project lead?" for "Project lead", not "first" of "Which label released the first
+    recording ...?" for "Label"."""
+    from kgqa.qa.store.index import stemmer
+
+    stems = stemmer().stemWords(words)
+    return {
+        w
+        for i, w in enumerate(words)
+        if w in _OTHER_HOLDER and any(s in key for s in stems[i + 1 : i + 4])
+    }
 
 
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
@@ -413,17 +443,37 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(text)]))
 
 
-def heading_prefix(text: str, wants: set[str]) -> str:
+def heading_prefix(text: str, wants: set[str], before: int | None = None) -> str:
     """What to read before a part of a passage's ``text``: its first line and a blank line,
     when that line is a short heading (with a colon only when it is a paragraph of its own:
     "SPARROW: a phase 2 trial ...") with one of the stems ``wants`` (the question's, that the
     part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants`` ("2025"
-    of "Annual Review 2025"); else nothing."""
+    of "Annual Review 2025"); else a title line below it, before the part (at ``before``) and
+    among the passage's first lines of no colon and no full stop ("A Hartley Celebration"
+    under "HALLAM PHILHARMONIC" and "Season 2026-27 · Concert 4"); else nothing."""
     head = text[: text.find("\n")].strip() if "\n" in text else ""
     # a colon only in a heading that is a paragraph of its own ("SPARROW: a phase 2 trial")
     own = text[len(head) :].lstrip(" \t").startswith(("\n\n", "\n \n", "\n\t\n"))
-    short = head and len(head.split()) <= 12 and (":" not in head or own) and "|" not in head
-    return f"{head}\n\n" if short and (field_keys(head) | numbers(head)) & wants else ""
+    short = (
+        head and len(head.split()) <= _HEAD_WORDS and (":" not in head or own) and "|" not in head
+    )
+    if short and (field_keys(head) | numbers(head)) & wants:
+        return f"{head}\n\n"
+    lines = text[: len(text) if before is None else before].split("\n")[1:-1]
+    for line in lines[:_TITLE_LINES]:
+        line = line.strip()
+        if not line or ":" in line or "|" in line or line.endswith(".") or len(line.split()) > 8:
+            break  # the title lines end where a field, a table or a sentence starts
+        if (field_keys(line) | numbers(line)) & wants:
+            return f"{line}\n\n"
+    return ""
+
+
+# how many lines under a passage's first a title line may stand
+_TITLE_LINES = 4
+# how many words a passage's first line read as its heading may have ("The first recording of
+# the Tideway Symphony, made two years after its premiere." over a record's fields)
+_HEAD_WORDS = 16
 
 
 def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
@@ -448,9 +498,10 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
         for hit, f, back in wanted[:MAX_FIELDS]
     ]
     found = read_parts(service, question, parts)
-    # its names, not its first word, less a possessive's "'s" ("the Trust's income")
+    # its names, not its first word, less a possessive's "'s" or "'" ("the Trust's income",
+    # "Greyfriars' overall effectiveness")
     names = [
-        re.sub(r"['\u2019]s$", "", n)
+        re.sub(r"['\u2019]s?$", "", n)
         for n in re.findall(r"(?<=\w )[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)*", question)
     ]
     for a in found:
@@ -474,9 +525,13 @@ def said_of_another(question: str, text: str, field: Field, sentences: list[set[
     key: "When was the Alderbay women's team founded?" asks "Founded: 1894" of the club's
     infobox (under a heading that names Alderbay) no more, where a sentence says "The women's
     team, founded in 2015"."""
-    own = field_keys(field.line) | field_keys(heading_prefix(text, field_keys(question)))
+    if field.column is not None:
+        return False  # a cell's key is its row's name, not what the question asks of it
+    heading = heading_prefix(text, field_keys(question), field.key_start)
+    own = field_keys(field.line) | field_keys(heading)
     key = field_keys(_BRACKETS.sub("", field.key) or field.key)
-    rest = field_keys(question) - own
+    # the verb of a key that is its agent noun is the key's own ("conducts": "Conductor")
+    rest = field_keys(question) - own - {k[:-2] for k in own if k.endswith(("er", "or"))}
     return bool(rest and key) and any(rest <= said and _among(key, said) for said in sentences)
 
 
@@ -505,9 +560,9 @@ def read_parts(
     orgs = [name for name, _ in asked_names(question)]
     contexts = [
         "".join(f"{n}. " for n in orgs if _names_org(hit.passage.text, n))
-        + heading_prefix(hit.passage.text, asked - field_keys(text))
+        + heading_prefix(hit.passage.text, asked - field_keys(text), start)
         + text
-        for hit, text, *_ in parts
+        for hit, text, _, _, start in parts
     ]
     readings, probabilities = service.read_contexts(question, contexts)
     found = []

@@ -1,7 +1,9 @@
 """An interview's replies, read with the name of the person interviewed for "I": "What did
 Noor Haddad study?" of an interview with her ("You trained as a scientist." / "I studied
 chemistry at the University of Edinburgh ...") is read as "Noor Haddad trained as a
-scientist." / "Noor Haddad studied chemistry ..." (setting ``short_name_answers``)."""
+scientist." / "Noor Haddad studied chemistry ..." (setting ``short_name_answers``). So is an
+e-mail's text under its "From:" line, with its sender's name ("When did Imogen Fairweather buy
+her fan?" of "From: Imogen Fairweather" over "I bought a Breeze 2 ... in June")."""
 
 from __future__ import annotations
 
@@ -75,7 +77,37 @@ def interview_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
                 (m.start(), m.end(), _NAMING[m.group(1)].format(who)) for m in [*words, *replies]
             ]
             pieces.append((hit, start, b, replacements))
+    for hit in hits:
+        pieces += _sent_by(hit, asked_people(question))
     return read_replaced(service, question, pieces)
+
+
+# an e-mail's "From:" line (a quoted reply's too, its marks gone): the sender's name, before
+# an address in angle brackets
+_FROM = re.compile(r"^From:[ \t]*([A-Z][^<\n]*?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.MULTILINE)
+
+
+def _sent_by(hit: Hit, people: list[str]) -> list[Any]:
+    """The paragraphs of an e-mail in the passage of ``hit`` that a person of ``people``
+    sent (under a "From:" line of that name, before the next "From:" line) and that say "I",
+    "my" or "me": each with the sender's name for those words."""
+    text = hit.passage.text
+    senders = [(m.end(), m.group(1).strip()) for m in _FROM.finditer(text)]
+    out: list[Any] = []
+    for n, (at, sender) in enumerate(senders):
+        if sender not in people:
+            continue
+        end = senders[n + 1][0] if n + 1 < len(senders) else len(text)
+        for a, b in paragraph_spans(text):
+            if a < at or b > end:
+                continue
+            replies = [m for m in _WORD.finditer(text, a, b) if m.group(1) in _REPLY_WORDS]
+            if replies:
+                named = [
+                    (m.start(), m.end(), _REPLY_WORDS[m.group(1)].format(sender)) for m in replies
+                ]
+                out.append((hit, a, b, named))
+    return out
 
 
 def _opening(service: Any, passage: Any) -> str:

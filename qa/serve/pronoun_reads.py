@@ -41,7 +41,7 @@ def pronoun_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer
             continue
         named = _people(service, hit)
         for name in people:
-            places = pronoun_places(text, name, named)
+            places = pronoun_places(text, name, named, _subject_gender(service, hit, name))
             for start, end in _sentences(text) if places else ():
                 inside = [(a, b, name) for a, b in places if start <= a and b <= end]
                 said = text[start:end]
@@ -52,11 +52,15 @@ def pronoun_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer
 
 
 def pronoun_places(
-    text: str, name: str, people: list[tuple[int, int, str]]
+    text: str, name: str, people: list[tuple[int, int, str]], subject: str | None = None
 ) -> list[tuple[int, int]]:
     """Where ``text`` says "she" or "he" for ``name``: after a mention of the person (the full
     name, or its first or last word alone) within ``_REACH`` characters, with no mention of
-    another person of ``people`` (start, end, text) between them."""
+    another person of ``people`` (start, end, text) between them. ``subject``: the pronoun
+    ("she", "he") of the person whose document ``text`` is of (``_subject_gender``); every
+    pronoun of it stands for the person."""
+    if subject is not None:
+        return [m.span() for m in _PRONOUN.finditer(text) if m.group(0).lower() == subject]
     parts = {name.casefold(), name.split()[0].casefold(), name.split()[-1].casefold()}
     own = [(a, b) for a, b, said in people if said.casefold() in parts]
     own += [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
@@ -72,6 +76,35 @@ def pronoun_places(
         if said.casefold() in parts and m.start() - b <= _REACH:
             out.append(m.span())
     return out
+
+
+# how much of a document's opening says whose it is and that person's pronoun
+_OPENING = 600
+
+
+def _subject_gender(service: Any, hit: Hit, name: str) -> str | None:
+    """The pronoun ("she" or "he") of ``name`` when the document of ``hit`` is about that
+    person (a biography): its title names the person, and the first "she" or "he" of its
+    opening comes after the person's name with no other person's between (the store's
+    mentions); else None."""
+    row = service.generation.db.execute(
+        "SELECT title, substr(text, 1, ?) FROM documents WHERE doc_id = ?",
+        (_OPENING, hit.passage.doc_id),
+    ).fetchone()
+    if row is None or not row[0] or name not in row[0]:
+        return None
+    title, opening = row
+    first = _PRONOUN.search(opening)
+    at = opening.find(name)
+    if first is None or at < 0 or at > first.start():
+        return None
+    others = service.generation.db.execute(
+        "SELECT text FROM mentions WHERE doc_id = ? AND label = ? AND start < ? AND start > ?",
+        (hit.passage.doc_id, "PERSON", first.start(), at),
+    ).fetchall()
+    if any(not _names(said, name) and said not in name for (said,) in others):
+        return None
+    return first.group(0).lower()
 
 
 def _names(text: str, name: str) -> bool:

@@ -201,7 +201,7 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     ("Ingrid Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she
     mayor?"), no number (nor name) where it asks how many, nor a clock's time or a count of
     time ("six summers") where it counts something else, a year where it asks where, a place
-    ("born in Marseille") where it asks when, and where it asks who, the kind a sentence says
+    ("born in Marseille") where it asks when or who, and where it asks who, the kind a sentence says
     something is ("a registered charity" of "X is a registered charity")."""
     out = set()
     for a in answers:
@@ -225,8 +225,7 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
             or (_HOW_MANY.search(question) and _other_count(question, text))
             or (_WHERE.search(question) and _YEAR.fullmatch(text))
             or (
-                _WHEN.search(question)
-                and not re.search(r"\d", text)
+                (_WHO.search(question) or _WHEN.search(question) and not re.search(r"\d", text))
                 and _PLACE_BEFORE.search(a.context[max(0, at - 20) : at])
             )
             or (
@@ -332,7 +331,7 @@ def other_owner(question: str, answers: list[Any]) -> set[int]:
 _CREDIT = re.compile(
     r"\b(interview|interviewed|photos?|photographs?|photography|photographed|pictures?|"
     r"illustrations?|illustrated|translation|translated|reporting|images?|hosted|moderated|"
-    r"chaired)\s+by\s*\Z",
+    r"chaired|recipes?)\s+by\s*\Z",
     re.I,
 )
 
@@ -349,13 +348,21 @@ _WRITING = (
 def other_credit(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) a credit just before them names for another deed than the
     question asks about: "Interview by Priya Sandhu" answers who interviewed the author, not
-    who wrote the book; a byline's "By Sam Whitlock" who wrote the report, not who scored."""
+    who wrote the book; a byline's "By Sam Whitlock" who wrote the report, not who scored.
+    Not when the rest of the answer's line says a word of the question ("Recipe by Jenna
+    Trelawny, head chef at The Copperleaf" answers who the head chef is)."""
     asked = field_keys(question)
     asks_writing = bool(field_keys(_WRITING) & asked)
+    # the question's own words, not its names
+    words = field_keys(" ".join(re.findall(r"\b[a-z][\w-]*", question)))
     out = set()
     for a in answers:
         at = a.start - a.passage_start
         before = a.context[max(0, at - 30) : at]
+        end = a.end - a.passage_start
+        line_end = a.context.find("\n", end)
+        if field_keys(a.context[end : len(a.context) if line_end < 0 else line_end]) & words:
+            continue  # the line says what the question asks ("..., head chef at ...")
         credit = _CREDIT.search(before)
         if credit and not field_keys(credit.group(1)) & asked:
             out.add(id(a))
@@ -413,6 +420,35 @@ def dateline(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+def part_of_asked(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are a part of a name the question itself says, with the word of
+    that name before or after them in their passage (a capitalised word or a number): "2" of "I
+    bought a Breeze 2" for "How many Breeze 2 fans were sold?", "Hartley" of "Agnes Hartley"
+    for a question about Agnes Hartley; not "El Paso International Airport" of "El Paso
+    International Airport is ..." for "Which airport, ... or El Paso International Airport, is
+    closer ...?", where the word after is no name's."""
+    asked = " ".join(question.split()).casefold()
+    out = set()
+    for a in answers:
+        text, at, end = a.context, a.start - a.passage_start, a.end - a.passage_start
+        left = text.rfind(" ", 0, max(0, at - 1)) + 1  # where the word before starts
+        right = text.find(" ", min(len(text), end + 1))
+        right = len(text) if right < 0 else right
+        for lo, hi, word in ((left, end, text[left:at]), (at, right, text[end:right])):
+            word = word.strip(" \t\n.,;:!?'\"()")
+            if not word[:1].isupper() and not word[:1].isdigit() or word.lower() in _ARTICLES:
+                continue
+            phrase = " ".join(text[lo:hi].split()).casefold().strip(".,;:!?'\"()")
+            if len(phrase.split()) >= 2 and re.search(
+                rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", asked
+            ):
+                out.add(id(a))
+    return out
+
+
+_ARTICLES = {"the", "a", "an"}
+
+
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's) say answer another
     question (the module's checks)."""
@@ -426,4 +462,5 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | shares_no_word(question, answers)
         | dateline(question, answers)
         | other_label(question, answers)
+        | part_of_asked(question, answers)
     )

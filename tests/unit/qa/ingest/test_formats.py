@@ -349,3 +349,52 @@ def test_a_dated_line_under_a_page_s_heading_is_kept(tmp_path: Path) -> None:
     assert isinstance(dated, Document) and isinstance(plain, Document)
     assert dated.text.startswith("Episode 42\n\nPublished 9 October 2026 · 38 minutes\n\nMaya")
     assert "38 minutes" not in plain.text  # no date: the line stays dropped
+
+
+def test_a_pdf_s_field_lines_and_programme_items_stay_lines(tmp_path: Path) -> None:
+    page = [
+        "SCHOOL INSPECTION REPORT",
+        "Lead inspector: Rachel Okonjo, His Majesty's Inspector of Schools",
+        "Type of school: Primary",
+        "Headteacher: Anita Desai",
+        "Agnes Hartley  Overture: Whitby Harbour (9 minutes)",
+        "Edward Elgar  Cello Concerto in E minor (30 minutes)",
+        "09:00 Opening by the Rector of the University of Latvia",
+        "09:30 Keynote: Lena Hartmann",
+    ]
+    (tmp_path / "p.pdf").write_bytes(pdf_bytes([page]))
+    (doc,) = load(tmp_path / "p.pdf")
+    assert isinstance(doc, Document)
+    # each was joined to the long line before it, as a wrapped sentence's next line is
+    assert doc.text.split("\n") == [" ".join(line.split()) for line in page]
+
+
+def test_a_byline_line_that_says_more_than_the_name_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "recipe.html").write_text(
+        "<html><head><meta name='author' content='Jenna Trelawny'></head><body><article>"
+        "<h1>Cornish crab tart</h1>"
+        "<p class='byline'>Recipe by Jenna Trelawny, head chef at The Copperleaf</p>"
+        "<p>This is the tart we serve every Friday in summer, when the crab comes in from the "
+        "boats at Newlyn, and my grandmother made it with cream from her neighbour's farm.</p>"
+        "<p>Heat the oven to 190C and line a 23cm tart tin with the pastry, then bake it blind "
+        "for fifteen minutes before the custard goes in.</p></article></body></html>"
+    )
+    (doc,) = load(tmp_path / "recipe.html")
+    assert isinstance(doc, Document)
+    assert doc.text.startswith(
+        "Cornish crab tart\n\nAuthor: Jenna Trelawny\n\n"
+        "Recipe by Jenna Trelawny, head chef at The Copperleaf\n\nThis is the tart"
+    )
+
+
+def test_an_e_mail_s_quoted_reply_reads_without_its_marks(tmp_path: Path) -> None:
+    (tmp_path / "thread.txt").write_text(
+        "Dear Ms Fairweather,\n\nYour refund is on its way.\n\n"
+        "> From: Imogen Fairweather\n>\n> Hello, I bought a Breeze 2 in grey from Argent Stores"
+        " in June. I\n> would rather have my money back.\n>> an older quote\n"
+    )
+    (doc,) = load(tmp_path / "thread.txt")
+    assert isinstance(doc, Document)
+    assert ">" not in doc.text
+    assert "From: Imogen Fairweather\n\nHello, I bought a Breeze 2" in doc.text
+    assert "in June. I\nwould rather have my money back.\nan older quote" in doc.text

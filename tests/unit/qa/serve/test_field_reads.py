@@ -233,3 +233,45 @@ def test_a_key_asked_of_something_a_sentence_names_with_it_is_not_read() -> None
     ((founded, _),) = asked_fields(page, "When was the Alderbay women's team founded?")
     assert said_of_another("When was the Alderbay women's team founded?", page, founded, said)
     assert not said_of_another("When was Alderbay Athletic founded?", page, founded, said)
+
+
+def test_a_title_line_under_the_first_is_read_before_a_field() -> None:
+    programme = (
+        "HALLAM PHILHARMONIC\nSeason 2026-27\nA Hartley Celebration\nSheffield City Hall\n"
+        "Conductor: Yuki Tanabe\nSoloist: Priya Raman"
+    )
+    at = programme.index("Yuki")
+    assert heading_prefix(programme, {"hartley"}, at) == "A Hartley Celebration\n\n"
+    # a sentence or a field ends the title lines
+    prose = "NOTES\nThe concert was a Hartley night.\nA Hartley Celebration\nConductor: Yuki"
+    assert heading_prefix(prose, {"hartley"}, prose.index("Yuki")) == ""
+    # "conducts" asks a "Conductor" line of the programme the title names, though a sentence
+    # elsewhere says who conducted its first performance
+    ((conductor, _),) = asked_fields(programme, "Who conducts A Hartley Celebration?")
+    said = sentence_keys(
+        [hit("Its first performance was conducted by Robert Aske, then its conductor.")]
+    )
+    assert not said_of_another("Who conducts A Hartley Celebration?", programme, conductor, said)
+
+
+def test_one_half_of_a_key_joined_by_and_names_it() -> None:
+    report = "Overall effectiveness: Good\nBehaviour and attitudes: Outstanding"
+    ((field, _),) = asked_fields(report, "How was behaviour judged at Greyfriars?")
+    assert field.cell == "Outstanding"
+
+
+def test_a_timeline_s_event_asks_its_year() -> None:
+    timeline = (
+        "| Year | Event |\n|---|---|\n| 1958 | Organist of Ripon |\n"
+        "| 1962 | Salt and Iron premiered |"
+    )
+    ((field, backwards),) = asked_fields(timeline, "When was Salt and Iron premiered?")
+    assert backwards and field.key == "1962"
+    assert field.line == "In 1962: Salt and Iron premiered."
+
+
+def test_another_holder_is_one_that_stands_before_the_key() -> None:
+    record = "Label: Corvid Records\nYear: 1973"
+    ((label, _),) = asked_fields(record, "Which label released the first recording of it?")
+    assert label.cell == "Corvid Records"
+    assert asked_fields(record, "Which was the first label of it?") == []

@@ -13,6 +13,7 @@ from kgqa.qa.serve.read_checks import (
     other_owner,
     other_post,
     other_year,
+    part_of_asked,
     read_elsewhere,
 )
 from kgqa.qa.types import Answer
@@ -120,6 +121,7 @@ def test_answers_of_no_count_no_place_and_no_one() -> None:
     place = read("Noor Haddad was born in Marseille and lives in Bristol.", "Marseille")
     assert no_answer_shape("When was Noor Haddad born?", [place]) == {id(place)}
     assert no_answer_shape("Where was Noor Haddad born?", [place]) == set()
+    assert no_answer_shape("Who was Noor Haddad's father?", [place]) == {id(place)}
 
 
 def test_a_year_since_which_something_holds_is_no_other_year() -> None:
@@ -143,6 +145,26 @@ def test_a_credit_names_who_did_its_deed_and_no_other() -> None:
     # "by" inside a sentence is no byline
     stand = read("The stand was built by Harcourt & Sons in 1923.", "Harcourt & Sons")
     assert other_credit("Who built the stand?", [stand]) == set()
+    # a recipe's credit names its cook, and what its line says after the name still answers
+    recipe = "Crab tart\n\nRecipe by Jenna Trelawny, head chef at The Copperleaf\n\nServes 6"
+    cook = read(recipe, "Jenna Trelawny")
+    assert other_credit("Who founded The Copperleaf?", [cook]) == {id(cook)}
+    assert other_credit("Who is the head chef at The Copperleaf?", [cook]) == set()
+
+
+def test_a_part_of_what_the_question_says_answers_nothing() -> None:
+    bought = read("Hello, I bought a Breeze 2 in grey from Argent Stores in June.", "2")
+    assert part_of_asked("How many Breeze 2 fans were sold?", [bought]) == {id(bought)}
+    name = read("Agnes Hartley died in Durham.", "Hartley")
+    assert part_of_asked("Where did Agnes Hartley die?", [name]) == {id(name)}
+    place = read("Agnes Hartley died in Durham.", "Durham")
+    assert part_of_asked("Where did Agnes Hartley die?", [place]) == set()
+    count = read("The shop sold 2 Breeze fans in June.", "2")
+    assert part_of_asked("How many Breeze fans were sold?", [count]) == set()
+    # a comparison's answer is one the question gives whole
+    airport = read("El Paso International Airport is in Texas.", "El Paso International Airport")
+    question = "Which is closer, Grand Forks Airport or El Paso International Airport is?"
+    assert part_of_asked(question, [airport]) == set()
 
 
 def test_a_clock_s_time_or_a_count_of_time_counts_no_things() -> None:
