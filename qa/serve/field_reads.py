@@ -92,6 +92,7 @@ def passage_fields(text: str) -> list[Field]:
             found += _line_fields(m)
     for table in TABLE.finditer(text):
         found += _cells(text, table.start(), table.group(0))
+    found += _dotted(text)
     found += _affiliations(text)
     found += _lifespans(text)
     for m in [*_NAME_AND_POST.finditer(text), *_NAME_DASH_POST.finditer(text)]:
@@ -108,6 +109,29 @@ _SIDE_BY_SIDE = re.compile(
     r"(?:[ \t]+[\u00b7\u2022|]|[.;])[ \t]+([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:"
     r"[ \t]+"
 )
+
+
+# a line of short facts parted by dots ("Serves 6 · Prep 30 minutes · Cook 45 minutes"), and
+# one such fact: a word or three, the first capitalised, before a number ("Prep 30 minutes")
+_DOTTED_LINE = re.compile(r"^[^\n]*[ \t][\u00b7\u2022][ \t][^\n]*$", re.M)
+_DOTTED_FACT = re.compile(
+    r"(?:^|[\u00b7\u2022][ \t]+)([A-Z][a-z]+(?:[ \t]+[a-z]+){0,2})[ \t]+"
+    r"(\d[^\u00b7\u2022|:\n]*?)[ \t]*(?=[ \t][\u00b7\u2022]|$)"
+)
+
+
+def _dotted(text: str) -> list[Field]:
+    """The facts of a line parted by dots that give no key of their own with a colon: "Serves
+    6" of "Serves 6 · Prep 30 minutes", read as "Serves: 6" (a recipe's, a listing's line)."""
+    found = []
+    for line in _DOTTED_LINE.finditer(text):
+        for fact in _DOTTED_FACT.finditer(line.group(0)):
+            key, value = fact.group(1), fact.group(2)
+            at, k = line.start() + fact.start(2), line.start() + fact.start(1)
+            found.append(
+                Field(key, None, f"{key}: {value}", len(key) + 2, at, at + len(value), 0, k)
+            )
+    return found
 
 
 def _line_fields(m: re.Match[str]) -> list[Field]:
@@ -266,9 +290,8 @@ _TIME = re.compile(
 
 
 def _timeline(f: Field) -> bool:
-    """Whether ``f`` is a row of a timeline: a table of two columns whose first cell is a
-    time ("| 1962 | Salt and Iron premiered |"), so that a question that names the event asks
-    its time."""
+    """Whether ``f`` is a row of a timeline, a table of two columns whose first cell is a time
+    ("| 1962 | Salt and Iron premiered |"): a question that names the event asks its time."""
     return f.column is None and f.key_at == 3 and f.line.startswith(f"In {f.key}: ")
 
 

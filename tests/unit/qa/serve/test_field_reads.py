@@ -275,3 +275,15 @@ def test_another_holder_is_one_that_stands_before_the_key() -> None:
     ((label, _),) = asked_fields(record, "Which label released the first recording of it?")
     assert label.cell == "Corvid Records"
     assert asked_fields(record, "Which was the first label of it?") == []
+
+
+def test_a_line_of_facts_parted_by_dots_is_a_field_each() -> None:
+    recipe = "Crab tart\n\nServes 6 · Prep 30 minutes · Cook 45 minutes · Difficulty: moderate"
+    ((serves, _),) = asked_fields(recipe, "How many does the crab tart serve?")
+    assert serves.line == "Serves: 6" and serves.cell == "6"
+    assert recipe[serves.start : serves.end] == "6"
+    ((cook, _),) = asked_fields(recipe, "How long does the tart take to cook?")
+    assert cook.cell == "45 minutes"
+    # a fact with no word before its number ("38 minutes") is no field
+    dated = passage_fields("Published 9 October 2026 · 38 minutes")
+    assert [(f.key, f.cell) for f in dated] == [("Published", "9 October 2026")]
