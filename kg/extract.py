@@ -243,11 +243,12 @@ def _speaker(text: str, start: int, end: int) -> bool:
     in capitals that opens its line before a colon ("MAYA: Welcome back ..."), which NER
     types as a place or a body."""
     name = text[start:end]
-    return (
-        name.isupper()
-        and not text[text.rfind("\n", 0, start) + 1 : start].strip()
-        and text[end : end + 1] == ":"
-    )
+    return name.isupper() and not _line_before(text, start).strip() and text[end : end + 1] == ":"
+
+
+def _line_before(text: str, at: int) -> str:
+    """What the line of character ``at`` of ``text`` says before it."""
+    return text[text.rfind("\n", 0, at) + 1 : at]
 
 
 def _has_lowercase(text: str) -> bool:
@@ -346,7 +347,7 @@ class _SentenceWork:
         ("Performers: The Wearside Singers" of a record's field): a key of one word, or one that
         goes on in lowercase, opening its line ("Star Wars: A New Hope" stays whole)."""
         colon = self.text.find(": ", start, end)
-        if colon == -1 or self.text[self.text.rfind("\n", 0, start) + 1 : start].strip():
+        if colon == -1 or _line_before(self.text, start).strip():
             return start
         words = self.text[start:colon].split()
         if len(words) > 1 and not all(w.islower() for w in words[1:]):
@@ -372,8 +373,7 @@ class _SentenceWork:
         ):
             return True
         words = name.split()
-        line_start = self.text.rfind("\n", 0, a) + 1
-        opening = self.text[line_start:a].strip()
+        opening = _line_before(self.text, a).strip()
         key = _KEY_END.match(self.text, b)
         if opening in ("|", ".") and key is not None and key.group(2) in "|.":
             # a table's first cell (its bars read as full stops: ``blank_junk``): a key that

@@ -218,16 +218,15 @@ def web_page_to_text(html: str, where: str) -> Extracted:
     if not (main and main.strip()):
         return Extracted(visible, title)
     blocks = main.split("\n\n")
-    dated = _date_line(visible, blocks)
-    if dated:
-        blocks.insert(1, dated)
-    elif len(blocks) > 1 and blocks[1].startswith("Author: "):
-        # the byline itself says more than the name: "Recipe by Jenna Trelawny, head chef at
-        # The Copperleaf"
+    under = _dropped_line(visible, blocks)
+    if under and _DATE.search(under) and len(under.split()) <= 12:
+        blocks.insert(1, under)  # "Published 9 October 2026 · 38 minutes"
+    elif under and len(blocks) > 1 and blocks[1].startswith("Author: "):
+        # the byline itself, when it says more than the name: "Recipe by Jenna Trelawny, head
+        # chef at The Copperleaf"
         author = blocks[1].removeprefix("Author: ")
-        said = _date_line(visible, [blocks[0], *blocks[2:]], author)
-        if said:
-            blocks.insert(2, said)
+        if author in under and len(author.split()) + 2 < len(under.split()) <= 20:
+            blocks.insert(2, under)
     return Extracted("\n\n".join([*blocks, *_footer_facts(html)]), title)
 
 
@@ -240,13 +239,11 @@ _DATE = re.compile(
 )
 
 
-def _date_line(visible: str, blocks: list[str], author: str | None = None) -> str | None:
-    """The short dated line right under a page's heading that trafilatura drops as metadata
-    ("Published 9 October 2026 · 38 minutes", "9 June 2026 · Hana Kim"): the line of the
-    page's visible text after the heading's, when it holds a date, has at most 12 words and
-    is not a copyright or cookie line. None when the page keeps it or has none. With
-    ``author``: that line when it names the author with more words (the byline line, of at
-    most 20 words) rather than a date."""
+def _dropped_line(visible: str, blocks: list[str]) -> str | None:
+    """The line of a page's visible text right under its heading (``blocks[0]``), when the
+    main text (``blocks``) dropped it and it is no copyright or cookie line: a short dated line
+    that trafilatura keeps as metadata only ("Published 9 October 2026 · 38 minutes", "9 June
+    2026 · Hana Kim"), or a byline ("Recipe by ..."). None when there is none."""
     lines = [" ".join(line.split()) for line in visible.split("\n")]
     lines = [line for line in lines if line]
     try:
@@ -254,11 +251,7 @@ def _date_line(visible: str, blocks: list[str], author: str | None = None) -> st
     except ValueError:
         return None
     after = lines[at + 1] if at + 1 < len(lines) else ""
-    if author is not None:
-        wanted = author in after and len(author.split()) + 2 < len(after.split()) <= 20
-    else:
-        wanted = bool(_DATE.search(after)) and len(after.split()) <= 12
-    if wanted and not _FOOTER_NOISE.search(after) and all(after not in block for block in blocks):
+    if after and not _FOOTER_NOISE.search(after) and all(after not in b for b in blocks):
         return after
     return None
 

@@ -68,18 +68,29 @@ def interview_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
         text = p.text
         paragraphs = paragraph_spans(text)
         for k, (a, b) in enumerate(paragraphs):
-            replies = [m for m in _WORD.finditer(text, a, b) if m.group(1) in _REPLY_WORDS]
+            replies = _named_words(text, a, b, _REPLY_WORDS, who)
             if not replies or who in text[a:b]:
                 continue  # a reply does not name its speaker; a title that quotes her does
             start = paragraphs[k - 1][0] if k else a
-            words = [m for m in _WORD.finditer(text, start, a) if m.group(1) in _ASKING_WORDS]
-            replacements = [
-                (m.start(), m.end(), _NAMING[m.group(1)].format(who)) for m in [*words, *replies]
-            ]
-            pieces.append((hit, start, b, replacements))
+            pieces.append(
+                (hit, start, b, _named_words(text, start, a, _ASKING_WORDS, who) + replies)
+            )
+    people = asked_people(question)
     for hit in hits:
-        pieces += _sent_by(hit, asked_people(question))
+        pieces += _sent_by(hit, people)
     return read_replaced(service, question, pieces)
+
+
+def _named_words(
+    text: str, start: int, end: int, words: dict[str, str], who: str
+) -> list[tuple[int, int, str]]:
+    """Where ``text`` says one of ``words`` ("I", "my", ...) between ``start`` and ``end``,
+    each with what stands for it, ``who``'s name ("Noor Haddad", "Noor Haddad's")."""
+    return [
+        (m.start(), m.end(), words[m.group(1)].format(who))
+        for m in _WORD.finditer(text, start, end)
+        if m.group(1) in words
+    ]
 
 
 # an e-mail's "From:" line (a quoted reply's too, its marks gone): the sender's name, before
@@ -99,13 +110,7 @@ def _sent_by(hit: Hit, people: list[str]) -> list[Any]:
             continue
         end = senders[n + 1][0] if n + 1 < len(senders) else len(text)
         for a, b in paragraph_spans(text):
-            if a < at or b > end:
-                continue
-            replies = [m for m in _WORD.finditer(text, a, b) if m.group(1) in _REPLY_WORDS]
-            if replies:
-                named = [
-                    (m.start(), m.end(), _REPLY_WORDS[m.group(1)].format(sender)) for m in replies
-                ]
+            if a >= at and b <= end and (named := _named_words(text, a, b, _REPLY_WORDS, sender)):
                 out.append((hit, a, b, named))
     return out
 

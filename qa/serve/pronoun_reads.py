@@ -35,13 +35,17 @@ def pronoun_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer
     # (read with the name, "In 2004 she designed ..." answered "When did she die?")
     asked = field_keys(question) - field_keys(" ".join(people))
     pieces: list[Piece] = []
+    subjects: dict[tuple[str, str], str | None] = {}  # (document, person): her pronoun there
     for hit in hits:
         text = hit.passage.text
         if not any(part in text for name in people for part in name.split()):
             continue
         named = _people(service, hit)
         for name in people:
-            places = pronoun_places(text, name, named, _subject_gender(service, hit, name))
+            doc = (hit.passage.doc_id, name)
+            if doc not in subjects:
+                subjects[doc] = _subject_gender(service, hit.passage.doc_id, name)
+            places = pronoun_places(text, name, named, subjects[doc])
             for start, end in _sentences(text) if places else ():
                 inside = [(a, b, name) for a, b in places if start <= a and b <= end]
                 said = text[start:end]
@@ -82,25 +86,24 @@ def pronoun_places(
 _OPENING = 600
 
 
-def _subject_gender(service: Any, hit: Hit, name: str) -> str | None:
-    """The pronoun ("she" or "he") of ``name`` when the document of ``hit`` is about that
+def _subject_gender(service: Any, doc_id: str, name: str) -> str | None:
+    """The pronoun ("she" or "he") of ``name`` when the document ``doc_id`` is about that
     person (a biography): its title names the person, and the first "she" or "he" of its
     opening comes after the person's name with no other person's between (the store's
     mentions); else None."""
     row = service.generation.db.execute(
-        "SELECT title, substr(text, 1, ?) FROM documents WHERE doc_id = ?",
-        (_OPENING, hit.passage.doc_id),
+        "SELECT title, substr(text, 1, ?) FROM documents WHERE doc_id = ?", (_OPENING, doc_id)
     ).fetchone()
     if row is None or not row[0] or name not in row[0]:
         return None
-    title, opening = row
+    opening = row[1]
     first = _PRONOUN.search(opening)
     at = opening.find(name)
     if first is None or at < 0 or at > first.start():
         return None
     others = service.generation.db.execute(
         "SELECT text FROM mentions WHERE doc_id = ? AND label = ? AND start < ? AND start > ?",
-        (hit.passage.doc_id, "PERSON", first.start(), at),
+        (doc_id, "PERSON", first.start(), at),
     ).fetchall()
     if any(not _names(said, name) and said not in name for (said,) in others):
         return None

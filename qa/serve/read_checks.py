@@ -10,17 +10,20 @@ reader proposes is hidden where its own sentence says it answers another questio
   alone ("Professor") names nobody; "every 30 minutes" says how often, and a year when, not how
   long; "2 hours" is no cost; "Ingrid Lundqvist, 1941–2026" gives her life, not her years as
   mayor; "how many" wants a number (not a clock's "11:40", nor "six summers" for "how many
-  bees"), "where" no year, "when" no place ("born in Marseille"), and "who" not a kind ("a
-  registered charity"). "Since 2009" is no other year than 2025.
+  bees"), "where" no year, "when" and "who" no place ("born in Marseille"), and "who" not a
+  kind ("a registered charity"). "Since 2009" is no other year than 2025.
 - **Another event of a life.** "When did Adaeze Okafor die?" is not answered by "(born 14 May
   1968)", nor "When was episode 42 published?" by a label of another event ("Recorded 2
   October 2026").
 - **Another name's.** "What was Meridian's revenue in 2024?" is not answered from "Kestrel
   Freight's revenue was £520 million in 2024".
 - **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book, nor a
-  report's byline ("By Sam Whitlock") who scored.
+  report's byline ("By Sam Whitlock") who scored, nor "Recipe by ..." who founded the
+  restaurant (unless the rest of its line says so: "..., head chef at The Copperleaf").
 - **A page's dateline.** "CAMBRIDGE, England, 18 November 2026" under a press release's
   headline says when it was published, not when the company was founded.
+- **A part of the question's name.** "2" of "I bought a Breeze 2" does not say how many
+  Breeze 2 fans were sold.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
