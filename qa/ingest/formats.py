@@ -263,11 +263,20 @@ _FOOTER_NOISE = re.compile(
 )
 
 
+# a copyright mark and its years, which open a footer's line of facts ("© 2026 Bramble Bakery
+# Ltd"); a company's or charity's registration ("Registered in Wales No. 09337120")
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?\s*", re.I)
+_REGISTRATION = re.compile(
+    r"\bregistered (?:in|office|charity)\b|\b(?:company|charity) (?:no\b|number)", re.I
+)
+
+
 def _footer_facts(html: str) -> list[str]:
     """The blocks of a page's <footer> that state facts in sentences of five words or more
     ("Kestrel Moor Trust is a registered charity, number 1023456. Registered office: ..."),
-    which trafilatura drops with the footer's links; copyright, licence, cookie and privacy
-    lines are left out. Found by plain search, in time linear in the page."""
+    or a registration ("Registered in Wales No. 09337120"), which trafilatura drops with the
+    footer's links; copyright, licence, cookie and privacy lines (or parts of a line parted by
+    dots or bars) are left out. Found by plain search, in time linear in the page."""
     tail = html[-200_000:]
     lower, out, at = tail.lower(), [], 0
     for _ in range(_FOOTERS):
@@ -278,9 +287,13 @@ def _footer_facts(html: str) -> list[str]:
             break
         text, _ = html_to_text(tail[opened + 1 : min(end, opened + 1 + _FOOTER_CHARS)])
         for block in re.split(r"\n\s*\n", text):
-            block = " ".join(block.split())[:2_000]
+            # a line of parts ("© 2026 Bramble Bakery Ltd · 3 Mill Lane · Registered in ..."):
+            # each part alone, less its copyright mark
+            parts = re.split(r"\s+[\u00b7\u2022|]\s+", " ".join(block.split())[:2_000])
+            parts = [_COPYRIGHT.sub("", p).strip() for p in parts]
+            block = " \u00b7 ".join(p for p in parts if p and not _FOOTER_NOISE.search(p))
             sentences = re.findall(r"[^.]*\w\.", block)
-            if any(len(s.split()) >= 5 for s in sentences) and not _FOOTER_NOISE.search(block):
+            if any(len(s.split()) >= 5 for s in sentences) or _REGISTRATION.search(block):
                 out.append(block)
         at = end + len("</footer>")
     return out

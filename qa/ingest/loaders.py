@@ -522,5 +522,22 @@ def split_passages(doc: Document, max_chars: int, overlap_sentences: int) -> lis
         )
         if j + 1 >= len(pieces):
             break
-        i = max(j + 1 - overlap_sentences, i + 1)
+        i = max(_table_start(doc.text, pieces, j + 1 - overlap_sentences, max_chars), i + 1)
     return passages
+
+
+def _table_start(text: str, pieces: list[tuple[int, int]], i: int, max_chars: int) -> int:
+    """Where a passage that would start at piece ``i`` starts: at its table's first row when
+    piece ``i`` is a later row of a "| cell | cell |" table, so that the rows keep their header
+    ("| Clinic | Day | Led by |" over "| Baby immunisations | Thursday | Marcus Obi |"), if
+    the rows before it take at most half a passage (``max_chars``): a longer table's rows are
+    not read again and again."""
+    first = i
+    while (
+        0 < first < len(pieces)
+        and text[pieces[first][0]] == "|"
+        and text[pieces[first - 1][0]] == "|"
+        and text[pieces[first - 1][1] : pieces[first][0]].count("\n") == 1
+    ):
+        first -= 1
+    return first if first < i and pieces[i][0] - pieces[first][0] <= max_chars // 2 else i

@@ -398,3 +398,18 @@ def test_an_e_mail_s_quoted_reply_reads_without_its_marks(tmp_path: Path) -> Non
     assert ">" not in doc.text
     assert "From: Imogen Fairweather\n\nHello, I bought a Breeze 2" in doc.text
     assert "in June. I\nwould rather have my money back.\nan older quote" in doc.text
+
+
+def test_a_footer_line_of_parts_keeps_a_registration_less_its_copyright(tmp_path: Path) -> None:
+    (tmp_path / "loaf.html").write_text(
+        "<html><body><article><h1>Seeded rye loaf</h1><p>We bake this loaf every Tuesday in "
+        "the wood-fired oven that my father built in 1986.</p></article>"
+        "<footer>© 2026 Bramble Bakery Ltd · 3 Mill Lane, Hay-on-Wye · Registered in Wales No. "
+        "09337120</footer><footer>© 2026 Bramble Bakery · <a href='/privacy'>Privacy</a> · "
+        "Terms</footer></body></html>"
+    )
+    (doc,) = load(tmp_path / "loaf.html")
+    assert isinstance(doc, Document)
+    last = doc.text.rsplit("\n\n", 1)[-1]
+    assert last == "Bramble Bakery Ltd · 3 Mill Lane, Hay-on-Wye · Registered in Wales No. 09337120"
+    assert "©" not in doc.text and "Privacy" not in doc.text and "Terms" not in doc.text
