@@ -99,8 +99,9 @@ _LOWERCASE_HEADS = _ROLE_HEADS | {"lead", "leader", "coordinator", "maintainer",
 
 def is_role_title(text: str) -> bool:
     """Whether ``text`` names a post rather than someone or something: made of the words of
-    posts only, one of them a post itself ("CFO", "Chief Scientific Officer", "Chair"), or a
-    few words that end in a post's word in lowercase ("Release manager", "Project lead")."""
+    posts only, one of them a post itself ("CFO", "Chief Scientific Officer", "Chair"), a few
+    words that end in a post's word in lowercase ("Release manager", "Project lead"), or a
+    post over a body or a field ("Chair of Trustees", "Head of Planning")."""
     name = display_name(text)
     words = name.casefold().replace(",", " ").split()
     tail = name.split()[-1] if words else ""
@@ -110,6 +111,8 @@ def is_role_title(text: str) -> bool:
             and any(w in _ROLE_HEADS for w in words)
         )
         or (2 <= len(words) <= 4 and tail.islower() and tail in _LOWERCASE_HEADS)
+        # a post over a body or a field ("Chair of Trustees", "Head of Planning")
+        or (3 <= len(words) <= 4 and words[0] in _ROLE_HEADS and words[1] == "of")
     )
 
 

@@ -246,6 +246,11 @@ def _speaker(text: str, start: int, end: int) -> bool:
     return name.isupper() and not _line_before(text, start).strip() and text[end : end + 1] == ":"
 
 
+# the dot or bullet that parts the facts of a line ("© 2026 Tidewell Maritime Museum ·
+# Discovery Quay, Falmouth · Registered charity number 1098765")
+_PARTED = re.compile(r"[ \t][\u00b7\u2022][ \t]")
+
+
 def _line_before(text: str, at: int) -> str:
     """What the line of character ``at`` of ``text`` says before it."""
     return text[text.rfind("\n", 0, at) + 1 : at]
@@ -549,6 +554,9 @@ class _SentenceWork:
                 continue
             if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
                 continue  # no one is a member of a prize, works for it or leads it
+            ends_ = sorted(x - self.offset for x in (head.start, head.end, tail.start, tail.end))
+            if _PARTED.search(self.text, *ends_[1:3]):
+                continue  # "Tidewell Maritime Museum · Discovery Quay": two facts of a line
             if label == "Parent_Of" and "kin" in (self.kin(head), self.kin(tail)):
                 continue  # "his granddaughter, Sigrid Holm", "her brother Tomas": no parent
             if label == "Parent_Of" and (self.kin(tail) == "parent" or self.kin(head) == "child"):

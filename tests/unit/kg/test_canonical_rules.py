@@ -293,6 +293,9 @@ def test_posts_are_not_names() -> None:
     # a team table's posts: a post's word in lowercase at the end
     assert is_role_title("Release manager") and is_role_title("Project lead")
     assert not is_role_title("Acme Lead") and not is_role_title("Band Leader")
+    # a post over a body or a field
+    assert is_role_title("Chair of Trustees") and is_role_title("Head of Planning")
+    assert not is_role_title("Bank of England") and not is_role_title("University of Ghana")
     assert names_nothing("B") and names_nothing("CFO") and not names_nothing("Bo")
     # an e-mail's close and date, and a phrase of "our": no one's name
     for nothing in ("Best regards", "Kind regards", "Tue", "Our scientists", "their board"):
