@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kgqa.qa.serve.field_reads import TABLE, paragraph_spans, passage_fields, read_parts
+from kgqa.qa.serve.field_reads import paragraph_spans, read_parts
+from kgqa.qa.serve.field_shapes import TABLE, passage_fields
 from kgqa.qa.types import Answer, Hit
 
 # at most this many scopes are read per question (in the order of the search's hits)

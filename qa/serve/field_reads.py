@@ -16,23 +16,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
-from kgqa.kg.canonical import SUPERSCRIPT_DIGITS
-from kgqa.kg.text import is_table_rule
-from kgqa.qa.types import Answer, Hit
+from kgqa.qa.serve.field_shapes import TABLE, Field, passage_fields, timeline
+from kgqa.qa.types import Answer, Hit, Span
 
 # at most this many fields are read per question (in the order of the search's hits)
 MAX_FIELDS = 3
-# a line "Key: value": a key of a capital and at most four words, a value of one line
-_FIELD = re.compile(
-    r"^[ \t]*(?:[-*\u2022][ \t]+)?([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:[ \t]+"
-    r"(\S[^\n]{0,150})$",
-    re.M,
-)
-# a table: lines of "| cell | cell |" rows, one after another
-TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # a blank line, or several, between two paragraphs
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
@@ -58,255 +48,18 @@ def field_keys(text: str) -> set[str]:
     from kgqa.qa.store.index import stemmer
 
     words = [w.lower() for w in _WORD.findall(text)]
-    return set(stemmer().stemWords([w for w in words if w not in _GLUE]))
+    stems = stemmer().stemWords([w for w in words if w not in _GLUE])
+    return {_IRREGULAR.get(s, s) for s in stems}
 
 
-@dataclass(frozen=True)
-class Field:
-    """One fact of a passage in the shape of a field: a line "Key: value", or a cell of a
-    table under its row's first cell and its column's header."""
-
-    key: str  # what a question names to ask it: the line's key, the row's first cell
-    column: str | None  # the cell's column header (None: a line, or a table of two columns)
-    line: str  # what the reader reads: "Planned launch: autumn 2027", "Revenue in 2024 was ..."
-    value: int  # where the value starts in ``line``
-    start: int  # where the value starts in the passage's text
-    end: int  # where it ends there
-    key_at: int  # where the key starts in ``line``
-    key_start: int  # where the key starts in the passage's text
-
-    @property
-    def cell(self) -> str:
-        """The value as the passage gives it."""
-        return self.line[self.value : self.value + self.end - self.start]
-
-
-def passage_fields(text: str) -> list[Field]:
-    """The field lines and table cells of a passage's ``text``; no field line in a text of
-    one line (a paragraph that opens with "Note: ..." is no list of fields)."""
-    found = []
-    if "\n" in text.strip():
-        for m in _FIELD.finditer(text):
-            if m.group(1).isupper() and " " in m.group(1):
-                continue  # a transcript's speaker ("ADAEZE OKAFOR: I grow tomatoes"), no key
-            found += _line_fields(m)
-    for table in TABLE.finditer(text):
-        found += _cells(text, table.start(), table.group(0))
-    found += _dotted(text)
-    found += _affiliations(text)
-    found += _lifespans(text)
-    for m in [*_NAME_AND_POST.finditer(text), *_NAME_DASH_POST.finditer(text)]:
-        if _POST_WORDS & set(re.split(r"[\s-]+", m.group(2).casefold())):
-            head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
-            line = f"{head}{m.group(2)}."
-            found.append(Field(m.group(2), None, line, 0, *m.span(1), len(head), m.start(2)))
-    return found
-
-
-# fields side by side on one line: "Status: resolved · Severity: SEV-1 · Author: Julia Brandt",
-# "Council tax band: D. EPC rating: E. Tenure: freehold."
-_SIDE_BY_SIDE = re.compile(
-    r"(?:[ \t]+[\u00b7\u2022|]|[.;])[ \t]+([A-Z][\w&/'()-]*(?:[ \t]+[\w&/'()-]+){0,3})[ \t]*:"
-    r"[ \t]+"
-)
-
-
-# a line of short facts parted by dots ("Serves 6 · Prep 30 minutes · Cook 45 minutes"), and
-# one such fact: a word or three, the first capitalised, before a number ("Prep 30 minutes")
-_DOTTED_LINE = re.compile(r"^[^\n]*[ \t][\u00b7\u2022][ \t][^\n]*$", re.M)
-_DOTTED_FACT = re.compile(
-    r"(?:^|[\u00b7\u2022][ \t]+)([A-Z][a-z]+(?:[ \t]+[a-z]+){0,2})[ \t]+"
-    r"(\d[^\u00b7\u2022|:\n]*?)[ \t]*(?=[ \t][\u00b7\u2022]|$)"
-)
-
-
-def _dotted(text: str) -> list[Field]:
-    """The facts of a line parted by dots that give no key of their own with a colon: "Serves
-    6" of "Serves 6 · Prep 30 minutes", read as "Serves: 6" (a recipe's, a listing's line)."""
-    found = []
-    for line in _DOTTED_LINE.finditer(text):
-        for fact in _DOTTED_FACT.finditer(line.group(0)):
-            key, value = fact.group(1), fact.group(2)
-            at, k = line.start() + fact.start(2), line.start() + fact.start(1)
-            found.append(
-                Field(key, None, f"{key}: {value}", len(key) + 2, at, at + len(value), 0, k)
-            )
-    return found
-
-
-def _line_fields(m: re.Match[str]) -> list[Field]:
-    """The fields of a "Key: value" line (``_FIELD``'s match ``m``): one, or one for each of
-    the fields that a dot, a bar or a full stop parts ("Severity: SEV-1" of "Status: resolved ·
-    Severity: SEV-1", "EPC rating: E" of "Council tax band: D. EPC rating: E.")."""
-    keys = [(m.group(1), m.start(1), m.start(2))]
-    keys += [
-        (k.group(1), k.start(1), k.end()) for k in _SIDE_BY_SIDE.finditer(m.string, *m.span(2))
-    ]
-    out = []
-    for n, (key, key_start, start) in enumerate(keys):
-        end = keys[n + 1][1] if n + 1 < len(keys) else m.end()
-        value = m.string[start:end].rstrip(" \t\u00b7\u2022|")
-        if n + 1 < len(keys):
-            value = value.rstrip(".;")
-        out.append(
-            Field(
-                key, None, f"{key}: {value}", len(key) + 2, start, start + len(value), 0, key_start
-            )
-        )
-    return out
-
-
-# a person's name: two to four capitalised words, the particles of a surname among them
-_PERSON_NAME = (
-    r"((?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)"
-    r"(?:[ \t]+(?:[A-Z][\w'.-]*|van|von|de|da|der|den|du|bin|al|le|la)){1,3})"
-)
-# a people page's entry: a line of a name, then (after a blank line or not) a short line of
-# the post ("Henrik Aalto" over "Chief Financial Officer"): a field of key "Chief Financial
-# Officer" and value "Henrik Aalto"
-_NAME_AND_POST = re.compile(
-    rf"^[ \t]*{_PERSON_NAME}[ \t]*\n"
-    r"(?:[ \t]*\n)?[ \t]*([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5})[ \t]*$",
-    re.M,
-)
-# a team page's line of a name, a dash and the post, then what follows ("Gareth Lloyd —
-# Treasurer. Formerly ...", "Dr Fiona Bright – Chief Executive since 2021."): the same field
-_NAME_DASH_POST = re.compile(
-    r"^[ \t]*(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?[ \t]+)?"
-    rf"{_PERSON_NAME}"
-    r"[ \t]+[\u2014\u2013-][ \t]+([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){0,5}?)"
-    r"(?=[ \t]*(?:[.,;:(]|since\b|from\b|until\b|$))",
-    re.M,
-)
-_POST_WORDS = {
-    "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
-    "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
-    "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
-    "executive", "trustee", "captain", "coach",
+# a verb's past forms that no stemmer brings to its stem ("Led by" is asked by "leads", a
+# column "Won" by "How many games did they win?")
+_IRREGULAR = {
+    "led": "lead", "won": "win", "wrote": "write", "written": "write", "built": "build",
+    "made": "make", "held": "hold", "sold": "sell", "bought": "buy", "taught": "teach",
+    "ran": "run", "began": "begin", "begun": "begin", "paid": "pay", "gave": "give",
+    "given": "give", "took": "take", "taken": "take", "met": "meet",
 }  # fmt: skip
-
-
-# a paper's authors, each with the marks of an affiliation ("Lena Hartmann¹, Kofi Asante²"),
-# and an affiliation after its mark, on a line of its own or after the one before ("¹ Institute
-# of Botany, ... ² Department of Plant Biology, University of Ghana"): a field of key "Kofi
-# Asante" and value the affiliation
-_MARKS = SUPERSCRIPT_DIGITS
-_AUTHOR = re.compile(rf"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){{1,3}})([{_MARKS},]*[{_MARKS}])")
-_AFFILIATION = re.compile(
-    rf"(?:^|(?<=[ \t]))([{_MARKS}])[ \t]*([^{_MARKS}\s][^{_MARKS}\n]*?)"
-    rf"(?=[ \t]+[{_MARKS}]|[ \t]*$)",
-    re.M,
-)
-
-
-# a year of the last five centuries (the answer checks' too: ``read_checks``)
-YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
-# a name and the years of a life after it: "Edith Crane (1919–2004)"
-_LIFESPAN = re.compile(
-    rf"([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){{1,3}})[ \t]*\([ \t]*({YEAR_DIGITS})[ \t]*"
-    rf"[\u2013\u2014-][ \t]*({YEAR_DIGITS})[ \t]*\)"
-)
-
-
-def _lifespans(text: str) -> list[Field]:
-    """The fields of the years of a life after a name (``_LIFESPAN``): "Edith Crane was born
-    in 1919." and "Edith Crane died in 2004.", asked by a question that names the person and
-    the birth or the death ("When did Edith Crane die?")."""
-    found = []
-    for m in _LIFESPAN.finditer(text):
-        name = m.group(1)
-        for group, key, said in ((2, "born", "was born in"), (3, "died", "died in")):
-            head = f"{name} {said} "
-            line = f"{head}{m.group(group)}."
-            found.append(
-                Field(f"{name} {key}", None, line, len(head), *m.span(group), 0, m.start(1))
-            )
-    return found
-
-
-def _affiliations(text: str) -> list[Field]:
-    """The fields of a paper's authors and their affiliations (``_AUTHOR``, ``_AFFILIATION``),
-    each read as "{author} works at {affiliation}.", and asked by a question that names the
-    author and the work ("Where does Kofi Asante work?")."""
-    where = {m.group(1): m.span(2) for m in _AFFILIATION.finditer(text)}
-    found = []
-    for m in _AUTHOR.finditer(text) if where else ():
-        for mark in m.group(2).replace(",", ""):
-            if mark in where:
-                head = f"{m.group(1)} works at "
-                a, b = where[mark]
-                line = f"{head}{text[a:b]}."
-                # its "column" is the work: a question names it when it asks where they work
-                found.append(Field(m.group(1), "work", line, len(head), a, b, 0, m.start(1)))
-    return found
-
-
-def _cells(text: str, at: int, table: str) -> list[Field]:
-    """The data cells of a table of "| cell | cell |" rows starting at ``at`` in ``text``:
-    each under its row's first cell and, in a table of three columns or more, its column's
-    header (the first row, when a rule of dashes follows it)."""
-    rows: list[list[tuple[int, int]]] = []  # each row's cells as (start, end) in ``text``
-    rule: list[int] = []  # the rows that are a rule under a header row
-    offset = at
-    for line in table.split("\n"):
-        if line.strip():
-            if is_table_rule(line):
-                rule.append(len(rows))
-            cells: list[tuple[int, int]] = []
-            cut = line.index("|") + 1
-            for piece in line[cut:].split("|")[:-1] if line.rstrip().endswith("|") else []:
-                left = len(piece) - len(piece.lstrip())
-                body = piece.strip()
-                cells.append((offset + cut + left, offset + cut + left + len(body)))
-                cut += len(piece) + 1
-            rows.append(cells)
-        offset += len(line) + 1
-    header = rows[0] if rule[:1] == [1] else None
-    found = []
-    for i, row in enumerate(rows):
-        if i in rule or (header is not None and i == 0) or len(row) < 2:
-            continue
-        key = text[row[0][0] : row[0][1]]
-        for j, (a, b) in enumerate(row[1:], start=1):
-            column = None
-            if len(row) > 2:
-                if header is None or j >= len(header):
-                    continue
-                column = text[header[j][0] : header[j][1]]
-            if not key or a == b:
-                continue
-            head, tail, key_at = _sentence(key, column)
-            line = head + text[a:b] + tail
-            found.append(Field(key, column, line, len(head), a, b, key_at, row[0][0]))
-    return found
-
-
-# a column of a time: a year, a quarter, a month
-_TIME = re.compile(
-    r"\b(?:1[5-9]\d\d|2\d\d\d|Q[1-4]|H[12]|FY\s?\d+|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)",
-    re.I,
-)
-
-
-def _timeline(f: Field) -> bool:
-    """Whether ``f`` is a row of a timeline, a table of two columns whose first cell is a time
-    ("| 1962 | Salt and Iron premiered |"): a question that names the event asks its time."""
-    return f.column is None and f.key_at == 3 and f.line.startswith(f"In {f.key}: ")
-
-
-def _sentence(key: str, column: str | None) -> tuple[str, str, int]:
-    """The words a cell is read between, as a sentence (the reader and its verifier learnt
-    on prose: "Employees, 2024: 175" got probability 0.18, "Employees in 2024 was 175." 0.77):
-    "{row} in {time} was {cell}.", "The {column} of {row} is {cell}.", "{row} is {cell}.", and
-    where the row's first cell starts in it."""
-    if column is None:
-        if _TIME.match(key) and len(key.split()) <= 3:
-            return f"In {key}: ", ".", 3  # a timeline's row: "In 1962: Salt and Iron premiered."
-        return f"{key} is ", ".", 0
-    if _TIME.search(column):
-        return f"{key} in {column} was ", ".", 0
-    return f"The {column} of {key} is ", ".", len(f"The {column} of ")
 
 
 def asked_fields(text: str, question: str) -> list[tuple[Field, bool]]:
@@ -331,6 +84,12 @@ _ASKED_BY = {
 }
 
 
+# the keys a "who" or "which" question's verb names that are no agent noun of it ("Who designed
+# the baths?" names "Architect", "Who won?" "Winner", not "How many games did they win?"),
+# stemmed
+_KEYS_OF_VERBS = {"design": {"architect"}, "win": {"winner"}, "write": {"author"}}
+
+
 def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     """``asked_fields`` over the fields of a passage already found."""
     if not fields:
@@ -339,6 +98,8 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     seen = Counter((f.key.casefold(), f.column) for f in fields)
     cells = Counter((f.cell.casefold(), f.column) for f in fields)
     asked = field_keys(question) | numbers(question)
+    if re.match(r"\s*(?:who|which)\b", question, re.I):  # a person's or a thing's key
+        asked |= {k for s in asked for k in _KEYS_OF_VERBS.get(s, ())}
     # a key of the asking word's too, beside one of the question's own ("Start date")
     implied = _ASKED_BY.get(
         question.split(maxsplit=1)[0].lower() if question.strip() else "", set()
@@ -367,7 +128,7 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
             out.append((f, False))
             continue
         if (
-            (f.column is not None or _timeline(f))
+            (f.column is not None or timeline(f))
             and cells[(f.cell.casefold(), f.column)] == 1
             and _WORD.search(f.cell)
             and _among(field_keys(f.cell), asked)
@@ -521,15 +282,19 @@ def field_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
         for hit, f, back in wanted[:MAX_FIELDS]
     ]
     found = read_parts(service, question, parts)
-    # its names, not its first word, less a possessive's "'s" or "'" ("the Trust's income",
-    # "Greyfriars' overall effectiveness")
-    names = [
-        re.sub(r"['\u2019]s?$", "", n)
-        for n in re.findall(r"(?<=\w )[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)*", question)
-    ]
+    names = question_names(question)
     for a in found:
         a.named_field = all(n.casefold() in a.context.casefold() for n in names)
     return found
+
+
+def question_names(question: str) -> list[str]:
+    """The names of ``question``, not its first word, less a possessive's "'s" or "'" ("the
+    Trust's income", "Greyfriars' overall effectiveness")."""
+    return [
+        re.sub(r"['\u2019]s?$", "", n)
+        for n in re.findall(r"(?<=\w )[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)*", question)
+    ]
 
 
 # a sentence of a passage: up to a full stop, a question or exclamation mark, or a line's end
@@ -555,7 +320,12 @@ def said_of_another(question: str, text: str, field: Field, sentences: list[set[
     key = field_keys(_BRACKETS.sub("", field.key) or field.key)
     # the verb of a key that is its agent noun is the key's own ("conducts": "Conductor")
     rest = field_keys(question) - own - {k[:-2] for k in own if k.endswith(("er", "or"))}
-    return bool(rest and key) and any(rest <= said and _among(key, said) for said in sentences)
+    # a sentence that gives the field's value too agrees with it ("Margaret Hale has chaired
+    # the hall committee since 2019" with "Chair: Margaret Hale")
+    value = field_keys(field.cell)
+    return bool(rest and key) and any(
+        rest <= said and _among(key, said) and not (value and value <= said) for said in sentences
+    )
 
 
 def _names_org(text: str, name: str) -> bool:
@@ -571,7 +341,9 @@ def read_parts(
 ) -> list[Answer]:
     """The answers the reader of ``service`` (a ``QAService``) reads in parts of passages,
     each read alone under ``heading_prefix`` (after the name of each organisation the
-    question names that the passage names too, in full or as "the Trust": ``_names_org``):
+    question names that the passage names too, in full or as "the Trust": ``_names_org``, and
+    each other name of the question that the passage says and the heading and part do not:
+    "Bramble Bakery. Company number: 09337120"):
     (hit, the text read, where in it the span must lie and how long that is, where that
     starts in the hit's passage); a span outside it (the key of a line whose value is asked,
     the words around a cell) is none."""
@@ -581,12 +353,20 @@ def read_parts(
 
     asked = field_keys(question) | numbers(question)
     orgs = [name for name, _ in asked_names(question)]
-    contexts = [
-        "".join(f"{n}. " for n in orgs if _names_org(hit.passage.text, n))
-        + heading_prefix(hit.passage.text, asked - field_keys(text), start)
-        + text
-        for hit, text, _, _, start in parts
-    ]
+    # the other names of the question that the passage says before the part or on its line
+    # (a footer's "Bramble Bakery Ltd · ... · Registered in Wales No. 09337120"), and the part
+    # does not; not after it ("The Tweed Cup ... went to ..." under a results table)
+    others = [n for n in question_names(question) if n not in orgs]
+    contexts = []
+    for hit, text, _, _, start in parts:
+        heading = heading_prefix(hit.passage.text, asked - field_keys(text), start)
+        said = f"{heading}{text}".casefold()
+        line_end = hit.passage.text.find("\n", start)
+        before = hit.passage.text[: len(hit.passage.text) if line_end < 0 else line_end]
+        names = [n for n in orgs if _names_org(hit.passage.text, n)] + [
+            n for n in others if n.casefold() in before.casefold() and n.casefold() not in said
+        ]
+        contexts.append("".join(f"{n}. " for n in names) + heading + text)
     readings, probabilities = service.read_contexts(question, contexts)
     found = []
     for (hit, text, at, size, start), context, reading, probability in zip(
@@ -594,6 +374,14 @@ def read_parts(
     ):
         span = reading.span
         at += len(context) - len(text)  # after the heading read before it
+        if span is not None and span.end > at + size >= span.start:
+            # a key's colon after it ("08:45:" of "At 08:45: Registration closes") is cut off
+            if not context[at + size : span.end].strip(" \t:;,."):
+                span = Span(context[span.start : at + size], span.score, span.start, at + size)
+        if span is not None and span.start < at < span.end <= at + size:
+            # and a cell's column before it ("Club Otley" of "Tobias Lindqvist: Club Otley.")
+            if not re.search(r"[:.;\n]", context[span.start : at]):
+                span = Span(context[at : span.end], span.score, at, span.end)
         if span is None or not span.text.strip() or span.start < at or span.end > at + size:
             continue
         found.append(hit.passage.answer(span, probability, offset=start - at))

@@ -23,6 +23,7 @@ def part_read_answers(
     shown."""
     from kgqa.qa.serve.anchor_reads import anchor_read_answers
     from kgqa.qa.serve.field_reads import field_read_answers
+    from kgqa.qa.serve.former_reads import former_answers
     from kgqa.qa.serve.interview_reads import interview_answers
     from kgqa.qa.serve.item_reads import item_read_answers
     from kgqa.qa.serve.pronoun_reads import pronoun_answers
@@ -38,6 +39,7 @@ def part_read_answers(
         added += short_name_answers(service, question, hits)
         added += interview_answers(service, question, hits)
         added += pronoun_answers(service, question, hits)
+        added += former_answers(service, question, hits)
     return added, hidden_parts(service, question, read + added)
 
 

@@ -24,6 +24,8 @@ reader proposes is hidden where its own sentence says it answers another questio
   headline says when it was published, not when the company was founded.
 - **A part of the question's name.** "2" of "I bought a Breeze 2" does not say how many
   Breeze 2 fans were sold.
+- **Another rank.** "Margaret Hale has chaired the hall committee" does not say who the
+  vice-chair is.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -33,7 +35,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kgqa.qa.serve.field_reads import YEAR_DIGITS, field_keys, numbers
+from kgqa.qa.serve.field_reads import field_keys, numbers
+from kgqa.qa.serve.field_shapes import YEAR_DIGITS
 
 _YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
@@ -91,15 +94,24 @@ _POSTS = {
     "president": "president", "vice president": "vice president", "treasurer": "treasurer",
     "secretary": "secretary", "captain": "captain", "chair": "chair", "chairman": "chair",
     "chairwoman": "chair", "chairperson": "chair", "welfare officer": "welfare officer",
+    "founder": "founder", "founded": "founder", "owner": "owner", "owns": "owner",
+    "owned": "owner", "manager": "manager",
 }  # fmt: skip
+# the deed of a post, which a sentence may say beside another post of the same person ("X was
+# founded by Y, its owner"): no other post then
+_DEEDS = {
+    "founder": re.compile(r"\bfound(?:ed|s|ing)\b", re.I),
+    "owner": re.compile(r"\bown(?:s|ed)?\b", re.I),
+}
 _POST_WORDS = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _POSTS), key=len, reverse=True)) + r")\b", re.I
 )
 
 
-# the words beside a name that may give its post: after a comma, bracket or dash ("Amara
-# Nwosu, Chief Executive Officer"), or just before it ("chief executive, Lorna Whitfield")
-_WORDS_AFTER = re.compile(r"\s*[,(–-]\s*(?:the\s+|its\s+|our\s+)?([^,.;\n()]{2,40})")
+# the words beside a name that may give its post: after a comma, bracket, dash or line break
+# ("Amara Nwosu, Chief Executive Officer", a letter's signature "Nia Rhys\nOrders Manager"),
+# or just before it ("chief executive, Lorna Whitfield")
+_WORDS_AFTER = re.compile(r"(?:\s*[,(–-]|[ \t]*\n)\s*(?:the\s+|its\s+|our\s+)?([^,.;\n()]{2,40})")
 _WORDS_BEFORE = re.compile(r"([^,.;\n()]{2,40}?)\s*[,:]?\s*$")
 
 
@@ -110,7 +122,8 @@ def _posts(text: str) -> set[str]:
 def other_post(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) the words right beside them give another post than the one the
     question asks for ("Amara Nwosu, Chief Executive Officer" for a chief financial officer;
-    "Hannah Dobson, captain since 2023" for a president)."""
+    "Hannah Dobson, captain since 2023" for a president; "Owen Pryce, owner of Bramble Bakery"
+    for who founded it, unless the sentence says the founding too)."""
     asked = _posts(question)
     if len(asked) != 1:
         return set()
@@ -124,7 +137,8 @@ def other_post(question: str, answers: list[Any]) -> set[int]:
             *_posts(after.group(1) if after else ""),
             *_posts(before.group(1) if before else ""),
         }
-        if beside and not beside & asked:
+        deed = _DEEDS.get(next(iter(asked)))
+        if beside and not beside & asked and not (deed and deed.search(_line_sentence(a))):
             out.add(id(a))
     return out
 
@@ -139,6 +153,8 @@ _ASKS_ADDRESS = re.compile(
 _TITLE_ALONE = re.compile(
     r"(?:the\s+)?(?:professor|prof\.?|dr\.?|doctor|mr\.?|mrs\.?|ms\.?|sir|dame|lord|lady)", re.I
 )
+# a company's legal suffix alone ("Ltd" of "Copperleaf Dining Ltd"): no name
+_SUFFIX_ALONE = re.compile(r"(?:ltd|limited|plc|inc|llc|llp|gmbh|co)\.?", re.I)
 _HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
 # a question of a sum of money, and a time, which answers none ("How much did the outage cost?"
 # is not "2 hours and 14 minutes")
@@ -162,6 +178,11 @@ _COUNT = re.compile(
     r"millions?|billions?|dozens?|several|few|many|both|all|single|once|twice|half|halves|"
     r"thirds?|quarters?|fifths?|tenths?|percent|majority|minority|most|some|handful|couple)\b",
     re.I,
+)
+# a count in words alone ("twenty" of "order twenty seeded rye loaves"): no sum of money
+_COUNT_ALONE = re.compile(
+    r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|few)[ -]?)+"
 )
 # a clock's time or a recording's mark ("11:40", "1:02:15"): no count
 _CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?")
@@ -199,13 +220,14 @@ _PREDICATE = re.compile(r"\b(?:is|was|are|were)\s+(?:(?:a|an)\s+)?\Z", re.I)
 
 def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are of no answer's shape for ``question``: an e-mail or web
-    address where it asks for none, a title alone, how often ("every 30 minutes") or a year
-    where it asks how long, a time where it asks a sum of money, a life's span after a name
-    ("Ingrid Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she
-    mayor?"), no number (nor name) where it asks how many, nor a clock's time or a count of
-    time ("six summers") where it counts something else, a year where it asks where, a place
-    ("born in Marseille") where it asks when or who, and where it asks who, the kind a sentence says
-    something is ("a registered charity" of "X is a registered charity")."""
+    address where it asks for none, a title or a company's suffix ("Ltd") alone, how often
+    ("every 30 minutes") or a year where it asks how long, a time or a count in words
+    ("twenty") where it asks a sum of money, a life's span after a name ("Ingrid Lundqvist,
+    1941–2026") where it asks no birth, death or life ("When was she mayor?"), no number (nor
+    name) where it asks how many, nor a clock's time or a count of time ("six summers") where
+    it counts something else, a year where it asks where, a place ("born in Marseille") where
+    it asks when or who, and where it asks who, the kind a sentence says something is ("a
+    registered charity" of "X is a registered charity")."""
     out = set()
     for a in answers:
         text = a.text.strip()
@@ -213,6 +235,7 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
         if (
             (_ADDRESS.search(text) and not _ASKS_ADDRESS.search(question))
             or _TITLE_ALONE.fullmatch(text)
+            or _SUFFIX_ALONE.fullmatch(text)
             or (
                 _HOW_LONG.search(question)
                 and (
@@ -221,7 +244,9 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
                 )
             )
             or (
-                _ASKS_MONEY.search(question) and _TIME_SPAN.search(text) and not _MONEY.search(text)
+                _ASKS_MONEY.search(question)
+                and (_TIME_SPAN.search(text) or _COUNT_ALONE.fullmatch(text))
+                and not _MONEY.search(text)
             )
             # (a name is left to the multi-hop search: the bridge to what has the number)
             or (_HOW_MANY.search(question) and not _COUNT.search(text) and text == text.lower())
@@ -452,6 +477,31 @@ def part_of_asked(question: str, answers: list[Any]) -> set[int]:
 _ARTICLES = {"the", "a", "an"}
 
 
+# a post of a second rank: "vice-chair", "deputy head", "acting director"
+_SECOND_RANK = re.compile(
+    r"\b(deputy|vice|assistant|acting|interim)[ \t-]+(chair|head|director|manager|captain|"
+    r"president|secretary|treasurer|editor|principal|coach|governor|leader|lead|officer|"
+    r"minister|commissioner|superintendent|dean|registrar|curator|keeper|mayor|chancellor)",
+    re.I,
+)
+
+
+def other_rank(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives the post the question asks a second rank
+    of, without that rank: "Margaret Hale has chaired the hall committee" does not say who the
+    vice-chair is, nor "Anita Desai has been headteacher since 2020" who the deputy head is."""
+    m = _SECOND_RANK.search(question)
+    if m is None:
+        return set()
+    rank = re.compile(rf"\b{m.group(1)}\b", re.I)
+    post = re.compile(rf"\b{re.escape(m.group(2)[:5])}", re.I)  # "chair" of "chaired"
+    return {
+        id(a)
+        for a in answers
+        if post.search(sentence := _line_sentence(a)) and not rank.search(sentence)
+    }
+
+
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's) say answer another
     question (the module's checks)."""
@@ -466,4 +516,5 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | dateline(question, answers)
         | other_label(question, answers)
         | part_of_asked(question, answers)
+        | other_rank(question, answers)
     )

@@ -499,12 +499,15 @@ class QAService:
             self, question, hits, [a for g in groups.values() for a in g]
         )
         join(added)
-        kept = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
-        groups = {k: v for k, v in kept.items() if v}
+        # each copy is checked on its own words (a vetoed one takes no other down); best leads
+        groups = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
+        passing = [a for v in groups.values() for a in v if self.passes(a.score, a.probability)]
+        shown = {id(a) for a in self.without_vetoed(question, passing, generation)}
         merged = []
         for copies in groups.values():
-            copies.sort(key=_rank_key)
-            best = copies[0]
+            copies.sort(key=lambda a: (id(a) not in shown, *_rank_key(a)))
+            if not copies or id(best := copies[0]) not in shown:
+                continue
             best.named_field = any(c.named_field for c in copies)
             best.also_in = [
                 {
@@ -522,11 +525,8 @@ class QAService:
                 for o in copies[1:]
             ]
             merged.append(best)
-        if self.verifier is not None:
-            merged = [a for a in merged if self.passes(a.score, a.probability)]
         from kgqa.qa.serve.agreement import graph_agreeing
 
-        merged = self.without_vetoed(question, merged, generation)
         agreeing = graph_agreeing(self, question, merged, generation)
         for answer in merged:
             answer.graph_agrees = id(answer) in agreeing

@@ -3,7 +3,9 @@ pages say "the Trust", "the Company" or "the Club" where the question names it i
 founded the Kestrel Moor Trust?" of "The Trust was founded in 1971 by Edith Crane"). Each
 sentence of such a passage that says it is read once more with the full name in the short
 name's place (setting ``short_name_answers``); a span outside the inserted name is one more
-answer, at its place in the passage."""
+answer, at its place in the passage. So is a passage that spells out an acronym of the
+question ("Annual General Meeting" for "When was the AGM held?"), read with the acronym in its
+place."""
 
 from __future__ import annotations
 
@@ -78,17 +80,50 @@ def short_name_answers(service: Any, question: str, hits: list[Hit]) -> list[Ans
             inside = [(a, b, name) for a, b in places if start <= a and b <= end]
             if inside:
                 pieces.append((hit, start, end, inside))
+    for acronym in set(_ACRONYM.findall(question)):
+        for hit in hits:
+            places = spelled_out(hit.passage.text, acronym)
+            if places:
+                size = len(hit.passage.text)
+                pieces.append((hit, 0, size, [(a, b, acronym) for a, b in places]))
     return read_replaced(service, question, pieces)
+
+
+# an acronym of a question ("When was the AGM held?"), and the capitalised words of a name
+# with the small words that may stand between them ("Royal National Lifeboat Institution",
+# "Department of Health")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_CAPITAL = r"[A-Z][a-z]+"
+_SMALL = r"(?:of|and|for|the|on|in|&)"
+
+
+def spelled_out(text: str, acronym: str) -> list[tuple[int, int]]:
+    """Where ``text``, which never writes ``acronym``, spells it out: capitalised words whose
+    initials are its letters ("Annual General Meeting" for "AGM"), read with the acronym in
+    their place ("Ferncombe Village Hall: AGM")."""
+    if re.search(rf"\b{acronym}\b", text):
+        return []
+    words = rf"{_CAPITAL}(?:[ \t]+(?:{_SMALL}[ \t]+)?{_CAPITAL}){{{len(acronym) - 1}}}"
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(rf"(?<![\w-])(?=({words})(?![\w-]))", text):
+        initials = "".join(w[0] for w in re.findall(_CAPITAL, m.group(1)))
+        if initials == acronym and (not out or m.start() >= out[-1][1]):
+            out.append((m.start(), m.start() + len(m.group(1))))
+    return out
 
 
 Piece = tuple[Hit, int, int, list[tuple[int, int, str]]]
 
 
-def read_replaced(service: Any, question: str, pieces: list[Piece]) -> list[Answer]:
+def read_replaced(
+    service: Any, question: str, pieces: list[Piece], clip: bool = False
+) -> list[Answer]:
     """The answers the reader of ``service`` reads in parts of passages with words replaced:
     each piece is (hit, start, end of the part in its passage's text, replacements (start,
     end, new text) inside it). A span is put back at its place in the passage; one that takes
-    in a replaced word is none (the name put there is the question's own)."""
+    in a replaced word is none (the name put there is the question's own), or with ``clip``,
+    one that starts in it starts after it ("accountant" of "was, before retiring, an
+    accountant")."""
     contexts, where = [], []
     for hit, start, end, replacements in pieces:
         text, parts, replaced, at, length = hit.passage.text, [], [], start, 0
@@ -108,6 +143,9 @@ def read_replaced(service: Any, question: str, pieces: list[Piece]) -> list[Answ
         span = reading.span
         if span is None or not span.text.strip():
             continue
+        for a, b, _ in replaced if clip else ():
+            if a <= span.start < b < span.end:
+                span = Span(span.text[b - span.start :], span.score, b, span.end)
         if any(span.start < b and a < span.end for a, b, _ in replaced):
             continue
         shift = sum(b - a - size for a, b, size in replaced if b <= span.start)

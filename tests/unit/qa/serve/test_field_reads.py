@@ -7,10 +7,10 @@ from kgqa.qa.serve.field_reads import (
     asked_fields,
     heading_prefix,
     other_fields,
-    passage_fields,
     said_of_another,
     sentence_keys,
 )
+from kgqa.qa.serve.field_shapes import passage_fields
 from kgqa.qa.types import Answer, Hit, Passage
 
 TABLE = (
@@ -287,3 +287,71 @@ def test_a_line_of_facts_parted_by_dots_is_a_field_each() -> None:
     # a fact with no word before its number ("38 minutes") is no field
     dated = passage_fields("Published 9 October 2026 · 38 minutes")
     assert [(f.key, f.cell) for f in dated] == [("Published", "9 October 2026")]
+
+
+def test_a_sentence_that_gives_the_field_s_value_agrees_with_it() -> None:
+    minutes = (
+        "Ferncombe Village Hall: Annual General Meeting\n\n"
+        "Chair: Margaret Hale. Minutes: Beth Ward."
+    )
+    record = "Margaret Hale has chaired the hall committee since 2019."
+    question = "Who chairs the Ferncombe Village Hall committee?"
+    ((chair, _),) = asked_fields(minutes, question)
+    assert chair.cell == "Margaret Hale"
+    assert not said_of_another(question, minutes, chair, sentence_keys([hit(record)]))
+    other = "Colin Ray has chaired the hall committee since 2019."
+    assert said_of_another(question, minutes, chair, sentence_keys([hit(other)]))
+
+
+RESULTS = (
+    "Autumn Regatta 2026 results\n\n| Place | Helm | Boat | Points |\n|---|---|---|---|\n"
+    "| 1 | Fiona Barr | Kestrel | 4 |\n| 2 | Sandeep Gill | Merlin Rocket 3611 | 7 |"
+)
+
+
+def test_a_results_table_s_rows_are_named_by_their_name_and_its_first_place_won() -> None:
+    ((boat, back),) = asked_fields(RESULTS, "Which boat did Sandeep Gill sail?")
+    assert (boat.cell, boat.line, back) == (
+        "Merlin Rocket 3611",
+        "Sandeep Gill: Boat Merlin Rocket 3611.",
+        False,
+    )
+    ((place, _),) = asked_fields(RESULTS, "What place did Fiona Barr finish in?")
+    assert place.cell == "1"
+    ((won, _),) = asked_fields(RESULTS, "Who won the Autumn Regatta?")
+    assert (won.line, won.cell) == ("The winner was Fiona Barr.", "Fiona Barr")
+    # a table whose first column is no place keeps its rows named by their first cell
+    fleet = RESULTS.replace("| Place |", "| Sail |")
+    boats = [f.cell for f, _ in asked_fields(fleet, "Which boat did Sandeep Gill sail?")]
+    assert "Merlin Rocket 3611" not in boats
+
+
+def test_a_schedule_s_line_is_read_as_when_its_event_is() -> None:
+    notice = "Notice of Race\n09:00 Registration opens\n10:30 First warning signal\n16:00 Prizes"
+    ((signal, back),) = asked_fields(notice, "When is the first warning signal?")
+    assert (signal.key, signal.line, back) == ("10:30", "At 10:30: First warning signal", True)
+    ((prizes, back),) = asked_fields(notice, "What happens at 16:00?")
+    assert (prizes.cell, back) == ("Prizes", False)
+
+
+def test_a_registration_is_the_company_number_and_a_verb_names_its_key() -> None:
+    foot = "Tessel Home Appliances Ltd, Swindon. Registered in England No. 10448237."
+    ((number, _),) = asked_fields(foot, "What is Tessel's company number?")
+    assert (number.line, number.cell) == ("Company number: 10448237", "10448237")
+    sheet = "Leith Public Baths\nArchitect: Henry Marlowe\nCompleted: 1934"
+    ((architect, _),) = asked_fields(sheet, "Who designed the Leith Public Baths?")
+    assert architect.cell == "Henry Marlowe"
+
+
+def test_a_league_table_s_short_headers_are_read_in_full() -> None:
+    league = (
+        "Final table\n\n| Pos | Club | P | W | Pts |\n|---|---|---|---|---|\n"
+        "| 1 | Consett Rovers | 34 | 24 | 78 |\n| 2 | Tow Law Athletic | 34 | 22 | 71 |"
+    )
+    ((points, _),) = asked_fields(league, "How many points did Tow Law Athletic get?")
+    assert points.line == "Tow Law Athletic: Points 71."
+    ((won, _),) = asked_fields(league, "How many games did Consett Rovers win?")
+    assert won.line == "Consett Rovers: Won 24."
+    # a "who" question's verb names the first place's key; a "how many" question's does not
+    ((first, _),) = asked_fields(league, "Who won the league?")
+    assert first.cell == "Consett Rovers"

@@ -4,7 +4,8 @@ and the affiliations their marks point to."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.field_reads import asked_fields, passage_fields
+from kgqa.qa.serve.field_reads import asked_fields
+from kgqa.qa.serve.field_shapes import passage_fields
 from kgqa.qa.serve.item_reads import asked_item, other_items, passage_items
 from tests.unit.qa.serve.test_read_checks import read
 

@@ -12,6 +12,7 @@ from kgqa.qa.serve.read_checks import (
     other_label,
     other_owner,
     other_post,
+    other_rank,
     other_year,
     part_of_asked,
     read_elsewhere,
@@ -199,3 +200,34 @@ def test_a_date_under_a_label_of_another_event_is_not_shown() -> None:
     founded = read("Founded: 1894", "1894")
     assert other_label("When was the club formed?", [founded]) == set()
     assert other_label("When did the club move?", [founded]) == {id(founded)}
+
+
+def test_a_second_rank_is_not_answered_by_a_sentence_of_the_first() -> None:
+    record = "Margaret Hale has chaired the hall committee since 2019."
+    hale = read(record, "Margaret Hale")
+    assert other_rank("Who is the vice-chair of the hall committee?", [hale]) == {id(hale)}
+    assert other_rank("Who chairs the hall committee?", [hale]) == set()
+    deputy = read("Luke Brennan joins us as deputy head in January.", "Luke Brennan")
+    assert other_rank("Who is the new deputy head?", [deputy]) == set()
+    # "acting" of no post is no rank
+    act = read("Since only individuals act, only individuals can act unjustly.", "individuals")
+    assert other_rank("Who is to blame for acting unjustly?", [act]) == set()
+
+
+def test_an_owner_is_no_founder_unless_the_sentence_says_the_founding() -> None:
+    byline = read("Words by Owen Pryce, owner of Bramble Bakery", "Owen Pryce")
+    assert other_post("Who founded Bramble Bakery?", [byline]) == {id(byline)}
+    assert other_post("Who owns Bramble Bakery?", [byline]) == set()
+    both = read("The bakery was founded in 2009 by Owen Pryce, its owner.", "Owen Pryce")
+    assert other_post("Who founded Bramble Bakery?", [both]) == set()
+    # a letter's signature gives the post on the line under the name
+    signed = read("Best wishes,\nNia Rhys\nOrders Manager, Bramble Bakery", "Nia Rhys")
+    assert other_post("Who founded Bramble Bakery?", [signed]) == {id(signed)}
+
+
+def test_a_count_in_words_is_no_price() -> None:
+    order = read("I would like to order twenty seeded rye loaves.", "twenty")
+    price = read("A loaf costs twelve pounds.", "twelve pounds")
+    question = "How much does a seeded rye loaf cost?"
+    assert no_answer_shape(question, [order, price]) == {id(order)}
+    assert no_answer_shape("How many loaves were ordered?", [order]) == set()

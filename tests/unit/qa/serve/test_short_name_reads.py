@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kgqa.qa.serve.short_name_reads import asked_names, called_short, short_mentions
+from kgqa.qa.serve.short_name_reads import (
+    asked_names,
+    called_short,
+    short_mentions,
+    spelled_out,
+)
 
 PEOPLE = (
     "Dr Fiona Bright - Chief Executive. Before joining the Trust she led the science team of "
@@ -29,3 +34,16 @@ def test_the_short_name_is_the_asked_one_until_another_full_name_precedes_it() -
     assert not called_short("The Kestrel Moor Trust, or the Trust, ...", "Kestrel Moor Trust")
     assert not called_short("the Trust of the Ainsley family", "Kestrel Moor Trust")
     assert not called_short("The Trust was founded in 1971.", "Velox")
+
+
+def test_a_name_spelled_out_stands_for_the_question_s_acronym() -> None:
+    text = (
+        "Ferncombe Village Hall: Annual General Meeting\n\nThe Royal National Lifeboat Institution"
+    )
+    assert [text[a:b] for a, b in spelled_out(text, "AGM")] == ["Annual General Meeting"]
+    assert [text[a:b] for a, b in spelled_out(text, "RNLI")] == [
+        "Royal National Lifeboat Institution"
+    ]
+    assert spelled_out(text, "NHS") == []
+    # a text that writes the acronym itself needs no spelling out
+    assert spelled_out(text + " (AGM)", "AGM") == []
