@@ -25,9 +25,10 @@ TABLE = re.compile(r"^[ \t]*\|[^\n]*\|[ \t]*(?:\n[ \t]*\|[^\n]*\|[ \t]*)+$", re.
 @dataclass(frozen=True)
 class Field:
     """One fact of a passage in the shape of a field: a line "Key: value", or a cell of a
-    table under its row's first cell and its column's header."""
+    table under its row's first cell (a results table's: the name beside the place) and its
+    column's header."""
 
-    key: str  # what a question names to ask it: the line's key, the row's first cell
+    key: str  # what a question names to ask it: the line's key, the row's name
     column: str | None  # the cell's column header (None: a line, or a table of two columns)
     line: str  # what the reader reads: "Planned launch: autumn 2027", "Revenue in 2024 was ..."
     value: int  # where the value starts in ``line``
@@ -245,8 +246,9 @@ def _affiliations(text: str) -> list[Field]:
 
 def _cells(text: str, at: int, table: str) -> list[Field]:
     """The data cells of a table of "| cell | cell |" rows starting at ``at`` in ``text``:
-    each under its row's first cell and, in a table of three columns or more, its column's
-    header (the first row, when a rule of dashes follows it)."""
+    each under its row's first cell (its second in a ranking: ``_ranked``) and, in a table of
+    three columns or more, its column's header (the first row, when a rule of dashes follows
+    it)."""
     rows: list[list[tuple[int, int]]] = []  # each row's cells as (start, end) in ``text``
     rule: list[int] = []  # the rows that are a rule under a header row
     offset = at
@@ -311,7 +313,7 @@ def _ranked(
 ) -> bool:
     """Whether a table is a ranking: three columns or more, the first headed by a place
     ("Place", "Pos", "Rank") with a place in each row, the second a name; its rows are named by
-    their second cell ("The Boat of Sandeep Gill is Merlin Rocket 3611."), and its first row
+    their second cell ("Sandeep Gill: Boat Merlin Rocket 3611."), and its first row
     says who won."""
     return bool(
         header
