@@ -554,8 +554,10 @@ class _SentenceWork:
                 continue
             if label in _NO_AWARD and (is_award(head.text) or is_award(tail.text)):
                 continue  # no one is a member of a prize, works for it or leads it
-            ends_ = sorted(x - self.offset for x in (head.start, head.end, tail.start, tail.end))
-            if _PARTED.search(self.text, *ends_[1:3]):
+            _, a, b, _ = sorted(
+                x - self.offset for x in (head.start, head.end, tail.start, tail.end)
+            )
+            if _PARTED.search(self.text, a, b):  # between the two mentions
                 continue  # "Tidewell Maritime Museum · Discovery Quay": two facts of a line
             if label == "Parent_Of" and "kin" in (self.kin(head), self.kin(tail)):
                 continue  # "his granddaughter, Sigrid Holm", "her brother Tomas": no parent

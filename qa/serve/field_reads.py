@@ -45,11 +45,16 @@ _OTHER_HOLDER = set(
 
 def field_keys(text: str) -> set[str]:
     """The stems of the words of ``text`` that could name a field (its glue left out)."""
-    from kgqa.qa.store.index import stemmer
 
     words = [w.lower() for w in _WORD.findall(text)]
-    stems = stemmer().stemWords([w for w in words if w not in _GLUE])
-    return {_IRREGULAR.get(s, s) for s in stems}
+    return set(_stems([w for w in words if w not in _GLUE]))
+
+
+def _stems(words: list[str]) -> list[str]:
+    """The stems of ``words`` (lowercase), a verb's irregular past as its stem."""
+    from kgqa.qa.store.index import stemmer
+
+    return [_IRREGULAR.get(s, s) for s in stemmer().stemWords(words)]
 
 
 # a verb's past forms that no stemmer brings to its stem ("Led by" is asked by "leads", a
@@ -143,9 +148,7 @@ def _other_holders(words: list[str], key: set[str]) -> set[str]:
     the ``key`` (stemmed), at most three words before it: "deputy" of "Who is the deputy
     project lead?" for "Project lead", not "first" of "Which label released the first
     recording ...?" for "Label"."""
-    from kgqa.qa.store.index import stemmer
-
-    stems = stemmer().stemWords(words)
+    stems = _stems(words)
     return {
         w
         for i, w in enumerate(words)

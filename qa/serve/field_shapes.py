@@ -274,9 +274,9 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
             continue
         key = text[row[by][0] : row[by][1]]
         for j, (a, b) in enumerate(row):
-            column = None
             if j == by:
                 continue
+            column = None
             if len(row) > 2:
                 if header is None or j >= len(header):
                     continue
