@@ -282,7 +282,7 @@ def load_file(
         else:
             text, encoding = _decode(raw, where)
             if loader is None:  # JSONL: one document per line
-                yield from _jsonl_documents(text, source, where, encoding)
+                yield from _jsonl_documents(text, source, where, encoding, src.doc_id)
                 return
             read = loader(text)
             out = read if isinstance(read, Extracted) else Extracted(*read)
@@ -341,10 +341,12 @@ LOADERS.register(".docx", BinaryLoader(docx_to_text))
 
 
 def _jsonl_documents(
-    text: str, source: str, where: str, encoding: str | None = None
+    text: str, source: str, where: str, encoding: str | None, file_id: str
 ) -> Iterator[Document | InputError]:
     """One document per line of a JSONL file (an error per bad line); ``encoding``: the
-    file's, when it was not UTF-8 (kept in each document's metadata)."""
+    file's, when it was not UTF-8 (kept in each document's metadata). A line without an "id"
+    is ``file_id:line`` (a catalogue's records); one without a "text" reads its "content" (as
+    Haystack writes it) or, failing that, its fields alone, under its "title"."""
     seen: set[str] = set()
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -360,15 +362,23 @@ def _jsonl_documents(
         if not isinstance(record, dict):
             yield InputError(at, 'each line must be a JSON object like {"id": ..., "text": ...}')
             continue
-        if "id" not in record or record["id"] is None or str(record["id"]).strip() == "":
-            yield InputError(at, 'field "id" is missing; give every line a unique "id"')
-            continue
-        doc_id = str(record["id"])
+        given = record.get("id")
+        doc_id = f"{file_id}:{number}" if given is None or not str(given).strip() else str(given)
+        if "text" not in record and isinstance(record.get("content"), str):
+            record = {**record, "text": record["content"]}
+            del record["content"]
         body = record.get("text")
+        fields = record_fields(record)
+        title = record.get("title")
+        if body is None and fields:
+            # a catalogue's record, of fields alone: its title heads them (a page's heading),
+            # so that "Who wrote Salt and Stone?" finds the record of that name
+            body = "" if title is None else str(title)
         if not isinstance(body, str):
-            yield InputError(
-                at, f'field "text" is missing or not a string (id {doc_id!r}); add the text'
-            )
+            missing = "is not a string"
+            if body is None:
+                missing = "is missing and the line has no other fields"
+            yield InputError(at, f'field "text" {missing} (id {doc_id!r}); add the text')
             continue
         if doc_id in seen:
             yield InputError(at, f"id {doc_id!r} appears twice in this file; ids must be unique")
@@ -377,13 +387,12 @@ def _jsonl_documents(
         if not isinstance(metadata, dict):
             yield InputError(at, 'field "metadata" must be a JSON object')
             continue
-        fields = record_fields(record)
         if fields:  # a record's own fields are part of its text, and kept as metadata too
-            body = "\n\n".join([body, "\n".join(f"{k}: {v}" for k, v in fields.items())])
+            lines = "\n".join(f"{k}: {v}" for k, v in fields.items())
+            body = "\n\n".join([body, lines]) if body.strip() else lines
             metadata = {**{k: record[k] for k in record if k not in _RECORD_KEYS}, **metadata}
         if encoding is not None:
             metadata = {**metadata, "encoding": encoding}
-        title = record.get("title")
         try:
             yield _document(
                 doc_id,

@@ -5,7 +5,9 @@ names a key ("Who writes the documentation?": every word of the key among the qu
 stemmed) or a table's row and column ("What was the revenue in 2024?"), has that line or cell
 read alone too (a cell as a sentence). The reader's span in the value is one more answer,
 which competes with the others by the verifier's probability, and an answer read in the value
-of another field of that passage (one the question does not name) is not shown.
+of another field of that passage (one the question does not name) is not shown, nor one of a
+record of the same kind without the field, a key alone, or another item's price in a price
+list (``unlisted``).
 
 Read whole, a list of such lines is a run of names with nothing between them, and the reader
 answered "Who writes the documentation?" with the release manager of the line above; a table
@@ -157,6 +159,7 @@ def _other_holders(words: list[str], key: set[str]) -> set[str]:
 
 
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
+_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.I)
 # what a question asks of a name's line ("What is Marta Lindgren's role?" of "Marta Lindgren:
 # project lead"), stemmed
 _ROLE_STEMS = {"role", "job", "post", "posit", "titl", "work", "respons"}
@@ -169,6 +172,8 @@ def _name_key_only(f: Field, question: str, asked: set[str]) -> bool:
     words = f.key.split()
     if f.column is not None or not all(w[:1].isupper() for w in words) or f.key not in question:
         return False
+    if _DAY.search(f.key):
+        return False  # a day's row says when: "What are the opening hours on Saturday?"
     rest = asked - field_keys(f.line) - numbers(f.line)
     return bool(rest - _ROLE_STEMS)
 
@@ -188,9 +193,10 @@ def numbers(text: str) -> set[str]:
 
 def other_fields(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in the value of a field the question does not name,
-    in a document with a field it names: "3 February 2025" of "Start date: ..." for "When is
-    the planned launch?" beside "Planned launch: autumn 2027"; last year's revenue for "What
-    was the revenue in 2025?"."""
+    in a document with a field it names (or of the same kind as one: two keys or more alike):
+    "3 February 2025" of "Start date: ..." for "When is the planned launch?" beside "Planned
+    launch: autumn 2027"; last year's revenue for "What was the revenue in 2025?"; and which
+    are a key alone (``_label_only``)."""
     out = set()
     of_passage: dict[str, tuple[list[Field], set[tuple[int, int]]]] = {}  # parsed once each
     naming = set()  # the documents with a passage that holds a field the question names
@@ -207,8 +213,18 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
             )
         if of_passage[a.context][1]:
             naming.add(a.doc_id)
+    # a record of the same kind as one with the field (two keys or more alike) but without it:
+    # "Who illustrated The Lantern Keepers?" is not answered by its record's "Author: ...",
+    # where another book's record has "Illustrator: Sam Whitley"
+    kinds = [_line_keys(fields) for fields, kept in of_passage.values() if kept]
+    for a in answers:
+        if any(len(_line_keys(of_passage[a.context][0]) & k) >= 2 for k in kinds):
+            naming.add(a.doc_id)
     for a in answers:
         fields, kept = of_passage[a.context]
+        if _label_only(question, a, fields):
+            out.add(id(a))
+            continue
         # passages overlap: "Error E1: ..." at the end of one passage, beside no named field,
         # is still another field than the "Error E2" the next passage of the document holds
         if a.doc_id not in naming:
@@ -219,6 +235,57 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
         # nor any other cell of a table: its header ("Days" of "| Season | Days | Hours |"),
         # a row's first cell that the question does not ask for
         if within and not any(k[0] <= start and end <= k[1] for k in kept):
+            out.add(id(a))
+    return out
+
+
+def _line_keys(fields: list[Field]) -> set[str]:
+    """The keys of a passage's field lines (not its table cells), casefolded."""
+    return {f.key.casefold() for f in fields if f.column is None}
+
+
+def _label_only(question: str, answer: Answer, fields: list[Field]) -> bool:
+    """Whether ``answer`` is the key of a line "Key: value" of which the question names
+    neither the key nor the value: "Illustrator" of "Illustrator: Sam Whitley" says nothing of
+    what Jean Okafor worked as."""
+    start, end = answer.start - answer.passage_start, answer.end - answer.passage_start
+    asked = field_keys(question) | numbers(question)
+    return any(
+        f.key_start <= start
+        and end <= f.key_start + len(f.key)
+        and answer.context[f.key_start + len(f.key) :].lstrip().startswith(":")
+        and not (field_keys(f.key) | field_keys(f.cell)) & asked
+        for f in fields
+    )
+
+
+# a price: "£52", "$12.50", "€1,200", "45 pounds"
+_PRICE = re.compile(
+    r"[£$€]\s?\d[\d,]*(?:\.\d\d)?|\d[\d,]*(?:\.\d\d)?\s?(?:pounds|euros|dollars|pence)", re.I
+)
+# a list of prices has this many priced fields at least
+_PRICES = 3
+
+
+def unlisted(question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (their ids) are the price of another item of a price list than the
+    question asks: of a passage with three priced fields or more ("Dog vaccination booster:
+    £52. Cat vaccination booster: £46. Microchipping: £25."), one whose item the question names
+    less than half of ("How much does it cost to neuter a cat?" names "cat" of "Cat vaccination
+    booster"), or none of what sets it apart from another item ("How much is a rabbit
+    vaccination?" names neither "Dog" nor "Cat"; "a student's Sunday ticket", not "Day" of
+    "Day ticket" beside "Weekend ticket")."""
+    asked = field_keys(question)
+    out = set()
+    for a in answers:
+        priced = [f for f in passage_fields(a.context) if _PRICE.fullmatch(f.cell.strip(" ."))]
+        start = a.start - a.passage_start
+        item = next((f for f in priced if f.start <= start < f.end), None)
+        if len(priced) < _PRICES or item is None:
+            continue
+        key = field_keys(item.key)
+        apart = [key - field_keys(f.key) for f in priced if f is not item]
+        if 2 * len(key & asked) < len(key) or any(d and d != key and not d & asked for d in apart):
             out.add(id(a))
     return out
 

@@ -1,6 +1,7 @@
 """The shapes a fact takes in a passage, read as fields (``field_reads``): a line "Key: value",
 several such on one line, a line of facts parted by dots ("Serves 6 · Prep 30 minutes"), a
-table's cell under its row and column, a people page's name over its post, a paper's author
+table's cell under its row and column, a people page's name over its post (or a name with its
+post after a dash or in brackets), a paper's author
 and affiliation, a name with the years of a life. Each is a ``Field``: what a question names to
 ask it, and the line the reader reads (a cell as a sentence)."""
 
@@ -59,7 +60,11 @@ def passage_fields(text: str) -> list[Field]:
     found += _registered(text)
     found += _affiliations(text)
     found += _lifespans(text)
-    for m in [*_NAME_AND_POST.finditer(text), *_NAME_DASH_POST.finditer(text)]:
+    for m in [
+        *_NAME_AND_POST.finditer(text),
+        *_NAME_DASH_POST.finditer(text),
+        *_NAME_BRACKET_POST.finditer(text),
+    ]:
         if _POST_WORDS & set(re.split(r"[\s-]+", m.group(2).casefold())):
             head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
             line = f"{head}{m.group(2)}."
@@ -137,6 +142,12 @@ def _registered(text: str) -> list[Field]:
     ]
 
 
+# a value's last word and full stop, where the stop is no abbreviation's ("Lyle.", not "Ltd.")
+_STOPPED = re.compile(
+    r"(?<![.\w])(?!(?:ltd|inc|co|corp|plc|bros|etc|jr|sr|st|no|am|pm)\.)[\w'\u2019)-]+\.\Z", re.I
+)
+
+
 def _line_fields(m: re.Match[str]) -> list[Field]:
     """The fields of a "Key: value" line (``_FIELD``'s match ``m``): one, or one for each of
     the fields that a dot, a bar or a full stop parts ("Severity: SEV-1" of "Status: resolved ·
@@ -149,8 +160,8 @@ def _line_fields(m: re.Match[str]) -> list[Field]:
     for n, (key, key_start, start) in enumerate(keys):
         end = keys[n + 1][1] if n + 1 < len(keys) else m.end()
         value = m.string[start:end].rstrip(" \t\u00b7\u2022|")
-        if n + 1 < len(keys):
-            value = value.rstrip(".;")
+        if n + 1 < len(keys) or _STOPPED.search(value):
+            value = value.rstrip(".;")  # a sentence's stop: "Apologies: Cllr David Lyle."
         out.append(
             Field(
                 key, None, f"{key}: {value}", len(key) + 2, start, start + len(value), 0, key_start
@@ -181,11 +192,16 @@ _NAME_DASH_POST = re.compile(
     r"(?=[ \t]*(?:[.,;:(]|since\b|from\b|until\b|$))",
     re.M,
 )
+# a minutes' list of those present, each name with its post in brackets ("Cllr Janet Moss
+# (Chair), Cllr Peter Harrow (Vice-Chair), ..."): the same field
+_NAME_BRACKET_POST = re.compile(
+    rf"{_PERSON_NAME}[ \t]*\(([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){{0,4}})\)"
+)
 _POST_WORDS = {
     "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
-    "executive", "trustee", "captain", "coach",
+    "executive", "trustee", "captain", "coach", "clerk",
 }  # fmt: skip
 
 

@@ -48,13 +48,13 @@ def hidden_parts(service: Any, question: str, answers: list[Answer]) -> set[int]
     passage other than the one ``question`` names (with the settings of ``service``)."""
     from kgqa.qa.serve.anchor_reads import rival_scoped
     from kgqa.qa.serve.entry_reads import other_entries
-    from kgqa.qa.serve.field_reads import other_fields
+    from kgqa.qa.serve.field_reads import other_fields, unlisted
     from kgqa.qa.serve.item_reads import other_items
 
     hidden: set[int] = set()
     if service.settings.field_answers:
         hidden |= other_fields(question, answers) | other_entries(question, answers)
-        hidden |= other_items(question, answers)
+        hidden |= other_items(question, answers) | unlisted(question, answers)
     if service.settings.anchor_answers:
         hidden |= rival_scoped(question, answers)
     return hidden

@@ -26,6 +26,7 @@ reader proposes is hidden where its own sentence says it answers another questio
   Breeze 2 fans were sold.
 - **Another rank.** "Margaret Hale has chaired the hall committee" does not say who the
   vice-chair is.
+- **Short of winning.** "Shortlisted for the Wainwright Prize" does not say who won it.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -452,7 +453,8 @@ def part_of_asked(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are a part of a name the question itself says, with the word of
     that name before or after them in their passage (a capitalised word or a number): "2" of "I
     bought a Breeze 2" for "How many Breeze 2 fans were sold?", "Hartley" of "Agnes Hartley"
-    for a question about Agnes Hartley; not "El Paso International Airport" of "El Paso
+    for a question about Agnes Hartley, "Albion" of "Jarrow Albion" for "Who scored Jarrow's
+    goal?"; not "El Paso International Airport" of "El Paso
     International Airport is ..." for "Which airport, ... or El Paso International Airport, is
     closer ...?", where the word after is no name's."""
     asked = " ".join(question.split()).casefold()
@@ -471,7 +473,40 @@ def part_of_asked(question: str, answers: list[Any]) -> set[int]:
                 rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", asked
             ):
                 out.add(id(a))
+            elif lo == left and _completes(question, text[left:at], a.text):
+                out.add(id(a))
     return out
+
+
+def _completes(question: str, before: str, answer: str) -> bool:
+    """Whether ``answer`` ends a name that the word ``before`` it (with nothing but a space
+    between) starts, where the question says that word alone as a name: "Albion" of "Jarrow
+    Albion" for "Who scored Jarrow's goal?"; not "Scotland" of "Angus, Scotland", nor "Grover
+    Cleveland" of "President Grover Cleveland" for "Which US President ...?"."""
+    word = re.fullmatch(r"([A-Z][\w-]+)[ \t]+", before)
+    if word is None or word.group(1).casefold() in _TITLES:
+        return False
+    tokens = re.findall(r"[\w'\u2019-]+|[^\w\s]", question)
+    alone = any(
+        t.removesuffix("'s").removesuffix("\u2019s") == word.group(1)
+        and (i == 0 or not tokens[i - 1][:1].isupper())
+        and (t != word.group(1) or (i + 1 < len(tokens) and tokens[i + 1][:1].islower()))
+        for i, t in enumerate(tokens)
+    )
+    names = set(re.findall(r"\b[A-Z][\w-]+", question))
+    return (
+        alone
+        and not any(w in names for w in answer.split())
+        and re.fullmatch(r"[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+)?", answer.strip()) is not None
+    )
+
+
+# words before a name that are no part of it
+_TITLES = {
+    "president", "king", "queen", "prince", "princess", "pope", "saint", "st", "sir", "lord",
+    "lady", "dr", "mr", "mrs", "ms", "general", "captain", "cllr", "professor", "bishop",
+    "senator", "governor", "mayor", "judge", "emperor", "empress", "duke", "duchess",
+}  # fmt: skip
 
 
 _ARTICLES = {"the", "a", "an"}
@@ -502,6 +537,31 @@ def other_rank(question: str, answers: list[Any]) -> set[int]:
     }
 
 
+# a question of who won, and the words of a step short of winning
+_ASKS_WIN = re.compile(r"\b(?:won|win|wins|winners?)\b", re.I)
+_SHORT_OF_WIN = re.compile(
+    r"\b(?:short-?listed|long-?listed|nominated|nominees?|finalists?|runners?-up|"
+    r"(?:finish\w*|came|placed|ended)[ \t]+(?:the[ \t]+season[ \t]+)?(?:second|third|fourth|"
+    r"fifth|\d+(?:st|nd|rd|th)))\b",
+    re.I,
+)
+_WON = re.compile(r"\b(?:won|wins|winners?|awarded|victor|victory)\b", re.I)
+
+
+def short_of_winning(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives a step short of winning, and not a win,
+    where the question asks who won: "A Year on Hilbre has been shortlisted for the Wainwright
+    Prize" does not say who won it, nor "Stourton's first XI finished second" who won the
+    league."""
+    if not _ASKS_WIN.search(question):
+        return set()
+    return {
+        id(a)
+        for a in answers
+        if _SHORT_OF_WIN.search(sentence := _line_sentence(a)) and not _WON.search(sentence)
+    }
+
+
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's) say answer another
     question (the module's checks)."""
@@ -517,4 +577,5 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | other_label(question, answers)
         | part_of_asked(question, answers)
         | other_rank(question, answers)
+        | short_of_winning(question, answers)
     )

@@ -45,12 +45,33 @@ def test_jsonl_keeps_ids_and_reports_bad_lines_by_number(tmp_path: Path) -> None
     items = _load(f)
     docs = [i for i in items if isinstance(i, Document)]
     errors = [i for i in items if isinstance(i, InputError)]
-    assert [d.doc_id for d in docs] == ["7", "y"]
+    assert [d.doc_id for d in docs] == ["7", "d.jsonl:4", "y"]  # no id: the file's and line's
     assert docs[0].metadata == {"k": 1}
-    assert [e.where for e in errors] == [f"{f}:2", f"{f}:3", f"{f}:4"]
+    assert [e.where for e in errors] == [f"{f}:2", f"{f}:3"]
     assert "not valid JSON" in errors[0].reason
     assert '"text" is missing' in errors[1].reason
-    assert '"id" is missing' in errors[2].reason
+
+
+def test_a_catalogue_s_records_without_id_or_text_are_read_by_their_fields(
+    tmp_path: Path,
+) -> None:
+    f = tmp_path / "books.jsonl"
+    lines = [
+        {"title": "Salt and Stone", "author": "Idris Bevan", "pages": 224},
+        {"title": "Tide Tables", "content": "A first novel.", "author": "Ana Ruiz"},
+        {"title": "Nothing else"},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in lines))
+    items = _load(f)
+    docs = [i for i in items if isinstance(i, Document)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [d.doc_id for d in docs] == ["books.jsonl:1", "books.jsonl:2"]
+    assert docs[0].title == "Salt and Stone"
+    assert docs[0].text == "Salt and Stone\n\nAuthor: Idris Bevan\nPages: 224"
+    # "content", as Haystack writes it
+    assert docs[1].text == "A first novel.\n\nAuthor: Ana Ruiz"
+    assert [e.where for e in errors] == [f"{f}:3"]
+    assert "no other fields" in errors[0].reason
 
 
 def test_a_jsonl_record_s_own_fields_are_lines_of_its_text(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from kgqa.qa.serve.field_reads import (
     other_fields,
     said_of_another,
     sentence_keys,
+    unlisted,
 )
 from kgqa.qa.serve.field_shapes import passage_fields
 from kgqa.qa.types import Answer, Hit, Passage
@@ -191,7 +192,7 @@ def test_fields_a_full_stop_parts_on_one_line_are_each_a_field() -> None:
     assert [f.line for f in passage_fields(text)] == [
         "Council tax band: D",
         "EPC rating: E",
-        "Tenure: freehold.",
+        "Tenure: freehold",  # its full stop is no part of the value
     ]
     ((rating, _),) = asked_fields(text, "What is the EPC rating of 4 Wren Cottages?")
     assert text[rating.start : rating.end] == "E"
@@ -355,3 +356,60 @@ def test_a_league_table_s_short_headers_are_read_in_full() -> None:
     # a "who" question's verb names the first place's key; a "how many" question's does not
     ((first, _),) = asked_fields(league, "Who won the league?")
     assert first.cell == "Consett Rovers"
+
+
+def _read(context: str, text: str, doc: str = "d") -> Answer:
+    at = context.index(text)
+    return Answer(text, 1.0, doc, f"{doc}#0", at, at + len(text), context, 0)
+
+
+def test_a_record_without_the_field_asked_gives_no_other_field_of_its_own() -> None:
+    lantern = "The Lantern Keepers\n\nAuthor: Morwenna Hale\nPages: 312\nPrice: £16.99"
+    hilbre = "A Year on Hilbre\n\nAuthor: Jean Okafor\nIllustrator: Sam Whitley\nPages: 188"
+    author = _read(lantern, "Morwenna Hale", "b1")
+    illustrator = _read(hilbre, "Sam Whitley", "b3")
+    asked = "Who illustrated The Lantern Keepers?"
+    # another book's record has the illustrator: this one, of the same keys, has none
+    assert other_fields(asked, [author, illustrator]) == {id(author)}
+    assert other_fields(asked, [author]) == set()  # nothing says what it lacks
+    assert other_fields("Who wrote The Lantern Keepers?", [author, illustrator]) == {
+        id(illustrator)
+    }
+
+
+def test_a_key_alone_answers_nothing_the_question_does_not_name() -> None:
+    hilbre = "A Year on Hilbre\n\nAuthor: Jean Okafor\nIllustrator: Sam Whitley\nPages: 188"
+    label = _read(hilbre, "Illustrator")
+    assert other_fields("What did Jean Okafor work as on Hilbre?", [label]) == {id(label)}
+    # asked by its value, the key is what is wanted
+    assert other_fields("What did Sam Whitley do for the book?", [label]) == set()
+
+
+def test_a_price_list_s_other_item_is_no_price_of_the_item_asked() -> None:
+    prices = (
+        "Prices\n\nDog vaccination booster: £52. Cat vaccination booster: £46. "
+        "Microchipping: £25. Nail clip: £12."
+    )
+    dog, cat, chip = _read(prices, "£52"), _read(prices, "£46"), _read(prices, "£25")
+    assert unlisted("How much is a rabbit vaccination?", [dog, cat]) == {id(dog), id(cat)}
+    assert unlisted("How much does it cost to neuter a cat?", [cat]) == {id(cat)}
+    assert unlisted("How much is a dog vaccination?", [dog, cat]) == {id(cat)}
+    assert unlisted("How much does microchipping cost?", [chip]) == set()
+    # two priced lines are no list
+    two = _read("Fees\n\nAdult: £9\nChild: £4", "£4")
+    assert unlisted("How much is a family ticket?", [two]) == set()
+
+
+def test_a_day_s_row_is_read_for_a_question_of_that_day() -> None:
+    hours = "Opening hours\n\n| Day | Hours |\n|---|---|\n| Monday to Friday | 8:00-19:00 |\n"
+    hours += "| Saturday | 9:00-13:00 |"
+    ((cell, _),) = asked_fields(hours, "What are the opening hours on Saturday?")
+    assert cell.cell == "9:00-13:00"
+
+
+def test_a_name_with_its_post_in_brackets_is_a_field_of_that_post() -> None:
+    text = "Minutes\n\nPresent: Cllr Janet Moss (Chair), Cllr Peter Harrow (Vice-Chair) and "
+    text += "Cllr Robert Finch.\nApologies: Cllr David Lyle."
+    fields = {f.key: f.cell for f in passage_fields(text)}
+    assert fields["Vice-Chair"] == "Cllr Peter Harrow" and fields["Chair"] == "Cllr Janet Moss"
+    assert fields["Apologies"] == "Cllr David Lyle"  # without the sentence's full stop

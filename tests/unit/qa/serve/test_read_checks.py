@@ -16,6 +16,7 @@ from kgqa.qa.serve.read_checks import (
     other_year,
     part_of_asked,
     read_elsewhere,
+    short_of_winning,
 )
 from kgqa.qa.types import Answer
 
@@ -231,3 +232,35 @@ def test_a_count_in_words_is_no_price() -> None:
     question = "How much does a seeded rye loaf cost?"
     assert no_answer_shape(question, [order, price]) == {id(order)}
     assert no_answer_shape("How many loaves were ordered?", [order]) == set()
+
+
+def test_a_shortlist_does_not_say_who_won() -> None:
+    text = (
+        "Jean Okafor's A Year on Hilbre has been shortlisted for the Wainwright Prize. "
+        "Last year Ruth Pryce won it."
+    )
+    shortlisted, won = read(text, "Jean Okafor"), read(text, "Ruth Pryce")
+    assert short_of_winning("Who won the Wainwright Prize?", [shortlisted, won]) == {
+        id(shortlisted)
+    }
+    assert short_of_winning("Which book was shortlisted?", [shortlisted]) == set()
+    # a sentence that says the win too
+    both = read("Okafor, shortlisted in 2024, won the prize in 2025.", "Okafor")
+    assert short_of_winning("Who won the prize?", [both]) == set()
+    # a place below the first
+    second = read("Stourton's first XI finished second in Division Two.", "Stourton")
+    assert short_of_winning("Who won Division Two?", [second]) == {id(second)}
+
+
+def test_the_rest_of_a_name_the_question_starts_is_no_answer() -> None:
+    report = "Harbridge Town 3 Jarrow Albion 1. Dean Carr scored for Jarrow Albion late on."
+    albion, carr = read(report, "Albion"), read(report, "Dean Carr")
+    assert part_of_asked("Who scored Jarrow's goal?", [albion, carr]) == {id(albion)}
+    # a name that starts with no name of the question stays
+    assert part_of_asked("Who scored Harbridge's goals?", [albion]) == set()
+    # a title is no name's start, nor a word a comma parts from the answer
+    visit = "In 1888 President Grover Cleveland visited the city."
+    asked = "Which US President visited Jacksonville in 1888?"
+    assert part_of_asked(asked, [read(visit, "Grover Cleveland")]) == set()
+    castle = read("Hatton Castle stands near Turriff, Angus, Scotland.", "Scotland")
+    assert part_of_asked("What country is Hatton Castle, Angus in?", [castle]) == set()
