@@ -15,15 +15,18 @@ def reciprocal_rank_fusion(rankings: list[Ranking], weights: list[float], k: int
 
 
 def convex_fusion(rankings: list[Ranking], weights: list[float]) -> Ranking:
-    """Fuse by a weighted sum of min-max normalised scores (an id missing from a list gets 0)."""
+    """Fuse by a weighted sum of min-max normalised scores (an id missing from a list gets 0;
+    a list whose scores are all the same, one hit alone among them, gives each of them 1: the
+    one passage BM25 finds for "box office" is its best, not its worst)."""
     fused: dict[int, float] = {}
     for ranking, weight in zip(rankings, weights):
         if not ranking:
             continue
         scores = [s for _, s in ranking]
-        low, span = min(scores), (max(scores) - min(scores)) or 1.0
+        low, span = min(scores), max(scores) - min(scores)
         for pid, score in ranking:
-            fused[pid] = fused.get(pid, 0.0) + weight * (score - low) / span
+            share = (score - low) / span if span > 0 else 1.0
+            fused[pid] = fused.get(pid, 0.0) + weight * share
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 

@@ -107,6 +107,8 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     asked = field_keys(question) | numbers(question)
     if re.match(r"\s*(?:who|which)\b", question, re.I):  # a person's or a thing's key
         asked |= {k for s in asked for k in _KEYS_OF_VERBS.get(s, ())}
+    if "finish" in asked:  # "Where did Dev Chauhan finish?" asks a results table's place
+        asked |= {"posit", "place", "rank"}
     # a key of the asking word's too, beside one of the question's own ("Start date")
     implied = _ASKED_BY.get(
         question.split(maxsplit=1)[0].lower() if question.strip() else "", set()

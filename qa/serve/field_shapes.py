@@ -201,7 +201,8 @@ _POST_WORDS = {
     "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
-    "executive", "trustee", "captain", "coach", "clerk",
+    "executive", "trustee", "captain", "coach", "clerk", "headteacher", "headmaster",
+    "headmistress",
 }  # fmt: skip
 
 
@@ -302,6 +303,10 @@ def _cells(text: str, at: int, table: str) -> list[Field]:
             if not key or a == b:
                 continue
             head, tail, key_at = _sentence(key, column)
+            if by and j == 0:
+                # the place, read "Dev Chauhan finished in position 3." (49% for "Where did Dev
+                # Chauhan finish?", where "Dev Chauhan: Position 3." got 3%)
+                head, tail = f"{key} finished in position ", "."
             line = head + text[a:b] + tail
             found.append(Field(key, column, line, len(head), a, b, key_at, row[by][0]))
         if by and _FIRST.fullmatch(text[row[0][0] : row[0][1]]) and key:

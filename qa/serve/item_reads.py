@@ -23,6 +23,12 @@ _ITEM = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?
 # with a checkbox or a time
 _SHORT = 220
 _MARKED = re.compile(r"[ \t]*(?:\[[ xX]\]|\d{1,2}:\d{2})[ \t]")
+# a changelog's line, under a label of the kind of change ("New: ...", "Fixed: ...")
+_LABELLED = re.compile(
+    r"^[ \t]*(New|Added|Fixed|Changed|Removed|Deprecated|Security|Improved|Breaking|Dropped|"
+    r"Updated|Feature|Fix|Bugfix)[ \t]*:[ \t]+\S[^\n]*$",
+    re.M | re.I,
+)
 # at most this many items are read per question
 MAX_ITEMS = 2
 
@@ -31,13 +37,18 @@ def passage_items(text: str) -> list[tuple[int, int]]:
     """Where the items of the lists of a passage's ``text`` lie: lines that open with a bullet
     or a number (their text after it), and paragraphs of one short line that open with a
     checkbox or a time (a Markdown list, whose bullets ingestion drops: "[ ] Alert on ...", a
-    timeline's "09:47 The on-call engineer ..."); none where it has fewer than two."""
+    timeline's "09:47 The on-call engineer ..."), and a changelog's lines under a label of a
+    kind of change ("New: ...", "Fixed: ..."); none where it has fewer than two."""
     found = [m.span(1) for m in _ITEM.finditer(text)]
     found += [
         (a, b)
         for a, b in paragraph_spans(text)
         if b - a <= _SHORT and "\n" not in text[a:b] and _MARKED.match(text, a, b)
     ]
+    # a changelog's lines under a label of a kind of change, two or more ("New: dark mode,
+    # contributed by Yusuf Demir." beside "New: export a project's issues as CSV.")
+    labelled = [m.span(0) for m in _LABELLED.finditer(text)]
+    found += labelled if len(labelled) >= 2 else []
     return sorted(set(found)) if len(found) >= 2 else []
 
 

@@ -12,9 +12,6 @@ reader proposes is hidden where its own sentence says it answers another questio
   mayor; "how many" wants a number (not a clock's "11:40", nor "six summers" for "how many
   bees"), "where" no year, "when" and "who" no place ("born in Marseille"), and "who" not a
   kind ("a registered charity"). "Since 2009" is no other year than 2025.
-- **Another event of a life.** "When did Adaeze Okafor die?" is not answered by "(born 14 May
-  1968)", nor "When was episode 42 published?" by a label of another event ("Recorded 2
-  October 2026").
 - **Another name's.** "What was Meridian's revenue in 2024?" is not answered from "Kestrel
   Freight's revenue was £520 million in 2024".
 - **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book, nor a
@@ -25,8 +22,10 @@ reader proposes is hidden where its own sentence says it answers another questio
 - **A part of the question's name.** "2" of "I bought a Breeze 2" does not say how many
   Breeze 2 fans were sold.
 - **Another rank.** "Margaret Hale has chaired the hall committee" does not say who the
-  vice-chair is.
-- **Short of winning.** "Shortlisted for the Wainwright Prize" does not say who won it.
+  vice-chair is, nor "she will join us as deputy headteacher" who the headteacher is.
+- **An event's words** (``event_checks``): a date said of another event of a life, under a
+  label of another event, or where only another sentence of its passage says the event
+  asked; a step short of winning for who won.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -36,26 +35,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.serve.event_checks import YEAR as _YEAR
+from kgqa.qa.serve.event_checks import line_sentence as _line_sentence
+from kgqa.qa.serve.event_checks import (
+    other_event,
+    other_label,
+    short_of_winning,
+    unsaid_event,
+)
 from kgqa.qa.serve.field_reads import field_keys, numbers
 from kgqa.qa.serve.field_shapes import YEAR_DIGITS
 
-_YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
 # ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
 _ASKED_YEAR = re.compile(rf"\b(?:in|during|for|since|until|by)\s+({YEAR_DIGITS})\b", re.I)
 
 
 _SINCE_YEAR = re.compile(rf"\bsince\b[^.;\n]{{0,30}}?\b({YEAR_DIGITS})\b", re.I)
-
-
-def _line_sentence(answer: Any) -> str:
-    """The sentence of an answer's passage that holds it, within its line (a table row or a
-    list item is a line)."""
-    text, at = answer.context, answer.start - answer.passage_start
-    end = at + len(answer.text)
-    start = max(text.rfind("\n", 0, at), *(text.rfind(p, 0, at) for p in (". ", "? ", "! ")))
-    stops = [e for e in (text.find("\n", end), text.find(". ", end)) if e >= 0]
-    return text[start + 1 : min(stops, default=len(text))]
 
 
 def other_year(question: str, answers: list[Any]) -> set[int]:
@@ -272,62 +268,6 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
-# a question about a birth or a death, and what says a date or place is of the other: "When did
-# Adaeze Okafor die?" is not answered by "(born 14 May 1968)" nor the infobox's "Born | ..."
-# (the words that ask about the event, the words just before a date or place that say it is
-# the event's)
-_EVENTS = {
-    "birth": (re.compile(r"\b(?:born|birth|birthplace)\b", re.I),
-              re.compile(r"(?:\b(?:born|birth)\b|\bb\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
-    "death": (re.compile(r"\b(?:die|died|dies|death|dead|buried)\b", re.I),
-              re.compile(r"(?:\b(?:died|death|dies)\b|\bd\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
-}  # fmt: skip
-
-
-def other_event(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) a question about one event of a life (birth, death) gets from
-    words that say they are of the other: the answer comes right after "born" (or "Born |")
-    where the question asks a death, after "died" where it asks a birth."""
-    asked = [event for event, (words, _) in _EVENTS.items() if words.search(question)]
-    if len(asked) != 1:
-        return set()
-    other = _EVENTS["death" if asked[0] == "birth" else "birth"][1]
-    out = set()
-    for a in answers:
-        at = a.start - a.passage_start
-        if other.search(a.context[max(0, at - 30) : at]):
-            out.add(id(a))
-    return out
-
-
-# a date under a label of its event ("Recorded 2 October 2026", "Published: 9 October 2026"),
-# and the labels that name one event
-_EVENT_LABEL = re.compile(r"(?:\A|[.\n\u00b7|]\s*)([A-Z][a-z]+ed)[ \t]*:?[ \t]+(?:on[ \t]+)?\Z")
-_SAME_EVENT = [
-    {"found", "form", "establish", "creat", "start", "launch", "open", "incorpor", "set"},
-    {"publish", "releas", "post", "air", "broadcast", "issu"},
-    {"record", "film", "tape"},
-    {"built", "build", "complet", "construct", "erect", "finish"},
-]
-
-
-def other_label(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) a label just before them gives as the date of another event
-    than the question asks: "When was episode 42 published?" is not answered by the
-    transcript's "Recorded 2 October 2026"."""
-    asked = field_keys(question)
-    out = set()
-    for a in answers:
-        at = a.start - a.passage_start
-        label = _EVENT_LABEL.search(a.context[max(0, at - 30) : at])
-        if not label or not _YEAR.search(a.text):
-            continue
-        event = field_keys(label.group(1))
-        if not event & asked and not any(event & g and asked & g for g in _SAME_EVENT):
-            out.add(id(a))
-    return out
-
-
 # a name's possession: "Kestrel Freight's revenue", "Meridian's chief financial officer"
 _OWNED = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['’]s\s+([a-z][\w-]*)")
 
@@ -513,21 +453,23 @@ _ARTICLES = {"the", "a", "an"}
 
 
 # a post of a second rank: "vice-chair", "deputy head", "acting director"
-_SECOND_RANK = re.compile(
-    r"\b(deputy|vice|assistant|acting|interim)[ \t-]+(chair|head|director|manager|captain|"
-    r"president|secretary|treasurer|editor|principal|coach|governor|leader|lead|officer|"
-    r"minister|commissioner|superintendent|dean|registrar|curator|keeper|mayor|chancellor)",
-    re.I,
+_RANKED = (
+    r"(chair|head|director|manager|captain|president|secretary|treasurer|editor|principal|coach|"
+    r"governor|leader|lead|officer|minister|commissioner|superintendent|dean|registrar|curator|"
+    r"keeper|mayor|chancellor)"
 )
+_SECOND_RANK = re.compile(rf"\b(deputy|vice|assistant|acting|interim)[ \t-]+{_RANKED}", re.I)
+_FIRST_RANK = re.compile(rf"\b{_RANKED}", re.I)
 
 
 def other_rank(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) their sentence gives the post the question asks a second rank
     of, without that rank: "Margaret Hale has chaired the hall committee" does not say who the
-    vice-chair is, nor "Anita Desai has been headteacher since 2020" who the deputy head is."""
+    vice-chair is, nor "Anita Desai has been headteacher since 2020" who the deputy head is;
+    and the other way round (``_second_rank_only``)."""
     m = _SECOND_RANK.search(question)
     if m is None:
-        return set()
+        return _second_rank_only(question, answers)
     rank = re.compile(rf"\b{m.group(1)}\b", re.I)
     post = re.compile(rf"\b{re.escape(m.group(2)[:5])}", re.I)  # "chair" of "chaired"
     return {
@@ -537,29 +479,22 @@ def other_rank(question: str, answers: list[Any]) -> set[int]:
     }
 
 
-# a question of who won, and the words of a step short of winning
-_ASKS_WIN = re.compile(r"\b(?:won|win|wins|winners?)\b", re.I)
-_SHORT_OF_WIN = re.compile(
-    r"\b(?:short-?listed|long-?listed|nominated|nominees?|finalists?|runners?-up|"
-    r"(?:finish\w*|came|placed|ended)[ \t]+(?:the[ \t]+season[ \t]+)?(?:second|third|fourth|"
-    r"fifth|\d+(?:st|nd|rd|th)))\b",
-    re.I,
-)
-_WON = re.compile(r"\b(?:won|wins|winners?|awarded|victor|victory)\b", re.I)
-
-
-def short_of_winning(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) their sentence gives a step short of winning, and not a win,
-    where the question asks who won: "A Year on Hilbre has been shortlisted for the Wainwright
-    Prize" does not say who won it, nor "Stourton's first XI finished second" who won the
-    league."""
-    if not _ASKS_WIN.search(question):
+def _second_rank_only(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives a second rank of the post the question
+    asks, each time it says the post: "Mrs Farida Begum will join us as deputy headteacher"
+    does not say who the headteacher is."""
+    m = _FIRST_RANK.search(question)
+    if m is None:
         return set()
-    return {
-        id(a)
-        for a in answers
-        if _SHORT_OF_WIN.search(sentence := _line_sentence(a)) and not _WON.search(sentence)
-    }
+    post = re.compile(rf"\b{re.escape(m.group(1)[:5])}", re.I)
+    out = set()
+    for a in answers:
+        sentence = _line_sentence(a)
+        said = len(post.findall(sentence))
+        ranked = sum(1 for r in _SECOND_RANK.finditer(sentence) if post.match(r.group(2)))
+        if said and said == ranked:
+            out.add(id(a))
+    return out
 
 
 def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
@@ -578,4 +513,5 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | part_of_asked(question, answers)
         | other_rank(question, answers)
         | short_of_winning(question, answers)
+        | unsaid_event(question, answers)
     )

@@ -18,8 +18,11 @@ def test_convex_fusion_is_a_weighted_sum_of_min_max_normalised_scores() -> None:
     assert [pid for pid, _ in convex_fusion([bm25, dense], [0.6, 0.4])] == [1, 3, 2, 4]
 
 
-def test_convex_fusion_keeps_a_list_of_equal_scores_and_skips_empty_ones() -> None:
-    assert convex_fusion([[(5, 1.0), (6, 1.0)], []], [0.5, 0.5]) == [(5, 0.0), (6, 0.0)]
+def test_convex_fusion_gives_a_list_of_equal_scores_its_weight_and_skips_empty_ones() -> None:
+    assert convex_fusion([[(5, 1.0), (6, 1.0)], []], [0.5, 0.5]) == [(5, 0.5), (6, 0.5)]
+    # the one passage BM25 finds ("box office") is its best: it leads the dense list's best
+    bm25, dense = [(7, 1.73)], [(1, 0.17), (2, 0.13), (7, 0.11)]
+    assert [pid for pid, _ in convex_fusion([bm25, dense], [0.6, 0.4])][:2] == [7, 1]
 
 
 def test_reciprocal_rank_fusion_sums_weight_over_k_plus_rank() -> None:

@@ -407,6 +407,13 @@ def test_a_day_s_row_is_read_for_a_question_of_that_day() -> None:
     assert cell.cell == "9:00-13:00"
 
 
+def test_where_a_runner_finished_is_the_place_of_their_row() -> None:
+    results = "| Pos | Runner | Time |\n|---|---|---|\n| 1 | Kieran Moss | 33:41 |\n"
+    results += "| 2 | Lauren Pike | 35:02 |\n| 3 | Dev Chauhan | 35:48 |"
+    ((cell, _),) = asked_fields(results, "Where did Dev Chauhan finish?")
+    assert cell.line == "Dev Chauhan finished in position 3."
+
+
 def test_a_name_with_its_post_in_brackets_is_a_field_of_that_post() -> None:
     text = "Minutes\n\nPresent: Cllr Janet Moss (Chair), Cllr Peter Harrow (Vice-Chair) and "
     text += "Cllr Robert Finch.\nApologies: Cllr David Lyle."

@@ -61,3 +61,18 @@ def test_a_paper_s_author_works_where_the_mark_after_the_name_says() -> None:
     assert not asked_fields(text, "Where did Kofi Asante study?")
     back = asked_fields(text, "Who works at the Department of Plant Biology, University of Ghana?")
     assert [(f.key, is_back) for f, is_back in back] == [("Kofi Asante", True)]
+
+
+def test_a_changelog_s_lines_under_a_kind_of_change_are_items() -> None:
+    notes = (
+        "4.2.0 (18 November 2026)\n\nNew: export a project's issues as CSV.\n"
+        "Fixed: the calendar view no longer shows deleted milestones.\n\n"
+        "4.1.0 (2 September 2026)\n\nNew: dark mode, contributed by Yusuf Demir."
+    )
+    assert len(passage_items(notes)) == 3
+    question = "Who contributed the CSV export?"
+    other = read(notes, "Yusuf Demir")
+    assert other_items(question, [other]) == {id(other)}  # dark mode's, not the export's
+    # a transcript's or a FAQ's labels are no kinds of change
+    faq = "Q: How do I reset my password?\nA: Choose 'Forgot password'.\nQ: Can I import?\nA: Yes."
+    assert passage_items(faq) == []

@@ -4,19 +4,17 @@ address, a title alone, how often, a life's span)."""
 
 from __future__ import annotations
 
+from kgqa.qa.serve.event_checks import other_event, other_label, short_of_winning, unsaid_event
 from kgqa.qa.serve.read_checks import (
     dateline,
     no_answer_shape,
     other_credit,
-    other_event,
-    other_label,
     other_owner,
     other_post,
     other_rank,
     other_year,
     part_of_asked,
     read_elsewhere,
-    short_of_winning,
 )
 from kgqa.qa.types import Answer
 
@@ -234,6 +232,16 @@ def test_a_count_in_words_is_no_price() -> None:
     assert no_answer_shape("How many loaves were ordered?", [order]) == set()
 
 
+def test_a_second_rank_s_sentence_does_not_say_who_holds_the_first() -> None:
+    letter = "Mrs Farida Begum will join us as deputy headteacher in January."
+    deputy = read(letter, "Mrs Farida Begum")
+    assert other_rank("Who is the headteacher?", [deputy]) == {id(deputy)}
+    assert other_rank("Who is the deputy headteacher?", [deputy]) == set()
+    # a sentence that says the post without the rank too
+    both = read("Anita Desai, the headteacher, thanked her deputy head, Tom Reid.", "Anita Desai")
+    assert other_rank("Who is the headteacher?", [both]) == set()
+
+
 def test_a_shortlist_does_not_say_who_won() -> None:
     text = (
         "Jean Okafor's A Year on Hilbre has been shortlisted for the Wainwright Prize. "
@@ -264,3 +272,21 @@ def test_the_rest_of_a_name_the_question_starts_is_no_answer() -> None:
     assert part_of_asked(asked, [read(visit, "Grover Cleveland")]) == set()
     castle = read("Hatton Castle stands near Turriff, Angus, Scotland.", "Scotland")
     assert part_of_asked("What country is Hatton Castle, Angus in?", [castle]) == set()
+
+
+def test_a_date_whose_sentence_does_not_say_the_event_asked_is_no_answer() -> None:
+    page = (
+        "Linden Harriers at the Calder Valley 10K, 9 November 2026\n\nSixty-two Harriers ran, "
+        "our biggest turnout since the club was founded in 1983."
+    )
+    race, founded = read(page, "9 November 2026"), read(page, "1983")
+    asked = "When was Linden Harriers founded?"
+    assert unsaid_event(asked, [race, founded]) == {id(race)}
+    # no other sentence says the founding: the date stays
+    alone = read("Linden Harriers at the Calder Valley 10K, 9 November 2026", "9 November 2026")
+    assert unsaid_event(asked, [alone]) == set()
+    assert unsaid_event("When was the race?", [race]) == set()
+    # the other sentence says another name's opening
+    bio = "The Leith Public Baths opened in 1934. The Portobello Library followed in 1938."
+    library = read(bio, "1938")
+    assert unsaid_event("When did the Portobello Library open?", [library]) == set()

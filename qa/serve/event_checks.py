@@ -1,0 +1,152 @@
+"""Checks of what event an answer's words say it is of (setting ``graph_veto``, with
+``read_checks``): a date said of another event of a life ("(born 14 May 1968)" for a death), a
+date under the label of another event ("Recorded 2 October 2026" for when an episode was
+published), a date read where its passage says the event asked only in another sentence ("9
+November 2026" under a race's headline, for when the club was founded, beside "since the club
+was founded in 1983"), and a step short of winning for who won ("shortlisted", "finished
+second")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgqa.qa.serve.field_reads import field_keys
+from kgqa.qa.serve.field_shapes import YEAR_DIGITS
+
+YEAR = re.compile(rf"\b({YEAR_DIGITS})\b")
+
+
+def line_sentence(answer: Any) -> str:
+    """The sentence of an answer's passage that holds it, within its line (a table row or a
+    list item is a line)."""
+    text, at = answer.context, answer.start - answer.passage_start
+    end = at + len(answer.text)
+    start = max(text.rfind("\n", 0, at), *(text.rfind(p, 0, at) for p in (". ", "? ", "! ")))
+    stops = [e for e in (text.find("\n", end), text.find(". ", end)) if e >= 0]
+    return text[start + 1 : min(stops, default=len(text))]
+
+
+# a question about a birth or a death, and what says a date or place is of the other: "When did
+# Adaeze Okafor die?" is not answered by "(born 14 May 1968)" nor the infobox's "Born | ..."
+# (the words that ask about the event, the words just before a date or place that say it is
+# the event's)
+_EVENTS = {
+    "birth": (re.compile(r"\b(?:born|birth|birthplace)\b", re.I),
+              re.compile(r"(?:\b(?:born|birth)\b|\bb\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
+    "death": (re.compile(r"\b(?:die|died|dies|death|dead|buried)\b", re.I),
+              re.compile(r"(?:\b(?:died|death|dies)\b|\bd\.)\W{0,6}(?:(?:on|in)\W+)?$", re.I)),
+}  # fmt: skip
+
+
+def other_event(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) a question about one event of a life (birth, death) gets from
+    words that say they are of the other: the answer comes right after "born" (or "Born |")
+    where the question asks a death, after "died" where it asks a birth."""
+    asked = [event for event, (words, _) in _EVENTS.items() if words.search(question)]
+    if len(asked) != 1:
+        return set()
+    other = _EVENTS["death" if asked[0] == "birth" else "birth"][1]
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        if other.search(a.context[max(0, at - 30) : at]):
+            out.add(id(a))
+    return out
+
+
+# a date under a label of its event ("Recorded 2 October 2026", "Published: 9 October 2026"),
+# and the labels that name one event
+_EVENT_LABEL = re.compile(r"(?:\A|[.\n\u00b7|]\s*)([A-Z][a-z]+ed)[ \t]*:?[ \t]+(?:on[ \t]+)?\Z")
+_SAME_EVENT = [
+    {"found", "form", "establish", "creat", "start", "launch", "open", "incorpor", "set"},
+    {"publish", "releas", "post", "air", "broadcast", "issu"},
+    {"record", "film", "tape"},
+    {"built", "build", "complet", "construct", "erect", "finish"},
+]
+
+
+def other_label(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) a label just before them gives as the date of another event
+    than the question asks: "When was episode 42 published?" is not answered by the
+    transcript's "Recorded 2 October 2026"."""
+    asked = field_keys(question)
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        label = _EVENT_LABEL.search(a.context[max(0, at - 30) : at])
+        if not label or not YEAR.search(a.text):
+            continue
+        event = field_keys(label.group(1))
+        if not event & asked and not any(event & g and asked & g for g in _SAME_EVENT):
+            out.add(id(a))
+    return out
+
+
+# a question of who won, and the words of a step short of winning
+_ASKS_WIN = re.compile(r"\b(?:won|win|wins|winners?)\b", re.I)
+_SHORT_OF_WIN = re.compile(
+    r"\b(?:short-?listed|long-?listed|nominated|nominees?|finalists?|runners?-up|"
+    r"(?:finish\w*|came|placed|ended)[ \t]+(?:the[ \t]+season[ \t]+)?(?:second|third|fourth|"
+    r"fifth|\d+(?:st|nd|rd|th)))\b",
+    re.I,
+)
+_WON = re.compile(r"\b(?:won|wins|winners?|awarded|victor|victory)\b", re.I)
+
+
+def short_of_winning(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives a step short of winning, and not a win,
+    where the question asks who won: "A Year on Hilbre has been shortlisted for the Wainwright
+    Prize" does not say who won it, nor "Stourton's first XI finished second" who won the
+    league."""
+    if not _ASKS_WIN.search(question):
+        return set()
+    return {
+        id(a)
+        for a in answers
+        if _SHORT_OF_WIN.search(sentence := line_sentence(a)) and not _WON.search(sentence)
+    }
+
+
+# a question of when something happened, and the word stems that say each kind of event (a
+# stem of five letters or more begins a word; a shorter one is the whole word)
+_WHEN = re.compile(r"^\s*(?:when|in\s+what\s+year|what\s+year)\b", re.I)
+_KINDS_OF_EVENT = [
+    {"found", "establish", "creat", "start", "launch", "open", "incorpor", "form"},
+    {"built", "build", "complet", "construct", "erect"},
+    {"publish", "releas", "issu", "broadcast"},
+]
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORDS = re.compile(r"[\w-]+")
+
+
+def _says(stems: set[str], kind: set[str]) -> bool:
+    return any(s == w or (len(w) >= 5 and s.startswith(w)) for s in stems for w in kind)
+
+
+def unsaid_event(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids), a date for a question of when something was founded, built or
+    published, were read in a sentence that says no word of that kind of event, where another
+    sentence of their passage says it with a year and a word of the question's names: "When was
+    Linden Harriers founded?" is not answered by "9 November 2026" of the results' headline
+    beside "Sixty-two Harriers ran, ... since the club was founded in 1983"."""
+    if not _WHEN.search(question):
+        return set()
+    asked = field_keys(question)
+    kinds = [k for k in _KINDS_OF_EVENT if _says(asked, k)]
+    if len(kinds) != 1:
+        return set()
+    # the question's names, whose words the other sentence says ("Harriers"): "The Portobello
+    # Library followed in 1938" stays beside "the Leith Public Baths opened in 1934"
+    names = set(re.findall(r"(?<!^)\b[A-Z][\w-]+", question.strip()))
+    out = set()
+    for a in answers:
+        if not YEAR.search(a.text) or _says(field_keys(line_sentence(a)), kinds[0]):
+            continue
+        others = [s for s in _SENTENCES.split(a.context) if a.text not in s]
+        if any(
+            YEAR.search(s) and _says(field_keys(s), kinds[0]) and names & set(_WORDS.findall(s))
+            for s in others
+        ):
+            out.add(id(a))
+    return out
