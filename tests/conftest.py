@@ -148,13 +148,19 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store_of(root: Path, files: dict[str, str]) -> Path:
     """A store (``root/store``) of text files written under ``root`` by name, ingested in
     process with the real packaged models."""
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return ingested(root, [root / name for name in files])
+
+
+def ingested(root: Path, paths: list[Path]) -> Path:
+    """A store (``root/store``) of the files ``paths`` (a user set's documents), ingested in
+    process with the real packaged models."""
     from kgqa.qa.ingest import pipeline
     from kgqa.qa.settings import Settings
 
-    for name, text in files.items():
-        (root / name).write_text(text)
     settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
-    assert pipeline.run([root / name for name in files], settings).committed
+    assert pipeline.run(paths, settings).committed
     return root / "store"
 
 

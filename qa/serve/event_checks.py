@@ -109,7 +109,9 @@ def short_of_winning(question: str, answers: list[Any]) -> set[int]:
 
 
 # a question of when something happened, and the word stems that say each kind of event (a
-# stem of five letters or more begins a word; a shorter one is the whole word)
+# stem of five letters or more begins a word; a shorter one is the whole word); narrower than
+# ``_SAME_EVENT``, which also counts "set", "post", "air" and "finish": words that say other
+# things in a passage's sentences than in a label before a date
 _WHEN = re.compile(r"^\s*(?:when|in\s+what\s+year|what\s+year)\b", re.I)
 _KINDS_OF_EVENT = [
     {"found", "establish", "creat", "start", "launch", "open", "incorpor", "form"},
@@ -139,14 +141,19 @@ def unsaid_event(question: str, answers: list[Any]) -> set[int]:
     # the question's names, whose words the other sentence says ("Harriers"): "The Portobello
     # Library followed in 1938" stays beside "the Leith Public Baths opened in 1934"
     names = set(re.findall(r"(?<!^)\b[A-Z][\w-]+", question.strip()))
+    saying: dict[str, list[str]] = {}  # each passage's sentences that say it, found once
     out = set()
     for a in answers:
         if not YEAR.search(a.text) or _says(field_keys(line_sentence(a)), kinds[0]):
             continue
-        others = [s for s in _SENTENCES.split(a.context) if a.text not in s]
-        if any(
-            YEAR.search(s) and _says(field_keys(s), kinds[0]) and names & set(_WORDS.findall(s))
-            for s in others
-        ):
+        if a.context not in saying:
+            saying[a.context] = [
+                s
+                for s in _SENTENCES.split(a.context)
+                if YEAR.search(s)
+                and _says(field_keys(s), kinds[0])
+                and names & set(_WORDS.findall(s))
+            ]
+        if any(a.text not in s for s in saying[a.context]):
             out.add(id(a))
     return out

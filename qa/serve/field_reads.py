@@ -222,9 +222,10 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
     for a in answers:
         if any(len(_line_keys(of_passage[a.context][0]) & k) >= 2 for k in kinds):
             naming.add(a.doc_id)
+    asked = field_keys(question) | numbers(question)
     for a in answers:
         fields, kept = of_passage[a.context]
-        if _label_only(question, a, fields):
+        if _label_only(asked, a, fields):
             out.add(id(a))
             continue
         # passages overlap: "Error E1: ..." at the end of one passage, beside no named field,
@@ -246,12 +247,11 @@ def _line_keys(fields: list[Field]) -> set[str]:
     return {f.key.casefold() for f in fields if f.column is None}
 
 
-def _label_only(question: str, answer: Answer, fields: list[Field]) -> bool:
-    """Whether ``answer`` is the key of a line "Key: value" of which the question names
-    neither the key nor the value: "Illustrator" of "Illustrator: Sam Whitley" says nothing of
-    what Jean Okafor worked as."""
+def _label_only(asked: set[str], answer: Answer, fields: list[Field]) -> bool:
+    """Whether ``answer`` is the key of a line "Key: value" of which the question (its word
+    stems and numbers ``asked``) names neither the key nor the value: "Illustrator" of
+    "Illustrator: Sam Whitley" says nothing of what Jean Okafor worked as."""
     start, end = answer.start - answer.passage_start, answer.end - answer.passage_start
-    asked = field_keys(question) | numbers(question)
     return any(
         f.key_start <= start
         and end <= f.key_start + len(f.key)
@@ -279,8 +279,13 @@ def unlisted(question: str, answers: list[Answer]) -> set[int]:
     "Day ticket" beside "Weekend ticket")."""
     asked = field_keys(question)
     out = set()
+    of_passage: dict[str, list[Field]] = {}  # each passage's priced fields, parsed once
     for a in answers:
-        priced = [f for f in passage_fields(a.context) if _PRICE.fullmatch(f.cell.strip(" ."))]
+        if a.context not in of_passage:
+            of_passage[a.context] = [
+                f for f in passage_fields(a.context) if _PRICE.fullmatch(f.cell.strip(" ."))
+            ]
+        priced = of_passage[a.context]
         start = a.start - a.passage_start
         item = next((f for f in priced if f.start <= start < f.end), None)
         if len(priced) < _PRICES or item is None:

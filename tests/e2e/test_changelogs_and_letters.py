@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import asked, store_of
+from tests.conftest import asked, ingested, store_of
 
 pytestmark = pytest.mark.slow
 
@@ -69,14 +69,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def twelfth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the twelfth user set's documents."""
-    from kgqa.qa.ingest import pipeline
-    from kgqa.qa.settings import Settings
-
-    root = tmp_path_factory.mktemp("twelfth")
     docs = Path(__file__).parents[1] / "data" / "user_corpora_12" / "docs"
-    settings = Settings(store=root / "store", document_timeout_seconds=0, warm=False)
-    assert pipeline.run(sorted(docs.iterdir()), settings).committed
-    return root / "store"
+    return ingested(tmp_path_factory.mktemp("twelfth"), sorted(docs.iterdir()))
 
 
 def test_the_one_passage_bm25_finds_is_read(store: Path, twelfth: Path) -> None:

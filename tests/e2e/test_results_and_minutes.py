@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import asked, graph_json, store_of
+from tests.conftest import asked, graph_json, ingested, store_of
 from tests.e2e.test_graph_people import edges_of
 
 pytestmark = pytest.mark.slow
@@ -185,14 +185,9 @@ def test_a_copy_a_check_hides_does_not_hide_the_others(tmp_path: Path) -> None:
     # the eighth user set (its minutes and trustees among the rest): the trustee's record ("has
     # chaired the hall committee") never names the hall, so its copy of the answer is hidden;
     # the minutes' stays
-    from kgqa.qa.ingest import pipeline
-    from kgqa.qa.settings import Settings
-
     docs = Path(__file__).parents[1] / "data" / "user_corpora_8" / "docs"
-    files = sorted(docs.iterdir())
-    settings = Settings(store=tmp_path / "store", document_timeout_seconds=0, warm=False)
-    assert pipeline.run(files, settings).committed
-    chair = asked(tmp_path / "store", "Who chairs the Ferncombe Village Hall committee?")
+    store = ingested(tmp_path, sorted(docs.iterdir()))
+    chair = asked(store, "Who chairs the Ferncombe Village Hall committee?")
     assert chair[:1] == ["Margaret Hale"]
 
 
