@@ -42,15 +42,18 @@ _EVENTS = {
 def other_event(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) a question about one event of a life (birth, death) gets from
     words that say they are of the other: the answer comes right after "born" (or "Born |")
-    where the question asks a death, after "died" where it asks a birth."""
+    where the question asks a death, after "died" where it asks a birth, after either where
+    it asks neither ("When was Ingrid Lundqvist mayor?" is not answered by "died on 26
+    February 2026")."""
     asked = [event for event, (words, _) in _EVENTS.items() if words.search(question)]
-    if len(asked) != 1:
+    if len(asked) > 1:
         return set()
-    other = _EVENTS["death" if asked[0] == "birth" else "birth"][1]
+    # a question about neither (when someone was mayor) is answered by neither
+    others = [said for event, (_, said) in _EVENTS.items() if event not in asked]
     out = set()
     for a in answers:
         at = a.start - a.passage_start
-        if other.search(a.context[max(0, at - 30) : at]):
+        if any(said.search(a.context[max(0, at - 30) : at]) for said in others):
             out.add(id(a))
     return out
 
@@ -156,4 +159,36 @@ def unsaid_event(question: str, answers: list[Any]) -> set[int]:
             ]
         if any(a.text not in s for s in saying[a.context]):
             out.add(id(a))
+    return out
+
+
+# words that tell one of a kind of event from the others of its kind: "the spring concert" is
+# not "our summer concert", nor "the men's final" the women's
+_QUALIFIERS = [
+    {"spring", "summer", "autumn", "fall", "winter"},
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"},
+    {"morning", "afternoon", "evening"},
+    {"men's", "women's", "boys'", "girls'"},
+]
+
+
+def other_kind(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives of another event of the kind the question
+    asks, told apart by a word of the same set ("Where is the spring concert?" is not
+    answered by "Our summer concert is ... in Colchester Castle Park"), where the sentence does
+    not say the question's word before that event too."""
+    words = re.findall(r"[\w']+", question.casefold().replace("\u2019", "'"))
+    asked = [
+        (word, noun, kind)
+        for word, noun in zip(words, words[1:])
+        for kind in _QUALIFIERS
+        if word in kind and noun not in kind
+    ]
+    out = set()
+    for a in answers:
+        sentence = line_sentence(a).casefold().replace("\u2019", "'")
+        for word, noun, kind in asked:
+            said = set(re.findall(rf"([\w']+)\s+{re.escape(noun)}\b", sentence))
+            if word not in said and said & kind:
+                out.add(id(a))
     return out

@@ -114,6 +114,11 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         question.split(maxsplit=1)[0].lower() if question.strip() else "", set()
     )
     words = [w.lower() for w in _WORD.findall(question)]
+    # a column of prices is named by "How much": "Fee from 1 May" by "How much will a
+    # check-up cost from 1 May?"
+    priced = (
+        {"fee", "price", "cost", "charg"} if re.match(r"\s*how\s+much\b", question, re.I) else set()
+    )
     out = []
     for f in fields:
         said = {w.lower() for w in _WORD.findall(f.line)}
@@ -132,7 +137,7 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
                 or (key & asked and _among(key, asked | implied))
                 or (len(halves) == 2 and any(_among(h, asked) for h in halves))
             )
-            and (f.column is None or _among(column, asked))
+            and (f.column is None or _among(column, asked | priced))
         ):
             out.append((f, False))
             continue

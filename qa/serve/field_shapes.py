@@ -202,7 +202,9 @@ _POST_WORDS = {
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",
     "executive", "trustee", "captain", "coach", "clerk", "headteacher", "headmaster",
-    "headmistress",
+    "headmistress", "dentist", "hygienist", "nurse", "doctor", "surgeon", "pharmacist",
+    "receptionist", "administrator", "accountant", "solicitor", "librarian", "archivist",
+    "conductor", "accompanist", "organist", "chef", "warden", "ranger", "bursar", "registrar",
 }  # fmt: skip
 
 

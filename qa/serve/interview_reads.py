@@ -119,7 +119,6 @@ def _opening(service: Any, passage: Any) -> str:
     """The first characters of the document of ``passage``: its first passage's."""
     if passage.start == 0:
         return passage.text[:_OPENING]
-    row = service.generation.db.execute(
-        "SELECT text FROM passages WHERE doc_id = ? ORDER BY start LIMIT 1", (passage.doc_id,)
-    ).fetchone()
-    return (row[0] if row else "")[:_OPENING]
+    from kgqa.qa.serve.source_checks import document_opening
+
+    return document_opening(service.generation, passage.doc_id)[:_OPENING]

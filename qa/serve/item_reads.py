@@ -31,6 +31,13 @@ _LABELLED = re.compile(
 )
 # at most this many items are read per question
 MAX_ITEMS = 2
+# a field's line whose value lists parts, the parts after the first named by their own words
+# ("Tickets: £15, students £5, from Wivenhoe Bookshop"; "Warranty: frame 5 years, motor and
+# battery 2 years")
+_FIELD_LINE = re.compile(r"^[ \t]*([A-Z][^:\n]{0,40}):[ \t]+(\S[^\n]*)$", re.M)
+# a part named by its own words before its number or price ("students £5", "motor and battery
+# 2 years"); not a name, an address or a number alone ("Highways team", "0300 1234 222")
+_LABELLED_VALUE = re.compile(r"([a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*)*)[ \t]+[£$€\d]")
 
 
 def passage_items(text: str) -> list[tuple[int, int]]:
@@ -67,6 +74,31 @@ def _asked(text: str, items: list[tuple[int, int]], asked: set[str]) -> tuple[in
     return shared[0][1]
 
 
+def value_parts(
+    text: str, question: str
+) -> list[tuple[str, tuple[int, int], list[tuple[int, int]]]]:
+    """The parts of each field line's value in ``text`` (a comma between them, two or more)
+    where ``question`` asks one of them: it shares a word (stemmed, its glue and the field's
+    key left out) with the words that name that part before its number or price
+    (``_LABELLED_VALUE``), and with no other part's. Each as (the field's key, the part asked,
+    all the line's parts)."""
+    found = []
+    stems = field_keys(question)
+    for m in _FIELD_LINE.finditer(text):
+        parts = [
+            (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,]+", m[2])
+        ]
+        parts = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in parts]
+        if len(parts) < 2:
+            continue
+        asked = stems - field_keys(m[1])
+        labels = [_LABELLED_VALUE.match(text, a, b) for a, b in parts]
+        shared = [p for p, lm in zip(parts, labels) if lm and field_keys(lm[1]) & asked]
+        if len(shared) == 1:
+            found.append((m[1], shared[0], parts))
+    return found
+
+
 def other_items(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in an item of a list other than the one ``question``
     asks (``asked_item``) of their passage."""
@@ -78,13 +110,13 @@ def other_items(question: str, answers: list[Answer]) -> set[int]:
             items = passage_items(a.context)
             of_passage[a.context] = (items, _asked(a.context, items, stems))
         items, asked = of_passage[a.context]
-        if asked is None:
-            continue
         start, end = a.start - a.passage_start, a.end - a.passage_start
-        if any(s <= start and end <= e for s, e in items) and not (
-            asked[0] <= start and end <= asked[1]
-        ):
-            out.add(id(a))
+        if asked is not None and not asked[0] <= start < end <= asked[1]:
+            if any(s <= start and end <= e for s, e in items):
+                out.add(id(a))
+        for _, (s, e), parts in value_parts(a.context, question):
+            if not s <= start < end <= e and any(ps <= start < pe for ps, pe in parts):
+                out.add(id(a))
     return out
 
 
@@ -98,4 +130,9 @@ def item_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
         if (span := _asked(text, passage_items(text), stems)) is not None:
             a, b = span
             parts.append((hit, text[a:b], 0, b - a, a))
+        # the part read after its key: "Warranty: motor and battery 2 years"
+        parts += [
+            (hit, f"{key}: {text[a:b]}", len(key) + 2, b - a, a)
+            for key, (a, b), _ in value_parts(text, question)
+        ]
     return read_parts(service, question, parts[:MAX_ITEMS])

@@ -39,12 +39,14 @@ from kgqa.qa.serve.event_checks import YEAR as _YEAR
 from kgqa.qa.serve.event_checks import line_sentence as _line_sentence
 from kgqa.qa.serve.event_checks import (
     other_event,
+    other_kind,
     other_label,
     short_of_winning,
     unsaid_event,
 )
 from kgqa.qa.serve.field_reads import field_keys, numbers
 from kgqa.qa.serve.field_shapes import YEAR_DIGITS
+from kgqa.qa.serve.source_checks import other_subject, reporter
 
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
 # ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
@@ -296,11 +298,12 @@ def other_owner(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
-# a credit: what the one named after it did ("Interview by Priya Sandhu", "Photo by ...")
+# a credit: what the one named after it did ("Interview by Priya Sandhu", "Photo by ...",
+# "paid for by ...")
 _CREDIT = re.compile(
     r"\b(interview|interviewed|photos?|photographs?|photography|photographed|pictures?|"
     r"illustrations?|illustrated|translation|translated|reporting|images?|hosted|moderated|"
-    r"chaired|recipes?)\s+by\s*\Z",
+    r"chaired|recipes?|paid\s+for|funded|sponsored|financed)\s+by\s*\Z",
     re.I,
 )
 
@@ -385,6 +388,25 @@ def dateline(question: str, answers: list[Any]) -> set[int]:
             and (words or after)  # a date alone on its line heads a diary's entry
             and (not after or after[0] in "\u00b7|\u2014\u2013-")
         ):
+            out.add(id(a))
+    return out
+
+
+# a question that asks for someone or something beside what it names (not a choice, "A or B")
+_ASKS_OTHER = re.compile(r"^\s*(?:who|whom|when|where|how\s+(?:many|much|long|old))\b", re.I)
+
+
+def asked_itself(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are nothing but what the question names, less a company's
+    suffix or an article: "Who founded Rivet Cycles?" is not answered by "Rivet Cycles Ltd"."""
+    if not _ASKS_OTHER.search(question) or re.search(r"\bor\b", question, re.I):
+        return set()
+    asked = set(re.findall(r"[\w&'-]+", question.casefold()))
+    out = set()
+    for a in answers:
+        words = [w for w in re.findall(r"[\w&'-]+", a.text.casefold()) if w not in _ARTICLES]
+        words = [w for w in words if not _SUFFIX_ALONE.fullmatch(w)]
+        if any(w.isalpha() for w in words) and all(w in asked for w in words):
             out.add(id(a))
     return out
 
@@ -497,9 +519,9 @@ def _second_rank_only(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
-def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) their own words (or their passage's) say answer another
-    question (the module's checks)."""
+def read_elsewhere(question: str, answers: list[Any], generation: Any = None) -> set[int]:
+    """Which ``answers`` (ids) their own words (or their passage's, or the title of its
+    document in ``generation``) say answer another question (the module's checks)."""
     return (
         other_event(question, answers)
         | other_owner(question, answers)
@@ -511,7 +533,23 @@ def read_elsewhere(question: str, answers: list[Any]) -> set[int]:
         | dateline(question, answers)
         | other_label(question, answers)
         | part_of_asked(question, answers)
+        | asked_itself(question, answers)
+        | other_kind(question, answers)
         | other_rank(question, answers)
         | short_of_winning(question, answers)
         | unsaid_event(question, answers)
+        | other_subject(question, answers, generation)
+        | reporter(question, answers)
+    )
+
+
+def passage_may_answer(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are hidden for what their own words are, while their passage
+    may still answer (``reread``): a page's dateline, a credit or byline, the source a
+    sentence reports, another event of the kind the question asks ("our summer concert")."""
+    return (
+        dateline(question, answers)
+        | other_credit(question, answers)
+        | reporter(question, answers)
+        | other_kind(question, answers)
     )

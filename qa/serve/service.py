@@ -27,6 +27,7 @@ from kgqa.qa.retrieval.fusion import convex_fusion
 from kgqa.qa.retrieval.retriever import Retriever
 from kgqa.qa.retrieval.similar import Similarity
 from kgqa.qa.serve.overview import overview
+from kgqa.qa.serve.reread import vetted
 from kgqa.qa.settings import Settings
 from kgqa.qa.squad import normalize_answer
 from kgqa.qa.store import Generation, Store
@@ -501,8 +502,7 @@ class QAService:
         join(added)
         # each copy is checked on its own words (a vetoed one takes no other down); best leads
         groups = {k: [a for a in v if id(a) not in hidden] for k, v in groups.items()}
-        passing = [a for v in groups.values() for a in v if self.passes(a.score, a.probability)]
-        shown = {id(a) for a in self.without_vetoed(question, passing, generation)}
+        shown = vetted(self, question, hits, groups, join, generation)
         merged = []
         for copies in groups.values():
             copies.sort(key=lambda a: (id(a) not in shown, *_rank_key(a)))
@@ -545,7 +545,7 @@ class QAService:
         vetoed = hidden_parts(self, question, answers) if parts else set()
         if self.settings.graph_veto:
             vetoed |= graph_disagreeing(self, question, answers, generation)
-            vetoed |= read_elsewhere(question, answers)
+            vetoed |= read_elsewhere(question, answers, generation)
         return [a for a in answers if id(a) not in vetoed]
 
     def hides(self, step: Any) -> bool:

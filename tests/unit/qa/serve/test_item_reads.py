@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kgqa.qa.serve.field_reads import asked_fields
 from kgqa.qa.serve.field_shapes import passage_fields
-from kgqa.qa.serve.item_reads import asked_item, other_items, passage_items
+from kgqa.qa.serve.item_reads import asked_item, other_items, passage_items, value_parts
 from tests.unit.qa.serve.test_read_checks import read
 
 ACTIONS = (
@@ -76,3 +76,18 @@ def test_a_changelog_s_lines_under_a_kind_of_change_are_items() -> None:
     # a transcript's or a FAQ's labels are no kinds of change
     faq = "Q: How do I reset my password?\nA: Choose 'Forgot password'.\nQ: Can I import?\nA: Yes."
     assert passage_items(faq) == []
+
+
+def test_a_field_s_value_of_parts_answers_the_part_asked() -> None:
+    text = "Price: £2,350\nWarranty: frame 5 years, motor and battery 2 years\n"
+    [(key, (a, b), parts)] = value_parts(text, "How long is the warranty on the battery?")
+    assert (key, text[a:b]) == ("Warranty", "motor and battery 2 years")
+    assert [text[s:e] for s, e in parts] == ["frame 5 years", "motor and battery 2 years"]
+    frame = read(text, "frame 5 years")
+    assert other_items("How long is the warranty on the battery?", [frame]) == {id(frame)}
+    # a question that names no part, or two, asks none
+    assert value_parts(text, "How long is the warranty?") == []
+    assert value_parts(text, "How long is the warranty on the frame and battery?") == []
+    # a part that says nothing but the question's words names the next one
+    contact = "Enquiries: Highways team, 0300 1234 222."
+    assert value_parts(contact, "What is the highways team's phone number?") == []

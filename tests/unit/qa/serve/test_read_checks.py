@@ -4,8 +4,15 @@ address, a title alone, how often, a life's span)."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.event_checks import other_event, other_label, short_of_winning, unsaid_event
+from kgqa.qa.serve.event_checks import (
+    other_event,
+    other_kind,
+    other_label,
+    short_of_winning,
+    unsaid_event,
+)
 from kgqa.qa.serve.read_checks import (
+    asked_itself,
     dateline,
     no_answer_shape,
     other_credit,
@@ -16,6 +23,7 @@ from kgqa.qa.serve.read_checks import (
     part_of_asked,
     read_elsewhere,
 )
+from kgqa.qa.serve.source_checks import reporter
 from kgqa.qa.types import Answer
 
 
@@ -29,10 +37,16 @@ def test_a_date_said_of_a_birth_answers_no_death() -> None:
     born, died = read(bio, "14 May 1968"), read(bio, "2001")
     assert other_event("When did Adaeze Okafor die?", [born, died]) == {id(born)}
     assert other_event("When was Adaeze Okafor born?", [born, died]) == {id(died)}
-    # an infobox row says it too; a question of neither event hides nothing
+    # an infobox row says it too; a question of neither event is answered by neither
     box = read("| Born | 14 May 1968, Enugu |", "14 May 1968")
     assert other_event("When did she die?", [box]) == {id(box)}
-    assert other_event("When did she join Delft?", [born, died, box]) == set()
+    assert other_event("When did she join Delft?", [born, died, box]) == {
+        id(born),
+        id(died),
+        id(box),
+    }
+    joined = read("She joined Delft in 1997 and died in 2001.", "1997")
+    assert other_event("When did she join Delft?", [joined]) == set()
 
 
 def test_what_a_sentence_gives_of_another_name_answers_nothing_of_the_asked_one() -> None:
@@ -290,3 +304,38 @@ def test_a_date_whose_sentence_does_not_say_the_event_asked_is_no_answer() -> No
     bio = "The Leith Public Baths opened in 1934. The Portobello Library followed in 1938."
     library = read(bio, "1938")
     assert unsaid_event("When did the Portobello Library open?", [library]) == set()
+
+
+def test_the_source_a_sentence_reports_is_no_answer_to_who_did_it() -> None:
+    news = "The footbridge will reopen on 1 March after repairs, Cornwall Council has said."
+    council = read(news, "Cornwall Council")
+    assert reporter("Who carried out the repairs?", [council]) == {id(council)}
+    assert reporter("Who said the footbridge will reopen?", [council]) == set()
+    quote = '"It was a long walk round," said Ms Treloar.'
+    treloar = read(quote, "Ms Treloar")
+    assert reporter("Who represents Saltash East?", [treloar]) == {id(treloar)}
+    # the one who says it does it; the rest of its sentence says what the question asks
+    doer = read("Cornwall Council has said it will repair the bridge.", "Cornwall Council")
+    assert reporter("Who will repair the bridge?", [doer]) == set()
+    chair = read('"We are delighted," said Rachel Osei, who chairs the trustees.', "Rachel Osei")
+    assert reporter("Who chairs the trustees?", [chair]) == set()
+
+
+def test_the_question_s_own_name_is_no_answer() -> None:
+    spec = "Designed in Bristol by Rivet Cycles Ltd. Built in Portugal."
+    itself = read(spec, "Rivet Cycles Ltd")
+    assert asked_itself("Who founded Rivet Cycles?", [itself]) == {id(itself)}
+    assert asked_itself("Who designed the Tarka E2?", [itself]) == set()
+    # a choice between names the question says is answered by one of them
+    pick = read("Ann Lee was born in 1950.", "Ann Lee")
+    assert asked_itself("Who was born first, Ann Lee or Tom Hale?", [pick]) == set()
+
+
+def test_another_event_of_the_kind_asked_is_no_answer() -> None:
+    programme = (
+        "Spring Concert, St Andrew's Church. Our summer concert is on 3 July in Castle Park."
+    )
+    park, church = read(programme, "Castle Park"), read(programme, "St Andrew's Church")
+    assert other_kind("Where is the spring concert?", [park, church]) == {id(park)}
+    assert other_kind("Where is the summer concert?", [park]) == set()
+    assert other_kind("Where is the concert?", [park]) == set()
