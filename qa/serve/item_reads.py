@@ -101,20 +101,25 @@ def value_parts(
 
 def other_items(question: str, answers: list[Answer]) -> set[int]:
     """Which ``answers`` (their ids) lie in an item of a list other than the one ``question``
-    asks (``asked_item``) of their passage."""
+    asks (``asked_item``) of their passage, or in another part of a field's value than the
+    one it asks (``value_parts``)."""
     out = set()
     stems = field_keys(question)
-    of_passage: dict[str, tuple[list[tuple[int, int]], tuple[int, int] | None]] = {}
+    of_passage: dict[str, tuple[list[tuple[int, int]], tuple[int, int] | None, list[Any]]] = {}
     for a in answers:
-        if a.context not in of_passage:
+        if a.context not in of_passage:  # its lists and fields read once
             items = passage_items(a.context)
-            of_passage[a.context] = (items, _asked(a.context, items, stems))
-        items, asked = of_passage[a.context]
+            of_passage[a.context] = (
+                items,
+                _asked(a.context, items, stems),
+                value_parts(a.context, question),
+            )
+        items, asked, valued = of_passage[a.context]
         start, end = a.start - a.passage_start, a.end - a.passage_start
         if asked is not None and not asked[0] <= start < end <= asked[1]:
             if any(s <= start and end <= e for s, e in items):
                 out.add(id(a))
-        for _, (s, e), parts in value_parts(a.context, question):
+        for _, (s, e), parts in valued:
             if not s <= start < end <= e and any(ps <= start < pe for ps, pe in parts):
                 out.add(id(a))
     return out
