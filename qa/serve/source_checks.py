@@ -41,11 +41,16 @@ def document_opening(generation: Any, doc_id: str) -> str:
 def _heading(generation: Any, doc_id: str) -> str:
     """A document's title in ``generation``, else the first line of its text (a Markdown
     page's headline); none that is a sentence rather than a heading (a text file's first
-    paragraph: more than ``_HEADING_WORDS`` words, or a full stop at its end)."""
-    row = generation.db.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,))
-    title = next((title for (title,) in row if title), "")
-    title = title or document_opening(generation, doc_id).strip().split("\n", 1)[0]
-    return "" if len(title.split()) > _HEADING_WORDS or title.endswith(".") else title
+    paragraph: more than ``_HEADING_WORDS`` words, or a full stop at its end). Read once, then
+    cached with the generation."""
+    cache = generation.cache.setdefault("doc_headings", {})
+    if doc_id not in cache:
+        row = generation.db.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,))
+        title = next((title for (title,) in row if title), "")
+        title = title or document_opening(generation, doc_id).strip().split("\n", 1)[0]
+        heading = len(title.split()) <= _HEADING_WORDS and not title.endswith(".")
+        cache[doc_id] = title if heading else ""
+    return cache[doc_id]
 
 
 # how many words a heading may have
@@ -66,11 +71,12 @@ def other_subject(question: str, answers: list[Any], generation: Any) -> set[int
     said: dict[tuple[str, str], frozenset[str]] = {}  # the question's words a passage says
     names: dict[str, set[str]] = {}  # the question's names by the document that has them
     for a in answers:
+        title = _heading(generation, a.doc_id)
+        if a.doc_id not in names:
+            names[a.doc_id] = asked & (capitals | field_keys(title))
         if (key := (a.doc_id, a.context)) not in said:
-            title = _heading(generation, a.doc_id)
             text = f"{title}\n{a.context}"
             said[key] = frozenset(asked & (field_keys(text) | numbers(text)))
-            names[a.doc_id] = asked & (capitals | field_keys(title))
     out = set()
     for a in answers:
         mine = said[a.doc_id, a.context]
