@@ -192,3 +192,37 @@ def other_kind(question: str, answers: list[Any]) -> set[int]:
             if word not in said and said & kind:
                 out.add(id(a))
     return out
+
+
+# a name's version ("Lodestar 3.0.0", "Lodestar v2.4"), and a range of versions ("3.0.0 to 3.4.2")
+_VERSION = re.compile(r"\b([A-Z][\w-]*)\s+v?(\d+(?:\.\d+){1,3})(?![\w.]*\d)")
+_VERSIONS = re.compile(r"(\d+(?:\.\d+){1,3})\s*(?:to|-|\u2013|through|until)\s*(\d+(?:\.\d+){1,3})")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def other_version(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) their sentence gives of another version of the name whose
+    version the question asks of ("When was Lodestar 3.0.0 released?" is not answered by
+    "Lodestar 3.4.3, released on 12 November 2026"), where the sentence names that name's
+    versions, none of them the question's nor a range that holds it ("3.0.0 to 3.4.2"); not
+    another name's ("Python 3.10" for "Which Python version did 3.0.0 require?")."""
+    asked = {(n, _version(v)) for n, v in _VERSION.findall(question)}
+    if len(asked) != 1:
+        return set()
+    name, version = asked.pop()
+    out = set()
+    for a in answers:
+        sentence = line_sentence(a)
+        named = {_version(v) for n, v in _VERSION.findall(sentence) if n == name}
+        spans = [(_version(x), _version(y)) for x, y in _VERSIONS.findall(sentence)]
+        if (
+            named
+            and version not in named
+            and not any(x <= version <= y for x, y in spans)
+            and not re.fullmatch(r"v?\d+(?:\.\d+){1,3}", a.text.strip())
+        ):
+            out.add(id(a))
+    return out

@@ -80,7 +80,7 @@ def asked_fields(text: str, question: str) -> list[tuple[Field, bool]]:
     ("deputy", "former", ... that the field does not say), nor one whose key (or, asked
     backwards, whose cell in its column) the passage gives more than once (a "Name: ..." line
     in each record of a list: which one is meant, the line alone cannot say)."""
-    return _named(passage_fields(text), question)
+    return _named(passage_fields(text), question, text)
 
 
 # the key words a question's asking word names beside its own ("When did SPARROW start?" names
@@ -97,11 +97,57 @@ _ASKED_BY = {
 _KEYS_OF_VERBS = {"design": {"architect"}, "win": {"winner"}, "write": {"author"}}
 
 
-def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
-    """``asked_fields`` over the fields of a passage already found."""
+# a line "Key: value" (for ``group_heading``)
+_KEY_LINE = re.compile(r"[A-Z][^:\n]{0,40}:\s")
+# how many words a group's heading may have
+_GROUP_WORDS = 8
+
+
+def group_heading(text: str, at: int) -> str:
+    """The heading of the run of field lines that the line at ``at`` of a passage's ``text``
+    lies in: the nearest line above it that is neither blank nor a "Key: value" line, when it
+    is short, with no full stop and no table's bar ("Heron Loop" over "Distance: 3.2 miles" and
+    "Start: Visitor Centre car park"); else ""."""
+    for line in reversed(text[:at].split("\n")[:-1]):
+        line = line.strip()
+        if not line or _KEY_LINE.match(line):
+            continue
+        fits = len(line.split()) <= _GROUP_WORDS and not line.endswith(".") and "|" not in line
+        return line if fits else ""
+    return ""
+
+
+def _apart(f: Field, fields: list[Field], text: str, asked: set[str]) -> bool:
+    """Whether a line field whose key other lines of the passage give too is told apart by
+    the heading of its group (``group_heading``): the question says more words of it than of
+    the heading of any other line with that key ("How long is the Heron Loop?" of the
+    "Distance: ..." under "Heron Loop", not the one under "Beacon Ridge Walk")."""
+    if f.column is not None:
+        return False
+
+    def said(g: Field) -> int:
+        return len(field_keys(group_heading(text, g.key_start)) & asked)
+
+    own = said(f)
+    key = f.key.casefold()
+    others = [
+        said(g) for g in fields if g is not f and g.column is None and g.key.casefold() == key
+    ]
+    return own > 0 and all(own > n for n in others)
+
+
+# the keys that "How long" names: a distance or a length ("How long is the Heron Loop?"), a
+# time where the question asks what something takes or lasts; a duration either way (stemmed)
+_LONG = {"distanc", "length", "durat"}
+_TAKES = re.compile(r"\b(?:takes?|took|taken|lasts?|lasted)\b", re.I)
+
+
+def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, bool]]:
+    """``asked_fields`` over the ``fields`` of a passage's ``text`` already found."""
     if not fields:
         return []
-    # a key given more than once ("Name: ..." in each record of a list) names no one field
+    # a key given more than once ("Name: ..." in each record of a list) names no one field,
+    # unless the heading of its group tells it apart (``_apart``)
     seen = Counter((f.key.casefold(), f.column) for f in fields)
     cells = Counter((f.cell.casefold(), f.column) for f in fields)
     asked = field_keys(question) | numbers(question)
@@ -113,6 +159,9 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
     implied = _ASKED_BY.get(
         question.split(maxsplit=1)[0].lower() if question.strip() else "", set()
     )
+    measured: set[str] = set()  # the keys "How long" names
+    if re.match(r"\s*how\s+long\b", question, re.I):
+        measured = {"durat", "time"} if _TAKES.search(question) else _LONG
     words = [w.lower() for w in _WORD.findall(question)]
     # a column of prices is named by "How much": "Fee from 1 May" by "How much will a
     # check-up cost from 1 May?"
@@ -131,9 +180,10 @@ def _named(fields: list[Field], question: str) -> list[tuple[Field, bool]]:
         # a key of two joined by "and" is named by one of them ("Behaviour and attitudes")
         halves = [field_keys(h) for h in re.split(r"\s+(?:and|&)\s+", bare)]
         if (
-            seen[(f.key.casefold(), f.column)] == 1
+            (seen[(f.key.casefold(), f.column)] == 1 or _apart(f, fields, text, asked))
             and (
                 _among(key, asked)
+                or _among(key, measured)
                 or (key & asked and _among(key, asked | implied))
                 or (len(halves) == 2 and any(_among(h, asked) for h in halves))
             )
@@ -181,6 +231,12 @@ def _name_key_only(f: Field, question: str, asked: set[str]) -> bool:
         return False
     if _DAY.search(f.key):
         return False  # a day's row says when: "What are the opening hours on Saturday?"
+    if re.match(
+        rf"\s*(?:what|which)(?:\s+(?:is|was|are|were))?\s+(?:the\s+)?{re.escape(f.key)}\b",
+        question,
+        re.I,
+    ):
+        return False  # the key is what is asked: "What is the CVE number of ...?"
     rest = asked - field_keys(f.line) - numbers(f.line)
     return bool(rest - _ROLE_STEMS)
 
@@ -210,7 +266,7 @@ def other_fields(question: str, answers: list[Answer]) -> set[int]:
     for a in answers:
         if a.context not in of_passage:
             fields = passage_fields(a.context)
-            named = _named(fields, question)
+            named = _named(fields, question, a.context)
             of_passage[a.context] = (
                 fields,
                 {
@@ -316,7 +372,9 @@ def heading_prefix(text: str, wants: set[str], before: int | None = None) -> str
     part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants`` ("2025"
     of "Annual Review 2025"); else a title line below it, before the part (at ``before``) and
     among the passage's first lines of no colon and no full stop ("A Hartley Celebration"
-    under "HALLAM PHILHARMONIC" and "Season 2026-27 · Concert 4"); else nothing."""
+    under "HALLAM PHILHARMONIC" and "Season 2026-27 · Concert 4"); else the heading of the
+    part's group of field lines (``group_heading``) with one of ``wants``, where the lines of
+    another group stand above it; else nothing."""
     head = text[: text.find("\n")].strip() if "\n" in text else ""
     # a colon only in a heading that is a paragraph of its own ("SPARROW: a phase 2 trial")
     own = text[len(head) :].lstrip(" \t").startswith(("\n\n", "\n \n", "\n\t\n"))
@@ -332,6 +390,12 @@ def heading_prefix(text: str, wants: set[str], before: int | None = None) -> str
             break  # the title lines end where a field, a table or a sentence starts
         if (field_keys(line) | numbers(line)) & wants:
             return f"{line}\n\n"
+    # the heading of the part's group of field lines, after another group ("Beacon Ridge Walk"
+    # over its "Distance: ...", below the Heron Loop's lines)
+    group = group_heading(text, before) if before is not None else ""
+    above = text[: text.rfind(group, 0, before)] if group else ""
+    if any(_KEY_LINE.match(line.strip()) for line in above.split("\n")):
+        return f"{group}\n\n" if (field_keys(group) | numbers(group)) & wants else ""
     return ""
 
 
@@ -466,5 +530,9 @@ def read_parts(
                 span = Span(context[at : span.end], span.score, at, span.end)
         if span is None or not span.text.strip() or span.start < at or span.end > at + size:
             continue
+        whole = context[at : at + size]
+        if not re.search(r"\s", whole.strip()):  # one token is read whole: "CVE-2026-41877"
+            lead = len(whole) - len(whole.lstrip())
+            span = Span(whole.strip(), span.score, at + lead, at + lead + len(whole.strip()))
         found.append(hit.passage.answer(span, probability, offset=start - at))
     return found

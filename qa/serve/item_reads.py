@@ -37,7 +37,7 @@ MAX_ITEMS = 2
 _FIELD_LINE = re.compile(r"^[ \t]*([A-Z][^:\n]{0,40}):[ \t]+(\S[^\n]*)$", re.M)
 # a part named by its own words before its number or price ("students £5", "motor and battery
 # 2 years"); not a name, an address or a number alone ("Highways team", "0300 1234 222")
-_LABELLED_VALUE = re.compile(r"([a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*)*)[ \t]+[£$€\d]")
+_LABELLED_VALUE = re.compile(r"([A-Za-z][A-Za-z'-]*(?:[ \t]+[A-Za-z][A-Za-z'-]*)*)[ \t]+[£$€\d]")
 
 
 def passage_items(text: str) -> list[tuple[int, int]]:
@@ -86,7 +86,7 @@ def value_parts(
     stems = field_keys(question)
     for m in _FIELD_LINE.finditer(text):
         parts = [
-            (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,]+", m[2])
+            (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,()]+", m[2])
         ]
         parts = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in parts]
         if len(parts) < 2:

@@ -17,8 +17,8 @@ reader proposes is hidden where its own sentence says it answers another questio
 - **Another deed's credit.** "Interview by Priya Sandhu" does not say who wrote the book, nor a
   report's byline ("By Sam Whitlock") who scored, nor "Recipe by ..." who founded the
   restaurant (unless the rest of its line says so: "..., head chef at The Copperleaf").
-- **A page's dateline.** "CAMBRIDGE, England, 18 November 2026" under a press release's
-  headline says when it was published, not when the company was founded.
+- **A page's dateline** (``source_checks``). "CAMBRIDGE, England, 18 November 2026" under a
+  press release's headline says when it was published, not when the company was founded.
 - **A part of the question's name.** "2" of "I bought a Breeze 2" does not say how many
   Breeze 2 fans were sold.
 - **Another rank.** "Margaret Hale has chaired the hall committee" does not say who the
@@ -26,6 +26,8 @@ reader proposes is hidden where its own sentence says it answers another questio
 - **An event's words** (``event_checks``): a date said of another event of a life, under a
   label of another event, or where only another sentence of its passage says the event
   asked; a step short of winning for who won.
+- **Whom a sentence is about** (``people_checks``): another of the family, the other side of
+  a succession, another company's "It", the thing a "who" question asks about.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -41,12 +43,14 @@ from kgqa.qa.serve.event_checks import (
     other_event,
     other_kind,
     other_label,
+    other_version,
     short_of_winning,
     unsaid_event,
 )
 from kgqa.qa.serve.field_reads import field_keys, numbers
 from kgqa.qa.serve.field_shapes import YEAR_DIGITS
-from kgqa.qa.serve.source_checks import other_subject, reporter
+from kgqa.qa.serve.people_checks import asked_thing, other_kin, other_side, others_it
+from kgqa.qa.serve.source_checks import dateline, other_subject, reporter
 
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
 # ("the venue that held the 2004 Republican National Convention", a bridge of two facts)
@@ -114,6 +118,14 @@ _WORDS_AFTER = re.compile(r"(?:\s*[,(–-]|[ \t]*\n)\s*(?:the\s+|its\s+|our\s+)?
 _WORDS_BEFORE = re.compile(r"([^,.;\n()]{2,40}?)\s*[,:]?\s*$")
 
 
+# a post the answer's own clause gives it after a verb of being or becoming ("Isla Mackay will
+# become Halyard's chief technology officer")
+_BECOMES = re.compile(
+    r"\s+(?:is|was|will\s+be|will\s+become|becomes|became|(?:has\s+been|was|is)\s+"
+    r"(?:appointed|named|made)(?:\s+as)?|(?:joins|joined|serves|served)\s+as)\s+([^,.;\n()]{2,60})"
+)
+
+
 def _posts(text: str) -> set[str]:
     return {_POSTS[m.group(1).lower()] for m in _POST_WORDS.finditer(text)}
 
@@ -122,7 +134,8 @@ def other_post(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) the words right beside them give another post than the one the
     question asks for ("Amara Nwosu, Chief Executive Officer" for a chief financial officer;
     "Hannah Dobson, captain since 2023" for a president; "Owen Pryce, owner of Bramble Bakery"
-    for who founded it, unless the sentence says the founding too)."""
+    for who founded it, unless the sentence says the founding too; "Isla Mackay will become
+    Halyard's chief technology officer" for its chief financial officer)."""
     asked = _posts(question)
     if len(asked) != 1:
         return set()
@@ -132,9 +145,11 @@ def other_post(question: str, answers: list[Any]) -> set[int]:
         end = at + len(a.text)
         after = _WORDS_AFTER.match(a.context, end)
         before = _WORDS_BEFORE.search(a.context[max(0, at - 40) : at])
+        becomes = _BECOMES.match(a.context, end)
         beside = {
             *_posts(after.group(1) if after else ""),
             *_posts(before.group(1) if before else ""),
+            *_posts(becomes.group(1) if becomes else ""),
         }
         deed = _DEEDS.get(next(iter(asked)))
         if beside and not beside & asked and not (deed and deed.search(_line_sentence(a))):
@@ -357,41 +372,6 @@ def shares_no_word(question: str, answers: list[Any]) -> set[int]:
     return {id(a) for a in answers if not asked & said[a.context]}
 
 
-# a page's dateline: the date under its headline, with nothing but a place ("CAMBRIDGE,
-# England, 18 November 2026") or a word that says it is the page's ("Published 9 October 2026")
-_DATELINE_WORDS = re.compile(r"^(?:published|posted|updated|released|dated|on|by|at)$", re.I)
-_DATE_ASKED = re.compile(
-    r"\b(?:announc\w*|report\w*|publish\w*|post|posted|releas\w*|launch\w*|updated?|issued?|"
-    r"date[ds]?|today|news|press|dateline|written|wrote)\b",
-    re.I,
-)
-
-
-def dateline(question: str, answers: list[Any]) -> set[int]:
-    """Which ``answers`` (ids) are a page's dateline, the day it was published, where the
-    question asks the date of another event: "When was Lumen Therapeutics founded?" is not
-    answered by the press release's "CAMBRIDGE, England, 18 November 2026"."""
-    if _DATE_ASKED.search(question):
-        return set()
-    out = set()
-    for a in answers:
-        text, at = a.context, a.start - a.passage_start
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at) if "\n" in text[at:] else len(text)
-        before, after = text[start:at], text[at + len(a.text) : end].strip()
-        words = [w.strip(",") for w in before.split()]
-        if (
-            _YEAR.search(a.text)
-            and len(text[start:end].split()) <= 12
-            and not re.search(r"[.:;!?]", before)
-            and all(w[:1].isupper() or _DATELINE_WORDS.match(w) for w in words)
-            and (words or after)  # a date alone on its line heads a diary's entry
-            and (not after or after[0] in "\u00b7|\u2014\u2013-")
-        ):
-            out.add(id(a))
-    return out
-
-
 # a question that asks for someone or something beside what it names (not a choice, "A or B")
 _ASKS_OTHER = re.compile(r"^\s*(?:who|whom|when|where|how\s+(?:many|much|long|old))\b", re.I)
 
@@ -540,16 +520,25 @@ def read_elsewhere(question: str, answers: list[Any], generation: Any = None) ->
         | unsaid_event(question, answers)
         | other_subject(question, answers, generation)
         | reporter(question, answers)
+        | other_kin(question, answers)
+        | other_side(question, answers)
+        | others_it(question, answers)
+        | asked_thing(question, answers)
+        | other_version(question, answers)
     )
 
 
 def passage_may_answer(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are hidden for what their own words are, while their passage
     may still answer (``reread``): a page's dateline, a credit or byline, the source a
-    sentence reports, another event of the kind the question asks ("our summer concert")."""
+    sentence reports, another event of the kind the question asks ("our summer concert"), the
+    other side of a succession ("succeeding Peter Lindqvist"), the thing a "who" question asks
+    about ("eroded path")."""
     return (
         dateline(question, answers)
         | other_credit(question, answers)
         | reporter(question, answers)
         | other_kind(question, answers)
+        | other_side(question, answers)
+        | asked_thing(question, answers)
     )

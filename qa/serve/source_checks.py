@@ -1,14 +1,16 @@
 """Checks of where an answer comes from (setting ``graph_veto``, with ``read_checks``): a
 document that never says a name of the question that another answer's passage says
 ("£186,000" of a railway newsletter's locomotive for "How much did the footbridge repairs
-cost?", beside the footbridge's article), and the source a sentence reports ("Cornwall Council
-has said") for who did what it reports."""
+cost?", beside the footbridge's article), the source a sentence reports ("Cornwall Council
+has said") for who did what it reports, and a page's dateline for when anything but the
+page happened."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from kgqa.qa.serve.event_checks import YEAR as _YEAR
 from kgqa.qa.serve.field_reads import field_keys, numbers
 
 # words of a question that ask rather than name: "How much", "will it", "carried out"
@@ -128,3 +130,56 @@ def reporter(question: str, answers: list[Any]) -> set[int]:
         if not field_keys(rest) & asked:  # "..., said Rachel Osei, who chairs the board"
             out.add(id(a))
     return out
+
+
+# a page's dateline: the date under its headline, with nothing but a place ("CAMBRIDGE,
+# England, 18 November 2026") or a word that says it is the page's ("Published 9 October 2026")
+_DATELINE_WORDS = re.compile(r"^(?:published|posted|updated|released|dated|on|by|at)$", re.I)
+_DATE_ASKED = re.compile(
+    r"\b(?:announc\w*|report\w*|publish\w*|post|posted|releas\w*|launch\w*|updated?|issued?|"
+    r"date[ds]?|today|news|press|dateline|written|wrote)\b",
+    re.I,
+)
+
+
+def dateline(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are a page's dateline, the day it was published, where the
+    question asks the date of another event: "When was Lumen Therapeutics founded?" is not
+    answered by the press release's "CAMBRIDGE, England, 18 November 2026", nor when a path
+    closes by its notice's "Notice from the ranger service, 20 November 2026."."""
+    if _DATE_ASKED.search(question):
+        return set()
+    out = set()
+    for a in answers:
+        text, at = a.context, a.start - a.passage_start
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at) if "\n" in text[at:] else len(text)
+        before, after = text[start:at], text[at + len(a.text) : end].strip()
+        words = [w.strip(",") for w in before.split()]
+        # or a notice's, a letter's or a post's opening line, its source and its date: "Notice
+        # from the ranger service, 20 November 2026."
+        opening = (
+            a.passage_start + start < _OPENING
+            and before.rstrip().endswith(",")
+            and after in ("", ".")
+            and not re.search(r"[\d.:;!?]", before)
+        )
+        if (
+            _YEAR.search(a.text)
+            and len(text[start:end].split()) <= 12
+            and not re.search(r"[.:;!?]", before)
+            and (
+                opening
+                or (
+                    all(w[:1].isupper() or _DATELINE_WORDS.match(w) for w in words)
+                    and (words or after)  # a date alone on its line heads a diary's entry
+                    and (not after or after[0] in "\u00b7|\u2014\u2013-")
+                )
+            )
+        ):
+            out.add(id(a))
+    return out
+
+
+# how far into its document a line may start to be its opening line (``dateline``)
+_OPENING = 200

@@ -420,3 +420,32 @@ def test_a_name_with_its_post_in_brackets_is_a_field_of_that_post() -> None:
     fields = {f.key: f.cell for f in passage_fields(text)}
     assert fields["Vice-Chair"] == "Cllr Peter Harrow" and fields["Chair"] == "Cllr Janet Moss"
     assert fields["Apologies"] == "Cllr David Lyle"  # without the sentence's full stop
+
+
+WALKS = (
+    "Country park walks\nHeron Loop\nDistance: 3.2 miles\nStart: Visitor Centre car park\n"
+    "Time: about 1 hour 30 minutes\nThe loop follows the lake shore.\nBeacon Ridge Walk\n"
+    "Distance: 7.5 miles\nStart: Lower Wyndham village hall\nTime: about 4 hours"
+)
+
+
+def test_a_key_of_two_groups_is_named_by_the_heading_of_its_group() -> None:
+    def lines(question: str) -> list[str]:
+        return [f.line for f, _ in asked_fields(WALKS, question)]
+
+    assert lines("Where does the Heron Loop start?") == ["Start: Visitor Centre car park"]
+    assert lines("Where does the Beacon Ridge Walk start?") == ["Start: Lower Wyndham village hall"]
+    # a question that names neither group names neither line
+    assert lines("Where does the route start?") == []
+    # "How long is" names a distance, "How long does ... take" a time
+    assert lines("How long is the Heron Loop?") == ["Distance: 3.2 miles"]
+    assert lines("How long does the Beacon Ridge Walk take?") == ["Time: about 4 hours"]
+    # the group's heading is read before its line
+    at = WALKS.index("Distance: 7.5")
+    assert heading_prefix(WALKS, {"beacon", "ridg"}, at) == "Beacon Ridge Walk\n\n"
+
+
+def test_a_key_the_question_asks_for_is_no_name_it_is_about() -> None:
+    text = "Security advisory LSA-2026-03\n\nSeverity: High\nCVE: CVE-2026-41877"
+    asked = asked_fields(text, "What is the CVE number of the Lodestar sandbox escape?")
+    assert [f.line for f, _ in asked] == ["CVE: CVE-2026-41877"]

@@ -91,3 +91,15 @@ def test_a_field_s_value_of_parts_answers_the_part_asked() -> None:
     # a part that says nothing but the question's words names the next one
     contact = "Enquiries: Highways team, 0300 1234 222."
     assert value_parts(contact, "What is the highways team's phone number?") == []
+
+
+def test_a_part_in_brackets_is_named_by_its_label() -> None:
+    text = "Advisory\nSeverity: High (CVSS 8.1)\nCVE: CVE-2026-41877"
+    parts = value_parts(text, "What is the CVSS score of the sandbox escape?")
+    assert [(key, text[a:b]) for key, (a, b), _ in parts] == [("Severity", "CVSS 8.1")]
+    high = read(text, "High")
+    assert other_items("What is the CVSS score of the sandbox escape?", [high]) == {id(high)}
+    # a label with a capital names its part too: "Adults £15, Children £5"
+    tickets = "Concert\nTickets: Adults £15, Children £5"
+    parts = value_parts(tickets, "How much is a ticket for children?")
+    assert [tickets[a:b] for _, (a, b), _ in parts] == ["Children £5"]

@@ -13,7 +13,6 @@ from kgqa.qa.serve.event_checks import (
 )
 from kgqa.qa.serve.read_checks import (
     asked_itself,
-    dateline,
     no_answer_shape,
     other_credit,
     other_owner,
@@ -23,7 +22,7 @@ from kgqa.qa.serve.read_checks import (
     part_of_asked,
     read_elsewhere,
 )
-from kgqa.qa.serve.source_checks import reporter
+from kgqa.qa.serve.source_checks import dateline, reporter
 from kgqa.qa.types import Answer
 
 
