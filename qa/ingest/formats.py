@@ -49,6 +49,8 @@ def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
 _LINE_END = re.compile(r"[.!?:;]['\")\]]*$")
 
 
+# how many words a heading over a group of field lines may have (``unwrap_lines``)
+_HEADING_WORDS = 6
 # a line that opens with a schedule's time ("09:30 Keynote: ..."), which no wrapped line does
 _TIME_OPENS = re.compile(r"\d{1,2}:\d\d[ \t]")
 
@@ -59,13 +61,22 @@ def unwrap_lines(page: str) -> str:
     with a lowercase letter ("took part in two" / "international expeditions"), or when it is
     as long as the page's long lines and the next goes on with a word or number. A heading ("Annual
     Report 2024") is short, so stays a line; so do a list's items, a table's rows, a field's
-    line ("Type of school: Primary") and a line after one that closes a bracket with a capital
-    ("Overture: Whitby Harbour (9 minutes)" / "Edward Elgar ...": a programme's items)."""
+    line ("Type of school: Primary"), a line after one that closes a bracket with a capital
+    ("Overture: Whitby Harbour (9 minutes)" / "Edward Elgar ...": a programme's items) and a
+    short heading with a capital over a field's line ("Holmfield ward" / "Elected: ...")."""
     lines = page.split("\n")
     widest = max((len(line) for line in lines), default=0)
     out = lines[:1]
-    for line in lines[1:]:
+    for n, line in enumerate(lines[1:], 2):
         last = out[-1]
+        # a short heading over field lines ("Holmfield ward" over "Elected: ..."), after the
+        # lines of the group before it
+        heads = (
+            line[:1].isupper()
+            and len(line.split()) <= _HEADING_WORDS
+            and n < len(lines)
+            and bool(FIELD_LINE.match(lines[n]))
+        )
         wrapped = bool(last) and bool(line) and not _LINE_END.search(last)
         goes_on = line[:1].islower() or (
             len(last) >= 0.75 * widest and line[:1].isalnum() and len(last.split()) >= 6
@@ -77,6 +88,7 @@ def unwrap_lines(page: str) -> str:
             and not FIELD_LINE.match(line)
             and not _TIME_OPENS.match(line)
             and not (last.endswith(")") and line[:1].isupper())
+            and not heads
         ):
             out[-1] = f"{last} {line}"
         else:

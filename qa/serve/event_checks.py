@@ -226,3 +226,31 @@ def other_version(question: str, answers: list[Any]) -> set[int]:
         ):
             out.add(id(a))
     return out
+
+
+# a date said from the day of writing ("last week", "yesterday", "next month", "three days
+# ago"), and one of the calendar (a year, or a day of a month)
+_RELATIVE = re.compile(
+    r"(?:(?:last|next|this|earlier\s+this|later\s+this)\s+(?:week|weekend|month|year|spring|"
+    r"summer|autumn|winter|\w+day)|yesterday|today|tomorrow|tonight|recently|"
+    r"(?:a|an|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+ago)",
+    re.I,
+)
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_CALENDAR = re.compile(rf"{YEAR.pattern}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b|{_MONTHS}\s+\d")
+
+
+def relative_date(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) to a "when" question are a date said from the day of writing
+    ("last week") where another answer, at least half as likely, gives a date of the
+    calendar: "When were the by-elections?" is answered by the results' "26 November 2026",
+    not the news article's "last week"."""
+    if not re.match(r"\s*when\b", question, re.I):
+        return set()
+    relative = {id(a): a for a in answers if _RELATIVE.fullmatch(a.text.strip())}
+    dated = [
+        a.probability or 0.0 for a in answers if id(a) not in relative and _CALENDAR.search(a.text)
+    ]
+    return {i for i, a in relative.items() if dated and max(dated) >= 0.5 * (a.probability or 0.0)}

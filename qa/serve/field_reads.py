@@ -117,21 +117,20 @@ def group_heading(text: str, at: int) -> str:
     return ""
 
 
-def _apart(f: Field, fields: list[Field], text: str, asked: set[str]) -> bool:
+def _apart(f: Field, heads: dict[int, int], fields: list[Field]) -> bool:
     """Whether a line field whose key other lines of the passage give too is told apart by
     the heading of its group (``group_heading``): the question says more words of it than of
     the heading of any other line with that key ("How long is the Heron Loop?" of the
-    "Distance: ..." under "Heron Loop", not the one under "Beacon Ridge Walk")."""
+    "Distance: ..." under "Heron Loop", not the one under "Beacon Ridge Walk"). ``heads``:
+    how many of the question's words the heading of each such line (by its key's start) says."""
     if f.column is not None:
         return False
-
-    def said(g: Field) -> int:
-        return len(field_keys(group_heading(text, g.key_start)) & asked)
-
-    own = said(f)
+    own = heads.get(f.key_start, 0)
     key = f.key.casefold()
     others = [
-        said(g) for g in fields if g is not f and g.column is None and g.key.casefold() == key
+        heads.get(g.key_start, 0)
+        for g in fields
+        if g is not f and g.column is None and g.key.casefold() == key
     ]
     return own > 0 and all(own > n for n in others)
 
@@ -168,6 +167,11 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
     priced = (
         {"fee", "price", "cost", "charg"} if re.match(r"\s*how\s+much\b", question, re.I) else set()
     )
+    heads = {  # the question's words in the heading of each line whose key is said again
+        f.key_start: len(field_keys(group_heading(text, f.key_start)) & asked)
+        for f in fields
+        if f.column is None and seen[(f.key.casefold(), None)] > 1
+    }
     out = []
     for f in fields:
         said = {w.lower() for w in _WORD.findall(f.line)}
@@ -180,7 +184,7 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
         # a key of two joined by "and" is named by one of them ("Behaviour and attitudes")
         halves = [field_keys(h) for h in re.split(r"\s+(?:and|&)\s+", bare)]
         if (
-            (seen[(f.key.casefold(), f.column)] == 1 or _apart(f, fields, text, asked))
+            (seen[(f.key.casefold(), f.column)] == 1 or _apart(f, heads, fields))
             and (
                 _among(key, asked)
                 or _among(key, measured)
@@ -229,6 +233,8 @@ def _name_key_only(f: Field, question: str, asked: set[str]) -> bool:
     words = f.key.split()
     if f.column is not None or not all(w[:1].isupper() for w in words) or f.key not in question:
         return False
+    if question.lstrip().startswith(f.key):
+        return False  # the question's first word is no name: "Since which version ...?"
     if _DAY.search(f.key):
         return False  # a day's row says when: "What are the opening hours on Saturday?"
     if re.match(
@@ -372,9 +378,13 @@ def heading_prefix(text: str, wants: set[str], before: int | None = None) -> str
     part lacks: "Helios" of "PROJECT HELIOS - FACT SHEET"), or a number of ``wants`` ("2025"
     of "Annual Review 2025"); else a title line below it, before the part (at ``before``) and
     among the passage's first lines of no colon and no full stop ("A Hartley Celebration"
-    under "HALLAM PHILHARMONIC" and "Season 2026-27 · Concert 4"); else the heading of the
-    part's group of field lines (``group_heading``) with one of ``wants``, where the lines of
-    another group stand above it; else nothing."""
+    under "HALLAM PHILHARMONIC" and "Season 2026-27 · Concert 4"); else nothing. Before all
+    these, where the part is a line whose key other lines of the passage give too, the heading
+    of its group of lines (``group_heading``) with one of ``wants`` ("Garden Room" over its
+    "View: ...", not the page's "Our rooms")."""
+    group = _grouped(text, before)
+    if group and (field_keys(group) | numbers(group)) & wants:
+        return f"{group}\n\n"
     head = text[: text.find("\n")].strip() if "\n" in text else ""
     # a colon only in a heading that is a paragraph of its own ("SPARROW: a phase 2 trial")
     own = text[len(head) :].lstrip(" \t").startswith(("\n\n", "\n \n", "\n\t\n"))
@@ -390,13 +400,21 @@ def heading_prefix(text: str, wants: set[str], before: int | None = None) -> str
             break  # the title lines end where a field, a table or a sentence starts
         if (field_keys(line) | numbers(line)) & wants:
             return f"{line}\n\n"
-    # the heading of the part's group of field lines, after another group ("Beacon Ridge Walk"
-    # over its "Distance: ...", below the Heron Loop's lines)
-    group = group_heading(text, before) if before is not None else ""
-    above = text[: text.rfind(group, 0, before)] if group else ""
-    if any(_KEY_LINE.match(line.strip()) for line in above.split("\n")):
-        return f"{group}\n\n" if (field_keys(group) | numbers(group)) & wants else ""
     return ""
+
+
+def _grouped(text: str, at: int | None) -> str:
+    """The heading of the group of field lines (``group_heading``) of the line at ``at`` of a
+    passage's ``text``, where other lines of the passage give its key too; else ""."""
+    if at is None:
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    key = _KEY_LINE.match(text, start)
+    if key is None:
+        return ""
+    name = re.escape(text[start : key.end()].rstrip().rstrip(":").strip())
+    said = re.findall(rf"^[ \t]*{name}[ \t]*:", text, re.M | re.I)
+    return group_heading(text, start) if len(said) >= 2 else ""
 
 
 # how many lines under a passage's first a title line may stand

@@ -11,6 +11,12 @@
   does not say how many people Pinfold employs.
 - **The thing asked, for who.** "Who is rebuilding the Beacon Ridge path?" is not answered
   by "eroded path".
+- **Another person's sentence.** "When did Alan Dunn die?" is not answered by "Margaret
+  Ellery, who taught at Lydford Primary School, died at home on 26 November 2026".
+
+The family, another person and "It" hold only in a document that names the one asked
+elsewhere: a passage read for the bridge of two facts is about another thing, and its
+document never names the question's.
 """
 
 from __future__ import annotations
@@ -18,13 +24,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.serve.field_reads import field_keys, question_names
+from kgqa.qa.serve.source_checks import doc_words
+
 # a name of two or three capitalised words in a question, not its first word ("Frank Hollis",
 # less a possessive's "'s")
 _QUESTION_NAME = re.compile(
     r"(?<=\w )([A-Z][a-z'\u2019-]+) ([A-Z][a-z'\u2019-]+?)(?:['\u2019]s?)?\b"
 )
 # what stands before a given name and is no given name: a title
-_TITLES = {"mr", "mrs", "miss", "ms", "dr", "rev", "sir", "dame", "lady", "lord", "st", "the"}
+_TITLES = set(
+    """mr mrs miss ms mx dr rev revd sir dame lady lord st the cllr councillor prof professor
+    capt captain sgt sergeant col colonel lt lieutenant major judge justice mayor father""".split()
+)
+# a pronoun that may stand for the person asked ("She married Robert Ellery")
+_PERSONAL = re.compile(r"\b(?:[Ss]he|[Hh]e|[Hh]er|[Hh]is|[Hh]im|[Hh]ers)\b")
 
 
 # where a sentence ends: a full stop (or ! or ?) before a capital or a quote, or a blank line
@@ -53,11 +67,23 @@ def _sentence(answer: Any, back: int = 0) -> tuple[str, int, int]:
     return text[a:b].replace("\n", " "), at - a, at - a + len(answer.text)
 
 
-def other_kin(question: str, answers: list[Any]) -> set[int]:
+def _said_in_document(generation: Any, answer: Any, name: str) -> bool:
+    """Whether the document ``answer`` was read from says a word of ``name`` anywhere (its
+    text, title or id, in ``generation``; without one, True). A passage read for a bridge of
+    two facts is about another thing than the question's, and its document never names the
+    question's ("They play their home games at ..." of a club, for a player's question)."""
+    if generation is None:
+        return True
+    return bool(field_keys(name) & doc_words(generation, answer.doc_id))
+
+
+def other_kin(question: str, answers: list[Any], generation: Any = None) -> set[int]:
     """Which ``answers`` (ids) were read in a sentence that names someone else of the family
     name of a person the question names ("Walter Hollis" or "Mrs Arthur Hollis" for "Frank
-    Hollis"), outside the answer, each time it says the family name, and never that person's
-    given name."""
+    Hollis"), outside the answer, each time it says the family name (after a title, "Cllr
+    Raza" may be the one asked), and never that person's given name nor a "she" or "he" that
+    may stand for them ("She married Robert Ellery" answers when Margaret Ellery married), in
+    a document that says the given name elsewhere (``_said_in_document``)."""
     names = [(g, f) for g, f in _QUESTION_NAME.findall(question) if g.lower() not in _TITLES]
     if not names:
         return set()
@@ -77,45 +103,69 @@ def other_kin(question: str, answers: list[Any]) -> set[int]:
                 others
                 and len(others) == len(before)
                 and not re.search(rf"\b{re.escape(given)}\b", sentence)
+                and not _PERSONAL.search(outside)
+                and _said_in_document(generation, a, given)
             ):
                 out.add(id(a))
     return out
 
 
 # a question about the one who leaves a post, and one about the one who takes it ("Who did
-# Lorna Kerrigan succeed?" asks who left)
+# Lorna Kerrigan succeed?" asks who left; "Who runs Kittiwake House?" who holds it now)
 _ASKS_LEAVER = re.compile(
     r"\b(?:retir\w*|step(?:s|ped|ping)?\s+down|leav(?:es|ing)|outgoing|departing|predecessor|"
-    r"did\s+.+\s+(?:succeed|replace))\b",
+    r"before|previously|formerly|used\s+to|did\s+.+\s+(?:succeed|replace))\b",
     re.I,
 )
 _ASKS_NEWCOMER = re.compile(
     r"\b(?:new|incoming|successor|will\s+(?:become|succeed|replace|take\s+over)|"
     r"(?:succeeded|replaced)\s+[A-Z])"
 )
+_ASKS_HOLDER = re.compile(
+    r"^\s*who\s+(?:is|are|runs|run|leads|manages|owns|chairs|heads|edits|coaches|directs|"
+    r"conducts|maintains)\b(?!.*\b(?:was|were|did|had|former|previous|first|in\s+\d{4})\b)",
+    re.I,
+)
 # the words of a succession: the one who leaves comes after them, the one who comes before
 _SUCCEEDING = (
-    r"(?:succeed(?:ing|s|ed)?|replac(?:ing|es|ed)|(?:takes?|taking|took)\s+over\s+from|"
-    r"in\s+place\s+of)"
+    r"(?:succeed(?:ing|s|ed)?|replac(?:ing|es|ed)|"
+    r"(?:takes?|taking|took|taken)\s+over(?:\s+[\w'\u2019]+){0,3}?\s+from|in\s+place\s+of)"
 )
 _LEAVER_BEFORE = re.compile(rf"\b{_SUCCEEDING}\s+(?:the\s+)?\Z", re.I)
-_NEWCOMER_AFTER = re.compile(rf"\A[^.;]{{0,80}}?\b{_SUCCEEDING}\s+(?:the\s+)?[A-Z]")
+# the newcomer, before the words and a name, or the writer's "me"
+_NEWCOMER_AFTER = re.compile(
+    rf"\A[^.;]{{0,80}}?\b{_SUCCEEDING}\s+(?:the\s+)?(?:[A-Z]|(?:me|him|her|us|them)\b)"
+)
+# a succession still to come: the one who leaves holds the post until then
+_TO_COME = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|going\s+to)\b", re.I)
 # "X was succeeded by Y": the roles the other way round
 _BY = re.compile(r"\b(?:succeeded|replaced)\s+by\b", re.I)
 
 
 def other_side(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are the newcomer of a succession their sentence tells ("X will
-    become ..., succeeding Y") where the question asks who leaves ("retiring", "stepping down",
-    "Who did X succeed?"), or the one who leaves where it asks the new one."""
+    become ..., succeeding Y"; "Priya Nair takes over from me") where the question asks who
+    leaves ("retiring", "stepping down", "before", "Who did X succeed?"), or the one who leaves
+    where it asks the new one, or who holds the post now where the succession is not still to
+    come ("Who runs Kittiwake House?" is not answered by "took over the house from Ruth
+    Hendry") and the words after the one who left say no other post the question asks ("He
+    succeeded Astrid Haugen, who now chairs the scientific advisory board")."""
     leaver, newcomer = bool(_ASKS_LEAVER.search(question)), bool(_ASKS_NEWCOMER.search(question))
-    if leaver == newcomer:
-        return set()
+    asked = field_keys(question)
+    holder = False
+    if leaver == newcomer:  # neither, or both: the holder now ("Who is ...?"), or nothing
+        holder = newcomer = not leaver and bool(_ASKS_HOLDER.search(question))
+        if not newcomer:
+            return set()
     out = set()
     for a in answers:
         sentence, at, end = _sentence(a)
         if _BY.search(sentence):
             continue  # "was succeeded by": left alone
+        if holder and _TO_COME.search(sentence):
+            continue  # "X will become ..., succeeding Y": Y holds the post until then
+        if holder and len(field_keys(sentence[end:]) & asked) >= 2:
+            continue  # "He succeeded Astrid Haugen, who now chairs the advisory board"
         leaves = bool(_LEAVER_BEFORE.search(sentence[:at]))
         comes = not leaves and bool(_NEWCOMER_AFTER.search(sentence[end:]))
         if (leaver and comes) or (newcomer and leaves):
@@ -129,14 +179,12 @@ _IT_OPENS = re.compile(r"(?:It|They|The\s+(?:company|firm|group|charity|trust|cl
 _NAME_OPENS = re.compile(r"(?:[A-Z][\w&'\u2019-]*\s+)*[A-Z][\w&'\u2019-]*")
 
 
-def others_it(question: str, answers: list[Any]) -> set[int]:
+def others_it(question: str, answers: list[Any], generation: Any = None) -> set[int]:
     """Which ``answers`` (ids) were read in a sentence that opens with "It" (or "They", "The
     company") after a sentence that opens with another name than the question's, in a
     passage that never says a word of a name of the question: "How many people does Pinfold
     employ?" is not answered by "Halyard Robotics was founded in 2014 ... It employs 410
-    people"."""
-    from kgqa.qa.serve.field_reads import question_names
-
+    people", where the release names Pinfold in another passage (``_said_in_document``)."""
     # the words of the question's names ("Corvane" of "Corvane Therapeutics")
     names = {w for n in question_names(question) for w in re.findall(r"\w+", n.casefold())}
     if not names:
@@ -149,6 +197,7 @@ def others_it(question: str, answers: list[Any]) -> set[int]:
             _IT_OPENS.match(sentence)
             and _NAME_OPENS.match(before)
             and not names & set(re.findall(r"\w+", a.context.casefold()))
+            and _said_in_document(generation, a, " ".join(names))
         ):
             out.add(id(a))
     return out
@@ -159,16 +208,66 @@ _WHO = re.compile(r"^\s*who\b", re.I)
 
 def asked_thing(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) to a "who" question are a lowercase phrase whose last word is a
-    word of the question: the thing asked about, not who did it ("eroded path" for "Who is
-    rebuilding the Beacon Ridge path?")."""
-    from kgqa.qa.serve.field_reads import field_keys
-
+    word of the question, or that stands right before one: the thing asked about, not who did
+    it ("eroded path" for "Who is rebuilding the Beacon Ridge path?", "lead" of "lead
+    maintainer" for "Who is stepping down as Quire's maintainer?")."""
     if not _WHO.match(question):
         return set()
     asked = field_keys(question)
     out = set()
     for a in answers:
         words = a.text.split()
-        if words and a.text == a.text.lower() and field_keys(words[-1]) & asked:
+        after = a.context[a.end - a.passage_start :].split(maxsplit=1)[:1]
+        if (
+            words
+            and a.text == a.text.lower()
+            and (field_keys(words[-1]) & asked or (after and field_keys(after[0]) & asked))
+        ):
+            out.add(id(a))
+    return out
+
+
+# a question about a name, right after its asking words ("When did Alan Dunn die?", "Where
+# was Margaret Ellery born?"), and a sentence that opens with a name of two or three words
+_NAME = r"((?:[A-Z][a-z'\u2019-]+\s+){1,2}[A-Z][a-z'\u2019-]+)\b"
+_ASKS_NAMED = re.compile(
+    rf"^\s*(?:[Ww]hen|[Ww]here|[Hh]ow|[Ww]hy|[Ww]hat)\b[^A-Z]*?\b(?:did|was|is|were|does|has|had)\s+"
+    rf"{_NAME}"
+)
+_OPENS_NAMED = re.compile(
+    rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Rev|Sir|Dame|Prof)\.?\s+)?{_NAME}(?!\s+[A-Z])"
+)
+
+
+# words that open a sentence with a capital and name no one ("Before Meridian she ...")
+_NO_NAME = set(
+    """before after in on at since during when while for from with by as the this that these
+    those then today yesterday last next every each both some many most our their his her its
+    my until unlike like under over between among although though if""".split()
+)
+
+
+def other_person(question: str, answers: list[Any], generation: Any = None) -> set[int]:
+    """Which ``answers`` (ids) to a question about a name ("When did Alan Dunn die?") were read
+    in a sentence that opens with another name of two or three words and never says a word
+    of the one asked, nor "she" or "he" ("Margaret Ellery, who taught ..., died at home on 26
+    November 2026"), in a document that names the one asked elsewhere
+    (``_said_in_document``)."""
+    asked = _ASKS_NAMED.match(question)
+    if asked is None:
+        return set()
+    names = set(asked.group(1).lower().split())
+    out = set()
+    for a in answers:
+        sentence, at, _ = _sentence(a)
+        lead = len(sentence) - len(sentence.lstrip())
+        opener = _OPENS_NAMED.match(sentence.lstrip())
+        if opener is None or at < lead + opener.end():
+            continue  # no name opens it, or the answer is that name
+        if opener.group(1).split()[0].lower() in _NO_NAME or _PERSONAL.search(sentence):
+            continue  # "Before Meridian she spent ten years at Maersk"
+        if not names & set(re.findall(r"\w+", sentence.lower())) and _said_in_document(
+            generation, a, asked.group(1)
+        ):
             out.add(id(a))
     return out

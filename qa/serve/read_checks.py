@@ -26,8 +26,9 @@ reader proposes is hidden where its own sentence says it answers another questio
 - **An event's words** (``event_checks``): a date said of another event of a life, under a
   label of another event, or where only another sentence of its passage says the event
   asked; a step short of winning for who won.
-- **Whom a sentence is about** (``people_checks``): another of the family, the other side of
-  a succession, another company's "It", the thing a "who" question asks about.
+- **Whom a sentence is about** (``people_checks``): another of the family, another person's
+  sentence, the other side of a succession, another company's "It", the thing a "who"
+  question asks about.
 - **No word of the question.** A passage that shares no word or number with the question
   (but its asking words) answers none of it.
 """
@@ -44,12 +45,19 @@ from kgqa.qa.serve.event_checks import (
     other_kind,
     other_label,
     other_version,
+    relative_date,
     short_of_winning,
     unsaid_event,
 )
 from kgqa.qa.serve.field_reads import field_keys, numbers
 from kgqa.qa.serve.field_shapes import YEAR_DIGITS
-from kgqa.qa.serve.people_checks import asked_thing, other_kin, other_side, others_it
+from kgqa.qa.serve.people_checks import (
+    asked_thing,
+    other_kin,
+    other_person,
+    other_side,
+    others_it,
+)
 from kgqa.qa.serve.source_checks import dateline, other_subject, reporter
 
 # a year the question asks the fact of ("... in 2023?"), not one that names something in it
@@ -520,11 +528,13 @@ def read_elsewhere(question: str, answers: list[Any], generation: Any = None) ->
         | unsaid_event(question, answers)
         | other_subject(question, answers, generation)
         | reporter(question, answers)
-        | other_kin(question, answers)
+        | other_kin(question, answers, generation)
+        | other_person(question, answers, generation)
         | other_side(question, answers)
-        | others_it(question, answers)
+        | others_it(question, answers, generation)
         | asked_thing(question, answers)
         | other_version(question, answers)
+        | relative_date(question, answers)
     )
 
 

@@ -17,7 +17,7 @@ from kgqa.qa.serve.field_reads import field_keys, numbers
 _ASKING = {"much", "mani", "will", "would", "can", "could", "should", "may", "might", "out", "up"}
 
 
-def _doc_words(generation: Any, doc_id: str) -> set[str]:
+def doc_words(generation: Any, doc_id: str) -> set[str]:
     """The stems and numbers of a document's text, its title and its id, in ``generation``
     (read once, then cached with it)."""
     cache = generation.cache.setdefault("doc_words", {})
@@ -87,7 +87,7 @@ def other_subject(question: str, answers: list[Any], generation: Any) -> set[int
             if b.doc_id == a.doc_id or not theirs > mine:
                 continue
             unsaid = (theirs - mine) & names[b.doc_id]
-            if unsaid and not unsaid & _doc_words(generation, a.doc_id):
+            if unsaid and not unsaid & doc_words(generation, a.doc_id):
                 out.add(id(a))
                 break
     return out
@@ -157,12 +157,14 @@ def dateline(question: str, answers: list[Any]) -> set[int]:
         before, after = text[start:at], text[at + len(a.text) : end].strip()
         words = [w.strip(",") for w in before.split()]
         # or a notice's, a letter's or a post's opening line, its source and its date: "Notice
-        # from the ranger service, 20 November 2026."
+        # from the ranger service, 20 November 2026.", its words none of the question's
         opening = (
             a.passage_start + start < _OPENING
             and before.rstrip().endswith(",")
             and after in ("", ".")
             and not re.search(r"[\d.:;!?]", before)
+            # not the date of what the question asks ("By-election results, 26 November 2026")
+            and not field_keys(before) & field_keys(question)
         )
         if (
             _YEAR.search(a.text)

@@ -1,7 +1,8 @@
-"""The fifteenth user set through `kgqa ask`: a walks leaflet whose two walks give the same
-keys under their own headings, a notice read past its opening date, and whom a sentence is
-about: the other side of a succession, another of a family, another company's "It", another
-version of a library."""
+"""The fifteenth and sixteenth user sets through `kgqa ask`: a walks leaflet, a rooms page,
+an options page and a PDF of election results whose groups give the same keys under their
+own headings, a notice read past its opening date, a date of the calendar before "last week",
+and whom a sentence is about: the other side of a succession, another of a family, another
+person's sentence, another company's "It", another version of a library."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ DATA = Path(__file__).parents[1] / "data"
 def fifteenth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     docs = DATA / "user_corpora_15" / "docs"
     return ingested(tmp_path_factory.mktemp("fifteenth"), sorted(docs.iterdir()))
+
+
+@pytest.fixture(scope="module")
+def sixteenth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = DATA / "user_corpora_16" / "docs"
+    return ingested(tmp_path_factory.mktemp("sixteenth"), sorted(docs.iterdir()))
 
 
 def test_a_walk_s_heading_tells_its_lines_from_the_other_walk_s(fifteenth: Path) -> None:
@@ -50,3 +57,27 @@ def test_whom_a_sentence_is_about(fifteenth: Path) -> None:
     assert asked(fifteenth, "How many people does Halyard Robotics employ?")[:1] == ["410"]
     # "Lodestar 3.4.3, released on 12 November 2026."
     assert asked(fifteenth, "When was Lodestar 3.0.0 released?") == []
+
+
+def test_a_group_s_heading_tells_its_lines_from_the_other_groups(sixteenth: Path) -> None:
+    # a web page's rooms, a Markdown page's options, a PDF's wards
+    assert asked(sixteenth, "What bed does the Attic Room have?")[:1] == ["twin"]
+    assert asked(sixteenth, "How many people does the Garden Room sleep?")[:1] == ["3"]
+    workers = "Since which version is the workers option available?"
+    assert asked(sixteenth, workers)[:1] == ["2.0"]
+    assert asked(sixteenth, "What type is base_url?")[:1] == ["string"]
+    assert asked(sixteenth, "What was the turnout in Holmfield ward?")[:1] == ["27%"]
+
+
+def test_who_holds_a_post_now_and_who_leaves_it(sixteenth: Path) -> None:
+    # "The Pascoes took over the house from Ruth Hendry, who ran it for thirty years"
+    assert "Ruth Hendry" not in asked(sixteenth, "Who runs Kittiwake House?")
+    leader = asked(sixteenth, "Who is stepping down as leader of Kirkdale Borough Council?")
+    assert leader[:1] and "Bernard Hale" in leader[0]
+
+
+def test_a_date_of_the_calendar_and_another_person_s_sentence(sixteenth: Path) -> None:
+    # the news article's "last week's by-elections" beside the results' date
+    assert asked(sixteenth, "When were the by-elections?")[:1] == ["26 November 2026"]
+    # "Margaret Ellery, who taught ..., died at home on 26 November 2026"
+    assert asked(sixteenth, "When did Alan Dunn die?") == []

@@ -289,6 +289,21 @@ def test_a_pdf_s_wrapped_lines_are_joined_into_sentences_and_headings_stay_lines
     ]
 
 
+def test_a_pdf_s_short_heading_over_field_lines_stays_a_line(tmp_path: Path) -> None:
+    page = [
+        "Kirkdale Borough Council - By-election results, 26 November 2026",
+        "Northgate ward",
+        "Elected: Sophie Marr (Green Party)",
+        "Runner-up: Graham Tulley (Conservative), 1,011 votes",
+        "Holmfield ward",
+        "Elected: Daniel Oyelaran (Labour)",
+    ]
+    (tmp_path / "r.pdf").write_bytes(pdf_bytes([page]))
+    (doc,) = load(tmp_path / "r.pdf")
+    # before, each ward's name ran on from the long line above it
+    assert doc.text.split("\n") == page
+
+
 def test_a_definition_list_is_fields_and_a_footer_keeps_its_facts(tmp_path: Path) -> None:
     (tmp_path / "review.html").write_text(
         "<html><body><nav><a href='/'>Home</a> <a href='/join'>Join</a></nav><main>"

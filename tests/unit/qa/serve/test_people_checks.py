@@ -3,8 +3,14 @@ succession, another name's "It", and the thing a "who" question asks about."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.event_checks import other_version
-from kgqa.qa.serve.people_checks import asked_thing, other_kin, other_side, others_it
+from kgqa.qa.serve.event_checks import other_version, relative_date
+from kgqa.qa.serve.people_checks import (
+    asked_thing,
+    other_kin,
+    other_person,
+    other_side,
+    others_it,
+)
 from kgqa.qa.serve.read_checks import other_post
 from kgqa.qa.serve.source_checks import dateline
 from tests.unit.qa.serve.test_read_checks import read
@@ -22,6 +28,11 @@ def test_a_sentence_about_another_of_the_family_answers_nothing_of_the_one_asked
     # the family name alone may be the one asked
     bio = read("Hollis was born in Truro to Walter Hollis, a smith.", "Truro")
     assert other_kin("Where was Frank Hollis born?", [bio]) == set()
+    # a pronoun or a title may stand for the one asked
+    married = read("She married Robert Ellery, a farmer, in 1961.", "1961")
+    assert other_kin("When did Margaret Ellery marry?", [married]) == set()
+    ward = read("Cllr Raza, who represents Westbrook ward, was elected.", "Westbrook ward")
+    assert other_kin("Which ward does Ayesha Raza represent?", [ward]) == set()
     # the other of the family may be the answer itself
     best = read(WEDDING, "Mr Frank Hollis")
     assert other_kin("Who was best man at Walter Hollis's wedding?", [best]) == set()
@@ -43,6 +54,18 @@ def test_a_succession_answers_who_leaves_with_the_one_after_its_verb() -> None:
     assert other_side("Who is Halyard's chief technology officer?", [new, old]) == set()
     passive = read("Peter Lindqvist was succeeded by Isla Mackay.", "Isla Mackay")
     assert other_side(retiring, [passive]) == set()
+    # who holds it now is not the one taken over from; "from me" is the writer
+    review = "The Pascoes took over the house from Ruth Hendry, who ran it for thirty years."
+    ruth, pascoes = read(review, "Ruth Hendry"), read(review, "The Pascoes")
+    assert other_side("Who runs Kittiwake House?", [ruth, pascoes]) == {id(ruth)}
+    assert other_side("Who ran Kittiwake House before the Pascoes?", [ruth, pascoes]) == {
+        id(pascoes)
+    }
+    # the one who left may hold the post asked now
+    about = read("He succeeded Astrid Haugen, who now chairs the advisory board.", "Astrid Haugen")
+    assert other_side("Who chairs the scientific advisory board?", [about]) == set()
+    mail = read("Priya Nair takes over from me as lead maintainer.", "Priya Nair")
+    assert other_side("Who is stepping down as maintainer?", [mail]) == {id(mail)}
 
 
 def test_a_post_after_a_verb_of_becoming_is_the_answer_s_post() -> None:
@@ -69,6 +92,8 @@ def test_the_thing_a_who_question_asks_about_is_no_one() -> None:
     path, firm = read(notice, "eroded path"), read(notice, "Fellside Paths Ltd")
     assert asked_thing("Who is rebuilding the Beacon Ridge path?", [path, firm]) == {id(path)}
     assert asked_thing("What is being rebuilt on the path?", [path]) == set()
+    lead = read("Priya Nair takes over from me as lead maintainer.", "lead")
+    assert asked_thing("Who is stepping down as Quire's maintainer?", [lead]) == {id(lead)}
 
 
 def test_a_sentence_of_another_version_answers_nothing_of_the_one_asked() -> None:
@@ -92,6 +117,10 @@ def test_a_notice_s_opening_line_is_its_date() -> None:
     asked = "When does the Beacon Ridge Walk closure start?"
     assert dateline(asked, [issued, closes]) == {id(issued)}
     assert dateline("When was the notice issued?", [issued]) == set()
+    # a title's date of what the question asks is no dateline
+    results = "Kirkdale Borough Council - By-election results, 26 November 2026\nElected: Sophie"
+    held = read(results, "26 November 2026")
+    assert dateline("When were the by-elections?", [held]) == set()
 
 
 def test_it_after_a_short_name_of_the_question_s_is_that_name() -> None:
@@ -99,3 +128,33 @@ def test_it_after_a_short_name_of_the_question_s_is_that_name() -> None:
     town = read(about, "Cambridge")
     assert others_it("Where is Corvane Therapeutics headquartered?", [town]) == set()
     assert others_it("Where is Pinfold Sensors headquartered?", [town]) == {id(town)}
+
+
+def test_a_sentence_that_opens_with_another_person_answers_nothing_of_the_one_asked() -> None:
+    obituary = (
+        "Margaret Ellery, who taught at Lydford Primary School, died at home on 26 November "
+        "2026. Her brother, Alan Dunn, emigrated to Canada in 1967."
+    )
+    died, left = read(obituary, "26 November 2026"), read(obituary, "1967")
+    assert other_person("When did Alan Dunn die?", [died, left]) == {id(died)}
+    assert other_person("When did Margaret Ellery die?", [died]) == set()
+    # the name that opens the sentence may be the answer; a question of no name is left alone
+    name = read(obituary, "Margaret Ellery")
+    assert other_person("When did Alan Dunn die?", [name]) == set()
+    assert other_person("When did the teacher die?", [died]) == set()
+    # a capital that opens a sentence names no one, and "she" may be the one asked
+    work = read("Whitby Harbour is Hartley's last work, finished in 2002.", "2002")
+    assert other_person("When did Agnes Hartley finish Whitby Harbour?", [work]) == set()
+    before = read("Before Meridian she spent ten years at Maersk.", "Maersk")
+    assert other_person("Where did Sofia Reyes work before Meridian?", [before]) == set()
+
+
+def test_a_date_of_the_calendar_answers_before_one_said_from_the_day_of_writing() -> None:
+    news = read("The change follows last week's by-elections.", "last week")
+    results = read("By-election results, 26 November 2026", "26 November 2026")
+    news.probability, results.probability = 0.8, 0.75
+    assert relative_date("When were the by-elections?", [news, results]) == {id(news)}
+    # alone, or beside a far less likely date, it stands
+    assert relative_date("When were the by-elections?", [news]) == set()
+    results.probability = 0.2
+    assert relative_date("When were the by-elections?", [news, results]) == set()
