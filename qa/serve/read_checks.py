@@ -507,32 +507,32 @@ def _second_rank_only(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+# the checks that hide an answer for what its own words are, while its passage may still
+# answer (``passage_may_answer``): run with the others by ``read_elsewhere``
+_REREADABLE = (dateline, other_credit, reporter, other_kind, other_side, asked_thing)
+
+
 def read_elsewhere(question: str, answers: list[Any], generation: Any = None) -> set[int]:
     """Which ``answers`` (ids) their own words (or their passage's, or the title of its
     document in ``generation``) say answer another question (the module's checks)."""
     return (
-        other_event(question, answers)
+        passage_may_answer(question, answers)
+        | other_event(question, answers)
         | other_owner(question, answers)
         | other_year(question, answers)
         | other_post(question, answers)
         | no_answer_shape(question, answers)
-        | other_credit(question, answers)
         | shares_no_word(question, answers)
-        | dateline(question, answers)
         | other_label(question, answers)
         | part_of_asked(question, answers)
         | asked_itself(question, answers)
-        | other_kind(question, answers)
         | other_rank(question, answers)
         | short_of_winning(question, answers)
         | unsaid_event(question, answers)
         | other_subject(question, answers, generation)
-        | reporter(question, answers)
         | other_kin(question, answers, generation)
         | other_person(question, answers, generation)
-        | other_side(question, answers)
         | others_it(question, answers, generation)
-        | asked_thing(question, answers)
         | other_version(question, answers)
         | relative_date(question, answers)
     )
@@ -544,11 +544,4 @@ def passage_may_answer(question: str, answers: list[Any]) -> set[int]:
     sentence reports, another event of the kind the question asks ("our summer concert"), the
     other side of a succession ("succeeding Peter Lindqvist"), the thing a "who" question asks
     about ("eroded path")."""
-    return (
-        dateline(question, answers)
-        | other_credit(question, answers)
-        | reporter(question, answers)
-        | other_kind(question, answers)
-        | other_side(question, answers)
-        | asked_thing(question, answers)
-    )
+    return set().union(*(check(question, answers) for check in _REREADABLE))
