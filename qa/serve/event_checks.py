@@ -228,6 +228,36 @@ def other_version(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+# a numbered thing of a name ("Autumn Series Race 3", "Phase 2", "Apollo 11"): a capitalised
+# word and a whole number of one to three digits; not a month's day nor a word that opens a
+# phrase of time or place ("In 12 days", "By 5 pm")
+_NUMBERED = re.compile(r"\b([A-Z][a-z]{2,}|[A-Z]{2,})[ \t]+(\d{1,3})\b(?![.,:]?\d)")
+_NOT_NAMES = {
+    "in", "on", "at", "by", "for", "from", "to", "since", "until", "the", "of", "top", "under",
+    "over", "after", "before", "about", "all", "only", "last", "first", "next", "page", "and",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}  # fmt: skip
+
+
+def other_number(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) lie in a passage that names another number of a numbered thing
+    the question asks of, and never the question's: "Which boat won Autumn Series Race 3?" is
+    not answered by the record of "Autumn Series Race 5"."""
+    asked = {
+        (name, int(n)) for name, n in _NUMBERED.findall(question) if name.lower() not in _NOT_NAMES
+    }
+    out = set()
+    for a in answers:
+        said = {(name, int(n)) for name, n in _NUMBERED.findall(a.context)}
+        if any(
+            (name, n) not in said and any(m != n for other, m in said if other == name)
+            for name, n in asked
+        ):
+            out.add(id(a))
+    return out
+
+
 # a date said from the day of writing ("last week", "yesterday", "next month", "three days
 # ago"), and one of the calendar (a year, or a day of a month)
 _RELATIVE = re.compile(

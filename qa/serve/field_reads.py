@@ -110,11 +110,24 @@ def group_heading(text: str, at: int) -> str:
     "Start: Visitor Centre car park"); else ""."""
     for line in reversed(text[:at].split("\n")[:-1]):
         line = line.strip()
-        if not line or _KEY_LINE.match(line):
+        if not line or _KEY_LINE.match(line) and not _titled(line, text):
             continue
         fits = len(line.split()) <= _GROUP_WORDS and not line.endswith(".") and "|" not in line
         return line if fits else ""
     return ""
+
+
+def _titled(line: str, text: str) -> bool:
+    """Whether a "Key: value" ``line`` of a passage's ``text`` is a heading with a subtitle: a
+    key of two capitalised words or more that no other line of the text gives ("Small Worlds:
+    Dolls' Houses 1700-1900" over "Curator: Marcus Ede")."""
+    key = line.split(":", 1)[0].strip()
+    words = key.split()
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() or w.isdigit() for w in words)
+        and len(re.findall(rf"^[ \t]*{re.escape(key)}[ \t]*:", text, re.M)) == 1
+    )
 
 
 def _apart(f: Field, heads: dict[int, int], fields: list[Field]) -> bool:
@@ -138,6 +151,9 @@ def _apart(f: Field, heads: dict[int, int], fields: list[Field]) -> bool:
 # the keys that "How long" names: a distance or a length ("How long is the Heron Loop?"), a
 # time where the question asks what something takes or lasts; a duration either way (stemmed)
 _LONG = {"distanc", "length", "durat"}
+# the keys of a line of what a visit costs that a "How much" question of its cost names
+_PAID = {"admiss", "entri", "ticket", "fee", "price", "cost", "charg"}
+_COSTS_IT = re.compile(r"\s*how\s+much\s+(?:does|do|did|will|would|is|was)\s+it\s+cost\b", re.I)
 _TAKES = re.compile(r"\b(?:takes?|took|taken|lasts?|lasted)\b", re.I)
 
 
@@ -167,6 +183,14 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
     priced = (
         {"fee", "price", "cost", "charg"} if re.match(r"\s*how\s+much\b", question, re.I) else set()
     )
+    if _COSTS_IT.match(question):
+        # and a line of what a visit costs by "How much does it cost to see Small Worlds?" (not
+        # the line "Tickets: £15" by "How much does membership ... cost?")
+        measured = _PAID
+    # a column of names by "Who is": "| Sailing Secretary | Fiona Lusk | 2021 |" under "Name"
+    # (not by "Who will stand for Commodore?")
+    who_is = re.match(r"\s*who\s+(?:is|was|are|were)\b", question, re.I)
+    named_by = {"name", "person", "holder"} if who_is else set()
     heads = {  # the question's words in the heading of each line whose key is said again
         f.key_start: len(field_keys(group_heading(text, f.key_start)) & asked)
         for f in fields
@@ -191,7 +215,7 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
                 or (key & asked and _among(key, asked | implied))
                 or (len(halves) == 2 and any(_among(h, asked) for h in halves))
             )
-            and (f.column is None or _among(column, asked | priced))
+            and (f.column is None or _among(column, asked | priced | named_by))
         ):
             out.append((f, False))
             continue
@@ -203,7 +227,19 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
             and not _among(key, asked)
         ):
             out.append((f, True))
-    return out
+    return _most_said(out)
+
+
+def _most_said(named: list[tuple[Field, bool]]) -> list[tuple[Field, bool]]:
+    """``named`` less each field whose key is asked where another field of its column has a
+    key of those words and more: "Who is the Sailing Secretary?" names "Secretary" too."""
+    keys = {id(f): field_keys(_BRACKETS.sub("", f.key) or f.key) for f, back in named if not back}
+    return [
+        (f, back)
+        for f, back in named
+        if back
+        or not any(keys[id(f)] < keys[id(g)] and g.column == f.column for g, b in named if not b)
+    ]
 
 
 def _other_holders(words: list[str], key: set[str]) -> set[str]:

@@ -14,15 +14,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kgqa.qa.serve.field_reads import field_keys, paragraph_spans, read_parts
+from kgqa.qa.serve.field_reads import field_keys, paragraph_spans, question_names, read_parts
 from kgqa.qa.types import Answer, Hit
 
 # a list's item: a line that opens with a bullet or a number, and a checkbox after it or not
 _ITEM = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(\S[^\n]*)$", re.M)
 # a list's item that lost its bullet: a paragraph of this many characters at most that opens
-# with a checkbox or a time
+# with a checkbox, a time or a measure
 _SHORT = 220
-_MARKED = re.compile(r"[ \t]*(?:\[[ xX]\]|\d{1,2}:\d{2})[ \t]")
+_MARKED = re.compile(
+    r"[ \t]*(?:\[[ xX]\]|\d{1,2}:\d{2}"
+    # or a recipe's measure: "225 g self-raising flour", "1 tablespoon black treacle"
+    r"|\d+(?:[./]\d+)?[ \t]*(?:g|kg|ml|l|oz|lb|tbsp|tsp|tablespoons?|teaspoons?|cups?|pinch"
+    r"|cloves?|pints?))[ \t]"
+)
 # a changelog's line, under a label of the kind of change ("New: ...", "Fixed: ...")
 _LABELLED = re.compile(
     r"^[ \t]*(New|Added|Fixed|Changed|Removed|Deprecated|Security|Improved|Breaking|Dropped|"
@@ -37,15 +42,21 @@ MAX_ITEMS = 2
 _FIELD_LINE = re.compile(r"^[ \t]*([A-Z][^:\n]{0,40}):[ \t]+(\S[^\n]*)$", re.M)
 # a part named by its own words before its number or price ("students £5", "motor and battery
 # 2 years"); not a name, an address or a number alone ("Highways team", "0300 1234 222")
-_LABELLED_VALUE = re.compile(r"([A-Za-z][A-Za-z'-]*(?:[ \t]+[A-Za-z][A-Za-z'-]*)*)[ \t]+[£$€\d]")
+_LABELLED_VALUE = re.compile(
+    r"([A-Za-z][A-Za-z'-]*(?:[ \t]+[A-Za-z][A-Za-z'-]*)*)[ \t]+[£$€\d]"
+    # or by a word in lower case before a name or a code ("model TK-170", "colours Slate and
+    # Sand")
+    r"|([a-z][a-z'-]*)[ \t]+(?=[A-Z])"
+)
 
 
 def passage_items(text: str) -> list[tuple[int, int]]:
     """Where the items of the lists of a passage's ``text`` lie: lines that open with a bullet
     or a number (their text after it), and paragraphs of one short line that open with a
-    checkbox or a time (a Markdown list, whose bullets ingestion drops: "[ ] Alert on ...", a
-    timeline's "09:47 The on-call engineer ..."), and a changelog's lines under a label of a
-    kind of change ("New: ...", "Fixed: ..."); none where it has fewer than two."""
+    checkbox, a time or a measure (a Markdown list, whose bullets ingestion drops: "[ ] Alert
+    on ...", a timeline's "09:47 The on-call engineer ...", a recipe's "50 g cold butter"), and
+    a changelog's lines under a label of a kind of change ("New: ...", "Fixed: ..."); none
+    where it has fewer than two."""
     found = [m.span(1) for m in _ITEM.finditer(text)]
     found += [
         (a, b)
@@ -74,6 +85,20 @@ def _asked(text: str, items: list[tuple[int, int]], asked: set[str]) -> tuple[in
     return shared[0][1]
 
 
+def _measured(text: str, items: list[tuple[int, int]], question: str) -> tuple[int, int] | None:
+    """Where ``question`` asks "How much" or "How many" of a thing, the one item of ``items``
+    that opens with a number and names that thing ("How much flour goes into the scones?" of
+    a recipe's "225 g self-raising flour")."""
+    thing = _HOW_MUCH.match(question)
+    stems = field_keys(thing[1]) if thing else set()
+    counted = [(a, b) for a, b in items if text[a].isdigit() and stems & field_keys(text[a:b])]
+    return counted[0] if len(counted) == 1 else None
+
+
+# "How much flour ...?", "How many eggs ...?": the thing counted
+_HOW_MUCH = re.compile(r"\s*how\s+(?:much|many)\s+([A-Za-z][\w-]*)", re.I)
+
+
 def value_parts(
     text: str, question: str
 ) -> list[tuple[str, tuple[int, int], list[tuple[int, int]]]]:
@@ -84,6 +109,7 @@ def value_parts(
     all the line's parts)."""
     found = []
     stems = field_keys(question)
+    unnamed = field_keys(" ".join(question_names(question)))
     for m in _FIELD_LINE.finditer(text):
         parts = [
             (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,()]+", m[2])
@@ -93,7 +119,13 @@ def value_parts(
             continue
         asked = stems - field_keys(m[1])
         labels = [_LABELLED_VALUE.match(text, a, b) for a, b in parts]
-        shared = [p for p, lm in zip(parts, labels) if lm and field_keys(lm[1]) & asked]
+        label_words = [field_keys(lm[1] or lm[2]) if lm else set() for lm in labels]
+        shared = [p for p, words in zip(parts, label_words) if words & asked]
+        if len(shared) > 1:  # the names of the question say what it is about, not what it asks
+            # ("What is the model number of the Arlo kettle?" of "Arlo 1.7 litre electric
+            # kettle, model TK-170")
+            asked -= unnamed
+            shared = [p for p, words in zip(parts, label_words) if words & asked]
         if len(shared) == 1:
             found.append((m[1], shared[0], parts))
     return found
@@ -111,7 +143,7 @@ def other_items(question: str, answers: list[Answer]) -> set[int]:
             items = passage_items(a.context)
             of_passage[a.context] = (
                 items,
-                _asked(a.context, items, stems),
+                _asked(a.context, items, stems) or _measured(a.context, items, question),
                 value_parts(a.context, question),
             )
         items, asked, valued = of_passage[a.context]
@@ -132,9 +164,18 @@ def item_read_answers(service: Any, question: str, hits: list[Hit]) -> list[Answ
     stems = field_keys(question)
     for hit in hits:
         text = hit.passage.text
-        if (span := _asked(text, passage_items(text), stems)) is not None:
+        items = passage_items(text)
+        if (span := _asked(text, items, stems)) is not None:
             a, b = span
             parts.append((hit, text[a:b], 0, b - a, a))
+        elif (span := _measured(text, items, question)) is not None:
+            # read after the passage's first line as a sentence of its own: "Aunt Nell's
+            # Treacle Scones. 225 g self-raising flour" (0.48 for "How much flour goes into
+            # the treacle scones?", the item read alone 0.14)
+            a, b = span
+            title = text.strip().split("\n", 1)[0].strip().rstrip(".")
+            title = f"{title}. " if 0 < len(title.split()) <= 8 and title != text[a:b] else ""
+            parts.append((hit, f"{title}{text[a:b]}", len(title), b - a, a))
         # the part read after its key: "Warranty: motor and battery 2 years"
         parts += [
             (hit, f"{key}: {text[a:b]}", len(key) + 2, b - a, a)

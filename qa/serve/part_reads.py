@@ -5,7 +5,8 @@ setting ``field_answers``),
 the section of the version or year it names (``anchor_reads``: ``anchor_answers``), and the
 passages that call the organisation it names by its short name ("the Trust":
 ``short_name_reads``) or the person it names "I" (an interview: ``interview_reads``) or "she"
-(``pronoun_reads``; all three ``short_name_answers``)."""
+(``pronoun_reads``), and the name under a letter's closing line for who wrote it
+(``letter_reads``; all four ``short_name_answers``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def part_read_answers(
     from kgqa.qa.serve.former_reads import former_answers
     from kgqa.qa.serve.interview_reads import interview_answers
     from kgqa.qa.serve.item_reads import item_read_answers
+    from kgqa.qa.serve.letter_reads import letter_writer_answers
     from kgqa.qa.serve.pronoun_reads import pronoun_answers
     from kgqa.qa.serve.short_name_reads import short_name_answers
 
@@ -40,6 +42,7 @@ def part_read_answers(
         added += interview_answers(service, question, hits)
         added += pronoun_answers(service, question, hits)
         added += former_answers(service, question, hits)
+        added += letter_writer_answers(service, question, hits)
     return added, hidden_parts(service, question, read + added)
 
 

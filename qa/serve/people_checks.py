@@ -203,25 +203,30 @@ def others_it(question: str, answers: list[Any], generation: Any = None) -> set[
     return out
 
 
-_WHO = re.compile(r"^\s*who\b", re.I)
+# a "who" question
+WHO = re.compile(r"^\s*who\b", re.I)
 
 
 def asked_thing(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) to a "who" question are a lowercase phrase whose last word is a
     word of the question, or that stands right before one: the thing asked about, not who did
     it ("eroded path" for "Who is rebuilding the Beacon Ridge path?", "lead" of "lead
-    maintainer" for "Who is stepping down as Quire's maintainer?")."""
-    if not _WHO.match(question):
+    maintainer" for "Who is stepping down as Quire's maintainer?"); nor a name that ends in the
+    word of an owner the question names with "the" ("Brackwater Sailing Club" for "Who is the
+    club's bosun?")."""
+    if not WHO.match(question):
         return set()
     asked = field_keys(question)
+    # the owner a possessive names ("the club's" of "Who is the club's bosun?")
+    owners = field_keys(" ".join(re.findall(r"\bthe\s+([a-z]+)['\u2019]s\b", question)))
     out = set()
     for a in answers:
         words = a.text.split()
         after = a.context[a.end - a.passage_start :].split(maxsplit=1)[:1]
-        if (
-            words
-            and a.text == a.text.lower()
+        if words and (
+            a.text == a.text.lower()
             and (field_keys(words[-1]) & asked or (after and field_keys(after[0]) & asked))
+            or field_keys(words[-1]) & owners
         ):
             out.add(id(a))
     return out

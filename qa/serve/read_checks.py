@@ -44,6 +44,7 @@ from kgqa.qa.serve.event_checks import (
     other_event,
     other_kind,
     other_label,
+    other_number,
     other_version,
     relative_date,
     short_of_winning,
@@ -52,6 +53,7 @@ from kgqa.qa.serve.event_checks import (
 from kgqa.qa.serve.field_reads import field_keys, numbers
 from kgqa.qa.serve.field_shapes import YEAR_DIGITS
 from kgqa.qa.serve.people_checks import (
+    WHO,
     asked_thing,
     other_kin,
     other_person,
@@ -227,7 +229,6 @@ def _other_count(question: str, text: str) -> bool:
     return bool(counted and unit and not _TIME_WORD.fullmatch(counted.group(1)))
 
 
-_WHO = re.compile(r"^\s*who\b", re.I)
 _WHERE = re.compile(r"^\s*where\b", re.I)
 _WHEN = re.compile(r"^\s*when\b", re.I)
 # the words before a place: "born in Marseille" answers where, not when
@@ -275,11 +276,11 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
             or (_HOW_MANY.search(question) and _other_count(question, text))
             or (_WHERE.search(question) and _YEAR.fullmatch(text))
             or (
-                (_WHO.search(question) or _WHEN.search(question) and not re.search(r"\d", text))
+                (WHO.search(question) or _WHEN.search(question) and not re.search(r"\d", text))
                 and _PLACE_BEFORE.search(a.context[max(0, at - 20) : at])
             )
             or (
-                _WHO.search(question)
+                WHO.search(question)
                 and text == text.lower()
                 and _PREDICATE.search(a.context[max(0, at - 12) : at])
             )
@@ -534,6 +535,7 @@ def read_elsewhere(question: str, answers: list[Any], generation: Any = None) ->
         | other_person(question, answers, generation)
         | others_it(question, answers, generation)
         | other_version(question, answers)
+        | other_number(question, answers)
         | relative_date(question, answers)
     )
 

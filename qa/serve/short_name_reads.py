@@ -57,9 +57,16 @@ def short_mentions(text: str, name: str, head: str) -> list[tuple[int, int]]:
 
 def called_short(text: str, name: str) -> bool:
     """Whether ``text`` calls the organisation ``name`` by its last word alone
-    (``short_mentions``): "the Trust" of "Kestrel Moor Trust"."""
-    head = name.split()[-1] if len(name.split()) >= 2 else ""
-    return bool(re.fullmatch(HEADS, head)) and bool(short_mentions(text, name, head))
+    (``short_mentions``): "the Trust" of "Kestrel Moor Trust"; or by the words before it, with
+    no other capitalised word after them: "the Orrin" of "Orrin Museum"."""
+    words = name.split()
+    head = words[-1] if len(words) >= 2 else ""
+    if not re.fullmatch(HEADS, head):
+        return False
+    own = re.escape(" ".join(words[:-1]))
+    return bool(short_mentions(text, name, head)) or bool(
+        re.search(rf"\b[Tt]he[ \t]+{own}\b(?![ \t]+[A-Z])(?!['\u2019-]\w)", text)
+    )
 
 
 def short_name_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:

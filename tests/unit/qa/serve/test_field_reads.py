@@ -5,6 +5,7 @@ from __future__ import annotations
 from kgqa.qa.serve.entry_reads import other_entries, passage_entries
 from kgqa.qa.serve.field_reads import (
     asked_fields,
+    group_heading,
     heading_prefix,
     other_fields,
     said_of_another,
@@ -449,3 +450,54 @@ def test_a_key_the_question_asks_for_is_no_name_it_is_about() -> None:
     text = "Security advisory LSA-2026-03\n\nSeverity: High\nCVE: CVE-2026-41877"
     asked = asked_fields(text, "What is the CVE number of the Lodestar sandbox escape?")
     assert [f.line for f, _ in asked] == ["CVE: CVE-2026-41877"]
+
+
+EXHIBITIONS = (
+    "Orrin Museum: exhibitions\n\n"
+    "Salt Roads: Trade on the Northern Coast\n\nDates: 14 November 2026 to 28 March 2027\n\n"
+    "Curator: Dr Imogen Pryce\n\nAdmission: £8, concessions £5\n\n"
+    "Small Worlds: Dolls' Houses 1700-1900\n\nDates: 3 October 2026 to 10 January 2027\n\n"
+    "Curator: Marcus Ede\n\nAdmission: free"
+)
+
+
+def test_a_heading_with_a_subtitle_after_a_colon_heads_its_group() -> None:
+    def lines(question: str) -> list[str]:
+        return [f.line for f, _ in asked_fields(EXHIBITIONS, question)]
+
+    assert lines("Who is the curator of Small Worlds?") == ["Curator: Marcus Ede"]
+    assert lines("Who is the curator of Salt Roads?") == ["Curator: Dr Imogen Pryce"]
+    # "How much does it cost" names a line of admission
+    assert lines("How much does it cost to see Small Worlds?") == ["Admission: free"]
+    assert lines("How much is a catalogue?") == []
+    at = EXHIBITIONS.index("Curator: Marcus")
+    assert group_heading(EXHIBITIONS, at) == "Small Worlds: Dolls' Houses 1700-1900"
+    # a key line of one word, or of words the passage gives as a key again, heads no group
+    listed = "Note: see below\n\nName: Ann Lee\nRole: chair\n\nName: Bo Park\nRole: treasurer"
+    assert group_heading(listed, listed.index("Role: chair")) == ""
+    again = "Lead Author: Ann Lee\nRole: chair\n\nLead Author: Bo Park\nRole: treasurer"
+    assert group_heading(again, again.index("Role: treasurer")) == ""
+
+
+OFFICERS = (
+    "Officers\n\n| Role | Name | Since |\n|---|---|---|\n| Commodore | Helen Marsh | 2022 |\n"
+    "| Secretary | Sam Dwyer | 2025 |\n| Sailing Secretary | Fiona Lusk | 2021 |"
+)
+
+
+def test_who_is_names_a_column_of_names_and_the_fullest_key_is_the_one_asked() -> None:
+    def cells(question: str) -> list[str]:
+        return [f.cell for f, _ in asked_fields(OFFICERS, question)]
+
+    assert cells("Who is the Sailing Secretary?") == ["Fiona Lusk"]
+    assert cells("Who is the Secretary?") == ["Sam Dwyer"]
+    assert cells("Since when has Sam Dwyer been Secretary?") == ["2025"]
+    # a question of another doing than holding the post does not ask the column of names
+    assert cells("Who will stand for Commodore?") == []
+
+
+def test_only_what_it_costs_names_a_line_of_tickets() -> None:
+    programme = "Spring concert\n\nTickets: £15, students £5\n\nVenue: St Mary's Church"
+    assert asked_fields(programme, "How much does it cost to go to the spring concert?")
+    asked = asked_fields(programme, "How much does membership of the society cost?")
+    assert [f.line for f, _ in asked] == []

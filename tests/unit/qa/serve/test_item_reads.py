@@ -103,3 +103,32 @@ def test_a_part_in_brackets_is_named_by_its_label() -> None:
     tickets = "Concert\nTickets: Adults £15, Children £5"
     parts = value_parts(tickets, "How much is a ticket for children?")
     assert [tickets[a:b] for _, (a, b), _ in parts] == ["Children £5"]
+
+
+def test_a_label_in_lower_case_names_a_code_and_the_question_s_names_ask_no_part() -> None:
+    text = "Recall\nProduct: Arlo 1.7 litre kettle, model TK-170, colours Slate and Sand\n"
+    question = "What is the model number of the Arlo kettle?"
+    [(_, (a, b), _)] = value_parts(text, question)
+    assert text[a:b] == "model TK-170"
+    litre = read(text, "1.7 litre")
+    assert other_items(question, [litre]) == {id(litre)}
+    [(_, (a, b), _)] = value_parts(text, "What colours does the Arlo come in?")
+    assert text[a:b] == "colours Slate and Sand"
+
+
+RECIPE = (
+    "Aunt Nell's Treacle Scones\n\nIngredients\n\n225 g self-raising flour\n\n50 g cold butter"
+    "\n\n1 tablespoon black treacle\n\n120 ml milk\n\nMethod\n\n"
+    "Warm the treacle with the milk and stir it in."
+)
+
+
+def test_how_much_of_a_thing_asks_the_measure_that_names_it() -> None:
+    items = passage_items(RECIPE)
+    assert [RECIPE[a:b].split()[-1] for a, b in items] == ["flour", "butter", "treacle", "milk"]
+    flour, butter = read(RECIPE, "225 g"), read(RECIPE, "50 g")
+    question = "How much flour goes into the treacle scones?"
+    assert other_items(question, [flour, butter]) == {id(butter)}
+    # a thing no measure names, or a question of no measure, asks no item
+    assert other_items("How much sugar goes into the scones?", [flour, butter]) == set()
+    assert other_items("What goes into the scones?", [flour, butter]) == set()

@@ -3,7 +3,7 @@ succession, another name's "It", and the thing a "who" question asks about."""
 
 from __future__ import annotations
 
-from kgqa.qa.serve.event_checks import other_version, relative_date
+from kgqa.qa.serve.event_checks import other_number, other_version, relative_date
 from kgqa.qa.serve.people_checks import (
     asked_thing,
     other_kin,
@@ -158,3 +158,26 @@ def test_a_date_of_the_calendar_answers_before_one_said_from_the_day_of_writing(
     assert relative_date("When were the by-elections?", [news]) == set()
     results.probability = 0.2
     assert relative_date("When were the by-elections?", [news, results]) == set()
+
+
+def test_a_passage_of_another_number_of_a_numbered_thing_answers_nothing_of_it() -> None:
+    race5 = read("Autumn Series Race 5\n\nWinner: Whimbrel (Ines Ferraz)", "Whimbrel")
+    race3 = read("Autumn Series Race 3\n\nWinner: Curlew (Ann Rooke)", "Curlew")
+    assert other_number("Which boat won Autumn Series Race 3?", [race5, race3]) == {id(race5)}
+    assert other_number("Which boat won Autumn Series Race 2?", [race5, race3]) == {
+        id(race5),
+        id(race3),
+    }
+    # a passage of both numbers, a question of none, and a month's day are left alone
+    both = read("Race 3 and Race 5 were sailed in a westerly. Curlew won.", "Curlew")
+    assert other_number("Which boat won Race 3?", [both]) == set()
+    assert other_number("Which boat won the autumn series?", [race5]) == set()
+    day = read("The AGM is on March 5.", "March 5")
+    assert other_number("What happens on March 3?", [day]) == set()
+
+
+def test_the_owner_a_who_question_names_is_not_who_holds_the_post() -> None:
+    minutes = "Brackwater Sailing Club - Committee Meeting Minutes. Present: Helen Marsh."
+    club, helen = read(minutes, "Brackwater Sailing Club"), read(minutes, "Helen Marsh")
+    assert asked_thing("Who is the club's bosun?", [club, helen]) == {id(club)}
+    assert asked_thing("Who chairs Brackwater Sailing Club?", [club, helen]) == set()

@@ -47,3 +47,11 @@ def test_a_name_spelled_out_stands_for_the_question_s_acronym() -> None:
     assert spelled_out(text, "NHS") == []
     # a text that writes the acronym itself needs no spelling out
     assert spelled_out(text + " (AGM)", "AGM") == []
+
+
+def test_the_name_less_its_last_word_is_a_short_name_too() -> None:
+    review = "Salt Roads at the Orrin is the best thing the museum has done in years."
+    assert called_short(review, "Orrin Museum")
+    # not another of that name's words ("the Orrin Gallery"), nor a name of one word
+    assert not called_short("Prints hang in the Orrin Gallery.", "Orrin Museum")
+    assert not called_short("Salt Roads at the Orrin.", "Museum")
