@@ -247,6 +247,8 @@ def other_number(question: str, answers: list[Any]) -> set[int]:
     asked = {
         (name, int(n)) for name, n in _NUMBERED.findall(question) if name.lower() not in _NOT_NAMES
     }
+    if not asked:  # most questions name no numbered thing: no passage need be searched
+        return set()
     out = set()
     for a in answers:
         said = {(name, int(n)) for name, n in _NUMBERED.findall(a.context)}
