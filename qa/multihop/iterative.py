@@ -86,7 +86,7 @@ def widen(service: Any, generation: Any, question: str, hits: list[Hit]) -> list
     dissolve in?" finds first the passage about Tarvo paint, which names Corvine, and passages
     about other blue paints; the passage about Corvine, which says it dissolves in warm
     vinegar, is found with "Corvine" added."""
-    if len(hits) <= KEEP:
+    if len(hits) <= KEEP or not _shares_a_word(question, hits[0]):
         return hits
     asked = {link.node for link in service.retriever(generation).linker().link(question)}
     names = bridge_names(service, generation, hits[0], question, asked)
@@ -102,6 +102,21 @@ def widen(service: Any, generation: Any, question: str, hits: list[Hit]) -> list
     ids = {h.passage.passage_id for h in found}
     rest = [h for h in hits[KEEP:] if h.passage.passage_id not in ids]
     return (hits[:KEEP] + found + rest)[: len(hits)]
+
+
+# the asking words, which BM25 keeps
+_ASKING = {"how", "what", "when", "where", "who", "whom", "whose", "which", "why"}
+
+
+def _shares_a_word(question: str, hit: Hit) -> bool:
+    """Whether ``hit``'s passage says a word of the question (BM25's terms: stemmed, no stop
+    words): a first passage that says none is no step towards the answer, and its names are no
+    bridge ("How big is Plot 5?" found a school trip's timetable first, and the passages of its
+    names took the place of the record of Plot 5)."""
+    from kgqa.qa.store.index import bm25_tokens
+
+    asked, said = bm25_tokens([question, hit.passage.text])
+    return bool(set(asked) - _ASKING & set(said))
 
 
 def second_round(

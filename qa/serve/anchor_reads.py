@@ -21,7 +21,7 @@ from typing import Any
 
 from kgqa.qa.serve.field_reads import paragraph_spans, read_parts
 from kgqa.qa.serve.field_shapes import TABLE, passage_fields
-from kgqa.qa.types import Answer, Hit
+from kgqa.qa.types import Answer, Hit, Span
 
 # at most this many scopes are read per question (in the order of the search's hits)
 MAX_SCOPES = 3
@@ -190,3 +190,56 @@ def anchor_read_answers(service: Any, question: str, hits: list[Hit]) -> list[An
         for a, b in scopes.sections if scopes else []:
             parts.append((hit, hit.passage.text[a:b], 0, b - a, a))
     return read_parts(service, question, parts[:MAX_SCOPES])
+
+
+# "Which version added ...?", "In which release was ... fixed?"
+_WHICH_VERSION = re.compile(r"^\s*(?:in\s+|since\s+)?(?:which|what)\s+(?:version|release)\b", re.I)
+_ASKING_VERSION = {"version", "releas"}
+
+
+def version_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer]:
+    """The version whose section holds the line a "Which version ...?" question names: in a
+    passage of version headings ("2.3.0 (3 June 2026)" over "- Added: reminders with a due
+    date."), the line that says every word of the question (stemmed) is read under its
+    section's heading alone, and the heading's version is the answer where the reader's span
+    lies on it. Read whole, the passage gave the first section's version or the line itself."""
+    from kgqa.qa.serve.field_reads import field_keys
+
+    if not _WHICH_VERSION.match(question) or marks(question):
+        return []
+    asked = field_keys(question) - _ASKING_VERSION
+    found: list[Answer] = []
+    for hit in hits:
+        text = hit.passage.text
+        kin = [m for m in marks(text) if m.kind == "version"]
+        for mark, (a, b) in sections(text, kin).items():
+            if len(found) == MAX_SCOPES:
+                return found
+            head_end = text.find("\n", a)
+            if head_end < 0:
+                continue  # a heading with nothing under it
+            lines = text[head_end:b].split("\n")
+            line = next((s for s in lines if asked and asked <= field_keys(s)), None)
+            if line is None:
+                continue
+            heading = text[a:head_end]
+            readings, probabilities = service.read_contexts(question, [f"{heading}\n{line}"])
+            span = readings[0].span
+            at = (mark.start - a, mark.end - a)
+            if span is not None and span.start < at[1] and at[0] < span.end <= len(heading):
+                answer = hit.passage.answer(
+                    Span(mark.text, span.score, mark.start, mark.end), probabilities[0]
+                )
+                answer.named_field = True  # read in the line the question names
+                found.append(answer)
+    return found
+
+
+def unversioned(question: str, answers: list[Answer]) -> set[int]:
+    """Which ``answers`` (ids) name no version where a "Which version ...?" question has
+    another answer that does ("old sync engine" of "Removed: the old sync engine (Classic
+    Sync).", beside "2.5.0")."""
+    if not _WHICH_VERSION.match(question):
+        return set()
+    versioned = {id(a) for a in answers if any(m.kind == "version" for m in marks(a.text))}
+    return {id(a) for a in answers if id(a) not in versioned} if versioned else set()

@@ -374,6 +374,8 @@ def _sentence(key: str, column: str | None) -> tuple[str, str, int]:
     if column is None:
         if _TIME.match(key) and len(key.split()) <= 3:
             return f"In {key}: ", ".", 3  # a timeline's row: "In 1962: Salt and Iron premiered."
+        if re.fullmatch(_CLOCK, key):
+            return f"At {key}: ", ".", 3  # a day's timetable: "At 2.45pm: Coach leaves York."
         return f"{key} is ", ".", 0
     if _TIME.search(column):
         return f"{key} in {column} was ", ".", 0

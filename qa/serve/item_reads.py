@@ -105,11 +105,13 @@ def value_parts(
     """The parts of each field line's value in ``text`` (a comma between them, two or more)
     where ``question`` asks one of them: it shares a word (stemmed, its glue and the field's
     key left out) with the words that name that part before its number or price
-    (``_LABELLED_VALUE``), and with no other part's. Each as (the field's key, the part asked,
-    all the line's parts)."""
+    (``_LABELLED_VALUE``), and with no other part's; for a "who" question, the one part that
+    says "by" someone after a verb of the question's ("reported by Priya Nair"). Each as (the
+    field's key, the part asked, all the line's parts)."""
     found = []
     stems = field_keys(question)
     unnamed = field_keys(" ".join(question_names(question)))
+    who = re.match(r"\s*who\b", question, re.I)
     for m in _FIELD_LINE.finditer(text):
         parts = [
             (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,()]+", m[2])
@@ -121,6 +123,9 @@ def value_parts(
         labels = [_LABELLED_VALUE.match(text, a, b) for a, b in parts]
         label_words = [field_keys(lm[1] or lm[2]) if lm else set() for lm in labels]
         shared = [p for p, words in zip(parts, label_words) if words & asked]
+        agents = [(a, b) for a, b in parts if _by_whom(text[a:b], asked)] if who else []
+        if len(agents) == 1:  # "Who reported the crash ...?" of "a crash ..., reported by X"
+            shared = agents
         if len(shared) > 1:  # the names of the question say what it is about, not what it asks
             # ("What is the model number of the Arlo kettle?" of "Arlo 1.7 litre electric
             # kettle, model TK-170")
@@ -129,6 +134,15 @@ def value_parts(
         if len(shared) == 1:
             found.append((m[1], shared[0], parts))
     return found
+
+
+_BY = re.compile(r"\b([A-Za-z]+)\s+by\s+[A-Z]")
+
+
+def _by_whom(part: str, asked: set[str]) -> bool:
+    """Whether ``part`` of a value names who did what a question asks (a verb of its stems
+    ``asked``): "reported by Priya Nair" for "Who reported ...?"."""
+    return any(field_keys(m[1]) & asked for m in _BY.finditer(part))
 
 
 def other_items(question: str, answers: list[Answer]) -> set[int]:

@@ -11,6 +11,8 @@
   does not say how many people Pinfold employs.
 - **The thing asked, for who.** "Who is rebuilding the Beacon Ridge path?" is not answered
   by "eroded path".
+- **Another body's post.** "Who is the chair of governors?" is not answered by a passage that
+  never names governors.
 - **Another person's sentence.** "When did Alan Dunn die?" is not answered by "Margaret
   Ellery, who taught at Lydford Primary School, died at home on 26 November 2026".
 
@@ -118,7 +120,7 @@ _ASKS_LEAVER = re.compile(
     re.I,
 )
 _ASKS_NEWCOMER = re.compile(
-    r"\b(?:new|incoming|successor|will\s+(?:become|succeed|replace|take\s+over)|"
+    r"\b(?:new|incoming|successor|will\s+(?:become|succeed|replace|take\s+over|stand\s+for)|"
     r"(?:succeeded|replaced)\s+[A-Z])"
 )
 _ASKS_HOLDER = re.compile(
@@ -136,6 +138,12 @@ _LEAVER_BEFORE = re.compile(rf"\b{_SUCCEEDING}\s+(?:the\s+)?\Z", re.I)
 _NEWCOMER_AFTER = re.compile(
     rf"\A[^.;]{{0,80}}?\b{_SUCCEEDING}\s+(?:the\s+)?(?:[A-Z]|(?:me|him|her|us|them)\b)"
 )
+# the one who leaves, right after the name: "Our chair, Doreen Fisk, will stand down"
+_LEAVES_AFTER = re.compile(
+    r"\A[\s,]{0,3}(?:who\s+)?(?:will|is\s+to|is\s+going\s+to)\s+(?:stand\s+down|step\s+down|"
+    r"retire|leave)\b",
+    re.I,
+)
 # a succession still to come: the one who leaves holds the post until then
 _TO_COME = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|going\s+to)\b", re.I)
 # "X was succeeded by Y": the roles the other way round
@@ -149,7 +157,9 @@ def other_side(question: str, answers: list[Any]) -> set[int]:
     where it asks the new one, or who holds the post now where the succession is not still to
     come ("Who runs Kittiwake House?" is not answered by "took over the house from Ruth
     Hendry") and the words after the one who left say no other post the question asks ("He
-    succeeded Astrid Haugen, who now chairs the scientific advisory board")."""
+    succeeded Astrid Haugen, who now chairs the scientific advisory board"). The one who
+    leaves is also the one the sentence says "will stand down" right after: "Who will stand
+    for chair?" is not answered by "Our chair, Doreen Fisk, will stand down"."""
     leaver, newcomer = bool(_ASKS_LEAVER.search(question)), bool(_ASKS_NEWCOMER.search(question))
     asked = field_keys(question)
     holder = False
@@ -166,7 +176,7 @@ def other_side(question: str, answers: list[Any]) -> set[int]:
             continue  # "X will become ..., succeeding Y": Y holds the post until then
         if holder and len(field_keys(sentence[end:]) & asked) >= 2:
             continue  # "He succeeded Astrid Haugen, who now chairs the advisory board"
-        leaves = bool(_LEAVER_BEFORE.search(sentence[:at]))
+        leaves = bool(_LEAVER_BEFORE.search(sentence[:at]) or _LEAVES_AFTER.search(sentence[end:]))
         comes = not leaves and bool(_NEWCOMER_AFTER.search(sentence[end:]))
         if (leaver and comes) or (newcomer and leaves):
             out.add(id(a))
@@ -276,3 +286,28 @@ def other_person(question: str, answers: list[Any], generation: Any = None) -> s
         ):
             out.add(id(a))
     return out
+
+
+# "Who is the chair of governors?": a post, and the body of it in lower case
+_POST_OF = re.compile(
+    r"^\s*(?i:who\s+(?:is|was|are|were|will\s+be))\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+of\s+"
+    r"(?:the\s+)?([a-z]+(?:\s+[a-z]+)?)\s*\??\s*$"
+)
+
+
+def unsaid_body(question: str, answers: list[Any], generation: Any = None) -> set[int]:
+    """Which ``answers`` (ids) to "Who is the <post> of <body>?", the body in lower case, come
+    from a document (in ``generation``; without one, a passage) that never names the body:
+    "Who is the chair of governors?" is not answered by an allotment society's "Our chair,
+    Doreen Fisk"; "Who is the corresponding author of the paper?" is, by a paper's authors
+    block that never says "paper" (its document's name does)."""
+    asked = _POST_OF.match(question)
+    body = field_keys(asked[1]) if asked else set()
+    if not body:
+        return set()
+    return {
+        id(a)
+        for a in answers
+        if not body
+        & (doc_words(generation, a.doc_id) if generation is not None else field_keys(a.context))
+    }

@@ -59,6 +59,7 @@ from kgqa.qa.serve.people_checks import (
     other_person,
     other_side,
     others_it,
+    unsaid_body,
 )
 from kgqa.qa.serve.source_checks import dateline, other_subject, reporter
 
@@ -522,6 +523,7 @@ def read_elsewhere(question: str, answers: list[Any], generation: Any = None) ->
         | other_owner(question, answers)
         | other_year(question, answers)
         | other_post(question, answers)
+        | unsaid_body(question, answers, generation)
         | no_answer_shape(question, answers)
         | shares_no_word(question, answers)
         | other_label(question, answers)

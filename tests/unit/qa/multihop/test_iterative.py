@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kgqa.qa.multihop.iterative import about_bridge
+from kgqa.qa.multihop.iterative import _shares_a_word, about_bridge
 from kgqa.qa.types import Hit, Mention, Passage
 
 
@@ -47,3 +47,12 @@ def test_a_passage_is_about_its_first_name_or_its_documents_title() -> None:
     store = _Store([acres, petra])
     assert about(acres, "South Carolina") and about(petra, "Jordan") and about(petra, "Petra")
     assert not about(acres, "Richland County")
+
+
+def test_a_first_passage_that_says_no_word_of_the_question_is_no_step() -> None:
+    table = _hit(
+        "trip", "| 8.15am | Coach leaves school |\n| 10.30am | Workshop: How an engine works |"
+    )
+    plot = _hit("plots", "Plot: Plot 5\nSize: 500 square metres")
+    assert not _shares_a_word("How big is Plot 5?", table)  # "How" is an asking word
+    assert _shares_a_word("How big is Plot 5?", plot)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kgqa.qa.serve.anchor_reads import marks, passage_scopes, rival_scoped
+from kgqa.qa.serve.anchor_reads import marks, passage_scopes, rival_scoped, unversioned
 from kgqa.qa.types import Answer
+from tests.unit.qa.serve.test_read_checks import read
 
 NOTES = (
     "Quillon release notes\n\n2.1.0 (2024-06-30)\n\nDropped support for Python 3.8.\n\n"
@@ -66,3 +67,12 @@ def test_a_year_that_heads_a_column_is_the_scope_of_its_cells() -> None:
     assert scopes is not None and scopes.sections == []
     anchors, rivals = parts(table, "What was the revenue in 2019?")
     assert anchors == [] and rivals == ["48.2", "36.1"]
+
+
+def test_which_version_is_not_answered_by_what_names_no_version() -> None:
+    line, version = read(NOTES, "qln command"), read(NOTES, "2.0.0")
+    asked = "Which version renamed the qln command?"
+    assert unversioned(asked, [line, version]) == {id(line)}
+    # with no version among the answers, none is hidden; nor for another kind of question
+    assert unversioned(asked, [line]) == set()
+    assert unversioned("What did 2.0.0 rename?", [line, version]) == set()

@@ -408,6 +408,15 @@ def test_a_day_s_row_is_read_for_a_question_of_that_day() -> None:
     assert cell.cell == "9:00-13:00"
 
 
+def test_a_timetable_s_row_is_asked_by_its_event_and_read_at_its_time() -> None:
+    day = "| Time | Activity |\n|---|---|\n| 8.15am | Coach leaves school |\n"
+    day += "| 10.30am | Workshop: How a steam engine works |\n| 2.45pm | Coach leaves York |"
+    ((row, back),) = asked_fields(day, "When does the coach leave York?")
+    assert (row.line, back) == ("At 2.45pm: Coach leaves York.", True)
+    ((row, back),) = asked_fields(day, "What happens at 10.30am?")
+    assert row.cell == "Workshop: How a steam engine works" and not back
+
+
 def test_where_a_runner_finished_is_the_place_of_their_row() -> None:
     results = "| Pos | Runner | Time |\n|---|---|---|\n| 1 | Kieran Moss | 33:41 |\n"
     results += "| 2 | Lauren Pike | 35:02 |\n| 3 | Dev Chauhan | 35:48 |"

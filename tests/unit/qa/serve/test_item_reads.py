@@ -132,3 +132,20 @@ def test_how_much_of_a_thing_asks_the_measure_that_names_it() -> None:
     # a thing no measure names, or a question of no measure, asks no item
     assert other_items("How much sugar goes into the scones?", [flour, butter]) == set()
     assert other_items("What goes into the scones?", [flour, butter]) == set()
+
+
+def test_who_asks_the_part_of_a_value_that_says_by_whom() -> None:
+    notes = (
+        "Fixed: a crash when a notebook held more than 10,000 notes, reported by Priya Nair.\n"
+        "Fixed: tags were lost when a note was moved."
+    )
+    question = "Who reported the crash with more than 10,000 notes?"
+    assert [notes[a:b] for _, (a, b), _ in value_parts(notes, question)] == [
+        "reported by Priya Nair."
+    ]
+    priya = read(notes, "Priya Nair")
+    assert other_items(question, [priya]) == set()
+    # a question that is no "who" question is asked of the part it names
+    assert value_parts(notes, "When was a crash with 10,000 notes reported?") != value_parts(
+        notes, question
+    )

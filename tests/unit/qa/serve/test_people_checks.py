@@ -10,6 +10,7 @@ from kgqa.qa.serve.people_checks import (
     other_person,
     other_side,
     others_it,
+    unsaid_body,
 )
 from kgqa.qa.serve.read_checks import other_post
 from kgqa.qa.serve.source_checks import dateline
@@ -181,3 +182,25 @@ def test_the_owner_a_who_question_names_is_not_who_holds_the_post() -> None:
     club, helen = read(minutes, "Brackwater Sailing Club"), read(minutes, "Helen Marsh")
     assert asked_thing("Who is the club's bosun?", [club, helen]) == {id(club)}
     assert asked_thing("Who chairs Brackwater Sailing Club?", [club, helen]) == set()
+
+
+NEWSLETTER = (
+    "Our chair, Doreen Fisk, will stand down after eight years. Kwame Mensah has agreed to "
+    "stand for chair."
+)
+
+
+def test_the_one_who_will_stand_down_is_not_the_one_who_will_stand_for_the_post() -> None:
+    leaving, coming = read(NEWSLETTER, "Doreen Fisk"), read(NEWSLETTER, "Kwame Mensah")
+    assert other_side("Who will stand for chair?", [leaving, coming]) == {id(leaving)}
+    # who holds the post until then is still the one who will stand down
+    assert other_side("Who is the chair?", [leaving, coming]) == set()
+
+
+def test_a_post_of_a_body_the_passage_never_names_is_not_answered_there() -> None:
+    chair = read(NEWSLETTER, "Doreen Fisk")
+    assert unsaid_body("Who is the chair of governors?", [chair]) == {id(chair)}
+    society = read("Sorrel Lane Allotment Society. " + NEWSLETTER, "Doreen Fisk")
+    assert unsaid_body("Who is the chair of the allotment society?", [society]) == set()
+    # a body with a capital is a name, which a passage may leave to its title
+    assert unsaid_body("Who is the chair of the Sorrel Lane Society?", [chair]) == set()
