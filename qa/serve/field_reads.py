@@ -21,6 +21,7 @@ from collections import Counter
 from typing import Any
 
 from kgqa.qa.serve.field_shapes import TABLE, Field, passage_fields, timeline
+from kgqa.qa.serve.range_reads import asked_end
 from kgqa.qa.types import Answer, Hit, Span
 
 # at most this many fields are read per question (in the order of the search's hits)
@@ -187,6 +188,9 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
         # and a line of what a visit costs by "How much does it cost to see Small Worlds?" (not
         # the line "Tickets: £15" by "How much does membership ... cost?")
         measured = _PAID
+    if asked_end(question) is not None:
+        # a line of dates by "When did Small Worlds open?": its range's end (``range_reads``)
+        measured = {"date"}
     # a column of names by "Who is": "| Sailing Secretary | Fiona Lusk | 2021 |" under "Name"
     # (not by "Who will stand for Commodore?")
     who_is = re.match(r"\s*who\s+(?:is|was|are|were)\b", question, re.I)

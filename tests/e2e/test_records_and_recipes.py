@@ -38,6 +38,8 @@ def test_a_table_s_fullest_post_and_a_group_s_subtitled_heading(seventeenth: Pat
     # "Small Worlds: Dolls' Houses 1700-1900" over its "Curator:" and "Admission:" lines
     assert asked(seventeenth, "Who is the curator of Small Worlds?")[:1] == ["Marcus Ede"]
     assert asked(seventeenth, "How much does it cost to see Small Worlds?")[:1] == ["free"]
+    # "Dates: 3 October 2026 to 10 January 2027": the range's first end
+    assert asked(seventeenth, "When did Small Worlds open?")[:1] == ["3 October 2026"]
 
 
 def test_a_part_of_a_value_a_recipe_s_measure_and_a_short_name(seventeenth: Path) -> None:

@@ -479,6 +479,9 @@ def test_a_heading_with_a_subtitle_after_a_colon_heads_its_group() -> None:
     # "How much does it cost" names a line of admission
     assert lines("How much does it cost to see Small Worlds?") == ["Admission: free"]
     assert lines("How much is a catalogue?") == []
+    # a "when" question of opening or closing names a line of dates (its end: range_reads)
+    assert lines("When did Small Worlds open?") == ["Dates: 3 October 2026 to 10 January 2027"]
+    assert lines("When does Salt Roads close?") == ["Dates: 14 November 2026 to 28 March 2027"]
     at = EXHIBITIONS.index("Curator: Marcus")
     assert group_heading(EXHIBITIONS, at) == "Small Worlds: Dolls' Houses 1700-1900"
     # a key line of one word, or of words the passage gives as a key again, heads no group
