@@ -20,8 +20,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from kgqa.qa.serve.field_shapes import TABLE, Field, passage_fields, timeline
-from kgqa.qa.serve.range_reads import asked_end
+from kgqa.qa.serve.field_shapes import TABLE, Field, passage_fields, timed_heads, timeline
+from kgqa.qa.serve.range_reads import WHEN, asked_end
 from kgqa.qa.types import Answer, Hit, Span
 
 # at most this many fields are read per question (in the order of the search's hits)
@@ -200,6 +200,7 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
         for f in fields
         if f.column is None and seen[(f.key.casefold(), None)] > 1
     }
+    timed = timed_heads(fields, asked) if WHEN.match(question) else set()  # its time asked
     out = []
     for f in fields:
         said = {w.lower() for w in _WORD.findall(f.line)}
@@ -227,7 +228,7 @@ def _named(fields: list[Field], question: str, text: str) -> list[tuple[Field, b
             (f.column is not None or timeline(f))
             and cells[(f.cell.casefold(), f.column)] == 1
             and _WORD.search(f.cell)
-            and _among(field_keys(f.cell), asked)
+            and (_among(field_keys(f.cell), asked) or f.key_start in timed)
             and not _among(key, asked)
         ):
             out.append((f, True))

@@ -8,6 +8,7 @@ ask it, and the line the reader reads (a cell as a sentence)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from kgqa.kg.canonical import SUPERSCRIPT_DIGITS
@@ -363,6 +364,26 @@ def timeline(f: Field) -> bool:
     return (
         f.column is None and f.key_at == 3 and f.line.startswith((f"In {f.key}: ", f"At {f.key}: "))
     )
+
+
+def timed_heads(fields: list[Field], asked: set[str]) -> set[int]:
+    """The rows of a timetable among ``fields`` (``timeline`` rows at a clock time: "At
+    12.00pm: Lunch in the picnic area.") whose event's first word is asked (``asked``: a
+    question's stems) and opens no other row's, by their key's start: "When will the trip's
+    lunch be?" names the lunch's row, though not "picnic area"."""
+    from kgqa.qa.store.index import stemmer
+
+    timed = [f for f in fields if timeline(f) and f.line.startswith("At ")]
+    first = {
+        id(f): stemmer().stemWords([w.lower() for w in re.findall(r"[A-Za-z]+", f.cell)[:1]])
+        for f in timed
+    }
+    said = Counter(w for words in first.values() for w in words)
+    return {
+        f.key_start
+        for f in timed
+        if first[id(f)] and said[first[id(f)][0]] == 1 and first[id(f)][0] in asked
+    }
 
 
 def _sentence(key: str, column: str | None) -> tuple[str, str, int]:

@@ -15,7 +15,8 @@ from typing import Any
 
 from kgqa.qa.types import Answer
 
-_WHEN = re.compile(r"^\s*(?:when|(?:at|from|until|till)?\s*what\s+(?:time|date|day))\b", re.I)
+# a question of when (a time, a date or a day)
+WHEN = re.compile(r"^\s*(?:when|(?:at|from|until|till)?\s*what\s+(?:time|date|day))\b", re.I)
 # a question of opening or starting (as an event: "When is the surgery open?" asks the hours)
 _OPENS = re.compile(
     r"\b(?:opens|opened|opening|starts|started|starting|begins|began|beginning)\b|"
@@ -43,7 +44,7 @@ _UNTIL = re.compile(r"\b(?:until|till)[ \t]+$", re.I)
 def asked_end(question: str) -> str | None:
     """ "b" where a "when" question asks when something closes or ends, "a" when it opens or
     starts, else None."""
-    if not _WHEN.match(question):
+    if not WHEN.match(question):
         return None
     if _CLOSES.search(question):
         return "b"

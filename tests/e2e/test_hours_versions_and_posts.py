@@ -28,6 +28,8 @@ def test_opening_asks_a_range_s_first_end_and_a_timetable_its_row(eighteenth: Pa
     assert asked(eighteenth, "What time does the surgery open on Saturday?")[:1] == ["9am"]
     # "| 2.45pm | Coach leaves York |" in a .docx table
     assert asked(eighteenth, "When does the coach leave York?")[:1] == ["2.45pm"]
+    # "| 12.00pm | Lunch in the picnic area |": the row's first word
+    assert asked(eighteenth, "When will the trip's lunch be?")[:1] == ["12.00pm"]
 
 
 def test_a_changelog_s_version_and_reporter(eighteenth: Path) -> None:

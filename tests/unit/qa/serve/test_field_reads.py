@@ -415,6 +415,11 @@ def test_a_timetable_s_row_is_asked_by_its_event_and_read_at_its_time() -> None:
     assert (row.line, back) == ("At 2.45pm: Coach leaves York.", True)
     ((row, back),) = asked_fields(day, "What happens at 10.30am?")
     assert row.cell == "Workshop: How a steam engine works" and not back
+    # the first word of a row's event names it, where it opens no other row's
+    ((row, back),) = asked_fields(day, "When does the workshop start?")
+    assert row.key == "10.30am" and back
+    assert asked_fields(day, "When does the coach leave?") == []
+    assert asked_fields(day, "What is the workshop about?") == []  # what it is, not its time
 
 
 def test_where_a_runner_finished_is_the_place_of_their_row() -> None:
