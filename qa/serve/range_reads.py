@@ -3,9 +3,8 @@
 opening or starting asks a range's first end, one of closing, ending or "until" its last; an
 answer that holds a range of times or dates, or lies in one, gives way to the end asked, at its
 place in the passage, with the answer's probability (not a day's number alone: "24" of "24 to
-26 December"). Where it opens, an answer the passage
-gives after "until" ("will open until 1pm") is the closing time, and is not shown (setting
-``field_answers``)."""
+26 December"). Where it opens, an answer the passage gives after "until" ("will open until
+1pm") is the closing time, and is not shown (setting ``field_answers``)."""
 
 from __future__ import annotations
 
@@ -42,8 +41,8 @@ _UNTIL = re.compile(r"\b(?:until|till)[ \t]+$", re.I)
 
 
 def asked_end(question: str) -> str | None:
-    """ "b" where a "when" question asks when something closes or ends, "a" when it opens or
-    starts, else None."""
+    """Which end of a range a "when" question asks: "b" (the last) when something closes or
+    ends, "a" (the first) when it opens or starts, else None."""
     if not WHEN.match(question):
         return None
     if _CLOSES.search(question):
