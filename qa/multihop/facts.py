@@ -18,11 +18,12 @@ MONTHS = {
     )
     for m in names
 }  # fmt: skip
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# any of them, the longest first (a pattern without a group)
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>\d{{3,4}})"
-    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{3,4}})"
-    rf"|(?P<m3>{_MONTH})\.?\s+(?P<y3>\d{{3,4}})"
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH})\.?,?\s+(?P<y1>\d{{3,4}})"
+    rf"|(?P<m2>{MONTH})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{3,4}})"
+    rf"|(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{3,4}})"
     rf"|(?P<y4>1\d{{3}}|20\d{{2}}|\d{{3}}(?=\s*(?:AD|CE|BC|BCE)\b)))"
     rf"(?P<bc>\s*(?:BC|BCE)\b)?",
     re.IGNORECASE,

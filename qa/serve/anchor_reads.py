@@ -208,31 +208,35 @@ def version_answers(service: Any, question: str, hits: list[Hit]) -> list[Answer
     if not _WHICH_VERSION.match(question) or marks(question):
         return []
     asked = field_keys(question) - _ASKING_VERSION
-    found: list[Answer] = []
+    # (hit, the version heading's mark, where its section starts, the heading, the line)
+    found: list[tuple[Hit, Mark, int, str, str]] = []
     for hit in hits:
         text = hit.passage.text
         kin = [m for m in marks(text) if m.kind == "version"]
         for mark, (a, b) in sections(text, kin).items():
-            if len(found) == MAX_SCOPES:
-                return found
             head_end = text.find("\n", a)
             if head_end < 0:
                 continue  # a heading with nothing under it
             lines = text[head_end:b].split("\n")
             line = next((s for s in lines if asked and asked <= field_keys(s)), None)
-            if line is None:
-                continue
-            heading = text[a:head_end]
-            readings, probabilities = service.read_contexts(question, [f"{heading}\n{line}"])
-            span = readings[0].span
-            at = (mark.start - a, mark.end - a)
-            if span is not None and span.start < at[1] and at[0] < span.end <= len(heading):
-                answer = hit.passage.answer(
-                    Span(mark.text, span.score, mark.start, mark.end), probabilities[0]
-                )
-                answer.named_field = True  # read in the line the question names
-                found.append(answer)
-    return found
+            if line is not None:
+                found.append((hit, mark, a, text[a:head_end], line))
+    if not found:
+        return []
+    found = found[:MAX_SCOPES]  # read in one batch
+    readings, probabilities = service.read_contexts(
+        question, [f"{heading}\n{line}" for _, _, _, heading, line in found]
+    )
+    answers = []
+    for (hit, mark, a, heading, _), reading, probability in zip(found, readings, probabilities):
+        span, at = reading.span, (mark.start - a, mark.end - a)
+        if span is not None and span.start < at[1] and at[0] < span.end <= len(heading):
+            answer = hit.passage.answer(
+                Span(mark.text, span.score, mark.start, mark.end), probability
+            )
+            answer.named_field = True  # read in the line the question names
+            answers.append(answer)
+    return answers
 
 
 def unversioned(question: str, answers: list[Answer]) -> set[int]:

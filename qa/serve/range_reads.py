@@ -12,6 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
+from kgqa.qa.multihop.facts import MONTH
 from kgqa.qa.types import Answer
 
 # a question of when (a time, a date or a day)
@@ -27,10 +28,7 @@ _CLOSES = re.compile(
     r"\b(?:do|does|did|will|would)\b[^?]*\b(?:close|end|finish)\b",
     re.I,
 )
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTH = f"(?:{MONTH})"
 _TIME = r"(?:\d{1,2}(?:[:.]\d\d)?[ \t]*(?:[ap]\.?m\.?)|(?:12[ \t]+)?(?:noon|midday|midnight))"
 _DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?)?|{_MONTH}[ \t]+\d{{4}})"
 _END = rf"(?:{_TIME}|{_DATE}|(?:1[5-9]|20)\d\d)"
