@@ -282,11 +282,15 @@ _REGISTRATION = re.compile(
     r"\bregistered (?:in|office|charity)\b|\b(?:company|charity) (?:no\b|number)", re.I
 )
 
+# a label of a word or four and a name after it: "Workshop manager: Ruth Kimani"
+_LABELLED = re.compile(r"(?:^|\u00b7 )[A-Z][a-z]+(?: [a-z]+){0,3}: [A-Z][a-z]+ [A-Z]")
+
 
 def _footer_facts(html: str) -> list[str]:
     """The blocks of a page's <footer> that state facts in sentences of five words or more
     ("Kestrel Moor Trust is a registered charity, number 1023456. Registered office: ..."),
-    or a registration ("Registered in Wales No. 09337120"), which trafilatura drops with the
+    a registration ("Registered in Wales No. 09337120") or a name under its label ("Workshop
+    manager: Ruth Kimani"), which trafilatura drops with the
     footer's links; copyright, licence, cookie and privacy lines (or parts of a line parted by
     dots or bars) are left out. Found by plain search, in time linear in the page."""
     tail = html[-200_000:]
@@ -305,7 +309,11 @@ def _footer_facts(html: str) -> list[str]:
             parts = [_COPYRIGHT.sub("", p).strip() for p in parts]
             block = " \u00b7 ".join(p for p in parts if p and not _FOOTER_NOISE.search(p))
             sentences = re.findall(r"[^.]*\w\.", block)
-            if any(len(s.split()) >= 5 for s in sentences) or _REGISTRATION.search(block):
+            if (
+                any(len(s.split()) >= 5 for s in sentences)
+                or _REGISTRATION.search(block)
+                or _LABELLED.search(block)
+            ):
                 out.append(block)
         at = end + len("</footer>")
     return out

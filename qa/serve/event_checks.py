@@ -194,6 +194,39 @@ def other_kind(question: str, answers: list[Any]) -> set[int]:
     return out
 
 
+# a field's key of a qualifier and what it qualifies, just before an answer on its line
+# ("Adult return: £18.50", "Last sailing: 18:30"), and the qualifiers of one kind that tell
+# fields of one thing apart, beside those of events (``_QUALIFIERS``)
+_QUALIFIED_KEY = re.compile(r"(?:\A|\n|[\u00b7|]\s)[ \t]*([A-Za-z]+)[ \t]+([a-z]+)[ \t]*:[ \t]+\Z")
+_FIELD_QUALIFIERS = [
+    {"adult", "child", "children", "senior", "student", "concession", "infant", "family",
+     "junior", "pensioner", "member", "visitor"},
+    {"car", "van", "foot", "bicycle", "bike", "cycle", "motorcycle", "motorbike", "coach",
+     "lorry"},
+    {"first", "last"},
+]  # fmt: skip
+
+
+def other_qualifier(question: str, answers: list[Any]) -> set[int]:
+    """Which ``answers`` (ids) are the value of a field whose key qualifies a thing otherwise
+    than the question does, by a word of the same kind: "How much is a child return ...?" is
+    not answered by "Adult return: £18.50", "When is the first sailing ...?" not by "Last
+    sailing: 18:30"."""
+    words = re.findall(r"[a-z]+", question.lower())
+    out = set()
+    for a in answers:
+        at = a.start - a.passage_start
+        line = a.context[max(0, at - 40) : at]
+        key = _QUALIFIED_KEY.search(line)
+        if key is None:
+            continue
+        own, thing = key.group(1).lower(), key.group(2)
+        said = {w for w, n in zip(words, words[1:]) if field_keys(n) == field_keys(thing)}
+        if any(own in kind and said & (kind - {own}) for kind in _QUALIFIERS + _FIELD_QUALIFIERS):
+            out.add(id(a))
+    return out
+
+
 # a name's version ("Lodestar 3.0.0", "Lodestar v2.4"), and a range of versions ("3.0.0 to 3.4.2")
 _VERSION = re.compile(r"\b([A-Z][\w-]*)\s+v?(\d+(?:\.\d+){1,3})(?![\w.]*\d)")
 _VERSIONS = re.compile(r"(\d+(?:\.\d+){1,3})\s*(?:to|-|\u2013|through|until)\s*(\d+(?:\.\d+){1,3})")

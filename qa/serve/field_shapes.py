@@ -58,6 +58,7 @@ def passage_fields(text: str) -> list[Field]:
         found += _cells(text, table.start(), table.group(0))
     found += _dotted(text)
     found += _schedule(text)
+    found += _dashed(text)
     found += _registered(text)
     found += _affiliations(text)
     found += _lifespans(text)
@@ -66,7 +67,7 @@ def passage_fields(text: str) -> list[Field]:
         *_NAME_DASH_POST.finditer(text),
         *_NAME_BRACKET_POST.finditer(text),
     ]:
-        if _POST_WORDS & set(re.split(r"[\s-]+", m.group(2).casefold())):
+        if POST_WORDS & set(re.split(r"[\s-]+", m.group(2).casefold())):
             head = f"{m.group(1)} is the "  # read as "Henrik Aalto is the Chief Financial Officer."
             line = f"{head}{m.group(2)}."
             found.append(Field(m.group(2), None, line, 0, *m.span(1), len(head), m.start(2)))
@@ -123,6 +124,46 @@ def _schedule(text: str) -> list[Field]:
         time, head = m.group(1), f"At {m.group(1)}: "
         line = f"{head}{m.group(2)}"
         found.append(Field(time, None, line, len(head), *m.span(2), 3, m.start(1)))
+    return found
+
+
+# a list's line of a key, a dash and a value, neither a sentence: "Director – Helen Marsh",
+# "Ada Pengelly – Sophie Carver" (a cast list), "Dr Leah Mbeki - Associate dentist"
+_DASHED = re.compile(
+    r"^[ \t]*(?:[*\u2022][ \t]+)?([A-Z][^\n\u2013\u2014:|]{0,60}?)[ \t]+[\u2013\u2014-][ \t]+"
+    r"([A-Z0-9\u00a3$\u20ac][^\n\u2013\u2014|]{0,80}?)[ \t]*$",
+    re.M,
+)
+# at most this many words on either side of a list line's dash
+_DASHED_WORDS = 8
+
+
+def _dashed(text: str) -> list[Field]:
+    """The lines of a list of two lines or more, blank lines apart at most, each a key, a dash
+    and a value (``_DASHED``; no side a sentence or longer than eight words, the key no time
+    of a schedule), each a field read as it stands ("Lighting – Jess Tandy"): "Who is doing
+    the lighting?" names its key."""
+    lines = [
+        m
+        for m in _DASHED.finditer(text)
+        if all(
+            len(side.split()) <= _DASHED_WORDS and not re.search(r"[.!?]\s", side + " ")
+            for side in (m.group(1), m.group(2))
+        )
+        and not re.match(_CLOCK, m.group(1))
+    ]
+    found = []
+    for n, m in enumerate(lines):
+        listed = [
+            o
+            for o in (lines[n - 1] if n else None, lines[n + 1] if n + 1 < len(lines) else None)
+            if o is not None and not text[min(o.end(), m.end()) : max(o.start(), m.start())].strip()
+        ]
+        if listed:
+            line = m.group(0).strip()
+            value = line.rindex(m.group(2))
+            key_at = line.index(m.group(1))
+            found.append(Field(m.group(1), None, line, value, *m.span(2), key_at, m.start(1)))
     return found
 
 
@@ -198,7 +239,7 @@ _NAME_DASH_POST = re.compile(
 _NAME_BRACKET_POST = re.compile(
     rf"{_PERSON_NAME}[ \t]*\(([A-Z][\w&'-]*(?:[ \t]+[\w&'-]+){{0,4}})\)"
 )
-_POST_WORDS = {
+POST_WORDS = {
     "officer", "president", "director", "head", "chair", "chairman", "chairwoman", "chairperson",
     "manager", "treasurer", "secretary", "founder", "lead", "leader", "coordinator", "editor",
     "engineer", "curator", "counsel", "partner", "dean", "principal", "ceo", "cfo", "coo", "cto",

@@ -49,6 +49,9 @@ _LABELLED_VALUE = re.compile(
     r"|([a-z][a-z'-]*)[ \t]+(?=[A-Z])"
 )
 
+# a part of a field's value: up to a comma or a bracket, not a number's comma ("£3,000")
+_PART = re.compile(r"(?:[^,()]|(?<=\d),(?=\d{3}(?!\d)))+")
+
 
 def passage_items(text: str) -> list[tuple[int, int]]:
     """Where the items of the lists of a passage's ``text`` lie: lines that open with a bullet
@@ -113,9 +116,7 @@ def value_parts(
     unnamed = field_keys(" ".join(question_names(question)))
     who = re.match(r"\s*who\b", question, re.I)
     for m in _FIELD_LINE.finditer(text):
-        parts = [
-            (m.start(2) + p.start(), m.start(2) + p.end()) for p in re.finditer(r"[^,()]+", m[2])
-        ]
+        parts = [(m.start(2) + p.start(), m.start(2) + p.end()) for p in _PART.finditer(m[2])]
         parts = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in parts]
         if len(parts) < 2:
             continue

@@ -3,7 +3,8 @@ answers of the parts it does not name, not shown: the fields ("Key: value" lines
 cells), directory entries and list items (``field_reads``, ``entry_reads``, ``item_reads``:
 setting ``field_answers``) and the end of a range the question asks (``range_reads``),
 the section of the version or year it names and the version whose section holds the line it
-names (``anchor_reads``: ``anchor_answers``), and the
+names (``anchor_reads``), the section of a dated list it names (``dated_reads``; both
+``anchor_answers``), and the
 passages that call the organisation it names by its short name ("the Trust":
 ``short_name_reads``) or the person it names "I" (an interview: ``interview_reads``) or "she"
 (``pronoun_reads``), and the name under a letter's closing line for who wrote it
@@ -24,6 +25,7 @@ def part_read_answers(
     which answers (ids, of both) lie in another field, entry or version's section, not to be
     shown."""
     from kgqa.qa.serve.anchor_reads import anchor_read_answers, version_answers
+    from kgqa.qa.serve.dated_reads import dated_answers
     from kgqa.qa.serve.field_reads import field_read_answers
     from kgqa.qa.serve.former_reads import former_answers
     from kgqa.qa.serve.interview_reads import interview_answers
@@ -40,6 +42,7 @@ def part_read_answers(
     if service.settings.anchor_answers:
         added += anchor_read_answers(service, question, hits)
         added += version_answers(service, question, hits)
+        added += dated_answers(service, question, hits)
     if service.settings.short_name_answers:
         added += short_name_answers(service, question, hits)
         added += interview_answers(service, question, hits)

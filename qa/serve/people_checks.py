@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from kgqa.qa.serve.field_reads import field_keys, question_names
+from kgqa.qa.serve.field_shapes import POST_WORDS
 from kgqa.qa.serve.source_checks import doc_words
 
 # a name of two or three capitalised words in a question, not its first word ("Frank Hollis",
@@ -311,3 +312,33 @@ def unsaid_body(question: str, answers: list[Any], generation: Any = None) -> se
         if not body
         & (doc_words(generation, a.doc_id) if generation is not None else field_keys(a.context))
     }
+
+
+# "Who is the treasurer of Ashgrove Cycle Co-op?", "Who was the club's head coach?": the post
+_ASKS_POST = re.compile(
+    r"^\s*who\s+(?:is|was|are|were|will\s+be)\s+(?:the|its|their|our|your|[A-Z][\w&'-]*'s?)\s+"
+    r"(?:[a-z]+\s+)?([a-z]+)\s*(?:\?|\s(?:of|at|for|in|on)\b)",
+    re.I,
+)
+# posts asked by a short name or a word of many posts, which a document may not spell out
+_LOOSE_POSTS = {"ceo", "cfo", "coo", "cto", "head", "lead", "partner", "executive", "officer"}
+
+
+def unsaid_post(question: str, answers: list[Any], generation: Any = None) -> set[int]:
+    """Which ``answers`` (ids) to "Who is the <post> ...?" come from a document (in
+    ``generation``; without one, a passage) that never says the post, nor the verb of an agent
+    noun ("founder": "founded"): "Who is the treasurer of Ashgrove Cycle Co-op?" is not
+    answered by an email signed "Deepa, Volunteer coordinator". Only posts of
+    ``field_shapes``' list, less short names and words of many posts ("CEO", "head")."""
+    asked = _ASKS_POST.match(question)
+    post = asked[1].lower() if asked else ""
+    if post not in POST_WORDS or post in _LOOSE_POSTS:
+        return set()
+    stem = next(iter(field_keys(post)), post)
+    verb = stem[:-2] if len(stem) > 4 and stem.endswith(("er", "or")) else None
+    out = set()
+    for a in answers:
+        words = doc_words(generation, a.doc_id) if generation is not None else field_keys(a.context)
+        if not any(w.startswith(stem) or (verb and w.startswith(verb)) for w in words):
+            out.add(id(a))
+    return out

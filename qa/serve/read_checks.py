@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kgqa.qa.multihop.facts import MONTH
 from kgqa.qa.serve.event_checks import YEAR as _YEAR
 from kgqa.qa.serve.event_checks import line_sentence as _line_sentence
 from kgqa.qa.serve.event_checks import (
@@ -45,6 +46,7 @@ from kgqa.qa.serve.event_checks import (
     other_kind,
     other_label,
     other_number,
+    other_qualifier,
     other_version,
     relative_date,
     short_of_winning,
@@ -60,6 +62,7 @@ from kgqa.qa.serve.people_checks import (
     other_side,
     others_it,
     unsaid_body,
+    unsaid_post,
 )
 from kgqa.qa.serve.source_checks import dateline, other_subject, reporter
 
@@ -187,6 +190,26 @@ _ASKS_MONEY = re.compile(
     r"\bhow\s+much\b.*\b(?:cost|costs|pay|paid|price|fee|fees|spend|spent|charge|earn|worth)\b",
     re.I,
 )
+# a question of what a sum buys, which a sum alone does not answer ("What will the grant pay
+# for?" is not "£3,000")
+_ASKS_PURPOSE = re.compile(
+    r"^\s*what\b.*\b(?:pay|pays|paid|spend|spent|used|use)\s+(?:for|on)\b", re.I
+)
+# the words of a line that says a price ("| Price | £16.99 |"), stemmed
+_PRICED = {
+    "price", "cost", "fee", "charg", "pay", "rrp", "fare", "rate", "spend", "spent", "earn",
+    "admiss", "entri", "ticket", "free",
+}  # fmt: skip
+_SUM_ALONE = re.compile(r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|thousand))?", re.I)
+# a question of where an event is held, and a name's bracket before an answer: where the one
+# named comes from ("Dr Tomás Ruiz (Kilnworth)"), not where the event is
+_ASKS_VENUE = re.compile(
+    r"^\s*where\b.*\b(?:held|hosted|staged|take\s+place|taking\s+place|took\s+place)\b", re.I
+)
+_AFTER_NAME_BRACKET = re.compile(r"[A-Z][\w'\u2019-]+[ \t]*\([ \t]*\Z")
+# a day's full date, which a span across lines answers no "who" with ("Kilnworth University
+# News, 3 November 2026\nProfessor": a news item's dateline and the headline under it)
+_FULL_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTH})\.?,?\s+\d{{4}}\b", re.I)
 _TIME_SPAN = re.compile(r"\b(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?)\b", re.I)
 _MONEY = re.compile(r"[$€£¥]|\b(?:euros?|dollars?|pounds?|kronor|krona|yen|francs?)\b", re.I)
 # a life's span after a name ("Ingrid Lundqvist, 1941–2026", "Ada Lovelace (1815-1852)"), and
@@ -242,16 +265,23 @@ _PLACE_BEFORE = re.compile(
 _PREDICATE = re.compile(r"\b(?:is|was|are|were)\s+(?:(?:a|an)\s+)?\Z", re.I)
 
 
+def _words(text: str) -> set[str]:
+    """The stems and numbers of ``text`` (a year is a word of a table's row)."""
+    return field_keys(text) | numbers(text)
+
+
 def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     """Which ``answers`` (ids) are of no answer's shape for ``question``: an e-mail or web
     address where it asks for none, a title or a company's suffix ("Ltd") alone, how often
     ("every 30 minutes") or a year where it asks how long, a time or a count in words
-    ("twenty") where it asks a sum of money, a life's span after a name ("Ingrid Lundqvist,
-    1941–2026") where it asks no birth, death or life ("When was she mayor?"), no number (nor
-    name) where it asks how many, nor a clock's time or a count of time ("six summers") where
-    it counts something else, a year where it asks where, a place ("born in Marseille") where
-    it asks when or who, and where it asks who, the kind a sentence says something is ("a
-    registered charity" of "X is a registered charity")."""
+    ("twenty") where it asks a sum of money (or a line that says no word of it, nor of a price),
+    a sum alone where it asks what a sum pays for, a life's span after a name ("Ingrid
+    Lundqvist, 1941–2026") where it asks no birth, death or life ("When was she mayor?"), no
+    number (nor name) where it asks how many, nor a clock's time or a count of time ("six
+    summers") where it counts something else, a year where it asks where (or a name's bracket,
+    where it asks where an event is held), a place ("born in Marseille") where it asks when or
+    who, and where it asks who, a span across lines with a day's full date or the kind a
+    sentence says something is ("a registered charity" of "X is a registered charity")."""
     out = set()
     for a in answers:
         text = a.text.strip()
@@ -271,6 +301,17 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
                 _ASKS_MONEY.search(question)
                 and (_TIME_SPAN.search(text) or _COUNT_ALONE.fullmatch(text))
                 and not _MONEY.search(text)
+            )
+            or (_ASKS_PURPOSE.search(question) and _SUM_ALONE.fullmatch(text))
+            or (
+                _ASKS_MONEY.search(question)
+                and not _words(_line_sentence(a)) & (_words(question) - {"much"} | _PRICED)
+            )
+            or (WHO.search(question) and "\n" in text and _FULL_DATE.search(text))
+            or (
+                _ASKS_VENUE.search(question)
+                and _AFTER_NAME_BRACKET.search(a.context[max(0, at - 40) : at])
+                and a.context[a.end - a.passage_start :].startswith(")")
             )
             # (a name is left to the multi-hop search: the bridge to what has the number)
             or (_HOW_MANY.search(question) and not _COUNT.search(text) and text == text.lower())
@@ -524,9 +565,11 @@ def read_elsewhere(question: str, answers: list[Any], generation: Any = None) ->
         | other_year(question, answers)
         | other_post(question, answers)
         | unsaid_body(question, answers, generation)
+        | unsaid_post(question, answers, generation)
         | no_answer_shape(question, answers)
         | shares_no_word(question, answers)
         | other_label(question, answers)
+        | other_qualifier(question, answers)
         | part_of_asked(question, answers)
         | asked_itself(question, answers)
         | other_rank(question, answers)

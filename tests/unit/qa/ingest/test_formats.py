@@ -428,3 +428,16 @@ def test_a_footer_line_of_parts_keeps_a_registration_less_its_copyright(tmp_path
     last = doc.text.rsplit("\n\n", 1)[-1]
     assert last == "Bramble Bakery Ltd · 3 Mill Lane, Hay-on-Wye · Registered in Wales No. 09337120"
     assert "©" not in doc.text and "Privacy" not in doc.text and "Terms" not in doc.text
+
+
+def test_a_footer_keeps_a_name_under_its_label(tmp_path: Path) -> None:
+    (tmp_path / "prices.html").write_text(
+        "<html><body><main><h1>Ashgrove Cycle Co-op</h1><p>We fix bikes in a railway arch on "
+        "Mill Lane, and every repair is done by a trained mechanic.</p>"
+        "<footer><p>Workshop manager: Ruth Kimani. Phone 0161 496 0732.</p>"
+        "<p>Follow us · <a href='/privacy'>Privacy</a></p></footer></main></body></html>"
+    )
+    (doc,) = load(tmp_path / "prices.html")
+    assert isinstance(doc, Document)
+    assert doc.text.endswith("Workshop manager: Ruth Kimani. Phone 0161 496 0732.")
+    assert "Follow us" not in doc.text

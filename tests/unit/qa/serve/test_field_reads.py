@@ -518,3 +518,28 @@ def test_only_what_it_costs_names_a_line_of_tickets() -> None:
     assert asked_fields(programme, "How much does it cost to go to the spring concert?")
     asked = asked_fields(programme, "How much does membership of the society cost?")
     assert [f.line for f, _ in asked] == []
+
+
+CAST = (
+    "Cast\n\nAda Pengelly – Sophie Carver\n\nTom Pengelly, her father – Richard Ames\n\n"
+    "Mrs Trelawney – Margaret Hughes\n\nCrew\n\nDirector – Helen Marsh\n\n"
+    "Set design – Owen Pryce\n\nLighting – Jess Tandy\n\nTickets – a sentence. Not a field."
+)
+
+
+def test_a_list_of_dashed_lines_is_fields_and_a_cast_list_says_who_plays_whom() -> None:
+    fields = {f.key: f.cell for f in passage_fields(CAST)}
+    assert fields["Tom Pengelly, her father"] == "Richard Ames"
+    assert fields["Lighting"] == "Jess Tandy" and "Tickets" not in fields
+    # a dashed line alone is no list ("Kestrel Precision Engineering - Vacancy")
+    assert passage_fields("Kestrel Precision Engineering - Vacancy\n\nWe are hiring.") == []
+
+    def keys(question: str) -> list[str]:
+        return [f.key for f, back in asked_fields(CAST, question) if not back]
+
+    assert keys("Who is doing the lighting?") == ["Lighting"]
+    assert keys("Who designed the set?") == ["Set design"]
+    assert keys("Who is directing the play?") == ["Director"]
+    assert keys("Who plays Ada Pengelly?") == ["Ada Pengelly"]
+    # a question of another than the one the key names
+    assert keys("Who plays Mrs Trelawney's husband?") == []

@@ -149,3 +149,9 @@ def test_who_asks_the_part_of_a_value_that_says_by_whom() -> None:
     assert value_parts(notes, "When was a crash with 10,000 notes reported?") != value_parts(
         notes, question
     )
+
+
+def test_a_number_s_comma_parts_no_value() -> None:
+    text = "Good news: the Fund has given us a grant of £3,000, which will pay for a workstand"
+    [(_, (a, b), parts)] = value_parts(text, "How big is the grant from the Fund?")
+    assert text[a:b] == "the Fund has given us a grant of £3,000" and len(parts) == 2

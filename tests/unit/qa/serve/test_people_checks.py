@@ -11,6 +11,7 @@ from kgqa.qa.serve.people_checks import (
     other_side,
     others_it,
     unsaid_body,
+    unsaid_post,
 )
 from kgqa.qa.serve.read_checks import other_post
 from kgqa.qa.serve.source_checks import dateline
@@ -204,3 +205,13 @@ def test_a_post_of_a_body_the_passage_never_names_is_not_answered_there() -> Non
     assert unsaid_body("Who is the chair of the allotment society?", [society]) == set()
     # a body with a capital is a name, which a passage may leave to its title
     assert unsaid_body("Who is the chair of the Sorrel Lane Society?", [chair]) == set()
+
+
+def test_a_post_the_passage_never_says_is_not_answered_there() -> None:
+    signed = read("Thanks,\nDeepa\nVolunteer coordinator, Ashgrove Cycle Co-op", "Deepa")
+    assert unsaid_post("Who is the treasurer of Ashgrove Cycle Co-op?", [signed]) == {id(signed)}
+    assert unsaid_post("Who is the volunteer coordinator?", [signed]) == set()
+    # an agent noun is said by its verb; a short name or a word of many posts is not checked
+    founded = read("The co-op was founded by Nadia Okonjo in 2014.", "Nadia Okonjo")
+    assert unsaid_post("Who is the founder of the co-op?", [founded]) == set()
+    assert unsaid_post("Who is the CEO of the co-op?", [founded]) == set()

@@ -8,6 +8,7 @@ from kgqa.qa.serve.event_checks import (
     other_event,
     other_kind,
     other_label,
+    other_qualifier,
     short_of_winning,
     unsaid_event,
 )
@@ -338,3 +339,33 @@ def test_another_event_of_the_kind_asked_is_no_answer() -> None:
     assert other_kind("Where is the spring concert?", [park, church]) == {id(park)}
     assert other_kind("Where is the summer concert?", [park]) == set()
     assert other_kind("Where is the concert?", [park]) == set()
+
+
+def test_a_sum_a_date_or_a_name_s_bracket_is_of_no_shape_for_some_questions() -> None:
+    grant = "the Fund has given us a grant of £3,000, which\nwill pay for a second workstand."
+    sum_ = read(grant, "£3,000")
+    assert no_answer_shape("What will the grant pay for?", [sum_]) == {id(sum_)}
+    assert no_answer_shape("How much did the Fund give?", [sum_]) == set()
+    # a sum on a line that says no word of the question, nor of a price, answers no sum asked
+    assert no_answer_shape("How much does a new bike cost?", [sum_]) == {id(sum_)}
+    price = read("| Price | £16.99 |", "£16.99")
+    assert no_answer_shape("How much does The Salt Orchard cost?", [price]) == set()
+    news = "Kilnworth University News, 3 November 2026\nProfessor Alison Reddy awarded"
+    dated = read(news, "Kilnworth University News, 3 November 2026\nProfessor")
+    assert no_answer_shape("Who awarded the grant to Alison Reddy?", [dated]) == {id(dated)}
+    seminar = "Dr Tomás Ruiz (Kilnworth) Watching volcanoes breathe"
+    home = read(seminar, "Kilnworth")
+    assert no_answer_shape("Where is Dr Ruiz's seminar held?", [home]) == {id(home)}
+    assert no_answer_shape("Where does Dr Ruiz work?", [home]) == set()
+
+
+def test_a_field_of_another_qualifier_answers_nothing_of_the_one_asked() -> None:
+    record = "Route: Portley to Tarrant\nFirst sailing: 06:45\nLast sailing: 21:15\n"
+    record += "Adult return: £18.50\nCar return: £64"
+    adult, car, last = read(record, "£18.50"), read(record, "£64"), read(record, "21:15")
+    child = "How much is a child return from Portley to Tarrant?"
+    # a qualifier of another kind ("car" beside "child") tells nothing apart
+    assert other_qualifier(child, [adult, car, last]) == {id(adult)}
+    assert other_qualifier("How much is a van return?", [adult, car]) == {id(car)}
+    assert other_qualifier("How much is the return fare?", [adult, car]) == set()
+    assert other_qualifier("When is the first sailing?", [last]) == {id(last)}
