@@ -290,9 +290,9 @@ def _footer_facts(html: str) -> list[str]:
     """The blocks of a page's <footer> that state facts in sentences of five words or more
     ("Kestrel Moor Trust is a registered charity, number 1023456. Registered office: ..."),
     a registration ("Registered in Wales No. 09337120") or a name under its label ("Workshop
-    manager: Ruth Kimani"), which trafilatura drops with the
-    footer's links; copyright, licence, cookie and privacy lines (or parts of a line parted by
-    dots or bars) are left out. Found by plain search, in time linear in the page."""
+    manager: Ruth Kimani"), which trafilatura drops with the footer's links; copyright,
+    licence, cookie and privacy lines (or parts of a line parted by dots or bars) are left out.
+    Found by plain search, in time linear in the page."""
     tail = html[-200_000:]
     lower, out, at = tail.lower(), [], 0
     for _ in range(_FOOTERS):

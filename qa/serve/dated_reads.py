@@ -1,11 +1,10 @@
 """Answers read in the section of a dated list that a question names: "When is Dr Tomás Ruiz's
 seminar?" of a seminar list whose headings are dates ("13 January", "27 January", "10 February")
 with a speaker and a title under each. Read whole, such a passage is a run of like entries told
-apart by the date over each; the reader found the right date with probability 0.26, and for
-"What is Dr Samuel Adeyemi's talk about?" half the title (0.31). Here the one section whose
-entry says every name of the question (or whose heading is the date it names) is read alone,
-its heading with it, and the reader's span there is one more answer (setting
-``anchor_answers``): 0.85 and 0.69, with the whole title."""
+apart by the date over each; the reader found the right date with probability 0.26. Here the
+one section whose entry says every name of the question (or whose heading is the date it
+names) is read alone, its heading with it, and the reader's span there is one more answer
+(setting ``anchor_answers``): the date at 0.70."""
 
 from __future__ import annotations
 

@@ -263,7 +263,7 @@ def _other_holders(words: list[str], key: set[str]) -> set[str]:
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
 _DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.I)
 # what a question asks of a name's line ("What is Marta Lindgren's role?" of "Marta Lindgren:
-# project lead", "Who plays Ada Pengelly?" of a cast list's "Ada Pengelly \u2013 Sophie Carver"),
+# project lead", "Who plays Ada Pengelly?" of a cast list's "Ada Pengelly – Sophie Carver"),
 # stemmed
 _ROLE_STEMS = {"role", "job", "post", "posit", "titl", "work", "respons", "play"}
 

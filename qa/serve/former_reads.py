@@ -6,7 +6,7 @@ follows the words put in is one more answer, at its place in the passage (settin
 ``short_name_answers``). Likewise where someone worked before, where a page says they joined
 "from" there: "Where did Alison Reddy work before Kilnworth?" of "Professor Reddy joined
 Kilnworth in 2012 from Durham University" (0.27) is read with "joined Kilnworth in 2012, having
-worked before that at Durham University" (0.83)."""
+worked before that at Durham University" (0.94)."""
 
 from __future__ import annotations
 
