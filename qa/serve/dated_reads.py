@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from kgqa.qa.multihop.facts import MONTH
+from kgqa.qa.serve.anchor_reads import Mark, sections
 from kgqa.qa.serve.field_reads import paragraph_spans, question_names
 from kgqa.qa.types import Answer, Hit
 
@@ -36,18 +37,15 @@ def _day(m: re.Match[str]) -> tuple[str, str]:
 
 def dated_sections(text: str) -> list[tuple[int, int, tuple[str, str]]]:
     """The sections of a passage's ``text`` under its headings that are dates alone, in a
-    series of two such headings or more: where each starts (at its heading) and ends (at the
-    next such heading, or the text's end), and its heading's day and month."""
-    paragraphs = paragraph_spans(text)
-    heads = []
-    for a, b in paragraphs:
+    series of two such headings or more (``anchor_reads.sections``, each date its heading's
+    mark): where each starts (at its heading) and ends (before the next such heading, or at the
+    text's end), and its heading's day and month."""
+    days: dict[Mark, tuple[str, str]] = {}
+    for a, b in paragraph_spans(text):
         m = _DAY_MONTH.fullmatch(text[a:b].strip())
         if m:
-            heads.append((a, _day(m)))
-    if len(heads) < 2:
-        return []
-    ends = [a for a, _ in heads[1:]] + [len(text)]
-    return [(a, end, day) for (a, day), end in zip(heads, ends)]
+            days[Mark("date", text[a:b].strip(), a, b)] = _day(m)
+    return [(a, end, days[mark]) for mark, (a, end) in sections(text, list(days)).items()]
 
 
 def _says(section: str, name: str) -> bool:

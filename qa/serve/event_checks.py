@@ -213,6 +213,8 @@ def other_qualifier(question: str, answers: list[Any]) -> set[int]:
     not answered by "Adult return: £18.50", "When is the first sailing ...?" not by "Last
     sailing: 18:30"."""
     words = re.findall(r"[a-z]+", question.lower())
+    # each word of the question before another, with that other's stems
+    pairs = [(w, field_keys(n)) for w, n in zip(words, words[1:])]
     out = set()
     for a in answers:
         at = a.start - a.passage_start
@@ -220,8 +222,8 @@ def other_qualifier(question: str, answers: list[Any]) -> set[int]:
         key = _QUALIFIED_KEY.search(line)
         if key is None:
             continue
-        own, thing = key.group(1).lower(), key.group(2)
-        said = {w for w, n in zip(words, words[1:]) if field_keys(n) == field_keys(thing)}
+        own, thing = key.group(1).lower(), field_keys(key.group(2))
+        said = {w for w, stems in pairs if stems == thing}
         if any(own in kind and said & (kind - {own}) for kind in _QUALIFIERS + _FIELD_QUALIFIERS):
             out.add(id(a))
     return out

@@ -306,12 +306,15 @@ def unsaid_body(question: str, answers: list[Any], generation: Any = None) -> se
     body = field_keys(asked[1]) if asked else set()
     if not body:
         return set()
-    return {
-        id(a)
-        for a in answers
-        if not body
-        & (doc_words(generation, a.doc_id) if generation is not None else field_keys(a.context))
-    }
+    return {id(a) for a in answers if not body & _document_words(a, generation)}
+
+
+def _document_words(answer: Any, generation: Any) -> set[str]:
+    """The stems of the document of ``answer`` (``doc_words``, with its title and name), or
+    of its passage where there is no ``generation``."""
+    if generation is None:
+        return field_keys(answer.context)
+    return doc_words(generation, answer.doc_id)
 
 
 # "Who is the treasurer of Ashgrove Cycle Co-op?", "Who was the club's head coach?": the post
@@ -336,9 +339,11 @@ def unsaid_post(question: str, answers: list[Any], generation: Any = None) -> se
         return set()
     stem = next(iter(field_keys(post)), post)
     verb = stem[:-2] if len(stem) > 4 and stem.endswith(("er", "or")) else None
-    out = set()
-    for a in answers:
-        words = doc_words(generation, a.doc_id) if generation is not None else field_keys(a.context)
-        if not any(w.startswith(stem) or (verb and w.startswith(verb)) for w in words):
-            out.add(id(a))
-    return out
+    return {
+        id(a)
+        for a in answers
+        if not any(
+            w.startswith(stem) or (verb and w.startswith(verb))
+            for w in _document_words(a, generation)
+        )
+    }

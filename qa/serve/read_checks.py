@@ -283,6 +283,8 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
     who, and where it asks who, a span across lines with a day's full date or the kind a
     sentence says something is ("a registered charity" of "X is a registered charity")."""
     out = set()
+    # the words a line of a sum asked may say
+    priced = _words(question) - {"much"} | _PRICED if _ASKS_MONEY.search(question) else set()
     for a in answers:
         text = a.text.strip()
         at = a.start - a.passage_start
@@ -303,10 +305,7 @@ def no_answer_shape(question: str, answers: list[Any]) -> set[int]:
                 and not _MONEY.search(text)
             )
             or (_ASKS_PURPOSE.search(question) and _SUM_ALONE.fullmatch(text))
-            or (
-                _ASKS_MONEY.search(question)
-                and not _words(_line_sentence(a)) & (_words(question) - {"much"} | _PRICED)
-            )
+            or (_ASKS_MONEY.search(question) and not _words(_line_sentence(a)) & priced)
             or (WHO.search(question) and "\n" in text and _FULL_DATE.search(text))
             or (
                 _ASKS_VENUE.search(question)
